@@ -1,0 +1,2 @@
+/// The REST API (implementation pending).
+public enum LonghaulAPILibrary {}

@@ -1,0 +1,2 @@
+/// Longhaul's domain (implementation pending).
+public enum LonghaulCoreLibrary {}

@@ -1,0 +1,2 @@
+-- Longhaul schema, version 1 (pending).
+SELECT 1;

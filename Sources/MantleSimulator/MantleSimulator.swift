@@ -1,0 +1,2 @@
+/// A local Mantle look-alike (implementation pending).
+public enum MantleSimulatorLibrary {}

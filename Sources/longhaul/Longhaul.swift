@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// The `longhaul` command: every way to run Longhaul goes through one of its subcommands.
+@main
+struct Longhaul: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "longhaul",
+        abstract: "Background job orchestrator for long-running LLM generations on Amazon Bedrock Mantle.",
+        version: LonghaulVersion.current,
+        subcommands: [VersionCommand.self]
+    )
+}

@@ -1,0 +1,2 @@
+/// The background loops (implementation pending).
+public enum WorkersLibrary {}
