@@ -1,0 +1,115 @@
+import Crypto
+import Foundation
+
+/// A request that passed validation, with defaults filled in and the figures the queue needs.
+public struct ValidatedJob: Sendable, Equatable {
+    public var request: JobRequest
+    public var model: String
+    public var instructions: String
+    public var maxOutputTokens: Int
+    public var estimatedInputTokens: Int
+    /// SHA-256 of the document text (its content address).
+    public var documentSHA256: Data
+    public var instructionsSHA256: Data
+    /// SHA-256 over everything that defines the work: an idempotency key reused with a
+    /// different hash is a conflict.
+    public var requestSHA256: Data
+}
+
+/// Says whether a model can take a background Response; `nil` means yes, otherwise the reason.
+public typealias ModelCheck = @Sendable (_ model: String) -> String?
+
+extension JobRequest {
+    /// Checks every field and fills in the project's defaults. Each refusal names the field.
+    public func validated(defaultModel: String, limits: JobLimits = JobLimits(), checkModel: ModelCheck) throws(ValidationError) -> ValidatedJob {
+        let documentBytes = document.utf8.count
+        guard documentBytes > 0, document.contains(where: { !$0.isWhitespace }) else {
+            throw ValidationError(field: "document", code: "empty", message: "the document is empty; send the text to summarise")
+        }
+        guard documentBytes <= limits.maxDocumentBytes else {
+            throw ValidationError(
+                field: "document", code: "too_large",
+                message: "the document is \(documentBytes) bytes; the limit is \(limits.maxDocumentBytes) bytes")
+        }
+        if document.unicodeScalars.contains(where: { $0.value == 0 }) {
+            throw ValidationError(field: "document", code: "binary", message: "the document contains NUL characters; send text, not binary data")
+        }
+        let instructions = self.instructions ?? limits.defaultInstructions
+        guard instructions.utf8.count <= limits.maxInstructionsBytes else {
+            throw ValidationError(
+                field: "instructions", code: "too_large",
+                message: "instructions are \(instructions.utf8.count) bytes; the limit is \(limits.maxInstructionsBytes)")
+        }
+        let model = (self.model?.isEmpty == false ? self.model : nil) ?? defaultModel
+        if let reason = checkModel(model) {
+            throw ValidationError(field: "model", code: "unsupported_model", message: reason)
+        }
+        let maxOutputTokens = self.maxOutputTokens ?? limits.defaultOutputTokens
+        guard maxOutputTokens >= limits.minOutputTokens else {
+            throw ValidationError(
+                field: "max_output_tokens", code: "too_small",
+                message: "max_output_tokens is \(maxOutputTokens); Mantle requires at least \(limits.minOutputTokens)")
+        }
+        guard maxOutputTokens <= limits.maxOutputTokens else {
+            throw ValidationError(
+                field: "max_output_tokens", code: "too_large",
+                message: "max_output_tokens is \(maxOutputTokens); the limit is \(limits.maxOutputTokens)")
+        }
+        try validateMetadata(limits)
+        guard limits.priorityRange.contains(priority) else {
+            throw ValidationError(
+                field: "priority", code: "out_of_range",
+                message: "priority is \(priority); it must be between \(limits.priorityRange.lowerBound) and \(limits.priorityRange.upperBound)")
+        }
+        if let key = idempotencyKey {
+            guard !key.isEmpty, key.utf8.count <= limits.maxIdempotencyKeyLength else {
+                throw ValidationError(
+                    field: "idempotency_key", code: "invalid",
+                    message: "the idempotency key must be 1 to \(limits.maxIdempotencyKeyLength) bytes")
+            }
+        }
+        if let webhookURL {
+            guard let url = URL(string: webhookURL), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host?.isEmpty == false else {
+                throw ValidationError(field: "webhook_url", code: "invalid_url", message: "webhook_url must be an absolute http or https URL")
+            }
+        }
+
+        let documentSHA256 = Data(SHA256.hash(data: Data(document.utf8)))
+        let instructionsSHA256 = Data(SHA256.hash(data: Data(instructions.utf8)))
+        var fingerprint = SHA256()
+        fingerprint.update(data: documentSHA256)
+        fingerprint.update(data: instructionsSHA256)
+        let parameters = "\(model)\u{0}\(maxOutputTokens)\u{0}\(reasoningEffort?.rawValue ?? "")\u{0}\(webhookURL ?? "")\u{0}\(sourcePath ?? "")"
+        fingerprint.update(data: Data(parameters.utf8))
+        for key in metadata.keys.sorted() { fingerprint.update(data: Data("\(key)=\(metadata[key] ?? "")\u{0}".utf8)) }
+
+        return ValidatedJob(
+            request: self, model: model, instructions: instructions, maxOutputTokens: maxOutputTokens,
+            estimatedInputTokens: TokenEstimate.inputTokens(document) + TokenEstimate.inputTokens(instructions),
+            documentSHA256: documentSHA256, instructionsSHA256: instructionsSHA256,
+            requestSHA256: Data(fingerprint.finalize()))
+    }
+
+    private func validateMetadata(_ limits: JobLimits) throws(ValidationError) {
+        guard metadata.count <= limits.maxMetadataPairs else {
+            throw ValidationError(
+                field: "metadata", code: "too_many_keys",
+                message: "metadata has \(metadata.count) keys; the limit is \(limits.maxMetadataPairs) (Mantle allows 16, Longhaul uses 2)")
+        }
+        for (key, value) in metadata.sorted(by: { $0.key < $1.key }) {
+            guard !key.isEmpty, key.count <= limits.maxMetadataKeyLength else {
+                throw ValidationError(
+                    field: "metadata", code: "key_too_long",
+                    message: "metadata key '\(key.prefix(80))' must be 1 to \(limits.maxMetadataKeyLength) characters")
+            }
+            guard !key.hasPrefix("longhaul_") else {
+                throw ValidationError(field: "metadata.\(key)", code: "reserved", message: "metadata keys starting with 'longhaul_' are reserved")
+            }
+            guard value.count <= limits.maxMetadataValueLength else {
+                throw ValidationError(
+                    field: "metadata.\(key)", code: "value_too_long",
+                    message: "the value is \(value.count) characters; the limit is \(limits.maxMetadataValueLength)")
+            }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+public import Foundation
+
+/// What a caller asks Longhaul to do with one document; validated by `JobRequest.validated(for:limits:)`
+/// before anything is stored.
+public struct JobRequest: Sendable, Equatable, Codable {
+    public var document: String
+    public var instructions: String?
+    public var model: String?
+    public var maxOutputTokens: Int?
+    public var reasoningEffort: ReasoningEffort?
+    public var metadata: [String: String]
+    public var priority: Int
+    public var runAt: Date?
+    public var idempotencyKey: String?
+    public var webhookURL: String?
+    /// Where the document came from (a batch folder's relative path); shown in outputs.
+    public var sourcePath: String?
+    public var mediaType: String
+
+    public init(
+        document: String, instructions: String? = nil, model: String? = nil, maxOutputTokens: Int? = nil,
+        reasoningEffort: ReasoningEffort? = nil, metadata: [String: String] = [:], priority: Int = 0,
+        runAt: Date? = nil, idempotencyKey: String? = nil, webhookURL: String? = nil, sourcePath: String? = nil,
+        mediaType: String = "text/plain"
+    ) {
+        self.document = document
+        self.instructions = instructions
+        self.model = model
+        self.maxOutputTokens = maxOutputTokens
+        self.reasoningEffort = reasoningEffort
+        self.metadata = metadata
+        self.priority = priority
+        self.runAt = runAt
+        self.idempotencyKey = idempotencyKey
+        self.webhookURL = webhookURL
+        self.sourcePath = sourcePath
+        self.mediaType = mediaType
+    }
+}
+
+/// Mantle's reasoning effort levels.
+public enum ReasoningEffort: String, Sendable, Codable, CaseIterable {
+    case none, minimal, low, medium, high, xhigh, max
+}
+
+/// The limits enqueue checks, with Mantle's own where Mantle has one.
+public struct JobLimits: Sendable {
+    /// Largest document accepted, in UTF-8 bytes.
+    public var maxDocumentBytes: Int = 1 << 20
+    public var maxInstructionsBytes: Int = 32 << 10
+    /// Mantle's floor for `max_output_tokens`.
+    public var minOutputTokens: Int = 16
+    public var maxOutputTokens: Int = 128_000
+    public var defaultOutputTokens: Int = 2_000
+    public var defaultInstructions = "Summarise the document in a few short paragraphs. Keep names, figures and dates exact."
+    /// Mantle's metadata limits: 16 pairs, keys ≤ 64 characters, values ≤ 512. Longhaul adds
+    /// `longhaul_job` and `longhaul_attempt` itself, so callers get 14.
+    public var maxMetadataPairs: Int = 14
+    public var maxMetadataKeyLength: Int = 64
+    public var maxMetadataValueLength: Int = 512
+    public var maxIdempotencyKeyLength: Int = 255
+    public var priorityRange: ClosedRange<Int> = -100...100
+
+    public init() {}
+}
+
+/// A request refused before anything was stored: which field, and why.
+public struct ValidationError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The request field at fault, e.g. `document`, `metadata.customer`, `max_output_tokens`.
+    public var field: String
+    /// A machine-readable rule name, e.g. `empty`, `too_large`, `unsupported_model`.
+    public var code: String
+    public var message: String
+
+    public init(field: String, code: String, message: String) {
+        self.field = field
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(field): \(message)" }
+}

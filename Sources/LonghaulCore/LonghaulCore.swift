@@ -1,2 +1,0 @@
-/// Longhaul's domain (implementation pending).
-public enum LonghaulCoreLibrary {}

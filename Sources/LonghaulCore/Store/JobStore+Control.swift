@@ -1,0 +1,81 @@
+import Postgres
+
+/// What a cancel request did.
+public enum CancelOutcome: Sendable, Equatable {
+    /// The job was still queued: it is `cancelled` now.
+    case cancelled
+    /// The job is with Mantle: a cancel call is on its way; the job ends in Mantle's final status.
+    case cancelRequested
+    /// The job had already ended in this state; nothing changed.
+    case alreadyFinished(JobState)
+}
+
+extension JobStore {
+    /// Cancels a job of `projectID` (nil: any project, for admins) by public id.
+    public func cancel(publicID: String, projectID: Int64?) async throws -> CancelOutcome {
+        try await pool.retryingSerializationFailures {
+            try await pool.transaction { connection in
+                let rows = try await connection.query("""
+                    SELECT id, state::text AS state FROM jobs
+                    WHERE public_id = \(publicID) AND (\(projectID)::bigint IS NULL OR project_id = \(projectID))
+                    FOR UPDATE
+                    """)
+                guard let row = rows.first else { throw StoreError.notFound("job \(publicID)") }
+                let id: Int64 = try row.decode("id")
+                let state = JobState(rawValue: try row.decode("state")) ?? .queued
+                switch state {
+                case .queued:
+                    _ = try await finalize(
+                        [Finalization(jobID: id, attempt: nil, state: .cancelled, errorCode: "cancelled", errorMessage: "cancelled before submission")],
+                        guard: .queued, on: connection)
+                    return .cancelled
+                case .submitting, .running:
+                    try await connection.query("""
+                        UPDATE jobs SET cancel_requested_at = coalesce(cancel_requested_at, now()),
+                                        next_poll_at = CASE WHEN state = 'running' AND lease_owner IS NULL THEN now() ELSE next_poll_at END,
+                                        updated_at = now()
+                        WHERE id = \(id)
+                        """)
+                    try await connection.query("SELECT pg_notify(\(Channel.polls), '')")
+                    return .cancelRequested
+                case .completed, .failed, .incomplete, .cancelled:
+                    return .alreadyFinished(state)
+                }
+            }
+        }
+    }
+
+    /// Puts a failed or incomplete job back on the queue for a fresh series of attempts.
+    public func retry(publicID: String, projectID: Int64?) async throws {
+        try await pool.retryingSerializationFailures {
+            try await pool.transaction { connection in
+                let rows = try await connection.query("""
+                    UPDATE jobs j
+                    SET state = 'queued', finished_at = NULL, response_id = NULL, remote_status = NULL, run_at = now(),
+                        next_poll_at = NULL, poll_count = 0, cancel_requested_at = NULL, updated_at = now(),
+                        max_attempts = least(j.attempt + p.max_attempts, 32000)
+                    FROM projects p
+                    WHERE j.public_id = \(publicID) AND p.id = j.project_id
+                      AND (\(projectID)::bigint IS NULL OR j.project_id = \(projectID))
+                      AND j.state IN ('failed', 'incomplete')
+                    RETURNING j.id, j.batch_id
+                    """)
+                guard let row = rows.first else {
+                    let found = try await connection.query("""
+                        SELECT state::text AS state FROM jobs
+                        WHERE public_id = \(publicID) AND (\(projectID)::bigint IS NULL OR project_id = \(projectID))
+                        """)
+                    guard let existing = found.first else { throw StoreError.notFound("job \(publicID)") }
+                    let state: String = try existing.decode("state")
+                    throw StoreError.conflict("job \(publicID) is \(state); only failed or incomplete jobs can be retried")
+                }
+                let id: Int64 = try row.decode("id")
+                try await connection.query("DELETE FROM results WHERE job_id = \(id)")
+                if let batchID = try row.decode("batch_id", as: Int64?.self) {
+                    try await connection.query("UPDATE batches SET pending_jobs = pending_jobs + 1, finished_at = NULL WHERE id = \(batchID)")
+                }
+                try await connection.query("SELECT pg_notify(\(Channel.jobs), '')")
+            }
+        }
+    }
+}

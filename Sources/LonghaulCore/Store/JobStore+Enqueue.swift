@@ -1,0 +1,181 @@
+import Foundation
+public import Postgres
+
+/// A job as enqueue returns it.
+public struct EnqueuedJob: Sendable, Equatable {
+    public var id: Int64
+    public var publicID: String
+    /// False when an idempotency key matched an existing job with the same request.
+    public var created: Bool
+    public var state: JobState
+}
+
+/// A new batch's identity.
+public struct BatchRecord: Sendable, Equatable {
+    public var id: Int64
+    public var publicID: String
+    public var name: String
+}
+
+extension JobStore {
+    /// Enqueues validated jobs for `project` in one transaction: documents stored once by content,
+    /// jobs inserted in one statement, idempotency keys honoured (same key and request → the
+    /// existing job; same key, different request → `StoreError.conflict`), and one NOTIFY.
+    public func enqueue(_ jobs: [ValidatedJob], project: Project, batchID: Int64? = nil) async throws -> [EnqueuedJob] {
+        guard project.isActive else {
+            throw StoreError.conflict("project '\(project.slug)' is archived; it accepts no new jobs")
+        }
+        guard !jobs.isEmpty else { return [] }
+        return try await pool.retryingSerializationFailures {
+            try await pool.transaction { connection in
+                let documentIDs = try await storeDocuments(jobs, on: connection)
+                let enqueued = try await insertJobs(jobs, project: project, batchID: batchID, documentIDs: documentIDs, on: connection)
+                let created = enqueued.filter(\.created).count
+                if let batchID, created > 0 {
+                    try await connection.query("""
+                        UPDATE batches SET total_jobs = total_jobs + \(created), pending_jobs = pending_jobs + \(created),
+                                           finished_at = NULL
+                        WHERE id = \(batchID)
+                        """)
+                }
+                if created > 0 {
+                    try await connection.query("SELECT pg_notify(\(Channel.jobs), '')")
+                }
+                return enqueued
+            }
+        }
+    }
+
+    /// Creates an empty batch to enqueue into.
+    public func createBatch(project: Project, name: String, source: String?, webhookURL: String?) async throws -> BatchRecord {
+        let publicID = PublicID.make("batch")
+        let rows = try await pool.query("""
+            INSERT INTO batches (public_id, project_id, name, source, webhook_url)
+            VALUES (\(publicID), \(project.id), \(name), \(source), \(webhookURL))
+            RETURNING id
+            """)
+        return BatchRecord(id: try rows.first.orThrow("batch insert").decode("id"), publicID: publicID, name: name)
+    }
+
+    private struct DocumentRow: Encodable, Sendable {
+        var sha: String
+        var body: String
+        var media: String
+        var source: String?
+    }
+
+    /// Inserts each distinct text once and returns the id of every one by hex SHA-256.
+    private func storeDocuments(_ jobs: [ValidatedJob], on connection: PostgresConnection) async throws -> [String: Int64] {
+        var rows: [String: DocumentRow] = [:]
+        for job in jobs {
+            let documentSHA = job.documentSHA256.hexString
+            if rows[documentSHA] == nil {
+                rows[documentSHA] = DocumentRow(sha: documentSHA, body: job.request.document, media: job.request.mediaType, source: job.request.sourcePath)
+            }
+            let instructionsSHA = job.instructionsSHA256.hexString
+            if rows[instructionsSHA] == nil {
+                rows[instructionsSHA] = DocumentRow(sha: instructionsSHA, body: job.instructions, media: "text/x-instructions", source: nil)
+            }
+        }
+        let input = Array(rows.values)
+        let result = try await connection.query("""
+            WITH input AS (
+                SELECT * FROM jsonb_to_recordset(\(recordset(input))) AS u(sha text, body text, media text, source text)
+            ), inserted AS (
+                INSERT INTO documents (sha256, body, byte_size, media_type, source_name)
+                SELECT decode(sha, 'hex'), body, octet_length(body), media, source FROM input
+                ON CONFLICT (sha256) DO NOTHING
+                RETURNING id, sha256
+            )
+            SELECT encode(sha256, 'hex') AS sha, id FROM inserted
+            UNION ALL
+            SELECT encode(d.sha256, 'hex'), d.id FROM documents d JOIN input u ON d.sha256 = decode(u.sha, 'hex')
+            """)
+        var ids: [String: Int64] = [:]
+        for row in result { ids[try row.decode("sha")] = try row.decode("id") }
+        return ids
+    }
+
+    private struct JobRow: Encodable, Sendable {
+        var public_id: String
+        var document_id: Int64
+        var instructions_id: Int64
+        var priority: Int
+        var max_output_tokens: Int
+        var estimated_input_tokens: Int
+        var run_at: String?
+        var model: String
+        var idempotency_key: String?
+        var request_sha: String
+        var source_path: String?
+        var webhook_url: String?
+        var params: [String: String]
+        var metadata: [String: String]
+    }
+
+    private func insertJobs(
+        _ jobs: [ValidatedJob], project: Project, batchID: Int64?, documentIDs: [String: Int64], on connection: PostgresConnection
+    ) async throws -> [EnqueuedJob] {
+        let rows = try jobs.map { job in
+            JobRow(
+                public_id: PublicID.make("job"),
+                document_id: try documentIDs[job.documentSHA256.hexString].orThrow("document id"),
+                instructions_id: try documentIDs[job.instructionsSHA256.hexString].orThrow("instructions id"),
+                priority: job.request.priority, max_output_tokens: job.maxOutputTokens,
+                estimated_input_tokens: job.estimatedInputTokens,
+                run_at: job.request.runAt.map { Date.ISO8601FormatStyle(includingFractionalSeconds: true).format($0) },
+                model: job.model, idempotency_key: job.request.idempotencyKey, request_sha: job.requestSHA256.hexString,
+                source_path: job.request.sourcePath, webhook_url: job.request.webhookURL,
+                params: job.request.reasoningEffort.map { ["reasoning_effort": $0.rawValue] } ?? [:],
+                metadata: job.request.metadata)
+        }
+        let inserted = try await connection.query("""
+            INSERT INTO jobs (public_id, project_id, batch_id, document_id, instructions_id, priority, max_attempts,
+                              max_output_tokens, estimated_input_tokens, run_at, model, idempotency_key, request_sha256,
+                              source_path, webhook_url, params, metadata)
+            SELECT u.public_id, \(project.id), \(batchID), u.document_id, u.instructions_id, u.priority, \(project.maxAttempts),
+                   u.max_output_tokens, u.estimated_input_tokens, coalesce(u.run_at, now()), u.model, u.idempotency_key,
+                   decode(u.request_sha, 'hex'), u.source_path, u.webhook_url, u.params, u.metadata
+            FROM jsonb_to_recordset(\(recordset(rows))) AS u(
+                public_id text, document_id bigint, instructions_id bigint, priority smallint, max_output_tokens integer,
+                estimated_input_tokens integer, run_at timestamptz, model text, idempotency_key text, request_sha text,
+                source_path text, webhook_url text, params jsonb, metadata jsonb)
+            ON CONFLICT (project_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+            RETURNING public_id, id
+            """)
+        var created: [String: Int64] = [:]
+        for row in inserted { created[try row.decode("public_id")] = try row.decode("id") }
+
+        // Rows that were not inserted collided on an idempotency key: same request → that job.
+        let collided = zip(rows, jobs).filter { created[$0.0.public_id] == nil }
+        var existing: [String: (id: Int64, publicID: String, state: JobState, sha: String)] = [:]
+        if !collided.isEmpty {
+            let keys = collided.compactMap { $0.1.request.idempotencyKey }
+            let found = try await connection.query("""
+                SELECT id, public_id, state::text AS state, idempotency_key, encode(request_sha256, 'hex') AS sha
+                FROM jobs WHERE project_id = \(project.id) AND idempotency_key = ANY(\(keys))
+                """)
+            for row in found {
+                let state = JobState(rawValue: try row.decode("state")) ?? .queued
+                existing[try row.decode("idempotency_key")] = (try row.decode("id"), try row.decode("public_id"), state, try row.decode("sha"))
+            }
+        }
+        return try zip(rows, jobs).map { row, job in
+            if let id = created[row.public_id] {
+                return EnqueuedJob(id: id, publicID: row.public_id, created: true, state: .queued)
+            }
+            guard let key = job.request.idempotencyKey, let match = existing[key] else {
+                throw InternalInconsistency("job \(row.public_id) was neither inserted nor found by idempotency key")
+            }
+            guard match.sha == row.request_sha else {
+                throw StoreError.conflict(
+                    "the idempotency key '\(key)' was already used for a different request (job \(match.publicID)); use a new key for new work")
+            }
+            return EnqueuedJob(id: match.id, publicID: match.publicID, created: false, state: match.state)
+        }
+    }
+}
+
+extension Data {
+    var hexString: String { map { String(format: "%02x", $0) }.joined() }
+}

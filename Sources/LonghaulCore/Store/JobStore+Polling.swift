@@ -1,0 +1,161 @@
+public import Foundation
+import Postgres
+
+/// A running job a Poller claimed: which Response to look at.
+public struct ClaimedPoll: Sendable, Equatable {
+    public var id: Int64
+    public var publicID: String
+    public var projectID: Int64
+    public var attempt: Int
+    public var maxAttempts: Int
+    public var responseID: String
+    public var model: String
+    public var submittedAt: Date
+    public var pollCount: Int
+    /// A user asked to cancel: send Mantle's cancel instead of a plain retrieve.
+    public var cancelRequested: Bool
+}
+
+/// How a Response ended, as the Poller read it.
+public struct RemoteResult: Sendable, Equatable {
+    public var state: JobState
+    public var remoteStatus: String
+    public var outputText: String?
+    public var usage: Usage?
+    public var incompleteReason: String?
+    public var errorCode: String?
+    public var errorMessage: String?
+    /// The final Response JSON as Mantle sent it.
+    public var responseJSON: String?
+
+    public init(
+        state: JobState, remoteStatus: String, outputText: String? = nil, usage: Usage? = nil, incompleteReason: String? = nil,
+        errorCode: String? = nil, errorMessage: String? = nil, responseJSON: String? = nil
+    ) {
+        self.state = state
+        self.remoteStatus = remoteStatus
+        self.outputText = outputText
+        self.usage = usage
+        self.incompleteReason = incompleteReason
+        self.errorCode = errorCode
+        self.errorMessage = errorMessage
+        self.responseJSON = responseJSON
+    }
+}
+
+/// What one poll found.
+public enum PollOutcome: Sendable, Equatable {
+    /// Still `queued`/`in_progress`: look again after `nextPollIn`.
+    case stillRunning(jobID: Int64, remoteStatus: String, nextPollIn: Duration)
+    /// The Response ended; store the result and end the job.
+    case finished(jobID: Int64, attempt: Int, RemoteResult)
+    /// The Response failed transiently (or vanished) and attempts remain: submit a new one.
+    case resubmit(jobID: Int64, attempt: Int, retryIn: Duration, error: AttemptError)
+    /// The retrieve call itself failed transiently: try again later; this costs no attempt.
+    case pollFailed(jobID: Int64, retryIn: Duration)
+}
+
+extension JobStore {
+    /// Claims up to `limit` running jobs whose next poll is due. The claim moves `next_poll_at`
+    /// past the lease, so a poller that dies simply lets the job come due again: no rescue needed.
+    public func claimPolls(worker: String, limit: Int, lease: Duration) async throws -> [ClaimedPoll] {
+        guard limit > 0 else { return [] }
+        let rows = try await pool.query("""
+            WITH due AS (
+                SELECT id FROM jobs WHERE state = 'running' AND next_poll_at <= now()
+                ORDER BY next_poll_at LIMIT \(limit) FOR UPDATE SKIP LOCKED
+            )
+            UPDATE jobs j
+            SET lease_owner = \(worker), lease_expires_at = now() + make_interval(secs => \(Double(lease.milliseconds) / 1000)),
+                next_poll_at = now() + make_interval(secs => \(Double(lease.milliseconds) / 1000))
+            FROM due WHERE j.id = due.id
+            RETURNING j.id, j.public_id, j.project_id, j.attempt, j.max_attempts, j.response_id, j.model,
+                      coalesce(j.submitted_at, j.created_at) AS submitted_at, j.poll_count,
+                      j.cancel_requested_at IS NOT NULL AS cancel_requested
+            """)
+        return try rows.map { row in
+            ClaimedPoll(
+                id: try row.decode("id"), publicID: try row.decode("public_id"), projectID: try row.decode("project_id"),
+                attempt: try row.decode("attempt"), maxAttempts: try row.decode("max_attempts"),
+                responseID: try row.decode("response_id"), model: try row.decode("model"),
+                submittedAt: try row.decode("submitted_at"), pollCount: try row.decode("poll_count"),
+                cancelRequested: try row.decode("cancel_requested"))
+        }
+    }
+
+    private struct RescheduleRow: Encodable, Sendable {
+        var job_id: Int64
+        var delay_ms: Int64
+        var remote_status: String?
+        var counted: Bool
+    }
+
+    private struct ResubmitRow: Encodable, Sendable {
+        var job_id: Int64
+        var attempt: Int
+        var delay_ms: Int64
+    }
+
+    /// Records a batch of poll outcomes in one transaction, each applied only if this worker still
+    /// holds the job's poll lease. Returns how many applied.
+    @discardableResult
+    public func recordPolls(_ outcomes: [PollOutcome], worker: String) async throws -> Int {
+        guard !outcomes.isEmpty else { return 0 }
+        var reschedules: [RescheduleRow] = [], resubmits: [ResubmitRow] = [], endings: [Finalization] = [], failedAttempts: [AttemptRow] = []
+        for outcome in outcomes {
+            switch outcome {
+            case .stillRunning(let jobID, let remoteStatus, let next):
+                reschedules.append(RescheduleRow(job_id: jobID, delay_ms: next.milliseconds, remote_status: remoteStatus, counted: true))
+            case .pollFailed(let jobID, let retryIn):
+                reschedules.append(RescheduleRow(job_id: jobID, delay_ms: retryIn.milliseconds, remote_status: nil, counted: false))
+            case .finished(let jobID, let attempt, let result):
+                endings.append(Finalization(
+                    jobID: jobID, attempt: attempt, state: result.state, remoteStatus: result.remoteStatus, outputText: result.outputText,
+                    usage: result.usage, incompleteReason: result.incompleteReason, errorCode: result.errorCode,
+                    errorMessage: result.errorMessage, response: result.responseJSON))
+            case .resubmit(let jobID, let attempt, let retryIn, let error):
+                resubmits.append(ResubmitRow(job_id: jobID, attempt: attempt, delay_ms: retryIn.milliseconds))
+                failedAttempts.append(AttemptRow(job_id: jobID, attempt: attempt, http_status: error.httpStatus, outcome: "remote_failed", error_code: error.code, error_message: error.message, started_ms: 0))
+            }
+        }
+        return try await pool.retryingSerializationFailures {
+            try await pool.transaction { connection in
+                var applied = 0
+                if !reschedules.isEmpty {
+                    let rows = try await connection.query("""
+                        UPDATE jobs j
+                        SET next_poll_at = CASE WHEN j.cancel_requested_at IS NOT NULL AND u.counted THEN now()
+                                                ELSE now() + u.delay_ms * interval '1 millisecond' END,
+                            poll_count = j.poll_count + CASE WHEN u.counted THEN 1 ELSE 0 END,
+                            remote_status = coalesce(u.remote_status, j.remote_status),
+                            lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+                        FROM jsonb_to_recordset(\(recordset(reschedules))) AS u(job_id bigint, delay_ms bigint, remote_status text, counted boolean)
+                        WHERE j.id = u.job_id AND j.state = 'running' AND j.lease_owner = \(worker)
+                        """)
+                    applied += rows.affectedRows
+                }
+                if !resubmits.isEmpty {
+                    let rows = try await connection.query("""
+                        UPDATE jobs j
+                        SET state = 'queued', run_at = now() + u.delay_ms * interval '1 millisecond', response_id = NULL,
+                            next_poll_at = NULL, poll_count = 0, lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+                        FROM jsonb_to_recordset(\(recordset(resubmits))) AS u(job_id bigint, attempt smallint, delay_ms bigint)
+                        WHERE j.id = u.job_id AND j.state = 'running' AND j.lease_owner = \(worker) AND j.attempt = u.attempt
+                        """)
+                    applied += rows.affectedRows
+                    try await connection.query("""
+                        UPDATE attempts a SET outcome = u.outcome, error_code = u.error_code, error_message = u.error_message,
+                                              http_status = u.http_status, finished_at = now()
+                        FROM jsonb_to_recordset(\(recordset(failedAttempts))) AS u(job_id bigint, attempt smallint, http_status smallint,
+                                                                                outcome text, error_code text, error_message text)
+                        WHERE a.job_id = u.job_id AND a.attempt = u.attempt AND a.outcome = 'submitted'
+                        """)
+                }
+                if !endings.isEmpty {
+                    applied += try await finalize(endings, guard: .runningLeasedBy(worker), on: connection)
+                }
+                return applied
+            }
+        }
+    }
+}

@@ -1,0 +1,111 @@
+public import Foundation
+import Postgres
+
+/// Everything known about one job: what the API's `GET /v1/jobs/{id}` and the batch outputs show.
+public struct JobDetail: Sendable, Equatable, Codable {
+    public var id: Int64
+    public var publicID: String
+    public var project: String
+    public var batch: String?
+    public var state: JobState
+    public var remoteStatus: String?
+    public var model: String
+    public var responseID: String?
+    public var attempt: Int
+    public var maxAttempts: Int
+    public var pollCount: Int
+    public var priority: Int
+    public var sourcePath: String?
+    public var metadata: [String: String]
+    public var createdAt: Date
+    public var submittedAt: Date?
+    public var finishedAt: Date?
+    public var outputText: String?
+    public var usage: Usage?
+    public var incompleteReason: String?
+    public var errorCode: String?
+    public var errorMessage: String?
+}
+
+/// Where a batch stands.
+public struct BatchProgress: Sendable, Equatable {
+    public var total: Int
+    public var counts: [JobState: Int]
+    public var inputTokens: Int
+    public var outputTokens: Int
+    public var finished: Bool
+
+    public var done: Int { counts.filter { $0.key.isTerminal }.map(\.value).reduce(0, +) }
+}
+
+extension JobStore {
+    static let detailColumns = """
+        j.id, j.public_id, p.slug AS project, b.public_id AS batch, j.state::text AS state, j.remote_status, j.model,
+        j.response_id, j.attempt, j.max_attempts, j.poll_count, j.priority, j.source_path, j.metadata, j.created_at,
+        j.submitted_at, j.finished_at, r.output_text, r.input_tokens, r.cached_tokens, r.output_tokens,
+        r.reasoning_tokens, r.total_tokens, r.incomplete_reason, r.error_code, r.error_message
+        """
+
+    static let detailJoins = """
+        FROM jobs j JOIN projects p ON p.id = j.project_id
+        LEFT JOIN batches b ON b.id = j.batch_id LEFT JOIN results r ON r.job_id = j.id
+        """
+
+    /// One job by public id, visible to `projectID` (nil: any project).
+    public func job(publicID: String, projectID: Int64?) async throws -> JobDetail {
+        let rows = try await pool.query("""
+            SELECT \(unescaped: Self.detailColumns) \(unescaped: Self.detailJoins)
+            WHERE j.public_id = \(publicID) AND (\(projectID)::bigint IS NULL OR j.project_id = \(projectID))
+            """)
+        guard let row = rows.first else { throw StoreError.notFound("job \(publicID)") }
+        return try Self.decodeDetail(row)
+    }
+
+    /// Every job of a batch, in enqueue order.
+    public func jobs(batchID: Int64) async throws -> [JobDetail] {
+        let rows = try await pool.query("""
+            SELECT \(unescaped: Self.detailColumns) \(unescaped: Self.detailJoins) WHERE j.batch_id = \(batchID) ORDER BY j.id
+            """)
+        return try rows.map(Self.decodeDetail)
+    }
+
+    /// Counts by state and tokens so far for a batch.
+    public func progress(batchID: Int64) async throws -> BatchProgress {
+        let rows = try await pool.query("""
+            SELECT j.state::text AS state, count(*)::bigint AS n,
+                   coalesce(sum(r.input_tokens), 0)::bigint AS input_tokens, coalesce(sum(r.output_tokens), 0)::bigint AS output_tokens
+            FROM jobs j LEFT JOIN results r ON r.job_id = j.id WHERE j.batch_id = \(batchID) GROUP BY j.state
+            """)
+        var progress = BatchProgress(total: 0, counts: [:], inputTokens: 0, outputTokens: 0, finished: false)
+        for row in rows {
+            guard let state = JobState(rawValue: try row.decode("state")) else { continue }
+            let count: Int = try row.decode("n")
+            progress.counts[state] = count
+            progress.total += count
+            progress.inputTokens += try row.decode("input_tokens", as: Int.self)
+            progress.outputTokens += try row.decode("output_tokens", as: Int.self)
+        }
+        progress.finished = progress.total > 0 && progress.done == progress.total
+        return progress
+    }
+
+    static func decodeDetail(_ row: PostgresRow) throws -> JobDetail {
+        let totalTokens: Int? = try row.decode("total_tokens")
+        let usage = try totalTokens.map { total in
+            Usage(
+                inputTokens: try row.decode("input_tokens", as: Int?.self) ?? 0, cachedTokens: try row.decode("cached_tokens", as: Int?.self) ?? 0,
+                outputTokens: try row.decode("output_tokens", as: Int?.self) ?? 0,
+                reasoningTokens: try row.decode("reasoning_tokens", as: Int?.self) ?? 0, totalTokens: total)
+        }
+        return JobDetail(
+            id: try row.decode("id"), publicID: try row.decode("public_id"), project: try row.decode("project"),
+            batch: try row.decode("batch"), state: JobState(rawValue: try row.decode("state")) ?? .queued,
+            remoteStatus: try row.decode("remote_status"), model: try row.decode("model"), responseID: try row.decode("response_id"),
+            attempt: try row.decode("attempt"), maxAttempts: try row.decode("max_attempts"), pollCount: try row.decode("poll_count"),
+            priority: try row.decode("priority"), sourcePath: try row.decode("source_path"),
+            metadata: try row.decode("metadata", as: PostgresJSON<[String: String]>.self).value,
+            createdAt: try row.decode("created_at"), submittedAt: try row.decode("submitted_at"), finishedAt: try row.decode("finished_at"),
+            outputText: try row.decode("output_text"), usage: usage, incompleteReason: try row.decode("incomplete_reason"),
+            errorCode: try row.decode("error_code"), errorMessage: try row.decode("error_message"))
+    }
+}

@@ -1,0 +1,175 @@
+public import Foundation
+import Postgres
+
+/// A job a Submitter claimed, with everything needed to create its Response.
+public struct ClaimedJob: Sendable, Equatable {
+    public var id: Int64
+    public var publicID: String
+    public var projectID: Int64
+    public var attempt: Int
+    public var maxAttempts: Int
+    public var model: String
+    public var maxOutputTokens: Int
+    public var estimatedInputTokens: Int
+    public var reasoningEffort: ReasoningEffort?
+    public var metadata: [String: String]
+    public var document: String
+    public var instructions: String?
+}
+
+/// Why an attempt did not produce a running Response.
+public struct AttemptError: Sendable, Equatable, Codable {
+    public var httpStatus: Int?
+    /// Mantle's error code or Longhaul's classification (`timeout`, `connection_reset`…).
+    public var code: String
+    public var message: String
+
+    public init(httpStatus: Int? = nil, code: String, message: String) {
+        self.httpStatus = httpStatus
+        self.code = code
+        self.message = message
+    }
+}
+
+/// What became of one create call.
+public enum SubmissionOutcome: Sendable, Equatable {
+    /// Mantle accepted it: the Response id is stored and the job is `running`.
+    case accepted(jobID: Int64, attempt: Int, responseID: String, remoteStatus: String, firstPollIn: Duration, startedAt: Date)
+    /// A transient failure: back to the queue, due again after `retryIn`.
+    case retry(jobID: Int64, attempt: Int, retryIn: Duration, error: AttemptError, startedAt: Date)
+    /// A permanent failure (or the last attempt): the job ends `failed` with this error.
+    case fail(jobID: Int64, attempt: Int, error: AttemptError, startedAt: Date)
+
+    var jobID: Int64 {
+        switch self {
+        case .accepted(let id, _, _, _, _, _), .retry(let id, _, _, _, _), .fail(let id, _, _, _): id
+        }
+    }
+}
+
+extension JobStore {
+    /// Claims up to `limit` due queued jobs, fairly across projects and within each project's
+    /// `max_in_flight` and tokens-per-minute budget (`longhaul_claim_jobs` in the schema). One
+    /// statement and one commit for the whole claim.
+    public func claimJobs(worker: String, limit: Int, lease: Duration) async throws -> [ClaimedJob] {
+        guard limit > 0 else { return [] }
+        let rows = try await pool.query("""
+            SELECT * FROM longhaul_claim_jobs(\(worker), \(limit), make_interval(secs => \(Double(lease.milliseconds) / 1000)))
+            """)
+        return try rows.map { row in
+            let params = try row.decode("params", as: PostgresJSON<[String: String]>.self).value
+            return ClaimedJob(
+                id: try row.decode("job_id"), publicID: try row.decode("public_id"), projectID: try row.decode("project_id"),
+                attempt: try row.decode("attempt"), maxAttempts: try row.decode("max_attempts"), model: try row.decode("model"),
+                maxOutputTokens: try row.decode("max_output_tokens"), estimatedInputTokens: try row.decode("estimated_input_tokens"),
+                reasoningEffort: params["reasoning_effort"].flatMap(ReasoningEffort.init(rawValue:)),
+                metadata: try row.decode("metadata", as: PostgresJSON<[String: String]>.self).value,
+                document: try row.decode("document"), instructions: try row.decode("instructions"))
+        }
+    }
+
+    /// Extends the submission leases this worker holds (its heartbeat while creates are in flight).
+    public func extendSubmissionLeases(worker: String, lease: Duration) async throws {
+        try await pool.query("""
+            UPDATE jobs SET lease_expires_at = now() + make_interval(secs => \(Double(lease.milliseconds) / 1000))
+            WHERE state = 'submitting' AND lease_owner = \(worker)
+            """)
+    }
+
+    private struct AcceptedRow: Encodable, Sendable {
+        var job_id: Int64
+        var attempt: Int
+        var response_id: String
+        var remote_status: String
+        var delay_ms: Int64
+    }
+
+    private struct RetryRow: Encodable, Sendable {
+        var job_id: Int64
+        var attempt: Int
+        var delay_ms: Int64
+    }
+
+    struct AttemptRow: Encodable, Sendable {
+        var job_id: Int64
+        var attempt: Int
+        var response_id: String?
+        var http_status: Int?
+        var outcome: String
+        var error_code: String?
+        var error_message: String?
+        var started_ms: Int64
+    }
+
+    /// Records the outcomes of a batch of create calls in one transaction: accepted jobs become
+    /// `running` with their Response id, transient failures go back to the queue, permanent ones
+    /// end `failed` (result, webhook and batch counters written with them), and every attempt is
+    /// logged. Outcomes for jobs this worker no longer holds are ignored. Returns how many
+    /// outcomes applied.
+    @discardableResult
+    public func recordSubmissions(_ outcomes: [SubmissionOutcome], worker: String) async throws -> Int {
+        guard !outcomes.isEmpty else { return 0 }
+        var accepted: [AcceptedRow] = [], retries: [RetryRow] = [], failures: [Finalization] = [], attempts: [AttemptRow] = []
+        for outcome in outcomes {
+            switch outcome {
+            case .accepted(let jobID, let attempt, let responseID, let remoteStatus, let firstPollIn, let startedAt):
+                accepted.append(AcceptedRow(job_id: jobID, attempt: attempt, response_id: responseID, remote_status: remoteStatus, delay_ms: firstPollIn.milliseconds))
+                attempts.append(AttemptRow(job_id: jobID, attempt: attempt, response_id: responseID, outcome: "submitted", started_ms: startedAt.millisecondsSince1970))
+            case .retry(let jobID, let attempt, let retryIn, let error, let startedAt):
+                retries.append(RetryRow(job_id: jobID, attempt: attempt, delay_ms: retryIn.milliseconds))
+                attempts.append(AttemptRow(job_id: jobID, attempt: attempt, http_status: error.httpStatus, outcome: "retryable_error", error_code: error.code, error_message: error.message, started_ms: startedAt.millisecondsSince1970))
+            case .fail(let jobID, let attempt, let error, let startedAt):
+                failures.append(Finalization(jobID: jobID, attempt: attempt, state: .failed, errorCode: error.code, errorMessage: error.message))
+                attempts.append(AttemptRow(job_id: jobID, attempt: attempt, http_status: error.httpStatus, outcome: "permanent_error", error_code: error.code, error_message: error.message, started_ms: startedAt.millisecondsSince1970))
+            }
+        }
+        return try await pool.retryingSerializationFailures {
+            try await pool.transaction { connection in
+                var applied = 0
+                if !accepted.isEmpty {
+                    let rows = try await connection.query("""
+                        UPDATE jobs j
+                        SET state = 'running', response_id = u.response_id, remote_status = u.remote_status,
+                            next_poll_at = CASE WHEN j.cancel_requested_at IS NOT NULL THEN now()
+                                                ELSE now() + u.delay_ms * interval '1 millisecond' END,
+                            poll_count = 0, lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+                        FROM jsonb_to_recordset(\(recordset(accepted))) AS u(job_id bigint, attempt smallint, response_id text, remote_status text, delay_ms bigint)
+                        WHERE j.id = u.job_id AND j.state = 'submitting' AND j.lease_owner = \(worker) AND j.attempt = u.attempt
+                        """)
+                    applied += rows.affectedRows
+                }
+                if !retries.isEmpty {
+                    let rows = try await connection.query("""
+                        UPDATE jobs j
+                        SET state = 'queued', run_at = now() + u.delay_ms * interval '1 millisecond',
+                            lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+                        FROM jsonb_to_recordset(\(recordset(retries))) AS u(job_id bigint, attempt smallint, delay_ms bigint)
+                        WHERE j.id = u.job_id AND j.state = 'submitting' AND j.lease_owner = \(worker) AND j.attempt = u.attempt
+                        """)
+                    applied += rows.affectedRows
+                }
+                if !failures.isEmpty {
+                    applied += try await finalize(failures, guard: .submittingLeasedBy(worker), on: connection)
+                }
+                try await insertAttempts(attempts, worker: worker, on: connection)
+                return applied
+            }
+        }
+    }
+
+    func insertAttempts(_ attempts: [AttemptRow], worker: String, on connection: PostgresConnection) async throws {
+        guard !attempts.isEmpty else { return }
+        try await connection.query("""
+            INSERT INTO attempts (job_id, attempt, worker, response_id, http_status, outcome, error_code, error_message, started_at, finished_at)
+            SELECT u.job_id, u.attempt, \(worker), u.response_id, u.http_status, u.outcome, u.error_code, u.error_message,
+                   to_timestamp(u.started_ms / 1000.0), CASE WHEN u.outcome = 'submitted' THEN NULL ELSE now() END
+            FROM jsonb_to_recordset(\(recordset(attempts))) AS u(job_id bigint, attempt smallint, response_id text, http_status smallint,
+                                                                 outcome text, error_code text, error_message text, started_ms bigint)
+            WHERE EXISTS (SELECT 1 FROM jobs WHERE jobs.id = u.job_id)
+            """)
+    }
+}
+
+extension Date {
+    var millisecondsSince1970: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
+}

@@ -1,0 +1,38 @@
+public import Foundation
+public import Postgres
+
+/// The job queue in PostgreSQL: enqueue, claim, record outcomes, cancel, retry, rescue, prune.
+///
+/// Every write that the loops make is batched (one statement for many jobs, one commit per batch)
+/// and guarded: it applies only to rows still in the state and lease the writer expects, so a
+/// rescued or cancelled job is never overwritten by a worker that lost it.
+public struct JobStore: Sendable {
+    public let pool: PostgresPool
+    /// The API's public base URL, for `result_url` in webhook payloads.
+    public var publicBaseURL: String
+
+    public init(pool: PostgresPool, publicBaseURL: String = "http://127.0.0.1:8080") {
+        self.pool = pool
+        self.publicBaseURL = publicBaseURL
+    }
+
+    /// NOTIFY channels: hints for the loops, never the source of truth (they also poll).
+    public enum Channel {
+        public static let jobs = "longhaul_jobs"
+        public static let polls = "longhaul_polls"
+        public static let deliveries = "longhaul_deliveries"
+    }
+}
+
+/// Encodes a batch of rows as one jsonb parameter, read back with `jsonb_to_recordset`.
+func recordset<Row: Encodable & Sendable>(_ rows: [Row]) -> PostgresJSON<[Row]> {
+    PostgresJSON(rows)
+}
+
+extension Duration {
+    /// Whole milliseconds, for intervals passed to SQL.
+    var milliseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
+}

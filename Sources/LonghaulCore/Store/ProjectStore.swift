@@ -1,0 +1,109 @@
+import Foundation
+public import Postgres
+
+/// Projects in the database.
+public struct ProjectStore: Sendable {
+    let pool: PostgresPool
+
+    public init(pool: PostgresPool) {
+        self.pool = pool
+    }
+
+    static let columns = """
+        id, slug, region, base_url, mantle_project_id, credential_ref, default_model, max_in_flight,
+        tokens_per_minute, max_attempts, tags, archived_at, created_at
+        """
+
+    /// Creates a project with a fresh webhook signing secret. A taken slug is a `StoreError.conflict`.
+    public func create(_ new: NewProject) async throws -> Project {
+        try Self.validate(slug: new.slug)
+        guard new.region == nil || new.baseURL == nil else {
+            throw StoreError.invalid(field: "base_url", message: "give a region or a base URL, not both")
+        }
+        guard new.maxInFlight > 0 else { throw StoreError.invalid(field: "max_in_flight", message: "max_in_flight must be at least 1") }
+        if let tpm = new.tokensPerMinute, tpm <= 0 {
+            throw StoreError.invalid(field: "tokens_per_minute", message: "tokens_per_minute must be positive")
+        }
+        do {
+            let rows = try await pool.query("""
+                INSERT INTO projects (slug, region, base_url, mantle_project_id, credential_ref, default_model,
+                                      max_in_flight, tokens_per_minute, max_attempts, tags, webhook_secret)
+                VALUES (\(new.slug), \(new.region), \(new.baseURL), \(new.mantleProjectID), \(new.credentialReference),
+                        \(new.defaultModel), \(new.maxInFlight), \(new.tokensPerMinute), \(new.maxAttempts),
+                        \(PostgresJSON(new.tags)), \(WebhookSecret.generate()))
+                RETURNING \(unescaped: Self.columns)
+                """)
+            return try Self.decode(rows.first.orThrow("project insert returned no row"))
+        } catch let error as PostgresError where error.code == .uniqueViolation {
+            throw StoreError.conflict("a project named '\(new.slug)' already exists")
+        }
+    }
+
+    /// The project with this slug, or `StoreError.notFound`.
+    public func get(slug: String) async throws -> Project {
+        let rows = try await pool.query("SELECT \(unescaped: Self.columns) FROM projects WHERE slug = \(slug)")
+        guard let row = rows.first else { throw StoreError.notFound("project '\(slug)'") }
+        return try Self.decode(row)
+    }
+
+    public func get(id: Int64) async throws -> Project {
+        let rows = try await pool.query("SELECT \(unescaped: Self.columns) FROM projects WHERE id = \(id)")
+        guard let row = rows.first else { throw StoreError.notFound("project \(id)") }
+        return try Self.decode(row)
+    }
+
+    public func list(includeArchived: Bool = false) async throws -> [Project] {
+        let rows = try await pool.query("""
+            SELECT \(unescaped: Self.columns) FROM projects WHERE \(includeArchived) OR archived_at IS NULL ORDER BY slug
+            """)
+        return try rows.map(Self.decode)
+    }
+
+    /// The `default` project used when nothing else is configured; created on first use.
+    public func ensureDefault(defaultModel: String = "openai.gpt-oss-120b") async throws -> Project {
+        if let existing = try? await get(slug: "default") { return existing }
+        do {
+            return try await create(NewProject(slug: "default", defaultModel: defaultModel, maxInFlight: 500))
+        } catch StoreError.conflict {
+            return try await get(slug: "default")
+        }
+    }
+
+    public func archive(slug: String) async throws -> Project {
+        let rows = try await pool.query("""
+            UPDATE projects SET archived_at = coalesce(archived_at, now()), updated_at = now()
+            WHERE slug = \(slug) RETURNING \(unescaped: Self.columns)
+            """)
+        guard let row = rows.first else { throw StoreError.notFound("project '\(slug)'") }
+        return try Self.decode(row)
+    }
+
+    /// The signing secrets of a project: the current one, and the previous one while it still signs.
+    public func webhookSecrets(projectID: Int64) async throws -> [String] {
+        let rows = try await pool.query("""
+            SELECT webhook_secret, CASE WHEN previous_secret_expires_at > now() THEN previous_webhook_secret END AS previous
+            FROM projects WHERE id = \(projectID)
+            """)
+        guard let row = rows.first else { throw StoreError.notFound("project \(projectID)") }
+        return [try row.decode("webhook_secret", as: String.self)] + [try row.decode("previous", as: String?.self)].compactMap { $0 }
+    }
+
+    static func validate(slug: String) throws {
+        let allowed = slug.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 || $0 == 95 }
+        guard !slug.isEmpty, slug.utf8.count <= 63, allowed, slug.first != "-", slug.first != "_" else {
+            throw StoreError.invalid(
+                field: "slug", message: "'\(slug.prefix(80))' is not a valid project name: use 1–63 lowercase letters, digits, '-' or '_'")
+        }
+    }
+
+    static func decode(_ row: PostgresRow) throws -> Project {
+        Project(
+            id: try row.decode("id"), slug: try row.decode("slug"), region: try row.decode("region"),
+            baseURL: try row.decode("base_url"), mantleProjectID: try row.decode("mantle_project_id"),
+            credentialReference: try row.decode("credential_ref"), defaultModel: try row.decode("default_model"),
+            maxInFlight: try row.decode("max_in_flight"), tokensPerMinute: try row.decode("tokens_per_minute"),
+            maxAttempts: try row.decode("max_attempts"),
+            tags: try row.decode("tags", as: PostgresJSON<[String: String]>.self).value,
+            archivedAt: try row.decode("archived_at"), createdAt: try row.decode("created_at"))
+    }
+}

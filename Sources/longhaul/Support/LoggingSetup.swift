@@ -1,0 +1,41 @@
+import Foundation
+import Logging
+
+/// Sets up swift-log once per process: readable text or one JSON object per line, on stderr.
+enum LoggingSetup {
+    static func bootstrap(_ options: GlobalOptions) {
+        let level = options.logLevel
+        let format = options.logFormat
+        LoggingSystem.bootstrap { label in
+            var handler: any LogHandler =
+                format == .json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+    }
+}
+
+/// Writes each log record as one JSON line on stderr (for log collectors).
+struct JSONLogHandler: LogHandler {
+    let label: String
+    var logLevel: Logger.Level = .info
+    var metadata: Logger.Metadata = [:]
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        var fields: [String: String] = [
+            "time": Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(Date()),
+            "level": event.level.rawValue, "label": label, "message": "\(event.message)",
+        ]
+        for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) {
+            fields[key] = "\(value)"
+        }
+        guard var line = try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys]) else { return }
+        line.append(0x0A)
+        FileHandle.standardError.write(line)
+    }
+}

@@ -1,0 +1,83 @@
+import LonghaulCore
+import Testing
+
+@Suite("Enqueue validation names the field and the rule")
+struct JobRequestValidationTests {
+    let noModelProblem: ModelCheck = { _ in nil }
+
+    func refusal(_ request: JobRequest, checkModel: ModelCheck? = nil) -> ValidationError? {
+        do {
+            _ = try request.validated(defaultModel: "openai.gpt-oss-120b", checkModel: checkModel ?? noModelProblem)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test("a good request gets the defaults filled in")
+    func defaults() throws {
+        let job = try JobRequest(document: "A short report.").validated(defaultModel: "openai.gpt-oss-120b", checkModel: noModelProblem)
+        #expect(job.model == "openai.gpt-oss-120b")
+        #expect(job.maxOutputTokens == 2000)
+        #expect(!job.instructions.isEmpty)
+        #expect(job.estimatedInputTokens > 0)
+    }
+
+    @Test("empty and whitespace-only documents are refused")
+    func emptyDocument() {
+        #expect(refusal(JobRequest(document: ""))?.field == "document")
+        #expect(refusal(JobRequest(document: " \n\t "))?.code == "empty")
+    }
+
+    @Test("oversized documents are refused with the size and the limit")
+    func oversizedDocument() throws {
+        let error = try #require(refusal(JobRequest(document: String(repeating: "a", count: (1 << 20) + 1))))
+        #expect(error.code == "too_large")
+        #expect(error.message.contains("1048577"))
+    }
+
+    @Test("binary content is refused")
+    func binaryDocument() {
+        #expect(refusal(JobRequest(document: "abc\u{0}def"))?.code == "binary")
+    }
+
+    @Test("max_output_tokens below Mantle's 16 is refused")
+    func tooFewOutputTokens() {
+        let error = refusal(JobRequest(document: "text", maxOutputTokens: 15))
+        #expect(error?.field == "max_output_tokens")
+        #expect(error?.message.contains("16") == true)
+    }
+
+    @Test("a model without the Responses API is refused with the checker's reason")
+    func unsupportedModel() {
+        let error = refusal(JobRequest(document: "text", model: "anthropic.claude")) { model in
+            model.hasPrefix("anthropic.") ? "the model '\(model)' supports the Messages API only" : nil
+        }
+        #expect(error?.field == "model")
+        #expect(error?.message.contains("Messages API") == true)
+    }
+
+    @Test("metadata beyond Mantle's limits is refused, naming the key")
+    func metadataLimits() {
+        let many = Dictionary(uniqueKeysWithValues: (0..<15).map { ("k\($0)", "v") })
+        #expect(refusal(JobRequest(document: "t", metadata: many))?.code == "too_many_keys")
+        #expect(refusal(JobRequest(document: "t", metadata: [String(repeating: "k", count: 65): "v"]))?.code == "key_too_long")
+        #expect(refusal(JobRequest(document: "t", metadata: ["team": String(repeating: "v", count: 513)]))?.field == "metadata.team")
+        #expect(refusal(JobRequest(document: "t", metadata: ["longhaul_job": "x"]))?.code == "reserved")
+    }
+
+    @Test("the request fingerprint changes with the work and not otherwise")
+    func fingerprint() throws {
+        let a = try JobRequest(document: "same", idempotencyKey: "k").validated(defaultModel: "m", checkModel: noModelProblem)
+        let b = try JobRequest(document: "same", idempotencyKey: "k").validated(defaultModel: "m", checkModel: noModelProblem)
+        let c = try JobRequest(document: "other", idempotencyKey: "k").validated(defaultModel: "m", checkModel: noModelProblem)
+        #expect(a.requestSHA256 == b.requestSHA256)
+        #expect(a.requestSHA256 != c.requestSHA256)
+    }
+
+    @Test("a webhook URL must be absolute http(s)")
+    func webhookURL() {
+        #expect(refusal(JobRequest(document: "t", webhookURL: "ftp://x/y"))?.field == "webhook_url")
+        #expect(refusal(JobRequest(document: "t", webhookURL: "https://hooks.example.com/x")) == nil)
+    }
+}

@@ -1,0 +1,45 @@
+import Logging
+public import LonghaulCore
+
+/// Rescues submissions whose worker vanished (lease expiry, never age) and prunes finished rows.
+public struct Maintainer: Sendable {
+    let store: JobStore
+    let configuration: WorkerConfiguration
+    let logger: Logger
+
+    public init(store: JobStore, configuration: WorkerConfiguration, logger: Logger) {
+        self.store = store
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    func run(stop: StopFlag) async {
+        var sincePrune = Duration.zero
+        while !stop.isSet && !Task.isCancelled {
+            await runOnce(prune: sincePrune >= configuration.pruneInterval)
+            if sincePrune >= configuration.pruneInterval { sincePrune = .zero }
+            try? await Task.sleep(for: configuration.maintenanceInterval)
+            sincePrune += configuration.maintenanceInterval
+        }
+    }
+
+    /// One pass: rescue, then (when asked) prune.
+    public func runOnce(prune: Bool) async {
+        do {
+            let rescued = try await store.rescueExpiredSubmissions()
+            if rescued.requeued + rescued.failed > 0 {
+                logger.warning(
+                    "returned submissions of vanished workers to the queue",
+                    metadata: ["requeued": "\(rescued.requeued)", "failed": "\(rescued.failed)"])
+            }
+            if prune {
+                let pruned = try await store.prune(retention: configuration.retention)
+                if pruned.prunedJobs + pruned.prunedDeliveries > 0 {
+                    logger.info("pruned finished rows", metadata: ["jobs": "\(pruned.prunedJobs)", "deliveries": "\(pruned.prunedDeliveries)"])
+                }
+            }
+        } catch {
+            logger.warning("maintenance pass failed", metadata: ["error": "\(error)"])
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import Logging
+public import LonghaulCore
+public import Postgres
+public import ServiceLifecycle
+
+/// The loops a worker process runs.
+public enum WorkerRole: String, Sendable, CaseIterable {
+    case submit, poll, maintain, deliver
+}
+
+/// Runs the chosen loops of one worker process as a `Service`: `LISTEN/NOTIFY` wakes them (a
+/// hint, deduplicated by `WakeSignal`), a timer wakes them anyway, and graceful shutdown stops
+/// claiming, finishes or releases what is in hand, and returns.
+public struct WorkerGroup: Service {
+    let store: JobStore
+    let gateway: any ResponsesGateway
+    let roles: Set<WorkerRole>
+    let configuration: WorkerConfiguration
+    let logger: Logger
+    let extraLoops: [@Sendable (_ isStopping: @escaping @Sendable () -> Bool) async -> Void]
+
+    public init(
+        store: JobStore, gateway: any ResponsesGateway, roles: Set<WorkerRole> = Set(WorkerRole.allCases),
+        configuration: WorkerConfiguration, logger: Logger,
+        extraLoops: [@Sendable (_ isStopping: @escaping @Sendable () -> Bool) async -> Void] = []
+    ) {
+        self.store = store
+        self.gateway = gateway
+        self.roles = roles
+        self.configuration = configuration
+        self.logger = logger
+        self.extraLoops = extraLoops
+    }
+
+    public func run() async throws {
+        let stop = StopFlag()
+        let submitWake = WakeSignal(), pollWake = WakeSignal()
+        let submitter = Submitter(store: store, gateway: gateway, configuration: configuration, logger: logger)
+        let poller = Poller(store: store, gateway: gateway, configuration: configuration, logger: logger)
+        let maintainer = Maintainer(store: store, configuration: configuration, logger: logger)
+        logger.info("worker started", metadata: ["worker": "\(configuration.workerID)", "roles": "\(roles.map(\.rawValue).sorted())"])
+
+        await withGracefulShutdownHandler {
+            await withDiscardingTaskGroup { outer in
+                outer.addTask { await listen(submitWake: submitWake, pollWake: pollWake) }
+                await withDiscardingTaskGroup { loops in
+                    if roles.contains(.submit) { loops.addTask { await submitter.run(wake: submitWake, stop: stop) } }
+                    if roles.contains(.poll) { loops.addTask { await poller.run(wake: pollWake, stop: stop) } }
+                    if roles.contains(.maintain) { loops.addTask { await maintainer.run(stop: stop) } }
+                    for loop in extraLoops {
+                        loops.addTask { await loop { stop.isSet } }
+                    }
+                }
+                // The loops have stopped; the listener never ends by itself.
+                outer.cancelAll()
+            }
+        } onGracefulShutdown: {
+            stop.set()
+            submitWake.signal()
+            pollWake.signal()
+        }
+        logger.info("worker stopped", metadata: ["worker": "\(configuration.workerID)"])
+    }
+
+    /// Turns notifications into wake-ups, and a reconnect into a wake-up of everything (a
+    /// notification may have been missed while the connection was down). Ends when cancelled.
+    private func listen(submitWake: WakeSignal, pollWake: WakeSignal) async {
+        for await event in store.pool.listen([JobStore.Channel.jobs, JobStore.Channel.polls]) {
+            switch event {
+            case .notification(let channel, _):
+                channel == JobStore.Channel.polls ? pollWake.signal() : submitWake.signal()
+            case .reconnected:
+                submitWake.signal()
+                pollWake.signal()
+            }
+        }
+    }
+}

@@ -1,2 +1,0 @@
-/// The background loops (implementation pending).
-public enum WorkersLibrary {}
