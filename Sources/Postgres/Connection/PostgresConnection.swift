@@ -278,6 +278,24 @@ public final class PostgresConnection: @unchecked Sendable {
         try collectResults(sent: PQsendQuery(handle, sql))
     }
 
+    /// Runs on `queue`: sends SQL that should start `COPY … FROM STDIN`; true once the server is
+    /// waiting for the data, otherwise throws the server's error.
+    func performSimpleAllowingCopy(_ sql: String) throws -> Bool {
+        let result = PQexec(handle, sql)
+        defer { PQclear(result) }
+        guard let result else { throw LibPQResult.error(from: nil, connection: handle) }
+        switch PQresultStatus(result) {
+        case PGRES_COPY_IN:
+            return true
+        case PGRES_FATAL_ERROR, PGRES_NONFATAL_ERROR, PGRES_BAD_RESPONSE:
+            throw LibPQResult.error(from: result, connection: handle)
+        default:
+            // Drain whatever else was sent so the connection is ready for the next statement.
+            _ = try? collectResults(sent: 1)
+            return false
+        }
+    }
+
     /// Runs on `queue`: reads every result of the statement just sent (PQgetResult until NULL,
     /// which is what makes the connection ready again), clearing each, and returns the last rows or
     /// throws the first error.
