@@ -1,0 +1,44 @@
+/// The parameters of a query, already in PostgreSQL's text format, with their declared types.
+public struct PostgresBindings: Sendable {
+    /// Each parameter's text; `nil` is NULL.
+    public private(set) var values: [String?] = []
+    /// Each parameter's declared type.
+    public private(set) var types: [PostgresDataType] = []
+    /// The first value that could not be encoded; the query throws it instead of running.
+    var encodingError: PostgresError?
+
+    /// No parameters.
+    public init() {}
+
+    /// The number of parameters.
+    public var count: Int { values.count }
+
+    /// Appends a value as the next parameter (`$count`).
+    public mutating func append(_ value: some PostgresEncodable) {
+        let type = type(of: value).postgresType
+        do {
+            let text = try value.postgresText()
+            if let text, text.utf8.contains(0), encodingError == nil {
+                encodingError = PostgresError(
+                    kind: .encoding,
+                    message: "parameter $\(values.count + 1) contains a NUL character, which PostgreSQL text cannot hold; use bytea for binary data"
+                )
+            }
+            values.append(text)
+        } catch {
+            if encodingError == nil {
+                encodingError = PostgresError(
+                    kind: .encoding,
+                    message: "parameter $\(values.count + 1) (\(Swift.type(of: value))) could not be encoded: \(error)"
+                )
+            }
+            values.append(nil)
+        }
+        types.append(type)
+    }
+
+    /// Appends a value given as an existential (COPY rows and dynamic builders use this).
+    public mutating func append(any value: any PostgresEncodable) {
+        append(value)
+    }
+}
