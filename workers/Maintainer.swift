@@ -1,4 +1,4 @@
-import Logging
+public import Logging
 public import LonghaulCore
 
 /// Rescues submissions whose worker vanished (lease expiry, never age) and prunes finished rows.

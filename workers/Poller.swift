@@ -1,7 +1,6 @@
 import Foundation
-import Logging
+public import Logging
 public import LonghaulCore
-import Synchronization
 
 /// Claims running jobs whose next poll is due, retrieves their Responses concurrently, and
 /// writes what it saw in batches: a new poll time that grows with the Response's age, or the
@@ -27,12 +26,12 @@ public struct Poller: Sendable {
             [store] outcomes in
             try await store.recordPolls(outcomes, worker: worker)
         }
-        let inFlight = Mutex(0)
+        let inFlight = InFlightCounter()
 
         await withDiscardingTaskGroup { group in
             group.addTask { await writer.run() }
             while !stop.isSet {
-                let free = configuration.pollConcurrency - inFlight.withLock { $0 }
+                let free = configuration.pollConcurrency - inFlight.value
                 var claimed: [ClaimedPoll] = []
                 if free > 0 {
                     do {
@@ -41,11 +40,11 @@ public struct Poller: Sendable {
                         logger.warning("claiming polls failed", metadata: ["error": "\(error)"])
                     }
                 }
-                inFlight.withLock { $0 += claimed.count }
+                inFlight.add(claimed.count)
                 for poll in claimed {
                     group.addTask {
                         writer.add(await look(at: poll))
-                        inFlight.withLock { $0 -= 1 }
+                        inFlight.add(-1)
                         wake.signal()
                     }
                 }
@@ -55,7 +54,7 @@ public struct Poller: Sendable {
             }
             // Polls are read-only on Mantle's side: whatever is unfinished simply comes due again.
             let deadline = ContinuousClock.now + .seconds(2)
-            while inFlight.withLock({ $0 > 0 }) && ContinuousClock.now < deadline {
+            while inFlight.value > 0 && ContinuousClock.now < deadline {
                 try? await Task.sleep(for: .milliseconds(20))
             }
             group.cancelAll()

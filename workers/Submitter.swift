@@ -1,7 +1,6 @@
 import Foundation
-import Logging
+public import Logging
 public import LonghaulCore
-import Synchronization
 
 /// Claims due queued jobs — fairly across projects, within each project's limits — and creates
 /// their background Responses concurrently; outcomes are written in batches.
@@ -28,13 +27,13 @@ public struct Submitter: Sendable {
             [store] outcomes in
             try await store.recordSubmissions(outcomes, worker: worker)
         }
-        let inFlight = Mutex(0)
+        let inFlight = InFlightCounter()
 
         await withDiscardingTaskGroup { group in
             group.addTask { await writer.run() }
             group.addTask { await heartbeat(stop: stop) }
             while !stop.isSet {
-                let free = configuration.submitConcurrency - inFlight.withLock { $0 }
+                let free = configuration.submitConcurrency - inFlight.value
                 var claimed: [ClaimedJob] = []
                 if free > 0 {
                     do {
@@ -43,11 +42,11 @@ public struct Submitter: Sendable {
                         logger.warning("claiming jobs failed", metadata: ["error": "\(error)"])
                     }
                 }
-                inFlight.withLock { $0 += claimed.count }
+                inFlight.add(claimed.count)
                 for job in claimed {
                     group.addTask {
                         writer.add(await submit(job))
-                        inFlight.withLock { $0 -= 1 }
+                        inFlight.add(-1)
                         wake.signal()
                     }
                 }
@@ -57,7 +56,7 @@ public struct Submitter: Sendable {
                 }
             }
             let deadline = ContinuousClock.now + configuration.shutdownGrace
-            while inFlight.withLock({ $0 > 0 }) && ContinuousClock.now < deadline {
+            while inFlight.value > 0 && ContinuousClock.now < deadline {
                 try? await Task.sleep(for: .milliseconds(50))
             }
             group.cancelAll()

@@ -1,6 +1,6 @@
-import Logging
+public import Logging
 public import LonghaulCore
-public import Postgres
+import Postgres
 public import ServiceLifecycle
 
 /// The loops a worker process runs.

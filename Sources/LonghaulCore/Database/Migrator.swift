@@ -1,5 +1,5 @@
-import Foundation
-import Logging
+public import Foundation
+public import Logging
 public import Postgres
 
 /// Applies `Migration.all` to a database: pending files in order, each in its own transaction,

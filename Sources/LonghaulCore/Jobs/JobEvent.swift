@@ -30,5 +30,10 @@ public enum JobEvent: Sendable, Equatable {
 public struct IllegalJobTransition: Error, Sendable, Equatable, CustomStringConvertible {
     public let from: JobState
     public let event: JobEvent
+
+    public init(from: JobState, event: JobEvent) {
+        self.from = from
+        self.event = event
+    }
     public var description: String { "a job in state '\(from.rawValue)' cannot take the event \(event)" }
 }

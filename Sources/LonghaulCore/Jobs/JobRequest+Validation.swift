@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+public import Foundation
 
 /// A request that passed validation, with defaults filled in and the figures the queue needs.
 public struct ValidatedJob: Sendable, Equatable {

@@ -1,5 +1,5 @@
 import Foundation
-public import Postgres
+import Postgres
 
 /// A job as enqueue returns it.
 public struct EnqueuedJob: Sendable, Equatable {

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import Postgres
 
 /// The job queue in PostgreSQL: enqueue, claim, record outcomes, cancel, retry, rescue, prune.

@@ -57,6 +57,13 @@ public struct PostgresQuery: ExpressibleByStringInterpolation, Sendable, CustomS
         }
 
         /// A value given as an existential, as a parameter.
+        /// Appends `$N` and binds an optional value: NULL for `nil`. (A separate overload so the
+        /// compiler does not mistake an optional for text that needs a debug description.)
+        public mutating func appendInterpolation<Value: PostgresEncodable>(_ value: Value?) {
+            bindings.append(value)
+            sql += "$\(bindings.count)"
+        }
+
         public mutating func appendInterpolation(any value: any PostgresEncodable) {
             bindings.append(any: value)
             sql += "$\(bindings.count)"
