@@ -45,25 +45,18 @@ struct SigV4QueryPresigner {
         let stringToSign = [
             "AWS4-HMAC-SHA256", timestamp, scope, Self.hex(SHA256.hash(data: Data(canonicalRequest.utf8))),
         ].joined(separator: "\n")
-        let signature = Self.hex(signingKey(day: day).authenticationCode(for: Data(stringToSign.utf8)))
+        let signature = Self.hex(HMAC<SHA256>.authenticationCode(for: Data(stringToSign.utf8), using: signingKey(day: day)))
         let query = encoded.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
         return "https://\(host)\(path)?\(query)&X-Amz-Signature=\(signature)"
     }
 
     /// HMAC(HMAC(HMAC(HMAC("AWS4" + secret, day), region), service), "aws4_request").
-    private func signingKey(day: String) -> HMACKey {
+    private func signingKey(day: String) -> SymmetricKey {
         var key = SymmetricKey(data: Data(("AWS4" + credentials.secretAccessKey.exposedValue).utf8))
         for part in [day, region, service, "aws4_request"] {
             key = SymmetricKey(data: Data(HMAC<SHA256>.authenticationCode(for: Data(part.utf8), using: key)))
         }
-        return HMACKey(key: key)
-    }
-
-    private struct HMACKey {
-        var key: SymmetricKey
-        func authenticationCode(for data: Data) -> HMAC<SHA256>.MAC {
-            HMAC<SHA256>.authenticationCode(for: data, using: key)
-        }
+        return key
     }
 
     /// `yyyyMMdd'T'HHmmss'Z'` in UTC, whole seconds (botocore drops the fraction).
