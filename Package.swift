@@ -131,6 +131,7 @@ let package = Package(
         .testTarget(
             name: "MantleTests",
             dependencies: ["Mantle", "MantleSimulator", "HTTPClient"],
+            exclude: ["Interop"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,2 +1,0 @@
-/// The client for Mantle's OpenAI-compatible Responses and Projects APIs (implementation pending).
-public enum MantleLibrary {}
