@@ -1,4 +1,5 @@
 import Crypto
+import Mantle
 public import Foundation
 
 /// A request that passed validation, with defaults filled in and the figures the queue needs.

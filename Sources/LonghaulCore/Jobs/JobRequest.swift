@@ -1,4 +1,5 @@
 public import Foundation
+public import Mantle
 
 /// What a caller asks Longhaul to do with one document; validated by `JobRequest.validated(for:limits:)`
 /// before anything is stored.
@@ -38,10 +39,8 @@ public struct JobRequest: Sendable, Equatable, Codable {
     }
 }
 
-/// Mantle's reasoning effort levels.
-public enum ReasoningEffort: String, Sendable, Codable, CaseIterable {
-    case none, minimal, low, medium, high, xhigh, max
-}
+/// Mantle's reasoning effort levels (the wire type, shared so there is one list).
+public typealias ReasoningEffort = Mantle.ReasoningEffort
 
 /// The limits enqueue checks, with Mantle's own where Mantle has one.
 public struct JobLimits: Sendable {

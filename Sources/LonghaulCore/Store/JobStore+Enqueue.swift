@@ -1,4 +1,5 @@
 import Foundation
+import Mantle
 import Postgres
 
 /// A job as enqueue returns it.

@@ -1,4 +1,5 @@
 public import Foundation
+public import Mantle
 import Postgres
 
 /// A job a Submitter claimed, with everything needed to create its Response.

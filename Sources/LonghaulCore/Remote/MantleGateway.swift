@@ -1,0 +1,197 @@
+public import Foundation
+public import HTTPClient
+public import Logging
+public import Mantle
+import Synchronization
+
+/// Where projects with neither a region nor a base URL send their Responses: `OPENAI_BASE_URL`
+/// with `OPENAI_API_KEY` (or `AWS_BEARER_TOKEN_BEDROCK`), as the Bedrock docs teach, or the
+/// in-process simulator when nothing is configured.
+public struct DefaultEndpoint: Sendable {
+    public var endpoint: MantleEndpoint
+    public var credential: MantleCredential
+    public var isSimulator: Bool
+
+    public init(endpoint: MantleEndpoint, credential: MantleCredential, isSimulator: Bool) {
+        self.endpoint = endpoint
+        self.credential = credential
+        self.isSimulator = isSimulator
+    }
+
+    /// The endpoint the environment configures, or nil when none is (then use the simulator).
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> DefaultEndpoint? {
+        guard let baseURL = environment["OPENAI_BASE_URL"], !baseURL.isEmpty else { return nil }
+        let credential: MantleCredential
+        if environment["OPENAI_API_KEY"]?.isEmpty == false {
+            credential = .apiKeyEnvironment(variable: "OPENAI_API_KEY")
+        } else if environment["AWS_BEARER_TOKEN_BEDROCK"]?.isEmpty == false {
+            credential = .apiKeyEnvironment(variable: "AWS_BEARER_TOKEN_BEDROCK")
+        } else {
+            throw GatewayConfigurationError(
+                "OPENAI_BASE_URL is set but neither OPENAI_API_KEY nor AWS_BEARER_TOKEN_BEDROCK is; set one of them to your Bedrock API key")
+        }
+        return DefaultEndpoint(endpoint: try MantleEndpoint(baseURL: baseURL), credential: credential, isSimulator: false)
+    }
+
+    /// The in-process simulator at `baseURL`, which accepts any key.
+    public static func simulator(baseURL: String) throws -> DefaultEndpoint {
+        DefaultEndpoint(endpoint: try MantleEndpoint(baseURL: baseURL), credential: .apiKey(MantleSecret("simulator")), isSimulator: true)
+    }
+}
+
+/// A configuration problem found before any call, with the fix.
+public struct GatewayConfigurationError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// The `ResponsesGateway` over Mantle: each project's calls go to its own endpoint, with its own
+/// credential and `OpenAI-Project` header, through one shared HTTP client. Clients are built once
+/// per project and rebuilt when the project's settings may have changed (every `refresh`).
+public final class MantleGateway: ResponsesGateway {
+    private struct Entry {
+        var client: MantleClient
+        var builtAt: ContinuousClock.Instant
+    }
+
+    private let projects: ProjectStore
+    private let http: HTTPClient
+    private let defaultEndpoint: DefaultEndpoint
+    private let logger: Logger
+    private let timeouts: MantleTimeouts
+    private let refresh: Duration
+    private let clients = Mutex<[Int64: Entry]>([:])
+
+    public init(
+        projects: ProjectStore, http: HTTPClient, defaultEndpoint: DefaultEndpoint, logger: Logger,
+        timeouts: MantleTimeouts = MantleTimeouts(request: .seconds(60), connect: .seconds(10)), refresh: Duration = .seconds(60)
+    ) {
+        self.projects = projects
+        self.http = http
+        self.defaultEndpoint = defaultEndpoint
+        self.logger = logger
+        self.timeouts = timeouts
+        self.refresh = refresh
+    }
+
+    public func submit(_ job: ClaimedJob) async throws(RemoteCallError) -> RemoteSubmission {
+        let client = try await client(for: job.projectID)
+        var metadata = job.metadata
+        metadata["longhaul_job"] = job.publicID
+        metadata["longhaul_attempt"] = String(job.attempt)
+        let request = ResponseCreateRequest(
+            model: job.model, instructions: job.instructions, input: .text(job.document), maxOutputTokens: job.maxOutputTokens,
+            metadata: metadata, reasoningEffort: job.reasoningEffort)
+        do {
+            let response = try await client.createResponse(request)
+            return RemoteSubmission(responseID: response.id, remoteStatus: response.status.rawValue)
+        } catch {
+            throw Self.classify(error)
+        }
+    }
+
+    public func retrieve(_ poll: ClaimedPoll) async throws(RemoteCallError) -> RemoteSnapshot {
+        let client = try await client(for: poll.projectID)
+        do {
+            return Self.snapshot(try await client.retrieveResponse(id: poll.responseID, model: poll.model))
+        } catch {
+            throw Self.classify(error)
+        }
+    }
+
+    public func cancel(_ poll: ClaimedPoll) async throws(RemoteCallError) -> RemoteSnapshot {
+        let client = try await client(for: poll.projectID)
+        do {
+            return Self.snapshot(try await client.cancelResponse(id: poll.responseID, model: poll.model))
+        } catch {
+            throw Self.classify(error)
+        }
+    }
+
+    /// The client for a project, built from its settings (cached for `refresh`).
+    func client(for projectID: Int64) async throws(RemoteCallError) -> MantleClient {
+        let now = ContinuousClock.now
+        if let entry = clients.withLock({ $0[projectID] }), now - entry.builtAt < refresh {
+            return entry.client
+        }
+        let project: Project
+        do {
+            project = try await projects.get(id: projectID)
+        } catch {
+            throw .retryable(AttemptError(code: "project_lookup_failed", message: "could not read project \(projectID): \(error)"), retryAfter: .seconds(2), mayHaveBeenCreated: false)
+        }
+        do {
+            let client = try makeClient(for: project)
+            clients.withLock { $0[projectID] = Entry(client: client, builtAt: now) }
+            return client
+        } catch {
+            throw .permanent(AttemptError(code: "project_misconfigured", message: "project '\(project.slug)': \(error)"))
+        }
+    }
+
+    private func makeClient(for project: Project) throws -> MantleClient {
+        let endpoint: MantleEndpoint
+        var credential: MantleCredential
+        var region: MantleRegion?
+        if let name = project.region {
+            let validated = try MantleRegion(validating: name)
+            region = validated
+            endpoint = MantleEndpoint(region: validated)
+            credential = .awsShortTerm(profile: nil)
+        } else if let baseURL = project.baseURL {
+            endpoint = try MantleEndpoint(baseURL: baseURL)
+            credential = defaultEndpoint.credential
+        } else {
+            endpoint = defaultEndpoint.endpoint
+            credential = defaultEndpoint.credential
+        }
+        if let reference = project.credentialReference {
+            credential = try MantleCredential(reference: reference)
+        }
+        let provider = try MantleCredentialProvider(credential, region: region)
+        return MantleClient(
+            endpoint: endpoint, credentials: provider, projectID: project.mantleProjectID, transport: http,
+            logger: logger, timeouts: timeouts)
+    }
+
+    /// A Response in the queue's terms.
+    static func snapshot(_ response: MantleResponse) -> RemoteSnapshot {
+        let state: JobState
+        switch response.status {
+        case .completed: state = .completed
+        case .failed: state = .failed
+        case .incomplete: state = .incomplete
+        case .cancelled: state = .cancelled
+        case .queued, .inProgress, .unknown: return .running(remoteStatus: response.status.rawValue)
+        }
+        let usage = response.usage.map {
+            Usage(
+                inputTokens: $0.inputTokens, cachedTokens: $0.cachedInputTokens, outputTokens: $0.outputTokens,
+                reasoningTokens: $0.reasoningTokens, totalTokens: $0.totalTokens)
+        }
+        return .finished(RemoteResult(
+            state: state, remoteStatus: response.status.rawValue, outputText: response.outputText, usage: usage,
+            incompleteReason: response.incompleteReason?.rawValue, errorCode: response.error?.code,
+            errorMessage: response.error?.message, responseJSON: String(decoding: response.rawJSON, as: UTF8.self)))
+    }
+
+    /// Mantle's classification in the queue's terms (DESIGN §7).
+    static func classify(_ error: MantleError) -> RemoteCallError {
+        let detail = AttemptError(httpStatus: error.status, code: error.code ?? error.type ?? error.kind.description, message: error.message)
+        if error.status == 404 { return .notFound(detail) }
+        if error.isRetryable { return .retryable(detail, retryAfter: error.retryAfter, mayHaveBeenCreated: error.mayHaveBeenCreated) }
+        return .permanent(detail)
+    }
+}
+
+extension MantleModel {
+    /// Enqueue's model check: nil when the model takes background Responses, else why not.
+    public static let responsesCheck: ModelCheck = { model in
+        do throws(MantleError) {
+            _ = try MantleModel.requireResponses(model)
+            return nil
+        } catch {
+            return error.message
+        }
+    }
+}
