@@ -56,6 +56,12 @@ public struct PostgresQuery: ExpressibleByStringInterpolation, Sendable, CustomS
             sql += "$\(bindings.count)"
         }
 
+        /// An optional value: NULL for `nil` (typed as the wrapped type), else the value.
+        public mutating func appendInterpolation<Value: PostgresEncodable>(_ value: Value?) {
+            bindings.append(value)
+            sql += "$\(bindings.count)"
+        }
+
         /// A value given as an existential, as a parameter.
         public mutating func appendInterpolation(any value: any PostgresEncodable) {
             bindings.append(any: value)
