@@ -34,6 +34,7 @@ public final class PostgresConnection: @unchecked Sendable {
     private let cancelQueue: DispatchQueue
     private let status = Mutex(Status())
     private var statements = PreparedStatementCache()
+    private let notices: NoticeLogger
     let logger: Logger
 
     /// The server process id serving this connection (`pg_backend_pid()`).
@@ -48,6 +49,8 @@ public final class PostgresConnection: @unchecked Sendable {
         var logger = logger
         logger[metadataKey: "postgres.backend_pid"] = "\(backendPID)"
         self.logger = logger
+        self.notices = NoticeLogger(logger: logger)
+        notices.install(on: handle)
     }
 
     deinit {
@@ -135,9 +138,12 @@ public final class PostgresConnection: @unchecked Sendable {
             guard !status.withLock({ $0.isClosed || $0.isBroken }) else { return false }
             let socket = PQsocket(handle)
             guard socket >= 0 else { return false }
+            // Nothing should arrive on an idle connection but notices, notifications, or a FATAL
+            // followed by end of file; the end of file may need a second read to be seen.
             var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
-            if poll(&descriptor, 1, 0) > 0 {
-                // Nothing should arrive on an idle connection but notices, notifications or a FATAL.
+            var reads = 0
+            while reads < 4, poll(&descriptor, 1, 0) > 0 {
+                reads += 1
                 if PQconsumeInput(handle) == 0 || PQstatus(handle) != CONNECTION_OK {
                     status.withLock { $0.isBroken = true }
                     logger.debug("postgres.idle_connection_lost", metadata: ["postgres.reason": "\(LibPQResult.connectionMessage(handle))"])

@@ -23,6 +23,7 @@ final class ListenerLoop: Sendable {
     private let logger: Logger
     private let events: AsyncStream<PostgresListenerEvent>.Continuation
     private let stopped = Mutex(false)
+    private let notices: NoticeLogger
 
     init(
         configuration: PostgresConfiguration,
@@ -36,6 +37,7 @@ final class ListenerLoop: Sendable {
         self.channels = channels
         self.logger = logger
         self.events = events
+        self.notices = NoticeLogger(logger: logger)
     }
 
     func start() {
@@ -57,6 +59,7 @@ final class ListenerLoop: Sendable {
             do {
                 let connection = try LibPQConnector.open(configuration).pointer
                 defer { PQfinish(connection) }
+                notices.install(on: connection)
                 try listen(on: connection)
                 logger.debug("postgres.listener.listening", metadata: ["postgres.channels": "\(channels)"])
                 if missedNotifications { events.yield(.reconnected) }

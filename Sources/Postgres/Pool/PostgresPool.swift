@@ -69,7 +69,8 @@ public final class PostgresPool: Sendable {
                 try await connection.commit()
                 return value
             } catch {
-                await connection.rollbackIgnoringCancellation()
+                // A failed COMMIT has already ended the transaction; roll back only one still open.
+                if connection.needsRollback { await connection.rollbackIgnoringCancellation() }
                 throw error
             }
         }

@@ -56,14 +56,13 @@ public struct PostgresQuery: ExpressibleByStringInterpolation, Sendable, CustomS
             sql += "$\(bindings.count)"
         }
 
-        /// A value given as an existential, as a parameter.
-        /// Appends `$N` and binds an optional value: NULL for `nil`. (A separate overload so the
-        /// compiler does not mistake an optional for text that needs a debug description.)
+        /// An optional value: NULL for `nil` (typed as the wrapped type), else the value.
         public mutating func appendInterpolation<Value: PostgresEncodable>(_ value: Value?) {
             bindings.append(value)
             sql += "$\(bindings.count)"
         }
 
+        /// A value given as an existential, as a parameter.
         public mutating func appendInterpolation(any value: any PostgresEncodable) {
             bindings.append(any: value)
             sql += "$\(bindings.count)"

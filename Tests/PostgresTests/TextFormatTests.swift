@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+
+@testable import Postgres
+
+/// The text forms, without a server: array literals, timestamps, bytea.
+struct TextFormatTests {
+    @Test(arguments: [
+        ("{}", [String?]()),
+        ("{a,b}", ["a", "b"]),
+        ("{\"a b\",\"c,d\",\"e\\\"f\",\"g\\\\h\"}", ["a b", "c,d", "e\"f", "g\\h"]),
+        ("{NULL,\"NULL\",null}", [nil, "NULL", nil]),
+        ("{\"\",x}", ["", "x"]),
+        ("[0:1]={x,y}", ["x", "y"]),
+        ("{\"ünïcødé ✓\",plain}", ["ünïcødé ✓", "plain"]),
+    ])
+    func arrayLiteralsParse(literal: String, expected: [String?]) throws {
+        let parsed = try PostgresArrayLiteral.parse(literal[...]).map { $0.map(String.init) }
+        #expect(parsed == expected)
+    }
+
+    @Test func arrayLiteralsRoundTripThroughFormat() throws {
+        let values: [String?] = ["", "a,b", "{x}", "q\"uote", "back\\slash", nil, "NULL", " padded "]
+        let parsed = try PostgresArrayLiteral.parse(PostgresArrayLiteral.format(values)[...]).map { $0.map(String.init) }
+        #expect(parsed == values)
+    }
+
+    @Test func multiDimensionalArraysAreRefused() {
+        #expect(throws: PostgresDecodingFailure.self) { try PostgresArrayLiteral.parse("{{1,2},{3,4}}") }
+    }
+
+    @Test(arguments: [
+        ("2024-05-01 12:00:00+00", 1_714_564_800.0),
+        ("2024-05-01 12:00:00.25+00", 1_714_564_800.25),
+        ("2024-05-01 12:00:00.000001+00", 1_714_564_800.000001),
+        ("2024-05-01 17:30:00+05:30", 1_714_564_800.0),
+        ("2024-05-01 04:00:00-08", 1_714_564_800.0),
+        ("1970-01-01 00:00:00+00", 0.0),
+        ("1969-12-31 23:59:59.5+00", -0.5),
+        ("2024-05-01", 1_714_521_600.0),
+        ("2024-05-01 12:00:00", 1_714_564_800.0),
+    ])
+    func timestampsParse(text: String, seconds: Double) throws {
+        let date = try PostgresTimestamp.parse(text[...])
+        #expect(abs(date.timeIntervalSince1970 - seconds) < 0.000_000_5)
+    }
+
+    @Test func timestampsFormatInUTCWithMicroseconds() throws {
+        let date = Date(timeIntervalSince1970: 1_714_564_800.123456)
+        #expect(PostgresTimestamp.format(date) == "2024-05-01 12:00:00.123456+00")
+        #expect(PostgresTimestamp.format(Date(timeIntervalSince1970: -0.5)) == "1969-12-31 23:59:59.500000+00")
+        let back = try PostgresTimestamp.parse(PostgresTimestamp.format(date)[...])
+        #expect(abs(back.timeIntervalSince1970 - date.timeIntervalSince1970) < 0.000_001)
+    }
+
+    @Test func malformedTimestampsThrow() {
+        #expect(throws: PostgresDecodingFailure.self) { try PostgresTimestamp.parse("yesterday") }
+        #expect(throws: PostgresDecodingFailure.self) { try PostgresTimestamp.parse("2024-13-01") }
+    }
+
+    @Test func byteaHexAndEscapeFormats() throws {
+        #expect(PostgresBytea.format([0x00, 0xff, 0x10]) == "\\x00ff10")
+        #expect(try PostgresBytea.parse("\\x00FF10") == [0x00, 0xff, 0x10])
+        #expect(try PostgresBytea.parse("a\\\\b\\001") == [0x61, 0x5c, 0x62, 0x01])
+        #expect(throws: PostgresDecodingFailure.self) { try PostgresBytea.parse("\\x0") }
+    }
+
+    @Test func copyTextEscapesSpecialCharactersAndNull() throws {
+        let rows: [[any PostgresEncodable]] = [["a\tb\nc\\d\re", Int?.none, 7]]
+        let text = String(decoding: try PostgresCopyText.encode(rows: rows, columnCount: 3), as: UTF8.self)
+        #expect(text == "a\\tb\\nc\\\\d\\re\t\\N\t7\n")
+    }
+}
