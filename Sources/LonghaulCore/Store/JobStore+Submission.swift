@@ -55,7 +55,7 @@ extension JobStore {
     public func claimJobs(worker: String, limit: Int, lease: Duration) async throws -> [ClaimedJob] {
         guard limit > 0 else { return [] }
         let rows = try await pool.query("""
-            SELECT * FROM longhaul_claim_jobs(\(worker), \(limit), make_interval(secs => \(Double(lease.milliseconds) / 1000)))
+            SELECT * FROM longhaul_claim_jobs(\(worker), \(limit)::integer, make_interval(secs => \(Double(lease.milliseconds) / 1000)))
             """)
         return try rows.map { row in
             let params = try row.decode("params", as: PostgresJSON<[String: String]>.self).value

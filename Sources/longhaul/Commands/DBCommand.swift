@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import LonghaulCore
 
 /// `longhaul db start|stop|status|url`: the embedded PostgreSQL under `$LONGHAUL_HOME`.

@@ -1,5 +1,5 @@
-import ArgumentParser
-import Logging
+public import ArgumentParser
+public import Logging
 
 /// Options every command shares; the environment supplies defaults and flags override.
 struct GlobalOptions: ParsableArguments {
