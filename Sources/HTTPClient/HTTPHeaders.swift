@@ -22,8 +22,15 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
         fields.filter { $0.name.caseInsensitiveEquals(name) }.map(\.value)
     }
 
+    /// Appends a field, keeping any earlier fields of the same name.
     public mutating func add(name: String, value: String) {
         fields.append((name: name, value: value))
+    }
+
+    /// Extends the last field's value; used for folded (continuation) header lines.
+    mutating func appendToLastValue(_ continuation: String) {
+        guard !fields.isEmpty else { return }
+        fields[fields.count - 1].value += continuation
     }
 
     public func makeIterator() -> IndexingIterator<[(name: String, value: String)]> {
