@@ -8,7 +8,9 @@ extension Response {
         var headers = headers
         headers[.contentType] = "application/json"
         do {
-            let data = try JSONEncoder().encode(value)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .withoutEscapingSlashes
+            let data = try encoder.encode(value)
             return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
         } catch {
             // Only our own Encodable types get here; none of them can fail to encode.
