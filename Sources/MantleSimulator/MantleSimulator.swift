@@ -83,7 +83,11 @@ public struct MantleSimulator: Service {
             throw MantleSimulatorStartError(message: "The simulator configuration is not usable: \(problem).")
         }
         let simulator = MantleSimulator(configuration: configuration, host: host, port: port, logger: logger)
-        let task = Task { try await simulator.run() }
+        var groupConfiguration = ServiceGroupConfiguration(services: [simulator], logger: logger)
+        // Hung requests would hold a graceful shutdown for hangSeconds; cut them off after a second.
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(1)
+        let group = ServiceGroup(configuration: groupConfiguration)
+        let task = Task { try await group.run() }
         let bound = await simulator.boundPort()
         guard bound > 0 else {
             let reason: String
@@ -95,7 +99,7 @@ public struct MantleSimulator: Service {
                 message: "The simulator could not listen on \(host):\(port) (\(reason)); choose a free port or port 0."
             )
         }
-        return RunningMantleSimulator(simulator: simulator, port: bound, task: task)
+        return RunningMantleSimulator(simulator: simulator, port: bound, group: group, task: task)
     }
 }
 

@@ -1,4 +1,5 @@
 public import Foundation
+import ServiceLifecycle
 
 /// A simulator started by ``MantleSimulator/start(configuration:host:port:logger:)``: where it
 /// listens, its counters, and how to stop it.
@@ -7,11 +8,13 @@ public struct RunningMantleSimulator: Sendable {
     public let simulator: MantleSimulator
     /// The port it listens on (the OS-assigned one when started on port 0).
     public let port: Int
+    private let group: ServiceGroup
     private let task: Task<Void, any Error>
 
-    init(simulator: MantleSimulator, port: Int, task: Task<Void, any Error>) {
+    init(simulator: MantleSimulator, port: Int, group: ServiceGroup, task: Task<Void, any Error>) {
         self.simulator = simulator
         self.port = port
+        self.group = group
         self.task = task
     }
 
@@ -33,9 +36,10 @@ public struct RunningMantleSimulator: Sendable {
     /// Forgets Responses, projects (but `default`) and counters.
     public func reset() { simulator.reset() }
 
-    /// Stops listening, ends open connections (hung requests included) and waits for the server.
+    /// Stops listening, lets answers in progress finish (hung requests are cut off after a
+    /// second), and waits for the server to stop.
     public func shutdown() async {
-        task.cancel()
+        await group.triggerGracefulShutdown()
         _ = await task.result
     }
 }

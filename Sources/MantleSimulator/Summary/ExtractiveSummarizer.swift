@@ -127,52 +127,82 @@ enum ExtractiveSummarizer {
 }
 
 /// Splits text into sentences on `.`, `!`, `?` (followed by a space or the end), on `。！？`
-/// (anywhere), and at paragraph breaks; a closing quote or bracket stays with its sentence.
+/// (anywhere), and at paragraph breaks. A terminator inside quotes or brackets ends nothing;
+/// one right before a closing quote ends the sentence only if the text after it starts anew
+/// ("Yes!" she said / 「雨？」と彼は言った stay one sentence).
 enum SentenceSplitter {
+    private static let fullStops: Set<Character> = ["。", "！", "？"]
+    private static let latinStops: Set<Character> = [".", "!", "?"]
+    private static let openers: Set<Character> = ["「", "『", "（", "(", "“", "‘", "["]
+    private static let closers: Set<Character> = ["」", "』", "）", ")", "”", "’", "]"]
+
     static func sentences(in text: String) -> [String] {
+        let chars = Array(text)
         var sentences: [String] = []
         var current = ""
-        var pendingBreak = false
-        var newlines = 0
+        var depth = 0
+        var insideStraightQuote = false
         func finish() {
             let trimmed = current.trimmingWhitespace()
             if !trimmed.isEmpty { sentences.append(trimmed) }
             current = ""
-            pendingBreak = false
+            depth = 0
+            insideStraightQuote = false
         }
-        for ch in text {
+        var i = 0
+        while i < chars.count {
+            let ch = chars[i]
+            defer { i += 1 }
             if ch.isNewline {
-                newlines += 1
-                if newlines >= 2 { finish() } else { current.append(" ") }
+                if i + 1 < chars.count, chars[i + 1].isNewline {
+                    finish()
+                    while i + 1 < chars.count, chars[i + 1].isNewline { i += 1 }
+                } else {
+                    current.append(" ")
+                }
                 continue
             }
-            newlines = 0
-            if pendingBreak {
-                if "\"'”’)」』）]".contains(ch) {
-                    current.append(ch)
+            current.append(ch)
+            var closesAfterStop = false
+            if openers.contains(ch) {
+                depth += 1
+                continue
+            } else if closers.contains(ch) || (ch == "\"" && insideStraightQuote) {
+                if ch == "\"" { insideStraightQuote = false }
+                depth = max(0, depth - 1)
+                closesAfterStop = i > 0 && (fullStops.contains(chars[i - 1]) || latinStops.contains(chars[i - 1]))
+                if !closesAfterStop { continue }
+            } else if ch == "\"" {
+                insideStraightQuote = true
+                depth += 1
+                continue
+            } else if !fullStops.contains(ch) && !latinStops.contains(ch) {
+                continue
+            }
+            // `ch` is a terminator, or a closing quote right after one.
+            guard depth == 0 else { continue }
+            let next: Character? = i + 1 < chars.count ? chars[i + 1] : nil
+            if let next, closers.contains(next) || next == "\"" { continue }  // the closer decides
+            let stop = closesAfterStop ? chars[i - 1] : ch
+            if fullStops.contains(stop) {
+                // Quoted speech followed by a particle (と, って) continues the sentence.
+                if closesAfterStop, let next, next.unicodeScalars.first.map({ (0x3040...0x309F).contains($0.value) }) == true {
                     continue
                 }
-                if ch.isWhitespace || Self.isFullStopScript(current) {
-                    finish()
-                    if ch.isWhitespace { continue }
-                } else {
-                    pendingBreak = false  // "3.14", "e.g.x": not a sentence end
+                finish()
+            } else {
+                guard let next else { continue }  // the end of the text finishes anyway
+                guard next.isWhitespace else { continue }  // "3.14", "e.g.x"
+                if closesAfterStop {
+                    // "Yes!" she said: a lower-case word after the quote continues the sentence.
+                    let following = chars[(i + 1)...].first { !$0.isWhitespace }
+                    if let following, following.isLowercase { continue }
                 }
+                finish()
             }
-            current.append(ch)
-            if "。！？.!?".contains(ch) { pendingBreak = true }
         }
         finish()
         return sentences
-    }
-
-    /// Whether the sentence so far ends with a CJK full stop (after which no space is needed).
-    private static func isFullStopScript(_ sentence: String) -> Bool {
-        for ch in sentence.reversed() {
-            if "\"'”’)」』）]".contains(ch) { continue }
-            return "。！？".contains(ch)
-        }
-        return false
     }
 }
 
