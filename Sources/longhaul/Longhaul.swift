@@ -7,6 +7,8 @@ struct Longhaul: AsyncParsableCommand {
         commandName: "longhaul",
         abstract: "Background job orchestrator for long-running LLM generations on Amazon Bedrock Mantle.",
         version: LonghaulVersion.current,
-        subcommands: [MigrateCommand.self, DBCommand.self, VersionCommand.self, BenchCommand.self]
+        subcommands: [
+            MigrateCommand.self, DBCommand.self, SimCommand.self, VersionCommand.self, BenchCommand.self,
+        ]
     )
 }

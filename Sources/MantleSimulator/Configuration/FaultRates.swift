@@ -1,0 +1,143 @@
+/// How often each kind of fault is injected on one route, as probabilities between 0 and 1.
+///
+/// One uniform draw per request picks at most one fault: the rates are laid end to end in the
+/// order of ``InjectedFaultKind/drawnByRate``, so their sum should stay at or below 1 (a larger sum
+/// starves the kinds listed last). Kinds that only make sense for creates are ignored elsewhere.
+public struct FaultRates: Codable, Sendable, Equatable {
+    /// 429 with `Retry-After` and `retry-after-ms`.
+    public var tooManyRequests: Double
+    /// 500 `server_error`.
+    public var internalServerError: Double
+    /// 503 `service_unavailable_error`.
+    public var serviceUnavailable: Double
+    /// 400 whose message is "Internal server error" (Mantle reports some server faults as 4xx).
+    public var badRequestInternalError: Double
+    /// Never answer; after ``MantleSimulatorConfiguration/hangSeconds`` the connection is closed.
+    public var hang: Double
+    /// Close the connection without writing any response.
+    public var dropConnection: Double
+    /// Creates only: the Response is created, then the connection is closed without an answer.
+    public var createdButAnswerLost: Double
+    /// Creates only: the Response is accepted but ends `failed` with `error.code = server_error`.
+    public var failedResponse: Double
+
+    /// Rates that inject nothing.
+    public static let none = FaultRates()
+
+    /// Creates rates; every one defaults to 0.
+    public init(
+        tooManyRequests: Double = 0,
+        internalServerError: Double = 0,
+        serviceUnavailable: Double = 0,
+        badRequestInternalError: Double = 0,
+        hang: Double = 0,
+        dropConnection: Double = 0,
+        createdButAnswerLost: Double = 0,
+        failedResponse: Double = 0
+    ) {
+        self.tooManyRequests = tooManyRequests
+        self.internalServerError = internalServerError
+        self.serviceUnavailable = serviceUnavailable
+        self.badRequestInternalError = badRequestInternalError
+        self.hang = hang
+        self.dropConnection = dropConnection
+        self.createdButAnswerLost = createdButAnswerLost
+        self.failedResponse = failedResponse
+    }
+
+    /// The rate configured for one kind.
+    public func rate(of kind: InjectedFaultKind) -> Double {
+        switch kind {
+        case .tooManyRequests: tooManyRequests
+        case .internalServerError: internalServerError
+        case .serviceUnavailable: serviceUnavailable
+        case .badRequestInternalError: badRequestInternalError
+        case .hang: hang
+        case .dropConnection: dropConnection
+        case .createdButAnswerLost: createdButAnswerLost
+        case .failedResponse: failedResponse
+        case .tokenQuotaExceeded: 0
+        }
+    }
+
+    /// Sets the rate of one kind (used by the command line's `--fault-<route>-<kind>` options).
+    public mutating func setRate(_ rate: Double, of kind: InjectedFaultKind) {
+        switch kind {
+        case .tooManyRequests: tooManyRequests = rate
+        case .internalServerError: internalServerError = rate
+        case .serviceUnavailable: serviceUnavailable = rate
+        case .badRequestInternalError: badRequestInternalError = rate
+        case .hang: hang = rate
+        case .dropConnection: dropConnection = rate
+        case .createdButAnswerLost: createdButAnswerLost = rate
+        case .failedResponse: failedResponse = rate
+        case .tokenQuotaExceeded: break  // decided by the quota, not by a rate
+        }
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case tooManyRequests, internalServerError, serviceUnavailable, badRequestInternalError
+        case hang, dropConnection, createdButAnswerLost, failedResponse
+    }
+
+    /// Decodes rates; a missing key means 0, so a config file names only the faults it wants.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            tooManyRequests: try c.decodeIfPresent(Double.self, forKey: .tooManyRequests) ?? 0,
+            internalServerError: try c.decodeIfPresent(Double.self, forKey: .internalServerError) ?? 0,
+            serviceUnavailable: try c.decodeIfPresent(Double.self, forKey: .serviceUnavailable) ?? 0,
+            badRequestInternalError: try c.decodeIfPresent(Double.self, forKey: .badRequestInternalError) ?? 0,
+            hang: try c.decodeIfPresent(Double.self, forKey: .hang) ?? 0,
+            dropConnection: try c.decodeIfPresent(Double.self, forKey: .dropConnection) ?? 0,
+            createdButAnswerLost: try c.decodeIfPresent(Double.self, forKey: .createdButAnswerLost) ?? 0,
+            failedResponse: try c.decodeIfPresent(Double.self, forKey: .failedResponse) ?? 0
+        )
+    }
+}
+
+/// A kind of fault the simulator can inject.
+public enum InjectedFaultKind: String, Codable, Sendable, CaseIterable, CodingKeyRepresentable {
+    /// 429 with `Retry-After`.
+    case tooManyRequests
+    /// 500.
+    case internalServerError
+    /// 503.
+    case serviceUnavailable
+    /// 400 "Internal server error".
+    case badRequestInternalError
+    /// No answer until the client gives up.
+    case hang
+    /// Connection closed with no response.
+    case dropConnection
+    /// Response created, then the connection closed with no response.
+    case createdButAnswerLost
+    /// Response accepted but ends `failed`.
+    case failedResponse
+    /// 429 because the project's token-per-minute quota is exhausted (not drawn by rate).
+    case tokenQuotaExceeded
+
+    /// The kinds chosen by a random draw, in the order their rates are laid end to end.
+    public static let drawnByRate: [InjectedFaultKind] = [
+        .tooManyRequests, .internalServerError, .serviceUnavailable, .badRequestInternalError,
+        .hang, .dropConnection, .createdButAnswerLost, .failedResponse,
+    ]
+
+    /// Whether the kind only applies to `POST …/responses`.
+    public var isCreateOnly: Bool {
+        switch self {
+        case .createdButAnswerLost, .failedResponse: true
+        default: false
+        }
+    }
+}
+
+/// The routes that have their own fault rates.
+public enum FaultRoute: String, Codable, Sendable, CaseIterable {
+    /// `POST {prefix}/responses`.
+    case create
+    /// `GET {prefix}/responses/{id}`.
+    case retrieve
+    /// `POST {prefix}/responses/{id}/cancel`.
+    case cancel
+}

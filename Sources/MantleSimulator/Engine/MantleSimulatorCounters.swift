@@ -1,0 +1,50 @@
+/// The routes the simulator counts requests on.
+public enum SimulatorRoute: String, Codable, Sendable, CaseIterable, CodingKeyRepresentable {
+    /// `GET /v1/models` and `GET /v1/models/{id}`.
+    case models
+    /// `POST {prefix}/responses`.
+    case createResponse
+    /// `GET {prefix}/responses/{id}`.
+    case retrieveResponse
+    /// `POST {prefix}/responses/{id}/cancel`.
+    case cancelResponse
+    /// `DELETE {prefix}/responses/{id}`.
+    case deleteResponse
+    /// `GET /v1/organization/projects` and `GET /v1/organization/projects/{id}`.
+    case readProjects
+    /// `POST /v1/organization/projects`, modify and archive.
+    case writeProjects
+}
+
+/// What the simulator has seen and done, for tests to assert on (`GET /_simulator/counters`).
+public struct MantleSimulatorCounters: Codable, Sendable, Equatable {
+    /// Requests to Mantle routes per project id (the `OpenAI-Project` header, `default` when absent).
+    public var requestsByProject: [String: Int] = [:]
+    /// Requests per route.
+    public var requestsByRoute: [SimulatorRoute: Int] = [:]
+    /// Responses created per `metadata.job_id`, then per `metadata.attempt` ("" when absent): a
+    /// count above 1 is a duplicate submission.
+    public var createsByJob: [String: [String: Int]] = [:]
+    /// Responses created in all.
+    public var responsesCreated = 0
+    /// Faults injected, by kind.
+    public var faultsByKind: [InjectedFaultKind: Int] = [:]
+    /// Ids of Responses that were created while their create's answer was dropped.
+    public var answerLostResponseIDs: [String] = []
+    /// Ids of Responses planned to end `failed`.
+    public var failedResponseIDs: [String] = []
+    /// Responses still running, per project.
+    public var inFlightByProject: [String: Int] = [:]
+    /// The most Responses that ran at once, per project.
+    public var peakInFlightByProject: [String: Int] = [:]
+
+    /// Empty counters.
+    public init() {}
+
+    /// How many Responses were created for one job attempt (nil attempt: all attempts).
+    public func creates(jobID: String, attempt: String? = nil) -> Int {
+        guard let byAttempt = createsByJob[jobID] else { return 0 }
+        if let attempt { return byAttempt[attempt] ?? 0 }
+        return byAttempt.values.reduce(0, +)
+    }
+}

@@ -1,0 +1,360 @@
+import HTTPTypes
+import Foundation
+import Synchronization
+
+/// The simulator's whole state behind one lock: Responses, projects, quotas, counters.
+///
+/// Every critical section is a few dictionary operations (JSON encoding and summarising happen
+/// outside), so one `Mutex` serves thousands of requests per second; statuses are computed from
+/// timestamps when read, so Responses in flight cost memory only.
+final class SimulatorEngine: Sendable {
+    private struct State {
+        var configuration: MantleSimulatorConfiguration
+        var generator: SeededGenerator
+        var responses: [String: StoredResponse] = [:]
+        var projects: [String: ProjectObject] = [:]
+        var projectOrder: [String] = []
+        var counters = MantleSimulatorCounters()
+        var inFlight: [String: InFlightTracker] = [:]
+        var quotaWindows: [String: TokenWindow] = [:]
+        var createsSincePurge = 0
+
+        init(configuration: MantleSimulatorConfiguration) {
+            self.configuration = configuration
+            generator = SeededGenerator(seed: configuration.seed ?? UInt64.random(in: .min ... .max))
+            let project = ProjectObject(
+                id: "default",
+                name: "default",
+                arn: Self.arn(project: "default", configuration: configuration),
+                createdAt: Int(SimulatorEngine.now()),
+                status: .active,
+                archivedAt: nil,
+                tags: [:],
+                dataRetentionMode: "inherit"
+            )
+            projects["default"] = project
+            projectOrder = ["default"]
+        }
+
+        static func arn(project: String, configuration: MantleSimulatorConfiguration) -> String {
+            "arn:aws:bedrock-mantle:\(configuration.region):\(configuration.accountID):project/\(project)"
+        }
+    }
+
+    /// What became of a create once admitted past validation.
+    enum CreateOutcome {
+        case created(StoredResponse)
+        case quotaExceeded(MantleErrorBody)
+    }
+
+    private let state: Mutex<State>
+
+    init(configuration: MantleSimulatorConfiguration) {
+        state = Mutex(State(configuration: configuration))
+    }
+
+    /// Wall-clock Unix seconds; Response timestamps are wall-clock, as on the wire.
+    static func now() -> Double { Date().timeIntervalSince1970 }
+
+    /// `prefix` followed by 48 random hex digits, like OpenAI's ids.
+    static func makeID(_ prefix: String) -> String {
+        var generator = SystemRandomNumberGenerator()
+        var id = prefix
+        for _ in 0..<3 {
+            let hex = String(generator.next() as UInt64, radix: 16)
+            id += String(repeating: "0", count: 16 - hex.count) + hex
+        }
+        return id
+    }
+
+    // MARK: Configuration
+
+    var configuration: MantleSimulatorConfiguration { state.withLock { $0.configuration } }
+
+    func replaceConfiguration(_ configuration: MantleSimulatorConfiguration) {
+        state.withLock {
+            if configuration.seed != $0.configuration.seed, let seed = configuration.seed {
+                $0.generator = SeededGenerator(seed: seed)
+            }
+            $0.configuration = configuration
+        }
+    }
+
+    /// Forgets every Response, project (but `default`) and counter; keeps the configuration and
+    /// restarts the seeded sequence.
+    func reset() {
+        state.withLock { $0 = State(configuration: $0.configuration) }
+    }
+
+    // MARK: Admission
+
+    /// Counts the request, then checks its bearer key and its `OpenAI-Project` header.
+    /// Returns the project id the request acts for.
+    func admit(
+        route: SimulatorRoute,
+        authorization: String?,
+        projectHeader: String?,
+        forInference: Bool
+    ) -> Result<String, MantleErrorBody> {
+        let project = projectHeader.flatMap { $0.isEmpty ? nil : $0 } ?? "default"
+        return state.withLock { state in
+            state.counters.requestsByProject[project, default: 0] += 1
+            state.counters.requestsByRoute[route, default: 0] += 1
+
+            guard let authorization, authorization.lowercased().hasPrefix("bearer ") else {
+                return .failure(.unauthorized(
+                    "Missing bearer authentication in header: send 'Authorization: Bearer <Amazon Bedrock API key>'."
+                ))
+            }
+            let key = authorization.dropFirst("bearer ".count).trimmingCharacters(in: .whitespaces)
+            let keys = state.configuration.apiKeys
+            guard !key.isEmpty, keys.isEmpty || keys.contains(key) else {
+                return .failure(.unauthorized("The security token included in the request is invalid."))
+            }
+            guard let found = state.projects[project] else {
+                // Like OpenAI, a project header the key cannot use is an authentication failure.
+                return .failure(.invalidRequest(
+                    "The OpenAI-Project header names '\(project)', which is not a project of this account.",
+                    code: "invalid_project",
+                    status: .unauthorized
+                ))
+            }
+            if forInference, found.status == .archived {
+                return .failure(.invalidRequest(
+                    "Project '\(project)' is archived and accepts no new inference.",
+                    code: "project_archived",
+                    status: .forbidden
+                ))
+            }
+            return .success(project)
+        }
+    }
+
+    /// Draws at most one fault for a request on `route` and counts it.
+    ///
+    /// Create-only kinds (`createdButAnswerLost`, `failedResponse`) are returned but counted by
+    /// ``create(id:project:echo:outcome:inputTokens:admittedTokens:fault:)``, which knows the id.
+    func drawFault(_ route: FaultRoute) -> InjectedFaultKind? {
+        state.withLock { state in
+            let rates = state.configuration.faults(for: route)
+            let draw = state.generator.nextUnit()
+            var edge = 0.0
+            for kind in InjectedFaultKind.drawnByRate where route == .create || !kind.isCreateOnly {
+                edge += rates.rate(of: kind)
+                if draw < edge {
+                    if !kind.isCreateOnly { state.counters.faultsByKind[kind, default: 0] += 1 }
+                    return kind
+                }
+            }
+            return nil
+        }
+    }
+
+    // MARK: Responses
+
+    /// Admits a Response against the project's token quota and stores it.
+    func create(
+        id: String,
+        project: String,
+        echo: EchoedRequestFields,
+        outcome: PlannedOutcome,
+        inputTokens: Int,
+        admittedTokens: Int,
+        fault: InjectedFaultKind?
+    ) -> CreateOutcome {
+        let now = Self.now()
+        return state.withLock { state in
+            let configuration = state.configuration
+            let minute = 60 / configuration.speed
+            if let limit = configuration.tokensPerMinute(forProject: project),
+                let wait = state.quotaWindows[project, default: TokenWindow()].admit(
+                    admittedTokens, limit: limit, now: now, window: minute)
+            {
+                state.counters.faultsByKind[.tokenQuotaExceeded, default: 0] += 1
+                let used = state.quotaWindows[project]?.sum ?? 0
+                return .quotaExceeded(.rateLimited(
+                    "Rate limit reached for \(echo.model) in project \(project) on tokens per min (TPM): "
+                        + "Limit \(limit), Used \(used), Requested \(admittedTokens). "
+                        + "Please try again in \(String(format: "%.3f", wait))s.",
+                    retryAfterSeconds: max(wait, 0.001),
+                    code: "rate_limit_exceeded"
+                ))
+            }
+
+            var duration = 0.0
+            if !configuration.zeroLatency {
+                let span = configuration.maximumDurationSeconds - configuration.minimumDurationSeconds
+                let simulated = configuration.minimumDurationSeconds + span * state.generator.nextUnit()
+                    + configuration.secondsPerThousandInputTokens * Double(inputTokens) / 1000
+                duration = simulated / configuration.speed
+            }
+            let response = StoredResponse(
+                id: id,
+                project: project,
+                echo: echo,
+                createdAt: now,
+                finishAt: now + duration,
+                outcome: outcome,
+                cancelledAt: nil
+            )
+            state.responses[id] = response
+            state.inFlight[project, default: InFlightTracker()].add(id: id, finishAt: response.finishAt, now: now)
+            state.counters.responsesCreated += 1
+            if let job = echo.metadata["job_id"] {
+                state.counters.createsByJob[job, default: [:]][echo.metadata["attempt"] ?? "", default: 0] += 1
+            }
+            switch fault {
+            case .createdButAnswerLost?:
+                state.counters.faultsByKind[.createdButAnswerLost, default: 0] += 1
+                state.counters.answerLostResponseIDs.append(id)
+            case .failedResponse?:
+                state.counters.faultsByKind[.failedResponse, default: 0] += 1
+                state.counters.failedResponseIDs.append(id)
+            default:
+                break
+            }
+            state.createsSincePurge += 1
+            if state.createsSincePurge >= 4096 {
+                state.createsSincePurge = 0
+                Self.purge(&state, now: now)
+            }
+            return .created(response)
+        }
+    }
+
+    /// Forgets finished Responses older than the retention period.
+    private static func purge(_ state: inout State, now: Double) {
+        let cutoff = now - state.configuration.retentionSeconds
+        state.responses = state.responses.filter { _, response in
+            guard let terminal = response.terminalAt(now: now) else { return true }
+            return terminal > cutoff
+        }
+    }
+
+    /// The Response if it exists and belongs to `project` (foreign ids are not found, as on Mantle).
+    func response(id: String, project: String) -> StoredResponse? {
+        state.withLock { state in
+            guard let response = state.responses[id], response.project == project else { return nil }
+            return response
+        }
+    }
+
+    /// Cancels a running Response; a finished one is returned unchanged (cancel is idempotent).
+    func cancel(id: String, project: String) -> StoredResponse? {
+        let now = Self.now()
+        return state.withLock { state in
+            guard var response = state.responses[id], response.project == project else { return nil }
+            if !response.status(at: now).isTerminal {
+                response.cancelledAt = now
+                state.responses[id] = response
+                state.inFlight[project]?.removeEarly(id: id)
+            }
+            return response
+        }
+    }
+
+    /// Deletes a Response; false if there was none to delete.
+    func delete(id: String, project: String) -> Bool {
+        let now = Self.now()
+        return state.withLock { state in
+            guard let response = state.responses[id], response.project == project else { return false }
+            if !response.status(at: now).isTerminal { state.inFlight[project]?.removeEarly(id: id) }
+            state.responses[id] = nil
+            return true
+        }
+    }
+
+    // MARK: Projects
+
+    func projects(includeArchived: Bool) -> [ProjectObject] {
+        state.withLock { state in
+            state.projectOrder.compactMap { state.projects[$0] }.filter { includeArchived || $0.status == .active }
+        }
+    }
+
+    func project(_ id: String) -> ProjectObject? {
+        state.withLock { $0.projects[id] }
+    }
+
+    func createProject(_ request: CreateProjectRequest) -> Result<ProjectObject, MantleErrorBody> {
+        guard let name = request.name else {
+            return .failure(.invalidRequest("Missing required parameter: 'name'.", param: "name", code: "missing_required_parameter"))
+        }
+        guard ProjectObject.isValidName(name) else {
+            return .failure(.invalidRequest(ProjectObject.nameRule, param: "name", code: "validation_error"))
+        }
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789")
+        var generator = SystemRandomNumberGenerator()
+        let id = "proj_" + String((0..<24).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] })
+        return state.withLock { state in
+            if state.projects.values.contains(where: { $0.name == name }) {
+                return .failure(.invalidRequest("A project named '\(name)' already exists in this account.", param: "name", code: "validation_error"))
+            }
+            if state.projects.count >= 1000 {
+                return .failure(.invalidRequest("This account already has 1000 projects, the most allowed.", code: "quota_exceeded"))
+            }
+            let project = ProjectObject(
+                id: id,
+                name: name,
+                arn: State.arn(project: id, configuration: state.configuration),
+                createdAt: Int(Self.now()),
+                status: .active,
+                archivedAt: nil,
+                tags: request.tags ?? [:],
+                dataRetentionMode: request.dataRetention?.mode.rawValue ?? "inherit"
+            )
+            state.projects[id] = project
+            state.projectOrder.append(id)
+            return .success(project)
+        }
+    }
+
+    func modifyProject(_ id: String, _ request: ModifyProjectRequest) -> Result<ProjectObject, MantleErrorBody> {
+        if let name = request.name, !ProjectObject.isValidName(name) {
+            return .failure(.invalidRequest(ProjectObject.nameRule, param: "name", code: "validation_error"))
+        }
+        return state.withLock { state in
+            guard var project = state.projects[id] else { return .failure(.projectNotFound(id)) }
+            if let name = request.name {
+                if state.projects.values.contains(where: { $0.name == name && $0.id != id }) {
+                    return .failure(.invalidRequest("A project named '\(name)' already exists in this account.", param: "name", code: "validation_error"))
+                }
+                project.name = name
+            }
+            for (key, value) in request.addTags ?? [:] { project.tags[key] = value }
+            for key in request.removeTagKeys ?? [] { project.tags[key] = nil }
+            state.projects[id] = project
+            return .success(project)
+        }
+    }
+
+    func archiveProject(_ id: String) -> Result<ProjectObject, MantleErrorBody> {
+        state.withLock { state in
+            guard var project = state.projects[id] else { return .failure(.projectNotFound(id)) }
+            if id == "default" {
+                return .failure(.invalidRequest("The default project cannot be archived.", code: "validation_error"))
+            }
+            if project.status == .active {
+                project.status = .archived
+                project.archivedAt = Int(Self.now())
+                state.projects[id] = project
+            }
+            return .success(project)
+        }
+    }
+
+    // MARK: Counters
+
+    func counters() -> MantleSimulatorCounters {
+        let now = Self.now()
+        return state.withLock { state in
+            var counters = state.counters
+            for project in state.inFlight.keys {
+                state.inFlight[project]?.expire(at: now)
+                counters.inFlightByProject[project] = state.inFlight[project]?.current ?? 0
+                counters.peakInFlightByProject[project] = state.inFlight[project]?.peak ?? 0
+            }
+            return counters
+        }
+    }
+}

@@ -1,0 +1,32 @@
+import HTTPTypes
+import Foundation
+import Hummingbird
+
+extension Response {
+    /// A JSON body with `status`.
+    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        var headers = headers
+        headers[.contentType] = "application/json"
+        do {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .withoutEscapingSlashes
+            let data = try encoder.encode(value)
+            return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        } catch {
+            // Only our own Encodable types get here; none of them can fail to encode.
+            return Response(status: .internalServerError, headers: headers, body: .init())
+        }
+    }
+
+    /// Stand-in returned after the connection was closed on purpose; it is never written.
+    static let unwritten = Response(status: .ok)
+}
+
+extension MantleErrorBody {
+    var response: Response { .json(envelope, status: status, headers: headers) }
+}
+
+extension HTTPField.Name {
+    static let openAIProject = HTTPField.Name("OpenAI-Project")!
+    static let requestID = HTTPField.Name("x-request-id")!
+}

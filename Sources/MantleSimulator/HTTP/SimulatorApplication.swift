@@ -1,0 +1,27 @@
+import Hummingbird
+import Logging
+import NIOCore
+
+/// Builds the Hummingbird application that serves Mantle's routes from `engine`.
+///
+/// Shared by ``MantleSimulator`` and the tests, which drive it through HummingbirdTesting.
+func buildSimulatorApplication(
+    engine: SimulatorEngine,
+    host: String,
+    port: Int,
+    logger: Logger,
+    onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+) -> some ApplicationProtocol {
+    let router = Router(context: SimulatorRequestContext.self)
+    router.add(middleware: MantleEnvelopeMiddleware())
+    ModelsController(engine: engine).addRoutes(to: router)
+    ResponsesController(engine: engine).addRoutes(to: router)
+    ProjectsController(engine: engine).addRoutes(to: router)
+    ControlController(engine: engine).addRoutes(to: router)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(host, port: port), serverName: "mantle-simulator", backlog: 4096),
+        onServerRunning: onServerRunning,
+        logger: logger
+    )
+}

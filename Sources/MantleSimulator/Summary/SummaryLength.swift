@@ -1,0 +1,103 @@
+/// How long the instructions ask the summary to be.
+enum SummaryLength: Equatable, Sendable {
+    case sentences(Int)
+    case bullets(Int)
+    case words(Int)
+    case characters(Int)
+    /// Nothing recognisable was asked: about a fifth of the document, 1 to 5 sentences.
+    case automatic
+
+    /// "3 sentences", for the reasoning text.
+    var phrase: String {
+        switch self {
+        case .sentences(let n): "\(n) sentences"
+        case .bullets(let n): "\(n) bullet points"
+        case .words(let n): "at most \(n) words"
+        case .characters(let n): "at most \(n) characters"
+        case .automatic: "length not specified"
+        }
+    }
+
+    private static let numberWords: [String: Int] = [
+        "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+        "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
+        "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
+    ]
+
+    /// Reads "in 3 sentences", "5 bullet points", "in 100 words", "3文で", "3つの箇条書き",
+    /// "200文字以内" from instructions (best effort; the first match wins).
+    init(instructions: String?) {
+        guard let instructions, !instructions.isEmpty else {
+            self = .automatic
+            return
+        }
+        let text = instructions.lowercased()
+        let tokens = Self.tokenize(text)
+        for (index, token) in tokens.enumerated() {
+            guard let count = Int(token) ?? Self.numberWords[token], count > 0 else { continue }
+            // The unit follows within a few tokens: "5 short bullet points", "3つの要点".
+            for unit in tokens.dropFirst(index + 1).prefix(4) {
+                if let length = Self.length(count: count, unit: unit) {
+                    self = length
+                    return
+                }
+            }
+        }
+        self = .automatic
+    }
+
+    private static func length(count: Int, unit: String) -> SummaryLength? {
+        let capped = min(count, 10_000)
+        switch unit {
+        case "sentence", "sentences", "文", "行", "lines", "line": return .sentences(capped)
+        case "bullet", "bullets", "point", "points", "つ", "個", "項目", "箇条書き", "要点", "items", "item":
+            return .bullets(capped)
+        case "word", "words", "語", "単語": return .words(capped)
+        case "文字", "字", "characters", "character", "chars": return .characters(capped)
+        default: return nil
+        }
+    }
+
+    /// Splits into runs of ASCII letters, runs of digits, known CJK units, and single other characters.
+    private static func tokenize(_ text: String) -> [String] {
+        var tokens: [String] = []
+        var current = ""
+        var currentIsDigit = false
+        func flush() {
+            if !current.isEmpty { tokens.append(current) }
+            current = ""
+        }
+        let chars = Array(text)
+        var i = 0
+        while i < chars.count {
+            let ch = chars[i]
+            if ch.isASCII && (ch.isLetter || ch.isNumber) {
+                let isDigit = ch.isNumber
+                if !current.isEmpty && isDigit != currentIsDigit { flush() }
+                currentIsDigit = isDigit
+                current.append(ch)
+            } else if ch.isNumber, let digit = ch.wholeNumberValue {  // full-width digits
+                if !current.isEmpty && !currentIsDigit { flush() }
+                currentIsDigit = true
+                current.append(Character(String(digit)))
+            } else {
+                flush()
+                // Multi-character Japanese units are matched greedily before single characters.
+                var matched = false
+                for unit in ["箇条書き", "文字", "項目", "要点", "単語"] where chars.count - i >= unit.count {
+                    if String(chars[i..<(i + unit.count)]) == unit {
+                        tokens.append(unit)
+                        i += unit.count
+                        matched = true
+                        break
+                    }
+                }
+                if matched { continue }
+                if !ch.isWhitespace && !"-,.:;()".contains(ch) { tokens.append(String(ch)) }
+            }
+            i += 1
+        }
+        flush()
+        return tokens
+    }
+}
