@@ -119,7 +119,7 @@ let package = Package(
         // Tests: one target per module, plus end-to-end tests that run the built binary.
         .target(
             name: "TestSupport",
-            dependencies: ["Postgres"],
+            dependencies: ["Postgres", "LonghaulCore", .product(name: "Logging", package: "swift-log")],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),
@@ -148,7 +148,10 @@ let package = Package(
         ),
         .testTarget(
             name: "WorkersTests",
-            dependencies: ["Workers", "LonghaulCore", "Postgres", "TestSupport", "MantleSimulator", "Mantle"],
+            dependencies: [
+                "Workers", "LonghaulCore", "Postgres", "TestSupport", "MantleSimulator", "Mantle", "HTTPClient",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,6 +1,7 @@
 import Foundation
 import LonghaulCore
 import Postgres
+import TestSupport
 import Testing
 
 @Suite("The job queue in PostgreSQL")

@@ -53,7 +53,7 @@ public struct JobLimits: Sendable {
     public var defaultOutputTokens: Int = 2_000
     public var defaultInstructions = "Summarise the document in a few short paragraphs. Keep names, figures and dates exact."
     /// Mantle's metadata limits: 16 pairs, keys ≤ 64 characters, values ≤ 512. Longhaul adds
-    /// `longhaul_job` and `longhaul_attempt` itself, so callers get 14.
+    /// `longhaul_job_id` and `longhaul_attempt` itself, so callers get 14.
     public var maxMetadataPairs: Int = 14
     public var maxMetadataKeyLength: Int = 64
     public var maxMetadataValueLength: Int = 512

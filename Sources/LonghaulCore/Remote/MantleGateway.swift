@@ -77,7 +77,7 @@ public final class MantleGateway: ResponsesGateway {
     public func submit(_ job: ClaimedJob) async throws(RemoteCallError) -> RemoteSubmission {
         let client = try await client(for: job.projectID)
         var metadata = job.metadata
-        metadata["longhaul_job"] = job.publicID
+        metadata["longhaul_job_id"] = job.publicID
         metadata["longhaul_attempt"] = String(job.attempt)
         let request = ResponseCreateRequest(
             model: job.model, instructions: job.instructions, input: .text(job.document), maxOutputTokens: job.maxOutputTokens,

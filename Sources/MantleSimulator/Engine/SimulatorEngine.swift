@@ -200,8 +200,10 @@ final class SimulatorEngine: Sendable {
             state.responses[id] = response
             state.inFlight[project, default: InFlightTracker()].add(id: id, finishAt: response.finishAt, now: now)
             state.counters.responsesCreated += 1
-            if let job = echo.metadata["job_id"] {
-                state.counters.createsByJob[job, default: [:]][echo.metadata["attempt"] ?? "", default: 0] += 1
+            // Callers name their job in metadata; `job_id`/`attempt`, or Longhaul's reserved keys.
+            if let job = echo.metadata["job_id"] ?? echo.metadata["longhaul_job_id"] {
+                let attempt = echo.metadata["attempt"] ?? echo.metadata["longhaul_attempt"] ?? ""
+                state.counters.createsByJob[job, default: [:]][attempt, default: 0] += 1
             }
             switch fault {
             case .createdButAnswerLost?:

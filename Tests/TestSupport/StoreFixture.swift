@@ -1,49 +1,48 @@
 import Foundation
-import Logging
-import LonghaulCore
-import Postgres
-import TestSupport
+public import Logging
+public import LonghaulCore
+public import Postgres
 
 /// A fresh, migrated database per test, with helpers to make projects and jobs.
-struct StoreFixture {
-    let pool: PostgresPool
-    let store: JobStore
-    let projects: ProjectStore
-    let logger = Logger(label: "test")
+public struct StoreFixture: Sendable {
+    public let pool: PostgresPool
+    public let store: JobStore
+    public let projects: ProjectStore
+    public let logger = Logger(label: "test")
 
-    static func make(_ name: String = "store", maxConnections: Int = 8) async throws -> StoreFixture {
+    public static func make(_ name: String = "store", maxConnections: Int = 8) async throws -> StoreFixture {
         let configuration = try await TestDatabase.makeFreshDatabase(named: name)
         let pool = PostgresPool(configuration: configuration, maxConnections: maxConnections, logger: Logger(label: "test.pool"))
         try await Migrator(pool: pool).migrate(logger: Logger(label: "test.migrate"))
         return StoreFixture(pool: pool, store: JobStore(pool: pool), projects: ProjectStore(pool: pool))
     }
 
-    func project(_ slug: String, maxInFlight: Int = 50, tokensPerMinute: Int? = nil, maxAttempts: Int = 3) async throws -> Project {
+    public func project(_ slug: String, maxInFlight: Int = 50, tokensPerMinute: Int? = nil, maxAttempts: Int = 3) async throws -> Project {
         try await projects.create(NewProject(slug: slug, maxInFlight: maxInFlight, tokensPerMinute: tokensPerMinute, maxAttempts: maxAttempts))
     }
 
-    func validated(_ request: JobRequest) throws -> ValidatedJob {
+    public func validated(_ request: JobRequest) throws -> ValidatedJob {
         try request.validated(defaultModel: "openai.gpt-oss-120b", checkModel: { _ in nil })
     }
 
     @discardableResult
-    func enqueue(_ count: Int, into project: Project, batchID: Int64? = nil, maxOutputTokens: Int = 100) async throws -> [EnqueuedJob] {
+    public func enqueue(_ count: Int, into project: Project, batchID: Int64? = nil, maxOutputTokens: Int = 100) async throws -> [EnqueuedJob] {
         let jobs = try (0..<count).map { index in
             try validated(JobRequest(document: "Document \(index) of \(project.slug). It has a sentence.", maxOutputTokens: maxOutputTokens))
         }
         return try await store.enqueue(jobs, project: project, batchID: batchID)
     }
 
-    func state(of publicID: String) async throws -> JobState {
+    public func state(of publicID: String) async throws -> JobState {
         try await store.job(publicID: publicID, projectID: nil).state
     }
 
-    func count(_ sql: String) async throws -> Int {
+    public func count(_ sql: String) async throws -> Int {
         let rows = try await pool.query(PostgresQuery(unsafeSQL: sql))
         return try rows.first.map { try $0.decode(at: 0, as: Int.self) } ?? 0
     }
 
-    func close() async {
+    public func close() async {
         await pool.shutdown()
     }
 }

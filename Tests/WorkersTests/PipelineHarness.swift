@@ -1,0 +1,99 @@
+import Foundation
+import HTTPClient
+import Logging
+import LonghaulCore
+import Mantle
+import MantleSimulator
+import Postgres
+import ServiceLifecycle
+import TestSupport
+import Workers
+
+/// A real pipeline for a test: a fresh database, an in-process simulator, and a worker group
+/// running every loop, stopped gracefully by `stop()`.
+struct PipelineHarness {
+    let fixture: StoreFixture
+    let simulator: RunningMantleSimulator
+    let http: HTTPClient
+    let gateway: MantleGateway
+    let serviceGroup: ServiceGroup
+    let running: Task<Void, any Error>
+
+    static func start(
+        _ name: String, simulator configuration: MantleSimulatorConfiguration, workers: WorkerConfiguration = .fast
+    ) async throws -> PipelineHarness {
+        let fixture = try await StoreFixture.make(name, maxConnections: 12)
+        let simulator = try await MantleSimulator.start(configuration: configuration, logger: Logger(label: "sim"))
+        let http = HTTPClient()
+        let gateway = MantleGateway(
+            projects: fixture.projects, http: http,
+            defaultEndpoint: try .simulator(baseURL: simulator.baseURL.absoluteString), logger: Logger(label: "gateway"))
+        var logger = Logger(label: "worker")
+        logger.logLevel = .warning
+        let group = WorkerGroup(store: fixture.store, gateway: gateway, configuration: workers, logger: logger)
+        let serviceGroup = ServiceGroup(configuration: .init(services: [group], logger: logger))
+        let running = Task { try await serviceGroup.run() }
+        return PipelineHarness(fixture: fixture, simulator: simulator, http: http, gateway: gateway, serviceGroup: serviceGroup, running: running)
+    }
+
+    /// A Mantle project in the simulator, and a Longhaul project pointing at it.
+    func project(_ slug: String, maxInFlight: Int = 50, maxAttempts: Int = 3, tokensPerMinute: Int? = nil) async throws -> Project {
+        let client = MantleClient(
+            endpoint: try MantleEndpoint(baseURL: simulator.baseURL.absoluteString),
+            credentials: try MantleCredentialProvider(.apiKey(MantleSecret("test"))), transport: http)
+        let remote = try await client.createProject(ProjectCreateRequest(name: slug))
+        return try await fixture.projects.create(NewProject(
+            slug: slug, mantleProjectID: remote.id, maxInFlight: maxInFlight, tokensPerMinute: tokensPerMinute, maxAttempts: maxAttempts))
+    }
+
+    /// Waits until every job in `publicIDs` is terminal, or fails after `timeout`.
+    func waitForTerminal(_ publicIDs: [String], timeout: Duration = .seconds(90)) async throws -> [JobDetail] {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let rows = try await fixture.pool.query("""
+                SELECT count(*)::bigint AS n FROM jobs WHERE public_id = ANY(\(publicIDs)) AND finished_at IS NOT NULL
+                """)
+            let done: Int = try rows.first.map { try $0.decode("n") } ?? 0
+            if done == publicIDs.count { break }
+            guard ContinuousClock.now < deadline else {
+                throw HarnessTimeout(description: "only \(done) of \(publicIDs.count) jobs finished within \(timeout)")
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        var details: [JobDetail] = []
+        for id in publicIDs { details.append(try await fixture.store.job(publicID: id, projectID: nil)) }
+        return details
+    }
+
+    func stop() async {
+        await serviceGroup.triggerGracefulShutdown()
+        _ = await running.result
+        await simulator.shutdown()
+        await http.shutdown()
+        await fixture.close()
+    }
+}
+
+struct HarnessTimeout: Error, CustomStringConvertible {
+    let description: String
+}
+
+extension WorkerConfiguration {
+    /// Short intervals so tests see Responses finish within tens of milliseconds.
+    static var fast: WorkerConfiguration {
+        var configuration = WorkerConfiguration()
+        configuration.pollSchedule = PollSchedule(first: .milliseconds(50), minimum: .milliseconds(50), maximum: .milliseconds(500), growth: 0.2)
+        configuration.retryPolicy = RetryPolicy(base: .milliseconds(50), cap: .milliseconds(500))
+        configuration.submitIdleInterval = .milliseconds(200)
+        configuration.pollIdleInterval = .milliseconds(50)
+        configuration.maintenanceInterval = .milliseconds(500)
+        return configuration
+    }
+}
+
+extension MantleSimulatorConfiguration {
+    /// Responses that run 20–60 ms.
+    static var quick: MantleSimulatorConfiguration {
+        MantleSimulatorConfiguration(speed: 100, seed: 7)
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+import LonghaulCore
+import MantleSimulator
+import Testing
+import TestSupport
+import Workers
+
+@Suite("The pipeline end to end: workers, the simulator as Mantle, a real PostgreSQL")
+struct PipelineTests {
+    @Test("500 jobs across 3 projects all complete, with usage stored and no attempt submitted twice")
+    func fiveHundredJobs() async throws {
+        let harness = try await PipelineHarness.start("pipeline500", simulator: .quick)
+        do {
+            var ids: [String] = []
+            for (slug, count) in [("alpha", 250), ("beta", 150), ("gamma", 100)] {
+                let project = try await harness.project(slug, maxInFlight: 100)
+                ids += try await harness.fixture.enqueue(count, into: project).map(\.publicID)
+            }
+            let jobs = try await harness.waitForTerminal(ids)
+            #expect(jobs.allSatisfy { $0.state == .completed })
+            #expect(jobs.allSatisfy { ($0.usage?.totalTokens ?? 0) > 0 && $0.outputText?.isEmpty == false })
+            #expect(jobs.allSatisfy { $0.responseID?.hasPrefix("resp_") == true })
+            let counters = harness.simulator.counters()
+            let duplicates = counters.createsByJob.filter { $0.value.values.contains { $0 > 1 } }
+            #expect(duplicates.isEmpty, "attempts created twice: \(duplicates)")
+            #expect(counters.createsByJob.count == 500)
+            #expect(try await harness.fixture.count("SELECT count(*) FROM results WHERE response IS NOT NULL") == 500)
+        } catch {
+            await harness.stop()
+            throw error
+        }
+        await harness.stop()
+    }
+
+    @Test("incomplete, failed and cancelled outcomes are each recorded as Mantle reports them")
+    func everyTerminalOutcome() async throws {
+        var simulator = MantleSimulatorConfiguration(speed: 1, seed: 3)
+        simulator.minimumDurationSeconds = 3
+        simulator.maximumDurationSeconds = 4
+        let harness = try await PipelineHarness.start("outcomes", simulator: simulator)
+        do {
+            let project = try await harness.project("team", maxAttempts: 2)
+            let long = String(repeating: "The committee met on Tuesday and agreed the budget for the new library wing. ", count: 40)
+            let incomplete = try await harness.fixture.store.enqueue(
+                [harness.fixture.validated(JobRequest(document: long, maxOutputTokens: 16))], project: project)
+            let toCancel = try await harness.fixture.store.enqueue(
+                [harness.fixture.validated(JobRequest(document: "A story about a lighthouse keeper and a storm."))], project: project)
+            // Wait until the second job is running on Mantle's side, then cancel it.
+            for _ in 0..<100 where try await harness.fixture.state(of: toCancel[0].publicID) != .running {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(try await harness.fixture.store.cancel(publicID: toCancel[0].publicID, projectID: project.id) == .cancelRequested)
+
+            let ended = try await harness.waitForTerminal([incomplete[0].publicID, toCancel[0].publicID])
+            #expect(ended[0].state == .incomplete)
+            #expect(ended[0].incompleteReason == "max_output_tokens")
+            #expect(ended[1].state == .cancelled)
+            #expect(ended[1].remoteStatus == "cancelled")
+        } catch {
+            await harness.stop()
+            throw error
+        }
+        await harness.stop()
+    }
+
+    @Test("Responses that fail with server_error are resubmitted, then the job fails with Mantle's message")
+    func transientRemoteFailuresExhaustAttempts() async throws {
+        var simulator = MantleSimulatorConfiguration.quick
+        simulator.createFaults.failedResponse = 1.0
+        let harness = try await PipelineHarness.start("remotefail", simulator: simulator)
+        do {
+            let project = try await harness.project("team", maxAttempts: 2)
+            let jobs = try await harness.fixture.enqueue(3, into: project)
+            let ended = try await harness.waitForTerminal(jobs.map(\.publicID))
+            #expect(ended.allSatisfy { $0.state == .failed && $0.errorCode == "server_error" && $0.attempt == 2 })
+            #expect(try await harness.fixture.count("SELECT count(*) FROM attempts") == 6)
+            #expect(try await harness.fixture.count("SELECT count(*) FROM attempts WHERE outcome = 'remote_failed'") == 3)
+        } catch {
+            await harness.stop()
+            throw error
+        }
+        await harness.stop()
+    }
+
+    @Test("fairness: project B's 10 jobs are all submitted before project A's 300th")
+    func fairness() async throws {
+        let harness = try await PipelineHarness.start("fairness", simulator: .quick)
+        do {
+            let a = try await harness.project("a", maxInFlight: 5000)
+            let b = try await harness.project("b", maxInFlight: 5000)
+            let aJobs = try await harness.fixture.enqueue(2000, into: a)
+            let bJobs = try await harness.fixture.enqueue(10, into: b)
+            _ = try await harness.waitForTerminal(bJobs.map(\.publicID))
+            let before = try await harness.fixture.count("""
+                SELECT count(*) FROM attempts a JOIN jobs j ON j.id = a.job_id
+                WHERE j.project_id = \(a.id) AND a.started_at < (
+                    SELECT max(x.started_at) FROM attempts x JOIN jobs y ON y.id = x.job_id WHERE y.project_id = \(b.id))
+                """)
+            #expect(before < 300, "project A had \(before) jobs submitted before B's last")
+            _ = try await harness.waitForTerminal(aJobs.map(\.publicID), timeout: .seconds(120))
+        } catch {
+            await harness.stop()
+            throw error
+        }
+        await harness.stop()
+    }
+
+    @Test("max_in_flight is never exceeded on Mantle's side, and a token budget keeps the quota's 429s away")
+    func limits() async throws {
+        var simulator = MantleSimulatorConfiguration(speed: 20, seed: 5)
+        let harness = try await PipelineHarness.start("limits", simulator: simulator)
+        do {
+            let capped = try await harness.project("capped", maxInFlight: 5)
+            let jobs = try await harness.fixture.enqueue(40, into: capped)
+            _ = try await harness.waitForTerminal(jobs.map(\.publicID))
+            let peak = harness.simulator.counters().peakInFlightByProject[capped.mantleProjectID ?? ""] ?? 0
+            #expect(peak > 0 && peak <= 5, "peak in flight \(peak)")
+
+            // Mantle admits on input + max_output_tokens per rolling minute; so does the budget.
+            let budgeted = try await harness.project("budgeted", tokensPerMinute: 3000)
+            simulator.projectTokensPerMinute = [budgeted.mantleProjectID ?? "": 3000]
+            harness.simulator.updateConfiguration(simulator)
+            let more = try await harness.fixture.enqueue(20, into: budgeted, maxOutputTokens: 250)
+            try await Task.sleep(for: .seconds(3))
+            let submitted = try await harness.fixture.count("SELECT count(*) FROM jobs WHERE project_id = \(budgeted.id) AND attempt > 0")
+            #expect(submitted > 0 && submitted < more.count)
+            #expect(harness.simulator.counters().faultsByKind[.tooManyRequests, default: 0] == 0)
+        } catch {
+            await harness.stop()
+            throw error
+        }
+        await harness.stop()
+    }
+}
