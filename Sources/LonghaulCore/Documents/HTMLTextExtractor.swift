@@ -3,13 +3,13 @@
 /// A single forward pass over the UTF-8 bytes, with a handful of counters and no stack: tags and
 /// comments are dropped, `<script>`, `<style>` and `<template>` are dropped with their content,
 /// block elements become line breaks (a blank line after paragraphs, headings, lists and tables),
+/// table cells are separated by tabs,
 /// whitespace collapses as a browser collapses it (except inside `<pre>`), and character
 /// references are decoded. Every search resumes where the last one stopped, so the time is linear
 /// in the page whatever its nesting, and there is no regex to backtrack.
 enum HTMLTextExtractor {
     private static let lessThan = UInt8(ascii: "<"), greaterThan = UInt8(ascii: ">")
     private static let slash = UInt8(ascii: "/"), ampersand = UInt8(ascii: "&")
-    private static let space: UInt8 = 0x20, newline: UInt8 = 0x0A
 
     static func extract(_ html: String) -> String {
         var html = html
@@ -80,7 +80,7 @@ enum HTMLTextExtractor {
             output.preformattedDepth = max(0, output.preformattedDepth + (closing ? -1 : 1))
             output.lineBreak(count: 2)
         case "td", "th":
-            output.appendText(space)
+            if !closing { output.cellBreak() }
         default:
             if let lines = blockLineBreaks[name] { output.lineBreak(count: lines) }
         }
@@ -187,6 +187,13 @@ private struct TextOutput {
         }
         guard let last = bytes.last, last != 0x20, last != 0x0A else { return }
         bytes.append(0x20)
+    }
+
+    /// Separates table cells with a tab, so that columns stay apart; none before a row's first cell.
+    mutating func cellBreak() {
+        while let last = bytes.last, last == 0x20 || last == 0x09 { bytes.removeLast() }
+        guard let last = bytes.last, last != 0x0A else { return }
+        bytes.append(0x09)
     }
 
     /// Ends the current line, leaving up to `count` line breaks in a row.

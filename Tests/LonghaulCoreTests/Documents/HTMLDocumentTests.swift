@@ -42,8 +42,8 @@ import Testing
             Two
             lines
 
-            a b
-            c d
+            a\tb
+            c\td
 
               keep
               this
