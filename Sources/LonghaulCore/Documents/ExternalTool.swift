@@ -76,8 +76,9 @@ struct ExternalTool: Sendable {
         let readEnds = (output: output.readEnd, errorOutput: errorOutput.readEnd)
         queue.async { monitor.collectOutput(Self.drain(readEnds.output, limit: outputLimit, monitor: monitor)) }
         queue.async { monitor.collectErrorOutput(Self.drain(readEnds.errorOutput, limit: 64 * 1024, monitor: nil)) }
+        // Capped at a year so that the conversion to nanoseconds cannot overflow.
         let (seconds, attoseconds) = timeout.components
-        let nanoseconds = Int(clamping: seconds) &* 1_000_000_000 &+ Int(attoseconds / 1_000_000_000)
+        let nanoseconds = Int(max(0, min(seconds, 31_536_000))) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)
         queue.asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) { monitor.timeUp() }
     }
 

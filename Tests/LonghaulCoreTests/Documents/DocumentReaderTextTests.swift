@@ -96,6 +96,16 @@ func readSkip(_ file: DocumentFile, with reader: DocumentReader = DocumentReader
         #expect(skip?.description.hasPrefix("bad.json: invalid JSON: ") == true)
     }
 
+    @Test func deeplyNestedJSONDoesNotCrashTheParser() async throws {
+        let folder = try TemporaryFolder()
+        try folder.write("deep.json", String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000))
+        // Whether a parser accepts such depth is its choice; it must answer, not overflow the stack.
+        switch await DocumentReader().read(folder.file("deep.json")) {
+        case .document(let document): #expect(document.text.utf8.count == 200_000)
+        case .skipped(let skip): #expect(skip.description.hasPrefix("deep.json: invalid JSON: "))
+        }
+    }
+
     @Test func refusalsSayWhy() async throws {
         let folder = try TemporaryFolder()
         try folder.write("empty.txt", bytes: [])
