@@ -1,0 +1,91 @@
+import Foundation
+import LonghaulCore
+import Testing
+
+@Suite struct HTMLDocumentTests {
+    private func text(ofHTML html: String, reader: DocumentReader = DocumentReader()) async throws -> String {
+        let folder = try TemporaryFolder()
+        try folder.write("page.html", html)
+        return try await readDocument(folder.file("page.html"), with: reader).text
+    }
+
+    @Test func scriptsStylesCommentsAndTagsAreDroppedAndEntitiesDecoded() async throws {
+        let html = """
+            <!DOCTYPE html>
+            <html><head><title>Caf&eacute; report</title>
+            <style>body { color: red; } p > b { x: "</p>" }</style>
+            <script type="text/javascript">if (a < b && c > d) { document.write("<p>not text</p>"); }</script>
+            <SCRIPT>var s = "</scripty>";</SCRIPT >
+            </head><body>
+            <!-- a comment with <p>markup</p> -->
+            <h1>Fish &amp; chips</h1>
+            <p>Prices &lt;&nbsp;&pound;5 &mdash; &quot;cheap&quot; &apos;n&apos; good&hellip;
+               &copy; 2024, &#169; &#x2014; &#X263A; &unknown; &amp without semicolon</p>
+            <p class="x" title='a > b'>Second   paragraph
+            spread over    lines.</p><ul><li>One</li><li>Two<br>lines</li></ul>
+            <table><tr><td>a</td><td>b</td></tr><tr><td>c</td><td>d</td></tr></table>
+            <pre>  keep
+              this</pre>
+            <p>1 < 2 and <3 hearts</p><template><p>hidden</p></template>
+            </body></html>
+            """
+        let expected = """
+            Café report
+
+            Fish & chips
+
+            Prices < £5 — "cheap" 'n' good… © 2024, © — ☺ &unknown; &amp without semicolon
+
+            Second paragraph spread over lines.
+
+            One
+            Two
+            lines
+
+            a\tb
+            c\td
+
+              keep
+              this
+
+            1 < 2 and <3 hearts
+            """
+        #expect(try await text(ofHTML: html) == expected)
+    }
+
+    @Test func japaneseHTMLSurvives() async throws {
+        let html = "<html><body><p>吾輩は猫である。名前はまだ無い。</p><p>&#26481;&#20140;と&#x5927;&#x962A;</p></body></html>"
+        #expect(try await text(ofHTML: html) == "吾輩は猫である。名前はまだ無い。\n\n東京と大阪")
+    }
+
+    @Test func deeplyNestedHTMLIsLinearAndDoesNotRecurse() async throws {
+        let depth = 100_000
+        let html = String(repeating: "<div><span>", count: depth) + "bottom" + String(repeating: "</span></div>", count: depth)
+        let started = ContinuousClock.now
+        let text = try await text(ofHTML: html)
+        #expect(text == "bottom")
+        #expect(ContinuousClock.now - started < .seconds(10), "100,000 levels took \(ContinuousClock.now - started)")
+    }
+
+    @Test(arguments: [
+        String(repeating: "<", count: 300_000) + "end",
+        "<p title=\"" + String(repeating: "never closed ", count: 30_000),
+        "<!--" + String(repeating: "- -> ", count: 60_000),
+        "<script>" + String(repeating: "</scrip </ ", count: 30_000),
+        String(repeating: "&#x1234567890abcdef", count: 20_000),
+        String(repeating: "<a href='x'>&amp;</a>", count: 20_000),
+    ])
+    func hostileMarkupFinishesQuickly(html: String) async throws {
+        let folder = try TemporaryFolder()
+        try folder.write("hostile.html", html)
+        let started = ContinuousClock.now
+        _ = await DocumentReader().read(folder.file("hostile.html"))
+        #expect(ContinuousClock.now - started < .seconds(10))
+    }
+
+    @Test func pageOfOnlyScriptsHasNoText() async throws {
+        let folder = try TemporaryFolder()
+        try folder.write("app.htm", "<html><head><script>render()</script></head><body>  </body></html>")
+        #expect(await readSkip(folder.file("app.htm"))?.reason == .noText)
+    }
+}
