@@ -47,6 +47,20 @@ extension JobStore {
         }
     }
 
+    /// The batch named `name` from `source` in this project, created if there is none: running the
+    /// same folder again resumes its batch instead of starting another.
+    public func findOrCreateBatch(project: Project, name: String, source: String, webhookURL: String?) async throws -> BatchRecord {
+        let rows = try await pool.query("""
+            SELECT id, public_id, name FROM batches
+            WHERE project_id = \(project.id) AND name = \(name) AND source = \(source)
+            ORDER BY id DESC LIMIT 1
+            """)
+        if let row = rows.first {
+            return BatchRecord(id: try row.decode("id"), publicID: try row.decode("public_id"), name: try row.decode("name"))
+        }
+        return try await createBatch(project: project, name: name, source: source, webhookURL: webhookURL)
+    }
+
     /// Creates an empty batch to enqueue into.
     public func createBatch(project: Project, name: String, source: String?, webhookURL: String?) async throws -> BatchRecord {
         let publicID = PublicID.make("batch")

@@ -69,13 +69,34 @@ extension JobStore {
         return try rows.map(Self.decodeDetail)
     }
 
+    /// Jobs by id, in the order given (missing ids are left out).
+    public func jobs(ids: [Int64]) async throws -> [JobDetail] {
+        let rows = try await pool.query("""
+            SELECT \(unescaped: Self.detailColumns) \(unescaped: Self.detailJoins) WHERE j.id = ANY(\(ids))
+            """)
+        let byID = Dictionary(try rows.map { row in let detail = try Self.decodeDetail(row); return (detail.id, detail) }, uniquingKeysWith: { a, _ in a })
+        return ids.compactMap { byID[$0] }
+    }
+
     /// Counts by state and tokens so far for a batch.
     public func progress(batchID: Int64) async throws -> BatchProgress {
-        let rows = try await pool.query("""
+        try await progress(rows: try await pool.query("""
             SELECT j.state::text AS state, count(*)::bigint AS n,
                    coalesce(sum(r.input_tokens), 0)::bigint AS input_tokens, coalesce(sum(r.output_tokens), 0)::bigint AS output_tokens
             FROM jobs j LEFT JOIN results r ON r.job_id = j.id WHERE j.batch_id = \(batchID) GROUP BY j.state
-            """)
+            """))
+    }
+
+    /// Counts by state and tokens so far for a set of jobs (what one batch run enqueued).
+    public func progress(jobIDs: [Int64]) async throws -> BatchProgress {
+        try await progress(rows: try await pool.query("""
+            SELECT j.state::text AS state, count(*)::bigint AS n,
+                   coalesce(sum(r.input_tokens), 0)::bigint AS input_tokens, coalesce(sum(r.output_tokens), 0)::bigint AS output_tokens
+            FROM jobs j LEFT JOIN results r ON r.job_id = j.id WHERE j.id = ANY(\(jobIDs)) GROUP BY j.state
+            """))
+    }
+
+    private func progress(rows: PostgresRows) async throws -> BatchProgress {
         var progress = BatchProgress(total: 0, counts: [:], inputTokens: 0, outputTokens: 0, finished: false)
         for row in rows {
             guard let state = JobState(rawValue: try row.decode("state")) else { continue }

@@ -3,8 +3,8 @@ import Logging
 
 /// Sets up swift-log once per process: readable text or one JSON object per line, on stderr.
 enum LoggingSetup {
-    static func bootstrap(_ options: GlobalOptions) {
-        let level = options.logLevel
+    static func bootstrap(_ options: GlobalOptions, defaultLevel: Logger.Level = .info) {
+        let level = options.logLevel ?? defaultLevel
         let format = options.logFormat
         LoggingSystem.bootstrap { label in
             var handler: any LogHandler =

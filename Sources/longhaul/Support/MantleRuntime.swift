@@ -1,0 +1,43 @@
+import Foundation
+import HTTPClient
+import Logging
+import LonghaulCore
+import MantleSimulator
+
+/// Where this process sends Responses: the endpoint the environment configures, or — when none
+/// is — an in-process simulator, said so on stderr. Owns the HTTP client the gateway uses.
+struct MantleRuntime: Sendable {
+    let defaultEndpoint: DefaultEndpoint
+    let simulator: RunningMantleSimulator?
+    let http: HTTPClient
+
+    static func start(logger: Logger) async throws -> MantleRuntime {
+        let http = HTTPClient(logger: logger)
+        if let configured = try DefaultEndpoint.fromEnvironment() {
+            Console.note("sending Responses to \(configured.endpoint)")
+            return MantleRuntime(defaultEndpoint: configured, simulator: nil, http: http)
+        }
+        let environment = ProcessInfo.processInfo.environment
+        var configuration = MantleSimulatorConfiguration()
+        if let speed = environment["LONGHAUL_SIMULATOR_SPEED"].flatMap(Double.init), speed > 0 {
+            configuration.speed = speed
+        }
+        var simulatorLogger = logger
+        simulatorLogger.logLevel = .warning
+        let simulator = try await MantleSimulator.start(configuration: configuration, logger: simulatorLogger)
+        Console.note(
+            "no OPENAI_BASE_URL set: using the in-process Mantle simulator at \(simulator.baseURL.absoluteString) "
+                + "(set OPENAI_BASE_URL and OPENAI_API_KEY to use Amazon Bedrock Mantle)")
+        return MantleRuntime(
+            defaultEndpoint: try .simulator(baseURL: simulator.baseURL.absoluteString), simulator: simulator, http: http)
+    }
+
+    func gateway(projects: ProjectStore, logger: Logger) -> MantleGateway {
+        MantleGateway(projects: projects, http: http, defaultEndpoint: defaultEndpoint, logger: logger)
+    }
+
+    func shutdown() async {
+        await simulator?.shutdown()
+        await http.shutdown()
+    }
+}
