@@ -143,6 +143,8 @@ public struct DocumentReader: Sendable {
             text = .failure(.toolTimedOut(tool: tool.name, timeout: tools.timeout))
         case .outputTooLarge:
             text = .failure(.toolOutputTooLarge(tool: tool.name, limit: limits.maxToolOutputBytes))
+        case .cancelled:
+            text = .failure(.cancelled)
         case .launchFailed(let message):
             text = .failure(.toolFailed(tool: tool.name, exitStatus: -1, message: message))
         }

@@ -53,6 +53,8 @@ public enum DocumentSkipReason: Error, Sendable, Hashable, CustomStringConvertib
     case toolFailed(tool: String, exitStatus: Int32, message: String)
     /// The external tool ran longer than allowed and was killed.
     case toolTimedOut(tool: String, timeout: Duration)
+    /// The reading task was cancelled (an external tool still running is killed).
+    case cancelled
     /// Extraction succeeded but left no text (a scanned PDF, an HTML page of scripts).
     case noText
 
@@ -104,6 +106,8 @@ public enum DocumentSkipReason: Error, Sendable, Hashable, CustomStringConvertib
             let milliseconds = timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
             let seconds = milliseconds % 1000 == 0 ? "\(milliseconds / 1000)" : "\(Double(milliseconds) / 1000)"
             return "\(tool) ran for more than \(seconds) s and was stopped"
+        case .cancelled:
+            return "reading was cancelled"
         case .noText:
             return "no text after extraction"
         }

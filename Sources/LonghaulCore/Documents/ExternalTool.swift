@@ -21,6 +21,7 @@ struct ExternalTool: Sendable {
         case missing
         case timedOut
         case outputTooLarge
+        case cancelled
         case launchFailed(String)
     }
 
@@ -233,6 +234,7 @@ private final class ToolMonitor: Sendable {
                 if let failure = state.failure { .launchFailed(failure) }
                 else if state.stop == .timedOut { .timedOut }
                 else if state.stop == .outputTooLarge { .outputTooLarge }
+                else if state.cancelled { .cancelled }
                 else { .exited(status: status, output: output, errorOutput: errorOutput) }
             return (continuation, outcome)
         }

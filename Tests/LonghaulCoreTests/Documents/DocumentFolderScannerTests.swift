@@ -128,7 +128,8 @@ import Testing
         #expect(files.count == 10_000)
         #expect(files.allSatisfy { if case .file = $0.status { true } else { false } })
         #expect(files.first?.relativePath == "group-0/note-0.txt")
-        // Not a benchmark: a bound far above the measured figure, to catch accidental quadratic work.
-        #expect(elapsed < .seconds(10), "scanning 10,000 files took \(elapsed)")
+        // Not a benchmark (the figure is about 0.5 s in a debug build): a bound far above it, which
+        // a loaded machine or the thread sanitizer cannot break, against gross regressions.
+        #expect(elapsed < .seconds(60), "scanning 10,000 files took \(elapsed)")
     }
 }

@@ -64,23 +64,34 @@ import Testing
         let started = ContinuousClock.now
         let text = try await text(ofHTML: html)
         #expect(text == "bottom")
-        #expect(ContinuousClock.now - started < .seconds(10), "100,000 levels took \(ContinuousClock.now - started)")
+        #expect(ContinuousClock.now - started < .seconds(60), "100,000 levels took \(ContinuousClock.now - started)")
     }
 
-    @Test(arguments: [
-        String(repeating: "<", count: 300_000) + "end",
-        "<p title=\"" + String(repeating: "never closed ", count: 30_000),
-        "<!--" + String(repeating: "- -> ", count: 60_000),
-        "<script>" + String(repeating: "</scrip </ ", count: 30_000),
-        String(repeating: "&#x1234567890abcdef", count: 20_000),
-        String(repeating: "<a href='x'>&amp;</a>", count: 20_000),
-    ])
-    func hostileMarkupFinishesQuickly(html: String) async throws {
+    /// Inputs that make naive scanners backtrack, rescan or recurse.
+    enum HostileMarkup: String, CaseIterable, Sendable {
+        case lessThanSigns, unclosedQuotedAttribute, unclosedComment, unclosedScript, longNumericReferences, manyEntities
+
+        var html: String {
+            switch self {
+            case .lessThanSigns: String(repeating: "<", count: 300_000) + "end"
+            case .unclosedQuotedAttribute: "<p title=\"" + String(repeating: "never closed ", count: 30_000)
+            case .unclosedComment: "<!--" + String(repeating: "- -> ", count: 60_000)
+            case .unclosedScript: "<script>" + String(repeating: "</scrip </ ", count: 30_000)
+            case .longNumericReferences: String(repeating: "&#x1234567890abcdef", count: 20_000)
+            case .manyEntities: String(repeating: "<a href='x'>&amp;</a>", count: 20_000)
+            }
+        }
+    }
+
+    @Test(arguments: HostileMarkup.allCases)
+    func hostileMarkupFinishesQuickly(markup: HostileMarkup) async throws {
         let folder = try TemporaryFolder()
-        try folder.write("hostile.html", html)
+        try folder.write("hostile.html", markup.html)
         let started = ContinuousClock.now
         _ = await DocumentReader().read(folder.file("hostile.html"))
-        #expect(ContinuousClock.now - started < .seconds(10))
+        // Far above the real figure (well under a second) so that a loaded machine or the thread
+        // sanitizer cannot fail it; quadratic work on these inputs would take hours.
+        #expect(ContinuousClock.now - started < .seconds(60))
     }
 
     @Test func pageOfOnlyScriptsHasNoText() async throws {
