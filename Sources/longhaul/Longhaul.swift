@@ -8,7 +8,7 @@ struct Longhaul: AsyncParsableCommand {
         abstract: "Background job orchestrator for long-running LLM generations on Amazon Bedrock Mantle.",
         version: LonghaulVersion.current,
         subcommands: [
-            MigrateCommand.self, WorkCommand.self, DBCommand.self, SimCommand.self, VersionCommand.self, BenchCommand.self,
+            BatchCommand.self, MigrateCommand.self, WorkCommand.self, DBCommand.self, SimCommand.self, VersionCommand.self, BenchCommand.self,
         ]
     )
 }

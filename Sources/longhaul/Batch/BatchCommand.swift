@@ -1,0 +1,98 @@
+import ArgumentParser
+import Foundation
+import Logging
+import LonghaulCore
+
+/// `longhaul batch DIR`: summarise every document in a folder, end to end.
+struct BatchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "batch",
+        abstract: "Summarise every document in a folder: enqueue, run, and write one summary per document.",
+        discussion: """
+            With nothing configured it uses an embedded PostgreSQL (under $LONGHAUL_HOME, default ./.longhaul) and an \
+            in-process Mantle simulator. Running the same command again resumes: documents that already completed with the \
+            same content and parameters are not submitted again. Ctrl-C stops waiting, not the work.
+
+            Exit status: 0 when every document was summarised, 1 when some failed or ended incomplete, 130 when \
+            interrupted, 64 for bad arguments.
+            """)
+
+    @OptionGroup var options: GlobalOptions
+
+    @Argument(help: "The folder of documents (.txt .md .rst .csv .json .html .pdf .docx).")
+    var folder: String
+
+    @Option(name: .long, help: "The project to bill and limit the work under (default: 'default').")
+    var project: String?
+
+    @Option(name: .long, help: "Where to write summaries and manifest.jsonl (default: DIR.summaries).")
+    var out: String?
+
+    @Option(name: .long, help: "The batch's name (default: the folder's name).")
+    var name: String?
+
+    @Flag(name: .long, inversion: .prefixedNo, help: "Descend into subfolders.")
+    var recursive = true
+
+    @Option(name: .long, help: "Only files whose relative path matches (repeatable), e.g. '*.md' or 'reports/**'.")
+    var include: [String] = []
+
+    @Option(name: .long, help: "Skip files whose relative path matches (repeatable).")
+    var exclude: [String] = []
+
+    @Option(name: .long, help: "Instructions for every document (default: a short summary).")
+    var instructions: String?
+
+    @Option(name: .long, help: "Read the instructions from a file.")
+    var instructionsFile: String?
+
+    @Option(name: .long, help: "The Mantle model (default: the project's).")
+    var model: String?
+
+    @Option(name: .long, help: "Upper bound on each summary's tokens, reasoning included (at least 16).")
+    var maxOutputTokens: Int?
+
+    @Option(name: .long, help: "A URL to receive a signed webhook for every finished document and the batch.")
+    var webhook: String?
+
+    @Flag(name: .long, help: "Enqueue and return at once; `longhaul work` (or this command again) does the work.")
+    var noWait = false
+
+    @Flag(name: .long, help: "Machine-readable progress and results on stdout, one JSON object per line.")
+    var json = false
+
+    func validate() throws {
+        if instructions != nil && instructionsFile != nil {
+            throw ValidationError("give --instructions or --instructions-file, not both")
+        }
+        if let maxOutputTokens, maxOutputTokens < 16 {
+            throw ValidationError("--max-output-tokens must be at least 16 (Mantle's minimum)")
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ValidationError("'\(folder)' is not a folder")
+        }
+        for pattern in include + exclude {
+            do { _ = try DocumentGlob(pattern) } catch { throw ValidationError("\(error)") }
+        }
+    }
+
+    func run() async throws {
+        LoggingSetup.bootstrap(options, defaultLevel: .warning)
+        let code = try await BatchRun(command: self).run()
+        if code != 0 { throw ExitCode(code) }
+    }
+
+    /// The instructions text, from the option or the file.
+    func resolvedInstructions() throws -> String? {
+        if let instructions { return instructions }
+        guard let instructionsFile else { return nil }
+        guard let data = FileManager.default.contents(atPath: instructionsFile) else {
+            throw ValidationError("cannot read the instructions file '\(instructionsFile)'")
+        }
+        guard let text = String(data: data, encoding: .utf8), !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw ValidationError("the instructions file '\(instructionsFile)' is empty or not UTF-8 text")
+        }
+        return text
+    }
+}

@@ -1,0 +1,209 @@
+import ArgumentParser
+import Crypto
+import Foundation
+import Logging
+import LonghaulCore
+import Mantle
+import ServiceLifecycle
+import UnixSignals
+import Workers
+
+/// One run of `longhaul batch`: read the folder, enqueue what needs doing (resuming earlier
+/// runs), run the workers in this process while it waits, and write the outputs.
+struct BatchRun {
+    let command: BatchCommand
+    let logger = Logger(label: "longhaul.batch")
+
+    /// One document of the folder and what became of it in this run.
+    struct Entry {
+        var relativePath: String
+        var fileSHA256: String?
+        var byteSize: Int64?
+        var format: String?
+        var skipReason: String?
+        var jobID: Int64?
+        /// The extracted text, held only until the document is enqueued.
+        var document: ExtractedDocument?
+    }
+
+    func run() async throws -> Int32 {
+        let folderURL = URL(fileURLWithPath: command.folder).standardizedFileURL
+        let outURL = URL(fileURLWithPath: command.out ?? (folderURL.path + ".summaries")).standardizedFileURL
+        let instructions = try command.resolvedInstructions()
+
+        let session = try await DatabaseSession.open(command.options, logger: logger, maxConnections: 12)
+        do {
+            let code = try await run(folder: folderURL, out: outURL, instructions: instructions, session: session)
+            await session.close()
+            return code
+        } catch {
+            await session.close()
+            throw error
+        }
+    }
+
+    private func run(folder: URL, out: URL, instructions: String?, session: DatabaseSession) async throws -> Int32 {
+        let store = JobStore(pool: session.pool)
+        let projects = ProjectStore(pool: session.pool)
+        let project = try await resolveProject(projects)
+        let reporter = BatchReporter(json: command.json)
+
+        var entries = try await readFolder(folder)
+        let documents = entries.filter { $0.skipReason == nil }.count
+        reporter.note("found \(entries.count) files in \(folder.path): \(documents) to summarise, \(entries.count - documents) skipped")
+
+        let batch = try await store.findOrCreateBatch(
+            project: project, name: command.name ?? folder.lastPathComponent, source: folder.path, webhookURL: command.webhook)
+        let resumed = try await enqueue(&entries, folder: folder, instructions: instructions, project: project, batch: batch, store: store)
+        let jobIDs = entries.compactMap(\.jobID)
+        reporter.batchEnqueued(batch: batch.publicID, jobs: jobIDs.count, resumed: resumed)
+
+        if command.noWait {
+            reporter.note("enqueued without waiting; run `longhaul work` (or this command again) to do the work")
+            return 0
+        }
+        let interrupted = try await work(on: jobIDs, store: store, projects: projects, reporter: reporter)
+        let jobs = try await store.jobs(ids: jobIDs)
+        let outputs = try BatchOutputs(folder: folder, out: out, entries: entries, jobs: jobs)
+        try outputs.write()
+        reporter.finish(outputs: outputs, interrupted: interrupted, command: commandLine())
+        if interrupted { return 130 }
+        return outputs.allCompleted ? 0 : 1
+    }
+
+    private func resolveProject(_ projects: ProjectStore) async throws -> Project {
+        guard let slug = command.project else { return try await projects.ensureDefault() }
+        do {
+            return try await projects.get(slug: slug)
+        } catch StoreError.notFound {
+            let known = try await projects.list().map(\.slug)
+            throw ValidationError("there is no project '\(slug)' (known: \(known.isEmpty ? "none" : known.joined(separator: ", ")))")
+        }
+    }
+
+    /// Scans the folder and reads every file, a few at a time (PDF and DOCX run external tools).
+    private func readFolder(_ folder: URL) async throws -> [Entry] {
+        let scanner = DocumentFolderScanner(
+            folder: folder.path, recursive: command.recursive,
+            include: try command.include.map { try DocumentGlob($0) }, exclude: try command.exclude.map { try DocumentGlob($0) })
+        let files: [DocumentFile]
+        do {
+            files = try await scanner.scan()
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        let reader = DocumentReader()
+        var results = [DocumentReadResult?](repeating: nil, count: files.count)
+        await withTaskGroup(of: (Int, DocumentReadResult).self) { group in
+            var next = 0
+            func startNext() {
+                guard next < files.count else { return }
+                let index = next
+                next += 1
+                group.addTask { (index, await reader.read(files[index])) }
+            }
+            for _ in 0..<4 { startNext() }
+            for await (index, result) in group {
+                results[index] = result
+                startNext()
+            }
+        }
+        return results.compactMap { $0 }.map { result in
+            switch result {
+            case .document(let document):
+                Entry(
+                    relativePath: document.relativePath, fileSHA256: document.sha256, byteSize: document.byteSize,
+                    format: document.format.rawValue, document: document)
+            case .skipped(let skip):
+                Entry(relativePath: skip.relativePath, skipReason: skip.reason.description)
+            }
+        }
+        .sorted { $0.relativePath < $1.relativePath }
+    }
+
+    /// Enqueues every readable document under an idempotency key made of the folder, the path,
+    /// the content and the parameters: a document already done is not submitted again, and one
+    /// that failed before is retried. Returns how many were found from an earlier run.
+    private func enqueue(
+        _ entries: inout [Entry], folder: URL, instructions: String?, project: Project, batch: BatchRecord, store: JobStore
+    ) async throws -> Int {
+        var resumed = 0
+        let readable = entries.indices.filter { entries[$0].document != nil }
+        for chunk in stride(from: 0, to: readable.count, by: 500).map({ Array(readable[$0..<min($0 + 500, readable.count)]) }) {
+            var validated: [(index: Int, job: ValidatedJob)] = []
+            for index in chunk {
+                guard let document = entries[index].document else { continue }
+                entries[index].document = nil
+                let request = JobRequest(
+                    document: document.text, instructions: instructions, model: command.model, maxOutputTokens: command.maxOutputTokens,
+                    webhookURL: command.webhook, sourcePath: document.relativePath, mediaType: document.mediaType)
+                do {
+                    var job = try request.validated(defaultModel: project.defaultModel, checkModel: MantleModel.responsesCheck)
+                    job.request.idempotencyKey = Self.idempotencyKey(folder: folder, path: document.relativePath, request: job.requestSHA256)
+                    validated.append((index, job))
+                } catch {
+                    if error.code == "unsupported_model" { throw ValidationError(error.message) }
+                    entries[index].skipReason = "refused: \(error.message)"
+                }
+            }
+            let enqueued = try await store.enqueue(validated.map(\.job), project: project, batchID: batch.id)
+            for (item, job) in zip(validated, enqueued) {
+                entries[item.index].jobID = job.id
+                if !job.created {
+                    resumed += 1
+                    if job.state == .failed || job.state == .incomplete {
+                        try await store.retry(publicID: job.publicID, projectID: project.id)
+                    }
+                }
+            }
+        }
+        return resumed
+    }
+
+    static func idempotencyKey(folder: URL, path: String, request: Data) -> String {
+        var hash = SHA256()
+        hash.update(data: Data(folder.path.utf8))
+        hash.update(data: Data([0]))
+        hash.update(data: Data(path.utf8))
+        hash.update(data: Data([0]))
+        hash.update(data: request)
+        return "folder:" + hash.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Runs the worker loops in this process until every job is terminal or Ctrl-C; returns
+    /// whether it was interrupted. Jobs left unfinished stay in the database for the next run.
+    private func work(on jobIDs: [Int64], store: JobStore, projects: ProjectStore, reporter: BatchReporter) async throws -> Bool {
+        let runtime = try await MantleRuntime.start(logger: logger)
+        let workers = WorkerGroup(store: store, gateway: runtime.gateway(projects: projects, logger: logger), configuration: WorkerConfiguration(), logger: logger)
+        let group = ServiceGroup(configuration: .init(services: [workers], logger: logger))
+        let interrupted = await withTaskGroup(of: Bool?.self) { tasks in
+            tasks.addTask {
+                try? await group.run()
+                return nil
+            }
+            tasks.addTask {
+                for await _ in await UnixSignalsSequence(trapping: .sigint, .sigterm) { return true }
+                return true
+            }
+            tasks.addTask {
+                await reporter.follow(jobIDs: jobIDs, store: store)
+                return false
+            }
+            var result = false
+            while let next = await tasks.next() {
+                guard let finished = next else { continue }
+                result = finished
+                break
+            }
+            await group.triggerGracefulShutdown()
+            tasks.cancelAll()
+            return result
+        }
+        await runtime.shutdown()
+        return interrupted
+    }
+
+    private func commandLine() -> String {
+        (["longhaul"] + CommandLine.arguments.dropFirst()).map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
+    }
+}
