@@ -1,7 +1,6 @@
 public import Logging
 import NIOCore
 public import ServiceLifecycle
-import Synchronization
 
 /// A local stand-in for Amazon Bedrock's Mantle endpoint (OpenAI Responses API, background mode).
 ///
@@ -100,47 +99,5 @@ public struct MantleSimulator: Service {
             )
         }
         return RunningMantleSimulator(simulator: simulator, port: bound, group: group, task: task)
-    }
-}
-
-/// Why ``MantleSimulator/start(configuration:host:port:logger:)`` failed.
-public struct MantleSimulatorStartError: Error, CustomStringConvertible {
-    /// What went wrong and what to change.
-    public let message: String
-    /// Same as ``message``.
-    public var description: String { message }
-}
-
-/// The port a server bound, handed from the server's start-up callback to whoever waits for it.
-final class PortBox: Sendable {
-    private enum State {
-        case waiting([CheckedContinuation<Int, Never>])
-        case resolved(Int)
-    }
-
-    private let state = Mutex(State.waiting([]))
-
-    func resolve(_ port: Int) {
-        let waiters: [CheckedContinuation<Int, Never>] = state.withLock { state in
-            guard case .waiting(let waiters) = state else { return [] }
-            state = .resolved(port)
-            return waiters
-        }
-        for waiter in waiters { waiter.resume(returning: port) }
-    }
-
-    func value() async -> Int {
-        await withCheckedContinuation { continuation in
-            let resolved: Int? = state.withLock { state in
-                switch state {
-                case .resolved(let port): return port
-                case .waiting(var waiters):
-                    waiters.append(continuation)
-                    state = .waiting(waiters)
-                    return nil
-                }
-            }
-            if let resolved { continuation.resume(returning: resolved) }
-        }
     }
 }

@@ -53,35 +53,3 @@ struct ProjectObject: Encodable, Sendable {
     static let nameRule =
         "Invalid 'name': use 1 to 64 letters, digits, spaces, '_' or '-', starting with a letter or digit and with no two separators in a row."
 }
-
-/// Body of `POST /v1/organization/projects`.
-struct CreateProjectRequest: Decodable, Sendable {
-    enum RetentionMode: String, Decodable, Sendable {
-        case inherit, `default`, none
-        case providerDataShare = "provider_data_share"
-    }
-
-    struct DataRetention: Decodable, Sendable { let mode: RetentionMode }
-
-    let name: String?
-    let tags: [String: String]?
-    let dataRetention: DataRetention?
-
-    enum CodingKeys: String, CodingKey {
-        case name, tags
-        case dataRetention = "data_retention"
-    }
-}
-
-/// Body of `POST /v1/organization/projects/{id}`: rename, add tags or remove tag keys.
-struct ModifyProjectRequest: Decodable, Sendable {
-    let name: String?
-    let addTags: [String: String]?
-    let removeTagKeys: [String]?
-
-    enum CodingKeys: String, CodingKey {
-        case name
-        case addTags = "add_tags"
-        case removeTagKeys = "remove_tag_keys"
-    }
-}

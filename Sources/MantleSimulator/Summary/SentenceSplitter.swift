@@ -1,0 +1,88 @@
+/// Splits text into sentences on `.`, `!`, `?` (followed by a space or the end), on `。！？`
+/// (anywhere), and at paragraph breaks. A terminator inside quotes or brackets ends nothing;
+/// one right before a closing quote ends the sentence only if the text after it starts anew
+/// ("Yes!" she said / 「雨？」と彼は言った stay one sentence).
+enum SentenceSplitter {
+    private static let fullStops: Set<Character> = ["。", "！", "？"]
+    private static let latinStops: Set<Character> = [".", "!", "?"]
+    private static let openers: Set<Character> = ["「", "『", "（", "(", "“", "‘", "["]
+    private static let closers: Set<Character> = ["」", "』", "）", ")", "”", "’", "]"]
+
+    static func sentences(in text: String) -> [String] {
+        let chars = Array(text)
+        var sentences: [String] = []
+        var current = ""
+        var depth = 0
+        var insideStraightQuote = false
+        func finish() {
+            let trimmed = current.trimmingWhitespace()
+            if !trimmed.isEmpty { sentences.append(trimmed) }
+            current = ""
+            depth = 0
+            insideStraightQuote = false
+        }
+        var i = 0
+        while i < chars.count {
+            let ch = chars[i]
+            defer { i += 1 }
+            if ch.isNewline {
+                if i + 1 < chars.count, chars[i + 1].isNewline {
+                    finish()
+                    while i + 1 < chars.count, chars[i + 1].isNewline { i += 1 }
+                } else {
+                    current.append(" ")
+                }
+                continue
+            }
+            current.append(ch)
+            var closesAfterStop = false
+            if openers.contains(ch) {
+                depth += 1
+                continue
+            } else if closers.contains(ch) || (ch == "\"" && insideStraightQuote) {
+                if ch == "\"" { insideStraightQuote = false }
+                depth = max(0, depth - 1)
+                closesAfterStop = i > 0 && (fullStops.contains(chars[i - 1]) || latinStops.contains(chars[i - 1]))
+                if !closesAfterStop { continue }
+            } else if ch == "\"" {
+                insideStraightQuote = true
+                depth += 1
+                continue
+            } else if !fullStops.contains(ch) && !latinStops.contains(ch) {
+                continue
+            }
+            // `ch` is a terminator, or a closing quote right after one.
+            guard depth == 0 else { continue }
+            let next: Character? = i + 1 < chars.count ? chars[i + 1] : nil
+            if let next, closers.contains(next) || next == "\"" { continue }  // the closer decides
+            let stop = closesAfterStop ? chars[i - 1] : ch
+            if fullStops.contains(stop) {
+                // Quoted speech followed by a particle (と, って) continues the sentence.
+                if closesAfterStop, let next, next.unicodeScalars.first.map({ (0x3040...0x309F).contains($0.value) }) == true {
+                    continue
+                }
+                finish()
+            } else {
+                guard let next else { continue }  // the end of the text finishes anyway
+                guard next.isWhitespace else { continue }  // "3.14", "e.g.x"
+                if closesAfterStop {
+                    // "Yes!" she said: a lower-case word after the quote continues the sentence.
+                    let following = chars[(i + 1)...].first { !$0.isWhitespace }
+                    if let following, following.isLowercase { continue }
+                }
+                finish()
+            }
+        }
+        finish()
+        return sentences
+    }
+}
+
+extension String {
+    func trimmingWhitespace() -> String {
+        guard let first = firstIndex(where: { !$0.isWhitespace }),
+            let last = lastIndex(where: { !$0.isWhitespace })
+        else { return "" }
+        return String(self[first...last])
+    }
+}
