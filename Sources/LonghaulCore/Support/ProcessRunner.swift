@@ -1,5 +1,9 @@
 public import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The outcome of a finished child process.
 public struct ProcessOutput: Sendable {
     public var exitCode: Int32
@@ -13,65 +17,50 @@ public struct ProcessOutput: Sendable {
     }
 }
 
-/// A child process that failed to start, ran past its time, or exited non-zero.
+/// A child process that failed to start or ran past its time.
 public struct ProcessFailure: Error, Sendable, CustomStringConvertible {
     public var command: String
     public var reason: String
     public var description: String { "\(command): \(reason)" }
 }
 
-/// Runs external programs (pg_ctl, pdftotext, unzip…) without blocking the cooperative pool:
-/// the output pipes are drained on GCD threads while the process runs, so a large output cannot
-/// fill a pipe and deadlock, and a timeout kills what runs too long.
+/// Runs external programs (pg_ctl, initdb, psql…) without blocking the cooperative pool.
+///
+/// It spawns with `posix_spawn` and waits with `waitpid` on a GCD thread rather than using
+/// Foundation's `Process`, whose exit detection relies on a descriptor the child inherits: a
+/// program that starts a daemon (`pg_ctl start`) passes that descriptor on, and its exit is
+/// then never seen. Here the pipes are close-on-exec in the parent, output is drained while the
+/// child runs (a full pipe cannot deadlock it), and a timeout kills what runs too long.
 public enum ProcessRunner {
     public static func run(
         _ executable: String,
         _ arguments: [String],
-        input: Data? = nil,
         timeout: Duration = .seconds(120)
     ) async throws -> ProcessOutput {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let stdout = Pipe(), stderr = Pipe(), stdin = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        process.standardInput = input == nil ? FileHandle.nullDevice : stdin
-        let name = ([URL(fileURLWithPath: executable).lastPathComponent] + arguments.prefix(2)).joined(separator: " ")
+        let name = ([URL(fileURLWithPath: executable).lastPathComponent] + arguments.prefix(3)).joined(separator: " ")
+        let child = try spawn(executable, arguments, name: name)
 
-        let exited = AsyncStream<Int32>.makeStream()
-        process.terminationHandler = { exited.continuation.yield($0.terminationStatus); exited.continuation.finish() }
-        do {
-            try process.run()
-        } catch {
-            throw ProcessFailure(command: name, reason: "could not start \(executable): \(error.localizedDescription)")
-        }
-        if let input {
-            let handle = stdin.fileHandleForWriting
-            DispatchQueue.global().async {
-                try? handle.write(contentsOf: input)
-                try? handle.close()
-            }
-        }
-        async let out = runBlocking { stdout.fileHandleForReading.readDataToEndOfFile() }
-        async let err = runBlocking { stderr.fileHandleForReading.readDataToEndOfFile() }
-
-        let status: Int32? = await withTaskGroup(of: Int32?.self) { group in
-            group.addTask { await exited.stream.first { _ in true } }
+        async let output = runBlocking { readAll(child.stdout) }
+        async let errors = runBlocking { readAll(child.stderr) }
+        let status = await withTaskGroup(of: ExitStatus?.self) { group in
+            group.addTask { try? await runBlocking { waitForExit(child.pid) } }
             group.addTask {
-                try? await Task.sleep(for: timeout)
+                // The timeout: a kill the wait above then reports as SIGKILL.
+                if (try? await Task.sleep(for: timeout)) != nil { kill(child.pid, SIGKILL) }
                 return nil
             }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first
+            var exit: ExitStatus?
+            for await result in group where result != nil {
+                exit = result
+                group.cancelAll()
+            }
+            return exit ?? ExitStatus(code: 128 + SIGKILL, signalled: SIGKILL)
         }
-        guard let status else {
-            process.terminate()
-            kill(process.processIdentifier, SIGKILL)
+        let (out, err) = try await (output, errors)
+        if status.signalled == SIGKILL {
             throw ProcessFailure(command: name, reason: "ran longer than \(timeout) and was stopped")
         }
-        return ProcessOutput(exitCode: status, standardOutput: try await out, standardError: try await err)
+        return ProcessOutput(exitCode: status.code, standardOutput: out, standardError: err)
     }
 
     /// The first executable named `name` on PATH, or nil.
@@ -82,5 +71,72 @@ public enum ProcessRunner {
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
         }
         return nil
+    }
+
+    private struct Child {
+        var pid: pid_t
+        var stdout: Int32
+        var stderr: Int32
+    }
+
+    private struct ExitStatus {
+        var code: Int32
+        var signalled: Int32?
+    }
+
+    private static func spawn(_ executable: String, _ arguments: [String], name: String) throws -> Child {
+        var out: [Int32] = [-1, -1], err: [Int32] = [-1, -1]
+        guard pipe2(&out, O_CLOEXEC) == 0, pipe2(&err, O_CLOEXEC) == 0 else {
+            throw ProcessFailure(command: name, reason: "could not create pipes: \(String(cString: strerror(errno)))")
+        }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, out[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, err[1], 2)
+
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = ProcessInfo.processInfo.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, executable, &actions, nil, argv, envp)
+        close(out[1])
+        close(err[1])
+        guard result == 0 else {
+            close(out[0])
+            close(err[0])
+            throw ProcessFailure(command: name, reason: "could not start \(executable): \(String(cString: strerror(result)))")
+        }
+        return Child(pid: pid, stdout: out[0], stderr: err[0])
+    }
+
+    /// Reads a pipe to its end and closes it (blocking: call through `runBlocking`).
+    private static func readAll(_ descriptor: Int32) -> Data {
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = read(descriptor, &buffer, buffer.count)
+            if count > 0 {
+                data.append(contentsOf: buffer[0..<count])
+            } else if count < 0 && errno == EINTR {
+                continue
+            } else {
+                break
+            }
+        }
+        close(descriptor)
+        return data
+    }
+
+    /// Waits for the child to exit (blocking: call through `runBlocking`).
+    private static func waitForExit(_ pid: pid_t) -> ExitStatus {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let signal = status & 0x7F
+        return signal == 0 ? ExitStatus(code: (status >> 8) & 0xFF, signalled: nil) : ExitStatus(code: 128 + signal, signalled: signal)
     }
 }
