@@ -59,6 +59,8 @@ extension TransferEngine {
             // Pinned: connect to exactly the checked address, on a connection of its own that no
             // later request may reuse (no re-resolution between the check and the connect).
             apply(easy.set(CURLOPT_CONNECT_TO, connectTo))
+            // An environment proxy would resolve the host itself; "" turns proxies off.
+            apply(easy.set(CURLOPT_PROXY, ""))
             apply(easy.set(CURLOPT_FRESH_CONNECT, 1))
             apply(easy.set(CURLOPT_FORBID_REUSE, 1))
         } else if request.isHTTPS {

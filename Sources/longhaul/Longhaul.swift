@@ -7,6 +7,6 @@ struct Longhaul: AsyncParsableCommand {
         commandName: "longhaul",
         abstract: "Background job orchestrator for long-running LLM generations on Amazon Bedrock Mantle.",
         version: LonghaulVersion.current,
-        subcommands: [VersionCommand.self]
+        subcommands: [VersionCommand.self, BenchCommand.self]
     )
 }
