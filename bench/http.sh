@@ -61,7 +61,7 @@ count=$(( ours_rps * duration ))
 for _ in $(seq "$count"); do printf 'url = "%s"\noutput = "/dev/null"\n' "$url"; done >"$work/curl.cfg"
 echo "bench: curl --parallel --parallel-max $concurrency, $count GETs" >&2
 start=$(date +%s.%N)
-curl --silent --show-error --fail --parallel --parallel-immediate --parallel-max "$concurrency" -K "$work/curl.cfg"
+curl --no-progress-meter --fail --parallel --parallel-immediate --parallel-max "$concurrency" -K "$work/curl.cfg"
 end=$(date +%s.%N)
 curl_rps=$(python3 -c "print(round($count / ($end - $start)))")
 echo "curl $(curl --version | head -1 | cut -d' ' -f2): $curl_rps requests/s ($count requests in $(python3 -c "print(round($end - $start, 2))") s)"

@@ -35,9 +35,10 @@ extension TransferEngine {
         apply(longhaul_easy_setopt_pointer(easy.raw, CURLOPT_WRITEDATA, context))
         apply(longhaul_easy_setopt_write_callback(easy.raw, CURLOPT_HEADERFUNCTION, receiveHeaderLine))
         apply(longhaul_easy_setopt_pointer(easy.raw, CURLOPT_HEADERDATA, context))
-        if request.maxResponseBytes > 0 {
+        if request.maxResponseBytes > 0, request.method != .head {
             // Refuses a too-large Content-Length before any body arrives; the write callback
-            // catches bodies of unannounced length.
+            // catches bodies of unannounced length. (A HEAD response announces a body it never
+            // sends, so the check would refuse it wrongly.)
             apply(longhaul_easy_setopt_off_t(easy.raw, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(request.maxResponseBytes)))
         }
         if request.method == .head {
