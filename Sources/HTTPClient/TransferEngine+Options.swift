@@ -35,9 +35,10 @@ extension TransferEngine {
         apply(longhaul_easy_setopt_pointer(easy.raw, CURLOPT_WRITEDATA, context))
         apply(longhaul_easy_setopt_write_callback(easy.raw, CURLOPT_HEADERFUNCTION, receiveHeaderLine))
         apply(longhaul_easy_setopt_pointer(easy.raw, CURLOPT_HEADERDATA, context))
-        if request.maxResponseBytes > 0 {
+        if request.maxResponseBytes > 0, request.method != .head {
             // Refuses a too-large Content-Length before any body arrives; the write callback
-            // catches bodies of unannounced length.
+            // catches bodies of unannounced length. (A HEAD response announces a body it never
+            // sends, so the check would refuse it wrongly.)
             apply(longhaul_easy_setopt_off_t(easy.raw, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(request.maxResponseBytes)))
         }
         if request.method == .head {
@@ -59,6 +60,8 @@ extension TransferEngine {
             // Pinned: connect to exactly the checked address, on a connection of its own that no
             // later request may reuse (no re-resolution between the check and the connect).
             apply(easy.set(CURLOPT_CONNECT_TO, connectTo))
+            // An environment proxy would resolve the host itself; "" turns proxies off.
+            apply(easy.set(CURLOPT_PROXY, ""))
             apply(easy.set(CURLOPT_FRESH_CONNECT, 1))
             apply(easy.set(CURLOPT_FORBID_REUSE, 1))
         } else if request.isHTTPS {

@@ -1,7 +1,6 @@
 import CCurl
 import Foundation
 import Logging
-import Synchronization
 
 /// The owner thread and the door to it: other threads submit, cancel and stop here.
 ///
@@ -10,7 +9,7 @@ import Synchronization
 /// `curl_multi_poll` → `curl_multi_perform` → `curl_multi_info_read`. Other threads only touch
 /// the locked inbox and `curl_multi_wakeup`, which libcurl documents as callable from any thread.
 final class TransferLoop: Sendable {
-    private let inbox = Mutex(TransferInbox())
+    private let inbox = Locked(TransferInbox())
     private let multi: MultiHandle
 
     /// Starts the owner thread; `curl_global_init` must already have run.

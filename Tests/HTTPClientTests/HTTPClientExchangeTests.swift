@@ -107,4 +107,18 @@ import Testing
         #expect(response.headers["X-Interim"] == nil)
         #expect(String(decoding: response.body, as: UTF8.self) == "ok")
     }
+
+    @Test func headAnnouncingALargeBodyIsNotTooLarge() async throws {
+        let server = try RawSocketServer { socket in
+            RawSocketServer.respond(socket, with: Array("HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\nConnection: close\r\n\r\n".utf8))
+        }
+        defer { server.stop() }
+        let client = HTTPClient()
+        let response = try await client.send(
+            HTTPRequest(method: .head, url: "http://127.0.0.1:\(server.port)/", maxResponseBytes: 10))
+        await client.shutdown()
+        #expect(response.status == 200)
+        #expect(response.headers["content-length"] == "1000000")
+        #expect(response.body.isEmpty)
+    }
 }

@@ -25,7 +25,7 @@ import Testing
             task.cancel()
             let error = await failure { try await task.value }
             #expect(error?.kind == .cancelled)
-            #expect(ContinuousClock.now - start < .milliseconds(500))
+            #expect(ContinuousClock.now - start < .seconds(3))  // vs 10 s; generous for a loaded machine
             // The client goes on working after a cancellation.
             #expect(try await client.send(HTTPRequest(url: "http://127.0.0.1:\(port)/hello")).status == 200)
         }
@@ -40,7 +40,7 @@ import Testing
             let start = ContinuousClock.now
             let error = await failure { try await task.value }
             #expect(error?.kind == .cancelled)
-            #expect(ContinuousClock.now - start < .milliseconds(500))
+            #expect(ContinuousClock.now - start < .seconds(3))  // vs 10 s; generous for a loaded machine
         }
     }
 
@@ -53,7 +53,7 @@ import Testing
             await client.shutdown()
             let error = await failure { try await pending.value }
             #expect(error?.kind == .shutdown)
-            #expect(ContinuousClock.now - start < .milliseconds(500))
+            #expect(ContinuousClock.now - start < .seconds(3))  // vs 10 s; generous for a loaded machine
             let later = await failure { try await client.send(HTTPRequest(url: "http://127.0.0.1:\(port)/hello")) }
             #expect(later?.kind == .shutdown)
             await client.shutdown()  // a second call returns at once

@@ -1,11 +1,11 @@
 import ArgumentParser
 
-/// `longhaul bench <name>`: hidden benchmarks that print figures (see bench/*.sh).
+/// `longhaul bench <name>`: hidden load generators behind the `bench/*.sh` scripts, which print figures.
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Run a benchmark and print its figures.",
+        abstract: "Run a benchmark and print its figures (used by the bench/ scripts).",
         shouldDisplay: false,
-        subcommands: [PoolBench.self]
+        subcommands: [PoolBench.self, HTTPBench.self]
     )
 }
