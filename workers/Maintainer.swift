@@ -18,7 +18,7 @@ public struct Maintainer: Sendable {
         while !stop.isSet && !Task.isCancelled {
             await runOnce(prune: sincePrune >= configuration.pruneInterval)
             if sincePrune >= configuration.pruneInterval { sincePrune = .zero }
-            try? await Task.sleep(for: configuration.maintenanceInterval)
+            await stop.sleep(for: configuration.maintenanceInterval)
             sincePrune += configuration.maintenanceInterval
         }
     }

@@ -36,9 +36,9 @@ public struct Poller: Sendable {
                 if free > 0 {
                     do {
                         claimed = try await store.claimPolls(worker: worker, limit: free, lease: configuration.pollLease)
-                    } catch {
+                    } catch where !Task.isCancelled {
                         logger.warning("claiming polls failed", metadata: ["error": "\(error)"])
-                    }
+                    } catch {}
                 }
                 inFlight.add(claimed.count)
                 for poll in claimed {

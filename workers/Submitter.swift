@@ -38,9 +38,9 @@ public struct Submitter: Sendable {
                 if free > 0 {
                     do {
                         claimed = try await store.claimJobs(worker: worker, limit: free, lease: configuration.submitLease)
-                    } catch {
+                    } catch where !Task.isCancelled {
                         logger.warning("claiming jobs failed", metadata: ["error": "\(error)"])
-                    }
+                    } catch {}
                 }
                 inFlight.add(claimed.count)
                 for job in claimed {
@@ -98,12 +98,13 @@ public struct Submitter: Sendable {
     /// Keeps this worker's submission leases alive while creates are in flight.
     private func heartbeat(stop: StopFlag) async {
         while !stop.isSet && !Task.isCancelled {
-            try? await Task.sleep(for: configuration.heartbeatInterval)
+            await stop.sleep(for: configuration.heartbeatInterval)
+            if stop.isSet || Task.isCancelled { return }
             do {
                 try await store.extendSubmissionLeases(worker: configuration.workerID, lease: configuration.submitLease)
-            } catch {
+            } catch where !Task.isCancelled {
                 logger.warning("extending submission leases failed", metadata: ["error": "\(error)"])
-            }
+            } catch {}
         }
     }
 }

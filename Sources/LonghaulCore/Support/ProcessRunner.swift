@@ -86,9 +86,13 @@ public enum ProcessRunner {
 
     private static func spawn(_ executable: String, _ arguments: [String], name: String) throws -> Child {
         var out: [Int32] = [-1, -1], err: [Int32] = [-1, -1]
-        guard pipe2(&out, O_CLOEXEC) == 0, pipe2(&err, O_CLOEXEC) == 0 else {
+        // pipe2(O_CLOEXEC) is not visible to Swift here; set the flag right after. (A program
+        // spawned by another thread in between could inherit a descriptor: it would only delay
+        // this read until that program exits.)
+        guard pipe(&out) == 0, pipe(&err) == 0 else {
             throw ProcessFailure(command: name, reason: "could not create pipes: \(String(cString: strerror(errno)))")
         }
+        for descriptor in out + err { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

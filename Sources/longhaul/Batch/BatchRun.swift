@@ -176,29 +176,23 @@ struct BatchRun {
         let runtime = try await MantleRuntime.start(logger: logger)
         let workers = WorkerGroup(store: store, gateway: runtime.gateway(projects: projects, logger: logger), configuration: WorkerConfiguration(), logger: logger)
         let group = ServiceGroup(configuration: .init(services: [workers], logger: logger))
-        let interrupted = await withTaskGroup(of: Bool?.self) { tasks in
-            tasks.addTask {
-                try? await group.run()
-                return nil
-            }
+        async let running: Void = { try? await group.run() }()
+        let interrupted = await withTaskGroup(of: Bool.self) { tasks in
             tasks.addTask {
                 for await _ in await UnixSignalsSequence(trapping: .sigint, .sigterm) { return true }
                 return true
             }
             tasks.addTask {
                 await reporter.follow(jobIDs: jobIDs, store: store)
-                return false
+                return Task.isCancelled
             }
-            var result = false
-            while let next = await tasks.next() {
-                guard let finished = next else { continue }
-                result = finished
-                break
-            }
-            await group.triggerGracefulShutdown()
+            let first = await tasks.next() ?? false
             tasks.cancelAll()
-            return result
+            return first
         }
+        // Stop claiming, let in-flight calls finish or hand their jobs back, then return.
+        await group.triggerGracefulShutdown()
+        await running
         await runtime.shutdown()
         return interrupted
     }
