@@ -17,7 +17,7 @@ struct TransactionTests {
             }
             #expect(try await pool.query("SELECT id FROM jobs").isEmpty)
             // The one connection went back to the pool outside any transaction.
-            let status = try await pool.query("SELECT count(*) AS open FROM pg_stat_activity WHERE state LIKE 'idle in transaction%'")
+            let status = try await pool.query("SELECT count(*) AS open FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'")
             #expect(try status.first?.decode("open", as: Int.self) == 0)
         }
     }

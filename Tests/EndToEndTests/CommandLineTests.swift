@@ -1,0 +1,24 @@
+import Foundation
+import Testing
+import TestSupport
+
+@Suite("The longhaul binary")
+struct CommandLineTests {
+    @Test("`longhaul version` prints the version and `--help` names every command")
+    func versionAndHelp() async throws {
+        let version = try await LonghaulProcess.run(["version"])
+        #expect(version.exitCode == 0)
+        #expect(version.standardOutput.hasPrefix("longhaul "))
+        let help = try await LonghaulProcess.run(["--help"])
+        for command in ["batch", "work", "migrate", "db", "sim"] {
+            #expect(help.standardOutput.contains(command), "help does not mention \(command)")
+        }
+    }
+
+    @Test("bad arguments are refused with a message that names the problem")
+    func badArguments() async throws {
+        let run = try await LonghaulProcess.run(["batch", "/no/such/folder"])
+        #expect(run.exitCode == 64)
+        #expect(run.standardError.contains("'/no/such/folder' is not a folder"))
+    }
+}

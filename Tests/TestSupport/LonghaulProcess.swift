@@ -1,0 +1,97 @@
+import Foundation
+
+/// The built `longhaul` binary, run as a real process by end-to-end tests.
+public enum LonghaulBinary {
+    /// `.build/debug/longhaul` next to this package (`swift build --build-tests` builds it).
+    public static func path() throws -> String {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        for candidate in [".build/debug/longhaul", ".build/x86_64-unknown-linux-gnu/debug/longhaul", ".build/aarch64-unknown-linux-gnu/debug/longhaul"] {
+            let path = root.appendingPathComponent(candidate).path
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        throw LonghaulProcessError("the longhaul binary is not built; run `swift build --build-tests` (scripts/test does)")
+    }
+}
+
+/// What a finished `longhaul` run printed and how it exited.
+public struct LonghaulRun: Sendable {
+    public var exitCode: Int32
+    public var standardOutput: String
+    public var standardError: String
+}
+
+/// A running `longhaul` process (a worker, a simulator) that a test can signal or kill.
+public final class LonghaulProcess: Sendable {
+    public let pid: Int32
+    private let process: Process
+    private let output: URL
+    private let errors: URL
+
+    /// Starts `longhaul arguments…` with `environment` added to this process's environment;
+    /// its output goes to a file (`log()` reads it), so a busy child never blocks on a pipe.
+    public init(_ arguments: [String], environment: [String: String] = [:]) throws {
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: try LonghaulBinary.path())
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let name = "longhaul-\(UUID().uuidString)"
+        output = FileManager.default.temporaryDirectory.appendingPathComponent("\(name).out")
+        errors = FileManager.default.temporaryDirectory.appendingPathComponent("\(name).err")
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: output)
+        process.standardError = try FileHandle(forWritingTo: errors)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        pid = process.processIdentifier
+    }
+
+    public var isRunning: Bool { process.isRunning }
+
+    public func signal(_ signal: Int32) {
+        kill(pid, signal)
+    }
+
+    /// Waits up to `timeout` for the process to exit; returns its exit code, or nil if it still runs.
+    public func waitForExit(timeout: Duration) async -> Int32? {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return process.isRunning ? nil : process.terminationStatus
+    }
+
+    /// Everything the process printed on stdout so far.
+    public func standardOutput() -> String {
+        (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+    }
+
+    /// Everything the process printed on stderr so far.
+    public func standardError() -> String {
+        (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
+    }
+
+    /// Both, for failure messages.
+    public func log() -> String { standardOutput() + standardError() }
+
+    /// Kills the process if it still runs (SIGKILL) and reaps it.
+    public func stop() async {
+        if process.isRunning { kill(pid, SIGKILL) }
+        _ = await waitForExit(timeout: .seconds(5))
+    }
+
+    /// Runs `longhaul arguments…` to completion and returns its output.
+    public static func run(_ arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(180)) async throws -> LonghaulRun {
+        let child = try LonghaulProcess(arguments, environment: environment)
+        guard let code = await child.waitForExit(timeout: timeout) else {
+            await child.stop()
+            throw LonghaulProcessError("longhaul \(arguments.joined(separator: " ")) ran longer than \(timeout):\n\(child.log())")
+        }
+        return LonghaulRun(exitCode: code, standardOutput: child.standardOutput(), standardError: child.standardError())
+    }
+}
+
+public struct LonghaulProcessError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
