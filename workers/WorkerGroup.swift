@@ -38,6 +38,7 @@ public struct WorkerGroup: Service {
         let submitter = Submitter(store: store, gateway: gateway, configuration: configuration, logger: logger)
         let poller = Poller(store: store, gateway: gateway, configuration: configuration, logger: logger)
         let maintainer = Maintainer(store: store, configuration: configuration, logger: logger)
+        let gauges = QueueGauges(store: store, logger: logger)
         logger.info("worker started", metadata: ["worker": "\(configuration.workerID)", "roles": "\(roles.map(\.rawValue).sorted())"])
 
         await withGracefulShutdownHandler {
@@ -46,7 +47,10 @@ public struct WorkerGroup: Service {
                 await withDiscardingTaskGroup { loops in
                     if roles.contains(.submit) { loops.addTask { await submitter.run(wake: submitWake, stop: stop) } }
                     if roles.contains(.poll) { loops.addTask { await poller.run(wake: pollWake, stop: stop) } }
-                    if roles.contains(.maintain) { loops.addTask { await maintainer.run(stop: stop) } }
+                    if roles.contains(.maintain) {
+                        loops.addTask { await maintainer.run(stop: stop) }
+                        loops.addTask { await gauges.run(stop: stop, interval: configuration.maintenanceInterval) }
+                    }
                     for loop in extraLoops {
                         loops.addTask { await loop { stop.isSet } }
                     }

@@ -130,3 +130,31 @@ extension JobStore {
             errorCode: try row.decode("error_code"), errorMessage: try row.decode("error_message"))
     }
 }
+
+/// Unfinished jobs of one project in one state, for the metrics gauges.
+public struct QueueStatistic: Sendable, Equatable {
+    public var project: String
+    public var state: JobState
+    public var count: Int
+    /// For `queued`: how long the oldest due job has waited.
+    public var lagSeconds: Double
+}
+
+extension JobStore {
+    /// Counts of unfinished jobs by project and state, and the queue lag (cheap: only unfinished
+    /// rows, which the partial indexes hold).
+    public func queueStatistics() async throws -> [QueueStatistic] {
+        let rows = try await pool.query("""
+            SELECT p.slug, j.state::text AS state, count(*)::bigint AS n,
+                   coalesce(extract(epoch FROM now() - min(j.run_at) FILTER (WHERE j.run_at <= now())), 0)::float8 AS lag
+            FROM jobs j JOIN projects p ON p.id = j.project_id
+            WHERE j.state IN ('queued', 'submitting', 'running')
+            GROUP BY p.slug, j.state
+            """)
+        return try rows.compactMap { row in
+            guard let state = JobState(rawValue: try row.decode("state")) else { return nil }
+            let lag: Double = state == .queued ? try row.decode("lag") : 0
+            return QueueStatistic(project: try row.decode("slug"), state: state, count: try row.decode("n"), lagSeconds: lag)
+        }
+    }
+}

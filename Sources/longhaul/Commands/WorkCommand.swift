@@ -1,7 +1,10 @@
 import ArgumentParser
 import Foundation
 import Logging
+import LonghaulAPI
 import LonghaulCore
+import Metrics
+import Prometheus
 import ServiceLifecycle
 import UnixSignals
 import Workers
@@ -19,10 +22,19 @@ struct WorkCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Concurrent Mantle calls per loop (default: 64 creates, 128 retrieves).")
     var concurrency: Int?
 
+    @Option(name: .long, help: "Serve Prometheus metrics on this port at /metrics (127.0.0.1 only).")
+    var metricsPort: Int?
+
+    @Option(name: .long, help: "Address for --metrics-port (default 127.0.0.1).")
+    var metricsHost = "127.0.0.1"
+
     func validate() throws {
         _ = try parsedRoles()
         if let concurrency, concurrency < 1 || concurrency > 10_000 {
             throw ValidationError("--concurrency must be between 1 and 10000")
+        }
+        if let metricsPort, !(1...65535).contains(metricsPort) {
+            throw ValidationError("--metrics-port must be between 1 and 65535")
         }
     }
 
@@ -52,8 +64,15 @@ struct WorkCommand: AsyncParsableCommand {
         let workers = WorkerGroup(
             store: store, gateway: runtime.gateway(projects: projects, logger: logger), roles: try parsedRoles(),
             configuration: configuration, logger: logger)
+        var services: [any Service] = [workers]
+        if let metricsPort {
+            let registry = PrometheusCollectorRegistry()
+            MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+            services.append(MetricsServer(registry: registry, host: metricsHost, port: metricsPort, logger: logger))
+            Console.note("metrics at http://\(metricsHost):\(metricsPort)/metrics")
+        }
         let group = ServiceGroup(configuration: .init(
-            services: [workers], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
         } catch {

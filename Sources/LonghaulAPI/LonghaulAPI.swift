@@ -1,2 +1,0 @@
-/// The REST API (implementation pending).
-public enum LonghaulAPILibrary {}
