@@ -36,7 +36,7 @@ extension JobStore {
                                         updated_at = now()
                         WHERE id = \(id)
                         """)
-                    try await connection.query("SELECT pg_notify(\(Channel.polls), '')")
+                    try await notify(Channel.polls, on: connection)
                     return .cancelRequested
                 case .completed, .failed, .incomplete, .cancelled:
                     return .alreadyFinished(state)
@@ -74,7 +74,7 @@ extension JobStore {
                 if let batchID = try row.decode("batch_id", as: Int64?.self) {
                     try await connection.query("UPDATE batches SET pending_jobs = pending_jobs + 1, finished_at = NULL WHERE id = \(batchID)")
                 }
-                try await connection.query("SELECT pg_notify(\(Channel.jobs), '')")
+                try await notify(Channel.jobs, on: connection)
             }
         }
     }

@@ -40,7 +40,7 @@ extension JobStore {
                         """)
                 }
                 if created > 0 {
-                    try await connection.query("SELECT pg_notify(\(Channel.jobs), '')")
+                    try await notify(Channel.jobs, on: connection)
                 }
                 return enqueued
             }

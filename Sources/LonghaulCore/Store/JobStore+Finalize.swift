@@ -168,7 +168,7 @@ extension JobStore {
             WHERE j.id = ANY (\(jobIDs))
             """)
         if written.affectedRows > 0 {
-            try await connection.query("SELECT pg_notify(\(Channel.deliveries), '')")
+            try await notify(Channel.deliveries, on: connection)
         }
     }
 
@@ -216,7 +216,7 @@ extension JobStore {
             WHERE b.id = ANY (\(completed))
             """)
         if written.affectedRows > 0 {
-            try await connection.query("SELECT pg_notify(\(Channel.deliveries), '')")
+            try await notify(Channel.deliveries, on: connection)
         }
     }
 }

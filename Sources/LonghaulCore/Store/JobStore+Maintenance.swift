@@ -50,7 +50,7 @@ extension JobStore {
                     }
                     report.failed = try await finalize(endings, guard: .submittingWithExpiredLease, on: connection)
                 }
-                if report.requeued > 0 { try await connection.query("SELECT pg_notify(\(Channel.jobs), '')") }
+                if report.requeued > 0 { try await notify(Channel.jobs, on: connection) }
                 return report
             }
         }

@@ -10,10 +10,17 @@ public struct JobStore: Sendable {
     public let pool: PostgresPool
     /// The API's public base URL, for `result_url` in webhook payloads.
     public var publicBaseURL: String
+    let notifications = NotifyLimiter()
 
     public init(pool: PostgresPool, publicBaseURL: String = "http://127.0.0.1:8080") {
         self.pool = pool
         self.publicBaseURL = publicBaseURL
+    }
+
+    /// NOTIFY `channel` inside the caller's transaction, unless this process did so a moment ago.
+    func notify(_ channel: String, on connection: PostgresConnection) async throws {
+        guard notifications.shouldNotify(channel) else { return }
+        try await connection.query("SELECT pg_notify(\(channel), '')")
     }
 
     /// NOTIFY channels: hints for the loops, never the source of truth (they also poll).
