@@ -32,30 +32,43 @@ struct PipelineTests {
         await harness.stop()
     }
 
-    @Test("incomplete, failed and cancelled outcomes are each recorded as Mantle reports them")
-    func everyTerminalOutcome() async throws {
-        var simulator = MantleSimulatorConfiguration(speed: 1, seed: 3)
-        simulator.minimumDurationSeconds = 3
-        simulator.maximumDurationSeconds = 4
-        let harness = try await PipelineHarness.start("outcomes", simulator: simulator)
+    @Test("a budget too small for the summary ends the job incomplete, with Mantle's reason")
+    func incomplete() async throws {
+        let harness = try await PipelineHarness.start("incomplete", simulator: .quick)
         do {
-            let project = try await harness.project("team", maxAttempts: 2)
+            let project = try await harness.project("team")
             let long = String(repeating: "The committee met on Tuesday and agreed the budget for the new library wing. ", count: 40)
-            let incomplete = try await harness.fixture.store.enqueue(
+            let jobs = try await harness.fixture.store.enqueue(
                 [harness.fixture.validated(JobRequest(document: long, maxOutputTokens: 16))], project: project)
-            let toCancel = try await harness.fixture.store.enqueue(
-                [harness.fixture.validated(JobRequest(document: "A story about a lighthouse keeper and a storm."))], project: project)
-            // Wait until the second job is running on Mantle's side, then cancel it.
-            for _ in 0..<100 where try await harness.fixture.state(of: toCancel[0].publicID) != .running {
-                try await Task.sleep(for: .milliseconds(50))
-            }
-            #expect(try await harness.fixture.store.cancel(publicID: toCancel[0].publicID, projectID: project.id) == .cancelRequested)
-
-            let ended = try await harness.waitForTerminal([incomplete[0].publicID, toCancel[0].publicID])
+            let ended = try await harness.waitForTerminal(jobs.map(\.publicID))
             #expect(ended[0].state == .incomplete)
             #expect(ended[0].incompleteReason == "max_output_tokens")
-            #expect(ended[1].state == .cancelled)
-            #expect(ended[1].remoteStatus == "cancelled")
+        } catch {
+            await harness.stop()
+            throw error
+        }
+        await harness.stop()
+    }
+
+    @Test("cancelling a running job sends Mantle's cancel and ends the job cancelled")
+    func cancelRunning() async throws {
+        var simulator = MantleSimulatorConfiguration(speed: 1, seed: 3)
+        simulator.minimumDurationSeconds = 30
+        simulator.maximumDurationSeconds = 40
+        let harness = try await PipelineHarness.start("cancel", simulator: simulator)
+        do {
+            let project = try await harness.project("team")
+            let jobs = try await harness.fixture.store.enqueue(
+                [harness.fixture.validated(JobRequest(document: "A story about a lighthouse keeper and a storm."))], project: project)
+            // Wait until the job runs on Mantle's side (its Responses last 30 s or more), then cancel.
+            let deadline = ContinuousClock.now + .seconds(25)
+            while try await harness.fixture.state(of: jobs[0].publicID) != .running && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(try await harness.fixture.store.cancel(publicID: jobs[0].publicID, projectID: project.id) == .cancelRequested)
+            let ended = try await harness.waitForTerminal(jobs.map(\.publicID), timeout: .seconds(25))
+            #expect(ended[0].state == .cancelled)
+            #expect(ended[0].remoteStatus == "cancelled")
         } catch {
             await harness.stop()
             throw error
