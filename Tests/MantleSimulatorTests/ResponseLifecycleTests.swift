@@ -9,7 +9,7 @@ import Testing
 @Suite struct ResponseLifecycleTests {
     @Test func backgroundCreateRunsToCompletedWithTextAndUsage() async throws {
         var configuration = SimulatorHarness.fast
-        configuration.speed = 2  // 1–2 s simulated → 0.5–1 s real: long enough to see in_progress
+        configuration.speed = 0.4  // 1–2 s simulated → 2.5–5 s real: still in_progress when read, even on a loaded machine
         try await SimulatorHarness.run(configuration) { sim async throws in
             let created = try await sim.create(instructions: "Summarise the document in 2 sentences.")
             let id = try #require(created["id"].string)

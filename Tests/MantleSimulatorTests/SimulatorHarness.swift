@@ -78,12 +78,12 @@ struct SimulatorHarness: Sendable {
 
     /// Polls a Response until it leaves `queued`/`in_progress` (at most 5 s).
     func waitTerminal(_ id: String, project: String? = nil) async throws -> JSON {
-        let deadline = ContinuousClock.now + .seconds(5)
+        let deadline = ContinuousClock.now + .seconds(20)
         while true {
             let response = try JSON(try await get("/v1/responses/\(id)", project: project))
             let status = response["status"].string
             if status != "in_progress" && status != "queued" { return response }
-            try #require(ContinuousClock.now < deadline, "Response \(id) still \(status ?? "?") after 5 s")
+            try #require(ContinuousClock.now < deadline, "Response \(id) still \(status ?? "?") after 20 s")
             try await Task.sleep(for: .milliseconds(5))
         }
     }

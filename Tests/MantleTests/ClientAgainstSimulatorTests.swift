@@ -74,6 +74,8 @@ struct ClientAgainstSimulatorTests {
     func cancelInEachState() async throws {
         var slow = Self.quick()
         slow.speed = 1
+        slow.minimumDurationSeconds = 30  // still running when cancelled, however loaded the machine
+        slow.maximumDurationSeconds = 30
         try await Self.withSimulator(slow) { client, simulator in
             let running = try await client.createResponse(Self.request())
             let cancelled = try await client.cancelResponse(id: running.id, model: "openai.gpt-oss-120b")
