@@ -107,6 +107,17 @@ final class WorkerProcessHarness: Sendable {
         }
     }
 
+    /// Transactions committed per second on this database (by everyone) over `span`, from
+    /// `pg_stat_database`, whose counters lag by up to a second (both ends lag alike).
+    func commitsPerSecond(over span: Duration) async throws -> Int {
+        let query = "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()"
+        let before = try await fixture.count(query)
+        try await Task.sleep(for: span)
+        let after = try await fixture.count(query)
+        let seconds = Double(span.components.seconds) + Double(span.components.attoseconds) / 1e18
+        return Int(Double(after - before) / seconds)
+    }
+
     /// Job counts by state, in state order, for messages: "queued 12, running 40, completed 248".
     static func describe(_ counts: [JobState: Int]) -> String {
         JobState.allCases.compactMap { state in counts[state].map { "\(state.rawValue) \($0)" } }.joined(separator: ", ")

@@ -93,7 +93,11 @@ struct WorkerProcessTests {
             let rows = try await harness.fixture.pool.query("SELECT worker, count(*)::bigint AS n FROM attempts GROUP BY worker ORDER BY worker")
             let byWorker = try rows.map { (try $0.decode("worker", as: String.self), try $0.decode("n", as: Int.self)) }
             #expect(byWorker.count == 2, "both workers submit: \(byWorker)")
-            print("two workers: submissions per worker \(byWorker.map(\.1)); peak in flight at Mantle \(peak) (max_in_flight 100)")
+
+            // With nothing to do, two workers look for work a few times a second, no more.
+            let idleCommits = try await harness.commitsPerSecond(over: .seconds(2))
+            #expect(idleCommits < 50, "two idle workers commit \(idleCommits) transactions a second")
+            print("two workers: submissions per worker \(byWorker.map(\.1)); peak in flight at Mantle \(peak) (max_in_flight 100); idle: \(idleCommits) commits/s")
             for worker in workers { worker.signal(SIGTERM) }
             for worker in workers { #expect(await worker.waitForExit(timeout: .seconds(10)) == 0) }
         } catch {
