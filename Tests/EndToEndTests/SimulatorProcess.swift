@@ -51,6 +51,18 @@ struct SimulatorProcess {
         }
     }
 
+    /// Waits until at least `count` requests are being held unanswered (hang faults drawn; the
+    /// simulator holds each for `--hang-seconds`).
+    func waitForHungRequests(atLeast count: Int, timeout: Duration = .seconds(30)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while try await counters().faultsByKind[.hang, default: 0] < count {
+            guard ContinuousClock.now < deadline else {
+                throw LonghaulProcessError("fewer than \(count) requests hung within \(timeout)")
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
     /// Stops the process (SIGKILL: it holds nothing worth a graceful stop) and the HTTP client.
     func stop() async {
         await process.stop()
