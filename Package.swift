@@ -160,7 +160,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["TestSupport", "Postgres"],
+            dependencies: ["TestSupport", "Postgres", "LonghaulCore", "MantleSimulator", "HTTPClient"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -33,6 +33,19 @@ public struct WorkerConfiguration: Sendable {
         self.workerID = workerID
     }
 
+    /// This configuration with both leases set to `lease`, the heartbeat at a third of it and
+    /// maintenance passes at least every half lease, so a vanished worker's claims return within
+    /// about one and a half leases. Short leases are for tests and impatient operators; a live
+    /// worker must renew within the lease, so keep it well above a loaded database's latency.
+    public func withLease(_ lease: Duration) -> WorkerConfiguration {
+        var configuration = self
+        configuration.submitLease = lease
+        configuration.pollLease = lease
+        configuration.heartbeatInterval = lease / 3
+        configuration.maintenanceInterval = min(maintenanceInterval, lease / 2)
+        return configuration
+    }
+
     public static func makeWorkerID() -> String {
         let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "host"
         let suffix = String(UInt32.random(in: 0 ... .max), radix: 36)

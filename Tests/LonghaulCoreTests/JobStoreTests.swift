@@ -144,6 +144,22 @@ struct JobStoreTests {
         #expect(try await fixture.count("SELECT count(*) FROM attempts WHERE outcome = 'abandoned'") == 1)
     }
 
+    @Test("a rescued submission keeps its place in line: it is claimed again before jobs enqueued after it")
+    func rescueKeepsPlace() async throws {
+        let fixture = try await StoreFixture.make("rescueplace")
+        defer { Task { await fixture.close() } }
+        let project = try await fixture.project("team-a")
+        let first = try await fixture.enqueue(1, into: project)
+        _ = try await fixture.enqueue(3, into: project)
+        let lost = try await fixture.store.claimJobs(worker: "gone", limit: 1, lease: .milliseconds(1))
+        #expect(lost.map(\.publicID) == first.map(\.publicID))
+        try await Task.sleep(for: .milliseconds(20))
+        #expect(try await fixture.store.rescueExpiredSubmissions().requeued == 1)
+        let again = try await fixture.store.claimJobs(worker: "next", limit: 1, lease: .seconds(30))
+        #expect(again.map(\.publicID) == first.map(\.publicID))
+        #expect(again.first?.attempt == 2)
+    }
+
     @Test("transient create failures requeue; permanent ones and exhausted attempts fail the job")
     func submissionFailures() async throws {
         let fixture = try await StoreFixture.make("failures")

@@ -71,6 +71,23 @@ public final class LonghaulProcess: Sendable {
         (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
     }
 
+    /// Waits up to `timeout` until `extract` finds what it looks for in what the process printed
+    /// (stdout, then stderr: a listening address, a ready line) and returns it; throws with the log
+    /// if the process exits or the time runs out first.
+    public func waitForOutput<T>(timeout: Duration = .seconds(30), _ extract: (String) -> T?) async throws -> T {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            if let found = extract(log()) { return found }
+            guard process.isRunning else {
+                throw LonghaulProcessError("longhaul exited (status \(process.terminationStatus)) before printing what was awaited:\n\(log())")
+            }
+            guard ContinuousClock.now < deadline else {
+                throw LonghaulProcessError("longhaul did not print what was awaited within \(timeout):\n\(log())")
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
     /// Both, for failure messages.
     public func log() -> String { standardOutput() + standardError() }
 

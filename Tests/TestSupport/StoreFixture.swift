@@ -9,9 +9,23 @@ public struct StoreFixture: Sendable {
     public let store: JobStore
     public let projects: ProjectStore
     public let logger = Logger(label: "test")
+    /// The `application_name` of the fixture's connections.
+    public static let applicationName = "longhaul-tests"
 
     public static func make(_ name: String = "store", maxConnections: Int = 8) async throws -> StoreFixture {
-        let configuration = try await TestDatabase.makeFreshDatabase(named: name)
+        try await make(configuration: TestDatabase.makeFreshDatabase(named: name), maxConnections: maxConnections)
+    }
+
+    /// A fixture on the database at `databaseURL` (from ``TestDatabase/makeFreshDatabaseURL(named:)``,
+    /// when child processes share it), migrated.
+    public static func make(databaseURL: String, maxConnections: Int = 8) async throws -> StoreFixture {
+        try await make(configuration: PostgresConfiguration(databaseURL), maxConnections: maxConnections)
+    }
+
+    private static func make(configuration: PostgresConfiguration, maxConnections: Int) async throws -> StoreFixture {
+        var configuration = configuration
+        // Tells the test's own sessions apart from those of the processes under test in pg_stat_activity.
+        configuration.applicationName = applicationName
         let pool = PostgresPool(configuration: configuration, maxConnections: maxConnections, logger: Logger(label: "test.pool"))
         try await Migrator(pool: pool).migrate(logger: Logger(label: "test.migrate"))
         return StoreFixture(pool: pool, store: JobStore(pool: pool), projects: ProjectStore(pool: pool))

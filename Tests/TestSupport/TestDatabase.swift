@@ -1,3 +1,4 @@
+import Foundation
 public import Logging
 public import Postgres
 
@@ -22,9 +23,9 @@ public struct TestDatabase {
         public let description: String
     }
 
-    /// The test server's configuration, from `LONGHAUL_TEST_DATABASE_URL`; throws (so the test
-    /// fails, never skips) when it is unset.
-    public static func configuration() throws -> PostgresConfiguration {
+    /// The test server's URL, from `LONGHAUL_TEST_DATABASE_URL`; throws (so the test fails, never
+    /// skips) when it is unset.
+    public static func serverURL() throws -> String {
         guard let url = getenv(environmentVariable).map({ String(cString: $0) }), !url.isEmpty else {
             throw Unavailable(
                 description: """
@@ -34,15 +35,44 @@ public struct TestDatabase {
                     """
             )
         }
-        return PostgresConfiguration(url)
+        return url
+    }
+
+    /// The test server's configuration; throws like ``serverURL()``.
+    public static func configuration() throws -> PostgresConfiguration {
+        PostgresConfiguration(try serverURL())
     }
 
     /// Creates a new, uniquely named database on the test server (`<prefix>_<random>`) and returns
     /// a configuration pointing at it. Databases are left for the throwaway server to discard.
     public static func makeFreshDatabase(named prefix: String) async throws -> PostgresConfiguration {
         var configuration = try configuration()
+        configuration.database = try await createDatabase(prefix: prefix)
+        return configuration
+    }
+
+    /// Like ``makeFreshDatabase(named:)``, but returns the new database's URL (or conninfo), for
+    /// child processes that take `DATABASE_URL`.
+    public static func makeFreshDatabaseURL(named prefix: String) async throws -> String {
+        url(try serverURL(), database: try await createDatabase(prefix: prefix))
+    }
+
+    /// `server` (a `postgres://` URL or a libpq conninfo) pointed at `database` instead: the URL's
+    /// path is replaced; a conninfo gets a trailing `dbname`, which libpq lets override earlier ones.
+    static func url(_ server: String, database: String) -> String {
+        guard let schemeEnd = server.range(of: "://"), server.hasPrefix("postgres") else {
+            return "\(server) dbname=\(database)"
+        }
+        let query = server[schemeEnd.upperBound...].firstIndex(of: "?").map { String(server[$0...]) } ?? ""
+        let rest = server[schemeEnd.upperBound...].prefix { $0 != "?" }
+        let authority = rest.prefix { $0 != "/" }
+        return String(server[..<schemeEnd.upperBound]) + authority + "/" + database + query
+    }
+
+    /// Creates `<prefix>_<random>` on the test server and returns its name.
+    private static func createDatabase(prefix: String) async throws -> String {
         let name = uniqueName(prefix: prefix)
-        let connection = try await PostgresConnection.connect(configuration, logger: logger)
+        let connection = try await PostgresConnection.connect(try configuration(), logger: logger)
         do {
             try await connection.execute("CREATE DATABASE \(PostgresQuery.quoteIdentifier(name))")
         } catch {
@@ -50,8 +80,7 @@ public struct TestDatabase {
             throw error
         }
         await connection.close()
-        configuration.database = name
-        return configuration
+        return name
     }
 
     /// A logger for test connections: warnings and worse, to stderr.

@@ -12,8 +12,8 @@ public struct MaintenanceReport: Sendable, Equatable {
 }
 
 extension JobStore {
-    /// Returns expired submission leases (a worker killed mid-create) to the queue, or ends the
-    /// job when that was its last attempt. Lease expiry, not age, drives this: a worker that is
+    /// Returns expired submission leases (a worker killed mid-create) to the queue, in the place
+    /// they had, or ends the job when that was its last attempt. Lease expiry, not age, drives this: a worker that is
     /// alive keeps extending its leases, however long its calls take.
     public func rescueExpiredSubmissions(limit: Int = 1000) async throws -> MaintenanceReport {
         try await pool.retryingSerializationFailures {
@@ -23,7 +23,9 @@ extension JobStore {
                         SELECT id FROM jobs WHERE state = 'submitting' AND lease_expires_at < now()
                         ORDER BY lease_expires_at LIMIT \(limit) FOR UPDATE SKIP LOCKED
                     ), requeued AS (
-                        UPDATE jobs j SET state = 'queued', lease_owner = NULL, lease_expires_at = NULL, run_at = now(), updated_at = now()
+                        -- run_at is left as it was: the job keeps its place in line instead of
+                        -- queueing behind everything enqueued since (a whole batch, perhaps).
+                        UPDATE jobs j SET state = 'queued', lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
                         FROM expired WHERE j.id = expired.id AND j.attempt < j.max_attempts
                         RETURNING j.id, j.attempt, j.submitted_at
                     ), logged AS (
