@@ -157,7 +157,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["TestSupport", "Postgres"],
+            dependencies: ["TestSupport", "Postgres", "LonghaulCore", "MantleSimulator", "HTTPClient"],
             swiftSettings: swiftSettings
         ),
     ]

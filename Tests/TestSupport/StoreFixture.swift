@@ -11,7 +11,16 @@ public struct StoreFixture: Sendable {
     public let logger = Logger(label: "test")
 
     public static func make(_ name: String = "store", maxConnections: Int = 8) async throws -> StoreFixture {
-        let configuration = try await TestDatabase.makeFreshDatabase(named: name)
+        try await make(configuration: TestDatabase.makeFreshDatabase(named: name), maxConnections: maxConnections)
+    }
+
+    /// A fixture on the database at `databaseURL` (from ``TestDatabase/makeFreshDatabaseURL(named:)``,
+    /// when a child process shares it), migrated.
+    public static func make(databaseURL: String, maxConnections: Int = 8) async throws -> StoreFixture {
+        try await make(configuration: PostgresConfiguration(databaseURL), maxConnections: maxConnections)
+    }
+
+    private static func make(configuration: PostgresConfiguration, maxConnections: Int) async throws -> StoreFixture {
         let pool = PostgresPool(configuration: configuration, maxConnections: maxConnections, logger: Logger(label: "test.pool"))
         try await Migrator(pool: pool).migrate(logger: Logger(label: "test.migrate"))
         return StoreFixture(pool: pool, store: JobStore(pool: pool), projects: ProjectStore(pool: pool))
@@ -40,6 +49,12 @@ public struct StoreFixture: Sendable {
     public func count(_ sql: String) async throws -> Int {
         let rows = try await pool.query(PostgresQuery(unsafeSQL: sql))
         return try rows.first.map { try $0.decode(at: 0, as: Int.self) } ?? 0
+    }
+
+    /// The first column of every row `sql` returns, as text.
+    public func strings(_ sql: String) async throws -> [String] {
+        let rows = try await pool.query(PostgresQuery(unsafeSQL: sql))
+        return try rows.map { try $0.decode(at: 0, as: String.self) }
     }
 
     public func close() async {

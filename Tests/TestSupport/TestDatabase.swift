@@ -1,3 +1,4 @@
+import Foundation
 public import Logging
 public import Postgres
 
@@ -41,8 +42,41 @@ public struct TestDatabase {
     /// a configuration pointing at it. Databases are left for the throwaway server to discard.
     public static func makeFreshDatabase(named prefix: String) async throws -> PostgresConfiguration {
         var configuration = try configuration()
+        configuration.database = try await createDatabase(prefix: prefix)
+        return configuration
+    }
+
+    /// Like ``makeFreshDatabase(named:)``, but returns a connection string for the new database,
+    /// for a child process's `DATABASE_URL` (a configuration cannot cross a process boundary).
+    public static func makeFreshDatabaseURL(named prefix: String) async throws -> String {
+        let server = try serverURL()
+        return connectionString(server, database: try await createDatabase(prefix: prefix))
+    }
+
+    /// `server` (a `postgres://` URL or a conninfo string) pointed at `database` instead.
+    static func connectionString(_ server: String, database: String) -> String {
+        let lower = server.lowercased()
+        if lower.hasPrefix("postgres://") || lower.hasPrefix("postgresql://"),
+            var components = URLComponents(string: server)
+        {
+            components.path = "/" + database
+            if let url = components.string { return url }
+        }
+        // In a conninfo string a later keyword overrides an earlier one; names here need no quoting.
+        return server + " dbname=" + database
+    }
+
+    private static func serverURL() throws -> String {
+        guard let url = getenv(environmentVariable).map({ String(cString: $0) }), !url.isEmpty else {
+            _ = try configuration()  // throws the explanation
+            return ""
+        }
+        return url
+    }
+
+    private static func createDatabase(prefix: String) async throws -> String {
         let name = uniqueName(prefix: prefix)
-        let connection = try await PostgresConnection.connect(configuration, logger: logger)
+        let connection = try await PostgresConnection.connect(try configuration(), logger: logger)
         do {
             try await connection.execute("CREATE DATABASE \(PostgresQuery.quoteIdentifier(name))")
         } catch {
@@ -50,8 +84,7 @@ public struct TestDatabase {
             throw error
         }
         await connection.close()
-        configuration.database = name
-        return configuration
+        return name
     }
 
     /// A logger for test connections: warnings and worse, to stderr.
