@@ -59,4 +59,40 @@ struct BatchResumeTests {
         #expect(manifest.lines.allSatisfy { $0["state"] as? String == "completed" }, "\(manifest.lines)")
         await fixture.close()
     }
+
+    @Test("SIGINT while creates hang: exit 130 after the grace period, every job back on the queue, none leased; the rerun completes")
+    func interruptWhileSubmitting() async throws {
+        let database = try await TestDatabase.makeFreshDatabaseURL(named: "batch_resume_hang")
+        let fixture = try await StoreFixture.make(databaseURL: database)
+        let root = try TemporaryFolder(prefix: "longhaul-batch")
+        for index in 0..<5 { try root.write("docs/note-\(index).txt", "Note \(index). The ferry left on time.") }
+        let folder = root.path + "/docs"
+        let hanging = try await SimulatorProcess.start(["--speed", "50", "--fault-create-hang", "1.0"])
+        let first = try BatchRunner.standalone(hanging, database: database).start([folder])
+        var submitting = 0
+        let deadline = ContinuousClock.now + .seconds(30)
+        while submitting < 5 && ContinuousClock.now < deadline && first.isRunning {
+            try await Task.sleep(for: .milliseconds(100))
+            submitting = try await fixture.count("SELECT count(*) FROM jobs WHERE state = 'submitting'")
+        }
+        try #require(submitting == 5, "the creates never started:\n\(first.log())")
+        let interruptedAt = ContinuousClock.now
+        first.signal(SIGINT)
+        let code = await first.waitForExit(timeout: .seconds(20))
+        if code == nil { await first.stop() }
+        await hanging.stop()
+        #expect(code == 130, "\(first.log())")
+        #expect(ContinuousClock.now - interruptedAt < .seconds(15), "the stop took longer than the grace period")
+        #expect(first.standardError().contains("interrupted: stopping; calls in flight get up to"), "\(first.log())")
+        let states = try await fixture.strings("SELECT state || coalesce(' leased by ' || lease_owner, '') FROM jobs")
+        #expect(states == Array(repeating: "queued", count: 5), "\(states)")
+
+        let healthy = try await SimulatorProcess.start(["--speed", "50"])
+        let second = try await BatchRunner.standalone(healthy, database: database).run([folder])
+        let counters = try await healthy.counters()
+        await healthy.stop()
+        #expect(second.exitCode == 0, "\(second.log)")
+        #expect(counters.responsesCreated == 5 && counters.duplicateAttempts.isEmpty, "\(counters.createsByJob)")
+        await fixture.close()
+    }
 }
