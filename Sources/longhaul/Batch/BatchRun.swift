@@ -167,7 +167,7 @@ struct BatchRun {
         hash.update(data: Data(path.utf8))
         hash.update(data: Data([0]))
         hash.update(data: request)
-        return "folder:" + hash.finalize().map { String(format: "%02x", $0) }.joined()
+        return "folder:" + hash.finalize().hexString
     }
 
     /// Runs the worker loops in this process until every job is terminal or Ctrl-C; returns
