@@ -27,13 +27,16 @@ public final class LonghaulProcess: Sendable {
     private let output: URL
     private let errors: URL
 
-    /// Starts `longhaul arguments…` with `environment` added to this process's environment;
-    /// its output goes to a file (`log()` reads it), so a busy child never blocks on a pipe.
-    public init(_ arguments: [String], environment: [String: String] = [:]) throws {
+    /// Starts `longhaul arguments…` with `environment` added to this process's environment and
+    /// the variables named in `unsetting` removed from it; its output goes to a file (`log()`
+    /// reads it), so a busy child never blocks on a pipe.
+    public init(_ arguments: [String], environment: [String: String] = [:], unsetting: [String] = []) throws {
         process = Process()
         process.executableURL = URL(fileURLWithPath: try LonghaulBinary.path())
         process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        var merged = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        for name in unsetting { merged[name] = nil }
+        process.environment = merged
         let name = "longhaul-\(UUID().uuidString)"
         output = FileManager.default.temporaryDirectory.appendingPathComponent("\(name).out")
         errors = FileManager.default.temporaryDirectory.appendingPathComponent("\(name).err")
@@ -98,8 +101,10 @@ public final class LonghaulProcess: Sendable {
     }
 
     /// Runs `longhaul arguments…` to completion and returns its output.
-    public static func run(_ arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(180)) async throws -> LonghaulRun {
-        let child = try LonghaulProcess(arguments, environment: environment)
+    public static func run(
+        _ arguments: [String], environment: [String: String] = [:], unsetting: [String] = [], timeout: Duration = .seconds(180)
+    ) async throws -> LonghaulRun {
+        let child = try LonghaulProcess(arguments, environment: environment, unsetting: unsetting)
         guard let code = await child.waitForExit(timeout: timeout) else {
             await child.stop()
             throw LonghaulProcessError("longhaul \(arguments.joined(separator: " ")) ran longer than \(timeout):\n\(child.log())")

@@ -56,6 +56,12 @@ public struct StoreFixture: Sendable {
         return try rows.first.map { try $0.decode(at: 0, as: Int.self) } ?? 0
     }
 
+    /// The first column of every row `sql` returns, as text.
+    public func strings(_ sql: String) async throws -> [String] {
+        let rows = try await pool.query(PostgresQuery(unsafeSQL: sql))
+        return try rows.map { try $0.decode(at: 0, as: String.self) }
+    }
+
     public func close() async {
         await pool.shutdown()
     }

@@ -47,7 +47,7 @@ public struct EmbeddedPostgres: Sendable {
     }
 
     private var fallbackClusterDirectory: URL {
-        let digest = SHA256.hash(data: Data(home.path.utf8)).prefix(6).map { String(format: "%02x", $0) }.joined()
+        let digest = SHA256.hash(data: Data(home.path.utf8)).prefix(6).hexString
         return URL(fileURLWithPath: "/var/tmp/longhaul-postgres-\(digest)")
     }
 

@@ -8,7 +8,7 @@ public struct Migration: Sendable, Equatable {
 
     /// SHA-256 of the file, recorded when applied: an applied file must never change.
     public var checksum: String {
-        SHA256.hash(data: Data(sql.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(sql.utf8)).hexString
     }
 
     init(name: String, bytes: [UInt8]) {

@@ -37,7 +37,7 @@ struct DocumentFileContents {
             }
             bytes.removeSubrange(filled...)
             if bytes.isEmpty { return .failure(.empty) }
-            return .success((bytes, Identity(byteSize: Int64(filled), sha256: sha256Hex(SHA256.hash(data: bytes)))))
+            return .success((bytes, Identity(byteSize: Int64(filled), sha256: SHA256.hash(data: bytes).hexString)))
         }
     }
 
@@ -60,7 +60,7 @@ struct DocumentFileContents {
                 total += Int64(count)
             }
             if total == 0 { return .failure(.empty) }
-            return .success(Identity(byteSize: total, sha256: sha256Hex(hasher.finalize())))
+            return .success(Identity(byteSize: total, sha256: hasher.finalize().hexString))
         }
     }
 
@@ -82,16 +82,5 @@ struct DocumentFileContents {
         guard size > 0 else { return .failure(.empty) }
         guard size <= limit else { return .failure(.fileTooLarge(byteSize: size, limit: limit)) }
         return body(descriptor, size)
-    }
-
-    private static func sha256Hex(_ digest: SHA256.Digest) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var hex: [UInt8] = []
-        hex.reserveCapacity(64)
-        for byte in digest {
-            hex.append(digits[Int(byte >> 4)])
-            hex.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: hex, as: UTF8.self)
     }
 }

@@ -190,7 +190,3 @@ extension JobStore {
         }
     }
 }
-
-extension Data {
-    var hexString: String { map { String(format: "%02x", $0) }.joined() }
-}

@@ -167,14 +167,15 @@ struct BatchRun {
         hash.update(data: Data(path.utf8))
         hash.update(data: Data([0]))
         hash.update(data: request)
-        return "folder:" + hash.finalize().map { String(format: "%02x", $0) }.joined()
+        return "folder:" + hash.finalize().hexString
     }
 
     /// Runs the worker loops in this process until every job is terminal or Ctrl-C; returns
     /// whether it was interrupted. Jobs left unfinished stay in the database for the next run.
     private func work(on jobIDs: [Int64], store: JobStore, projects: ProjectStore, reporter: BatchReporter) async throws -> Bool {
         let runtime = try await MantleRuntime.start(logger: logger)
-        let workers = WorkerGroup(store: store, gateway: runtime.gateway(projects: projects, logger: logger), configuration: WorkerConfiguration(), logger: logger)
+        let configuration = WorkerConfiguration()
+        let workers = WorkerGroup(store: store, gateway: runtime.gateway(projects: projects, logger: logger), configuration: configuration, logger: logger)
         let group = ServiceGroup(configuration: .init(services: [workers], logger: logger))
         async let running: Void = { try? await group.run() }()
         let interrupted = await withTaskGroup(of: Bool.self) { tasks in
@@ -189,6 +190,12 @@ struct BatchRun {
             let first = await tasks.next() ?? false
             tasks.cancelAll()
             return first
+        }
+        if interrupted {
+            // Creates still in flight may hold the stop for the whole grace period: say so.
+            reporter.note(
+                "interrupted: stopping; calls in flight get up to \(configuration.shutdownGrace.components.seconds) s to finish, "
+                    + "and documents not yet submitted go back to the queue")
         }
         // Stop claiming, let in-flight calls finish or hand their jobs back, then return.
         await group.triggerGracefulShutdown()

@@ -1,6 +1,7 @@
 import Foundation
 import LonghaulCore
 import Testing
+import TestSupport
 
 @Suite struct DocumentFolderScannerTests {
     private func makeTree() throws -> TemporaryFolder {

@@ -1,6 +1,7 @@
 import Foundation
 import LonghaulCore
 import Testing
+import TestSupport
 
 @Suite struct HTMLDocumentTests {
     private func text(ofHTML html: String, reader: DocumentReader = DocumentReader()) async throws -> String {

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Figures for `longhaul batch`, from the release binary against a throwaway PostgreSQL:
+#   1. seconds to enqueue 10,000 small files (`--no-wait`: scan, read, hash, validate, insert),
+#      split into reading and enqueueing, and the same command again (everything already enqueued);
+#   2. end-to-end seconds for 1,000 documents through a standalone `longhaul sim --speed 20`
+#      (Mantle's 2–6 s Responses compressed twentyfold), with the simulator's duplicate count.
+# Usage: bench/batch.sh [files] [documents] [speed]   (defaults 10000 1000 20)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+FILES=${1:-10000}
+DOCUMENTS=${2:-1000}
+SPEED=${3:-20}
+
+swift build -c release --product longhaul >&2
+BIN="$(swift build -c release --show-bin-path)/longhaul"
+
+WORK=$(mktemp -d /tmp/longhaul-bench-batch.XXXXXX)
+chmod 0755 "$WORK"
+SIM_PID=""
+cleanup() {
+    if [[ -n "$SIM_PID" ]]; then kill -INT "$SIM_PID" 2>/dev/null || true; wait "$SIM_PID" 2>/dev/null || true; fi
+    scripts/test-database stop "$WORK/pg"
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+SERVER=$(scripts/test-database start "$WORK/pg")
+# One database per phase: the workers of phase 2 would otherwise also take phase 1's queued jobs.
+database() {
+    psql "$SERVER" -qAtc "CREATE DATABASE $1" >/dev/null
+    echo "$SERVER" | sed "s|///postgres?|///$1?|"
+}
+
+# Small, distinct documents: a few sentences each, 100 to a folder.
+make_documents() {
+    python3 - "$1" "$2" <<'PY'
+import os, random, sys
+root, count = sys.argv[1], int(sys.argv[2])
+random.seed(7)
+places = ["harbour", "lighthouse", "museum", "pier", "market", "station", "library", "bridge"]
+verbs = ["opened", "closed", "was repaired", "welcomed visitors", "was painted", "flooded", "was extended"]
+for index in range(count):
+    folder = os.path.join(root, f"part-{index // 100:03d}")
+    os.makedirs(folder, exist_ok=True)
+    sentences = [f"Report {index}."] + [
+        f"The {random.choice(places)} {random.choice(verbs)} on day {random.randint(1, 365)}, "
+        f"with {random.randint(10, 9000)} people nearby." for _ in range(random.randint(3, 8))]
+    with open(os.path.join(folder, f"report-{index:05d}.txt"), "w") as handle:
+        handle.write(" ".join(sentences) + "\n")
+PY
+}
+
+# Runs a command and prints: total seconds, and seconds until stderr said "found N files" (reading done).
+timed() {
+    python3 - "$@" <<'PY'
+import subprocess, sys, time
+start = time.monotonic()
+found = None
+child = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+log = []
+for line in child.stderr:
+    log.append(line)
+    if found is None and "found " in line and " files in " in line:
+        found = time.monotonic() - start
+code = child.wait()
+total = time.monotonic() - start
+if code != 0:
+    sys.stderr.write("".join(log))
+    sys.exit(f"exit status {code}")
+print(f"{total:.2f} {found if found is not None else float('nan'):.2f}")
+PY
+}
+
+echo "== enqueue only: $FILES small files, longhaul batch --no-wait"
+make_documents "$WORK/small" "$FILES"
+ENQUEUE_DB=$(database bench_enqueue)
+DATABASE_URL="$ENQUEUE_DB" "$BIN" migrate >/dev/null 2>&1
+read -r TOTAL READ < <(DATABASE_URL="$ENQUEUE_DB" timed "$BIN" batch "$WORK/small" --no-wait)
+QUEUED=$(psql "$ENQUEUE_DB" -qAtc "SELECT count(*) FROM jobs WHERE state = 'queued'")
+echo "enqueue:   $TOTAL s for $FILES files ($(python3 -c "print(round($FILES / $TOTAL))") files/s; reading took $READ s, enqueueing $(python3 -c "print(f'{$TOTAL - $READ:.2f}')") s); $QUEUED jobs queued"
+read -r AGAIN READ_AGAIN < <(DATABASE_URL="$ENQUEUE_DB" timed "$BIN" batch "$WORK/small" --no-wait)
+echo "again:     $AGAIN s for the same command once everything is enqueued (reading $READ_AGAIN s)"
+
+echo "== end to end: $DOCUMENTS documents through longhaul sim --speed $SPEED"
+make_documents "$WORK/docs" "$DOCUMENTS"
+RUN_DB=$(database bench_run)
+DATABASE_URL="$RUN_DB" "$BIN" migrate >/dev/null 2>&1
+"$BIN" sim --host 127.0.0.1 --port 0 --speed "$SPEED" >"$WORK/sim.log" 2>&1 &
+SIM_PID=$!
+SIM=""
+for _ in $(seq 100); do
+    SIM="$(grep -o 'http://127.0.0.1:[0-9]*' "$WORK/sim.log" | head -1 || true)"
+    [[ -n "$SIM" ]] && break
+    sleep 0.1
+done
+[[ -n "$SIM" ]] || { echo "the simulator did not start:" >&2; cat "$WORK/sim.log" >&2; exit 1; }
+read -r ELAPSED _ < <(DATABASE_URL="$RUN_DB" OPENAI_BASE_URL="$SIM/v1" OPENAI_API_KEY=bench timed "$BIN" batch "$WORK/docs")
+COMPLETED=$(psql "$RUN_DB" -qAtc "SELECT count(*) FROM jobs WHERE state = 'completed'")
+COUNTERS=$(curl -s "$SIM/_simulator/counters" | python3 -c '
+import json, sys
+c = json.load(sys.stdin)
+duplicates = sum(1 for attempts in c["createsByJob"].values() for n in attempts.values() if n > 1)
+print(c["responsesCreated"], duplicates, c["peakInFlightByProject"].get("default", 0))')
+read -r CREATED DUPLICATES PEAK <<<"$COUNTERS"
+echo "batch:     $ELAPSED s for $DOCUMENTS documents ($(python3 -c "print(round($DOCUMENTS / $ELAPSED, 1))") documents/s); $COMPLETED completed"
+echo "simulator: $CREATED Responses created, $DUPLICATES attempts created twice, at most $PEAK in flight"
