@@ -174,7 +174,7 @@ struct BatchRun {
     /// whether it was interrupted. Jobs left unfinished stay in the database for the next run.
     private func work(on jobIDs: [Int64], store: JobStore, projects: ProjectStore, reporter: BatchReporter) async throws -> Bool {
         let runtime = try await MantleRuntime.start(logger: logger)
-        let workers = WorkerGroup(store: store, gateway: runtime.gateway(projects: projects, logger: logger), configuration: WorkerConfiguration(), logger: logger)
+        let workers = WorkerGroup(store: store, gateway: runtime.gateway(projects: projects, logger: logger), configuration: try WorkerConfiguration.fromEnvironment(), logger: logger)
         let group = ServiceGroup(configuration: .init(services: [workers], logger: logger))
         async let running: Void = { try? await group.run() }()
         let interrupted = await withTaskGroup(of: Bool.self) { tasks in
