@@ -36,9 +36,14 @@ struct DeliveryInteropTests {
             let perJobEvent = try #require(log.first { $0.path == "/per-job" })
             #expect(perJobEvent.verifies(secret: 1) && !perJobEvent.verifies(secret: 0))
             // The webhook-id is the delivery's stable id, and the body names the job.
-            let stored = try await DeliveryStore(pool: harness.fixture.pool).list(projectID: project.id, limit: 100)
+            // Attempts are written in batches just after the receiver answers: wait for them.
+            var stored = try await DeliveryStore(pool: harness.fixture.pool).list(projectID: project.id, limit: 100)
+            for _ in 0..<100 where !stored.allSatisfy({ $0.state == .succeeded }) {
+                try await Task.sleep(for: .milliseconds(50))
+                stored = try await DeliveryStore(pool: harness.fixture.pool).list(projectID: project.id, limit: 100)
+            }
             #expect(Set(stored.map(\.publicID)) == Set(log.map(\.id)))
-            #expect(stored.allSatisfy { $0.state == .succeeded })
+            #expect(stored.allSatisfy { $0.state == .succeeded && $0.attempts == 1 })
             let bodies = endpointEvents.filter { $0.type == "job.completed" }.map(\.body)
             #expect(Set(jobIDs.filter { id in bodies.contains { $0.contains(id) } }).count == 9)
 

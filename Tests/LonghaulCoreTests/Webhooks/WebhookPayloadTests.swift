@@ -77,8 +77,8 @@ struct WebhookPayloadTests {
         let project = try await fixture.project("team-a")
         let (full, _) = try await WebhookStore(pool: fixture.pool).addEndpoint(projectID: project.id, url: "https://hooks.example/full", includeResult: true)
         try await fixture.enqueue(1, into: project)
-        // Quotes and newlines double in size when escaped: 12 KB of them would not fit.
-        let text = String(repeating: "\"quoted\"\n", count: 1400)
+        // Quotes and newlines double in size when escaped: 11 KB of them do not fit in 20 KB.
+        let text = String(repeating: "\"\n", count: 5500)
         try await finishAll(fixture, with: RemoteResult(state: .completed, remoteStatus: "completed", outputText: text))
         let data = try #require(try await bodies(fixture, endpoint: full.publicID).first?.1["data"] as? [String: Any])
         #expect(data["result"] == nil && data["result_url"] != nil)
