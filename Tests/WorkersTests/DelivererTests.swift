@@ -5,7 +5,7 @@ import Testing
 import TestSupport
 import Workers
 
-@Suite("The Deliverer against a real receiver verifying with standardwebhooks and svix")
+@Suite("The Deliverer against a real receiver verifying with standardwebhooks and svix", .serialized)
 struct DelivererTests {
     @Test("a receiver failing the first 3 attempts gets attempt 4 with the same webhook-id; every attempt is logged")
     func failFirstAttempts() async throws {

@@ -4,7 +4,7 @@ import Testing
 import TestSupport
 import Workers
 
-@Suite("The Deliverer refuses internal addresses before connecting")
+@Suite("The Deliverer refuses internal addresses before connecting", .serialized)
 struct DeliverySSRFTests {
     @Test("loopback by literal, [::1] and localhost are refused without the allowlist: logged, nothing sent; allowed with it")
     func loopbackRefusedUnlessAllowed() async throws {

@@ -65,7 +65,7 @@ final class WebhookReceiver: Sendable {
         process.standardError = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        let deadline = ContinuousClock.now + .seconds(20)
+        let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
             let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
             if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("PORT ") }), let bound = Int(line.dropFirst(5)) {
@@ -75,7 +75,7 @@ final class WebhookReceiver: Sendable {
             try await Task.sleep(for: .milliseconds(50))
         }
         process.terminate()
-        throw Failure(description: "the webhook receiver did not start within 20 s")
+        throw Failure(description: "the webhook receiver did not start within 60 s")
     }
 
     /// The base URL plus `path`, e.g. `url("/fail/2")`.
