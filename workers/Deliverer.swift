@@ -130,7 +130,7 @@ public struct Deliverer: Sendable {
         case 410:
             return finish(.gone, error: "the receiver answered 410 Gone: the endpoint is disabled and gets no more deliveries")
         case 300..<400:
-            let location = response.headers["location"].map { " to \($0.prefix(300))" } ?? ""
+            let location = response.headers["location"].map { " to \(WebhookDestinationResolver.redactedURL(String($0.prefix(500))))" } ?? ""
             return finish(
                 .failed(retryIn: retry()),
                 error: "the receiver answered \(response.status), a redirect\(location); redirects are never followed: update the endpoint URL")

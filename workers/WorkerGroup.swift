@@ -48,7 +48,7 @@ public struct WorkerGroup: Service {
         let maintainer = Maintainer(store: store, configuration: configuration, logger: logger)
         // Webhook receivers get a client of their own: their slowness must not hold Mantle's connections.
         let webhookClient = roles.contains(.deliver)
-            ? HTTPClient(configuration: .init(maxConnectionsPerHost: 16, userAgent: "Longhaul-Webhooks/1.0"), logger: logger) : nil
+            ? HTTPClient(configuration: .init(maxConnectionsPerHost: configuration.deliverConcurrency, userAgent: "Longhaul-Webhooks/1.0"), logger: logger) : nil
         logger.info("worker started", metadata: ["worker": "\(configuration.workerID)", "roles": "\(roles.map(\.rawValue).sorted())"])
 
         await withGracefulShutdownHandler {

@@ -122,6 +122,14 @@ public struct WebhookDestinationError: Error, Sendable, Equatable, CustomStringC
     public var description: String { message }
 }
 
+extension WebhookDestinationResolver {
+    /// Scheme, host, port and path of `url`, for logs and the attempt log: never its user info
+    /// or query, which may hold a secret.
+    public static func redactedURL(_ url: String) -> String {
+        redacted(url)
+    }
+}
+
 /// Scheme, host, port and path of a URL: never its user info or query, which may hold a secret.
 func redacted(_ url: String) -> String {
     guard var components = URLComponents(string: url) else { return "(an unparsable URL)" }

@@ -36,7 +36,8 @@ struct WebhooksBench: AsyncParsableCommand {
         let pool = PostgresPool(configuration: PostgresConfiguration(databaseURL), maxConnections: 12, logger: logger)
         try await Migrator(pool: pool).migrate(logger: logger)
         let receiver = BenchReceiver()
-        let running = Task { try await receiver.run() }
+        let receiverGroup = ServiceGroup(configuration: .init(services: [receiver.application(logger: logger)], logger: logger))
+        let running = Task { try await receiverGroup.run() }
         let port = await receiver.port()
         let store = JobStore(pool: pool)
         let project = try await ProjectStore(pool: pool).create(NewProject(slug: "bench-\(UInt32.random(in: 0 ... .max))", maxInFlight: 100_000))
@@ -106,7 +107,7 @@ struct WebhooksBench: AsyncParsableCommand {
 
         await group.triggerGracefulShutdown()
         _ = await deliverer.result
-        running.cancel()
+        await receiverGroup.triggerGracefulShutdown()
         _ = await running.result
         await pool.shutdown()
     }
@@ -129,7 +130,8 @@ final class BenchReceiver: Sendable {
         arrived.withLock { $0.filter { ids.contains($0.key) } }
     }
 
-    func run() async throws {
+    /// The receiving server, to run as a service.
+    func application(logger: Logger) -> some Service {
         let router = Router()
         router.post("/hook") { [self] request, _ -> HTTPResponse.Status in
             let body = try await request.body.collect(upTo: 1 << 20)
@@ -141,10 +143,9 @@ final class BenchReceiver: Sendable {
             return .ok
         }
         let continuation = bound.continuation
-        let app = Application(
+        return Application(
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0), backlog: 4096),
-            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) })
-        try await app.runService()
+            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) }, logger: logger)
     }
 
     private struct BenchEvent: Decodable {
