@@ -156,6 +156,7 @@ let package = Package(
                 "Workers", "LonghaulCore", "Postgres", "TestSupport", "MantleSimulator", "Mantle", "HTTPClient",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            exclude: ["Interop"],  // the Python webhook receiver, started by the delivery tests
             swiftSettings: swiftSettings
         ),
         .testTarget(

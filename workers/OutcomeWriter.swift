@@ -61,7 +61,10 @@ final class OutcomeWriter<Outcome: Sendable>: Sendable {
             do {
                 try await write(batch)
             } catch {
-                logger.warning("writing \(batch.count) outcomes failed; will retry", metadata: ["error": "\(error)"])
+                // Cancelled at shutdown: `drain()` writes the batch, so this is no failure to report.
+                if !Task.isCancelled {
+                    logger.warning("writing \(batch.count) outcomes failed; will retry", metadata: ["error": "\(error)"])
+                }
                 pending.withLock { $0.insert(contentsOf: batch, at: 0) }
                 try? await Task.sleep(for: .milliseconds(500))
                 return

@@ -29,6 +29,23 @@ public struct WorkerConfiguration: Sendable {
     /// On SIGTERM, in-flight calls get this long to finish before they are released.
     public var shutdownGrace: Duration = .seconds(7)
 
+    /// Concurrent webhook sends.
+    public var deliverConcurrency: Int = 64
+    /// A claimed delivery comes due again after this long if its worker vanishes mid-send; longer
+    /// than `webhookTimeout`, so a live worker never has its delivery sent twice.
+    public var deliverLease: Duration = .seconds(60)
+    /// How often the Deliverer looks for due retries when no notification woke it.
+    public var deliverIdleInterval: Duration = .seconds(1)
+    /// When attempts go; `LONGHAUL_WEBHOOK_SCHEDULE` overrides it (see `fromEnvironment`).
+    public var webhookSchedule: WebhookRetrySchedule = .standard
+    /// A receiver must answer within this (Standard Webhooks recommends 15–30 s).
+    public var webhookTimeout: Duration = .seconds(15)
+    public var webhookConnectTimeout: Duration = .seconds(5)
+    /// An endpoint whose every delivery failed for this long is disabled (Svix: 5 days).
+    public var webhookDisableAfter: Duration = .seconds(5 * 24 * 3600)
+    /// Which addresses webhooks may reach; `LONGHAUL_WEBHOOK_ALLOW_CIDRS` widens it.
+    public var webhookAddressPolicy = WebhookAddressPolicy()
+
     public init(workerID: String = WorkerConfiguration.makeWorkerID()) {
         self.workerID = workerID
     }
@@ -46,6 +63,21 @@ public struct WorkerConfiguration: Sendable {
         return configuration
     }
 
+    /// The defaults with the webhook settings the environment gives (`LONGHAUL_WEBHOOK_SCHEDULE`,
+    /// `LONGHAUL_WEBHOOK_ALLOW_CIDRS`); throws naming the variable that is malformed.
+    public static func fromEnvironment() throws -> WorkerConfiguration {
+        try fromEnvironment(ProcessInfo.processInfo.environment)
+    }
+
+    /// The defaults with the webhook settings `environment` gives.
+    public static func fromEnvironment(_ environment: [String: String]) throws -> WorkerConfiguration {
+        var configuration = WorkerConfiguration()
+        configuration.webhookSchedule = try WebhookRetrySchedule.fromEnvironment(environment)
+        configuration.webhookAddressPolicy = try WebhookAddressPolicy.fromEnvironment(environment)
+        return configuration
+    }
+
+    /// `host:pid:random`, unique enough to tell workers apart in leases.
     public static func makeWorkerID() -> String {
         let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "host"
         let suffix = String(UInt32.random(in: 0 ... .max), radix: 36)

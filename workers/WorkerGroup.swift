@@ -1,3 +1,4 @@
+import HTTPClient
 public import Logging
 public import LonghaulCore
 import Postgres
@@ -5,7 +6,14 @@ public import ServiceLifecycle
 
 /// The loops a worker process runs.
 public enum WorkerRole: String, Sendable, CaseIterable {
-    case submit, poll, maintain, deliver
+    /// Submits queued jobs to Mantle (`Submitter`).
+    case submit
+    /// Polls running Responses to their end (`Poller`).
+    case poll
+    /// Rescues expired leases and prunes (`Maintainer`).
+    case maintain
+    /// Sends webhook deliveries (`Deliverer`).
+    case deliver
 }
 
 /// Runs the chosen loops of one worker process as a `Service`: `LISTEN/NOTIFY` wakes them (a
@@ -34,22 +42,29 @@ public struct WorkerGroup: Service {
 
     public func run() async throws {
         let stop = StopFlag()
-        let submitWake = WakeSignal(), pollWake = WakeSignal()
+        let submitWake = WakeSignal(), pollWake = WakeSignal(), deliverWake = WakeSignal()
         let submitter = Submitter(store: store, gateway: gateway, configuration: configuration, logger: logger)
         let poller = Poller(store: store, gateway: gateway, configuration: configuration, logger: logger)
         let maintainer = Maintainer(store: store, configuration: configuration, logger: logger)
         let gauges = QueueGauges(store: store, logger: logger)
+        // Webhook receivers get a client of their own: their slowness must not hold Mantle's connections.
+        let webhookClient = roles.contains(.deliver)
+            ? HTTPClient(configuration: .init(maxConnectionsPerHost: configuration.deliverConcurrency, userAgent: "Longhaul-Webhooks/1.0"), logger: logger) : nil
         logger.info("worker started", metadata: ["worker": "\(configuration.workerID)", "roles": "\(roles.map(\.rawValue).sorted())"])
 
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { outer in
-                outer.addTask { await listen(submitWake: submitWake, pollWake: pollWake) }
+                outer.addTask { await listen(submitWake: submitWake, pollWake: pollWake, deliverWake: deliverWake) }
                 await withDiscardingTaskGroup { loops in
                     if roles.contains(.submit) { loops.addTask { await submitter.run(wake: submitWake, stop: stop) } }
                     if roles.contains(.poll) { loops.addTask { await poller.run(wake: pollWake, stop: stop) } }
                     if roles.contains(.maintain) {
                         loops.addTask { await maintainer.run(stop: stop) }
                         loops.addTask { await gauges.run(stop: stop, interval: configuration.maintenanceInterval) }
+                    }
+                    if let webhookClient {
+                        let deliverer = Deliverer(store: DeliveryStore(pool: store.pool), http: webhookClient, configuration: configuration, logger: logger)
+                        loops.addTask { await deliverer.run(wake: deliverWake, stop: stop) }
                     }
                     for loop in extraLoops {
                         loops.addTask { await loop { stop.isSet } }
@@ -62,20 +77,27 @@ public struct WorkerGroup: Service {
             stop.set()
             submitWake.signal()
             pollWake.signal()
+            deliverWake.signal()
         }
+        await webhookClient?.shutdown()
         logger.info("worker stopped", metadata: ["worker": "\(configuration.workerID)"])
     }
 
     /// Turns notifications into wake-ups, and a reconnect into a wake-up of everything (a
     /// notification may have been missed while the connection was down). Ends when cancelled.
-    private func listen(submitWake: WakeSignal, pollWake: WakeSignal) async {
-        for await event in store.pool.listen([JobStore.Channel.jobs, JobStore.Channel.polls]) {
+    private func listen(submitWake: WakeSignal, pollWake: WakeSignal, deliverWake: WakeSignal) async {
+        for await event in store.pool.listen([JobStore.Channel.jobs, JobStore.Channel.polls, JobStore.Channel.deliveries]) {
             switch event {
             case .notification(let channel, _):
-                channel == JobStore.Channel.polls ? pollWake.signal() : submitWake.signal()
+                switch channel {
+                case JobStore.Channel.polls: pollWake.signal()
+                case JobStore.Channel.deliveries: deliverWake.signal()
+                default: submitWake.signal()
+                }
             case .reconnected:
                 submitWake.signal()
                 pollWake.signal()
+                deliverWake.signal()
             }
         }
     }

@@ -125,15 +125,27 @@ extension JobStore {
     }
 
     /// The outbox rows for ended jobs, one per matching endpoint and one for a per-job URL.
-    /// The body is built here, once, and signed at send time.
+    /// The body is built here, once, and signed at send time. It is a thin payload (ids, state,
+    /// usage, error, metadata and where to fetch the result); the summary text is added only for
+    /// endpoints that ask and only when the whole body stays within `maxWebhookBodyBytes`.
     private func writeJobEvents(jobIDs: [Int64], on connection: PostgresConnection) async throws {
         let written = try await connection.query("""
             INSERT INTO deliveries (public_id, project_id, endpoint_id, job_id, batch_id, url, event_type, body)
             SELECT 'msg_' || replace(gen_random_uuid()::text, '-', ''), j.project_id, t.endpoint_id, j.id, j.batch_id, t.url,
                    'job.' || j.state,
-                   jsonb_build_object(
+                   (CASE WHEN t.include_result AND r.output_text IS NOT NULL
+                              AND octet_length(jsonb_set(ev.payload, '{data,result}', jsonb_build_object('text', r.output_text))::text)
+                                  <= \(Self.maxWebhookBodyBytes)
+                         THEN jsonb_set(ev.payload, '{data,result}', jsonb_build_object('text', r.output_text))
+                         ELSE ev.payload END)::text
+            FROM jobs j
+            JOIN projects p ON p.id = j.project_id
+            LEFT JOIN batches b ON b.id = j.batch_id
+            LEFT JOIN results r ON r.job_id = j.id
+            CROSS JOIN LATERAL (
+                SELECT jsonb_build_object(
                        'type', 'job.' || j.state,
-                       'timestamp', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                       'timestamp', to_char(j.finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
                        'data', jsonb_build_object(
                            'id', j.public_id, 'object', 'job', 'project', p.slug, 'batch', b.public_id,
                            'state', j.state, 'remote_status', j.remote_status, 'model', j.model,
@@ -144,19 +156,13 @@ extension JobStore {
                                'total_tokens', r.total_tokens) END,
                            'error', CASE WHEN r.error_code IS NULL AND r.error_message IS NULL THEN NULL
                                          ELSE jsonb_build_object('code', r.error_code, 'message', left(r.error_message, 2000)) END,
-                           'incomplete_reason', r.incomplete_reason,
+                           'incomplete_details', CASE WHEN r.incomplete_reason IS NULL THEN NULL
+                                                      ELSE jsonb_build_object('reason', r.incomplete_reason) END,
                            'metadata', j.metadata,
                            'created_at', to_char(j.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
                            'finished_at', to_char(j.finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-                           'result_url', \(publicBaseURL) || '/v1/jobs/' || j.public_id)
-                       || CASE WHEN t.include_result AND octet_length(coalesce(r.output_text, '')) <= 12000
-                               THEN jsonb_build_object('result', jsonb_build_object('text', r.output_text))
-                               ELSE '{}'::jsonb END
-                   )::text
-            FROM jobs j
-            JOIN projects p ON p.id = j.project_id
-            LEFT JOIN batches b ON b.id = j.batch_id
-            LEFT JOIN results r ON r.job_id = j.id
+                           'result_url', \(publicBaseURL) || '/v1/jobs/' || j.public_id)) AS payload
+            ) ev
             CROSS JOIN LATERAL (
                 SELECT e.id AS endpoint_id, e.url, e.include_result
                 FROM webhook_endpoints e
@@ -171,6 +177,9 @@ extension JobStore {
             try await notify(Channel.deliveries, on: connection)
         }
     }
+
+    /// Standard Webhooks: payloads are "usually smaller than 20kb"; larger data is linked.
+    static let maxWebhookBodyBytes = 20_000
 
     /// Counts ended jobs off their batches; a batch that reaches zero pending is finished and
     /// announces `batch.completed`. The row lock on each batch makes exactly one transaction see zero.
@@ -191,7 +200,7 @@ extension JobStore {
             SELECT 'msg_' || replace(gen_random_uuid()::text, '-', ''), b.project_id, t.endpoint_id, b.id, t.url, 'batch.completed',
                    jsonb_build_object(
                        'type', 'batch.completed',
-                       'timestamp', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                       'timestamp', to_char(b.finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
                        'data', jsonb_build_object(
                            'id', b.public_id, 'object', 'batch', 'project', p.slug, 'name', b.name,
                            'total_jobs', b.total_jobs, 'counts', c.counts, 'usage', c.usage,

@@ -174,7 +174,7 @@ struct BatchRun {
     /// whether it was interrupted. Jobs left unfinished stay in the database for the next run.
     private func work(on jobIDs: [Int64], store: JobStore, projects: ProjectStore, reporter: BatchReporter) async throws -> Bool {
         let runtime = try await MantleRuntime.start(logger: logger)
-        let configuration = WorkerConfiguration()
+        let configuration = try WorkerConfiguration.fromEnvironment()
         let workers = WorkerGroup(store: store, gateway: runtime.gateway(projects: projects, logger: logger), configuration: configuration, logger: logger)
         let group = ServiceGroup(configuration: .init(services: [workers], logger: logger))
         async let running: Void = { try? await group.run() }()

@@ -12,12 +12,12 @@ import Workers
 /// `longhaul work`: runs the worker loops until SIGTERM or SIGINT, then stops gracefully.
 struct WorkCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "work", abstract: "Run the worker loops: submit queued jobs, poll running ones, rescue and prune.")
+        commandName: "work", abstract: "Run the worker loops: submit queued jobs, poll running ones, deliver webhooks, rescue and prune.")
 
     @OptionGroup var options: GlobalOptions
 
-    @Option(name: .long, parsing: .upToNextOption, help: "Loops to run (comma or space separated): submit, poll, maintain.")
-    var roles: [String] = ["submit,poll,maintain"]
+    @Option(name: .long, parsing: .upToNextOption, help: "Loops to run (comma or space separated): submit, poll, maintain, deliver.")
+    var roles: [String] = ["submit,poll,maintain,deliver"]
 
     @Option(name: .long, help: "Concurrent Mantle calls per loop (default: 64 creates, 128 retrieves).")
     var concurrency: Int?
@@ -49,8 +49,8 @@ struct WorkCommand: AsyncParsableCommand {
     func parsedRoles() throws -> Set<WorkerRole> {
         let names = roles.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         return Set(try names.map { name in
-            guard let role = WorkerRole(rawValue: name), role != .deliver else {
-                throw ValidationError("unknown role '\(name)'; choose from submit, poll, maintain")
+            guard let role = WorkerRole(rawValue: name) else {
+                throw ValidationError("unknown role '\(name)'; choose from submit, poll, maintain, deliver")
             }
             return role
         })
@@ -61,7 +61,12 @@ struct WorkCommand: AsyncParsableCommand {
         let logger = Logger(label: "longhaul.work")
         let session = try await DatabaseSession.open(options, logger: logger, maxConnections: 12)
         let runtime = try await MantleRuntime.start(logger: logger)
-        var configuration = WorkerConfiguration()
+        var configuration: WorkerConfiguration
+        do {
+            configuration = try WorkerConfiguration.fromEnvironment()
+        } catch {
+            throw ValidationError("\(error)")
+        }
         if let concurrency {
             configuration.submitConcurrency = concurrency
             configuration.pollConcurrency = concurrency

@@ -1,0 +1,43 @@
+import ArgumentParser
+import Logging
+import LonghaulCore
+
+/// `--project SLUG`, shared by the webhook and delivery commands.
+struct ProjectOption: ParsableArguments {
+    @Option(name: .long, help: "The project's slug.")
+    var project: String = "default"
+
+    /// The project, or a `ValidationError` naming the projects that exist.
+    func resolve(_ projects: ProjectStore) async throws -> Project {
+        do {
+            return try await projects.get(slug: project)
+        } catch StoreError.notFound {
+            let known = try await projects.list().map(\.slug)
+            throw ValidationError("there is no project '\(project)' (known: \(known.isEmpty ? "none" : known.joined(separator: ", ")))")
+        }
+    }
+}
+
+/// The id of the project named `slug`, or nil when no project was named.
+func projectID(_ slug: String?, in session: DatabaseSession) async throws -> Int64? {
+    guard let slug else { return nil }
+    return try await ProjectOption(project: slug).resolve(ProjectStore(pool: session.pool)).id
+}
+
+/// Runs `body` with an open database session, closing it whatever happens; store errors become
+/// one-line messages instead of stack traces.
+func withSession<T: Sendable>(_ options: GlobalOptions, _ body: (DatabaseSession) async throws -> T) async throws -> T {
+    LoggingSetup.bootstrap(options, defaultLevel: .warning)
+    let session = try await DatabaseSession.open(options, logger: .init(label: "longhaul.cli"), maxConnections: 2)
+    do {
+        let value = try await body(session)
+        await session.close()
+        return value
+    } catch let error as StoreError {
+        await session.close()
+        throw ValidationError(error.description)
+    } catch {
+        await session.close()
+        throw error
+    }
+}

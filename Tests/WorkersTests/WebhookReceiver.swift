@@ -1,0 +1,139 @@
+import Foundation
+import HTTPClient
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The Python receiver (`Interop/webhook_receiver.py`) as a real process on 127.0.0.1: it
+/// verifies every request with `standardwebhooks` and `svix` and tells the test what it got.
+final class WebhookReceiver: Sendable {
+    let port: Int
+    private let process: Mutex<Process?>
+    private let client: HTTPClient
+
+    /// One request as the receiver recorded it.
+    struct Received: Decodable, Sendable {
+        var path: String
+        var id: String
+        var timestamp: String
+        var signature: String
+        var contentType: String
+        var body: String
+        var type: String?
+        var verified: [String: [Bool]]
+        var receivedAt: Double
+        var count: Int
+
+        /// Both libraries accepted it with the secret at `index` of the configured list.
+        func verifies(secret index: Int) -> Bool {
+            verified["standardwebhooks"]?[safe: index] == true && verified["svix"]?[safe: index] == true
+        }
+    }
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    private init(port: Int, process: Process, client: HTTPClient) {
+        self.port = port
+        self.process = Mutex(process)
+        self.client = client
+    }
+
+    /// Starts a receiver on a free port (or on `port`) knowing `secrets`.
+    static func start(secrets: [String], port: Int = 0) async throws -> WebhookReceiver {
+        let (process, bound) = try await launch(secrets: secrets, port: port)
+        return WebhookReceiver(port: bound, process: process, client: HTTPClient())
+    }
+
+    /// Starts the script; its stdout goes to a file of its own, read until it says its port.
+    private static func launch(secrets: [String], port: Int) async throws -> (Process, Int) {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("receiver-\(UUID().uuidString).out")
+        defer { try? FileManager.default.removeItem(at: output) }
+        guard let python = ProcessInfo.processInfo.environment["LONGHAUL_PYTHON"], !python.isEmpty else {
+            throw Failure(description: "LONGHAUL_PYTHON is not set; run scripts/test, or export LONGHAUL_PYTHON=/work/main/.build-python/bin/python")
+        }
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("Interop/webhook_receiver.py").path
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [script, "--port", String(port)] + secrets.flatMap { ["--secret", $0] }
+        process.standardOutput = try FileHandle(forWritingTo: output)
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("PORT ") }), let bound = Int(line.dropFirst(5)) {
+                return (process, bound)
+            }
+            guard process.isRunning else { throw Failure(description: "the webhook receiver exited at start (is port \(port) taken?)") }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        process.terminate()
+        throw Failure(description: "the webhook receiver did not start within 60 s")
+    }
+
+    /// The base URL plus `path`, e.g. `url("/fail/2")`.
+    func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
+
+    /// Everything received so far.
+    func received() async throws -> [Received] {
+        let response = try await client.send(HTTPRequest(url: url("/_log"), timeout: .seconds(10)))
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return try decoder.decode([Received].self, from: response.body)
+    }
+
+    /// Waits until `condition` holds for what was received, or fails after `timeout`.
+    @discardableResult
+    func waitFor(
+        _ what: String, timeout: Duration = .seconds(30), _ condition: ([Received]) -> Bool
+    ) async throws -> [Received] {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let log = try await received()
+            if condition(log) { return log }
+            guard ContinuousClock.now < deadline else {
+                throw Failure(description: "timed out waiting for \(what); received \(log.count): \(log.map { "\($0.path) \($0.id)" })")
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    /// Replaces the secrets the receiver verifies against.
+    func setSecrets(_ secrets: [String]) async throws {
+        let body = try JSONEncoder().encode(["secrets": secrets])
+        _ = try await client.send(HTTPRequest(method: .post, url: url("/_secrets"), headers: ["content-type": "application/json"], body: body))
+    }
+
+    /// Stops the process (the port goes down until `restart`).
+    func kill() async {
+        guard let running = process.withLock({ $0 }) else { return }
+        if running.isRunning { Glibc.kill(running.processIdentifier, SIGKILL) }
+        let deadline = ContinuousClock.now + .seconds(5)
+        while running.isRunning && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+    }
+
+    /// Starts the receiver again on the same port, with an empty log.
+    func restart(secrets: [String]) async throws {
+        await kill()
+        let (process, _) = try await Self.launch(secrets: secrets, port: port)
+        self.process.withLock { $0 = process }
+    }
+
+    func stop() async {
+        await kill()
+        await client.shutdown()
+    }
+}
+
+extension Array {
+    subscript(safe index: Int) -> Element? {
+        indices.contains(index) ? self[index] : nil
+    }
+}

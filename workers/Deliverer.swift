@@ -1,0 +1,148 @@
+import Foundation
+public import HTTPClient
+public import Logging
+public import LonghaulCore
+import Mantle
+
+/// Sends due webhook deliveries: claims them under a lease, checks each destination against the
+/// SSRF policy, signs the stored body (Standard Webhooks), POSTs it pinned to the checked
+/// address, and writes the attempts in batches. Failures retry on the configured schedule.
+public struct Deliverer: Sendable {
+    let store: DeliveryStore
+    let http: HTTPClient
+    let resolver: WebhookDestinationResolver
+    let configuration: WorkerConfiguration
+    let logger: Logger
+    let metrics: DeliveryMetrics
+
+    /// A Deliverer sending through `http` (a client of its own: webhook receivers are not Mantle).
+    public init(store: DeliveryStore, http: HTTPClient, configuration: WorkerConfiguration, logger: Logger) {
+        self.store = store
+        self.http = http
+        self.resolver = WebhookDestinationResolver(policy: configuration.webhookAddressPolicy)
+        self.configuration = configuration
+        self.logger = logger
+        self.metrics = DeliveryMetrics()
+    }
+
+    /// Runs until `stop` is set (or the task is cancelled); then lets sends in flight finish within
+    /// the grace period, releases the rest (they come due again at once) and writes every attempt.
+    func run(wake: WakeSignal, stop: StopFlag) async {
+        let worker = configuration.workerID
+        let writer = OutcomeWriter<DeliveryAttemptResult>(interval: configuration.flushInterval, size: configuration.flushSize, logger: logger) {
+            [store, configuration] results in
+            try await store.record(results, worker: worker, disableAfter: configuration.webhookDisableAfter)
+        }
+        let inFlight = InFlightCounter()
+
+        await withDiscardingTaskGroup { group in
+            group.addTask { await writer.run() }
+            while !stop.isSet && !Task.isCancelled {
+                let free = configuration.deliverConcurrency - inFlight.value
+                var claimed: [ClaimedDelivery] = []
+                if free > 0 {
+                    do {
+                        claimed = try await store.claim(worker: worker, limit: free, lease: configuration.deliverLease)
+                    } catch where !Task.isCancelled {
+                        logger.warning("claiming webhook deliveries failed", metadata: ["error": "\(error)"])
+                    } catch {}
+                }
+                inFlight.add(claimed.count)
+                for delivery in claimed {
+                    group.addTask {
+                        writer.add(await attempt(delivery))
+                        inFlight.add(-1)
+                        wake.signal()
+                    }
+                }
+                if claimed.isEmpty || claimed.count < free {
+                    await wake.wait(timeout: configuration.deliverIdleInterval)
+                }
+            }
+            let deadline = ContinuousClock.now + configuration.shutdownGrace
+            while inFlight.value > 0 && ContinuousClock.now < deadline && !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(20))
+            }
+            group.cancelAll()
+        }
+        await writer.drain(until: ContinuousClock.now + .seconds(2))
+    }
+
+    /// One attempt of one delivery, from the address check to the classified response.
+    public func attempt(_ delivery: ClaimedDelivery) async -> DeliveryAttemptResult {
+        let started = Date()
+        let clock = ContinuousClock.now
+        var result = DeliveryAttemptResult(deliveryID: delivery.id, attempt: delivery.attempt, outcome: .released, startedAt: started, durationMilliseconds: 0)
+        func finish(_ outcome: DeliveryAttemptResult.Outcome, error: String? = nil) -> DeliveryAttemptResult {
+            result.outcome = outcome
+            result.error = error
+            result.durationMilliseconds = Int((ContinuousClock.now - clock) / .milliseconds(1))
+            metrics.record(outcome, since: clock)
+            if case .failed = outcome {
+                var failureLogger = logger
+                failureLogger[metadataKey: "delivery.id"] = "\(delivery.publicID)"
+                failureLogger[metadataKey: "delivery.attempt"] = "\(delivery.attempt)"
+                failureLogger.info("webhook attempt failed", metadata: ["status": "\(result.httpStatus.map(String.init) ?? "-")", "error": "\(error ?? "")"])
+            }
+            return result
+        }
+        func retry(after retryAfter: Duration? = nil) -> Duration? {
+            configuration.webhookSchedule.delay(afterAttempt: delivery.schedulePosition, retryAfter: retryAfter)
+        }
+
+        let destination: WebhookDestination
+        do {
+            destination = try await resolver.resolve(delivery.url)
+        } catch {
+            // A malformed URL can never succeed; a refused or unresolvable address might after a DNS change.
+            return finish(.failed(retryIn: error.kind == .invalidURL ? nil : retry()), error: error.message)
+        }
+        result.address = destination.address.description
+        let timestamp = Int64(Date().timeIntervalSince1970)
+        let signature: String
+        do {
+            signature = try WebhookSigner.signature(id: delivery.publicID, timestamp: timestamp, body: delivery.body, secrets: delivery.secrets)
+        } catch {
+            return finish(.failed(retryIn: retry()), error: "\(error)")
+        }
+        let request = HTTPRequest(
+            method: .post, url: delivery.url,
+            headers: [
+                "content-type": "application/json", "user-agent": Self.userAgent, "webhook-id": delivery.publicID,
+                "webhook-timestamp": String(timestamp), "webhook-signature": signature,
+            ],
+            body: delivery.body, timeout: configuration.webhookTimeout,
+            connectTimeout: min(configuration.webhookConnectTimeout, configuration.webhookTimeout),
+            maxResponseBytes: 1 << 20, pinnedAddress: destination.address.description)
+        let response: HTTPResponse
+        do {
+            response = try await http.send(request)
+        } catch let error as HTTPClientError where error.kind == .cancelled || Task.isCancelled {
+            return finish(.released, error: "the deliverer stopped before the receiver answered; the delivery will be sent again")
+        } catch {
+            return finish(.failed(retryIn: retry()), error: "\(error)")
+        }
+        result.httpStatus = response.status
+        result.responseBody = response.body.isEmpty ? nil : String(decoding: response.body.prefix(1024), as: UTF8.self)
+        switch response.status {
+        case 200..<300:
+            return finish(.delivered)
+        case 410:
+            return finish(.gone, error: "the receiver answered 410 Gone: the endpoint is disabled and gets no more deliveries")
+        case 300..<400:
+            let location = response.headers["location"].map { " to \(WebhookDestinationResolver.redactedURL(String($0.prefix(500))))" } ?? ""
+            return finish(
+                .failed(retryIn: retry()),
+                error: "the receiver answered \(response.status), a redirect\(location); redirects are never followed: update the endpoint URL")
+        case 429, 503:
+            return finish(
+                .failed(retryIn: retry(after: RetryAfter.parse(response.headers, now: Date()))),
+                error: "the receiver answered \(response.status) (throttled)")
+        default:
+            return finish(.failed(retryIn: retry()), error: "the receiver answered \(response.status)")
+        }
+    }
+
+    /// Sent with every webhook, so receivers can tell Longhaul's requests apart.
+    static let userAgent = "Longhaul-Webhooks/1.0"
+}
