@@ -46,7 +46,9 @@ struct PoolTests {
                 #expect(error.kind == .cancelled)
                 #expect(error.code == .queryCanceled)
             }
-            #expect(elapsed < .seconds(1))
+            // Within a second on a quiet machine; the bound leaves room for a loaded 2-core CI run.
+            // What it pins down: cancellation does not wait for the 30 s sleep to end.
+            #expect(elapsed < .seconds(3))
             #expect(try await pool.query("SELECT 1 AS one").first?.decode("one", as: Int.self) == 1)
         }
     }
