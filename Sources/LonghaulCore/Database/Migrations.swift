@@ -21,6 +21,7 @@ extension Migration {
     /// Every migration, in the order they apply. Add a line here with each new file in `sql/`
     /// (a test checks that the folder and this list agree).
     public static let all: [Migration] = [
-        Migration(name: "0001_init.sql", bytes: PackageResources._001_init_sql)
+        Migration(name: "0001_init.sql", bytes: PackageResources._001_init_sql),
+        Migration(name: "0002_claim_budget_once.sql", bytes: PackageResources._002_claim_budget_once_sql),
     ]
 }
