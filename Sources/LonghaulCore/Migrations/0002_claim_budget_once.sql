@@ -5,7 +5,8 @@
 -- claimed row, even for projects without a budget: 256 claimed rows with 11,000 recent
 -- submissions took 1.6 s per claim and capped the pipeline near 150 jobs/s. Now `budgets` is
 -- MATERIALIZED (one row per project, computed once) and the sum runs only when the project has
--- a tokens-per-minute budget. Same signature, same results.
+-- a tokens-per-minute budget. Finding the projects with due work walks the queued index instead
+-- of risking a sequential scan per project. Same signature, same results.
 
 CREATE OR REPLACE FUNCTION longhaul_claim_jobs(p_worker text, p_limit integer, p_lease interval)
 RETURNS TABLE (
@@ -21,8 +22,15 @@ BEGIN
     SELECT coalesce(array_agg(p.id), '{}') INTO claimable
     FROM projects p
     WHERE p.archived_at IS NULL
-      AND EXISTS (SELECT 1 FROM jobs q WHERE q.project_id = p.id AND q.state = 'queued' AND q.run_at <= now())
-      AND pg_try_advisory_xact_lock(1819242338, (p.id % 2147483647)::integer);
+      -- A scalar subquery in the index's order, not EXISTS: a semi-join may be planned as a
+      -- sequential scan of jobs (stale statistics say most rows are queued), which for a project
+      -- with nothing queued reads the whole table on every claim. CASE keeps the order: the
+      -- lock is tried only for a project that has due work.
+      AND CASE WHEN (SELECT q.id FROM jobs q
+                     WHERE q.project_id = p.id AND q.state = 'queued' AND q.run_at <= now()
+                     ORDER BY q.priority DESC, q.run_at, q.id LIMIT 1) IS NOT NULL
+               THEN pg_try_advisory_xact_lock(1819242338, (p.id % 2147483647)::integer)
+               ELSE false END;
     IF cardinality(claimable) = 0 THEN
         RETURN;
     END IF;
