@@ -9,7 +9,7 @@
 # Each job is two HTTP calls (create, retrieve), a stored result and an outbox row.
 # Usage: bench/pipeline.sh [jobs] [concurrency]     (defaults: 20000, 256)
 # Worker tuning comes from the environment: FIRST_POLL (s, default 0), MIN_POLL (s, default 1),
-# EXTRA_WORK_ARGS (more `longhaul work` options).
+# EXTRA_WORK_ARGS (more `longhaul work` options); SKIP_PGBENCH=1 leaves out the pgbench run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JOBS=${1:-20000}
@@ -112,6 +112,7 @@ echo "CPU seconds:      worker $(awk -v t="$WORKER_TICKS" -v h="$HZ" 'BEGIN{prin
 echo "worker peak RSS:  $((WORKER_HWM / 1024)) MiB"
 
 kill -TERM "$SIM_PID"; wait "$SIM_PID" 2>/dev/null || true; SIM_PID=""
+[ -n "${SKIP_PGBENCH:-}" ] && exit 0
 echo "== pgbench -N -c 8 -j 2 -T 10 (same server)"
 "$bindir/pgbench" -i -q -h "$SOCKET" -U postgres postgres >/dev/null 2>&1
 "$bindir/pgbench" -N -c 8 -j 2 -T 10 -h "$SOCKET" -U postgres postgres 2>/dev/null | grep -E "^tps|latency average"

@@ -96,7 +96,8 @@ struct PipelineBench: AsyncParsableCommand {
     }
 
     /// Waits until no job of the project is unfinished, printing progress on stderr; prints how
-    /// many queries it made, so a caller counting transactions can take them off.
+    /// many queries it made (so a caller counting transactions can take them off) and the worst
+    /// poll backlog it saw (running jobs whose next poll was overdue: the Poller falling behind).
     struct Wait: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Wait until every job of the project is terminal.")
 
@@ -113,15 +114,21 @@ struct PipelineBench: AsyncParsableCommand {
             let clock = ContinuousClock()
             let deadline = clock.now + .seconds(timeout)
             var queries = 0
+            var peakOverdue = 0
+            var peakLateness = 0.0
             var lastReport = clock.now
             while true {
                 let row = try await pool.query("""
-                    SELECT count(*) FILTER (WHERE j.finished_at IS NULL) AS open, count(*) AS total
+                    SELECT count(*) FILTER (WHERE j.finished_at IS NULL) AS open, count(*) AS total,
+                           count(*) FILTER (WHERE j.state = 'running' AND j.next_poll_at < now() - interval '1 second') AS overdue,
+                           coalesce(extract(epoch FROM now() - min(j.next_poll_at) FILTER (WHERE j.state = 'running')), 0)::float8 AS late
                     FROM jobs j JOIN projects p ON p.id = j.project_id WHERE p.slug = \(target.project)
                     """).first
                 queries += 1
                 let open = try row?.decode("open", as: Int.self) ?? 0
                 let total = try row?.decode("total", as: Int.self) ?? 0
+                peakOverdue = max(peakOverdue, try row?.decode("overdue", as: Int.self) ?? 0)
+                peakLateness = max(peakLateness, try row?.decode("late", as: Double.self) ?? 0)
                 if open == 0 { break }
                 if clock.now - lastReport >= .seconds(5) {
                     FileHandle.standardError.write(Data("bench: \(total - open)/\(total) jobs terminal\n".utf8))
@@ -133,6 +140,7 @@ struct PipelineBench: AsyncParsableCommand {
                 try await Task.sleep(for: .milliseconds(intervalMs))
             }
             print("waiter queries: \(queries)")
+            print("peak overdue polls: \(peakOverdue) (due more than 1 s ago); most overdue: \(String(format: "%.1f", peakLateness)) s")
             await pool.shutdown()
         }
     }
