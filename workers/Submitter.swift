@@ -20,12 +20,16 @@ public struct Submitter: Sendable {
     }
 
     /// Runs until `stop` is set; then lets in-flight creates finish within the grace period,
-    /// cancels the rest (their jobs go back to the queue) and writes every outcome.
-    func run(wake: WakeSignal, stop: StopFlag) async {
+    /// cancels the rest (their jobs go back to the queue) and writes every outcome. When the
+    /// first poll is due at once, `pollWake` (this process's Poller) is signalled after each write
+    /// that made jobs `running`, instead of leaving them to the Poller's timer.
+    func run(wake: WakeSignal, stop: StopFlag, pollWake: WakeSignal? = nil) async {
         let worker = configuration.workerID
+        let wakesPoller = configuration.pollSchedule.first <= .zero ? pollWake : nil
         let writer = OutcomeWriter<SubmissionOutcome>(interval: configuration.flushInterval, size: configuration.flushSize, logger: logger) {
             [store] outcomes in
             try await store.recordSubmissions(outcomes, worker: worker)
+            if outcomes.contains(where: \.isAccepted) { wakesPoller?.signal() }
         }
         let inFlight = InFlightCounter()
 
@@ -112,6 +116,13 @@ public struct Submitter: Sendable {
 extension AttemptError {
     func withAttemptsExhausted(_ attempts: Int) -> AttemptError {
         AttemptError(httpStatus: httpStatus, code: code, message: "\(message) (gave up after \(attempts) attempts)")
+    }
+}
+
+extension SubmissionOutcome {
+    var isAccepted: Bool {
+        if case .accepted = self { return true }
+        return false
     }
 }
 

@@ -56,7 +56,10 @@ public struct WorkerGroup: Service {
             await withDiscardingTaskGroup { outer in
                 outer.addTask { await listen(submitWake: submitWake, pollWake: pollWake, deliverWake: deliverWake) }
                 await withDiscardingTaskGroup { loops in
-                    if roles.contains(.submit) { loops.addTask { await submitter.run(wake: submitWake, stop: stop) } }
+                    if roles.contains(.submit) {
+                        let pollerHere = roles.contains(.poll) ? pollWake : nil
+                        loops.addTask { await submitter.run(wake: submitWake, stop: stop, pollWake: pollerHere) }
+                    }
                     if roles.contains(.poll) { loops.addTask { await poller.run(wake: pollWake, stop: stop) } }
                     if roles.contains(.maintain) {
                         loops.addTask { await maintainer.run(stop: stop) }

@@ -24,7 +24,9 @@ struct PipelineTests {
             let duplicates = counters.createsByJob.filter { $0.value.values.contains { $0 > 1 } }
             #expect(duplicates.isEmpty, "attempts created twice: \(duplicates)")
             #expect(counters.createsByJob.count == 500)
-            #expect(try await harness.fixture.count("SELECT count(*) FROM results WHERE response IS NOT NULL") == 500)
+            // The stored Response is the JSON object itself (not a JSON string holding it).
+            #expect(try await harness.fixture.count(
+                "SELECT count(*) FROM results WHERE jsonb_typeof(response) = 'object' AND response->>'status' = 'completed'") == 500)
         } catch {
             await harness.stop()
             throw error

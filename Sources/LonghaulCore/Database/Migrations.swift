@@ -23,5 +23,6 @@ extension Migration {
     public static let all: [Migration] = [
         Migration(name: "0001_init.sql", bytes: PackageResources._001_init_sql),
         Migration(name: "0002_webhooks.sql", bytes: PackageResources._002_webhooks_sql),
+        Migration(name: "0003_claim_budget_once.sql", bytes: PackageResources._003_claim_budget_once_sql),
     ]
 }

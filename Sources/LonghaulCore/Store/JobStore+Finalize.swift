@@ -16,7 +16,8 @@ struct Finalization: Encodable, Sendable {
     var incompleteReason: String?
     var errorCode: String?
     var errorMessage: String?
-    /// The final Response JSON as Mantle sent it.
+    /// The final Response JSON as Mantle sent it. Read as `text` and cast, because a jsonb
+    /// column of `jsonb_to_recordset` would keep it as one JSON string, not the object.
     var response: String?
 
     enum CodingKeys: String, CodingKey {
@@ -83,7 +84,7 @@ extension JobStore {
                 SELECT * FROM jsonb_to_recordset(\(recordset(endings))) AS u(
                     job_id bigint, attempt smallint, state job_state, remote_status text, output_text text,
                     input_tokens integer, cached_tokens integer, output_tokens integer, reasoning_tokens integer,
-                    total_tokens integer, incomplete_reason text, error_code text, error_message text, response jsonb)
+                    total_tokens integer, incomplete_reason text, error_code text, error_message text, response text)
             ), ended AS (
                 UPDATE jobs j
                 SET state = u.state, remote_status = coalesce(u.remote_status, j.remote_status), finished_at = now(),
@@ -98,7 +99,7 @@ extension JobStore {
                 INSERT INTO results (job_id, output_text, input_tokens, cached_tokens, output_tokens, reasoning_tokens,
                                      total_tokens, incomplete_reason, error_code, error_message, response)
                 SELECT u.job_id, u.output_text, u.input_tokens, u.cached_tokens, u.output_tokens, u.reasoning_tokens,
-                       u.total_tokens, u.incomplete_reason, u.error_code, u.error_message, u.response
+                       u.total_tokens, u.incomplete_reason, u.error_code, u.error_message, u.response::jsonb
                 FROM input u JOIN ended e ON e.id = u.job_id
                 ON CONFLICT (job_id) DO UPDATE SET
                     output_text = excluded.output_text, input_tokens = excluded.input_tokens,

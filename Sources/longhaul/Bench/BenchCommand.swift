@@ -6,6 +6,6 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "bench",
         abstract: "Run a benchmark and print its figures (used by the bench/ scripts).",
         shouldDisplay: false,
-        subcommands: [PoolBench.self, HTTPBench.self, MantleClientBench.self, WebhooksBench.self]
+        subcommands: [PoolBench.self, HTTPBench.self, MantleClientBench.self, WebhooksBench.self, PipelineBench.self]
     )
 }

@@ -33,6 +33,15 @@ struct WorkCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Lease of claimed jobs, in seconds (default 30).", visibility: .hidden))
     var leaseSeconds: Double?
 
+    @Option(name: .long, help: "Seconds from an accepted create to the first poll (default 1; 0 polls at once, for a fast or simulated Mantle).")
+    var firstPoll: Double?
+
+    @Option(name: .long, help: "Shortest wait between polls of one Response, in seconds (default 1).")
+    var minPollInterval: Double?
+
+    @Option(name: .long, help: "Longest wait between polls of one Response, in seconds (default 30).")
+    var maxPollInterval: Double?
+
     func validate() throws {
         _ = try parsedRoles()
         if let leaseSeconds, !(1...3600).contains(leaseSeconds) {
@@ -44,6 +53,24 @@ struct WorkCommand: AsyncParsableCommand {
         if let metricsPort, !(1...65535).contains(metricsPort) {
             throw ValidationError("--metrics-port must be between 1 and 65535")
         }
+        for (name, value) in [("--first-poll", firstPoll), ("--min-poll-interval", minPollInterval), ("--max-poll-interval", maxPollInterval)] {
+            if let value, !(0...3600).contains(value) {
+                throw ValidationError("\(name) must be between 0 and 3600 seconds")
+            }
+        }
+        if let minPollInterval, let maxPollInterval, minPollInterval > maxPollInterval {
+            throw ValidationError("--min-poll-interval (\(minPollInterval) s) must not exceed --max-poll-interval (\(maxPollInterval) s)")
+        }
+    }
+
+    /// The default poll schedule with the options given applied.
+    func pollSchedule() -> PollSchedule {
+        var schedule = PollSchedule()
+        if let firstPoll { schedule.first = .milliseconds(Int64((firstPoll * 1000).rounded())) }
+        if let minPollInterval { schedule.minimum = .milliseconds(Int64((minPollInterval * 1000).rounded())) }
+        if let maxPollInterval { schedule.maximum = .milliseconds(Int64((maxPollInterval * 1000).rounded())) }
+        schedule.maximum = max(schedule.maximum, schedule.minimum)
+        return schedule
     }
 
     func parsedRoles() throws -> Set<WorkerRole> {
@@ -74,6 +101,7 @@ struct WorkCommand: AsyncParsableCommand {
         if let leaseSeconds {
             configuration = configuration.withLease(.milliseconds(Int64(leaseSeconds * 1000)))
         }
+        configuration.pollSchedule = pollSchedule()
         let store = JobStore(pool: session.pool)
         let projects = ProjectStore(pool: session.pool)
         _ = try await projects.ensureDefault()
