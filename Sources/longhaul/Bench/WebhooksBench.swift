@@ -56,7 +56,7 @@ struct WebhooksBench: AsyncParsableCommand {
         let start = clock.now
         try await pool.query("""
             INSERT INTO deliveries (public_id, project_id, endpoint_id, url, event_type, body)
-            SELECT 'msg_bench_' || g, \(project.id), (SELECT id FROM webhook_endpoints WHERE project_id = \(project.id)),
+            SELECT 'msg_bench_' || \(project.id) || '_' || g, \(project.id), (SELECT id FROM webhook_endpoints WHERE project_id = \(project.id)),
                    'http://127.0.0.1:' || \(port) || '/hook', 'job.completed', \(body)
             FROM generate_series(1, \(deliveries)) g
             """)
