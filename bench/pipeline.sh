@@ -109,7 +109,12 @@ echo "burn-down:        ${WALL} s from worker start to last job finished → $(a
 echo "                  ${STEADY} s from first claim to last finish    → $(awk -v n="$DONE" -v s="$STEADY" 'BEGIN{printf "%d", n / s}') jobs/s"
 echo "transactions:     $COMMITS commits → $(awk -v c="$COMMITS" -v n="$DONE" 'BEGIN{printf "%.3f", c / n}') per job (waiter's $WAITER_QUERIES taken off)"
 echo "CPU seconds:      worker $(awk -v t="$WORKER_TICKS" -v h="$HZ" 'BEGIN{printf "%.1f", t / h}'), simulator $(awk -v t="$SIM_TICKS" -v h="$HZ" 'BEGIN{printf "%.1f", t / h}'), postgres $(awk -v t="$SERVER_TICKS" -v h="$HZ" 'BEGIN{printf "%.1f", t / h}') of $(awk -v s="$WALL" 'BEGIN{printf "%.1f", 2 * s}') available (2 cores)"
+awk -v w="$WORKER_TICKS" -v s="$SIM_TICKS" -v p="$SERVER_TICKS" -v h="$HZ" -v n="$DONE" 'BEGIN {
+  wu = w / h / n * 1e6; su = s / h / n * 1e6; pu = p / h / n * 1e6
+  printf "CPU per job:      worker %d µs, postgres %d µs, simulator %d µs; 2 cores / (worker + postgres) = %d jobs/s if the\n", wu, pu, su, 2e6 / (wu + pu)
+  printf "                  simulator (Mantle) had its own CPU (arithmetic, not measured)\n" }'
 echo "worker peak RSS:  $((WORKER_HWM / 1024)) MiB"
+echo "load average:     $(cut -d' ' -f1-3 /proc/loadavg) (other processes on this machine take CPU too)"
 
 kill -TERM "$SIM_PID"; wait "$SIM_PID" 2>/dev/null || true; SIM_PID=""
 [ -n "${SKIP_PGBENCH:-}" ] && exit 0

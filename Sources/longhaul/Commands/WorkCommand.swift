@@ -36,7 +36,7 @@ struct WorkCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Seconds from an accepted create to the first poll (default 1; 0 polls at once, for a fast or simulated Mantle).")
     var firstPoll: Double?
 
-    @Option(name: .long, help: "Shortest wait between polls of one Response, in seconds (default 1).")
+    @Option(name: .long, help: "Shortest wait between polls of one Response, in seconds (default 1, at least 0.1).")
     var minPollInterval: Double?
 
     @Option(name: .long, help: "Longest wait between polls of one Response, in seconds (default 30).")
@@ -53,9 +53,13 @@ struct WorkCommand: AsyncParsableCommand {
         if let metricsPort, !(1...65535).contains(metricsPort) {
             throw ValidationError("--metrics-port must be between 1 and 65535")
         }
-        for (name, value) in [("--first-poll", firstPoll), ("--min-poll-interval", minPollInterval), ("--max-poll-interval", maxPollInterval)] {
-            if let value, !(0...3600).contains(value) {
-                throw ValidationError("\(name) must be between 0 and 3600 seconds")
+        if let firstPoll, !(0...3600).contains(firstPoll) {
+            throw ValidationError("--first-poll must be between 0 and 3600 seconds")
+        }
+        // A zero interval would poll a running Response in a tight loop.
+        for (name, value) in [("--min-poll-interval", minPollInterval), ("--max-poll-interval", maxPollInterval)] {
+            if let value, !(0.1...3600).contains(value) {
+                throw ValidationError("\(name) must be between 0.1 and 3600 seconds")
             }
         }
         if let minPollInterval, let maxPollInterval, minPollInterval > maxPollInterval {
