@@ -18,28 +18,9 @@ FIRST_POLL=${FIRST_POLL:-0}
 MIN_POLL=${MIN_POLL:-1}
 EXTRA_WORK_ARGS=${EXTRA_WORK_ARGS:-}
 
-bindir=""
-for candidate in "$(pg_config --bindir 2>/dev/null || true)" /usr/lib/postgresql/*/bin; do
-  if [ -x "$candidate/pgbench" ]; then bindir=$candidate; fi
-done
-[ -n "$bindir" ] || { echo "bench/pipeline.sh: pgbench not found; install postgresql-contrib or run scripts/setup" >&2; exit 1; }
-
-swift build -c release --product longhaul >&2
-BIN="$(swift build -c release --show-bin-path)/longhaul"
-
-WORK=$(mktemp -d /tmp/longhaul-bench-pipeline.XXXXXX)
-chmod 0755 "$WORK"
-SIM_PID="" WORKER_PID=""
-cleanup() {
-  for pid in $WORKER_PID $SIM_PID; do kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
-  scripts/test-database stop "$WORK/pg"
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-URL=$(scripts/test-database start "$WORK/pg")
+. bench/lib.sh
+bench_setup pipeline
 SOCKET="$WORK/pg"
-PSQL=("$bindir/psql" -X -q -A -t -h "$SOCKET" -U postgres postgres)
-sql() { "${PSQL[@]}" -c "$1"; }
 
 # CPU seconds (user + system) of a process; for the server, the postmaster plus every child,
 # living or reaped (a backend that exited is counted in the postmaster's cutime/cstime).

@@ -16,26 +16,8 @@ cd "$(dirname "$0")/.."
 JOBS=${1:-10000}
 DURATION=${2:-60}
 
-bindir=""
-for candidate in "$(pg_config --bindir 2>/dev/null || true)" /usr/lib/postgresql/*/bin; do
-  if [ -x "$candidate/psql" ]; then bindir=$candidate; fi
-done
-[ -n "$bindir" ] || { echo "bench/polling.sh: psql not found; run scripts/setup" >&2; exit 1; }
-
-swift build -c release --product longhaul >&2
-BIN="$(swift build -c release --show-bin-path)/longhaul"
-
-WORK=$(mktemp -d /tmp/longhaul-bench-polling.XXXXXX)
-chmod 0755 "$WORK"
-SIM_PID="" WORKER_PID=""
-cleanup() {
-  for pid in $WORKER_PID $SIM_PID; do kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
-  scripts/test-database stop "$WORK/pg"
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-URL=$(scripts/test-database start "$WORK/pg")
-sql() { "$bindir/psql" -X -q -A -t -h "$WORK/pg" -U postgres postgres -c "$1"; }
+. bench/lib.sh
+bench_setup polling
 
 # Every Response runs exactly DURATION seconds: no random spread, no extra time for long inputs.
 echo '{"secondsPerThousandInputTokens": 0}' >"$WORK/sim.json"

@@ -1,0 +1,31 @@
+# Shared set-up for the bench scripts that run a worker against a throwaway PostgreSQL:
+#   . bench/lib.sh; bench_setup NAME
+# builds release and sets BIN (the longhaul binary), bindir (PostgreSQL's programs), WORK (a temp
+# folder, removed on exit with the server and any SIM_PID / WORKER_PID), URL (the database) and
+# sql "STATEMENT" (psql, unaligned, tuples only).
+
+bench_setup() {
+  local name=$1
+  bindir=""
+  for candidate in "$(pg_config --bindir 2>/dev/null || true)" /usr/lib/postgresql/*/bin; do
+    if [ -x "$candidate/psql" ] && [ -x "$candidate/pgbench" ]; then bindir=$candidate; fi
+  done
+  [ -n "$bindir" ] || { echo "bench/$name: psql and pgbench not found; run scripts/setup" >&2; exit 1; }
+
+  swift build -c release --product longhaul >&2
+  BIN="$(swift build -c release --show-bin-path)/longhaul"
+
+  WORK=$(mktemp -d "/tmp/longhaul-bench-$name.XXXXXX")
+  chmod 0755 "$WORK"
+  SIM_PID="" WORKER_PID=""
+  trap bench_cleanup EXIT
+  URL=$(scripts/test-database start "$WORK/pg")
+}
+
+bench_cleanup() {
+  for pid in $WORKER_PID $SIM_PID; do kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  scripts/test-database stop "$WORK/pg"
+  rm -rf "$WORK"
+}
+
+sql() { "$bindir/psql" -X -q -A -t -h "$WORK/pg" -U postgres postgres -c "$1"; }
