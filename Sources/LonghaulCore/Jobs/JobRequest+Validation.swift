@@ -35,6 +35,7 @@ extension JobRequest {
         if document.unicodeScalars.contains(where: { $0.value == 0 }) {
             throw ValidationError(field: "document", code: "binary", message: "the document contains NUL characters; send text, not binary data")
         }
+        try rejectNULCharacters()
         let instructions = self.instructions ?? limits.defaultInstructions
         guard instructions.utf8.count <= limits.maxInstructionsBytes else {
             throw ValidationError(
@@ -89,6 +90,22 @@ extension JobRequest {
             estimatedInputTokens: TokenEstimate.inputTokens(document) + TokenEstimate.inputTokens(instructions),
             documentSHA256: documentSHA256, instructionsSHA256: instructionsSHA256,
             requestSHA256: Data(fingerprint.finalize()))
+    }
+
+    /// PostgreSQL stores no NUL character in text or jsonb: a field holding one is refused by name
+    /// here, not by the database later.
+    private func rejectNULCharacters() throws(ValidationError) {
+        var fields: [(String, String?)] = [
+            ("instructions", instructions), ("model", model), ("idempotency_key", idempotencyKey),
+            ("webhook_url", webhookURL), ("source_path", sourcePath),
+        ]
+        for (key, value) in metadata.sorted(by: { $0.key < $1.key }) {
+            fields.append(("metadata", key))
+            fields.append(("metadata.\(key.replacingOccurrences(of: "\u{0}", with: "\\0"))", value))
+        }
+        for case let (field, value?) in fields where value.unicodeScalars.contains(where: { $0.value == 0 }) {
+            throw ValidationError(field: field, code: "binary", message: "\(field) contains a NUL character; send text")
+        }
     }
 
     private func validateMetadata(_ limits: JobLimits) throws(ValidationError) {

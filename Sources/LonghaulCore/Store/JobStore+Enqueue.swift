@@ -29,22 +29,49 @@ extension JobStore {
         guard !jobs.isEmpty else { return [] }
         return try await pool.retryingSerializationFailures {
             try await pool.transaction { connection in
-                let documentIDs = try await storeDocuments(jobs, on: connection)
-                let enqueued = try await insertJobs(jobs, project: project, batchID: batchID, documentIDs: documentIDs, on: connection)
-                let created = enqueued.filter(\.created).count
-                if let batchID, created > 0 {
-                    try await connection.query("""
-                        UPDATE batches SET total_jobs = total_jobs + \(created), pending_jobs = pending_jobs + \(created),
-                                           finished_at = NULL
-                        WHERE id = \(batchID)
-                        """)
-                }
-                if created > 0 {
-                    try await notify(Channel.jobs, on: connection)
-                }
-                return enqueued
+                try await enqueue(jobs, project: project, batchID: batchID, on: connection)
             }
         }
+    }
+
+    /// Creates a batch and enqueues its jobs in one transaction: the batch is stored whole or not
+    /// at all (the API's `POST /v1/batches`).
+    public func enqueueBatch(
+        _ jobs: [ValidatedJob], project: Project, name: String, source: String?, webhookURL: String?
+    ) async throws -> (batch: BatchRecord, jobs: [EnqueuedJob]) {
+        guard project.isActive else {
+            throw StoreError.conflict("project '\(project.slug)' is archived; it accepts no new jobs")
+        }
+        return try await pool.retryingSerializationFailures {
+            try await pool.transaction { connection in
+                let publicID = PublicID.make("batch")
+                let rows = try await connection.query("""
+                    INSERT INTO batches (public_id, project_id, name, source, webhook_url)
+                    VALUES (\(publicID), \(project.id), \(name), \(source), \(webhookURL))
+                    RETURNING id
+                    """)
+                let batch = BatchRecord(id: try rows.first.orThrow("batch insert").decode("id"), publicID: publicID, name: name)
+                let enqueued = try await enqueue(jobs, project: project, batchID: batch.id, on: connection)
+                return (batch, enqueued)
+            }
+        }
+    }
+
+    private func enqueue(_ jobs: [ValidatedJob], project: Project, batchID: Int64?, on connection: PostgresConnection) async throws -> [EnqueuedJob] {
+        let documentIDs = try await storeDocuments(jobs, on: connection)
+        let enqueued = try await insertJobs(jobs, project: project, batchID: batchID, documentIDs: documentIDs, on: connection)
+        let created = enqueued.filter(\.created).count
+        if let batchID, created > 0 {
+            try await connection.query("""
+                UPDATE batches SET total_jobs = total_jobs + \(created), pending_jobs = pending_jobs + \(created),
+                                   finished_at = NULL
+                WHERE id = \(batchID)
+                """)
+        }
+        if created > 0 {
+            try await notify(Channel.jobs, on: connection)
+        }
+        return enqueued
     }
 
     /// The batch named `name` from `source` in this project, created if there is none: running the

@@ -49,6 +49,16 @@ public struct WebhookStore: Sendable {
         return try Self.decode(row)
     }
 
+    /// The id of the project an endpoint belongs to (for the admin, who names no project), or
+    /// `StoreError.notFound`.
+    public func projectID(ofEndpoint publicID: String) async throws -> Int64 {
+        let rows = try await pool.query("""
+            SELECT project_id FROM webhook_endpoints WHERE public_id = \(publicID) AND deleted_at IS NULL
+            """)
+        guard let row = rows.first else { throw StoreError.notFound("webhook endpoint \(publicID)") }
+        return try row.decode("project_id")
+    }
+
     /// Removes an endpoint: it gets nothing more and what was pending for it is cancelled; its
     /// deliveries stay in the log.
     public func removeEndpoint(projectID: Int64, publicID: String) async throws {

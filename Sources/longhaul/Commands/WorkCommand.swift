@@ -16,11 +16,7 @@ struct WorkCommand: AsyncParsableCommand {
 
     @OptionGroup var options: GlobalOptions
 
-    @Option(name: .long, parsing: .upToNextOption, help: "Loops to run (comma or space separated): submit, poll, maintain, deliver.")
-    var roles: [String] = ["submit,poll,maintain,deliver"]
-
-    @Option(name: .long, help: "Concurrent Mantle calls per loop (default: 64 creates, 128 retrieves).")
-    var concurrency: Int?
+    @OptionGroup var workers: WorkerOptions
 
     @Option(name: .long, help: "Serve Prometheus metrics on this port at /metrics (127.0.0.1 only).")
     var metricsPort: Int?
@@ -28,63 +24,10 @@ struct WorkCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Address for --metrics-port (default 127.0.0.1).")
     var metricsHost = "127.0.0.1"
 
-    // Hidden: the default 30 s lease suits production; end-to-end tests kill workers and must not
-    // wait that long for the rescue.
-    @Option(name: .long, help: ArgumentHelp("Lease of claimed jobs, in seconds (default 30).", visibility: .hidden))
-    var leaseSeconds: Double?
-
-    @Option(name: .long, help: "Seconds from an accepted create to the first poll (default 1; 0 polls at once, for a fast or simulated Mantle).")
-    var firstPoll: Double?
-
-    @Option(name: .long, help: "Shortest wait between polls of one Response, in seconds (default 1, at least 0.1).")
-    var minPollInterval: Double?
-
-    @Option(name: .long, help: "Longest wait between polls of one Response, in seconds (default 30).")
-    var maxPollInterval: Double?
-
     func validate() throws {
-        _ = try parsedRoles()
-        if let leaseSeconds, !(1...3600).contains(leaseSeconds) {
-            throw ValidationError("--lease-seconds must be between 1 and 3600")
-        }
-        if let concurrency, concurrency < 1 || concurrency > 10_000 {
-            throw ValidationError("--concurrency must be between 1 and 10000")
-        }
         if let metricsPort, !(1...65535).contains(metricsPort) {
             throw ValidationError("--metrics-port must be between 1 and 65535")
         }
-        if let firstPoll, !(0...3600).contains(firstPoll) {
-            throw ValidationError("--first-poll must be between 0 and 3600 seconds")
-        }
-        // A zero interval would poll a running Response in a tight loop.
-        for (name, value) in [("--min-poll-interval", minPollInterval), ("--max-poll-interval", maxPollInterval)] {
-            if let value, !(0.1...3600).contains(value) {
-                throw ValidationError("\(name) must be between 0.1 and 3600 seconds")
-            }
-        }
-        if let minPollInterval, let maxPollInterval, minPollInterval > maxPollInterval {
-            throw ValidationError("--min-poll-interval (\(minPollInterval) s) must not exceed --max-poll-interval (\(maxPollInterval) s)")
-        }
-    }
-
-    /// The default poll schedule with the options given applied.
-    func pollSchedule() -> PollSchedule {
-        var schedule = PollSchedule()
-        if let firstPoll { schedule.first = .milliseconds(Int64((firstPoll * 1000).rounded())) }
-        if let minPollInterval { schedule.minimum = .milliseconds(Int64((minPollInterval * 1000).rounded())) }
-        if let maxPollInterval { schedule.maximum = .milliseconds(Int64((maxPollInterval * 1000).rounded())) }
-        schedule.maximum = max(schedule.maximum, schedule.minimum)
-        return schedule
-    }
-
-    func parsedRoles() throws -> Set<WorkerRole> {
-        let names = roles.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        return Set(try names.map { name in
-            guard let role = WorkerRole(rawValue: name) else {
-                throw ValidationError("unknown role '\(name)'; choose from submit, poll, maintain, deliver")
-            }
-            return role
-        })
     }
 
     func run() async throws {
@@ -92,26 +35,7 @@ struct WorkCommand: AsyncParsableCommand {
         let logger = Logger(label: "longhaul.work")
         let session = try await DatabaseSession.open(options, logger: logger, maxConnections: 12)
         let runtime = try await MantleRuntime.start(logger: logger)
-        var configuration: WorkerConfiguration
-        do {
-            configuration = try WorkerConfiguration.fromEnvironment()
-        } catch {
-            throw ValidationError("\(error)")
-        }
-        if let concurrency {
-            configuration.submitConcurrency = concurrency
-            configuration.pollConcurrency = concurrency
-        }
-        if let leaseSeconds {
-            configuration = configuration.withLease(.milliseconds(Int64(leaseSeconds * 1000)))
-        }
-        configuration.pollSchedule = pollSchedule()
-        let store = JobStore(pool: session.pool)
-        let projects = ProjectStore(pool: session.pool)
-        _ = try await projects.ensureDefault()
-        let workers = WorkerGroup(
-            store: store, gateway: runtime.gateway(projects: projects, logger: logger), roles: try parsedRoles(),
-            configuration: configuration, logger: logger)
+        let workers = try await self.workers.makeWorkerGroup(pool: session.pool, runtime: runtime, logger: logger)
         var services: [any Service] = [workers]
         if let metricsPort {
             let registry = PrometheusCollectorRegistry()

@@ -1,0 +1,64 @@
+import Foundation
+import LonghaulCore
+import Mantle
+
+/// `/v1/jobs`: enqueue, read, list, cancel, retry.
+extension APIHandler {
+    func createJob(_ input: Operations.CreateJob.Input) async throws -> Operations.CreateJob.Output {
+        guard case .json(let body) = input.body else { throw APIError.invalid(nil, "send the job as JSON") }
+        let project = try await actingProject(named: body.project)
+        let request = JobRequest(
+            document: body.document, instructions: body.instructions, model: body.model,
+            maxOutputTokens: body.maxOutputTokens, reasoningEffort: body.reasoningEffort.flatMap { ReasoningEffort(rawValue: $0.rawValue) },
+            metadata: body.metadata?.additionalProperties ?? [:], priority: body.priority ?? 0, runAt: body.runAt,
+            idempotencyKey: input.headers.idempotencyKey, webhookURL: body.webhookUrl)
+        let validated = try request.validated(
+            defaultModel: project.defaultModel, limits: configuration.jobLimits, checkModel: MantleModel.responsesCheck)
+        guard let enqueued = try await jobs.enqueue([validated], project: project).first else {
+            throw APIError.internalError
+        }
+        let job = Components.Schemas.Job(try await jobs.job(publicID: enqueued.publicID, projectID: project.id))
+        return enqueued.created ? .accepted(.init(body: .json(job))) : .ok(.init(body: .json(job)))
+    }
+
+    func getJob(_ input: Operations.GetJob.Input) async throws -> Operations.GetJob.Output {
+        let projectID = try RequestPrincipal.required().projectID
+        return .ok(.init(body: .json(.init(try await jobs.job(publicID: input.path.jobId, projectID: projectID)))))
+    }
+
+    func listJobs(_ input: Operations.ListJobs.Input) async throws -> Operations.ListJobs.Output {
+        let query = input.query
+        let filter = JobFilter(
+            projectID: try await visibleProjectID(named: query.project),
+            state: query.state.flatMap { JobState(rawValue: $0.rawValue) }, batchPublicID: query.batch,
+            createdAfter: query.createdAfter, createdBefore: query.createdBefore,
+            metadataKey: query.metadataKey, metadataValue: query.metadataValue)
+        if filter.metadataValue != nil && filter.metadataKey == nil {
+            throw APIError.invalid("metadata_value", "metadata_value needs metadata_key")
+        }
+        let page = try await jobs.listJobs(filter, limit: query.limit ?? 100, cursor: query.cursor)
+        return .ok(.init(body: .json(.init(page))))
+    }
+
+    func cancelJob(_ input: Operations.CancelJob.Input) async throws -> Operations.CancelJob.Output {
+        let projectID = try RequestPrincipal.required().projectID
+        let id = input.path.jobId
+        let outcome = try await jobs.cancel(publicID: id, projectID: projectID)
+        let job = Components.Schemas.Job(try await jobs.job(publicID: id, projectID: projectID))
+        switch outcome {
+        case .cancelled, .alreadyFinished(.cancelled):
+            return .ok(.init(body: .json(job)))
+        case .cancelRequested:
+            return .accepted(.init(body: .json(job)))
+        case .alreadyFinished(let state):
+            throw APIError(.conflict, code: "already_finished", "job \(id) already ended \(state.rawValue); there is nothing to cancel")
+        }
+    }
+
+    func retryJob(_ input: Operations.RetryJob.Input) async throws -> Operations.RetryJob.Output {
+        let projectID = try RequestPrincipal.required().projectID
+        let id = input.path.jobId
+        try await jobs.retry(publicID: id, projectID: projectID)
+        return .accepted(.init(body: .json(.init(try await jobs.job(publicID: id, projectID: projectID)))))
+    }
+}

@@ -1,0 +1,18 @@
+import Foundation
+import LonghaulCore
+
+/// `/v1/usage`: tokens, jobs and cost by model, day or tag.
+extension APIHandler {
+    func getUsage(_ input: Operations.GetUsage.Input) async throws -> Operations.GetUsage.Output {
+        let query = input.query
+        let grouping = try UsageGrouping(parsing: query.groupBy ?? "model")
+        if let from = query.from, let to = query.to, from > to {
+            throw APIError.invalid("to", code: "before_from", "'to' is before 'from'")
+        }
+        let rows = try await usage.report(
+            projectID: try await visibleProjectID(named: query.project), from: query.from, to: query.to, groupBy: grouping)
+        return .ok(.init(body: .json(.init(
+            object: .usageReport, groupBy: query.groupBy ?? "model", from: query.from, to: query.to,
+            data: rows.map(Components.Schemas.UsageRow.init)))))
+    }
+}

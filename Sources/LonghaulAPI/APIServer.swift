@@ -1,0 +1,56 @@
+import Foundation
+public import Hummingbird
+public import Logging
+public import LonghaulCore
+import OpenAPIHummingbird
+import OpenAPIRuntime
+public import Postgres
+public import Prometheus
+public import ServiceLifecycle
+
+/// The REST API: the routes generated from `openapi.yaml` behind authentication, body limits and
+/// one error shape, as a `Service` for `longhaul serve`.
+public struct APIServer: Service {
+    let configuration: APIConfiguration
+    let pool: PostgresPool
+    let registry: PrometheusCollectorRegistry
+    let provisioner: MantleProjectProvisioner?
+    let logger: Logger
+
+    public init(
+        configuration: APIConfiguration, pool: PostgresPool, registry: PrometheusCollectorRegistry,
+        provisioner: MantleProjectProvisioner? = nil, logger: Logger
+    ) {
+        self.configuration = configuration
+        self.pool = pool
+        self.registry = registry
+        self.provisioner = provisioner
+        self.logger = logger
+    }
+
+    /// The application, ready to run or to test with `HummingbirdTesting`.
+    public func makeApplication() throws -> some ApplicationProtocol {
+        let document = try OpenAPIDocument.load()
+        let router = Router()
+        router.add(middleware: HTTPErrorMiddleware(routes: document.routes))
+        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: BodyLimitMiddleware(limits: configuration.bodyLimits))
+        let handler = APIHandler(
+            pool: pool, jobs: JobStore(pool: pool), projects: ProjectStore(pool: pool), tokens: TokenStore(pool: pool),
+            usage: UsageStore(pool: pool), webhooks: WebhookStore(pool: pool), deliveries: DeliveryStore(pool: pool),
+            configuration: configuration, document: document, registry: registry, provisioner: provisioner, logger: logger)
+        let authenticator = Authenticator(tokens: TokenStore(pool: pool), adminToken: configuration.adminToken)
+        try handler.registerHandlers(
+            on: router, serverURL: URL(fileURLWithPath: "/"),
+            configuration: Configuration(dateTranscoder: LenientDateTranscoder()),
+            middlewares: [ErrorMiddleware(logger: logger), AuthenticationMiddleware(authenticator: authenticator)])
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "longhaul"),
+            logger: logger)
+    }
+
+    public func run() async throws {
+        try await makeApplication().runService()
+    }
+}

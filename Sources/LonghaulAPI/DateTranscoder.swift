@@ -1,0 +1,21 @@
+import Foundation
+import OpenAPIRuntime
+
+/// RFC 3339 dates with or without fractional seconds, as clients send them; written with
+/// milliseconds so nothing the database keeps is lost on the way out.
+struct LenientDateTranscoder: DateTranscoder {
+    private static let fractional = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+    private static let whole = Date.ISO8601FormatStyle()
+
+    func encode(_ date: Date) throws -> String {
+        Self.fractional.format(date)
+    }
+
+    func decode(_ text: String) throws -> Date {
+        let normalized = text.uppercased()
+        if let date = try? Self.fractional.parse(normalized) { return date }
+        if let date = try? Self.whole.parse(normalized) { return date }
+        throw DecodingError.dataCorrupted(.init(
+            codingPath: [], debugDescription: "'\(text.prefix(40))' is not an RFC 3339 date-time such as 2026-11-23T09:30:00Z"))
+    }
+}

@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import Logging
+import LonghaulAPI
+import LonghaulCore
+import Metrics
+import Prometheus
+import ServiceLifecycle
+import UnixSignals
+import Workers
+
+/// `longhaul serve`: the REST API, alone or with the worker loops in the same process.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Serve the REST API (and, with --with-workers, run the worker loops too).")
+
+    @OptionGroup var options: GlobalOptions
+
+    @Option(name: .long, help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(name: .long, help: "Port to listen on (0 picks a free one).")
+    var port = 8080
+
+    @Flag(name: .long, help: "Also run the worker loops (submit, poll, deliver, maintain) in this process.")
+    var withWorkers = false
+
+    @OptionGroup(title: "Worker options (with --with-workers)") var workers: WorkerOptions
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+    }
+
+    func run() async throws {
+        LoggingSetup.bootstrap(options)
+        let logger = Logger(label: "longhaul.serve")
+        let session = try await DatabaseSession.open(options, logger: logger, maxConnections: withWorkers ? 24 : 16)
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let adminToken = ProcessInfo.processInfo.environment["LONGHAUL_ADMIN_TOKEN"]
+        try await announceAdminAccess(configured: adminToken, tokens: TokenStore(pool: session.pool))
+        _ = try await ProjectStore(pool: session.pool).ensureDefault()
+
+        var runtime: MantleRuntime?
+        var services: [any Service] = []
+        if withWorkers {
+            let started = try await MantleRuntime.start(logger: logger)
+            runtime = started
+            services.append(try await workers.makeWorkerGroup(pool: session.pool, runtime: started, logger: logger))
+        }
+        let api = APIServer(
+            configuration: APIConfiguration(host: host, port: port, adminToken: adminToken), pool: session.pool,
+            registry: registry, provisioner: nil, logger: logger)
+        services.append(api)
+        Console.note("API at http://\(host):\(port) (OpenAPI document at /openapi.json)\(withWorkers ? ", with the worker loops" : "")")
+        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            await runtime?.shutdown()
+            await session.close()
+            throw error
+        }
+        await runtime?.shutdown()
+        await session.close()
+    }
+
+    /// Says how to get in when nobody can yet: no `LONGHAUL_ADMIN_TOKEN` and no token stored.
+    /// (It does not mint one itself: a secret printed by a service lands in its logs.)
+    private func announceAdminAccess(configured: String?, tokens: TokenStore) async throws {
+        if let configured, !configured.isEmpty { return }
+        guard try await tokens.list(projectID: nil).allSatisfy({ $0.revokedAt != nil }) else { return }
+        Console.note("no API token exists yet: create one with 'longhaul tokens create --admin', or set LONGHAUL_ADMIN_TOKEN")
+    }
+}

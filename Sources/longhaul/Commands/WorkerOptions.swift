@@ -1,0 +1,95 @@
+import ArgumentParser
+import Foundation
+import Logging
+import LonghaulCore
+import Postgres
+import Workers
+
+/// The options of the worker loops, shared by `longhaul work` and `longhaul serve --with-workers`.
+struct WorkerOptions: ParsableArguments {
+    @Option(name: .long, parsing: .upToNextOption, help: "Loops to run (comma or space separated): submit, poll, maintain, deliver.")
+    var roles: [String] = ["submit,poll,maintain,deliver"]
+
+    @Option(name: .long, help: "Concurrent Mantle calls per loop (default: 64 creates, 128 retrieves).")
+    var concurrency: Int?
+
+    // Hidden: the default 30 s lease suits production; end-to-end tests kill workers and must not
+    // wait that long for the rescue.
+    @Option(name: .long, help: ArgumentHelp("Lease of claimed jobs, in seconds (default 30).", visibility: .hidden))
+    var leaseSeconds: Double?
+
+    @Option(name: .long, help: "Seconds from an accepted create to the first poll (default 1; 0 polls at once, for a fast or simulated Mantle).")
+    var firstPoll: Double?
+
+    @Option(name: .long, help: "Shortest wait between polls of one Response, in seconds (default 1, at least 0.1).")
+    var minPollInterval: Double?
+
+    @Option(name: .long, help: "Longest wait between polls of one Response, in seconds (default 30).")
+    var maxPollInterval: Double?
+
+    func validate() throws {
+        _ = try parsedRoles()
+        if let leaseSeconds, !(1...3600).contains(leaseSeconds) {
+            throw ValidationError("--lease-seconds must be between 1 and 3600")
+        }
+        if let concurrency, concurrency < 1 || concurrency > 10_000 {
+            throw ValidationError("--concurrency must be between 1 and 10000")
+        }
+        if let firstPoll, !(0...3600).contains(firstPoll) {
+            throw ValidationError("--first-poll must be between 0 and 3600 seconds")
+        }
+        // A zero interval would poll a running Response in a tight loop.
+        for (name, value) in [("--min-poll-interval", minPollInterval), ("--max-poll-interval", maxPollInterval)] {
+            if let value, !(0.1...3600).contains(value) {
+                throw ValidationError("\(name) must be between 0.1 and 3600 seconds")
+            }
+        }
+        if let minPollInterval, let maxPollInterval, minPollInterval > maxPollInterval {
+            throw ValidationError("--min-poll-interval (\(minPollInterval) s) must not exceed --max-poll-interval (\(maxPollInterval) s)")
+        }
+    }
+
+    /// The default poll schedule with the options given applied.
+    func pollSchedule() -> PollSchedule {
+        var schedule = PollSchedule()
+        if let firstPoll { schedule.first = .milliseconds(Int64((firstPoll * 1000).rounded())) }
+        if let minPollInterval { schedule.minimum = .milliseconds(Int64((minPollInterval * 1000).rounded())) }
+        if let maxPollInterval { schedule.maximum = .milliseconds(Int64((maxPollInterval * 1000).rounded())) }
+        schedule.maximum = max(schedule.maximum, schedule.minimum)
+        return schedule
+    }
+
+    func parsedRoles() throws -> Set<WorkerRole> {
+        let names = roles.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return Set(try names.map { name in
+            guard let role = WorkerRole(rawValue: name) else {
+                throw ValidationError("unknown role '\(name)'; choose from submit, poll, maintain, deliver")
+            }
+            return role
+        })
+    }
+
+
+    /// The worker loops with these options over the environment's configuration.
+    func makeWorkerGroup(pool: PostgresPool, runtime: MantleRuntime, logger: Logger) async throws -> WorkerGroup {
+        var configuration: WorkerConfiguration
+        do {
+            configuration = try WorkerConfiguration.fromEnvironment()
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        if let concurrency {
+            configuration.submitConcurrency = concurrency
+            configuration.pollConcurrency = concurrency
+        }
+        if let leaseSeconds {
+            configuration = configuration.withLease(.milliseconds(Int64(leaseSeconds * 1000)))
+        }
+        configuration.pollSchedule = pollSchedule()
+        let projects = ProjectStore(pool: pool)
+        _ = try await projects.ensureDefault()
+        return WorkerGroup(
+            store: JobStore(pool: pool), gateway: runtime.gateway(projects: projects, logger: logger), roles: try parsedRoles(),
+            configuration: configuration, logger: logger)
+    }
+}

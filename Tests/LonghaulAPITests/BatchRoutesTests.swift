@@ -1,0 +1,66 @@
+import Foundation
+import HTTPTypes
+import LonghaulCore
+import Testing
+
+@Suite("API batches")
+struct BatchRoutesTests {
+    @Test("POST /v1/batches enqueues every document and answers with the batch and its job ids")
+    func create() async throws {
+        try await APIHarness.run { api in
+            let response = try await api.send(.post, "/v1/batches", token: api.alphaToken, object: [
+                "name": "october reports", "model": "openai.gpt-oss-20b", "metadata": ["dept": "finance"],
+                "documents": [
+                    ["document": "First report text.", "custom_id": "r1"],
+                    ["document": "Second report text.", "metadata": ["dept": "legal"]],
+                    ["document": "Third report text.", "max_output_tokens": 500],
+                ],
+            ])
+            #expect(response.status == .accepted, "\(response.text)")
+            let batch = try #require(response.json["batch"] as? [String: Any])
+            let batchID = try #require(batch["id"] as? String)
+            #expect(batch["total_jobs"] as? Int == 3)
+            #expect((batch["counts"] as? [String: Int])?["queued"] == 3)
+            #expect(batch["finished"] as? Bool == false)
+            let jobIDs = try #require(response.json["job_ids"] as? [String])
+            #expect(jobIDs.count == 3)
+
+            let fetched = try await api.send(.get, "/v1/batches/\(batchID)", token: api.alphaToken)
+            #expect(fetched.status == .ok)
+            #expect(fetched.json["name"] as? String == "october reports")
+            let jobs = try await api.send(.get, "/v1/batches/\(batchID)/jobs", token: api.alphaToken)
+            #expect(Set(jobs.ids) == Set(jobIDs))
+            let first = try await api.send(.get, "/v1/jobs/\(jobIDs[0])", token: api.alphaToken)
+            #expect(first.json["model"] as? String == "openai.gpt-oss-20b")
+            #expect(first.json["source_path"] as? String == "r1")
+            let second = try await api.send(.get, "/v1/jobs/\(jobIDs[1])", token: api.alphaToken)
+            #expect((second.json["metadata"] as? [String: String])?["dept"] == "legal")
+        }
+    }
+
+    @Test("one bad document refuses the whole batch, names it, and stores nothing")
+    func allOrNothing() async throws {
+        try await APIHarness.run { api in
+            let response = try await api.send(.post, "/v1/batches", token: api.alphaToken, object: [
+                "documents": [["document": "Fine text."], ["document": "Also fine."], ["document": "Bad model.", "model": "acme.unknown"]],
+            ])
+            #expect(response.status == .badRequest)
+            #expect(response.errorParam == "documents[2].model")
+            #expect(try await api.fixture.count("SELECT count(*) FROM batches") == 0)
+            #expect(try await api.fixture.count("SELECT count(*) FROM jobs") == 0)
+
+            let typed = try await api.send(.post, "/v1/batches", token: api.alphaToken, json: #"{"documents": [{"document": "ok"}, {"document": 7}]}"#)
+            #expect(typed.status == .badRequest)
+            #expect(typed.errorParam == "documents[1].document")
+
+            let empty = try await api.send(.post, "/v1/batches", token: api.alphaToken, json: #"{"documents": []}"#)
+            #expect(empty.status == .badRequest)
+            #expect(empty.errorParam == "documents")
+
+            let duplicate = try await api.send(.post, "/v1/batches", token: api.alphaToken, object: [
+                "documents": [["document": "a b", "custom_id": "x"], ["document": "c d", "custom_id": "x"]],
+            ])
+            #expect(duplicate.errorParam == "documents[1].custom_id")
+        }
+    }
+}
