@@ -81,7 +81,7 @@ extension APIHandler {
             throw APIError(.upstream, code: "mantle_unavailable", "project '\(project.slug)' was created, but no Mantle endpoint is configured to create its Mantle project")
         }
         do {
-            return try await provisioner.provision(project)
+            return try await provisioner(project)
         } catch {
             throw APIError(
                 .upstream, code: "mantle_project_failed",

@@ -18,7 +18,7 @@ struct APIHandler: APIProtocol {
     let configuration: APIConfiguration
     let document: OpenAPIDocument
     let registry: PrometheusCollectorRegistry
-    let provisioner: MantleProjectProvisioner?
+    let provisioner: MantleProvisioning?
     let logger: Logger
 
     /// The project a write acts on: a project token's own; for the admin, the one named (or `default`).

@@ -8,18 +8,21 @@ public import Postgres
 public import Prometheus
 public import ServiceLifecycle
 
+/// Creates a project's Mantle project (for `create_mantle_project`); nil when no Mantle endpoint is configured.
+public typealias MantleProvisioning = @Sendable (Project) async throws -> Project
+
 /// The REST API: the routes generated from `openapi.yaml` behind authentication, body limits and
 /// one error shape, as a `Service` for `longhaul serve`.
 public struct APIServer: Service {
     let configuration: APIConfiguration
     let pool: PostgresPool
     let registry: PrometheusCollectorRegistry
-    let provisioner: MantleProjectProvisioner?
+    let provisioner: MantleProvisioning?
     let logger: Logger
 
     public init(
         configuration: APIConfiguration, pool: PostgresPool, registry: PrometheusCollectorRegistry,
-        provisioner: MantleProjectProvisioner? = nil, logger: Logger
+        provisioner: MantleProvisioning? = nil, logger: Logger
     ) {
         self.configuration = configuration
         self.pool = pool

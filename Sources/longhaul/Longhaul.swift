@@ -8,7 +8,9 @@ struct Longhaul: AsyncParsableCommand {
         abstract: "Background job orchestrator for long-running LLM generations on Amazon Bedrock Mantle.",
         version: LonghaulVersion.current,
         subcommands: [
-            BatchCommand.self, ServeCommand.self, MigrateCommand.self, WorkCommand.self, WebhooksCommand.self, DeliveriesCommand.self, DBCommand.self, SimCommand.self, VersionCommand.self, BenchCommand.self,
+            BatchCommand.self, ServeCommand.self, WorkCommand.self, ProjectsCommand.self, TokensCommand.self, JobsCommand.self,
+            UsageCommand.self, WebhooksCommand.self, DeliveriesCommand.self, MigrateCommand.self, DBCommand.self, SimCommand.self,
+            VersionCommand.self, BenchCommand.self,
         ]
     )
 }

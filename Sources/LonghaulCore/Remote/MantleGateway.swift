@@ -130,28 +130,7 @@ public final class MantleGateway: ResponsesGateway {
     }
 
     private func makeClient(for project: Project) throws -> MantleClient {
-        let endpoint: MantleEndpoint
-        var credential: MantleCredential
-        var region: MantleRegion?
-        if let name = project.region {
-            let validated = try MantleRegion(validating: name)
-            region = validated
-            endpoint = MantleEndpoint(region: validated)
-            credential = .awsShortTerm(profile: nil)
-        } else if let baseURL = project.baseURL {
-            endpoint = try MantleEndpoint(baseURL: baseURL)
-            credential = defaultEndpoint.credential
-        } else {
-            endpoint = defaultEndpoint.endpoint
-            credential = defaultEndpoint.credential
-        }
-        if let reference = project.credentialReference {
-            credential = try MantleCredential(reference: reference)
-        }
-        let provider = try MantleCredentialProvider(credential, region: region)
-        return MantleClient(
-            endpoint: endpoint, credentials: provider, projectID: project.mantleProjectID, transport: http,
-            logger: logger, timeouts: timeouts)
+        try MantleClient(project: project, defaultEndpoint: defaultEndpoint, http: http, logger: logger, timeouts: timeouts)
     }
 
     /// A Response in the queue's terms.

@@ -20,10 +20,10 @@ public struct ProjectStore: Sendable {
         guard new.region == nil || new.baseURL == nil else {
             throw StoreError.invalid(field: "base_url", message: "give a region or a base URL, not both")
         }
-        guard new.maxInFlight > 0 else { throw StoreError.invalid(field: "max_in_flight", message: "max_in_flight must be at least 1") }
-        if let tpm = new.tokensPerMinute, tpm <= 0 {
-            throw StoreError.invalid(field: "tokens_per_minute", message: "tokens_per_minute must be positive")
-        }
+        try ProjectSettingsValidation.check(
+            defaultModel: new.defaultModel, maxInFlight: new.maxInFlight, tokensPerMinute: new.tokensPerMinute,
+            maxAttempts: new.maxAttempts, credentialReference: new.credentialReference, mantleProjectID: new.mantleProjectID,
+            tags: new.tags)
         do {
             let rows = try await pool.query("""
                 INSERT INTO projects (slug, region, base_url, mantle_project_id, credential_ref, default_model,
@@ -46,12 +46,14 @@ public struct ProjectStore: Sendable {
         return try Self.decode(row)
     }
 
+    /// The project with this id, or `StoreError.notFound`.
     public func get(id: Int64) async throws -> Project {
         let rows = try await pool.query("SELECT \(unescaped: Self.columns) FROM projects WHERE id = \(id)")
         guard let row = rows.first else { throw StoreError.notFound("project \(id)") }
         return try Self.decode(row)
     }
 
+    /// Projects by slug; archived ones only when asked.
     public func list(includeArchived: Bool = false) async throws -> [Project] {
         let rows = try await pool.query("""
             SELECT \(unescaped: Self.columns) FROM projects WHERE \(includeArchived) OR archived_at IS NULL ORDER BY slug
@@ -69,6 +71,7 @@ public struct ProjectStore: Sendable {
         }
     }
 
+    /// Archives a project (it accepts no new jobs; what it has keeps running); idempotent.
     public func archive(slug: String) async throws -> Project {
         let rows = try await pool.query("""
             UPDATE projects SET archived_at = coalesce(archived_at, now()), updated_at = now()

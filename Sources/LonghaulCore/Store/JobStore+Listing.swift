@@ -1,0 +1,72 @@
+import Foundation
+import Postgres
+
+extension JobStore {
+    /// One page of jobs matching `filter`, newest first (id DESC).
+    ///
+    /// Keyset pagination: the cursor holds the last id shown and the next page starts below it,
+    /// so jobs added meanwhile never appear on later pages and none is skipped or shown twice.
+    /// `limit` is 1…1000 (else `StoreError.invalid(field: "limit")`); a cursor this server did
+    /// not issue is `StoreError.invalid(field: "cursor")`.
+    public func listJobs(_ filter: JobFilter, limit: Int, cursor: String?) async throws -> JobPage {
+        guard (1...1000).contains(limit) else {
+            throw StoreError.invalid(field: "limit", message: "limit must be between 1 and 1000")
+        }
+        if filter.metadataValue != nil && filter.metadataKey == nil {
+            throw StoreError.invalid(field: "metadata", message: "a metadata value needs a metadata key")
+        }
+        let before = try cursor.map(JobCursor.decode)
+        // Only the filters given become conditions, so each combination gets a plan fit for it
+        // (a generic plan over "$1 IS NULL OR …" would scan the whole table).
+        var sql = PostgresQuery.StringInterpolation(literalCapacity: 1024, interpolationCount: 8)
+        sql.appendLiteral("SELECT \(Self.detailColumns) \(Self.detailJoins) WHERE true")
+        if let projectID = filter.projectID {
+            sql.appendLiteral(" AND j.project_id = ")
+            sql.appendInterpolation(projectID)
+        }
+        if let state = filter.state {
+            sql.appendLiteral(" AND j.state = ")
+            sql.appendInterpolation(state.rawValue)
+            sql.appendLiteral("::job_state")
+        }
+        if let batch = filter.batchPublicID {
+            sql.appendLiteral(" AND j.batch_id = (SELECT id FROM batches WHERE public_id = ")
+            sql.appendInterpolation(batch)
+            sql.appendLiteral(")")
+        }
+        if let after = filter.createdAfter {
+            sql.appendLiteral(" AND j.created_at >= ")
+            sql.appendInterpolation(after)
+        }
+        if let createdBefore = filter.createdBefore {
+            sql.appendLiteral(" AND j.created_at < ")
+            sql.appendInterpolation(createdBefore)
+        }
+        if let key = filter.metadataKey {
+            if let value = filter.metadataValue {
+                sql.appendLiteral(" AND j.metadata ->> ")
+                sql.appendInterpolation(key)
+                sql.appendLiteral("::text = ")
+                sql.appendInterpolation(value)
+            } else {
+                sql.appendLiteral(" AND j.metadata ? ")
+                sql.appendInterpolation(key)
+                sql.appendLiteral("::text")
+            }
+        }
+        if let before {
+            sql.appendLiteral(" AND j.id < ")
+            sql.appendInterpolation(before)
+        }
+        sql.appendLiteral(" ORDER BY j.id DESC LIMIT ")
+        sql.appendInterpolation(limit + 1)
+        let rows = try await pool.query(PostgresQuery(stringInterpolation: sql))
+        var jobs = try rows.map(Self.decodeDetail)
+        var next: String?
+        if jobs.count > limit {
+            jobs.removeLast(jobs.count - limit)
+            next = jobs.last.map { JobCursor.encode(lastID: $0.id) }
+        }
+        return JobPage(jobs: jobs, nextCursor: next)
+    }
+}

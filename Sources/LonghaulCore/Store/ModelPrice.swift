@@ -1,0 +1,21 @@
+/// What a model costs per million tokens, for the cost column of usage reports.
+public struct ModelPrice: Sendable, Equatable, Codable {
+    /// The model id as jobs record it (`openai.gpt-oss-120b`).
+    public var model: String
+    /// Per million uncached input tokens.
+    public var inputPerMillion: Double
+    /// Per million cached input tokens; nil charges them as uncached input.
+    public var cachedInputPerMillion: Double?
+    /// Per million output tokens (reasoning tokens are output tokens).
+    public var outputPerMillion: Double
+    /// ISO 4217 code, e.g. `USD`.
+    public var currency: String
+
+    public init(model: String, inputPerMillion: Double, cachedInputPerMillion: Double? = nil, outputPerMillion: Double, currency: String = "USD") {
+        self.model = model
+        self.inputPerMillion = inputPerMillion
+        self.cachedInputPerMillion = cachedInputPerMillion
+        self.outputPerMillion = outputPerMillion
+        self.currency = currency
+    }
+}

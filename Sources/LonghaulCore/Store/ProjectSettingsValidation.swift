@@ -1,0 +1,40 @@
+import Foundation
+import Mantle
+
+/// The rules a project's settings follow, whether set at creation or changed later; each
+/// failure is a `StoreError.invalid` naming the field and the allowed values.
+enum ProjectSettingsValidation {
+    static func check(
+        defaultModel: String?, maxInFlight: Int?, tokensPerMinute: Int?, maxAttempts: Int?, credentialReference: String?,
+        mantleProjectID: String?, tags: [String: String]?
+    ) throws {
+        if let defaultModel, defaultModel.trimmingCharacters(in: .whitespaces).isEmpty || defaultModel.count > 200 {
+            throw StoreError.invalid(field: "default_model", message: "give a model id such as openai.gpt-oss-120b")
+        }
+        if let maxInFlight, maxInFlight <= 0 || maxInFlight > 1_000_000 {
+            throw StoreError.invalid(field: "max_in_flight", message: "max_in_flight must be between 1 and 1000000")
+        }
+        if let tokensPerMinute, tokensPerMinute <= 0 || tokensPerMinute > Int(Int32.max) {
+            throw StoreError.invalid(field: "tokens_per_minute", message: "tokens_per_minute must be positive (at most 2147483647)")
+        }
+        if let maxAttempts, !(1...100).contains(maxAttempts) {
+            throw StoreError.invalid(field: "max_attempts", message: "max_attempts must be between 1 and 100")
+        }
+        if let credentialReference, !credentialReference.isEmpty {
+            do {
+                _ = try MantleCredential(reference: credentialReference)
+            } catch {
+                throw StoreError.invalid(field: "credential_ref", message: error.message)
+            }
+        }
+        if let mantleProjectID, !mantleProjectID.isEmpty,
+            mantleProjectID.count > 128 || !mantleProjectID.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") })
+        {
+            throw StoreError.invalid(field: "mantle_project_id", message: "a Mantle project id looks like proj_abc123 (letters, digits, '_', '-')")
+        }
+        for (key, value) in tags ?? [:] where key.isEmpty || key.count > 128 || value.count > 256 {
+            throw StoreError.invalid(
+                field: "tags", message: "tag '\(key.prefix(40))': keys are 1–128 characters and values at most 256")
+        }
+    }
+}

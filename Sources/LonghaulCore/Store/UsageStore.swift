@@ -1,0 +1,122 @@
+public import Foundation
+public import Postgres
+
+/// Usage reports over finished jobs, and the model prices that turn tokens into cost.
+public struct UsageStore: Sendable {
+    let pool: PostgresPool
+
+    public init(pool: PostgresPool) {
+        self.pool = pool
+    }
+
+    /// Terminal jobs of `projectID` (nil: every project) whose `finished_at` is in `[from, to)`,
+    /// grouped by `groupBy`, in group order. `tag:KEY` takes the job's `metadata[KEY]`, else its
+    /// project's `tags[KEY]`, else `(none)`.
+    ///
+    /// Cost is `(input − cached) × input price + cached × (cached price ?? input price) +
+    /// output × output price`, per million; reasoning tokens are part of output and not added again.
+    public func report(projectID: Int64?, from: Date?, to: Date?, groupBy: UsageGrouping) async throws -> [UsageRow] {
+        if let from, let to, from >= to {
+            throw StoreError.invalid(field: "to", message: "the end of the period must come after its start")
+        }
+        var sql = PostgresQuery.StringInterpolation(literalCapacity: 2048, interpolationCount: 6)
+        sql.appendLiteral("SELECT ")
+        switch groupBy {
+        case .model:
+            sql.appendLiteral("j.model")
+        case .day:
+            sql.appendLiteral("to_char(j.finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')")
+        case .tag(let key):
+            sql.appendLiteral("coalesce(nullif(j.metadata ->> ")
+            sql.appendInterpolation(key)
+            sql.appendLiteral("::text, ''), nullif(p.tags ->> ")
+            sql.appendInterpolation(key)
+            sql.appendLiteral("::text, ''), '(none)')")
+        }
+        sql.appendLiteral("""
+             AS grp,
+                count(*)::bigint AS jobs,
+                count(*) FILTER (WHERE j.state = 'completed')::bigint AS completed,
+                count(*) FILTER (WHERE j.state = 'failed')::bigint AS failed,
+                count(*) FILTER (WHERE j.state = 'incomplete')::bigint AS incomplete,
+                count(*) FILTER (WHERE j.state = 'cancelled')::bigint AS cancelled,
+                coalesce(sum(r.input_tokens), 0)::bigint AS input_tokens,
+                coalesce(sum(r.cached_tokens), 0)::bigint AS cached_tokens,
+                coalesce(sum(r.output_tokens), 0)::bigint AS output_tokens,
+                coalesce(sum(r.reasoning_tokens), 0)::bigint AS reasoning_tokens,
+                (sum(greatest(coalesce(r.input_tokens, 0) - coalesce(r.cached_tokens, 0), 0) * mp.input_per_million
+                     + least(coalesce(r.cached_tokens, 0), coalesce(r.input_tokens, 0))
+                       * coalesce(mp.cached_input_per_million, mp.input_per_million)
+                     + coalesce(r.output_tokens, 0) * mp.output_per_million) / 1000000)::float8 AS cost,
+                count(mp.model)::bigint AS priced,
+                bool_and(mp.model IS NOT NULL OR coalesce(r.input_tokens, 0) + coalesce(r.output_tokens, 0) = 0) AS all_priced,
+                count(DISTINCT mp.currency)::bigint AS currencies,
+                min(mp.currency) AS currency
+            FROM jobs j
+            JOIN projects p ON p.id = j.project_id
+            LEFT JOIN results r ON r.job_id = j.id
+            LEFT JOIN model_prices mp ON mp.model = j.model
+            WHERE j.finished_at IS NOT NULL
+            """)
+        if let projectID {
+            sql.appendLiteral(" AND j.project_id = ")
+            sql.appendInterpolation(projectID)
+        }
+        if let from {
+            sql.appendLiteral(" AND j.finished_at >= ")
+            sql.appendInterpolation(from)
+        }
+        if let to {
+            sql.appendLiteral(" AND j.finished_at < ")
+            sql.appendInterpolation(to)
+        }
+        sql.appendLiteral(" GROUP BY 1 ORDER BY 1")
+        let rows = try await pool.query(PostgresQuery(stringInterpolation: sql))
+        return try rows.map { row in
+            let priced = try row.decode("priced", as: Int.self) > 0 && row.decode("all_priced", as: Bool.self)
+                && row.decode("currencies", as: Int.self) == 1
+            return UsageRow(
+                group: try row.decode("grp"), jobs: try row.decode("jobs"), completed: try row.decode("completed"),
+                failed: try row.decode("failed"), incomplete: try row.decode("incomplete"), cancelled: try row.decode("cancelled"),
+                inputTokens: try row.decode("input_tokens"), cachedTokens: try row.decode("cached_tokens"),
+                outputTokens: try row.decode("output_tokens"), reasoningTokens: try row.decode("reasoning_tokens"),
+                cost: priced ? try row.decode("cost") : nil, currency: priced ? try row.decode("currency") : nil)
+        }
+    }
+
+    /// Sets (or replaces) a model's price.
+    public func setPrice(_ price: ModelPrice) async throws {
+        guard !price.model.isEmpty, price.model.count <= 200 else {
+            throw StoreError.invalid(field: "model", message: "give the model id as jobs record it, e.g. openai.gpt-oss-120b")
+        }
+        for (field, value) in [("input_per_million", price.inputPerMillion), ("output_per_million", price.outputPerMillion),
+                               ("cached_input_per_million", price.cachedInputPerMillion ?? 0)]
+        where !value.isFinite || value < 0 || value >= 1_000_000 {
+            throw StoreError.invalid(field: field, message: "a price per million tokens is a number from 0 to 999999.999999")
+        }
+        guard price.currency.utf8.count == 3, price.currency.utf8.allSatisfy({ $0 >= 65 && $0 <= 90 }) else {
+            throw StoreError.invalid(field: "currency", message: "a currency is a three-letter ISO 4217 code such as USD or EUR")
+        }
+        try await pool.query("""
+            INSERT INTO model_prices (model, input_per_million, cached_input_per_million, output_per_million, currency)
+            VALUES (\(price.model), \(price.inputPerMillion), \(price.cachedInputPerMillion), \(price.outputPerMillion), \(price.currency))
+            ON CONFLICT (model) DO UPDATE SET input_per_million = excluded.input_per_million,
+                cached_input_per_million = excluded.cached_input_per_million,
+                output_per_million = excluded.output_per_million, currency = excluded.currency
+            """)
+    }
+
+    /// Every model price, by model id.
+    public func prices() async throws -> [ModelPrice] {
+        let rows = try await pool.query("""
+            SELECT model, input_per_million::float8 AS input, cached_input_per_million::float8 AS cached,
+                   output_per_million::float8 AS output, currency
+            FROM model_prices ORDER BY model
+            """)
+        return try rows.map { row in
+            ModelPrice(
+                model: try row.decode("model"), inputPerMillion: try row.decode("input"), cachedInputPerMillion: try row.decode("cached"),
+                outputPerMillion: try row.decode("output"), currency: try row.decode("currency"))
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import ArgumentParser
+import Foundation
+import LonghaulCore
+
+/// `longhaul usage [report]` and `longhaul usage prices set|list`: tokens and cost of finished jobs.
+struct UsageCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "usage", abstract: "Report tokens and cost of finished jobs; manage model prices.",
+        subcommands: [Report.self, Prices.self], defaultSubcommand: Report.self)
+
+    struct Report: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Tokens and cost of jobs that finished in a period, grouped by model, day or tag (the default command).")
+        @OptionGroup var options: GlobalOptions
+        @Option(name: .long, help: "Only this project's jobs.")
+        var project: String?
+        @Option(name: .long, help: "Jobs finished at or after this ISO 8601 date or date-time.")
+        var from: String?
+        @Option(name: .long, help: "Jobs finished before this ISO 8601 date or date-time.")
+        var to: String?
+        @Option(name: .long, help: "model, day (UTC) or tag:KEY (the job's metadata, else the project's tags).")
+        var groupBy = "model"
+        @Flag(name: .long, help: "Print a JSON array.")
+        var json = false
+
+        func validate() throws {
+            _ = try grouping()
+            _ = try period()
+        }
+
+        private func grouping() throws -> UsageGrouping {
+            do {
+                return try UsageGrouping(parsing: groupBy)
+            } catch {
+                throw ValidationError("--group-by: \(error.message)")
+            }
+        }
+
+        private func period() throws -> (Date?, Date?) {
+            (try from.map { try CommandLineDate.parse($0, option: "--from") }, try to.map { try CommandLineDate.parse($0, option: "--to") })
+        }
+
+        func run() async throws {
+            let grouping = try grouping()
+            let (start, end) = try period()
+            try await withOperatorSession(options) { session in
+                let rows = try await UsageStore(pool: session.pool).report(
+                    projectID: try await projectID(project, in: session), from: start, to: end, groupBy: grouping)
+                if json { return try printJSON(rows) }
+                var table = TextTable(
+                    grouping.name.uppercased(), "JOBS", "COMPLETED", "FAILED", "INCOMPLETE", "CANCELLED", "INPUT", "CACHED", "OUTPUT",
+                    "REASONING", "COST")
+                for row in rows {
+                    table.append(
+                        row.group, String(row.jobs), String(row.completed), String(row.failed), String(row.incomplete), String(row.cancelled),
+                        String(row.inputTokens), String(row.cachedTokens), String(row.outputTokens), String(row.reasoningTokens),
+                        row.cost.map { String(format: "%.4f %@", $0, row.currency ?? "") } ?? "-")
+                }
+                print(table.render())
+                if rows.isEmpty { Console.note("no jobs finished in that period") }
+            }
+        }
+    }
+
+    struct Prices: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Prices per million tokens, which turn usage into cost.", subcommands: [SetPrice.self, ListPrices.self])
+
+        struct SetPrice: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(commandName: "set", abstract: "Set a model's prices per million tokens.")
+            @OptionGroup var options: GlobalOptions
+            @Argument(help: "The model id as jobs record it (e.g. openai.gpt-oss-120b).") var model: String
+            @Option(name: .long, help: "Per million input tokens.")
+            var input: Double
+            @Option(name: .long, help: "Per million output tokens (reasoning included).")
+            var output: Double
+            @Option(name: .long, help: "Per million cached input tokens (default: the input price).")
+            var cached: Double?
+            @Option(name: .long, help: "ISO 4217 currency code.")
+            var currency = "USD"
+            @Flag(name: .long, help: "Print the price as JSON.")
+            var json = false
+
+            func run() async throws {
+                try await withOperatorSession(options) { session in
+                    let price = ModelPrice(
+                        model: model, inputPerMillion: input, cachedInputPerMillion: cached, outputPerMillion: output, currency: currency)
+                    try await UsageStore(pool: session.pool).setPrice(price)
+                    if json { return try printJSON(price) }
+                    print("\(model): input \(input), cached \(cached.map { String($0) } ?? "as input"), output \(output) \(currency) per million tokens")
+                }
+            }
+        }
+
+        struct ListPrices: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(commandName: "list", abstract: "List model prices.")
+            @OptionGroup var options: GlobalOptions
+            @Flag(name: .long, help: "Print a JSON array.")
+            var json = false
+
+            func run() async throws {
+                try await withOperatorSession(options) { session in
+                    let prices = try await UsageStore(pool: session.pool).prices()
+                    if json { return try printJSON(prices) }
+                    var table = TextTable("MODEL", "INPUT", "CACHED", "OUTPUT", "CURRENCY")
+                    for price in prices {
+                        table.append(
+                            price.model, String(price.inputPerMillion), price.cachedInputPerMillion.map { String($0) } ?? "-",
+                            String(price.outputPerMillion), price.currency)
+                    }
+                    print(table.render())
+                }
+            }
+        }
+    }
+}
