@@ -127,6 +127,8 @@ extension APIError {
             }
         case let error as DecodingError:
             return translating(decodingError: error)
+        case let error as InvalidDate:
+            return .invalid(nil, code: "invalid_date", error.description)
         case let error as PostgresError where error.isConnectionProblem || error.kind == .shutdown:
             return .databaseUnavailable
         case let error as PostgresError where error.sqlState?.hasPrefix("22") == true:

@@ -15,7 +15,13 @@ struct LenientDateTranscoder: DateTranscoder {
         let normalized = text.uppercased()
         if let date = try? Self.fractional.parse(normalized) { return date }
         if let date = try? Self.whole.parse(normalized) { return date }
-        throw DecodingError.dataCorrupted(.init(
-            codingPath: [], debugDescription: "'\(text.prefix(40))' is not an RFC 3339 date-time such as 2026-11-23T09:30:00Z"))
+        throw InvalidDate(text: String(text.prefix(40)))
     }
+}
+
+/// A date that is not RFC 3339. (The decoder gives the transcoder no coding path, so the
+/// refusal names the value rather than the field.)
+struct InvalidDate: Error, CustomStringConvertible {
+    let text: String
+    var description: String { "'\(text)' is not an RFC 3339 date-time such as 2026-11-23T09:30:00Z" }
 }

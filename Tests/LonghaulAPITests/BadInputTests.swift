@@ -1,8 +1,11 @@
 import Foundation
 import HTTPTypes
+import HummingbirdTesting
 import LonghaulAPI
 import LonghaulCore
 import NIOCore
+import Postgres
+import TestSupport
 import Testing
 
 @Suite("API bad input")
@@ -37,7 +40,7 @@ struct BadInputTests {
             try await expectRefusal(api, #"{"document": "x y", "colour": "blue"}"#, param: "colour", code: "unknown_field")
             try await expectRefusal(api, #"{"document": "x y", "metadata": {"a": 1}}"#, param: "metadata.a", code: "wrong_type")
             try await expectRefusal(api, #"{"document": "x y", "reasoning_effort": "extreme"}"#, param: "reasoning_effort", code: "invalid_value")
-            try await expectRefusal(api, #"{"document": "x y", "run_at": "next tuesday"}"#, param: "run_at", code: "invalid_value")
+            try await expectRefusal(api, #"{"document": "x y", "run_at": "next tuesday"}"#, param: nil, code: "invalid_date")
             try await expectRefusal(api, #"{"document": null}"#, param: "document", code: "null")
         }
     }

@@ -1,6 +1,9 @@
 import Foundation
 import HTTPTypes
+import HummingbirdTesting
 import LonghaulCore
+import Postgres
+import TestSupport
 import Testing
 
 @Suite("API tenant isolation")

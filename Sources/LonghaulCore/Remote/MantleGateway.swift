@@ -164,13 +164,19 @@ public final class MantleGateway: ResponsesGateway {
 }
 
 extension MantleModel {
-    /// Enqueue's model check: nil when the model takes background Responses, else why not.
+    /// Enqueue's model check: nil when the model takes background Responses, else why not. A
+    /// model of no family Longhaul knows is refused here, at enqueue, with the families it
+    /// knows — not by Mantle later, one failed job at a time.
     public static let responsesCheck: ModelCheck = { model in
         do throws(MantleError) {
             _ = try MantleModel.requireResponses(model)
-            return nil
         } catch {
             return error.message
         }
+        guard MantleModel.capabilities(of: model.trimmingCharacters(in: .whitespaces)).family != .unrecognised else {
+            return "model '\(model.prefix(128))' is not a Mantle model Longhaul knows; use a Responses model such as "
+                + "openai.gpt-oss-120b, openai.gpt-oss-20b, openai.gpt-5.x, google.gemma-* or xai.grok-*"
+        }
+        return nil
     }
 }
