@@ -152,7 +152,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MantleSimulatorTests",
-            dependencies: ["MantleSimulator", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: ["MantleSimulator", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")],
             exclude: ["Interop"],  // the Python SDK script, run by InteropTests
             swiftSettings: swiftSettings
         ),

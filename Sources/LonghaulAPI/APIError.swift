@@ -129,6 +129,9 @@ extension APIError {
             return translating(decodingError: error)
         case let error as InvalidDate:
             return .invalid(nil, code: "invalid_date", error.description)
+        case let error as PostgresError where error.kind == .encoding:
+            // Text PostgreSQL cannot hold (a NUL character) in a parameter or a path.
+            return .invalid(nil, code: "binary", "a value in the request contains a NUL character; send text")
         case let error as PostgresError where error.isConnectionProblem || error.kind == .shutdown:
             return .databaseUnavailable
         case let error as PostgresError where error.sqlState?.hasPrefix("22") == true:

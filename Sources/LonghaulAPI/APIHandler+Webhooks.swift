@@ -58,9 +58,11 @@ extension APIHandler {
 
     func listDeliveries(_ input: Operations.ListDeliveries.Input) async throws -> Operations.ListDeliveries.Output {
         let query = input.query
+        let limit = query.limit ?? 50
+        guard (1...1000).contains(limit) else { throw APIError.invalid("limit", code: "out_of_range", "limit is \(limit); it must be 1 to 1000") }
         let list = try await deliveries.list(
             projectID: try await visibleProjectID(named: query.project),
-            state: query.state.flatMap { DeliveryState(rawValue: $0.rawValue) }, jobPublicID: query.job, limit: query.limit ?? 50)
+            state: query.state.flatMap { DeliveryState(rawValue: $0.rawValue) }, jobPublicID: query.job, limit: limit)
         return .ok(.init(body: .json(.init(object: .list, data: list.map(Components.Schemas.Delivery.init)))))
     }
 

@@ -19,11 +19,14 @@ public struct APIServer: Service {
     let registry: PrometheusCollectorRegistry
     let provisioner: MantleProvisioning?
     let logger: Logger
+    /// Called with the port once the server listens (the one picked when asked for port 0).
+    let onListening: @Sendable (Int) async -> Void
 
     public init(
         configuration: APIConfiguration, pool: PostgresPool, registry: PrometheusCollectorRegistry,
-        provisioner: MantleProvisioning? = nil, logger: Logger
+        provisioner: MantleProvisioning? = nil, logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) {
+        self.onListening = onListening
         self.configuration = configuration
         self.pool = pool
         self.registry = registry
@@ -38,6 +41,7 @@ public struct APIServer: Service {
         router.add(middleware: HTTPErrorMiddleware(routes: document.routes))
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: BodyLimitMiddleware(limits: configuration.bodyLimits))
+        router.add(middleware: NullFieldMiddleware())
         let handler = APIHandler(
             pool: pool, jobs: JobStore(pool: pool), projects: ProjectStore(pool: pool), tokens: TokenStore(pool: pool),
             usage: UsageStore(pool: pool), webhooks: WebhookStore(pool: pool), deliveries: DeliveryStore(pool: pool),
@@ -45,11 +49,12 @@ public struct APIServer: Service {
         let authenticator = Authenticator(tokens: TokenStore(pool: pool), adminToken: configuration.adminToken)
         try handler.registerHandlers(
             on: router, serverURL: URL(fileURLWithPath: "/"),
-            configuration: Configuration(dateTranscoder: LenientDateTranscoder()),
+            configuration: Configuration(dateTranscoder: LenientDateTranscoder(), jsonEncodingOptions: [.sortedKeys]),
             middlewares: [ErrorMiddleware(logger: logger), AuthenticationMiddleware(authenticator: authenticator)])
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "longhaul"),
+            onServerRunning: { [onListening] channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)
     }
 

@@ -47,6 +47,10 @@ struct RouteTable: Sendable {
     /// The methods documented for a concrete path; empty when no route has this shape.
     func methods(forPath path: String) -> Set<HTTPRequest.Method> {
         let segments = path.split(separator: "/")
-        return routes.filter { $0.matches(segments) }.reduce(into: Set()) { $0.formUnion($1.methods) }
+        let matching = routes.filter { $0.matches(segments) }
+        // A literal route (`/v1/deliveries/resend`) is the one the router picks over a template
+        // (`/v1/deliveries/{delivery_id}`) that also fits.
+        let literal = matching.filter { !$0.template.contains("{") }
+        return (literal.isEmpty ? matching : literal).reduce(into: Set()) { $0.formUnion($1.methods) }
     }
 }

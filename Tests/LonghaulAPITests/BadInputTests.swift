@@ -129,3 +129,20 @@ struct BadInputTests {
         }
     }
 }
+
+@Suite("API null fields")
+struct NullFieldTests {
+    @Test("null for a field is refused by name instead of quietly taking the default")
+    func nullRefused() async throws {
+        try await APIHarness.run { api in
+            let job = try await api.send(.post, "/v1/jobs", token: api.alphaToken, json: #"{"document": "text here", "model": null}"#)
+            #expect(job.status == .badRequest)
+            #expect(job.errorParam == "model")
+            #expect(job.errorCode == "null")
+            let batch = try await api.send(.post, "/v1/batches", token: api.alphaToken, json: #"{"documents": [{"document": "a b"}, {"document": "c d", "priority": null}]}"#)
+            #expect(batch.errorParam == "documents[1].priority")
+            // The word inside a string is no null.
+            #expect(try await api.send(.post, "/v1/jobs", token: api.alphaToken, json: #"{"document": "null and void"}"#).status == .accepted)
+        }
+    }
+}

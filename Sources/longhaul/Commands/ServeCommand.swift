@@ -41,18 +41,27 @@ struct ServeCommand: AsyncParsableCommand {
         try await announceAdminAccess(configured: adminToken, tokens: TokenStore(pool: session.pool))
         _ = try await ProjectStore(pool: session.pool).ensureDefault()
 
+        // Mantle is needed by the workers, and by `create_mantle_project` when an endpoint is configured.
         var runtime: MantleRuntime?
         var services: [any Service] = []
-        if withWorkers {
-            let started = try await MantleRuntime.start(logger: logger)
-            runtime = started
-            services.append(try await workers.makeWorkerGroup(pool: session.pool, runtime: started, logger: logger))
+        let configuredEndpoint = try DefaultEndpoint.fromEnvironment()
+        if withWorkers || configuredEndpoint != nil {
+            runtime = try await MantleRuntime.start(logger: logger)
+        }
+        if withWorkers, let runtime {
+            services.append(try await workers.makeWorkerGroup(pool: session.pool, runtime: runtime, logger: logger))
+        }
+        let provisioning: MantleProvisioning? = runtime.map { runtime in
+            let provisioner = MantleProjectProvisioner(projects: ProjectStore(pool: session.pool), http: runtime.http, logger: logger)
+            return { project in try await provisioner.provision(project, using: runtime.defaultEndpoint) }
         }
         let api = APIServer(
             configuration: APIConfiguration(host: host, port: port, adminToken: adminToken), pool: session.pool,
-            registry: registry, provisioner: nil, logger: logger)
+            registry: registry, provisioner: provisioning, logger: logger,
+            onListening: { [host, withWorkers] port in
+                Console.note("API listening on http://\(host):\(port) (document at /openapi.json)\(withWorkers ? ", with the worker loops" : "")")
+            })
         services.append(api)
-        Console.note("API at http://\(host):\(port) (OpenAPI document at /openapi.json)\(withWorkers ? ", with the worker loops" : "")")
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
