@@ -25,9 +25,9 @@ struct ProjectsCommand: AsyncParsableCommand {
         var json = false
 
         func validate() throws {
-            if region != nil && baseURL != nil { throw ValidationError("give --region or --base-url, not both") }
+            if region != nil && baseURL != nil { throw ArgumentParser.ValidationError("give --region or --base-url, not both") }
             if createMantleProject && settings.mantleProjectID != nil {
-                throw ValidationError("give --mantle-project-id or --create-mantle-project, not both")
+                throw ArgumentParser.ValidationError("give --mantle-project-id or --create-mantle-project, not both")
             }
             _ = try settings.tagPairs()
         }
@@ -105,10 +105,10 @@ struct ProjectsCommand: AsyncParsableCommand {
 
         func validate() throws {
             if noTokensPerMinute && settings.tokensPerMinute != nil {
-                throw ValidationError("give --tokens-per-minute or --no-tokens-per-minute, not both")
+                throw ArgumentParser.ValidationError("give --tokens-per-minute or --no-tokens-per-minute, not both")
             }
             if createMantleProject && settings.mantleProjectID != nil {
-                throw ValidationError("give --mantle-project-id or --create-mantle-project, not both")
+                throw ArgumentParser.ValidationError("give --mantle-project-id or --create-mantle-project, not both")
             }
             _ = try settings.tagPairs()
         }

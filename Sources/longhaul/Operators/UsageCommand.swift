@@ -32,7 +32,7 @@ struct UsageCommand: AsyncParsableCommand {
             do {
                 return try UsageGrouping(parsing: groupBy)
             } catch {
-                throw ValidationError("--group-by: \(error.message)")
+                throw ArgumentParser.ValidationError("--group-by: \(error.message)")
             }
         }
 
