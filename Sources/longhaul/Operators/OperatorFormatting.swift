@@ -2,11 +2,11 @@ import ArgumentParser
 import Foundation
 import LonghaulCore
 
-/// How operator commands write values in tables: dates in UTC to the second, nil as `-`.
+/// How operator commands write values in tables: dates as ISO 8601 in UTC to the second, nil as `-`.
 enum Cell {
     static func date(_ date: Date?) -> String {
         guard let date else { return "-" }
-        return date.formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false).timeSeparator(.colon))
+        return date.formatted(.iso8601)
     }
 
     static func text(_ value: String?) -> String {
