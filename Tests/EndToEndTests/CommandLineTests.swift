@@ -10,7 +10,7 @@ struct CommandLineTests {
         #expect(version.exitCode == 0)
         #expect(version.standardOutput.hasPrefix("longhaul "))
         let help = try await LonghaulProcess.run(["--help"])
-        for command in ["batch", "work", "migrate", "db", "sim"] {
+        for command in ["batch", "work", "migrate", "db", "sim", "projects", "tokens", "jobs", "usage"] {
             #expect(help.standardOutput.contains(command), "help does not mention \(command)")
         }
     }

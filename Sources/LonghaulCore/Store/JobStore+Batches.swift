@@ -30,6 +30,7 @@ extension JobStore {
         for state in JobState.allCases { counts[state.rawValue] = stored[state.rawValue] ?? 0 }
         let finishedAt: Date? = try row.decode("finished_at")
         let total: Int = try row.decode("total_jobs")
+        let pending: Int = try row.decode("pending_jobs")
         return BatchSummary(
             id: try row.decode("id"), publicID: try row.decode("public_id"), project: try row.decode("project"),
             name: try row.decode("name"), source: try row.decode("source"), webhookURL: try row.decode("webhook_url"),
@@ -39,6 +40,6 @@ extension JobStore {
                 outputTokens: try row.decode("output_tokens"), reasoningTokens: try row.decode("reasoning_tokens"),
                 totalTokens: try row.decode("total_tokens")),
             createdAt: try row.decode("created_at"), finishedAt: finishedAt,
-            finished: finishedAt != nil || (total > 0 && (try row.decode("pending_jobs", as: Int.self)) == 0))
+            finished: finishedAt != nil || (total > 0 && pending == 0))
     }
 }

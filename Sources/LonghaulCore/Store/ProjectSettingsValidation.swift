@@ -4,6 +4,19 @@ import Mantle
 /// The rules a project's settings follow, whether set at creation or changed later; each
 /// failure is a `StoreError.invalid` naming the field and the allowed values.
 enum ProjectSettingsValidation {
+    /// Where a new project sends its Responses: a known region's shape, or an http(s) base URL.
+    static func checkEndpoint(region: String?, baseURL: String?) throws {
+        guard region == nil || baseURL == nil else {
+            throw StoreError.invalid(field: "base_url", message: "give a region or a base URL, not both")
+        }
+        if let region {
+            do { _ = try MantleRegion(validating: region) } catch { throw StoreError.invalid(field: "region", message: error.message) }
+        }
+        if let baseURL {
+            do { _ = try MantleEndpoint(baseURL: baseURL) } catch { throw StoreError.invalid(field: "base_url", message: error.message) }
+        }
+    }
+
     static func check(
         defaultModel: String?, maxInFlight: Int?, tokensPerMinute: Int?, maxAttempts: Int?, credentialReference: String?,
         mantleProjectID: String?, tags: [String: String]?

@@ -17,9 +17,7 @@ public struct ProjectStore: Sendable {
     /// Creates a project with a fresh webhook signing secret. A taken slug is a `StoreError.conflict`.
     public func create(_ new: NewProject) async throws -> Project {
         try Self.validate(slug: new.slug)
-        guard new.region == nil || new.baseURL == nil else {
-            throw StoreError.invalid(field: "base_url", message: "give a region or a base URL, not both")
-        }
+        try ProjectSettingsValidation.checkEndpoint(region: new.region, baseURL: new.baseURL)
         try ProjectSettingsValidation.check(
             defaultModel: new.defaultModel, maxInFlight: new.maxInFlight, tokensPerMinute: new.tokensPerMinute,
             maxAttempts: new.maxAttempts, credentialReference: new.credentialReference, mantleProjectID: new.mantleProjectID,

@@ -14,7 +14,7 @@ struct JobsCommand: AsyncParsableCommand {
         @Option(name: .long, help: "Only this project's jobs.")
         var project: String?
         @Option(name: .long, help: "Only jobs in this state: \(JobState.allCases.map(\.rawValue).joined(separator: ", ")).")
-        var state: JobState?
+        var state: String?
         @Option(name: .long, help: "Only the jobs of this batch (batch_…).")
         var batch: String?
         @Option(name: .long, help: "Jobs created at or after this ISO 8601 date or date-time.")
@@ -31,10 +31,13 @@ struct JobsCommand: AsyncParsableCommand {
         var json = false
 
         func validate() throws {
-            guard (1...1000).contains(limit) else { throw ValidationError("--limit must be between 1 and 1000") }
+            if let state, JobState(rawValue: state) == nil {
+                throw ArgumentParser.ValidationError("unknown state '\(state)'; choose from \(JobState.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            guard (1...1000).contains(limit) else { throw ArgumentParser.ValidationError("--limit must be between 1 and 1000") }
             _ = try filterDates()
             if let metadata, metadata.isEmpty || metadata.hasPrefix("=") {
-                throw ValidationError("--metadata needs KEY or KEY=VALUE (e.g. --metadata customer=acme)")
+                throw ArgumentParser.ValidationError("--metadata needs KEY or KEY=VALUE (e.g. --metadata customer=acme)")
             }
         }
 
@@ -56,7 +59,7 @@ struct JobsCommand: AsyncParsableCommand {
             }
             try await withOperatorSession(options) { session in
                 let filter = JobFilter(
-                    projectID: try await projectID(project, in: session), state: state, batchPublicID: batch, createdAfter: after,
+                    projectID: try await projectID(project, in: session), state: state.flatMap(JobState.init(rawValue:)), batchPublicID: batch, createdAfter: after,
                     createdBefore: before, metadataKey: key, metadataValue: value)
                 let page = try await JobStore(pool: session.pool).listJobs(filter, limit: limit, cursor: cursor)
                 if json { return try printJSON(page) }

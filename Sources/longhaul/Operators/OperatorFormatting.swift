@@ -2,11 +2,11 @@ import ArgumentParser
 import Foundation
 import LonghaulCore
 
-/// How operator commands write values in tables: dates in UTC to the second, nil as `-`.
+/// How operator commands write values in tables: dates as ISO 8601 in UTC to the second, nil as `-`.
 enum Cell {
     static func date(_ date: Date?) -> String {
         guard let date else { return "-" }
-        return date.formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false).timeSeparator(.colon))
+        return date.formatted(.iso8601)
     }
 
     static func text(_ value: String?) -> String {
@@ -32,7 +32,7 @@ enum CommandLineDate {
         let fractional = ISO8601DateFormatter()
         fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         if let date = fractional.date(from: text) { return date }
-        throw ValidationError("\(option) '\(text)' is not an ISO 8601 date (2026-08-01) or date-time with a zone (2026-08-01T12:00:00Z)")
+        throw ArgumentParser.ValidationError("\(option) '\(text)' is not an ISO 8601 date (2026-08-01) or date-time with a zone (2026-08-01T12:00:00Z)")
     }
 }
 
@@ -48,7 +48,7 @@ struct CommandFailure: Error, CustomStringConvertible {
 func withOperatorSession<T: Sendable>(_ options: GlobalOptions, _ body: (DatabaseSession) async throws -> T) async throws -> T {
     do {
         return try await withSession(options, body)
-    } catch let error as ValidationError {
+    } catch let error as ArgumentParser.ValidationError {
         throw CommandFailure(error.message)
     }
 }
@@ -57,5 +57,3 @@ func withOperatorSession<T: Sendable>(_ options: GlobalOptions, _ body: (Databas
 func printJSON(_ value: some Encodable) throws {
     print(try jsonLine(value))
 }
-
-extension JobState: @retroactive ExpressibleByArgument {}

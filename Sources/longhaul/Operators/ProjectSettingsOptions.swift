@@ -28,7 +28,7 @@ struct ProjectSettingsOptions: ParsableArguments {
     func tagPairs() throws -> [(String, String)] {
         try tagArguments.map { argument in
             guard let equals = argument.firstIndex(of: "="), equals != argument.startIndex else {
-                throw ValidationError("--tag '\(argument)' is not KEY=VALUE (e.g. --tag team=search)")
+                throw ArgumentParser.ValidationError("--tag '\(argument)' is not KEY=VALUE (e.g. --tag team=search)")
             }
             return (String(argument[..<equals]), String(argument[argument.index(after: equals)...]))
         }

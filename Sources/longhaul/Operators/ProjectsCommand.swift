@@ -25,9 +25,9 @@ struct ProjectsCommand: AsyncParsableCommand {
         var json = false
 
         func validate() throws {
-            if region != nil && baseURL != nil { throw ValidationError("give --region or --base-url, not both") }
+            if region != nil && baseURL != nil { throw ArgumentParser.ValidationError("give --region or --base-url, not both") }
             if createMantleProject && settings.mantleProjectID != nil {
-                throw ValidationError("give --mantle-project-id or --create-mantle-project, not both")
+                throw ArgumentParser.ValidationError("give --mantle-project-id or --create-mantle-project, not both")
             }
             _ = try settings.tagPairs()
         }
@@ -86,7 +86,7 @@ struct ProjectsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await withOperatorSession(options) { session in
-                try show(try await ProjectOption(project: name).resolve(ProjectStore(pool: session.pool)), json: json)
+                try show(try await ProjectOption.resolve(slug: name, in: ProjectStore(pool: session.pool)), json: json)
             }
         }
     }
@@ -105,10 +105,10 @@ struct ProjectsCommand: AsyncParsableCommand {
 
         func validate() throws {
             if noTokensPerMinute && settings.tokensPerMinute != nil {
-                throw ValidationError("give --tokens-per-minute or --no-tokens-per-minute, not both")
+                throw ArgumentParser.ValidationError("give --tokens-per-minute or --no-tokens-per-minute, not both")
             }
             if createMantleProject && settings.mantleProjectID != nil {
-                throw ValidationError("give --mantle-project-id or --create-mantle-project, not both")
+                throw ArgumentParser.ValidationError("give --mantle-project-id or --create-mantle-project, not both")
             }
             _ = try settings.tagPairs()
         }
@@ -116,7 +116,7 @@ struct ProjectsCommand: AsyncParsableCommand {
         func run() async throws {
             try await withOperatorSession(options) { session in
                 let store = ProjectStore(pool: session.pool)
-                let current = try await ProjectOption(project: name).resolve(store)
+                let current = try await ProjectOption.resolve(slug: name, in: store)
                 var tags: [String: String]?
                 let pairs = try settings.tagPairs()
                 if !pairs.isEmpty {
@@ -149,7 +149,7 @@ struct ProjectsCommand: AsyncParsableCommand {
         func run() async throws {
             try await withOperatorSession(options) { session in
                 let store = ProjectStore(pool: session.pool)
-                let project = try await store.archive(slug: try await ProjectOption(project: name).resolve(store).slug)
+                let project = try await store.archive(slug: try await ProjectOption.resolve(slug: name, in: store).slug)
                 if json { return try printJSON(project) }
                 print("archived \(project.slug) at \(Cell.date(project.archivedAt))")
             }

@@ -1,3 +1,4 @@
+import Foundation
 /// Rows printed as aligned columns under a header, for people reading a terminal.
 struct TextTable {
     var headers: [String]

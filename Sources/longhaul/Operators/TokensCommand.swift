@@ -21,7 +21,7 @@ struct TokensCommand: AsyncParsableCommand {
         var json = false
 
         func validate() throws {
-            guard (project != nil) != admin else { throw ValidationError("give --project NAME or --admin (exactly one)") }
+            guard (project != nil) != admin else { throw ArgumentParser.ValidationError("give --project NAME or --admin (exactly one)") }
         }
 
         /// What `--json` prints: the token's fields and, this once, its secret.

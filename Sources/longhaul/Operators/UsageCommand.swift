@@ -10,7 +10,7 @@ struct UsageCommand: AsyncParsableCommand {
 
     struct Report: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Tokens and cost of jobs that finished in a period, grouped by model, day or tag (the default command).")
+            abstract: "Tokens and cost of jobs that finished in a period, grouped by model, day or tag.")
         @OptionGroup var options: GlobalOptions
         @Option(name: .long, help: "Only this project's jobs.")
         var project: String?
@@ -32,7 +32,7 @@ struct UsageCommand: AsyncParsableCommand {
             do {
                 return try UsageGrouping(parsing: groupBy)
             } catch {
-                throw ValidationError("--group-by: \(error.message)")
+                throw ArgumentParser.ValidationError("--group-by: \(error.message)")
             }
         }
 
