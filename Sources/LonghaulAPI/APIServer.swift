@@ -41,7 +41,7 @@ public struct APIServer: Service {
         router.add(middleware: HTTPErrorMiddleware(routes: document.routes))
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: BodyLimitMiddleware(limits: configuration.bodyLimits))
-        router.add(middleware: NullFieldMiddleware())
+        router.add(middleware: RequestValidationMiddleware(document: document))
         let handler = APIHandler(
             pool: pool, jobs: JobStore(pool: pool), projects: ProjectStore(pool: pool), tokens: TokenStore(pool: pool),
             usage: UsageStore(pool: pool), webhooks: WebhookStore(pool: pool), deliveries: DeliveryStore(pool: pool),

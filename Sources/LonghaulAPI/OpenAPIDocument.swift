@@ -8,6 +8,7 @@ import Yams
 struct OpenAPIDocument: Sendable {
     let json: OpenAPIObjectContainer
     let routes: RouteTable
+    let validator: SchemaValidator
 
     static func load() throws -> OpenAPIDocument {
         let yaml = String(decoding: PackageResources.openapi_yaml, as: UTF8.self)
@@ -16,12 +17,43 @@ struct OpenAPIDocument: Sendable {
         }
         let data = try JSONSerialization.data(withJSONObject: tree, options: [.sortedKeys])
         let json = try JSONDecoder().decode(OpenAPIObjectContainer.self, from: data)
+        let document = JSONValue(any: tree)
         var routes: [RouteTable.Route] = []
-        for (path, item) in (tree["paths"] as? [String: Any]) ?? [:] {
-            let methods = ((item as? [String: Any]) ?? [:]).keys.compactMap { HTTPRequest.Method($0.uppercased()) }
-            routes.append(RouteTable.Route(template: path, methods: Set(methods)))
+        for (path, item) in document["paths"]?.object ?? [:] {
+            var operations: [HTTPRequest.Method: Operation] = [:]
+            for (method, operation) in item.object ?? [:] {
+                guard let method = HTTPRequest.Method(method.uppercased()) else { continue }
+                operations[method] = Operation(operation, in: document)
+            }
+            routes.append(RouteTable.Route(template: path, operations: operations))
         }
-        return OpenAPIDocument(json: json, routes: RouteTable(routes: routes))
+        return OpenAPIDocument(json: json, routes: RouteTable(routes: routes), validator: SchemaValidator(document: document))
+    }
+
+    /// What the validator needs of one operation: its parameters and its JSON body's schema.
+    struct Operation: Sendable {
+        struct Parameter: Sendable {
+            let name: String
+            let location: String
+            let required: Bool
+            let schema: JSONValue
+        }
+
+        let parameters: [Parameter]
+        let bodySchema: JSONValue?
+
+        init(_ operation: JSONValue, in document: JSONValue) {
+            parameters = (operation["parameters"]?.array ?? []).compactMap { parameter in
+                var parameter = parameter
+                if let reference = parameter["$ref"]?.string, reference.hasPrefix("#/components/parameters/") {
+                    guard let found = document["components"]?["parameters"]?[String(reference.dropFirst("#/components/parameters/".count))] else { return nil }
+                    parameter = found
+                }
+                guard let name = parameter["name"]?.string, let location = parameter["in"]?.string else { return nil }
+                return Parameter(name: name, location: location, required: parameter["required"]?.bool ?? false, schema: parameter["schema"] ?? .object([:]))
+            }
+            bodySchema = operation["requestBody"]?["content"]?["application/json"]?["schema"]
+        }
     }
 
     struct DocumentError: Error, CustomStringConvertible {
@@ -29,28 +61,44 @@ struct OpenAPIDocument: Sendable {
     }
 }
 
-/// The documented paths and their methods, matched with `{parameter}` segments as wildcards.
+/// The documented paths and their operations, matched with `{parameter}` segments as wildcards;
+/// a literal route (`/v1/deliveries/resend`) wins over a template that also fits
+/// (`/v1/deliveries/{delivery_id}`), as in the router.
 struct RouteTable: Sendable {
     struct Route: Sendable {
         let template: String
-        let methods: Set<HTTPRequest.Method>
+        let operations: [HTTPRequest.Method: OpenAPIDocument.Operation]
+
+        var isLiteral: Bool { !template.contains("{") }
 
         func matches(_ segments: [Substring]) -> Bool {
             let parts = template.split(separator: "/")
             guard parts.count == segments.count else { return false }
             return zip(parts, segments).allSatisfy { part, segment in part.hasPrefix("{") || part == segment }
         }
+
+        /// The path parameters of a concrete path, by name.
+        func parameters(in segments: [Substring]) -> [String: String] {
+            var values: [String: String] = [:]
+            for (part, segment) in zip(template.split(separator: "/"), segments) where part.hasPrefix("{") {
+                values[String(part.dropFirst().dropLast())] = String(segment).removingPercentEncoding ?? String(segment)
+            }
+            return values
+        }
     }
 
     let routes: [Route]
 
-    /// The methods documented for a concrete path; empty when no route has this shape.
-    func methods(forPath path: String) -> Set<HTTPRequest.Method> {
+    /// The routes that fit a concrete path, literal ones alone when there are any.
+    func matching(path: String) -> (routes: [Route], segments: [Substring]) {
         let segments = path.split(separator: "/")
         let matching = routes.filter { $0.matches(segments) }
-        // A literal route (`/v1/deliveries/resend`) is the one the router picks over a template
-        // (`/v1/deliveries/{delivery_id}`) that also fits.
-        let literal = matching.filter { !$0.template.contains("{") }
-        return (literal.isEmpty ? matching : literal).reduce(into: Set()) { $0.formUnion($1.methods) }
+        let literal = matching.filter(\.isLiteral)
+        return (literal.isEmpty ? matching : literal, segments)
+    }
+
+    /// The methods documented for a concrete path; empty when no route has this shape.
+    func methods(forPath path: String) -> Set<HTTPRequest.Method> {
+        matching(path: path).routes.reduce(into: Set()) { $0.formUnion($1.operations.keys) }
     }
 }

@@ -40,7 +40,7 @@ struct BadInputTests {
             try await expectRefusal(api, #"{"document": "x y", "colour": "blue"}"#, param: "colour", code: "unknown_field")
             try await expectRefusal(api, #"{"document": "x y", "metadata": {"a": 1}}"#, param: "metadata.a", code: "wrong_type")
             try await expectRefusal(api, #"{"document": "x y", "reasoning_effort": "extreme"}"#, param: "reasoning_effort", code: "invalid_value")
-            try await expectRefusal(api, #"{"document": "x y", "run_at": "next tuesday"}"#, param: nil, code: "invalid_date")
+            try await expectRefusal(api, #"{"document": "x y", "run_at": "next tuesday"}"#, param: "run_at", code: "invalid_date")
             try await expectRefusal(api, #"{"document": null}"#, param: "document", code: "null")
         }
     }
@@ -50,9 +50,9 @@ struct BadInputTests {
         try await APIHarness.run { api in
             try await expectRefusal(api, #"{"document": "   "}"#, param: "document", code: "empty")
             let big = String(repeating: "a", count: (1 << 20) + 1)
-            try await expectRefusal(api, #"{"document": "\#(big)"}"#, param: "document", code: "too_large")
+            try await expectRefusal(api, #"{"document": "\#(big)"}"#, param: "document", code: "too_long")
             try await expectRefusal(api, #"{"document": "x y", "model": "acme.nonexistent-model"}"#, param: "model", code: "unsupported_model")
-            try await expectRefusal(api, #"{"document": "x y", "max_output_tokens": 3}"#, param: "max_output_tokens", code: "too_small")
+            try await expectRefusal(api, #"{"document": "x y", "max_output_tokens": 3}"#, param: "max_output_tokens", code: "out_of_range")
             try await expectRefusal(api, #"{"document": "x y", "metadata": {"longhaul_job_id": "1"}}"#, param: "metadata.longhaul_job_id", code: "reserved")
             try await expectRefusal(api, #"{"document": "x\u0000y"}"#, param: "document", code: "binary")
             try await expectRefusal(api, #"{"document": "x y", "metadata": {"k": "a\u0000b"}}"#, param: "metadata.k", code: "binary")

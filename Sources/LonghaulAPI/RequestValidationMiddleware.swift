@@ -1,0 +1,56 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// Checks each request against its operation in the OpenAPI document before any handler runs:
+/// path and query parameters, the `Idempotency-Key` header and the JSON body, so every rule the
+/// document states is enforced and refused by field and rule. (A body that is not JSON at all is
+/// left to the generated decoder, which says so.)
+struct RequestValidationMiddleware<Context: RequestContext>: RouterMiddleware {
+    let document: OpenAPIDocument
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let (routes, segments) = document.routes.matching(path: request.uri.path)
+        guard let route = routes.first(where: { $0.operations[request.method] != nil }),
+              let operation = route.operations[request.method]
+        else { return try await next(request, context) }
+        let pathValues = route.parameters(in: segments)
+        for parameter in operation.parameters {
+            let raw: String?
+            switch parameter.location {
+            case "path": raw = pathValues[parameter.name]
+            case "query": raw = request.uri.queryParameters[parameter.name[...]].map(String.init)
+            case "header": raw = HTTPField.Name(parameter.name).flatMap { request.headers[$0] }
+            default: continue
+            }
+            guard let raw else {
+                if parameter.required { throw APIError.invalid(parameter.name, code: "missing", "'\(parameter.name)' is required") }
+                continue
+            }
+            let value = Self.typed(raw, as: parameter.schema)
+            if let violation = document.validator.violation(of: parameter.schema, by: value, at: parameter.name) {
+                throw violation
+            }
+        }
+        guard let schema = operation.bodySchema else { return try await next(request, context) }
+        var request = request
+        let body = try await request.collectBody(upTo: .max)
+        if let value = try? JSONDecoder().decode(JSONValue.self, from: Data(body.readableBytesView)),
+           let violation = document.validator.violation(of: schema, by: value, at: "") {
+            throw violation
+        }
+        return try await next(request, context)
+    }
+
+    /// A parameter's text as the JSON value its schema expects, so `limit=ten` is a wrong type
+    /// and `limit=0` a range error.
+    private static func typed(_ raw: String, as schema: JSONValue) -> JSONValue {
+        let type = schema["type"]?.string ?? schema["$ref"].map { _ in "string" }
+        switch type {
+        case "integer", "number": return Double(raw).map(JSONValue.number) ?? .string(raw)
+        case "boolean": return raw == "true" ? .bool(true) : raw == "false" ? .bool(false) : .string(raw)
+        default: return .string(raw)
+        }
+    }
+}
