@@ -138,18 +138,26 @@ public final class PostgresConnection: @unchecked Sendable {
             guard !status.withLock({ $0.isClosed || $0.isBroken }) else { return false }
             let socket = PQsocket(handle)
             guard socket >= 0 else { return false }
-            // Nothing should arrive on an idle connection but notices, notifications, or a FATAL
-            // followed by end of file; the end of file may need a second read to be seen.
+            // Nothing should arrive on an idle connection but notifications, or a FATAL followed
+            // by end of file. The end of file may not have arrived yet when the FATAL is read
+            // (the server terminating backends on a restart or pg_terminate_backend), so anything
+            // unsolicited that is not a notification condemns the connection: lending it would
+            // fail the borrower's statement with "server closed the connection unexpectedly".
             var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
             var reads = 0
             while reads < 4, poll(&descriptor, 1, 0) > 0 {
                 reads += 1
-                if PQconsumeInput(handle) == 0 || PQstatus(handle) != CONNECTION_OK {
+                var notifications = 0
+                let consumed = PQconsumeInput(handle) != 0 && PQstatus(handle) == CONNECTION_OK
+                while let notification = PQnotifies(handle) {
+                    notifications += 1
+                    PQfreemem(notification)
+                }
+                if !consumed || notifications == 0 {
                     status.withLock { $0.isBroken = true }
                     logger.debug("postgres.idle_connection_lost", metadata: ["postgres.reason": "\(LibPQResult.connectionMessage(handle))"])
                     return false
                 }
-                while let notification = PQnotifies(handle) { PQfreemem(notification) }
             }
             return true
         }
