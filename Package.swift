@@ -173,7 +173,7 @@ let package = Package(
         .testTarget(
             name: "LonghaulAPITests",
             dependencies: [
-                "LonghaulAPI", "LonghaulCore", "Postgres", "TestSupport",
+                "LonghaulAPI", "LonghaulCore", "Postgres", "TestSupport", "MantleSimulator", "HTTPClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

@@ -25,6 +25,7 @@ struct APIHarness: Sendable {
 
     static func run(
         configuration: APIConfiguration = APIConfiguration(adminToken: adminToken),
+        provisioning: (@Sendable (PostgresPool) -> MantleProvisioning)? = nil,
         _ body: @Sendable (APIHarness) async throws -> Void
     ) async throws {
         let fixture = try await StoreFixture.make("api")
@@ -37,7 +38,8 @@ struct APIHarness: Sendable {
         let betaToken = try await tokens.create(name: "beta app", projectID: beta.id).secret
         var logger = Logger(label: "api-test")
         logger.logLevel = .warning
-        let server = APIServer(configuration: configuration, pool: fixture.pool, registry: PrometheusCollectorRegistry(), logger: logger)
+        let server = APIServer(
+            configuration: configuration, pool: fixture.pool, registry: PrometheusCollectorRegistry(), provisioner: provisioning?(fixture.pool), logger: logger)
         let app = try server.makeApplication()
         do {
             try await app.test(.router) { client in
