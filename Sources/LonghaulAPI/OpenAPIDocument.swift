@@ -1,4 +1,5 @@
 import Foundation
+import Mantle
 import HTTPTypes
 import OpenAPIRuntime
 import Yams

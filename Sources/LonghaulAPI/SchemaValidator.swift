@@ -1,4 +1,5 @@
 import Foundation
+import Mantle
 
 /// Checks a value against a schema of the OpenAPI document — the keywords the document uses:
 /// `type`, `enum`, `required`, `additionalProperties: false`, string lengths, `pattern`,

@@ -1,31 +1,9 @@
 import Foundation
+import Mantle
 
-/// A JSON value: the OpenAPI document and request bodies as the validator walks them.
-indirect enum JSONValue: Sendable, Equatable, Decodable {
-    case object([String: JSONValue])
-    case array([JSONValue])
-    case string(String)
-    case number(Double)
-    case bool(Bool)
-    case null
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .number(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode([JSONValue].self) {
-            self = .array(value)
-        } else {
-            self = .object(try container.decode([String: JSONValue].self))
-        }
-    }
-
+/// Reading the OpenAPI document and request bodies as the validator walks them (the JSON value
+/// type is the Mantle wire format's own).
+extension JSONValue {
     /// A tree from `JSONSerialization` or Yams (`[String: Any]`, `[Any]`, strings, numbers).
     init(any value: Any) {
         switch value {
