@@ -18,9 +18,10 @@ def run(drill):
     workers_count = 3
     problems = []
     database = Database(drill)
-    # Responses of 0.4–1.2 s: long enough that kills land on creates, polls and sends in flight.
-    simulator = Simulator(drill, "--speed", "5", "--seed", "8")
-    enqueue(database, jobs)
+    # Real-time Responses (2–6 s) and a tenth of the jobs in flight at most: the burn-down lasts
+    # tens of seconds, and kills land on creates, polls and sends in flight.
+    simulator = Simulator(drill, "--speed", "1", "--seed", "8")
+    enqueue(database, jobs, max_in_flight=max(50, jobs // 10))
     port = free_port()
     receiver = Receiver(drill, port, add_endpoint(database, f"http://127.0.0.1:{port}/hook"))
     receiver.start()
@@ -28,7 +29,7 @@ def run(drill):
     workers = [start_worker(drill, database, simulator, i, WORKER_ARGS) for i in range(workers_count)]
     started = time.time()
     kills = 0
-    next_kill = started + random.uniform(2, 4)
+    next_kill = started + random.uniform(1, 2)
     generation = workers_count
 
     def kill_one():

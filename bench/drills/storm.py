@@ -64,14 +64,16 @@ def run(drill):
     delays, duplicate_webhooks = check_webhooks(database, receiver, problems)
     duplicated, _ = check_duplicate_creates(simulator, counters, problems)
 
-    # No retry storm: calls per job.
-    creates_per_job = [sum(a.values()) for a in counters.get("createsByJob", {}).values()]
-    retrieves = counters.get("requestsByRoute", {}).get("retrieveResponse", 0)
-    mean_creates = sum(creates_per_job) / jobs
-    mean_retrieves = retrieves / jobs
+    # No retry storm: calls per job. Every create call is an attempt (numbered in jobs.attempt);
+    # the simulator counts the calls and the Responses they created.
+    routes = counters.get("requestsByRoute", {})
+    mean_creates = routes.get("createResponse", 0) / jobs
+    mean_retrieves = routes.get("retrieveResponse", 0) / jobs
+    most_attempts = int(database.value("SELECT max(attempt) FROM jobs"))
+    responses_per_job = [sum(a.values()) for a in counters.get("createsByJob", {}).values()]
     max_polls = int(database.value("SELECT max(poll_count) FROM jobs"))
-    if max(creates_per_job) > max_attempts:
-        problems.append(f"a job was created {max(creates_per_job)} times, more than its {max_attempts} attempts")
+    if most_attempts > max_attempts or max(responses_per_job) > max_attempts:
+        problems.append(f"a job made {most_attempts} attempts and {max(responses_per_job)} Responses; the limit is {max_attempts}")
     if mean_creates > MAX_MEAN_CREATES or mean_retrieves > MAX_MEAN_RETRIEVES or max_polls > MAX_POLLS_PER_ATTEMPT:
         problems.append(f"retry storm: {mean_creates:.2f} creates and {mean_retrieves:.2f} retrieves per job, "
                         f"{max_polls} polls in one attempt (bounds {MAX_MEAN_CREATES}, {MAX_MEAN_RETRIEVES}, {MAX_POLLS_PER_ATTEMPT})")
@@ -89,8 +91,9 @@ def run(drill):
     outcomes = dict(database.rows("SELECT outcome, count(*) FROM attempts GROUP BY 1"))
 
     figures = (f"{jobs} jobs in {burn_down:.1f} s: {states}; faults {sum(faults.values())} "
-               f"({', '.join(f'{k} {v}' for k, v in sorted(faults.items()))}); attempts {outcomes}; creates per job "
-               f"mean {mean_creates:.2f} max {max(creates_per_job)}; retrieves per job mean {mean_retrieves:.2f}, "
+               f"({', '.join(f'{k} {v}' for k, v in sorted(faults.items()))}); attempts {outcomes}; create calls per job "
+               f"mean {mean_creates:.2f} max {most_attempts}, Responses per job max {max(responses_per_job)}; "
+               f"retrieves per job mean {mean_retrieves:.2f}, "
                f"most polls in one attempt {max_polls}; retries after 429: {len(gaps)}, soonest "
                f"{min(gaps) if gaps else float('nan'):.2f} s (Retry-After {RETRY_AFTER_REAL} s); duplicate attempt creates "
                f"{duplicated}; webhooks {len(delays)} verified, p99 {fmt_seconds(percentile(delays, 0.99))}, "
