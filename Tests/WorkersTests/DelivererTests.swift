@@ -157,6 +157,46 @@ struct DelivererTests {
         await harness.close()
     }
 
+    // Found by bench/drills.sh receiver-outage: the first failure of a healthy endpoint (no
+    // failing_since yet) computed `enabled = NULL`, so recording the attempt broke a NOT NULL
+    // constraint and the delivery waited out its 60 s lease instead of the schedule.
+    @Test("a healthy endpoint's first failures are recorded and retried on schedule; the failure streak starts and ends")
+    func endpointFirstFailure() async throws {
+        let harness = try await DeliveryHarness.make("deliver_endpoint_fail")
+        let receiver = try await WebhookReceiver.start(secrets: [])
+        let (endpoint, _) = try await harness.webhooks.addEndpoint(projectID: harness.project.id, url: receiver.url("/fail/2"))
+        // A second's pause after the first failure, to look at the endpoint mid-streak.
+        let deliverer = harness.startDeliverer(try .delivering(schedule: "0,1s,100ms;jitter=0"))
+        do {
+            let id = try await harness.enqueue(url: endpoint.url, endpoint: endpoint)
+            let deadline = ContinuousClock.now + .seconds(5)
+            while try await harness.detail(id).attempts.isEmpty {
+                guard ContinuousClock.now < deadline else { throw HarnessTimeout(description: "the first failed attempt was never recorded") }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            let failing = try await harness.fixture.pool.query("""
+                SELECT enabled, failing_since IS NOT NULL AS failing FROM webhook_endpoints WHERE public_id = \(endpoint.publicID)
+                """).first
+            #expect(try failing?.decode("enabled", as: Bool.self) == true)
+            #expect(try failing?.decode("failing", as: Bool.self) == true)
+            let detail = try await harness.waitForState(id, .succeeded, timeout: .seconds(10))
+            #expect(detail.attempts.map(\.httpStatus) == [500, 500, 200])
+            let healed = try await harness.fixture.pool.query("""
+                SELECT enabled, failing_since IS NULL AS healed FROM webhook_endpoints WHERE public_id = \(endpoint.publicID)
+                """).first
+            #expect(try healed?.decode("enabled", as: Bool.self) == true)
+            #expect(try healed?.decode("healed", as: Bool.self) == true)
+        } catch {
+            await deliverer.stop()
+            await receiver.stop()
+            await harness.close()
+            throw error
+        }
+        await deliverer.stop()
+        await receiver.stop()
+        await harness.close()
+    }
+
     @Test("an endpoint whose every delivery failed for longer than the limit is disabled with the reason")
     func failingForDaysDisables() async throws {
         let harness = try await DeliveryHarness.make("deliver_days")

@@ -119,8 +119,9 @@ public struct DeliveryStore: Sendable {
                         UPDATE webhook_endpoints e
                         SET failing_since = CASE WHEN s.delivered AND NOT s.gone THEN NULL
                                                  WHEN s.failed THEN coalesce(e.failing_since, now()) ELSE e.failing_since END,
+                            -- coalesce: a healthy endpoint has no failing_since, and NOT NULL is NULL.
                             enabled = NOT (s.gone OR (s.failed AND NOT s.delivered
-                                           AND e.failing_since < now() - make_interval(secs => \(disableSeconds)))),
+                                           AND coalesce(e.failing_since < now() - make_interval(secs => \(disableSeconds)), false))),
                             disabled_reason = CASE
                                 WHEN s.gone THEN 'the receiver answered 410 Gone on ' || to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS "UTC"')
                                 WHEN s.failed AND NOT s.delivered AND e.failing_since < now() - make_interval(secs => \(disableSeconds))
