@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -198,6 +199,54 @@ class Receiver:
             return []
         with open(self.log_path) as log:
             return [json.loads(line) for line in log if line.strip()]
+
+
+ADMIN_TOKEN = "drill-admin-token-0123456789abcdef"
+
+
+class Api:
+    """`longhaul serve` in its own process (the API alone), with the drills' admin token."""
+
+    def __init__(self, drill, database, log_name="api.log"):
+        self.process = drill.spawn([BIN, "serve", "--port", "0", "--log-level", "warning"], log_name,
+                                   env={"DATABASE_URL": database.url, "LONGHAUL_ADMIN_TOKEN": ADMIN_TOKEN,
+                                        "LONGHAUL_AUTO_MIGRATE": "0"})
+        deadline = time.time() + 20
+        self.url = None
+        while time.time() < deadline and not self.url:
+            found = re.search(r"listening on (http://127\.0\.0\.1:\d+)", drill.log(log_name))
+            if found:
+                self.url = found.group(1)
+            elif self.process.poll() is not None:
+                break
+            else:
+                time.sleep(0.05)
+        if not self.url:
+            raise DrillFailure(f"longhaul serve did not start: {drill.log(log_name)[-500:]}")
+
+    def call(self, method, path, token=ADMIN_TOKEN, body=None, timeout=30):
+        """(status, headers, parsed JSON body or text) of one request; never raises on a status."""
+        data = None if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        if data is not None:
+            headers["Content-Type"] = "application/json"
+        request = urllib.request.Request(f"{self.url}{path}", data=data, method=method, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as answer:
+                status, answer_headers, raw = answer.status, dict(answer.headers), answer.read()
+        except urllib.error.HTTPError as error:
+            status, answer_headers, raw = error.code, dict(error.headers), error.read()
+        try:
+            parsed = json.loads(raw) if raw else None
+        except ValueError:
+            parsed = raw.decode(errors="replace")
+        return status, answer_headers, parsed
+
+
+def create_token(database, project):
+    """A project token's secret, from `longhaul tokens create --json`."""
+    created = json.loads(longhaul(["tokens", "create", "--project", project, "--name", "drill", "--json"], database))
+    return created["secret"]
 
 
 def enqueue(database, jobs, project="drill", max_in_flight=100_000):

@@ -1,14 +1,16 @@
 """Runs the fault drills named on the command line (all when none is), one PASS or FAIL line each.
 
-    bench/drills.sh [massacre] [db-restart] [storm] [receiver-outage] [hostile-files]
+    bench/drills.sh [massacre] [db-restart] [storm] [receiver-outage] [hostile-files] [bad-input-api] [tenant-isolation]
 """
 
 import sys
 import time
 import traceback
 
+import api_barrage
 import db_restart
 import hostile_files
+import isolation
 import massacre
 import receiver_outage
 import storm
@@ -20,6 +22,8 @@ DRILLS = {
     "storm": storm.run,
     "receiver-outage": receiver_outage.run,
     "hostile-files": hostile_files.run,
+    "bad-input-api": api_barrage.run,
+    "tenant-isolation": isolation.run,
 }
 
 
