@@ -15,6 +15,11 @@ extension APIHandler {
     func createProject(_ input: Operations.CreateProject.Input) async throws -> Operations.CreateProject.Output {
         try requireAdmin("create projects")
         guard case .json(let body) = input.body else { throw APIError.invalid(nil, "send the project as JSON") }
+        if body.createMantleProject == true && provisioner == nil {
+            throw APIError.invalid(
+                "create_mantle_project", code: "mantle_not_configured",
+                "this server has no Mantle endpoint to create the Mantle project with: start longhaul serve with OPENAI_BASE_URL (or --with-workers), or leave create_mantle_project out")
+        }
         var new = NewProject(slug: body.slug)
         new.region = body.region
         new.baseURL = body.baseUrl
@@ -77,9 +82,7 @@ extension APIHandler {
     /// Creates the project in Mantle too; the Longhaul project stays (without a `proj_` id) when
     /// Mantle refuses, and the error says so.
     private func provisionMantleProject(_ project: Project) async throws -> Project {
-        guard let provisioner else {
-            throw APIError(.upstream, code: "mantle_unavailable", "project '\(project.slug)' was created, but no Mantle endpoint is configured to create its Mantle project")
-        }
+        guard let provisioner else { return project }
         do {
             return try await provisioner(project)
         } catch {

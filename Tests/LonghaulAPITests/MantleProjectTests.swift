@@ -37,13 +37,14 @@ struct MantleProjectTests {
         await simulator.shutdown()
     }
 
-    @Test("without a Mantle endpoint the project is created and the answer says the Mantle part was not")
+    @Test("without a Mantle endpoint, create_mantle_project is refused before anything is created")
     func notConfigured() async throws {
         try await APIHarness.run { api in
             let response = try await api.send(.post, "/v1/projects", object: ["slug": "epsilon", "create_mantle_project": true])
-            #expect(response.status == .badGateway)
-            #expect(response.errorCode == "mantle_unavailable")
-            #expect(try await api.send(.get, "/v1/projects/epsilon").status == .ok)
+            #expect(response.status == .badRequest)
+            #expect(response.errorCode == "mantle_not_configured")
+            #expect(response.errorParam == "create_mantle_project")
+            #expect(try await api.send(.get, "/v1/projects/epsilon").status == .notFound)
         }
     }
 }
