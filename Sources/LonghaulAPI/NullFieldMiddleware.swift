@@ -21,11 +21,25 @@ struct NullFieldMiddleware<Context: RequestContext>: RouterMiddleware {
 
     /// The path of the first `null` value in a JSON body (`documents[2].model`), or nil.
     static func firstNull(in body: ByteBuffer) -> String? {
-        let bytes = body.readableBytesView
-        guard bytes.firstRange(of: Array("null".utf8)) != nil,
-              let tree = try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
+        guard containsNullLiteral(body),
+              let tree = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView), options: [.fragmentsAllowed])
         else { return nil }
         return firstNull(in: tree, path: "")
+    }
+
+    /// Whether the bytes `null` occur anywhere in the body. A plain loop over the raw bytes: the
+    /// generic `firstRange(of:)` on a `ByteBufferView` took a third of the server's CPU time on
+    /// a 2 MB batch (bench/api.sh).
+    static func containsNullLiteral(_ body: ByteBuffer) -> Bool {
+        body.withUnsafeReadableBytes { bytes in
+            guard bytes.count >= 4 else { return false }
+            for index in 0...(bytes.count - 4) where bytes[index] == UInt8(ascii: "n") {
+                if bytes[index + 1] == UInt8(ascii: "u") && bytes[index + 2] == UInt8(ascii: "l") && bytes[index + 3] == UInt8(ascii: "l") {
+                    return true
+                }
+            }
+            return false
+        }
     }
 
     private static func firstNull(in value: Any, path: String) -> String? {
