@@ -141,6 +141,11 @@ struct NullFieldTests {
             #expect(job.errorCode == "null")
             let batch = try await api.send(.post, "/v1/batches", token: api.alphaToken, json: #"{"documents": [{"document": "a b"}, {"document": "c d", "priority": null}]}"#)
             #expect(batch.errorParam == "documents[1].priority")
+            // First and last field, no spaces: found wherever the bytes sit.
+            let first = try await api.send(.post, "/v1/jobs", token: api.alphaToken, json: #"{"model":null,"document":"text here"}"#)
+            #expect(first.errorParam == "model")
+            let last = try await api.send(.post, "/v1/jobs", token: api.alphaToken, json: #"{"document":"text here","priority":null}"#)
+            #expect(last.errorParam == "priority")
             // The word inside a string is no null.
             #expect(try await api.send(.post, "/v1/jobs", token: api.alphaToken, json: #"{"document": "null and void"}"#).status == .accepted)
         }

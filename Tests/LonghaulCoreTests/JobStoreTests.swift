@@ -36,6 +36,27 @@ struct JobStoreTests {
         #expect(try await fixture.count("SELECT count(*) FROM documents WHERE media_type = 'text/plain'") == 1)
     }
 
+    @Test("the same new document enqueued by many transactions at once is stored once, and every enqueue succeeds")
+    func concurrentIdenticalDocuments() async throws {
+        let fixture = try await StoreFixture.make("racedoc", maxConnections: 12)
+        defer { Task { await fixture.close() } }
+        let project = try await fixture.project("team-a")
+        let store = fixture.store
+        // Several rounds, each with a text (and instructions) no transaction has stored yet: the
+        // losers of the insert race used to find no id for it ("instructions id").
+        for round in 0..<5 {
+            let job = try fixture.validated(JobRequest(document: "Race round \(round).", instructions: "Summarise round \(round)."))
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<12 {
+                    group.addTask { _ = try await store.enqueue([job], project: project) }
+                }
+                try await group.waitForAll()
+            }
+        }
+        #expect(try await fixture.count("SELECT count(*) FROM jobs") == 60)
+        #expect(try await fixture.count("SELECT count(*) FROM documents") == 10)
+    }
+
     @Test("an archived project accepts no jobs")
     func archivedProject() async throws {
         let fixture = try await StoreFixture.make("archived")

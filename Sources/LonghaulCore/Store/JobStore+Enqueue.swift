@@ -135,6 +135,17 @@ extension JobStore {
             """)
         var ids: [String: Int64] = [:]
         for row in result { ids[try row.decode("sha")] = try row.decode("id") }
+        // A text another transaction inserted concurrently: our INSERT waited for it to commit and
+        // skipped the row, but the statement's snapshot predates that commit, so neither half saw
+        // it. A new statement (read committed: a new snapshot) does.
+        let missing = input.map(\.sha).filter { ids[$0] == nil }
+        if !missing.isEmpty {
+            let late = try await connection.query("""
+                SELECT encode(sha256, 'hex') AS sha, id FROM documents
+                WHERE sha256 IN (SELECT decode(sha, 'hex') FROM unnest(\(missing)::text[]) AS u(sha))
+                """)
+            for row in late { ids[try row.decode("sha")] = try row.decode("id") }
+        }
         return ids
     }
 
