@@ -12,9 +12,19 @@ public struct JobStore: Sendable {
     public var publicBaseURL: String
     let notifications = NotifyLimiter()
 
-    public init(pool: PostgresPool, publicBaseURL: String = "http://127.0.0.1:8080") {
+    public init(pool: PostgresPool, publicBaseURL: String = JobStore.configuredPublicBaseURL) {
         self.pool = pool
         self.publicBaseURL = publicBaseURL
+    }
+
+    /// `LONGHAUL_PUBLIC_URL` (where receivers reach the API, e.g. `https://longhaul.example.com`),
+    /// else `http://127.0.0.1:8080`: the base of `result_url` in webhook payloads, read by every
+    /// process that ends jobs (workers, `serve`, `batch`, `jobs cancel`).
+    public static var configuredPublicBaseURL: String {
+        guard let configured = ProcessInfo.processInfo.environment["LONGHAUL_PUBLIC_URL"], !configured.isEmpty else {
+            return "http://127.0.0.1:8080"
+        }
+        return configured.hasSuffix("/") ? String(configured.dropLast()) : configured
     }
 
     /// NOTIFY `channel` inside the caller's transaction, unless this process did so a moment ago.

@@ -70,6 +70,20 @@ struct WebhookPayloadTests {
         #expect((batchData["counts"] as? [String: Any])?["completed"] as? Int == 1)
     }
 
+    @Test("result_url starts with the configured public URL of the API")
+    func publicURL() async throws {
+        let fixture = try await StoreFixture.make("payload_public_url")
+        defer { Task { await fixture.close() } }
+        let project = try await fixture.project("team-b")
+        _ = try await WebhookStore(pool: fixture.pool).addEndpoint(projectID: project.id, url: "https://hooks.example/b")
+        var store = fixture.store
+        store.publicBaseURL = "https://longhaul.example.com"
+        let job = try #require(try await fixture.enqueue(1, into: project).first)
+        #expect(try await store.cancel(publicID: job.publicID, projectID: project.id) == .cancelled)
+        let data = try #require(try await bodies(fixture).first?.1["data"] as? [String: Any])
+        #expect(data["result_url"] as? String == "https://longhaul.example.com/v1/jobs/\(job.publicID)")
+    }
+
     @Test("a summary that would push the body past 20 KB is left out; failed and incomplete jobs say why")
     func largeAndUnsuccessful() async throws {
         let fixture = try await StoreFixture.make("payload_large")
