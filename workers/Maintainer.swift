@@ -1,7 +1,8 @@
 public import Logging
 public import LonghaulCore
 
-/// Rescues submissions whose worker vanished (lease expiry, never age) and prunes finished rows.
+/// Rescues submissions whose worker vanished (lease expiry, never age), prunes finished rows, and
+/// keeps the hot tables' statistics fresh.
 public struct Maintainer: Sendable {
     let store: JobStore
     let configuration: WorkerConfiguration
@@ -23,7 +24,7 @@ public struct Maintainer: Sendable {
         }
     }
 
-    /// One pass: rescue, then (when asked) prune.
+    /// One pass: rescue, analyze what grew, then (when asked) prune.
     public func runOnce(prune: Bool) async {
         do {
             let rescued = try await store.rescueExpiredSubmissions()
@@ -31,6 +32,10 @@ public struct Maintainer: Sendable {
                 logger.warning(
                     "returned submissions of vanished workers to the queue",
                     metadata: ["requeued": "\(rescued.requeued)", "failed": "\(rescued.failed)"])
+            }
+            let analyzed = try await store.analyzeGrowingTables()
+            if !analyzed.isEmpty {
+                logger.debug("analyzed tables that grew", metadata: ["tables": "\(analyzed.joined(separator: ", "))"])
             }
             if prune {
                 let pruned = try await store.prune(retention: configuration.retention)

@@ -293,3 +293,28 @@ struct MigrationTests {
         #expect(files == Migration.all.map(\.name))
     }
 }
+
+@Suite("Table statistics")
+struct TableStatisticsTests {
+    @Test("tables that grew a lot since their last ANALYZE are analyzed; quiet ones are left alone")
+    func analyzeGrowingTables() async throws {
+        let fixture = try await StoreFixture.make("statistics")
+        defer { Task { await fixture.close() } }
+        let project = try await fixture.project("stats")
+        for round in 0..<3 {
+            let jobs = try (0..<2_000).map { index in try fixture.validated(JobRequest(document: "Round \(round), document \(index).")) }
+            _ = try await fixture.store.enqueue(jobs, project: project)
+        }
+        // PostgreSQL publishes the change counts a moment after the commits.
+        var analyzed: [String] = []
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !analyzed.contains("documents") && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(200))
+            analyzed += try await fixture.store.analyzeGrowingTables()
+        }
+        #expect(analyzed.contains("documents"))
+        #expect(analyzed.contains("jobs"))
+        #expect(try await fixture.count("SELECT reltuples::bigint FROM pg_class WHERE relname = 'jobs'") >= 6_000)
+        #expect(try await fixture.store.analyzeGrowingTables().isEmpty, "nothing changed since")
+    }
+}
