@@ -56,6 +56,12 @@ extension APIHandler {
         return .ok(.init(body: .json(.init(secret: issued.secret, previousSecretExpiresAt: issued.previousExpiresAt))))
     }
 
+    func rotateProjectWebhookSecret(_ input: Operations.RotateProjectWebhookSecret.Input) async throws -> Operations.RotateProjectWebhookSecret.Output {
+        guard let projectID = try await visibleProjectID(named: input.path.project) else { throw APIError.internalError }
+        let issued = try await webhooks.rotateSecret(projectID: projectID, endpoint: nil)
+        return .ok(.init(body: .json(.init(secret: issued.secret, previousSecretExpiresAt: issued.previousExpiresAt))))
+    }
+
     func listDeliveries(_ input: Operations.ListDeliveries.Input) async throws -> Operations.ListDeliveries.Output {
         let query = input.query
         let limit = query.limit ?? 50

@@ -33,6 +33,7 @@ struct IsolationTests {
                 (.get, "/v1/batches/\(batchID)/jobs", nil),
                 (.post, "/v1/batches", #"{"documents": [{"document": "sneaky"}], "project": "beta"}"#),
                 (.get, "/v1/projects/beta", nil),
+                (.post, "/v1/projects/beta/rotate-webhook-secret", nil),
                 (.get, "/v1/tokens?project=beta", nil),
                 (.delete, "/v1/tokens/\(tokenID)", nil),
                 (.get, "/v1/usage?project=beta", nil),

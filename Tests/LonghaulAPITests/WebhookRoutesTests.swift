@@ -40,6 +40,19 @@ struct WebhookRoutesTests {
         }
     }
 
+    @Test("a project's own signing secret rotates; the old one keeps signing for 24 hours")
+    func projectSecret() async throws {
+        try await APIHarness.run { api in
+            let before = try await WebhookStore(pool: api.fixture.pool).signingSecrets(projectID: api.alpha.id, endpoint: nil)
+            let rotated = try await api.send(.post, "/v1/projects/alpha/rotate-webhook-secret", token: api.alphaToken)
+            #expect(rotated.status == .ok, "\(rotated.text)")
+            let secret = try #require(rotated.json["secret"] as? String)
+            let after = try await WebhookStore(pool: api.fixture.pool).signingSecrets(projectID: api.alpha.id, endpoint: nil)
+            #expect(after == [secret] + before)
+            #expect(try await api.send(.post, "/v1/projects/beta/rotate-webhook-secret", token: api.alphaToken).status == .notFound)
+        }
+    }
+
     @Test("bad endpoint input is refused by field")
     func badEndpoints() async throws {
         try await APIHarness.run { api in

@@ -25,6 +25,7 @@ def cases(ids):
         ("get", "/v1/projects/{project}", "/v1/projects/beta", None, 404),
         ("patch", "/v1/projects/{project}", "/v1/projects/beta", {"max_in_flight": 1}, 403),
         ("post", "/v1/projects/{project}/archive", "/v1/projects/beta/archive", None, 403),
+        ("post", "/v1/projects/{project}/rotate-webhook-secret", "/v1/projects/beta/rotate-webhook-secret", None, 404),
         ("get", "/v1/tokens", "/v1/tokens?project=beta", None, 404),
         ("post", "/v1/tokens", "/v1/tokens", {"project": "beta"}, 403),
         ("delete", "/v1/tokens/{token_id}", f"/v1/tokens/{token}", None, 404),
