@@ -134,8 +134,9 @@ let package = Package(
         // Tests: one target per module, plus end-to-end tests that run the built binary.
         .target(
             name: "TestSupport",
-            dependencies: ["Postgres", "LonghaulCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Postgres", "LonghaulCore", "HTTPClient", .product(name: "Logging", package: "swift-log")],
             path: "Tests/TestSupport",
+            exclude: ["Interop"],  // the Python webhook receiver that WebhookReceiver starts
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"], swiftSettings: swiftSettings),
@@ -167,7 +168,6 @@ let package = Package(
                 "Workers", "LonghaulCore", "Postgres", "TestSupport", "MantleSimulator", "Mantle", "HTTPClient",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            exclude: ["Interop"],  // the Python webhook receiver, started by the delivery tests
             swiftSettings: swiftSettings
         ),
         .testTarget(

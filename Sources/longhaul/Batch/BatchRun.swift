@@ -62,7 +62,7 @@ struct BatchRun {
             reporter.note("enqueued without waiting; run `longhaul work` (or this command again) to do the work")
             return 0
         }
-        let interrupted = try await work(on: jobIDs, store: store, projects: projects, reporter: reporter)
+        let interrupted = try await work(on: jobIDs, batchID: batch.id, store: store, projects: projects, reporter: reporter)
         let jobs = try await store.jobs(ids: jobIDs)
         let outputs = try BatchOutputs(folder: folder, out: out, entries: entries, jobs: jobs)
         try outputs.write()
@@ -172,7 +172,7 @@ struct BatchRun {
 
     /// Runs the worker loops in this process until every job is terminal or Ctrl-C; returns
     /// whether it was interrupted. Jobs left unfinished stay in the database for the next run.
-    private func work(on jobIDs: [Int64], store: JobStore, projects: ProjectStore, reporter: BatchReporter) async throws -> Bool {
+    private func work(on jobIDs: [Int64], batchID: Int64, store: JobStore, projects: ProjectStore, reporter: BatchReporter) async throws -> Bool {
         let runtime = try await MantleRuntime.start(logger: logger)
         let configuration = try WorkerConfiguration.fromEnvironment()
         let workers = WorkerGroup(store: store, gateway: runtime.gateway(projects: projects, logger: logger), configuration: configuration, logger: logger)
@@ -191,6 +191,9 @@ struct BatchRun {
             tasks.cancelAll()
             return first
         }
+        if !interrupted {
+            await deliverWebhooks(of: jobIDs, batchID: batchID, store: DeliveryStore(pool: store.pool), reporter: reporter)
+        }
         if interrupted {
             // Creates still in flight may hold the stop for the whole grace period: say so.
             reporter.note(
@@ -202,6 +205,24 @@ struct BatchRun {
         await running
         await runtime.shutdown()
         return interrupted
+    }
+
+    /// Keeps the loops running until this run's webhooks (each job's and `batch.completed`) that
+    /// are due have gone out — at most 30 s — so a batch with `--webhook` does not exit with its
+    /// last events still in the outbox. Retries scheduled later are left to `longhaul work`, and
+    /// said so.
+    private func deliverWebhooks(of jobIDs: [Int64], batchID: Int64, store: DeliveryStore, reporter: BatchReporter) async {
+        let deadline = ContinuousClock.now + .seconds(30)
+        var pending = (try? await store.pending(jobIDs: jobIDs, batchID: batchID)) ?? PendingDeliveries(due: 0, later: 0)
+        while pending.due > 0 && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(100))
+            pending = (try? await store.pending(jobIDs: jobIDs, batchID: batchID)) ?? pending
+        }
+        if pending.total > 0 {
+            reporter.note(
+                "\(pending.total) webhook\(pending.total == 1 ? "" : "s") of this batch not delivered yet (the receiver failed); "
+                    + "`longhaul work` sends \(pending.total == 1 ? "it" : "them") on the retry schedule, `longhaul deliveries list` shows where they stand")
+        }
     }
 
     private func commandLine() -> String {

@@ -8,32 +8,32 @@ import Synchronization
 
 /// The Python receiver (`Interop/webhook_receiver.py`) as a real process on 127.0.0.1: it
 /// verifies every request with `standardwebhooks` and `svix` and tells the test what it got.
-final class WebhookReceiver: Sendable {
-    let port: Int
+public final class WebhookReceiver: Sendable {
+    public let port: Int
     private let process: Mutex<Process?>
     private let client: HTTPClient
 
     /// One request as the receiver recorded it.
-    struct Received: Decodable, Sendable {
-        var path: String
-        var id: String
-        var timestamp: String
-        var signature: String
-        var contentType: String
-        var body: String
-        var type: String?
-        var verified: [String: [Bool]]
-        var receivedAt: Double
-        var count: Int
+    public struct Received: Decodable, Sendable {
+        public var path: String
+        public var id: String
+        public var timestamp: String
+        public var signature: String
+        public var contentType: String
+        public var body: String
+        public var type: String?
+        public var verified: [String: [Bool]]
+        public var receivedAt: Double
+        public var count: Int
 
         /// Both libraries accepted it with the secret at `index` of the configured list.
-        func verifies(secret index: Int) -> Bool {
+        public func verifies(secret index: Int) -> Bool {
             verified["standardwebhooks"]?[safe: index] == true && verified["svix"]?[safe: index] == true
         }
     }
 
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
     }
 
     private init(port: Int, process: Process, client: HTTPClient) {
@@ -43,7 +43,7 @@ final class WebhookReceiver: Sendable {
     }
 
     /// Starts a receiver on a free port (or on `port`) knowing `secrets`.
-    static func start(secrets: [String], port: Int = 0) async throws -> WebhookReceiver {
+    public static func start(secrets: [String], port: Int = 0) async throws -> WebhookReceiver {
         let (process, bound) = try await launch(secrets: secrets, port: port)
         return WebhookReceiver(port: bound, process: process, client: HTTPClient())
     }
@@ -79,10 +79,10 @@ final class WebhookReceiver: Sendable {
     }
 
     /// The base URL plus `path`, e.g. `url("/fail/2")`.
-    func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
+    public func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
 
     /// Everything received so far.
-    func received() async throws -> [Received] {
+    public func received() async throws -> [Received] {
         let response = try await client.send(HTTPRequest(url: url("/_log"), timeout: .seconds(10)))
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
@@ -91,7 +91,7 @@ final class WebhookReceiver: Sendable {
 
     /// Waits until `condition` holds for what was received, or fails after `timeout`.
     @discardableResult
-    func waitFor(
+    public func waitFor(
         _ what: String, timeout: Duration = .seconds(30), _ condition: ([Received]) -> Bool
     ) async throws -> [Received] {
         let deadline = ContinuousClock.now + timeout
@@ -106,13 +106,13 @@ final class WebhookReceiver: Sendable {
     }
 
     /// Replaces the secrets the receiver verifies against.
-    func setSecrets(_ secrets: [String]) async throws {
+    public func setSecrets(_ secrets: [String]) async throws {
         let body = try JSONEncoder().encode(["secrets": secrets])
         _ = try await client.send(HTTPRequest(method: .post, url: url("/_secrets"), headers: ["content-type": "application/json"], body: body))
     }
 
     /// Stops the process (the port goes down until `restart`).
-    func kill() async {
+    public func kill() async {
         guard let running = process.withLock({ $0 }) else { return }
         if running.isRunning { Glibc.kill(running.processIdentifier, SIGKILL) }
         let deadline = ContinuousClock.now + .seconds(5)
@@ -120,13 +120,13 @@ final class WebhookReceiver: Sendable {
     }
 
     /// Starts the receiver again on the same port, with an empty log.
-    func restart(secrets: [String]) async throws {
+    public func restart(secrets: [String]) async throws {
         await kill()
         let (process, _) = try await Self.launch(secrets: secrets, port: port)
         self.process.withLock { $0 = process }
     }
 
-    func stop() async {
+    public func stop() async {
         await kill()
         await client.shutdown()
     }
