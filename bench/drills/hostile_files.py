@@ -136,7 +136,7 @@ def run(drill):
             problems.append(f"{path} should have been refused (/{pattern}/) but is {row['state']}")
         else:
             outcomes.append(f"{path.split('/', 1)[1]}: {row['state']}")
-    # Its name cannot be shown as it is; the manifest names it "bad/(invalid name)" or similar.
+    # Its name cannot be shown as it is; the manifest names it with the bytes escaped: bad/name-\xFF.txt.
     odd_name = [row for path, row in rows.items() if path.startswith("bad/") and path not in HOSTILE]
     if not odd_name or odd_name[0]["state"] != "skipped" or "UTF-8" not in odd_name[0]["error"]["message"]:
         problems.append(f"the file whose name is not UTF-8 was not refused as such: {odd_name}")

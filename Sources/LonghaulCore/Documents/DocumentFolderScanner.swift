@@ -118,6 +118,19 @@ private struct Walk {
         }
     }
 
+    /// A file name that is not UTF-8, readable: printable ASCII as it is, every other byte `\xNN`.
+    static func escapedName(_ bytes: some Sequence<UInt8>) -> String {
+        var text = ""
+        for byte in bytes {
+            if byte >= 0x20 && byte < 0x7F && byte != UInt8(ascii: "\\") {
+                text.unicodeScalars.append(Unicode.Scalar(byte))
+            } else {
+                text += "\\x" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+            }
+        }
+        return text
+    }
+
     /// Lists one directory: files become entries, subfolders are appended to `pending`. Returns
     /// why the directory itself cannot be read, if it cannot.
     mutating func list(_ folder: Folder, into pending: inout [Folder]) -> DocumentSkipReason? {
@@ -135,8 +148,11 @@ private struct Walk {
             let path: String
             let relativePath: String
             guard let name else {
-                // Not UTF-8: the name cannot be stored or shown faithfully, so it is only reported.
-                relativePath = Self.join(folder.relativePath, "(invalid name)")
+                // Not UTF-8: the name cannot be stored or shown faithfully, so it is only reported,
+                // under its bytes with the ones outside printable ASCII escaped (`caf\xE9.txt`), so
+                // two such files stay apart and the user can find each.
+                let escaped = withUnsafeBytes(of: &entry.pointee.d_name) { Self.escapedName($0.prefix { $0 != 0 }) }
+                relativePath = Self.join(folder.relativePath, escaped)
                 add(relativePath, path: folder.path, .refused(.invalidFileName))
                 continue
             }
@@ -216,5 +232,11 @@ private struct Walk {
 
     private static func join(_ folder: String, _ name: String) -> String {
         folder.isEmpty ? name : folder + "/" + name
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

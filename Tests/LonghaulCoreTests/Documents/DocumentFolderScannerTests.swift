@@ -133,4 +133,20 @@ import TestSupport
         // a loaded machine or the thread sanitizer cannot break, against gross regressions.
         #expect(elapsed < .seconds(60), "scanning 10,000 files took \(elapsed)")
     }
+
+    @Test func namesThatAreNotUTF8AreRefusedUnderDistinctEscapedNames() async throws {
+        let folder = try TemporaryFolder()
+        try folder.write("good.txt", "text")
+        for last: UInt8 in [0xFE, 0xFF] {
+            let name = Array((folder.path + "/bad").utf8) + [last] + Array(".txt".utf8) + [0]
+            let descriptor = name.withUnsafeBufferPointer { buffer in
+                buffer.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_CREAT | O_WRONLY, 0o644) }
+            }
+            #expect(descriptor >= 0)
+            close(descriptor)
+        }
+        let files = try await DocumentFolderScanner(folder: folder.path).scan()
+        #expect(paths(files) == [#"bad\xFE.txt"#, #"bad\xFF.txt"#, "good.txt"])
+        #expect(files.filter { $0.relativePath.hasPrefix("bad") }.allSatisfy { $0.status == .refused(.invalidFileName) })
+    }
 }
