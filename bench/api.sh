@@ -47,13 +47,7 @@ PY
 # Serve, without workers; the admin token enqueues into the default project.
 LONGHAUL_ADMIN_TOKEN="$TOKEN" DATABASE_URL="$URL" "$BIN" serve --port 0 --with-workers --roles maintain >"$WORK/serve.log" 2>&1 &
 WORKER_PID=$!  # bench_cleanup stops it
-API=""
-for _ in $(seq 100); do
-    API=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$WORK/serve.log" | head -1 | sed 's/listening on //' || true)
-    [[ -n "$API" ]] && break
-    sleep 0.1
-done
-[[ -n "$API" ]] || { echo "bench/api: longhaul serve did not start:" >&2; cat "$WORK/serve.log" >&2; exit 1; }
+API=$(started_url "$WORK/serve.log" "listening on ")
 
 load() { "$BIN" bench http --concurrency "$1" --duration "$2" "${@:3}"; }
 post() {

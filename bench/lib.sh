@@ -2,7 +2,8 @@
 #   . bench/lib.sh; bench_setup NAME
 # builds release and sets BIN (the longhaul binary), bindir (PostgreSQL's programs), WORK (a temp
 # folder, removed on exit with the server and any SIM_PID / WORKER_PID), URL (the database) and
-# sql "STATEMENT" (psql, unaligned, tuples only).
+# sql "STATEMENT" (psql, unaligned, tuples only); started_url LOG waits for the address a started
+# process prints.
 
 bench_setup() {
   local name=$1
@@ -29,3 +30,16 @@ bench_cleanup() {
 }
 
 sql() { "$bindir/psql" -X -q -A -t -h "$WORK/pg" -U postgres postgres -c "$1"; }
+
+# The first http://127.0.0.1:PORT a process printed to LOG after "listening on " (a server we
+# started, or with no prefix the simulator's address), waiting up to 10 s; fails with the log.
+started_url() {
+  local log=$1 prefix=${2:-} found=""
+  for _ in $(seq 100); do
+    found=$(grep -o "${prefix}http://127.0.0.1:[0-9]*" "$log" | head -1 || true)
+    [ -n "$found" ] && break
+    sleep 0.1
+  done
+  [ -n "$found" ] || { echo "bench: no address in $log:" >&2; cat "$log" >&2; return 1; }
+  echo "${found#"$prefix"}"
+}

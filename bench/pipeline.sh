@@ -36,13 +36,7 @@ HZ=$(getconf CLK_TCK)
 
 "$BIN" sim --host 127.0.0.1 --port 0 --zero-latency >"$WORK/sim.log" 2>&1 &
 SIM_PID=$!
-SIM_URL=""
-for _ in $(seq 100); do
-  SIM_URL=$(grep -o 'http://127.0.0.1:[0-9]*' "$WORK/sim.log" | head -1 || true)
-  [ -n "$SIM_URL" ] && break
-  sleep 0.1
-done
-[ -n "$SIM_URL" ] || { echo "the simulator did not start:" >&2; cat "$WORK/sim.log" >&2; exit 1; }
+SIM_URL=$(started_url "$WORK/sim.log")
 
 echo "== enqueue $JOBS jobs"
 "$BIN" bench pipeline enqueue --database-url "$URL" --jobs "$JOBS"

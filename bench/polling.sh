@@ -24,13 +24,7 @@ echo '{"secondsPerThousandInputTokens": 0}' >"$WORK/sim.json"
 "$BIN" sim --host 127.0.0.1 --port 0 --config "$WORK/sim.json" --speed 1 \
   --min-duration "$DURATION" --max-duration "$DURATION" >"$WORK/sim.log" 2>&1 &
 SIM_PID=$!
-SIM_URL=""
-for _ in $(seq 100); do
-  SIM_URL=$(grep -o 'http://127.0.0.1:[0-9]*' "$WORK/sim.log" | head -1 || true)
-  [ -n "$SIM_URL" ] && break
-  sleep 0.1
-done
-[ -n "$SIM_URL" ] || { echo "the simulator did not start:" >&2; cat "$WORK/sim.log" >&2; exit 1; }
+SIM_URL=$(started_url "$WORK/sim.log")
 
 echo "== enqueue $JOBS jobs (Responses of ${DURATION} s each)"
 "$BIN" bench pipeline enqueue --database-url "$URL" --jobs "$JOBS"

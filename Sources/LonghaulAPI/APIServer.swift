@@ -49,7 +49,7 @@ public struct APIServer: Service {
         let authenticator = Authenticator(tokens: TokenStore(pool: pool), adminToken: configuration.adminToken)
         try handler.registerHandlers(
             on: router, serverURL: URL(fileURLWithPath: "/"),
-            configuration: Configuration(dateTranscoder: LenientDateTranscoder(), jsonEncodingOptions: [.sortedKeys]),
+            configuration: Configuration(dateTranscoder: RFC3339DateTranscoder(), jsonEncodingOptions: [.sortedKeys]),
             middlewares: [ErrorMiddleware(logger: logger), AuthenticationMiddleware(authenticator: authenticator)])
         return Application(
             router: router,

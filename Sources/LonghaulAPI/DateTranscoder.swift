@@ -3,19 +3,18 @@ import OpenAPIRuntime
 
 /// RFC 3339 dates with or without fractional seconds, as clients send them; written with
 /// milliseconds so nothing the database keeps is lost on the way out.
-struct LenientDateTranscoder: DateTranscoder {
+struct RFC3339DateTranscoder: DateTranscoder {
     private static let fractional = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
-    private static let whole = Date.ISO8601FormatStyle()
 
     func encode(_ date: Date) throws -> String {
         Self.fractional.format(date)
     }
 
+    /// The same strict parser the request validator checks `format: date-time` with, so a date
+    /// that passed validation always decodes.
     func decode(_ text: String) throws -> Date {
-        let normalized = text.uppercased()
-        if let date = try? Self.fractional.parse(normalized) { return date }
-        if let date = try? Self.whole.parse(normalized) { return date }
-        throw InvalidDate(text: String(text.prefix(40)))
+        guard let date = RFC3339.date(from: text) else { throw InvalidDate(text: String(text.prefix(40))) }
+        return date
     }
 }
 

@@ -118,11 +118,7 @@ struct WebhooksCommand: AsyncParsableCommand {
         @Argument(help: "The endpoint id (we_…).") var endpoint: String
 
         func run() async throws {
-            try await withSession(options) { session in
-                let owner = try await project.resolve(ProjectStore(pool: session.pool))
-                _ = try await WebhookStore(pool: session.pool).setEnabled(true, projectID: owner.id, publicID: endpoint)
-                print("enabled \(endpoint)")
-            }
+            try await setEnabled(true, endpoint: endpoint, project: project, options: options)
         }
     }
 
@@ -133,11 +129,7 @@ struct WebhooksCommand: AsyncParsableCommand {
         @Argument(help: "The endpoint id (we_…).") var endpoint: String
 
         func run() async throws {
-            try await withSession(options) { session in
-                let owner = try await project.resolve(ProjectStore(pool: session.pool))
-                _ = try await WebhookStore(pool: session.pool).setEnabled(false, projectID: owner.id, publicID: endpoint)
-                print("disabled \(endpoint)")
-            }
+            try await setEnabled(false, endpoint: endpoint, project: project, options: options)
         }
     }
 
@@ -188,4 +180,13 @@ func jsonLine(_ value: some Encodable) throws -> String {
     encoder.dateEncodingStrategy = .iso8601
     encoder.keyEncodingStrategy = .convertToSnakeCase
     return String(decoding: try encoder.encode(value), as: UTF8.self)
+}
+
+/// `webhooks enable` and `webhooks disable`: one switch, said back.
+private func setEnabled(_ enabled: Bool, endpoint: String, project: ProjectOption, options: GlobalOptions) async throws {
+    try await withSession(options) { session in
+        let owner = try await project.resolve(ProjectStore(pool: session.pool))
+        _ = try await WebhookStore(pool: session.pool).setEnabled(enabled, projectID: owner.id, publicID: endpoint)
+        print("\(enabled ? "enabled" : "disabled") \(endpoint)")
+    }
 }
