@@ -213,10 +213,14 @@ struct BatchRun {
     /// said so.
     private func deliverWebhooks(of jobIDs: [Int64], batchID: Int64, store: DeliveryStore, reporter: BatchReporter) async {
         let deadline = ContinuousClock.now + .seconds(30)
-        var pending = (try? await store.pending(jobIDs: jobIDs, batchID: batchID)) ?? PendingDeliveries(due: 0, later: 0)
+        func pendingNow(else previous: PendingDeliveries) async -> PendingDeliveries {
+            let horizon = max(deadline - ContinuousClock.now, .zero)
+            return (try? await store.pending(jobIDs: jobIDs, batchID: batchID, dueWithin: horizon)) ?? previous
+        }
+        var pending = await pendingNow(else: PendingDeliveries(due: 0, later: 0))
         while pending.due > 0 && ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(100))
-            pending = (try? await store.pending(jobIDs: jobIDs, batchID: batchID)) ?? pending
+            pending = await pendingNow(else: pending)
         }
         if pending.total > 0 {
             reporter.note(
