@@ -64,7 +64,7 @@ struct ListenerTests {
             }
             // Within a second on a quiet machine; the bound leaves room for a loaded 2-core CI run.
             // What it pins down: cancellation does not wait for the 30 s sleep to end.
-            #expect(elapsed < .seconds(3))
+            #expect(elapsed < .seconds(10))
             // The listener's connection closes soon after.
             var remaining = 1
             for _ in 0..<50 where remaining > 0 {
