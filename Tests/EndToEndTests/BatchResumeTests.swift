@@ -17,18 +17,19 @@ struct BatchResumeTests {
             try root.write("docs/report-\(index).txt", "Report \(index). The harbour handled \(index * 10) ships this week. Storms closed it twice.")
         }
         let folder = root.path + "/docs"
-        // Real time, 1–10 s per Response: a few finish early, most are still running at the interrupt.
-        let simulator = try await SimulatorProcess.start(["--speed", "1", "--min-duration", "1", "--max-duration", "10"])
+        // Real time, 1–20 s per Response: a few finish early, most are still running at the
+        // interrupt, with seconds to spare between the two even on a loaded machine.
+        let simulator = try await SimulatorProcess.start(["--speed", "1", "--min-duration", "1", "--max-duration", "20"])
         let runner = BatchRunner.standalone(simulator, database: database)
 
         let first = try runner.start([folder])
         var completed = 0
         let deadline = ContinuousClock.now + .seconds(30)
-        while completed < 3 && ContinuousClock.now < deadline && first.isRunning {
+        while completed < 2 && ContinuousClock.now < deadline && first.isRunning {
             try await Task.sleep(for: .milliseconds(100))
             completed = try await fixture.count("SELECT count(*) FROM jobs WHERE state = 'completed'")
         }
-        try #require(completed >= 3 && completed < Self.documentCount, "could not interrupt mid-way (\(completed) completed):\n\(first.log())")
+        try #require(completed >= 2 && completed < Self.documentCount, "could not interrupt mid-way (\(completed) completed):\n\(first.log())")
         first.signal(SIGINT)
         let code = await first.waitForExit(timeout: .seconds(20))
         if code == nil { await first.stop() }

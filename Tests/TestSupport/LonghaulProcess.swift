@@ -49,6 +49,11 @@ public final class LonghaulProcess: Sendable {
         pid = process.processIdentifier
     }
 
+    deinit {
+        try? FileManager.default.removeItem(at: output)
+        try? FileManager.default.removeItem(at: errors)
+    }
+
     public var isRunning: Bool { process.isRunning }
 
     public func signal(_ signal: Int32) {
