@@ -79,11 +79,14 @@ struct BatchResumeTests {
         try #require(submitting == 5, "the creates never started:\n\(first.log())")
         let interruptedAt = ContinuousClock.now
         first.signal(SIGINT)
-        let code = await first.waitForExit(timeout: .seconds(20))
+        let code = await first.waitForExit(timeout: .seconds(30))
+        let stopTook = ContinuousClock.now - interruptedAt
         if code == nil { await first.stop() }
         await hanging.stop()
         #expect(code == 130, "\(first.log())")
-        #expect(ContinuousClock.now - interruptedAt < .seconds(15), "the stop took longer than the grace period")
+        // The grace period is 7 s; the rest is room for a loaded machine. What it rules out is
+        // waiting for the hung creates, which never answer.
+        #expect(stopTook < .seconds(20), "the stop took \(stopTook), longer than the grace period")
         #expect(first.standardError().contains("interrupted: stopping; calls in flight get up to"), "\(first.log())")
         let states = try await fixture.strings("SELECT state || coalesce(' leased by ' || lease_owner, '') FROM jobs")
         #expect(states == Array(repeating: "queued", count: 5), "\(states)")

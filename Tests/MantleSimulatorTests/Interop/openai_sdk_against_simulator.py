@@ -43,7 +43,7 @@ def expect_error(kind, what, call):
 
 
 def simulator_config(base_url, patch):
-    httpx.post(f"{base_url}/_simulator/config", json=patch, timeout=5).raise_for_status()
+    httpx.post(f"{base_url}/_simulator/config", json=patch, timeout=30).raise_for_status()
 
 
 def wait_terminal(client, response_id, limit=10.0):
@@ -70,7 +70,7 @@ def main():
     args = parser.parse_args()
     base = args.base_url.rstrip("/")
 
-    plain = OpenAI(base_url=f"{base}/v1", api_key="interop-key", max_retries=0, timeout=10)
+    plain = OpenAI(base_url=f"{base}/v1", api_key="interop-key", max_retries=0, timeout=30)
 
     # Projects through the raw client: create, then use it as the SDK's `project`.
     project = plain.post(
@@ -86,7 +86,7 @@ def main():
     )
     check(modified["tags"] == {"Owner": "Interop", "Team": "Core"}, "project tags added")
 
-    client = OpenAI(base_url=f"{base}/v1", api_key="interop-key", project=project["id"], max_retries=0, timeout=10)
+    client = OpenAI(base_url=f"{base}/v1", api_key="interop-key", project=project["id"], max_retries=0, timeout=30)
 
     models = [m.id for m in client.models.list()]
     check("openai.gpt-oss-120b" in models and "openai.gpt-oss-safeguard-20b" in models, "models.list")
@@ -152,7 +152,7 @@ def main():
         lambda: client.responses.create(model="openai.gpt-oss-safeguard-20b", input="hello"),
     )
     openai_prefix = OpenAI(
-        base_url=f"{base}/openai/v1", api_key="interop-key", project=project["id"], max_retries=0, timeout=10
+        base_url=f"{base}/openai/v1", api_key="interop-key", project=project["id"], max_retries=0, timeout=30
     )
     expect_error(
         openai.BadRequestError,
