@@ -34,7 +34,8 @@ import FoundationNetworking
 
         let start = ContinuousClock.now
         await running.shutdown()
-        #expect(ContinuousClock.now - start < .seconds(10), "shutdown must not wait for hung requests")
+        // About a second on a quiet machine; far from the 600 s the hung request would hold it.
+        #expect(ContinuousClock.now - start < .seconds(60), "shutdown must not wait for hung requests")
         hung.cancel()
         _ = await hung.value
     }
