@@ -10,8 +10,9 @@ import Testing
     @Test func countsRequestsCreatesAndInFlight() async throws {
         var configuration = SimulatorHarness.fast
         configuration.speed = 1
-        configuration.minimumDurationSeconds = 30
-        configuration.maximumDurationSeconds = 30
+        // An hour each, so none ends while the test runs, however slow the machine (30 s did once).
+        configuration.minimumDurationSeconds = 3600
+        configuration.maximumDurationSeconds = 3600
         try await SimulatorHarness.run(configuration) { sim async throws in
             let project = try #require(try JSON(try await sim.post("/v1/organization/projects", #"{"name":"counted"}"#))["id"].string)
             _ = try await sim.create(metadata: ["job_id": "job-1", "attempt": "1"], project: project)
