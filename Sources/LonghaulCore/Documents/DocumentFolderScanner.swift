@@ -125,7 +125,7 @@ private struct Walk {
             if byte >= 0x20 && byte < 0x7F && byte != UInt8(ascii: "\\") {
                 text.unicodeScalars.append(Unicode.Scalar(byte))
             } else {
-                text += "\\x" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+                text += "\\x" + [byte].hexString.uppercased()
             }
         }
         return text
@@ -232,11 +232,5 @@ private struct Walk {
 
     private static func join(_ folder: String, _ name: String) -> String {
         folder.isEmpty ? name : folder + "/" + name
-    }
-}
-
-extension String {
-    fileprivate func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

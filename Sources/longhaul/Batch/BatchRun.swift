@@ -191,14 +191,13 @@ struct BatchRun {
             tasks.cancelAll()
             return first
         }
-        if !interrupted {
-            await deliverWebhooks(of: jobIDs, batchID: batchID, store: DeliveryStore(pool: store.pool), reporter: reporter)
-        }
         if interrupted {
             // Creates still in flight may hold the stop for the whole grace period: say so.
             reporter.note(
                 "interrupted: stopping; calls in flight get up to \(configuration.shutdownGrace.components.seconds) s to finish, "
                     + "and documents not yet submitted go back to the queue")
+        } else {
+            await deliverWebhooks(of: jobIDs, batchID: batchID, store: DeliveryStore(pool: store.pool), reporter: reporter)
         }
         // Stop claiming, let in-flight calls finish or hand their jobs back, then return.
         await group.triggerGracefulShutdown()
