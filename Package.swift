@@ -14,6 +14,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "longhaul", targets: ["longhaul"]),
+        .executable(name: "longhaul-bench", targets: ["longhaul-bench"]),
         .library(name: "Postgres", targets: ["Postgres"]),
         .library(name: "HTTPClient", targets: ["HTTPClient"]),
         .library(name: "Mantle", targets: ["Mantle"]),
@@ -128,6 +129,21 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
+            swiftSettings: swiftSettings
+        ),
+
+        // The load generators behind bench/*.sh, kept out of the product binary (as Hummingbird
+        // keeps Benchmarks/ apart). `swift build --build-tests` builds it, so scripts/test compiles it.
+        .executableTarget(
+            name: "longhaul-bench",
+            dependencies: [
+                "LonghaulCore", "Workers", "Mantle", "Postgres", "HTTPClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Benchmarks/longhaul-bench",
             swiftSettings: swiftSettings
         ),
 

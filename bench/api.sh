@@ -9,7 +9,7 @@
 # `longhaul serve` runs with only the maintain loop (no submitter), so the queue only grows. Every document and every
 # idempotency key is distinct ({{seq}} in the body file and header is replaced per request), so
 # each request takes the insert path, never the duplicate (200) path.
-# The load generator is `longhaul bench http` (our HTTPClient, libcurl multi): it shares the two
+# The load generator is `longhaul-bench http` (our HTTPClient, libcurl multi): it shares the two
 # cores with the server and PostgreSQL, so the figures are lower bounds.
 # Usage: bench/api.sh [seconds=10] [concurrency=64] [batch-concurrency=4] [batch-documents=1000]
 set -euo pipefail
@@ -49,7 +49,7 @@ LONGHAUL_ADMIN_TOKEN="$TOKEN" DATABASE_URL="$URL" "$BIN" serve --port 0 --with-w
 WORKER_PID=$!  # bench_cleanup stops it
 API=$(started_url "$WORK/serve.log" "listening on ")
 
-load() { "$BIN" bench http --concurrency "$1" --duration "$2" "${@:3}"; }
+load() { "$BENCH" http --concurrency "$1" --duration "$2" "${@:3}"; }
 post() {
     local concurrency=$1 duration=$2 path=$3 body=$4; shift 4
     load "$concurrency" "$duration" --url "$API$path" --method POST --body-file "$body" \

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fault drills with real processes: the release `longhaul`, a private PostgreSQL per drill
+# Fault drills with real processes: the release `longhaul` (and `longhaul-bench` to enqueue), a private PostgreSQL per drill
 # (scripts/test-database), `longhaul sim` with faults, and a webhook receiver that verifies every
 # signature with the `standardwebhooks` package. One `PASS name: figures` or `FAIL name: why` line
 # per drill; exit status 1 when any failed. See bench/drills/README.md for what each one proves.
@@ -22,8 +22,9 @@ for candidate in "$(pg_config --bindir 2>/dev/null || true)" /usr/lib/postgresql
 done
 [ -n "$PG_BINDIR" ] || { echo "bench/drills: psql and pg_ctl not found; run scripts/setup" >&2; exit 1; }
 
-swift build -c release --product longhaul >&2
-LONGHAUL_BIN="$(swift build -c release --show-bin-path)/longhaul"
+. bench/lib.sh
+bench_build
+LONGHAUL_BIN=$BIN LONGHAUL_BENCH_BIN=$BENCH
 
-export LONGHAUL_BIN PG_BINDIR
+export LONGHAUL_BIN LONGHAUL_BENCH_BIN PG_BINDIR
 exec "$PYTHON" bench/drills/run.py "$@"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Compares HTTPClient with curl's own parallel mode: both GET the same tiny response from a local
 # nginx, 256 requests in flight, and the script prints both request rates and their ratio.
-# Installs nginx (Debian's package) if missing, builds longhaul in release mode.
+# Installs nginx (Debian's package) if missing, builds longhaul-bench in release mode.
 # Usage: bench/http.sh [seconds=10] [concurrency=256]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,9 +17,9 @@ if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
 fi
 nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 
-echo "bench: building longhaul (release)" >&2
-swift build -c release --product longhaul >/dev/null
-longhaul=$(swift build -c release --show-bin-path)/longhaul
+echo "bench: building longhaul-bench (release)" >&2
+. bench/lib.sh
+bench_build 2>/dev/null
 
 work=$(mktemp -d /tmp/longhaul-bench-http.XXXXXX)
 chmod 755 "$work"
@@ -51,7 +51,7 @@ url="http://127.0.0.1:$port/"
 for _ in $(seq 50); do curl -sf -o /dev/null "$url" && break; sleep 0.1; done
 
 echo "bench: HTTPClient, $concurrency concurrent GETs for ${duration}s against nginx at $url" >&2
-ours=$("$longhaul" bench http --url "$url" --concurrency "$concurrency" --duration "$duration")
+ours=$("$BENCH" http --url "$url" --concurrency "$concurrency" --duration "$duration")
 echo "$ours"
 ours_rps=$(sed -n 's/^longhaul HTTPClient: \([0-9]*\) requests\/s.*/\1/p' <<<"$ours")
 

@@ -1,9 +1,20 @@
-# Shared set-up for the bench scripts that run a worker against a throwaway PostgreSQL:
-#   . bench/lib.sh; bench_setup NAME
-# builds release and sets BIN (the longhaul binary), bindir (PostgreSQL's programs), WORK (a temp
+# Shared set-up for the bench scripts:
+#   . bench/lib.sh; bench_build        builds release and sets BIN (longhaul, what users run) and
+#                                      BENCH (longhaul-bench, the load generators)
+#   . bench/lib.sh; bench_setup NAME   for those that run a worker against a throwaway PostgreSQL:
+# bench_build, and sets bindir (PostgreSQL's programs), WORK (a temp
 # folder, removed on exit with the server and any SIM_PID / WORKER_PID), URL (the database) and
 # sql "STATEMENT" (psql, unaligned, tuples only); started_url LOG waits for the address a started
 # process prints.
+
+bench_build() {
+  swift build -c release --product longhaul >&2
+  swift build -c release --product longhaul-bench >&2
+  local bin_path
+  bin_path=$(swift build -c release --show-bin-path)
+  BIN="$bin_path/longhaul"
+  BENCH="$bin_path/longhaul-bench"
+}
 
 bench_setup() {
   local name=$1
@@ -13,8 +24,7 @@ bench_setup() {
   done
   [ -n "$bindir" ] || { echo "bench/$name: psql and pgbench not found; run scripts/setup" >&2; exit 1; }
 
-  swift build -c release --product longhaul >&2
-  BIN="$(swift build -c release --show-bin-path)/longhaul"
+  bench_build
 
   WORK=$(mktemp -d "/tmp/longhaul-bench-$name.XXXXXX")
   chmod 0755 "$WORK"

@@ -5,13 +5,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-10} concurrency=${2:-64}
-swift build -c release --product longhaul >&2
-bin=.build/release/longhaul
+. bench/lib.sh
+bench_build
 port=$((20000 + RANDOM % 20000))
-$bin sim --port "$port" --zero-latency >/tmp/longhaul-bench-sim.log 2>&1 &
+"$BIN" sim --port "$port" --zero-latency >/tmp/longhaul-bench-sim.log 2>&1 &
 sim=$!
 trap 'kill $sim 2>/dev/null || true' EXIT
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/_simulator/counters" >/dev/null && break; sleep 0.1; done
 echo "Mantle client against the simulator (zero latency), $concurrency concurrent, ${seconds}s per phase:"
-$bin bench mantle --url "http://127.0.0.1:$port" --concurrency "$concurrency" --duration "$seconds"
+"$BENCH" mantle --url "http://127.0.0.1:$port" --concurrency "$concurrency" --duration "$seconds"
 echo "simulator RSS: $(ps -o rss= -p $sim | awk '{printf "%.0f MiB", $1/1024}')"

@@ -2,7 +2,7 @@
 # End-to-end burn-down through the simulator at zero latency, with durable commits:
 #   1. a throwaway PostgreSQL (scripts/test-database: fsync and synchronous_commit on, as shipped)
 #   2. `longhaul sim --zero-latency` in its own process
-#   3. N jobs enqueued through JobStore.enqueue (`longhaul bench pipeline enqueue`)
+#   3. N jobs enqueued through JobStore.enqueue (`longhaul-bench pipeline enqueue`)
 #   4. `longhaul work` (its own process, OPENAI_BASE_URL at the simulator) from start until every
 #      job is terminal → jobs/s; pg_stat_database.xact_commit before/after → transactions per job
 #   5. `pgbench -i` and `pgbench -N -c 8 -T 10` on the same server → tps, for scale
@@ -39,7 +39,7 @@ SIM_PID=$!
 SIM_URL=$(started_url "$WORK/sim.log")
 
 echo "== enqueue $JOBS jobs"
-"$BIN" bench pipeline enqueue --database-url "$URL" --jobs "$JOBS"
+"$BENCH" pipeline enqueue --database-url "$URL" --jobs "$JOBS"
 sql "VACUUM ANALYZE" >/dev/null
 sql "CHECKPOINT" >/dev/null
 
@@ -53,7 +53,7 @@ OPENAI_BASE_URL="$SIM_URL/v1" OPENAI_API_KEY=bench DATABASE_URL="$URL" LONGHAUL_
   "$BIN" work --log-level warning --concurrency "$CONCURRENCY" --first-poll "$FIRST_POLL" --min-poll-interval "$MIN_POLL" \
   $EXTRA_WORK_ARGS >"$WORK/worker.log" 2>&1 &
 WORKER_PID=$!
-WAITER=$("$BIN" bench pipeline wait --database-url "$URL" --interval-ms 100)
+WAITER=$("$BENCH" pipeline wait --database-url "$URL" --interval-ms 100)
 END=$(date +%s.%N)
 WORKER_HWM=$(awk '/^VmHWM/ {print $2}' "/proc/$WORKER_PID/status")
 WORKER_TICKS=$(ticks "$WORKER_PID")

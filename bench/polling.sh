@@ -27,13 +27,13 @@ SIM_PID=$!
 SIM_URL=$(started_url "$WORK/sim.log")
 
 echo "== enqueue $JOBS jobs (Responses of ${DURATION} s each)"
-"$BIN" bench pipeline enqueue --database-url "$URL" --jobs "$JOBS"
+"$BENCH" pipeline enqueue --database-url "$URL" --jobs "$JOBS"
 
 echo "== longhaul work (default settings)"
 OPENAI_BASE_URL="$SIM_URL/v1" OPENAI_API_KEY=bench DATABASE_URL="$URL" LONGHAUL_AUTO_MIGRATE=0 \
   "$BIN" work --log-level warning >"$WORK/worker.log" 2>&1 &
 WORKER_PID=$!
-"$BIN" bench pipeline wait --database-url "$URL" --interval-ms 1000 --timeout 1800 >"$WORK/wait.out" &
+"$BENCH" pipeline wait --database-url "$URL" --interval-ms 1000 --timeout 1800 >"$WORK/wait.out" &
 WAIT_PID=$!
 PEAK_RSS=0
 while kill -0 "$WAIT_PID" 2>/dev/null; do

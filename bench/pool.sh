@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Pool throughput against pgbench on the same throwaway server:
-#   longhaul bench pool   — `SELECT abalance FROM pgbench_accounts WHERE aid = $1` through PostgresPool
+#   longhaul-bench pool   — `SELECT abalance FROM pgbench_accounts WHERE aid = $1` through PostgresPool
 #   pgbench -S -c 8 -T 10 — the same statement from PostgreSQL's own C client (simple and prepared)
 # Prints both and their ratio. Usage: bench/pool.sh [seconds]
 set -euo pipefail
@@ -13,8 +13,8 @@ for candidate in "$(pg_config --bindir 2>/dev/null || true)" /usr/lib/postgresql
 done
 [ -n "$bindir" ] || { echo "bench/pool.sh: pgbench not found; install postgresql-contrib or run scripts/setup" >&2; exit 1; }
 
-swift build -c release --product longhaul >&2
-binary="$(swift build -c release --show-bin-path)/longhaul"
+. bench/lib.sh
+bench_build
 
 dbdir=$(mktemp -d /tmp/longhaul-bench-db.XXXXXX)
 chmod 0755 "$dbdir"
@@ -24,8 +24,8 @@ socket="$dbdir/pg"
 
 "$bindir/pgbench" -i -q -h "$socket" -U postgres postgres >/dev/null 2>&1
 
-echo "== longhaul bench pool (${seconds}s per level, 8 connections)"
-pool_output=$("$binary" bench pool --database-url "$url" --concurrency 1,8,32 --connections 8 --seconds "$seconds")
+echo "== longhaul-bench pool (${seconds}s per level, 8 connections)"
+pool_output=$("$BENCH" pool --database-url "$url" --concurrency 1,8,32 --connections 8 --seconds "$seconds")
 echo "$pool_output"
 
 echo "== pgbench -S -c 8 -T $seconds"

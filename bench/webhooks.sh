@@ -10,13 +10,13 @@ cd "$(dirname "$0")/.."
 deliveries=${1:-20000}
 jobs=${2:-500}
 
-swift build -c release --product longhaul >&2
-binary="$(swift build -c release --show-bin-path)/longhaul"
+. bench/lib.sh
+bench_build
 
 dbdir=$(mktemp -d /tmp/longhaul-bench-db.XXXXXX)
 chmod 0755 "$dbdir"
 trap 'scripts/test-database stop "$dbdir/pg"' EXIT
 url=$(scripts/test-database start "$dbdir/pg")
 
-echo "== longhaul bench webhooks ($deliveries deliveries, $jobs jobs)"
-"$binary" bench webhooks --database-url "$url" --deliveries "$deliveries" --jobs "$jobs"
+echo "== longhaul-bench webhooks ($deliveries deliveries, $jobs jobs)"
+"$BENCH" webhooks --database-url "$url" --deliveries "$deliveries" --jobs "$jobs"

@@ -4,7 +4,7 @@ import TestSupport
 
 @Suite("The longhaul binary")
 struct CommandLineTests {
-    @Test("`longhaul version` prints the version and `--help` names every command")
+    @Test("`longhaul version` prints the version and `--help` names every command, and no benchmark")
     func versionAndHelp() async throws {
         let version = try await LonghaulProcess.run(["version"])
         #expect(version.exitCode == 0)
@@ -13,6 +13,9 @@ struct CommandLineTests {
         for command in ["batch", "work", "migrate", "db", "sim", "projects", "tokens", "jobs", "usage"] {
             #expect(help.standardOutput.contains(command), "help does not mention \(command)")
         }
+        // The benchmarks are `longhaul-bench`, a binary of their own.
+        #expect(!help.standardOutput.contains("\n  bench "))
+        #expect(try await LonghaulProcess.run(["bench", "pool"]).exitCode == 64)
     }
 
     @Test("bad arguments are refused with a message that names the problem")

@@ -1,15 +1,15 @@
 import Foundation
 
-/// The built `longhaul` binary, run as a real process by end-to-end tests.
+/// The built `longhaul` binary (or `longhaul-bench`), run as a real process by end-to-end tests.
 public enum LonghaulBinary {
-    /// `.build/debug/longhaul` next to this package (`swift build --build-tests` builds it).
-    public static func path() throws -> String {
+    /// `.build/debug/<name>` next to this package (`swift build --build-tests` builds both).
+    public static func path(named name: String = "longhaul") throws -> String {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        for candidate in [".build/debug/longhaul", ".build/x86_64-unknown-linux-gnu/debug/longhaul", ".build/aarch64-unknown-linux-gnu/debug/longhaul"] {
-            let path = root.appendingPathComponent(candidate).path
+        for folder in [".build/debug", ".build/x86_64-unknown-linux-gnu/debug", ".build/aarch64-unknown-linux-gnu/debug"] {
+            let path = root.appendingPathComponent("\(folder)/\(name)").path
             if FileManager.default.isExecutableFile(atPath: path) { return path }
         }
-        throw LonghaulProcessError("the longhaul binary is not built; run `swift build --build-tests` (scripts/test does)")
+        throw LonghaulProcessError("the \(name) binary is not built; run `swift build --build-tests` (scripts/test does)")
     }
 }
 
@@ -27,12 +27,12 @@ public final class LonghaulProcess: Sendable {
     private let output: URL
     private let errors: URL
 
-    /// Starts `longhaul arguments…` with `environment` added to this process's environment and
-    /// the variables named in `unsetting` removed from it; its output goes to a file (`log()`
-    /// reads it), so a busy child never blocks on a pipe.
-    public init(_ arguments: [String], environment: [String: String] = [:], unsetting: [String] = []) throws {
+    /// Starts `longhaul arguments…` (or another built `binary`) with `environment` added to this
+    /// process's environment and the variables named in `unsetting` removed from it; its output
+    /// goes to a file (`log()` reads it), so a busy child never blocks on a pipe.
+    public init(_ arguments: [String], environment: [String: String] = [:], unsetting: [String] = [], binary: String = "longhaul") throws {
         process = Process()
-        process.executableURL = URL(fileURLWithPath: try LonghaulBinary.path())
+        process.executableURL = URL(fileURLWithPath: try LonghaulBinary.path(named: binary))
         process.arguments = arguments
         var merged = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         for name in unsetting { merged[name] = nil }
@@ -105,14 +105,15 @@ public final class LonghaulProcess: Sendable {
         _ = await waitForExit(timeout: .seconds(5))
     }
 
-    /// Runs `longhaul arguments…` to completion and returns its output.
+    /// Runs `longhaul arguments…` (or another built `binary`) to completion and returns its output.
     public static func run(
-        _ arguments: [String], environment: [String: String] = [:], unsetting: [String] = [], timeout: Duration = .seconds(180)
+        _ arguments: [String], environment: [String: String] = [:], unsetting: [String] = [], timeout: Duration = .seconds(180),
+        binary: String = "longhaul"
     ) async throws -> LonghaulRun {
-        let child = try LonghaulProcess(arguments, environment: environment, unsetting: unsetting)
+        let child = try LonghaulProcess(arguments, environment: environment, unsetting: unsetting, binary: binary)
         guard let code = await child.waitForExit(timeout: timeout) else {
             await child.stop()
-            throw LonghaulProcessError("longhaul \(arguments.joined(separator: " ")) ran longer than \(timeout):\n\(child.log())")
+            throw LonghaulProcessError("\(binary) \(arguments.joined(separator: " ")) ran longer than \(timeout):\n\(child.log())")
         }
         return LonghaulRun(exitCode: code, standardOutput: child.standardOutput(), standardError: child.standardError())
     }

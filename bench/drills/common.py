@@ -1,7 +1,8 @@
 """What every drill shares: a private PostgreSQL, the simulator, workers and the webhook receiver
 as real processes, psql queries, and the figures' arithmetic.
 
-bench/drills.sh sets LONGHAUL_BIN (the release binary) and PG_BINDIR (PostgreSQL's programs).
+bench/drills.sh sets LONGHAUL_BIN and LONGHAUL_BENCH_BIN (the release binaries) and PG_BINDIR
+(PostgreSQL's programs).
 """
 
 import csv
@@ -21,6 +22,7 @@ import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.environ.get("LONGHAUL_BIN", "")
+BENCH_BIN = os.environ.get("LONGHAUL_BENCH_BIN", "")
 PG_BINDIR = os.environ.get("PG_BINDIR", "")
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -129,12 +131,14 @@ class Database:
         return rows[0][0] if rows and rows[0] else None
 
 
-def longhaul(args, database, env=None, check=True, timeout=300):
-    """Runs a longhaul command to its end; returns its stdout."""
-    done = subprocess.run([BIN, *args], capture_output=True, text=True, timeout=timeout,
+def longhaul(args, database, env=None, check=True, timeout=300, binary=None):
+    """Runs a longhaul (or, with binary=BENCH_BIN, longhaul-bench) command to its end; returns its stdout."""
+    binary = binary or BIN
+    done = subprocess.run([binary, *args], capture_output=True, text=True, timeout=timeout,
                           env={**os.environ, "DATABASE_URL": database.url, **(env or {})})
     if check and done.returncode != 0:
-        raise DrillFailure(f"longhaul {' '.join(args[:3])} exited {done.returncode}: {done.stderr.strip()[-500:]}")
+        name = os.path.basename(binary)
+        raise DrillFailure(f"{name} {' '.join(args[:3])} exited {done.returncode}: {done.stderr.strip()[-500:]}")
     return done.stdout
 
 
@@ -250,9 +254,9 @@ def create_token(database, project):
 
 
 def enqueue(database, jobs, project="drill", max_in_flight=100_000):
-    """N distinct small jobs in `project` through the store (`longhaul bench pipeline enqueue`)."""
-    longhaul(["bench", "pipeline", "enqueue", "--database-url", database.url, "--project", project,
-              "--jobs", str(jobs), "--max-in-flight", str(max_in_flight)], database)
+    """N distinct small jobs in `project` through the store (`longhaul-bench pipeline enqueue`)."""
+    longhaul(["pipeline", "enqueue", "--database-url", database.url, "--project", project,
+              "--jobs", str(jobs), "--max-in-flight", str(max_in_flight)], database, binary=BENCH_BIN)
 
 
 def add_endpoint(database, url, project="drill"):

@@ -31,14 +31,8 @@ struct BatchRun {
         let outURL = URL(fileURLWithPath: command.out ?? (folderURL.path + ".summaries")).standardizedFileURL
         let instructions = try command.resolvedInstructions()
 
-        let session = try await DatabaseSession.open(command.options, logger: logger, maxConnections: 12)
-        do {
-            let code = try await run(folder: folderURL, out: outURL, instructions: instructions, session: session)
-            await session.close()
-            return code
-        } catch {
-            await session.close()
-            throw error
+        return try await withDatabaseSession(command.options, logger: logger, maxConnections: 12) { session in
+            try await run(folder: folderURL, out: outURL, instructions: instructions, session: session)
         }
     }
 
@@ -139,7 +133,8 @@ struct BatchRun {
                     webhookURL: command.webhook, sourcePath: document.relativePath, mediaType: document.mediaType)
                 do {
                     var job = try request.validated(defaultModel: project.defaultModel, checkModel: MantleModel.responsesCheck)
-                    job.request.idempotencyKey = Self.idempotencyKey(folder: folder, path: document.relativePath, request: job.requestSHA256)
+                    job.request.idempotencyKey = Self.idempotencyKey(
+                        folder: folder, path: document.relativePath, request: job.requestSHA256)
                     validated.append((index, job))
                 } catch {
                     if error.code == "unsupported_model" { throw ValidationError(error.message) }
@@ -172,38 +167,41 @@ struct BatchRun {
 
     /// Runs the worker loops in this process until every job is terminal or Ctrl-C; returns
     /// whether it was interrupted. Jobs left unfinished stay in the database for the next run.
-    private func work(on jobIDs: [Int64], batchID: Int64, store: JobStore, projects: ProjectStore, reporter: BatchReporter) async throws -> Bool {
-        let runtime = try await MantleRuntime.start(logger: logger)
-        let configuration = try WorkerConfiguration.fromEnvironment()
-        let workers = WorkerGroup(store: store, gateway: runtime.gateway(projects: projects, logger: logger), configuration: configuration, logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [workers], logger: logger))
-        async let running: Void = { try? await group.run() }()
-        let interrupted = await withTaskGroup(of: Bool.self) { tasks in
-            tasks.addTask {
-                for await _ in await UnixSignalsSequence(trapping: .sigint, .sigterm) { return true }
-                return true
+    private func work(
+        on jobIDs: [Int64], batchID: Int64, store: JobStore, projects: ProjectStore, reporter: BatchReporter
+    ) async throws -> Bool {
+        try await withMantleRuntime(logger: logger) { runtime in
+            let configuration = try WorkerConfiguration.fromEnvironment()
+            let workers = WorkerGroup(
+                store: store, gateway: runtime.gateway(projects: projects, logger: logger), configuration: configuration, logger: logger)
+            let group = ServiceGroup(configuration: .init(services: [workers], logger: logger))
+            async let running: Void = { try? await group.run() }()
+            let interrupted = await withTaskGroup(of: Bool.self) { tasks in
+                tasks.addTask {
+                    for await _ in await UnixSignalsSequence(trapping: .sigint, .sigterm) { return true }
+                    return true
+                }
+                tasks.addTask {
+                    await reporter.follow(jobIDs: jobIDs, store: store)
+                    return Task.isCancelled
+                }
+                let first = await tasks.next() ?? false
+                tasks.cancelAll()
+                return first
             }
-            tasks.addTask {
-                await reporter.follow(jobIDs: jobIDs, store: store)
-                return Task.isCancelled
+            if interrupted {
+                // Creates still in flight may hold the stop for the whole grace period: say so.
+                reporter.note(
+                    "interrupted: stopping; calls in flight get up to \(configuration.shutdownGrace.components.seconds) s to finish, "
+                        + "and documents not yet submitted go back to the queue")
+            } else {
+                await deliverWebhooks(of: jobIDs, batchID: batchID, store: DeliveryStore(pool: store.pool), reporter: reporter)
             }
-            let first = await tasks.next() ?? false
-            tasks.cancelAll()
-            return first
+            // Stop claiming, let in-flight calls finish or hand their jobs back, then return.
+            await group.triggerGracefulShutdown()
+            await running
+            return interrupted
         }
-        if interrupted {
-            // Creates still in flight may hold the stop for the whole grace period: say so.
-            reporter.note(
-                "interrupted: stopping; calls in flight get up to \(configuration.shutdownGrace.components.seconds) s to finish, "
-                    + "and documents not yet submitted go back to the queue")
-        } else {
-            await deliverWebhooks(of: jobIDs, batchID: batchID, store: DeliveryStore(pool: store.pool), reporter: reporter)
-        }
-        // Stop claiming, let in-flight calls finish or hand their jobs back, then return.
-        await group.triggerGracefulShutdown()
-        await running
-        await runtime.shutdown()
-        return interrupted
     }
 
     /// Keeps the loops running until this run's webhooks (each job's and `batch.completed`) that
@@ -224,7 +222,8 @@ struct BatchRun {
         if pending.total > 0 {
             reporter.note(
                 "\(pending.total) webhook\(pending.total == 1 ? "" : "s") of this batch not delivered yet (the receiver failed); "
-                    + "`longhaul work` sends \(pending.total == 1 ? "it" : "them") on the retry schedule, `longhaul deliveries list` shows where they stand")
+                    + "`longhaul work` sends \(pending.total == 1 ? "it" : "them") on the retry schedule, `longhaul deliveries list` shows where they stand"
+            )
         }
     }
 

@@ -16,14 +16,9 @@ struct MigrateCommand: AsyncParsableCommand {
     func run() async throws {
         LoggingSetup.bootstrap(options)
         let logger = Logger(label: "longhaul.migrate")
-        let session = try await DatabaseSession.open(options, logger: logger, maxConnections: 2, migrate: false)
-        do {
+        try await withDatabaseSession(options, logger: logger, maxConnections: 2, migrate: false, stopEmbedded: false) { session in
             try await report(Migrator(pool: session.pool), logger: logger)
-        } catch {
-            await session.close(stopEmbedded: false)
-            throw error
         }
-        await session.close(stopEmbedded: false)
     }
 
     private func report(_ migrator: Migrator, logger: Logger) async throws {

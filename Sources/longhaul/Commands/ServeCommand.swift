@@ -34,20 +34,26 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         LoggingSetup.bootstrap(options)
         let logger = Logger(label: "longhaul.serve")
-        let session = try await DatabaseSession.open(options, logger: logger, maxConnections: withWorkers ? 24 : 16)
+        try await withDatabaseSession(options, logger: logger, maxConnections: withWorkers ? 24 : 16) { session in
+            // Mantle is needed by the workers, and by `create_mantle_project` when an endpoint is configured.
+            if try withWorkers || DefaultEndpoint.fromEnvironment() != nil {
+                try await withMantleRuntime(logger: logger) { runtime in try await serve(session: session, runtime: runtime, logger: logger)
+                }
+            } else {
+                try await serve(session: session, runtime: nil, logger: logger)
+            }
+        }
+    }
+
+    /// Runs the API (and the workers, with `--with-workers` and a runtime) until SIGTERM or SIGINT.
+    private func serve(session: DatabaseSession, runtime: MantleRuntime?, logger: Logger) async throws {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let adminToken = ProcessInfo.processInfo.environment["LONGHAUL_ADMIN_TOKEN"]
         try await announceAdminAccess(configured: adminToken, tokens: TokenStore(pool: session.pool))
         _ = try await ProjectStore(pool: session.pool).ensureDefault()
 
-        // Mantle is needed by the workers, and by `create_mantle_project` when an endpoint is configured.
-        var runtime: MantleRuntime?
         var services: [any Service] = []
-        let configuredEndpoint = try DefaultEndpoint.fromEnvironment()
-        if withWorkers || configuredEndpoint != nil {
-            runtime = try await MantleRuntime.start(logger: logger)
-        }
         if withWorkers, let runtime {
             services.append(try await workers.makeWorkerGroup(pool: session.pool, runtime: runtime, logger: logger))
         }
@@ -59,19 +65,12 @@ struct ServeCommand: AsyncParsableCommand {
             configuration: APIConfiguration(host: host, port: port, adminToken: adminToken), pool: session.pool,
             registry: registry, provisioner: provisioning, logger: logger,
             onListening: { [host, withWorkers] port in
-                Console.note("API listening on http://\(host):\(port) (document at /openapi.json)\(withWorkers ? ", with the worker loops" : "")")
+                Console.note(
+                    "API listening on http://\(host):\(port) (document at /openapi.json)\(withWorkers ? ", with the worker loops" : "")")
             })
         services.append(api)
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        do {
-            try await group.run()
-        } catch {
-            await runtime?.shutdown()
-            await session.close()
-            throw error
-        }
-        await runtime?.shutdown()
-        await session.close()
+        try await group.run()
     }
 
     /// Says how to get in when nobody can yet: no `LONGHAUL_ADMIN_TOKEN` and no token stored.

@@ -33,26 +33,21 @@ struct WorkCommand: AsyncParsableCommand {
     func run() async throws {
         LoggingSetup.bootstrap(options)
         let logger = Logger(label: "longhaul.work")
-        let session = try await DatabaseSession.open(options, logger: logger, maxConnections: 12)
-        let runtime = try await MantleRuntime.start(logger: logger)
-        let workers = try await self.workers.makeWorkerGroup(pool: session.pool, runtime: runtime, logger: logger)
-        var services: [any Service] = [workers]
-        if let metricsPort {
-            let registry = PrometheusCollectorRegistry()
-            MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
-            services.append(MetricsServer(registry: registry, host: metricsHost, port: metricsPort, logger: logger))
-            Console.note("metrics at http://\(metricsHost):\(metricsPort)/metrics")
+        try await withDatabaseSession(options, logger: logger, maxConnections: 12) { session in
+            try await withMantleRuntime(logger: logger) { runtime in
+                let workers = try await self.workers.makeWorkerGroup(pool: session.pool, runtime: runtime, logger: logger)
+                var services: [any Service] = [workers]
+                if let metricsPort {
+                    let registry = PrometheusCollectorRegistry()
+                    MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+                    services.append(MetricsServer(registry: registry, host: metricsHost, port: metricsPort, logger: logger))
+                    Console.note("metrics at http://\(metricsHost):\(metricsPort)/metrics")
+                }
+                let group = ServiceGroup(
+                    configuration: .init(
+                        services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                try await group.run()
+            }
         }
-        let group = ServiceGroup(configuration: .init(
-            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        do {
-            try await group.run()
-        } catch {
-            await runtime.shutdown()
-            await session.close()
-            throw error
-        }
-        await runtime.shutdown()
-        await session.close()
     }
 }

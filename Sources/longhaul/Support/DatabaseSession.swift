@@ -12,7 +12,9 @@ struct DatabaseSession: Sendable {
     let embedded: EmbeddedPostgres?
     let startedEmbedded: Bool
 
-    static func open(_ options: GlobalOptions, logger: Logger, maxConnections: Int = 16, migrate: Bool = true) async throws -> DatabaseSession {
+    fileprivate static func open(
+        _ options: GlobalOptions, logger: Logger, maxConnections: Int = 16, migrate: Bool = true
+    ) async throws -> DatabaseSession {
         var embedded: EmbeddedPostgres?
         var startedEmbedded = false
         let url: String
@@ -25,7 +27,8 @@ struct DatabaseSession: Sendable {
             embedded = database
             startedEmbedded = started.startedHere
             Console.note(
-                "using the embedded PostgreSQL in \(database.home.path) (\(started.startedHere ? "started" : "already running"); set DATABASE_URL to use another)")
+                "using the embedded PostgreSQL in \(database.home.path) (\(started.startedHere ? "started" : "already running"); set DATABASE_URL to use another)"
+            )
         }
         let pool = PostgresPool(configuration: PostgresConfiguration(url), maxConnections: maxConnections, logger: logger)
         if migrate && ProcessInfo.processInfo.environment["LONGHAUL_AUTO_MIGRATE"] != "0" {
@@ -36,11 +39,28 @@ struct DatabaseSession: Sendable {
     }
 
     /// Closes the pool and stops the embedded server if this command started it.
-    func close(stopEmbedded: Bool = true) async {
+    fileprivate func close(stopEmbedded: Bool = true) async {
         await pool.shutdown()
         if stopEmbedded, startedEmbedded, let embedded {
             do { try await embedded.stop() } catch { Console.note("could not stop the embedded PostgreSQL: \(error)") }
         }
+    }
+}
+
+/// Opens a ``DatabaseSession``, runs `body` with it and closes it, whether `body` returns or throws.
+/// `stopEmbedded: false` leaves running an embedded server that this command started.
+func withDatabaseSession<T: Sendable>(
+    _ options: GlobalOptions, logger: Logger, maxConnections: Int = 16, migrate: Bool = true, stopEmbedded: Bool = true,
+    _ body: (DatabaseSession) async throws -> T
+) async throws -> T {
+    let session = try await DatabaseSession.open(options, logger: logger, maxConnections: maxConnections, migrate: migrate)
+    do {
+        let value = try await body(session)
+        await session.close(stopEmbedded: stopEmbedded)
+        return value
+    } catch {
+        await session.close(stopEmbedded: stopEmbedded)
+        throw error
     }
 }
 

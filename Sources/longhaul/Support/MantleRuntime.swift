@@ -11,7 +11,7 @@ struct MantleRuntime: Sendable {
     let simulator: RunningMantleSimulator?
     let http: HTTPClient
 
-    static func start(logger: Logger) async throws -> MantleRuntime {
+    fileprivate static func start(logger: Logger) async throws -> MantleRuntime {
         let http = HTTPClient(logger: logger)
         if let configured = try DefaultEndpoint.fromEnvironment() {
             Console.note("sending Responses to \(configured.endpoint)")
@@ -36,8 +36,22 @@ struct MantleRuntime: Sendable {
         MantleGateway(projects: projects, http: http, defaultEndpoint: defaultEndpoint, logger: logger)
     }
 
-    func shutdown() async {
+    fileprivate func shutdown() async {
         await simulator?.shutdown()
         await http.shutdown()
+    }
+}
+
+/// Starts a ``MantleRuntime``, runs `body` with it and shuts it down (the simulator, if one was
+/// started, and the HTTP client), whether `body` returns or throws.
+func withMantleRuntime<T: Sendable>(logger: Logger, _ body: (MantleRuntime) async throws -> T) async throws -> T {
+    let runtime = try await MantleRuntime.start(logger: logger)
+    do {
+        let value = try await body(runtime)
+        await runtime.shutdown()
+        return value
+    } catch {
+        await runtime.shutdown()
+        throw error
     }
 }

@@ -34,16 +34,9 @@ func projectID(_ slug: String?, in session: DatabaseSession) async throws -> Int
 /// one-line messages instead of stack traces.
 func withSession<T: Sendable>(_ options: GlobalOptions, _ body: (DatabaseSession) async throws -> T) async throws -> T {
     LoggingSetup.bootstrap(options, defaultLevel: .warning)
-    let session = try await DatabaseSession.open(options, logger: .init(label: "longhaul.cli"), maxConnections: 2)
     do {
-        let value = try await body(session)
-        await session.close()
-        return value
+        return try await withDatabaseSession(options, logger: .init(label: "longhaul.cli"), maxConnections: 2, body)
     } catch let error as StoreError {
-        await session.close()
         throw ValidationError(error.description)
-    } catch {
-        await session.close()
-        throw error
     }
 }

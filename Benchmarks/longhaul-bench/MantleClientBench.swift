@@ -3,7 +3,7 @@ import Foundation
 import HTTPClient
 import Mantle
 
-/// `longhaul bench mantle`: how many creates, then retrieves, per second the Mantle client
+/// `longhaul-bench mantle`: how many creates, then retrieves, per second the Mantle client
 /// carries against a (local) simulator, from many concurrent tasks.
 struct MantleClientBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -19,10 +19,10 @@ struct MantleClientBench: AsyncParsableCommand {
     var duration = 10
 
     func run() async throws {
+        let endpoint = try MantleEndpoint(baseURL: url)
+        let credentials = try MantleCredentialProvider(.apiKey(MantleSecret("bench")))
         let http = HTTPClient(configuration: .init(maxConnectionsPerHost: concurrency))
-        let client = MantleClient(
-            endpoint: try MantleEndpoint(baseURL: url), credentials: try MantleCredentialProvider(.apiKey(MantleSecret("bench"))),
-            transport: http)
+        let client = MantleClient(endpoint: endpoint, credentials: credentials, transport: http)
         let document = String(repeating: "The harbour board approved the pontoon repairs and a new inspection calendar. ", count: 25)
         let request = ResponseCreateRequest(
             model: "openai.gpt-oss-120b", instructions: "Summarise in two sentences.", input: .text(document), maxOutputTokens: 300)
@@ -67,7 +67,6 @@ struct MantleClientBench: AsyncParsableCommand {
             }
         }
         let elapsed = clock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        return (Double(results.0) / seconds, results.1, results.2)
+        return (Double(results.0) / elapsed.inSeconds, results.1, results.2)
     }
 }

@@ -9,14 +9,14 @@ import ServiceLifecycle
 import Synchronization
 import Workers
 
-/// `longhaul bench webhooks`: how fast the Deliverer sends to a local receiver, and how long a
+/// `longhaul-bench webhooks`: how fast the Deliverer sends to a local receiver, and how long a
 /// job's webhook takes from the job's terminal commit to its arrival at the receiver.
 struct WebhooksBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "webhooks", abstract: "Measure webhook deliveries per second and commit-to-arrival latency.")
 
-    @Option(help: "PostgreSQL URL of a throwaway database (the bench creates its own tables there).")
-    var databaseURL: String
+    /// A throwaway database: the bench migrates it and makes a project of its own there.
+    @OptionGroup var database: BenchDatabase
 
     @Option(help: "Deliveries for the throughput phase.")
     var deliveries = 20_000
@@ -31,30 +31,43 @@ struct WebhooksBench: AsyncParsableCommand {
     var concurrency = 64
 
     func run() async throws {
-        var logger = Logger(label: "bench.webhooks")
-        logger.logLevel = .warning
-        let pool = PostgresPool(configuration: PostgresConfiguration(databaseURL), maxConnections: 12, logger: logger)
-        try await Migrator(pool: pool).migrate(logger: logger)
-        let receiver = BenchReceiver()
-        let receiverGroup = ServiceGroup(configuration: .init(services: [receiver.application(logger: logger)], logger: logger))
-        let running = Task { try await receiverGroup.run() }
-        let port = await receiver.port()
-        let store = JobStore(pool: pool)
-        let project = try await ProjectStore(pool: pool).create(NewProject(slug: "bench-\(UInt32.random(in: 0 ... .max))", maxInFlight: 100_000))
-        _ = try await WebhookStore(pool: pool).addEndpoint(projectID: project.id, url: "http://127.0.0.1:\(port)/hook")
+        try await database.withPool(connections: 12, label: "longhaul.bench.webhooks") { pool, logger in
+            try await Migrator(pool: pool).migrate(logger: logger)
+            let receiver = BenchReceiver()
+            let receiverGroup = ServiceGroup(configuration: .init(services: [receiver.application(logger: logger)], logger: logger))
+            let running = Task { try await receiverGroup.run() }
+            let port = await receiver.port()
+            let store = JobStore(pool: pool)
+            let project = try await ProjectStore(pool: pool).create(
+                NewProject(slug: "bench-\(UInt32.random(in: 0 ... .max))", maxInFlight: 100_000))
+            _ = try await WebhookStore(pool: pool).addEndpoint(projectID: project.id, url: "http://127.0.0.1:\(port)/hook")
 
-        var configuration = WorkerConfiguration()
-        configuration.deliverConcurrency = concurrency
-        configuration.webhookAddressPolicy = try WebhookAddressPolicy(allowlist: "127.0.0.0/8")
-        let workers = WorkerGroup(store: store, gateway: NoGateway(), roles: [.deliver], configuration: configuration, logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [workers], logger: logger))
-        let deliverer = Task { try await group.run() }
+            var configuration = WorkerConfiguration()
+            configuration.deliverConcurrency = concurrency
+            configuration.webhookAddressPolicy = try WebhookAddressPolicy(allowlist: "127.0.0.0/8")
+            let workers = WorkerGroup(store: store, gateway: NoGateway(), roles: [.deliver], configuration: configuration, logger: logger)
+            let group = ServiceGroup(configuration: .init(services: [workers], logger: logger))
+            let deliverer = Task { try await group.run() }
 
-        // Throughput: a backlog of deliveries, written at once, drained by the Deliverer.
+            try await measureThroughput(pool: pool, project: project, port: port, receiver: receiver)
+            try await measureLatency(store: store, project: project, receiver: receiver)
+
+            await group.triggerGracefulShutdown()
+            _ = await deliverer.result
+            await receiverGroup.triggerGracefulShutdown()
+            _ = await running.result
+        }
+    }
+
+    /// Throughput: a backlog of deliveries, written at once, drained by the Deliverer.
+    private func measureThroughput(pool: PostgresPool, project: Project, port: Int, receiver: BenchReceiver) async throws {
         let clock = ContinuousClock()
         let body = #"{"type":"job.completed","timestamp":"2026-08-01T00:00:00.000Z","data":{"id":"job_bench","object":"job"}}"#
         let start = clock.now
-        try await pool.query("""
+        // Raw SQL on purpose: a bulk seed in one statement, which no store offers (the outbox rows
+        // are written one job at a time). BenchmarkCommandTests runs it against the migrations.
+        try await pool.query(
+            """
             INSERT INTO deliveries (public_id, project_id, endpoint_id, url, event_type, body)
             SELECT 'msg_bench_' || \(project.id) || '_' || g, \(project.id), (SELECT id FROM webhook_endpoints WHERE project_id = \(project.id)),
                    'http://127.0.0.1:' || \(port) || '/hook', 'job.completed', \(body)
@@ -64,52 +77,60 @@ struct WebhooksBench: AsyncParsableCommand {
         while receiver.count < deliveries {
             try await Task.sleep(for: .milliseconds(5))
         }
-        let elapsed = clock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        print(String(format: "throughput: %d deliveries in %.2f s = %.0f deliveries/s (concurrency %d, attempts logged)",
-                     deliveries, seconds, Double(deliveries) / seconds, concurrency))
+        let seconds = (clock.now - start).inSeconds
+        print(
+            String(
+                format: "throughput: %d deliveries in %.2f s = %.0f deliveries/s (concurrency %d, attempts logged)",
+                deliveries, seconds, Double(deliveries) / seconds, concurrency))
+    }
 
-        // Latency: jobs end one by one through the real finalize path; the receiver notes when
-        // each job's webhook arrives, the database when the job ended.
+    /// Latency: jobs end one by one through the real finalize path; the receiver notes when
+    /// each job's webhook arrives, the store when the job ended.
+    private func measureLatency(store: JobStore, project: Project, receiver: BenchReceiver) async throws {
         let enqueued = try await store.enqueue(
             try (0..<jobs).map { index in
-                try JobRequest(document: "Bench document \(index).").validated(defaultModel: "openai.gpt-oss-120b", checkModel: { _ in nil })
+                try JobRequest(document: "Bench document \(index).").validated(
+                    defaultModel: "openai.gpt-oss-120b", checkModel: { _ in nil })
             }, project: project)
         let claimed = try await store.claimJobs(worker: "bench", limit: jobs, lease: .seconds(600))
         try await store.recordSubmissions(
-            claimed.map { .accepted(jobID: $0.id, attempt: $0.attempt, responseID: "resp_\($0.id)", remoteStatus: "in_progress", firstPollIn: .zero, startedAt: Date()) },
+            claimed.map {
+                .accepted(
+                    jobID: $0.id, attempt: $0.attempt, responseID: "resp_\($0.id)", remoteStatus: "in_progress", firstPollIn: .zero,
+                    startedAt: Date())
+            },
             worker: "bench")
         let polls = try await store.claimPolls(worker: "bench", limit: jobs, lease: .seconds(600))
         for poll in polls {
             _ = try await store.recordPolls(
-                [.finished(jobID: poll.id, attempt: poll.attempt, RemoteResult(state: .completed, remoteStatus: "completed", outputText: "Done."))],
+                [
+                    .finished(
+                        jobID: poll.id, attempt: poll.attempt,
+                        RemoteResult(state: .completed, remoteStatus: "completed", outputText: "Done."))
+                ],
                 worker: "bench")
             try await Task.sleep(for: .milliseconds(pause))
         }
         let ids = Set(enqueued.map(\.publicID))
+        let clock = ContinuousClock()
         let deadline = clock.now + .seconds(60)
         while receiver.arrivals(of: ids).count < ids.count && clock.now < deadline {
             try await Task.sleep(for: .milliseconds(10))
         }
         let arrivals = receiver.arrivals(of: ids)
-        let rows = try await pool.query("""
-            SELECT public_id, extract(epoch FROM finished_at)::float8 AS ended FROM jobs WHERE public_id = ANY(\(Array(ids)))
-            """)
         var delays: [Double] = []
-        for row in rows {
-            let id: String = try row.decode("public_id")
-            if let arrived = arrivals[id] { delays.append((arrived - (try row.decode("ended", as: Double.self))) * 1000) }
+        for job in try await store.jobs(ids: enqueued.map(\.id)) {
+            if let arrived = arrivals[job.publicID], let ended = job.finishedAt {
+                delays.append((arrived - ended.timeIntervalSince1970) * 1000)
+            }
         }
         delays.sort()
         func percentile(_ p: Double) -> Double { delays.isEmpty ? .nan : delays[min(delays.count - 1, Int(Double(delays.count) * p))] }
-        print(String(format: "latency: %d of %d job webhooks, terminal commit to arrival p50 %.1f ms, p99 %.1f ms, max %.1f ms (one job every %d ms)",
-                     delays.count, jobs, percentile(0.5), percentile(0.99), delays.last ?? .nan, pause))
-
-        await group.triggerGracefulShutdown()
-        _ = await deliverer.result
-        await receiverGroup.triggerGracefulShutdown()
-        _ = await running.result
-        await pool.shutdown()
+        print(
+            String(
+                format:
+                    "latency: %d of %d job webhooks, terminal commit to arrival p50 %.1f ms, p99 %.1f ms, max %.1f ms (one job every %d ms)",
+                delays.count, jobs, percentile(0.5), percentile(0.99), delays.last ?? .nan, pause))
     }
 }
 

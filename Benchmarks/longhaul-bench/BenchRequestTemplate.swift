@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import HTTPClient
 
-/// The request `longhaul bench http` sends over and over: method, URL, headers and body, where
+/// The request `longhaul-bench http` sends over and over: method, URL, headers and body, where
 /// every `{{seq}}` in a header value or the body becomes a number unique to that request.
 ///
 /// Distinct requests matter when the server stores what it receives: the same idempotency key

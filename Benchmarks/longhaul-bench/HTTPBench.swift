@@ -3,7 +3,7 @@ import Foundation
 import HTTPClient
 import Logging
 
-/// `longhaul bench http`: send one request (any method, headers and body) from many concurrent
+/// `longhaul-bench http`: send one request (any method, headers and body) from many concurrent
 /// tasks for a fixed time and print the request rate, latencies and statuses. `bench/http.sh`
 /// GETs a local nginx with it to compare `HTTPClient` with curl; `bench/api.sh` POSTs jobs and
 /// batches to `longhaul serve`.
@@ -19,7 +19,9 @@ struct HTTPBench: AsyncParsableCommand {
     @Option(help: "The HTTP method.")
     var method = "GET"
 
-    @Option(name: .customLong("header"), help: "A request header, 'Name: value' (repeatable); {{seq}} in the value becomes a number unique to each request.")
+    @Option(
+        name: .customLong("header"),
+        help: "A request header, 'Name: value' (repeatable); {{seq}} in the value becomes a number unique to each request.")
     var headers: [String] = []
 
     @Option(help: "A file whose bytes are the request body; {{seq}} in it becomes a number unique to each request.")
@@ -37,7 +39,9 @@ struct HTTPBench: AsyncParsableCommand {
         guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
             throw ValidationError("--url must be an http:// or https:// URL")
         }
-        guard !method.isEmpty, method.allSatisfy({ $0.isLetter }) else { throw ValidationError("--method must be a method name such as GET or POST") }
+        guard !method.isEmpty, method.allSatisfy({ $0.isLetter }) else {
+            throw ValidationError("--method must be a method name such as GET or POST")
+        }
         _ = try BenchRequestTemplate(method: method, url: url, headerOptions: headers, body: nil)
     }
 
@@ -77,7 +81,7 @@ struct HTTPBench: AsyncParsableCommand {
         let elapsed = clock.now - start
         await client.shutdown()
 
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.inSeconds
         let latencies = tallies.flatMap(\.latencies).sorted()
         let succeeded = tallies.reduce(0) { $0 + $1.succeeded }
         let failed = tallies.reduce(0) { $0 + $1.failures }
@@ -85,7 +89,7 @@ struct HTTPBench: AsyncParsableCommand {
         func percentile(_ p: Double) -> String {
             guard !latencies.isEmpty else { return "-" }
             let value = latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))]
-            return String(format: "%.2f ms", Double(value.components.attoseconds) / 1e15 + Double(value.components.seconds) * 1000)
+            return String(format: "%.2f ms", value.inSeconds * 1000)
         }
         print(
             String(format: "longhaul HTTPClient: %.0f requests/s", Double(succeeded) / seconds)

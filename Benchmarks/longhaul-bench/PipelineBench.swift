@@ -1,0 +1,154 @@
+import ArgumentParser
+import Foundation
+import Logging
+import LonghaulCore
+import Mantle
+import Postgres
+
+/// `longhaul-bench pipeline`: the two halves of a burn-down that `bench/pipeline.sh` and
+/// `bench/polling.sh` put a separate `longhaul work` process between — fill the queue through
+/// the store, then wait until every job is terminal.
+struct PipelineBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pipeline",
+        abstract: "Enqueue a burn-down's jobs, or wait for them to end (bench/pipeline.sh, bench/polling.sh).",
+        subcommands: [Enqueue.self, Wait.self]
+    )
+
+    /// Options both halves share.
+    struct Target: ParsableArguments {
+        /// A database the bench migrates (enqueue) or reads (wait).
+        @OptionGroup var database: BenchDatabase
+
+        @Option(help: "The project the bench jobs go to (created if missing).")
+        var project = "bench"
+    }
+
+    /// Enqueues `--jobs` distinct documents through `JobStore.enqueue`, in chunks, into a project
+    /// whose `max_in_flight` is `--max-in-flight` (the default project's 500 would be the limit).
+    struct Enqueue: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Enqueue N jobs through the store.")
+
+        @OptionGroup var target: Target
+
+        @Option(help: "Jobs to enqueue.")
+        var jobs = 20_000
+
+        @Option(help: "Jobs per enqueue call (one transaction each).")
+        var chunk = 1_000
+
+        @Option(help: "The project's max_in_flight.")
+        var maxInFlight = 100_000
+
+        func validate() throws {
+            guard jobs > 0, chunk > 0, maxInFlight > 0 else {
+                throw ValidationError("--jobs, --chunk and --max-in-flight must be positive")
+            }
+        }
+
+        func run() async throws {
+            try await target.database.withPool(connections: 2, label: "longhaul.bench.pipeline") { pool, logger in
+                _ = try await Migrator(pool: pool).migrate(logger: logger)
+                let project = try await prepareProject(pool)
+                let store = JobStore(pool: pool)
+                let clock = ContinuousClock()
+                let start = clock.now
+                var enqueued = 0
+                while enqueued < jobs {
+                    let count = min(chunk, jobs - enqueued)
+                    let validated = try (enqueued..<(enqueued + count)).map { index in
+                        try JobRequest(document: Self.document(index), maxOutputTokens: 200, metadata: ["bench": "\(index)"])
+                            .validated(defaultModel: project.defaultModel, checkModel: MantleModel.responsesCheck)
+                    }
+                    enqueued += try await store.enqueue(validated, project: project).count
+                }
+                let elapsed = (clock.now - start).inSeconds
+                print(
+                    "enqueued \(enqueued) jobs in \(String(format: "%.2f", elapsed)) s (\(Int(Double(enqueued) / elapsed)) jobs/s, chunks of \(chunk))"
+                )
+            }
+        }
+
+        /// The bench project, created if missing, with `--max-in-flight` and no token budget, and
+        /// one webhook endpoint, so every ending job writes its outbox row (nothing delivers it here).
+        private func prepareProject(_ pool: PostgresPool) async throws -> Project {
+            let projects = ProjectStore(pool: pool)
+            do {
+                _ = try await projects.get(slug: target.project)
+            } catch StoreError.notFound {
+                _ = try await projects.create(NewProject(slug: target.project, maxInFlight: maxInFlight))
+            }
+            let project = try await projects.update(
+                slug: target.project, ProjectUpdate(maxInFlight: maxInFlight, clearTokensPerMinute: true))
+            let webhooks = WebhookStore(pool: pool)
+            if try await webhooks.endpoints(projectID: project.id).isEmpty {
+                _ = try await webhooks.addEndpoint(projectID: project.id, url: "http://127.0.0.1:9/bench-webhook")
+            }
+            return project
+        }
+
+        /// A short document, distinct per job so each is stored once as itself.
+        static func document(_ index: Int) -> String {
+            """
+            Report \(index). The lighthouse stood on the northern cliff for two hundred years. Ships used it to \
+            find the harbour in winter storms. The keeper lit the lamp every evening at sunset. In 1990 the lamp \
+            was replaced by an automatic light. Tourists now visit the old lighthouse to see the harbour and the sea.
+            """
+        }
+    }
+
+    /// Waits until no job of the project is unfinished, printing progress on stderr; prints how
+    /// many queries it made (so a caller counting transactions can take them off) and the worst
+    /// poll backlog it saw (running jobs whose next poll was overdue: the Poller falling behind).
+    struct Wait: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Wait until every job of the project is terminal.")
+
+        @OptionGroup var target: Target
+
+        @Option(help: "Milliseconds between looks.")
+        var intervalMs = 200
+
+        @Option(help: "Give up after this many seconds.")
+        var timeout = 900
+
+        func run() async throws {
+            try await target.database.withPool(connections: 1, label: "longhaul.bench.pipeline") { pool, _ in
+                let clock = ContinuousClock()
+                let deadline = clock.now + .seconds(timeout)
+                var queries = 0
+                var peakOverdue = 0
+                var peakLateness = 0.0
+                var lastReport = clock.now
+                while true {
+                    // Raw SQL on purpose: no store answers "how far behind is the Poller", and one
+                    // statement per look keeps the waiter's own load countable. Its columns are
+                    // checked against the migrations by BenchmarkCommandTests.
+                    let row = try await pool.query(
+                        """
+                        SELECT count(*) FILTER (WHERE j.finished_at IS NULL) AS open, count(*) AS total,
+                               count(*) FILTER (WHERE j.state = 'running' AND j.next_poll_at < now() - interval '1 second') AS overdue,
+                               coalesce(extract(epoch FROM now() - min(j.next_poll_at) FILTER (WHERE j.state = 'running')), 0)::float8 AS late
+                        FROM jobs j JOIN projects p ON p.id = j.project_id WHERE p.slug = \(target.project)
+                        """
+                    ).first
+                    queries += 1
+                    let open = try row?.decode("open", as: Int.self) ?? 0
+                    let total = try row?.decode("total", as: Int.self) ?? 0
+                    peakOverdue = max(peakOverdue, try row?.decode("overdue", as: Int.self) ?? 0)
+                    peakLateness = max(peakLateness, try row?.decode("late", as: Double.self) ?? 0)
+                    if open == 0 { break }
+                    if clock.now - lastReport >= .seconds(5) {
+                        FileHandle.standardError.write(Data("bench: \(total - open)/\(total) jobs terminal\n".utf8))
+                        lastReport = clock.now
+                    }
+                    guard clock.now < deadline else {
+                        throw ValidationError("\(open) of \(total) jobs were still unfinished after \(timeout) s")
+                    }
+                    try await Task.sleep(for: .milliseconds(intervalMs))
+                }
+                print("waiter queries: \(queries)")
+                print("peak overdue polls: \(peakOverdue) (due more than 1 s ago); most overdue: \(String(format: "%.1f", peakLateness)) s")
+            }
+        }
+    }
+}
