@@ -2,7 +2,6 @@ import Foundation
 import Mantle
 import HTTPTypes
 import OpenAPIRuntime
-import Yams
 
 /// The OpenAPI document the routes are generated from, embedded in the binary: served as JSON at
 /// `GET /openapi.json`, and read for the route table that tells a 404 from a 405.
@@ -12,13 +11,10 @@ struct OpenAPIDocument: Sendable {
     let validator: SchemaValidator
 
     static func load() throws -> OpenAPIDocument {
-        let yaml = String(decoding: PackageResources.openapi_yaml, as: UTF8.self)
-        guard let tree = try Yams.load(yaml: yaml) as? [String: Any] else {
-            throw DocumentError(description: "the embedded openapi.yaml is not a mapping")
-        }
-        let data = try JSONSerialization.data(withJSONObject: tree, options: [.sortedKeys])
+        // openapi.json is openapi.yaml as JSON, written by scripts/generate-openapi.
+        let data = Data(PackageResources.openapi_json)
         let json = try JSONDecoder().decode(OpenAPIObjectContainer.self, from: data)
-        let document = JSONValue(any: tree)
+        let document = try JSONDecoder().decode(JSONValue.self, from: data)
         var routes: [RouteTable.Route] = []
         for (path, item) in document["paths"]?.object ?? [:] {
             var operations: [HTTPRequest.Method: Operation] = [:]
@@ -55,10 +51,6 @@ struct OpenAPIDocument: Sendable {
             }
             bodySchema = operation["requestBody"]?["content"]?["application/json"]?["schema"]
         }
-    }
-
-    struct DocumentError: Error, CustomStringConvertible {
-        let description: String
     }
 }
 
