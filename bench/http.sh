@@ -19,7 +19,7 @@ nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 
 echo "bench: building longhaul-bench (release)" >&2
 . bench/lib.sh
-bench_build 2>/dev/null
+bench_build
 
 work=$(mktemp -d /tmp/longhaul-bench-http.XXXXXX)
 chmod 755 "$work"

@@ -63,9 +63,8 @@ struct PipelineBench: AsyncParsableCommand {
                     enqueued += try await store.enqueue(validated, project: project).count
                 }
                 let elapsed = (clock.now - start).inSeconds
-                print(
-                    "enqueued \(enqueued) jobs in \(String(format: "%.2f", elapsed)) s (\(Int(Double(enqueued) / elapsed)) jobs/s, chunks of \(chunk))"
-                )
+                let rate = Int(Double(enqueued) / elapsed)
+                print("enqueued \(enqueued) jobs in \(String(format: "%.2f", elapsed)) s (\(rate) jobs/s, chunks of \(chunk))")
             }
         }
 
@@ -126,8 +125,10 @@ struct PipelineBench: AsyncParsableCommand {
                     let row = try await pool.query(
                         """
                         SELECT count(*) FILTER (WHERE j.finished_at IS NULL) AS open, count(*) AS total,
-                               count(*) FILTER (WHERE j.state = 'running' AND j.next_poll_at < now() - interval '1 second') AS overdue,
-                               coalesce(extract(epoch FROM now() - min(j.next_poll_at) FILTER (WHERE j.state = 'running')), 0)::float8 AS late
+                               count(*) FILTER (WHERE j.state = 'running' AND j.next_poll_at < now() - interval '1 second')
+                                   AS overdue,
+                               coalesce(extract(epoch FROM now() - min(j.next_poll_at) FILTER (WHERE j.state = 'running')), 0)::float8
+                                   AS late
                         FROM jobs j JOIN projects p ON p.id = j.project_id WHERE p.slug = \(target.project)
                         """
                     ).first

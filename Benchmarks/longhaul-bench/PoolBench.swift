@@ -37,9 +37,8 @@ struct PoolBench: AsyncParsableCommand {
             guard accounts > 0 else { throw ValidationError("pgbench_accounts is empty; run pgbench -i on this database first") }
             for level in levels {
                 let count = try await queries(pool, concurrency: level, accounts: accounts)
-                print(
-                    "pool concurrency=\(level) connections=\(connections) queries=\(count.queries) qps=\(Int(Double(count.queries) / count.elapsed.inSeconds))"
-                )
+                let rate = Int(Double(count.queries) / count.elapsed.inSeconds)
+                print("pool concurrency=\(level) connections=\(connections) queries=\(count.queries) qps=\(rate)")
             }
         }
     }

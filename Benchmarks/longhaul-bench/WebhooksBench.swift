@@ -69,7 +69,8 @@ struct WebhooksBench: AsyncParsableCommand {
         try await pool.query(
             """
             INSERT INTO deliveries (public_id, project_id, endpoint_id, url, event_type, body)
-            SELECT 'msg_bench_' || \(project.id) || '_' || g, \(project.id), (SELECT id FROM webhook_endpoints WHERE project_id = \(project.id)),
+            SELECT 'msg_bench_' || \(project.id) || '_' || g, \(project.id),
+                   (SELECT id FROM webhook_endpoints WHERE project_id = \(project.id)),
                    'http://127.0.0.1:' || \(port) || '/hook', 'job.completed', \(body)
             FROM generate_series(1, \(deliveries)) g
             """)
@@ -128,8 +129,8 @@ struct WebhooksBench: AsyncParsableCommand {
         func percentile(_ p: Double) -> Double { delays.isEmpty ? .nan : delays[min(delays.count - 1, Int(Double(delays.count) * p))] }
         print(
             String(
-                format:
-                    "latency: %d of %d job webhooks, terminal commit to arrival p50 %.1f ms, p99 %.1f ms, max %.1f ms (one job every %d ms)",
+                format: "latency: %d of %d job webhooks, terminal commit to arrival p50 %.1f ms, p99 %.1f ms, max %.1f ms "
+                    + "(one job every %d ms)",
                 delays.count, jobs, percentile(0.5), percentile(0.99), delays.last ?? .nan, pause))
     }
 }

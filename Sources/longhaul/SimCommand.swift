@@ -75,7 +75,9 @@ struct SimCommand: AsyncParsableCommand {
             do {
                 configuration = try JSONDecoder().decode(MantleSimulatorConfiguration.self, from: fileData)
             } catch {
-                throw ValidationError("Cannot read the simulator configuration in \(config): \(error). Give a JSON object whose keys are those of MantleSimulatorConfiguration.")
+                throw ValidationError(
+                    "Cannot read the simulator configuration in \(config): \(error). "
+                        + "Give a JSON object whose keys are those of MantleSimulatorConfiguration.")
             }
         }
         if let speed { configuration.speed = speed }

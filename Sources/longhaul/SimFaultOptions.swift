@@ -9,14 +9,17 @@ struct SimFaultOptions: ParsableArguments {
     @Option(name: .customLong("fault-create-400"), help: "Rate of 400 \"Internal server error\" answers to creates.") var create400: Double?
     @Option(name: .customLong("fault-create-hang"), help: "Rate of creates never answered.") var createHang: Double?
     @Option(name: .customLong("fault-create-drop"), help: "Rate of creates whose connection is closed unanswered.") var createDrop: Double?
-    @Option(name: .customLong("fault-create-lost"), help: "Rate of creates that create the Response, then drop the answer.") var createLost: Double?
+    @Option(name: .customLong("fault-create-lost"), help: "Rate of creates that create the Response, then drop the answer.") var createLost:
+        Double?
     @Option(name: .customLong("fault-create-failed"), help: "Rate of Responses that end failed (server_error).") var createFailed: Double?
     @Option(name: .customLong("fault-retrieve-429"), help: "Rate of 429 answers to retrieves.") var retrieve429: Double?
     @Option(name: .customLong("fault-retrieve-500"), help: "Rate of 500 answers to retrieves.") var retrieve500: Double?
     @Option(name: .customLong("fault-retrieve-503"), help: "Rate of 503 answers to retrieves.") var retrieve503: Double?
-    @Option(name: .customLong("fault-retrieve-400"), help: "Rate of 400 \"Internal server error\" answers to retrieves.") var retrieve400: Double?
+    @Option(name: .customLong("fault-retrieve-400"), help: "Rate of 400 \"Internal server error\" answers to retrieves.") var retrieve400:
+        Double?
     @Option(name: .customLong("fault-retrieve-hang"), help: "Rate of retrieves never answered.") var retrieveHang: Double?
-    @Option(name: .customLong("fault-retrieve-drop"), help: "Rate of retrieves whose connection is closed unanswered.") var retrieveDrop: Double?
+    @Option(name: .customLong("fault-retrieve-drop"), help: "Rate of retrieves whose connection is closed unanswered.") var retrieveDrop:
+        Double?
     @Option(name: .customLong("fault-cancel-429"), help: "Rate of 429 answers to cancels.") var cancel429: Double?
     @Option(name: .customLong("fault-cancel-500"), help: "Rate of 500 answers to cancels.") var cancel500: Double?
     @Option(name: .customLong("fault-cancel-503"), help: "Rate of 503 answers to cancels.") var cancel503: Double?

@@ -58,7 +58,8 @@ struct BatchOutputs {
             if job.state.isTerminal {
                 summaryPath = entry.relativePath + ".summary.md"
                 manifest["summary"] = summaryPath
-                files.append((out.appendingPathComponent(entry.relativePath + ".summary.md"), Self.summary(of: job, path: entry.relativePath)))
+                files.append(
+                    (out.appendingPathComponent(entry.relativePath + ".summary.md"), Self.summary(of: job, path: entry.relativePath)))
             }
             let detail: String
             switch job.state {
@@ -67,9 +68,10 @@ struct BatchOutputs {
             case .failed, .cancelled: detail = [job.errorCode, job.errorMessage].compactMap { $0 }.joined(separator: ": ")
             case .queued, .submitting, .running: detail = "still \(job.state.rawValue)"
             }
-            rows.append(Row(
-                relativePath: entry.relativePath, state: job.state.rawValue, detail: detail, inputTokens: job.usage?.inputTokens,
-                outputTokens: job.usage?.outputTokens, summaryPath: summaryPath, manifest: manifest))
+            rows.append(
+                Row(
+                    relativePath: entry.relativePath, state: job.state.rawValue, detail: detail, inputTokens: job.usage?.inputTokens,
+                    outputTokens: job.usage?.outputTokens, summaryPath: summaryPath, manifest: manifest))
         }
         self.rows = rows
         self.files = files
@@ -105,7 +107,8 @@ struct BatchOutputs {
         }
         var lines = [cell("DOCUMENT", pathWidth) + "  " + cell("STATE", 10) + "  " + "IN".leftPadded(7) + "  " + "OUT".leftPadded(6)]
         for row in rows {
-            var line = cell(row.relativePath, pathWidth) + "  " + cell(row.state, 10) + "  "
+            var line =
+                cell(row.relativePath, pathWidth) + "  " + cell(row.state, 10) + "  "
                 + (row.inputTokens.map(String.init) ?? "-").leftPadded(7) + "  " + (row.outputTokens.map(String.init) ?? "-").leftPadded(6)
             if !row.detail.isEmpty && row.state != JobState.completed.rawValue { line += "  " + row.detail.prefix(80) }
             lines.append(line)
@@ -119,10 +122,13 @@ struct BatchOutputs {
         ]
         if let usage = job.usage {
             header.append(
-                "tokens: \(usage.inputTokens) in (\(usage.cachedTokens) cached), \(usage.outputTokens) out (\(usage.reasoningTokens) reasoning)")
+                "tokens: \(usage.inputTokens) in (\(usage.cachedTokens) cached), "
+                    + "\(usage.outputTokens) out (\(usage.reasoningTokens) reasoning)")
         }
         if let reason = job.incompleteReason { header.append("incomplete: \(reason) (the text below is partial)") }
-        if let message = job.errorMessage, job.state != .completed { header.append("error: \([job.errorCode, message].compactMap { $0 }.joined(separator: ": "))") }
+        if let message = job.errorMessage, job.state != .completed {
+            header.append("error: \([job.errorCode, message].compactMap { $0 }.joined(separator: ": "))")
+        }
         let body = job.outputText.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
         return "---\n" + header.joined(separator: "\n") + "\n---\n\n" + (body.isEmpty ? "_(no text)_" : body) + "\n"
     }

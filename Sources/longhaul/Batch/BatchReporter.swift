@@ -62,7 +62,8 @@ struct BatchReporter: Sendable {
     private func show(_ progress: BatchProgress, total: Int) {
         let elapsed = ContinuousClock.now - started
         let done = progress.done
-        let counts = JobState.allCases.compactMap { state in progress.counts[state].map { "\(state.rawValue) \($0)" } }.joined(separator: ", ")
+        let counts = JobState.allCases.compactMap { state in progress.counts[state].map { "\(state.rawValue) \($0)" } }.joined(
+            separator: ", ")
         switch mode {
         case .json:
             emit([
@@ -73,7 +74,8 @@ struct BatchReporter: Sendable {
             ])
         case .plain:
             Console.note(
-                "progress: \(done)/\(total) done (\(counts)) · tokens \(progress.inputTokens) in / \(progress.outputTokens) out · \(Self.clock(elapsed)) elapsed")
+                "progress: \(done)/\(total) done (\(counts)) · tokens \(progress.inputTokens) in / \(progress.outputTokens) out · "
+                    + "\(Self.clock(elapsed)) elapsed")
         case .terminal:
             let width = 24
             let filled = total == 0 ? width : width * done / total
@@ -82,7 +84,8 @@ struct BatchReporter: Sendable {
             if done > 0 && done < total {
                 eta = " · ETA \(Self.clock(elapsed / Double(done) * Double(total - done)))"
             }
-            let line = "\r\u{1B}[2K[\(bar)] \(done)/\(total) · \(counts) · \(Self.tokens(progress.inputTokens)) in / "
+            let line =
+                "\r\u{1B}[2K[\(bar)] \(done)/\(total) · \(counts) · \(Self.tokens(progress.inputTokens)) in / "
                 + "\(Self.tokens(progress.outputTokens)) out · \(Self.clock(elapsed))\(eta)"
             FileHandle.standardError.write(Data(line.utf8))
         }
@@ -103,10 +106,13 @@ struct BatchReporter: Sendable {
         }
         print(outputs.table())
         let counts = outputs.countsByState.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-        print("\(outputs.rows.count) files: \(counts) · \(outputs.inputTokens) tokens in, \(outputs.outputTokens) out · \(Self.clock(elapsed))")
+        print(
+            "\(outputs.rows.count) files: \(counts) · \(outputs.inputTokens) tokens in, \(outputs.outputTokens) out · "
+                + Self.clock(elapsed))
         print("Summaries in \(outputs.out.path)/ (manifest.jsonl lists every file)")
         if interrupted {
-            print("""
+            print(
+                """
                 Stopped waiting; nothing is lost. Documents still in progress keep their place: run the same command again \
                 to pick up where this left off (completed ones are not submitted again):
                   \(command)

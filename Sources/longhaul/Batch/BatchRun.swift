@@ -222,8 +222,8 @@ struct BatchRun {
         if pending.total > 0 {
             reporter.note(
                 "\(pending.total) webhook\(pending.total == 1 ? "" : "s") of this batch not delivered yet (the receiver failed); "
-                    + "`longhaul work` sends \(pending.total == 1 ? "it" : "them") on the retry schedule, `longhaul deliveries list` shows where they stand"
-            )
+                    + "`longhaul work` sends \(pending.total == 1 ? "it" : "them") on the retry schedule, "
+                    + "`longhaul deliveries list` shows where they stand")
         }
     }
 

@@ -18,7 +18,9 @@ struct WorkerOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Lease of claimed jobs, in seconds (default 30).", visibility: .hidden))
     var leaseSeconds: Double?
 
-    @Option(name: .long, help: "Seconds from an accepted create to the first poll (default 1; 0 polls at once, for a fast or simulated Mantle).")
+    @Option(
+        name: .long, help: "Seconds from an accepted create to the first poll (default 1; 0 polls at once, for a fast or simulated Mantle)."
+    )
     var firstPoll: Double?
 
     @Option(name: .long, help: "Shortest wait between polls of one Response, in seconds (default 1, at least 0.1).")
@@ -61,14 +63,14 @@ struct WorkerOptions: ParsableArguments {
 
     func parsedRoles() throws -> Set<WorkerRole> {
         let names = roles.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        return Set(try names.map { name in
-            guard let role = WorkerRole(rawValue: name) else {
-                throw ValidationError("unknown role '\(name)'; choose from submit, poll, maintain, deliver")
-            }
-            return role
-        })
+        return Set(
+            try names.map { name in
+                guard let role = WorkerRole(rawValue: name) else {
+                    throw ValidationError("unknown role '\(name)'; choose from submit, poll, maintain, deliver")
+                }
+                return role
+            })
     }
-
 
     /// The worker loops with these options over the environment's configuration.
     func makeWorkerGroup(pool: PostgresPool, runtime: MantleRuntime, logger: Logger) async throws -> WorkerGroup {

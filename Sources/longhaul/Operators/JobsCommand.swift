@@ -32,7 +32,8 @@ struct JobsCommand: AsyncParsableCommand {
 
         func validate() throws {
             if let state, JobState(rawValue: state) == nil {
-                throw ArgumentParser.ValidationError("unknown state '\(state)'; choose from \(JobState.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw ArgumentParser.ValidationError(
+                    "unknown state '\(state)'; choose from \(JobState.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             guard (1...1000).contains(limit) else { throw ArgumentParser.ValidationError("--limit must be between 1 and 1000") }
             _ = try filterDates()
@@ -42,7 +43,10 @@ struct JobsCommand: AsyncParsableCommand {
         }
 
         private func filterDates() throws -> (Date?, Date?) {
-            (try since.map { try CommandLineDate.parse($0, option: "--since") }, try until.map { try CommandLineDate.parse($0, option: "--until") })
+            (
+                try since.map { try CommandLineDate.parse($0, option: "--since") },
+                try until.map { try CommandLineDate.parse($0, option: "--until") }
+            )
         }
 
         func run() async throws {
@@ -59,7 +63,8 @@ struct JobsCommand: AsyncParsableCommand {
             }
             try await withOperatorSession(options) { session in
                 let filter = JobFilter(
-                    projectID: try await projectID(project, in: session), state: state.flatMap(JobState.init(rawValue:)), batchPublicID: batch, createdAfter: after,
+                    projectID: try await projectID(project, in: session), state: state.flatMap(JobState.init(rawValue:)),
+                    batchPublicID: batch, createdAfter: after,
                     createdBefore: before, metadataKey: key, metadataValue: value)
                 let page = try await JobStore(pool: session.pool).listJobs(filter, limit: limit, cursor: cursor)
                 if json { return try printJSON(page) }
@@ -98,8 +103,12 @@ struct JobsCommand: AsyncParsableCommand {
                     ("submitted", Cell.date(detail.submittedAt)), ("finished", Cell.date(detail.finishedAt)),
                 ]
                 if let usage = detail.usage {
-                    fields.append(("usage", "input \(usage.inputTokens) (cached \(usage.cachedTokens)), output \(usage.outputTokens) "
-                        + "(reasoning \(usage.reasoningTokens)), total \(usage.totalTokens)"))
+                    fields.append(
+                        (
+                            "usage",
+                            "input \(usage.inputTokens) (cached \(usage.cachedTokens)), output \(usage.outputTokens) "
+                                + "(reasoning \(usage.reasoningTokens)), total \(usage.totalTokens)"
+                        ))
                 }
                 if let reason = detail.incompleteReason { fields.append(("incomplete", reason)) }
                 if detail.errorCode != nil || detail.errorMessage != nil {

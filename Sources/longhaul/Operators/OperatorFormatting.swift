@@ -32,7 +32,8 @@ enum CommandLineDate {
         let fractional = ISO8601DateFormatter()
         fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         if let date = fractional.date(from: text) { return date }
-        throw ArgumentParser.ValidationError("\(option) '\(text)' is not an ISO 8601 date (2026-08-01) or date-time with a zone (2026-08-01T12:00:00Z)")
+        throw ArgumentParser.ValidationError(
+            "\(option) '\(text)' is not an ISO 8601 date (2026-08-01) or date-time with a zone (2026-08-01T12:00:00Z)")
     }
 }
 

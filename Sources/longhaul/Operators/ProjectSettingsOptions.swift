@@ -15,7 +15,8 @@ struct ProjectSettingsOptions: ParsableArguments {
     @Option(name: .long, help: "Submissions per job before it fails (1–100).")
     var maxAttempts: Int?
 
-    @Option(name: .customLong("credential"), help: "Credential reference: env:NAME, file:PATH, aws or aws:PROFILE (\"\" clears it on update).")
+    @Option(
+        name: .customLong("credential"), help: "Credential reference: env:NAME, file:PATH, aws or aws:PROFILE (\"\" clears it on update).")
     var credentialReference: String?
 
     @Option(name: .long, help: "The Mantle project id (proj_…) sent as OpenAI-Project (\"\" clears it on update).")

@@ -165,14 +165,15 @@ private func endpoint(_ project: Project) -> String {
 /// A project as label–value lines, or as JSON.
 private func show(_ project: Project, json: Bool) throws {
     if json { return try printJSON(project) }
-    print(TextTable.fields([
-        ("project", project.slug), ("status", project.isActive ? "active" : "archived since \(Cell.date(project.archivedAt))"),
-        ("endpoint", project.region.map { "region \($0)" } ?? project.baseURL ?? "default (OPENAI_BASE_URL, else the simulator)"),
-        ("mantle project", Cell.text(project.mantleProjectID)), ("credential", project.credentialReference ?? "endpoint default"),
-        ("model", project.defaultModel), ("max in flight", String(project.maxInFlight)),
-        ("tokens per minute", project.tokensPerMinute.map(String.init) ?? "unlimited"), ("max attempts", String(project.maxAttempts)),
-        ("tags", Cell.tags(project.tags)), ("created", Cell.date(project.createdAt)),
-    ]))
+    print(
+        TextTable.fields([
+            ("project", project.slug), ("status", project.isActive ? "active" : "archived since \(Cell.date(project.archivedAt))"),
+            ("endpoint", project.region.map { "region \($0)" } ?? project.baseURL ?? "default (OPENAI_BASE_URL, else the simulator)"),
+            ("mantle project", Cell.text(project.mantleProjectID)), ("credential", project.credentialReference ?? "endpoint default"),
+            ("model", project.defaultModel), ("max in flight", String(project.maxInFlight)),
+            ("tokens per minute", project.tokensPerMinute.map(String.init) ?? "unlimited"), ("max attempts", String(project.maxAttempts)),
+            ("tags", Cell.tags(project.tags)), ("created", Cell.date(project.createdAt)),
+        ]))
 }
 
 /// Creates `project`'s Mantle project where its Responses will go. With no endpoint configured
@@ -190,7 +191,8 @@ private func provisionMantleProject(_ project: Project, store: ProjectStore, opt
         } else {
             throw CommandFailure(
                 "project '\(project.slug)' was saved, but no Mantle is configured to create its Mantle project in: set OPENAI_BASE_URL "
-                    + "and OPENAI_API_KEY, or give the project --region or --base-url, then run `longhaul projects update \(project.slug) --create-mantle-project`")
+                    + "and OPENAI_API_KEY, or give the project --region or --base-url, "
+                    + "then run `longhaul projects update \(project.slug) --create-mantle-project`")
         }
     } catch let error as CommandFailure {
         throw error
@@ -200,7 +202,8 @@ private func provisionMantleProject(_ project: Project, store: ProjectStore, opt
     let logger = Logger(label: "longhaul.projects")
     let http = HTTPClient(logger: logger)
     do {
-        let provisioned = try await MantleProjectProvisioner(projects: store, http: http, logger: logger).provision(project, using: endpoint)
+        let provisioned = try await MantleProjectProvisioner(projects: store, http: http, logger: logger).provision(
+            project, using: endpoint)
         await http.shutdown()
         return provisioned
     } catch {

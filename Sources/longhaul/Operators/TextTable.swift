@@ -1,4 +1,5 @@
 import Foundation
+
 /// Rows printed as aligned columns under a header, for people reading a terminal.
 struct TextTable {
     var headers: [String]

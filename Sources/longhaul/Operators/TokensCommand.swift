@@ -35,10 +35,11 @@ struct TokensCommand: AsyncParsableCommand {
                 let owner = try await projectID(project, in: session)
                 let issued = try await TokenStore(pool: session.pool).create(name: name, projectID: owner)
                 if json { return try printJSON(Output(token: issued.token, secret: issued.secret)) }
-                print(TextTable.fields([
-                    ("token", issued.token.publicID), ("name", Cell.text(issued.token.name)),
-                    ("project", issued.token.project ?? "(admin: every project)"), ("secret", issued.secret),
-                ]))
+                print(
+                    TextTable.fields([
+                        ("token", issued.token.publicID), ("name", Cell.text(issued.token.name)),
+                        ("project", issued.token.project ?? "(admin: every project)"), ("secret", issued.secret),
+                    ]))
                 print("This secret will not be shown again: store it now (revoke with `longhaul tokens revoke \(issued.token.publicID)`).")
             }
         }

@@ -52,7 +52,8 @@ struct UsageCommand: AsyncParsableCommand {
                     "REASONING", "COST")
                 for row in rows {
                     table.append(
-                        row.group, String(row.jobs), String(row.completed), String(row.failed), String(row.incomplete), String(row.cancelled),
+                        row.group, String(row.jobs), String(row.completed), String(row.failed), String(row.incomplete),
+                        String(row.cancelled),
                         String(row.inputTokens), String(row.cachedTokens), String(row.outputTokens), String(row.reasoningTokens),
                         row.cost.map { String(format: "%.4f %@", $0, row.currency ?? "") } ?? "-")
                 }
@@ -87,7 +88,8 @@ struct UsageCommand: AsyncParsableCommand {
                         model: model, inputPerMillion: input, cachedInputPerMillion: cached, outputPerMillion: output, currency: currency)
                     try await UsageStore(pool: session.pool).setPrice(price)
                     if json { return try printJSON(price) }
-                    print("\(model): input \(input), cached \(cached.map { String($0) } ?? "as input"), output \(output) \(currency) per million tokens")
+                    let cachedPrice = cached.map { String($0) } ?? "as input"
+                    print("\(model): input \(input), cached \(cachedPrice), output \(output) \(currency) per million tokens")
                 }
             }
         }

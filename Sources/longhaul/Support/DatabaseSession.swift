@@ -27,8 +27,8 @@ struct DatabaseSession: Sendable {
             embedded = database
             startedEmbedded = started.startedHere
             Console.note(
-                "using the embedded PostgreSQL in \(database.home.path) (\(started.startedHere ? "started" : "already running"); set DATABASE_URL to use another)"
-            )
+                "using the embedded PostgreSQL in \(database.home.path) (\(started.startedHere ? "started" : "already running"); "
+                    + "set DATABASE_URL to use another)")
         }
         let pool = PostgresPool(configuration: PostgresConfiguration(url), maxConnections: maxConnections, logger: logger)
         if migrate && ProcessInfo.processInfo.environment["LONGHAUL_AUTO_MIGRATE"] != "0" {

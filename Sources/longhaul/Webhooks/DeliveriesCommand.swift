@@ -24,7 +24,8 @@ struct DeliveriesCommand: AsyncParsableCommand {
 
         func validate() throws {
             if let state, DeliveryState(rawValue: state) == nil {
-                throw ValidationError("unknown state '\(state)'; choose from \(DeliveryState.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw ValidationError(
+                    "unknown state '\(state)'; choose from \(DeliveryState.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             guard (1...10_000).contains(limit) else { throw ValidationError("--limit must be between 1 and 10000") }
         }
@@ -40,7 +41,8 @@ struct DeliveriesCommand: AsyncParsableCommand {
                     } else {
                         let status = delivery.lastStatus.map { " HTTP \($0)" } ?? ""
                         print(
-                            "\(delivery.publicID)  \(delivery.eventType)  \(delivery.state.rawValue)  attempts=\(delivery.attempts)\(status)  "
+                            "\(delivery.publicID)  \(delivery.eventType)  \(delivery.state.rawValue)  "
+                                + "attempts=\(delivery.attempts)\(status)  "
                                 + "\(delivery.job ?? delivery.batch ?? "-")  \(delivery.url)")
                     }
                 }
@@ -65,13 +67,15 @@ struct DeliveriesCommand: AsyncParsableCommand {
                 let record = detail.delivery
                 print("delivery: \(record.publicID) (\(record.eventType)) for project \(record.project)")
                 print("url: \(record.url)\(record.endpoint.map { " (endpoint \($0))" } ?? " (per-job URL)")")
-                print("state: \(record.state.rawValue) after \(record.attempts) attempt(s)"
-                    + (record.nextAttemptAt.map { "; next attempt \($0.formatted(.iso8601))" } ?? ""))
+                print(
+                    "state: \(record.state.rawValue) after \(record.attempts) attempt(s)"
+                        + (record.nextAttemptAt.map { "; next attempt \($0.formatted(.iso8601))" } ?? ""))
                 print("body: \(detail.body)")
                 for attempt in detail.attempts {
                     let status = attempt.httpStatus.map { "HTTP \($0)" } ?? "no response"
-                    print("  #\(attempt.attempt) \(attempt.startedAt.formatted(.iso8601)) \(attempt.durationMilliseconds) ms \(status)"
-                        + (attempt.address.map { " via \($0)" } ?? "") + (attempt.error.map { " — \($0)" } ?? ""))
+                    print(
+                        "  #\(attempt.attempt) \(attempt.startedAt.formatted(.iso8601)) \(attempt.durationMilliseconds) ms \(status)"
+                            + (attempt.address.map { " via \($0)" } ?? "") + (attempt.error.map { " — \($0)" } ?? ""))
                     if let body = attempt.responseBody { print("     response: \(body.prefix(200))") }
                 }
             }
@@ -111,7 +115,8 @@ struct DeliveriesCommand: AsyncParsableCommand {
             let start = try Self.parseSince(since, now: Date())
             try await withSession(options) { session in
                 let projectID = try await projectID(project, in: session)
-                let count = try await DeliveryStore(pool: session.pool).resend(since: start, projectID: projectID, includeCancelled: includeCancelled)
+                let count = try await DeliveryStore(pool: session.pool).resend(
+                    since: start, projectID: projectID, includeCancelled: includeCancelled)
                 print("\(count) deliveries are pending again (events since \(start.formatted(.iso8601)))")
             }
         }

@@ -16,7 +16,9 @@ struct WebhooksCommand: AsyncParsableCommand {
         @Option(name: .long, help: "The http(s) URL that receives the events.")
         var url: String
 
-        @Option(name: .long, help: "Events to send, comma separated (default: all): \(WebhookEventType.allCases.map(\.rawValue).joined(separator: ", ")).")
+        @Option(
+            name: .long,
+            help: "Events to send, comma separated (default: all): \(WebhookEventType.allCases.map(\.rawValue).joined(separator: ", ")).")
         var events: String?
 
         @Flag(name: .long, help: "Include the summary text in job events when the payload stays under 20 KB.")
@@ -62,7 +64,7 @@ struct WebhooksCommand: AsyncParsableCommand {
             }
             do {
                 _ = try await WebhookDestinationResolver(policy: policy).resolve(url)
-            } catch where error.kind == .resolutionFailed {
+            } catch  where error.kind == .resolutionFailed {
                 Console.note("warning: \(error.message); deliveries will fail until it resolves")
             } catch {
                 throw ValidationError(error.message)
@@ -87,7 +89,8 @@ struct WebhooksCommand: AsyncParsableCommand {
                     } else {
                         let events = endpoint.eventTypes.isEmpty ? "all" : endpoint.eventTypes.map(\.rawValue).joined(separator: ",")
                         let state = endpoint.enabled ? "enabled" : "disabled (\(endpoint.disabledReason ?? "no reason recorded"))"
-                        print("\(endpoint.publicID)  \(state)  events=\(events)\(endpoint.includeResult ? " +result" : "")  \(endpoint.url)")
+                        print(
+                            "\(endpoint.publicID)  \(state)  events=\(events)\(endpoint.includeResult ? " +result" : "")  \(endpoint.url)")
                     }
                 }
                 if endpoints.isEmpty && !json { Console.note("project '\(owner.slug)' has no webhook endpoints") }
@@ -112,7 +115,8 @@ struct WebhooksCommand: AsyncParsableCommand {
 
     struct Enable: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Enable an endpoint again (after a 410 or days of failures); `deliveries resend --include-cancelled` sends what it missed.")
+            abstract:
+                "Enable an endpoint again (after a 410 or days of failures); `deliveries resend --include-cancelled` sends what it missed.")
         @OptionGroup var options: GlobalOptions
         @OptionGroup var project: ProjectOption
         @Argument(help: "The endpoint id (we_…).") var endpoint: String
@@ -136,7 +140,8 @@ struct WebhooksCommand: AsyncParsableCommand {
     struct RotateSecret: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "rotate-secret",
-            abstract: "Replace an endpoint's signing secret (or, without --endpoint, the project's, which signs per-job URLs); the old one keeps signing for 24 hours.")
+            abstract: "Replace an endpoint's signing secret (or, without --endpoint, the project's, which signs per-job URLs); "
+                + "the old one keeps signing for 24 hours.")
         @OptionGroup var options: GlobalOptions
         @OptionGroup var project: ProjectOption
         @Option(name: .long, help: "The endpoint id (we_…); omit it to rotate the project's secret.")
