@@ -200,14 +200,11 @@ private func provisionMantleProject(_ project: Project, store: ProjectStore, opt
         throw CommandFailure("\(error)")
     }
     let logger = Logger(label: "longhaul.projects")
-    let http = HTTPClient(logger: logger)
     do {
-        let provisioned = try await MantleProjectProvisioner(projects: store, http: http, logger: logger).provision(
-            project, using: endpoint)
-        await http.shutdown()
-        return provisioned
+        return try await withHTTPClient(logger: logger) { http in
+            try await MantleProjectProvisioner(projects: store, http: http, logger: logger).provision(project, using: endpoint)
+        }
     } catch {
-        await http.shutdown()
         throw CommandFailure(
             "project '\(project.slug)' is saved but its Mantle project was not created: \(error); "
                 + "fix that and run `longhaul projects update \(project.slug) --create-mantle-project`")

@@ -54,13 +54,10 @@ func withDatabaseSession<T: Sendable>(
     _ body: (DatabaseSession) async throws -> T
 ) async throws -> T {
     let session = try await DatabaseSession.open(options, logger: logger, maxConnections: maxConnections, migrate: migrate)
-    do {
-        let value = try await body(session)
+    return try await withTeardown {
+        try await body(session)
+    } teardown: {
         await session.close(stopEmbedded: stopEmbedded)
-        return value
-    } catch {
-        await session.close(stopEmbedded: stopEmbedded)
-        throw error
     }
 }
 

@@ -46,12 +46,19 @@ struct MantleRuntime: Sendable {
 /// started, and the HTTP client), whether `body` returns or throws.
 func withMantleRuntime<T: Sendable>(logger: Logger, _ body: (MantleRuntime) async throws -> T) async throws -> T {
     let runtime = try await MantleRuntime.start(logger: logger)
-    do {
-        let value = try await body(runtime)
+    return try await withTeardown {
+        try await body(runtime)
+    } teardown: {
         await runtime.shutdown()
-        return value
-    } catch {
-        await runtime.shutdown()
-        throw error
+    }
+}
+
+/// Runs `body` with a new HTTP client and shuts the client down, whether `body` returns or throws.
+func withHTTPClient<T: Sendable>(logger: Logger, _ body: (HTTPClient) async throws -> T) async throws -> T {
+    let http = HTTPClient(logger: logger)
+    return try await withTeardown {
+        try await body(http)
+    } teardown: {
+        await http.shutdown()
     }
 }
