@@ -74,7 +74,7 @@ struct JobStoreTests {
         let small = try await fixture.project("small", maxInFlight: 10_000)
         try await fixture.enqueue(2000, into: big)
         try await fixture.enqueue(10, into: small)
-        let claimed = try await fixture.store.claimJobs(worker: "w1", limit: 40, lease: .seconds(30))
+        let claimed = try await fixture.queue.claimJobs(worker: "w1", limit: 40, lease: .seconds(30))
         #expect(claimed.count == 40)
         #expect(claimed.filter { $0.projectID == small.id }.count == 10)
     }
@@ -85,12 +85,12 @@ struct JobStoreTests {
         defer { Task { await fixture.close() } }
         let project = try await fixture.project("capped", maxInFlight: 25)
         try await fixture.enqueue(500, into: project)
-        let store = fixture.store
+        let queue = fixture.queue
         let total = try await withThrowingTaskGroup(of: Int.self) { group in
             for worker in 0..<10 {
                 group.addTask {
                     var mine = 0
-                    for _ in 0..<5 { mine += try await store.claimJobs(worker: "w\(worker)", limit: 10, lease: .seconds(30)).count }
+                    for _ in 0..<5 { mine += try await queue.claimJobs(worker: "w\(worker)", limit: 10, lease: .seconds(30)).count }
                     return mine
                 }
             }
@@ -106,11 +106,11 @@ struct JobStoreTests {
         defer { Task { await fixture.close() } }
         let project = try await fixture.project("budget", tokensPerMinute: 1000)
         try await fixture.enqueue(20, into: project, maxOutputTokens: 200)
-        let claimed = try await fixture.store.claimJobs(worker: "w", limit: 20, lease: .seconds(30))
+        let claimed = try await fixture.queue.claimJobs(worker: "w", limit: 20, lease: .seconds(30))
         let cost = claimed.map { $0.estimatedInputTokens + $0.maxOutputTokens }.reduce(0, +)
         #expect(!claimed.isEmpty && claimed.count < 20)
         #expect(cost <= 1000)
-        #expect(try await fixture.store.claimJobs(worker: "w", limit: 20, lease: .seconds(30)).isEmpty)
+        #expect(try await fixture.queue.claimJobs(worker: "w", limit: 20, lease: .seconds(30)).isEmpty)
     }
 
     @Test("a completed job stores its result, its webhook rows and the batch's completion, in one go")
@@ -121,16 +121,16 @@ struct JobStoreTests {
         try await fixture.pool.query("""
             INSERT INTO webhook_endpoints (public_id, project_id, url) VALUES ('we_1', \(project.id), 'https://hooks.example/a')
             """)
-        let batch = try await fixture.store.createBatch(project: project, name: "b", source: nil, webhookURL: nil)
+        let batch = try await fixture.batches.createBatch(project: project, name: "b", source: nil, webhookURL: nil)
         let jobs = try await fixture.enqueue(2, into: project, batchID: batch.id)
-        let claimed = try await fixture.store.claimJobs(worker: "w", limit: 10, lease: .seconds(30))
-        try await fixture.store.recordSubmissions(
+        let claimed = try await fixture.queue.claimJobs(worker: "w", limit: 10, lease: .seconds(30))
+        try await fixture.queue.recordSubmissions(
             claimed.map { .accepted(jobID: $0.id, attempt: $0.attempt, responseID: "resp_\($0.id)", remoteStatus: "in_progress", firstPollIn: .zero, startedAt: Date()) },
             worker: "w")
-        let polls = try await fixture.store.claimPolls(worker: "p", limit: 10, lease: .seconds(30))
+        let polls = try await fixture.queue.claimPolls(worker: "p", limit: 10, lease: .seconds(30))
         #expect(polls.count == 2)
         let usage = Usage(inputTokens: 120, cachedTokens: 20, outputTokens: 40, reasoningTokens: 5)
-        let applied = try await fixture.store.recordPolls(
+        let applied = try await fixture.queue.recordPolls(
             polls.map { .finished(jobID: $0.id, attempt: $0.attempt, RemoteResult(state: .completed, remoteStatus: "completed", outputText: "Summary.", usage: usage, responseJSON: "{\"id\":\"x\"}")) },
             worker: "p")
         #expect(applied == 2)
@@ -143,7 +143,7 @@ struct JobStoreTests {
         #expect(try await fixture.count("SELECT count(*) FROM deliveries WHERE event_type = 'batch.completed'") == 1)
         #expect(try await fixture.count("SELECT count(*) FROM batches WHERE finished_at IS NOT NULL AND pending_jobs = 0") == 1)
         #expect(try await fixture.count("SELECT count(*) FROM attempts WHERE outcome = 'completed'") == 2)
-        let progress = try await fixture.store.progress(batchID: batch.id)
+        let progress = try await fixture.batches.progress(batchID: batch.id)
         #expect(progress.finished && progress.counts[.completed] == 2 && progress.inputTokens == 240)
     }
 
@@ -153,11 +153,11 @@ struct JobStoreTests {
         defer { Task { await fixture.close() } }
         let project = try await fixture.project("team-a")
         let jobs = try await fixture.enqueue(1, into: project)
-        let claimed = try await fixture.store.claimJobs(worker: "old-owner", limit: 1, lease: .milliseconds(1))
+        let claimed = try await fixture.queue.claimJobs(worker: "old-owner", limit: 1, lease: .milliseconds(1))
         try await Task.sleep(for: .milliseconds(20))
-        let rescue = try await fixture.store.rescueExpiredSubmissions()
+        let rescue = try await fixture.queue.rescueExpiredSubmissions()
         #expect(rescue.requeued == 1)
-        let late = try await fixture.store.recordSubmissions(
+        let late = try await fixture.queue.recordSubmissions(
             [.accepted(jobID: claimed[0].id, attempt: claimed[0].attempt, responseID: "resp_late", remoteStatus: "in_progress", firstPollIn: .zero, startedAt: Date())],
             worker: "old-owner")
         #expect(late == 0)
@@ -172,11 +172,11 @@ struct JobStoreTests {
         let project = try await fixture.project("team-a")
         let first = try await fixture.enqueue(1, into: project)
         _ = try await fixture.enqueue(3, into: project)
-        let lost = try await fixture.store.claimJobs(worker: "gone", limit: 1, lease: .milliseconds(1))
+        let lost = try await fixture.queue.claimJobs(worker: "gone", limit: 1, lease: .milliseconds(1))
         #expect(lost.map(\.publicID) == first.map(\.publicID))
         try await Task.sleep(for: .milliseconds(20))
-        #expect(try await fixture.store.rescueExpiredSubmissions().requeued == 1)
-        let again = try await fixture.store.claimJobs(worker: "next", limit: 1, lease: .seconds(30))
+        #expect(try await fixture.queue.rescueExpiredSubmissions().requeued == 1)
+        let again = try await fixture.queue.claimJobs(worker: "next", limit: 1, lease: .seconds(30))
         #expect(again.map(\.publicID) == first.map(\.publicID))
         #expect(again.first?.attempt == 2)
     }
@@ -187,9 +187,9 @@ struct JobStoreTests {
         defer { Task { await fixture.close() } }
         let project = try await fixture.project("team-a")
         let jobs = try await fixture.enqueue(2, into: project)
-        let claimed = try await fixture.store.claimJobs(worker: "w", limit: 2, lease: .seconds(30))
+        let claimed = try await fixture.queue.claimJobs(worker: "w", limit: 2, lease: .seconds(30))
         let error = AttemptError(httpStatus: 400, code: "invalid_request_error", message: "bad")
-        try await fixture.store.recordSubmissions([
+        try await fixture.queue.recordSubmissions([
             .retry(jobID: claimed[0].id, attempt: 1, retryIn: .zero, error: AttemptError(httpStatus: 429, code: "rate_limit", message: "slow down"), startedAt: Date()),
             .fail(jobID: claimed[1].id, attempt: 1, error: error, startedAt: Date()),
         ], worker: "w")
@@ -210,12 +210,12 @@ struct JobStoreTests {
         #expect(try await fixture.state(of: jobs[0].publicID) == .cancelled)
         #expect(try await fixture.store.cancel(publicID: jobs[0].publicID, projectID: project.id) == .alreadyFinished(.cancelled))
 
-        let claimed = try await fixture.store.claimJobs(worker: "w", limit: 1, lease: .seconds(30))
-        try await fixture.store.recordSubmissions(
+        let claimed = try await fixture.queue.claimJobs(worker: "w", limit: 1, lease: .seconds(30))
+        try await fixture.queue.recordSubmissions(
             [.accepted(jobID: claimed[0].id, attempt: 1, responseID: "resp_1", remoteStatus: "in_progress", firstPollIn: .seconds(60), startedAt: Date())],
             worker: "w")
         #expect(try await fixture.store.cancel(publicID: jobs[1].publicID, projectID: project.id) == .cancelRequested)
-        let polls = try await fixture.store.claimPolls(worker: "p", limit: 5, lease: .seconds(30))
+        let polls = try await fixture.queue.claimPolls(worker: "p", limit: 5, lease: .seconds(30))
         #expect(polls.count == 1 && polls[0].cancelRequested)
 
         await #expect(throws: StoreError.notFound("job \(jobs[1].publicID)")) {
@@ -229,8 +229,8 @@ struct JobStoreTests {
         defer { Task { await fixture.close() } }
         let project = try await fixture.project("team-a")
         let jobs = try await fixture.enqueue(1, into: project)
-        let claimed = try await fixture.store.claimJobs(worker: "w", limit: 1, lease: .seconds(30))
-        try await fixture.store.recordSubmissions(
+        let claimed = try await fixture.queue.claimJobs(worker: "w", limit: 1, lease: .seconds(30))
+        try await fixture.queue.recordSubmissions(
             [.fail(jobID: claimed[0].id, attempt: 1, error: AttemptError(code: "x", message: "no"), startedAt: Date())], worker: "w")
         try await fixture.store.retry(publicID: jobs[0].publicID, projectID: nil)
         #expect(try await fixture.state(of: jobs[0].publicID) == .queued)
@@ -243,9 +243,9 @@ struct JobStoreTests {
         defer { Task { await fixture.close() } }
         let project = try await fixture.project("team-a", maxAttempts: 1)
         let jobs = try await fixture.enqueue(1, into: project)
-        _ = try await fixture.store.claimJobs(worker: "gone", limit: 1, lease: .milliseconds(1))
+        _ = try await fixture.queue.claimJobs(worker: "gone", limit: 1, lease: .milliseconds(1))
         try await Task.sleep(for: .milliseconds(20))
-        let report = try await fixture.store.rescueExpiredSubmissions()
+        let report = try await fixture.queue.rescueExpiredSubmissions()
         #expect(report.failed == 1)
         #expect(try await fixture.state(of: jobs[0].publicID) == .failed)
     }
@@ -269,7 +269,7 @@ struct MigrationTests {
             for _ in 0..<3 { group.addTask { try await Migrator(pool: other.pool).migrate(logger: other.logger) } }
             return try await group.reduce(into: [[String]]()) { $0.append($1) }
         }
-        #expect(results.flatMap { $0 } == Migration.all.map(\.name))
+        #expect(results.flatMap { $0 } == (Migration.all + Migration.functions).map(\.name))
     }
 
     @Test("an applied migration that was edited is refused with a clear message")
@@ -286,11 +286,33 @@ struct MigrationTests {
         #expect(try await Migrator(pool: fixture.pool).status().first?.state == .edited)
     }
 
+    @Test("a changed function is applied again; a database that applied the files before the function moved out counts as current")
+    func functionsFollowTheirFile() async throws {
+        let fixture = try await StoreFixture.make("functions")
+        defer { Task { await fixture.close() } }
+        try await fixture.pool.query("UPDATE longhaul_migrations SET checksum = 'older' WHERE name = 'longhaul_claim_jobs.function.sql'")
+        let before = try await Migrator(pool: fixture.pool).status()
+        #expect(before.first { $0.name == "longhaul_claim_jobs.function.sql" }?.state == .pending)
+        #expect(try await Migrator(pool: fixture.pool).migrate(logger: fixture.logger) == ["longhaul_claim_jobs.function.sql"])
+        #expect(try await Migrator(pool: fixture.pool).isCurrent())
+
+        // The checksums 0001 and 0003 had while they held copies of the function.
+        try await fixture.pool.query("""
+            UPDATE longhaul_migrations SET checksum = CASE name
+                WHEN '0001_init.sql' THEN '403003374036c8f0d0220af62ba8d5ec883f7d5e45b04ffd1e80370f40499097'
+                ELSE '5b7e05c8ed84016d4c865c529ba399eadb317c7297216aaafb297c91bc88f282' END
+            WHERE name IN ('0001_init.sql', '0003_claim_budget_once.sql')
+            """)
+        #expect(try await Migrator(pool: fixture.pool).migrate(logger: fixture.logger).isEmpty)
+        #expect(try await Migrator(pool: fixture.pool).isCurrent())
+    }
+
     @Test("every file in sql/ is registered, in order")
     func folderMatchesRegistry() throws {
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../sql").standardized
-        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".sql") }.sorted()
-        #expect(files == Migration.all.map(\.name))
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".sql") }
+        #expect(files.filter { !$0.hasSuffix(".function.sql") }.sorted() == Migration.all.map(\.name))
+        #expect(files.filter { $0.hasSuffix(".function.sql") }.sorted() == Migration.functions.map(\.name).sorted())
     }
 }
 
@@ -315,11 +337,11 @@ struct TableStatisticsTests {
         let deadline = ContinuousClock.now + .seconds(10)
         while !analyzed.contains("documents") && ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(200))
-            analyzed += try await fixture.store.analyzeGrowingTables()
+            analyzed += try await fixture.queue.analyzeGrowingTables()
         }
         #expect(analyzed.contains("documents"))
         #expect(analyzed.contains("jobs"))
         #expect(try await fixture.count("SELECT reltuples::bigint FROM pg_class WHERE relname = 'jobs'") >= 6_000)
-        #expect(try await fixture.store.analyzeGrowingTables().isEmpty, "nothing changed since")
+        #expect(try await fixture.queue.analyzeGrowingTables().isEmpty, "nothing changed since")
     }
 }

@@ -7,6 +7,9 @@ public import Postgres
 public struct StoreFixture: Sendable {
     public let pool: PostgresPool
     public let store: JobStore
+    /// The queue as the workers see it (claims, outcomes, rescue).
+    public let queue: JobQueue
+    public let batches: BatchStore
     public let projects: ProjectStore
     public let logger = Logger(label: "test")
     /// The `application_name` of the fixture's connections.
@@ -28,7 +31,9 @@ public struct StoreFixture: Sendable {
         configuration.applicationName = applicationName
         let pool = PostgresPool(configuration: configuration, maxConnections: maxConnections, logger: Logger(label: "test.pool"))
         try await Migrator(pool: pool).migrate(logger: Logger(label: "test.migrate"))
-        return StoreFixture(pool: pool, store: JobStore(pool: pool), projects: ProjectStore(pool: pool))
+        let store = JobStore(pool: pool)
+        return StoreFixture(
+            pool: pool, store: store, queue: JobQueue(pool: pool), batches: BatchStore(pool: pool, jobs: store), projects: ProjectStore(pool: pool))
     }
 
     public func project(_ slug: String, maxInFlight: Int = 50, tokensPerMinute: Int? = nil, maxAttempts: Int = 3) async throws -> Project {

@@ -38,7 +38,7 @@ struct DeliveryHarness {
         var logger = Logger(label: "deliverer")
         logger.logLevel = .warning
         let group = WorkerGroup(
-            store: fixture.store, gateway: UnusedGateway(), roles: [.deliver], configuration: configuration, logger: logger)
+            queue: fixture.queue, gateway: UnusedGateway(), roles: [.deliver], configuration: configuration, logger: logger)
         let serviceGroup = ServiceGroup(configuration: .init(services: [group], logger: logger))
         return RunningDeliverer(serviceGroup: serviceGroup, task: Task { try await serviceGroup.run() })
     }

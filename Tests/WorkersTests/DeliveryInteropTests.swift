@@ -20,7 +20,7 @@ struct DeliveryInteropTests {
             let projectSecret = try #require(try await webhooks.signingSecrets(projectID: project.id, endpoint: nil).first)
             try await receiver.setSecrets([issued.secret, projectSecret])
 
-            let batch = try await harness.fixture.store.createBatch(project: project, name: "interop", source: nil, webhookURL: nil)
+            let batch = try await harness.fixture.batches.createBatch(project: project, name: "interop", source: nil, webhookURL: nil)
             let batched = try await harness.fixture.enqueue(8, into: project, batchID: batch.id)
             let perJob = try await harness.fixture.store.enqueue(
                 [harness.fixture.validated(JobRequest(document: "A note for the per-job URL.", webhookURL: receiver.url("/per-job")))],

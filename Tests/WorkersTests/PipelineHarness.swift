@@ -30,7 +30,7 @@ struct PipelineHarness {
             defaultEndpoint: try .simulator(baseURL: simulator.baseURL.absoluteString), logger: Logger(label: "gateway"))
         var logger = Logger(label: "worker")
         logger.logLevel = .warning
-        let group = WorkerGroup(store: fixture.store, gateway: gateway, configuration: workers, logger: logger)
+        let group = WorkerGroup(queue: fixture.queue, gateway: gateway, configuration: workers, logger: logger)
         let serviceGroup = ServiceGroup(configuration: .init(services: [group], logger: logger))
         let running = Task { try await serviceGroup.run() }
         return PipelineHarness(fixture: fixture, simulator: simulator, http: http, gateway: gateway, serviceGroup: serviceGroup, running: running)

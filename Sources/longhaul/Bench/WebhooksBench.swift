@@ -40,13 +40,14 @@ struct WebhooksBench: AsyncParsableCommand {
         let running = Task { try await receiverGroup.run() }
         let port = await receiver.port()
         let store = JobStore(pool: pool)
+        let queue = JobQueue(pool: pool)
         let project = try await ProjectStore(pool: pool).create(NewProject(slug: "bench-\(UInt32.random(in: 0 ... .max))", maxInFlight: 100_000))
         _ = try await WebhookStore(pool: pool).addEndpoint(projectID: project.id, url: "http://127.0.0.1:\(port)/hook")
 
         var configuration = WorkerConfiguration()
         configuration.deliverConcurrency = concurrency
         configuration.webhookAddressPolicy = try WebhookAddressPolicy(allowlist: "127.0.0.0/8")
-        let workers = WorkerGroup(store: store, gateway: NoGateway(), roles: [.deliver], configuration: configuration, logger: logger)
+        let workers = WorkerGroup(queue: queue, gateway: NoGateway(), roles: [.deliver], configuration: configuration, logger: logger)
         let group = ServiceGroup(configuration: .init(services: [workers], logger: logger))
         let deliverer = Task { try await group.run() }
 
@@ -60,7 +61,7 @@ struct WebhooksBench: AsyncParsableCommand {
                    'http://127.0.0.1:' || \(port) || '/hook', 'job.completed', \(body)
             FROM generate_series(1, \(deliveries)) g
             """)
-        try await pool.notify(JobStore.Channel.deliveries)
+        try await pool.notify(QueueChannel.deliveries)
         while receiver.count < deliveries {
             try await Task.sleep(for: .milliseconds(5))
         }
@@ -75,13 +76,13 @@ struct WebhooksBench: AsyncParsableCommand {
             try (0..<jobs).map { index in
                 try JobRequest(document: "Bench document \(index).").validated(defaultModel: "openai.gpt-oss-120b", checkModel: { _ in nil })
             }, project: project)
-        let claimed = try await store.claimJobs(worker: "bench", limit: jobs, lease: .seconds(600))
-        try await store.recordSubmissions(
+        let claimed = try await queue.claimJobs(worker: "bench", limit: jobs, lease: .seconds(600))
+        try await queue.recordSubmissions(
             claimed.map { .accepted(jobID: $0.id, attempt: $0.attempt, responseID: "resp_\($0.id)", remoteStatus: "in_progress", firstPollIn: .zero, startedAt: Date()) },
             worker: "bench")
-        let polls = try await store.claimPolls(worker: "bench", limit: jobs, lease: .seconds(600))
+        let polls = try await queue.claimPolls(worker: "bench", limit: jobs, lease: .seconds(600))
         for poll in polls {
-            _ = try await store.recordPolls(
+            _ = try await queue.recordPolls(
                 [.finished(jobID: poll.id, attempt: poll.attempt, RemoteResult(state: .completed, remoteStatus: "completed", outputText: "Done."))],
                 worker: "bench")
             try await Task.sleep(for: .milliseconds(pause))

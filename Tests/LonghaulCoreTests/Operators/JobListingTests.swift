@@ -48,7 +48,7 @@ struct JobListingTests {
         defer { Task { await fixture.close() } }
         let teamA = try await fixture.project("team-a")
         let teamB = try await fixture.project("team-b")
-        let batch = try await fixture.store.createBatch(project: teamA, name: "reports", source: nil, webhookURL: nil)
+        let batch = try await fixture.batches.createBatch(project: teamA, name: "reports", source: nil, webhookURL: nil)
         let inBatch = try await fixture.enqueue(3, into: teamA, batchID: batch.id)
         let tagged = try await fixture.enqueue([
             JobRequest(document: "One.", metadata: ["customer": "acme"]),

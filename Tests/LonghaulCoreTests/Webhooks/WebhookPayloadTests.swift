@@ -8,12 +8,12 @@ import Testing
 struct WebhookPayloadTests {
     /// Runs every queued job of the fixture through submit and poll, ending each with `result`.
     private func finishAll(_ fixture: StoreFixture, with result: RemoteResult) async throws {
-        let claimed = try await fixture.store.claimJobs(worker: "w", limit: 100, lease: .seconds(30))
-        try await fixture.store.recordSubmissions(
+        let claimed = try await fixture.queue.claimJobs(worker: "w", limit: 100, lease: .seconds(30))
+        try await fixture.queue.recordSubmissions(
             claimed.map { .accepted(jobID: $0.id, attempt: $0.attempt, responseID: "resp_\($0.id)", remoteStatus: "in_progress", firstPollIn: .zero, startedAt: Date()) },
             worker: "w")
-        let polls = try await fixture.store.claimPolls(worker: "p", limit: 100, lease: .seconds(30))
-        _ = try await fixture.store.recordPolls(polls.map { .finished(jobID: $0.id, attempt: $0.attempt, result) }, worker: "p")
+        let polls = try await fixture.queue.claimPolls(worker: "p", limit: 100, lease: .seconds(30))
+        _ = try await fixture.queue.recordPolls(polls.map { .finished(jobID: $0.id, attempt: $0.attempt, result) }, worker: "p")
     }
 
     private func bodies(_ fixture: StoreFixture, endpoint: String? = nil) async throws -> [(String, [String: Any])] {
@@ -38,7 +38,7 @@ struct WebhookPayloadTests {
         let (thin, _) = try await webhooks.addEndpoint(projectID: project.id, url: "https://hooks.example/thin")
         let (full, _) = try await webhooks.addEndpoint(projectID: project.id, url: "https://hooks.example/full", includeResult: true)
         let (failedOnly, _) = try await webhooks.addEndpoint(projectID: project.id, url: "https://hooks.example/f", eventTypes: [.jobFailed])
-        let batch = try await fixture.store.createBatch(project: project, name: "b", source: nil, webhookURL: nil)
+        let batch = try await fixture.batches.createBatch(project: project, name: "b", source: nil, webhookURL: nil)
         let jobs = try await fixture.store.enqueue(
             [fixture.validated(JobRequest(document: "A short note.", metadata: ["customer": "c-17"], webhookURL: "https://per-job.example/x"))],
             project: project, batchID: batch.id)
@@ -76,8 +76,7 @@ struct WebhookPayloadTests {
         defer { Task { await fixture.close() } }
         let project = try await fixture.project("team-b")
         _ = try await WebhookStore(pool: fixture.pool).addEndpoint(projectID: project.id, url: "https://hooks.example/b")
-        var store = fixture.store
-        store.publicBaseURL = "https://longhaul.example.com"
+        let store = JobStore(pool: fixture.pool, publicBaseURL: "https://longhaul.example.com")
         let job = try #require(try await fixture.enqueue(1, into: project).first)
         #expect(try await store.cancel(publicID: job.publicID, projectID: project.id) == .cancelled)
         let data = try #require(try await bodies(fixture).first?.1["data"] as? [String: Any])
