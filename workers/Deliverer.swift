@@ -25,47 +25,20 @@ public struct Deliverer: Sendable {
         self.metrics = DeliveryMetrics()
     }
 
-    /// Runs until `stop` is set (or the task is cancelled); then lets sends in flight finish within
-    /// the grace period, releases the rest (they come due again at once) and writes every attempt.
-    func run(wake: WakeSignal, stop: StopFlag) async {
+    /// The claim loop. A send cut short at shutdown is released: it comes due again at once.
+    func loop() -> ClaimLoop<ClaimedDelivery, DeliveryAttemptResult> {
         let worker = configuration.workerID
-        let writer = OutcomeWriter<DeliveryAttemptResult>(interval: configuration.flushInterval, size: configuration.flushSize, logger: logger) {
-            [store, configuration] results in
-            try await store.record(results, worker: worker, disableAfter: configuration.webhookDisableAfter)
-        }
-        let inFlight = InFlightCounter()
-
-        await withDiscardingTaskGroup { group in
-            group.addTask { await writer.run() }
-            while !stop.isSet && !Task.isCancelled {
-                let free = configuration.deliverConcurrency - inFlight.value
-                var claimed: [ClaimedDelivery] = []
-                if free > 0 {
-                    do {
-                        claimed = try await store.claim(worker: worker, limit: free, lease: configuration.deliverLease)
-                    } catch where !Task.isCancelled {
-                        logger.warning("claiming webhook deliveries failed", metadata: ["error": "\(error)"])
-                    } catch {}
-                }
-                inFlight.add(claimed.count)
-                for delivery in claimed {
-                    group.addTask {
-                        writer.add(await attempt(delivery))
-                        inFlight.add(-1)
-                        wake.signal()
-                    }
-                }
-                if claimed.isEmpty || claimed.count < free {
-                    await wake.wait(timeout: configuration.deliverIdleInterval)
-                }
-            }
-            let deadline = ContinuousClock.now + configuration.shutdownGrace
-            while inFlight.value > 0 && ContinuousClock.now < deadline && !Task.isCancelled {
-                try? await Task.sleep(for: .milliseconds(20))
-            }
-            group.cancelAll()
-        }
-        await writer.drain(until: ContinuousClock.now + .seconds(2))
+        return ClaimLoop(
+            name: "webhook deliveries", concurrency: configuration.deliverConcurrency,
+            idleInterval: configuration.deliverIdleInterval, shutdownGrace: configuration.shutdownGrace,
+            flushInterval: configuration.flushInterval, flushSize: configuration.flushSize, logger: logger,
+            claim: { [store, configuration] limit in
+                try await store.claim(worker: worker, limit: limit, lease: configuration.deliverLease)
+            },
+            work: attempt,
+            write: { [store, configuration] results in
+                try await store.record(results, worker: worker, disableAfter: configuration.webhookDisableAfter)
+            })
     }
 
     /// One attempt of one delivery, from the address check to the classified response.

@@ -4,12 +4,12 @@ public import LonghaulCore
 /// Rescues submissions whose worker vanished (lease expiry, never age), prunes finished rows, and
 /// keeps the hot tables' statistics fresh.
 public struct Maintainer: Sendable {
-    let store: JobStore
+    let queue: JobQueue
     let configuration: WorkerConfiguration
     let logger: Logger
 
-    public init(store: JobStore, configuration: WorkerConfiguration, logger: Logger) {
-        self.store = store
+    public init(queue: JobQueue, configuration: WorkerConfiguration, logger: Logger) {
+        self.queue = queue
         self.configuration = configuration
         self.logger = logger
     }
@@ -27,18 +27,18 @@ public struct Maintainer: Sendable {
     /// One pass: rescue, analyze what grew, then (when asked) prune.
     public func runOnce(prune: Bool) async {
         do {
-            let rescued = try await store.rescueExpiredSubmissions()
+            let rescued = try await queue.rescueExpiredSubmissions()
             if rescued.requeued + rescued.failed > 0 {
                 logger.warning(
                     "returned submissions of vanished workers to the queue",
                     metadata: ["requeued": "\(rescued.requeued)", "failed": "\(rescued.failed)"])
             }
-            let analyzed = try await store.analyzeGrowingTables()
+            let analyzed = try await queue.analyzeGrowingTables()
             if !analyzed.isEmpty {
                 logger.debug("analyzed tables that grew", metadata: ["tables": "\(analyzed.joined(separator: ", "))"])
             }
             if prune {
-                let pruned = try await store.prune(retention: configuration.retention)
+                let pruned = try await queue.prune(retention: configuration.retention)
                 if pruned.prunedJobs + pruned.prunedDeliveries > 0 {
                     logger.info("pruned finished rows", metadata: ["jobs": "\(pruned.prunedJobs)", "deliveries": "\(pruned.prunedDeliveries)"])
                 }

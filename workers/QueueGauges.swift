@@ -7,12 +7,12 @@ import Synchronization
 /// jobs), `longhaul_queue_lag_seconds{project}` and `longhaul_in_flight{project}`. Gauges are
 /// made once per label set (projects are few) and reset to zero when a project's count drops out.
 final class QueueGauges: Sendable {
-    let store: JobStore
+    let queue: JobQueue
     let logger: Logger
     private let gauges = Mutex<[String: Gauge]>([:])
 
-    init(store: JobStore, logger: Logger) {
-        self.store = store
+    init(queue: JobQueue, logger: Logger) {
+        self.queue = queue
         self.logger = logger
     }
 
@@ -26,7 +26,7 @@ final class QueueGauges: Sendable {
     func sample() async {
         let statistics: [QueueStatistic]
         do {
-            statistics = try await store.queueStatistics()
+            statistics = try await queue.queueStatistics()
         } catch {
             if !Task.isCancelled { logger.debug("sampling the queue failed", metadata: ["error": "\(error)"]) }
             return

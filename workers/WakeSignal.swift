@@ -3,6 +3,9 @@ import Synchronization
 /// Wakes a loop: any number of `signal()`s before the loop looks coalesce into one wake-up, so a
 /// burst of notifications or finished tasks costs one pass of the loop, never one per event.
 ///
+/// A latched signal (`init(latched: true)`) stays signalled: every wait after the first signal
+/// returns at once, which is what a stop flag needs.
+///
 /// Built on a lock and continuations rather than an `AsyncStream`: cancelling a task that waits
 /// in an `AsyncStream`'s `next()` finishes the stream, so after the first timed-out wait every
 /// later wait returned at once, and an idle worker claimed in a tight loop.
@@ -16,11 +19,15 @@ final class WakeSignal: Sendable {
     }
 
     private let state = Mutex(State())
+    private let latched: Bool
 
-    init() {}
+    init(latched: Bool = false) {
+        self.latched = latched
+    }
 
     func signal() {
         let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            if latched { state.pending = true }
             guard !state.waiters.isEmpty else {
                 state.pending = true
                 return []
@@ -54,7 +61,7 @@ final class WakeSignal: Sendable {
                 let resumeNow = state.withLock { state -> Bool in
                     if Task.isCancelled { return true }
                     if state.pending {
-                        state.pending = false
+                        if !latched { state.pending = false }
                         return true
                     }
                     state.waiters[id] = continuation

@@ -20,33 +20,30 @@ public enum WorkerRole: String, Sendable, CaseIterable {
 /// hint, deduplicated by `WakeSignal`), a timer wakes them anyway, and graceful shutdown stops
 /// claiming, finishes or releases what is in hand, and returns.
 public struct WorkerGroup: Service {
-    let store: JobStore
+    let queue: JobQueue
     let gateway: any ResponsesGateway
     let roles: Set<WorkerRole>
     let configuration: WorkerConfiguration
     let logger: Logger
-    let extraLoops: [@Sendable (_ isStopping: @escaping @Sendable () -> Bool) async -> Void]
 
     public init(
-        store: JobStore, gateway: any ResponsesGateway, roles: Set<WorkerRole> = Set(WorkerRole.allCases),
-        configuration: WorkerConfiguration, logger: Logger,
-        extraLoops: [@Sendable (_ isStopping: @escaping @Sendable () -> Bool) async -> Void] = []
+        queue: JobQueue, gateway: any ResponsesGateway, roles: Set<WorkerRole> = Set(WorkerRole.allCases),
+        configuration: WorkerConfiguration, logger: Logger
     ) {
-        self.store = store
+        self.queue = queue
         self.gateway = gateway
         self.roles = roles
         self.configuration = configuration
         self.logger = logger
-        self.extraLoops = extraLoops
     }
 
     public func run() async throws {
         let stop = StopFlag()
         let submitWake = WakeSignal(), pollWake = WakeSignal(), deliverWake = WakeSignal()
-        let submitter = Submitter(store: store, gateway: gateway, configuration: configuration, logger: logger)
-        let poller = Poller(store: store, gateway: gateway, configuration: configuration, logger: logger)
-        let maintainer = Maintainer(store: store, configuration: configuration, logger: logger)
-        let gauges = QueueGauges(store: store, logger: logger)
+        let submitter = Submitter(queue: queue, gateway: gateway, configuration: configuration, logger: logger)
+        let poller = Poller(queue: queue, gateway: gateway, configuration: configuration, logger: logger)
+        let maintainer = Maintainer(queue: queue, configuration: configuration, logger: logger)
+        let gauges = QueueGauges(queue: queue, logger: logger)
         // Webhook receivers get a client of their own: their slowness must not hold Mantle's connections.
         let webhookClient = roles.contains(.deliver)
             ? HTTPClient(configuration: .init(maxConnectionsPerHost: configuration.deliverConcurrency, userAgent: "Longhaul-Webhooks/1.0"), logger: logger) : nil
@@ -58,19 +55,16 @@ public struct WorkerGroup: Service {
                 await withDiscardingTaskGroup { loops in
                     if roles.contains(.submit) {
                         let pollerHere = roles.contains(.poll) ? pollWake : nil
-                        loops.addTask { await submitter.run(wake: submitWake, stop: stop, pollWake: pollerHere) }
+                        loops.addTask { await submitter.loop(pollWake: pollerHere).run(wake: submitWake, stop: stop) }
                     }
-                    if roles.contains(.poll) { loops.addTask { await poller.run(wake: pollWake, stop: stop) } }
+                    if roles.contains(.poll) { loops.addTask { await poller.loop().run(wake: pollWake, stop: stop) } }
                     if roles.contains(.maintain) {
                         loops.addTask { await maintainer.run(stop: stop) }
                         loops.addTask { await gauges.run(stop: stop, interval: configuration.maintenanceInterval) }
                     }
                     if let webhookClient {
-                        let deliverer = Deliverer(store: DeliveryStore(pool: store.pool), http: webhookClient, configuration: configuration, logger: logger)
-                        loops.addTask { await deliverer.run(wake: deliverWake, stop: stop) }
-                    }
-                    for loop in extraLoops {
-                        loops.addTask { await loop { stop.isSet } }
+                        let deliverer = Deliverer(store: DeliveryStore(pool: queue.pool), http: webhookClient, configuration: configuration, logger: logger)
+                        loops.addTask { await deliverer.loop().run(wake: deliverWake, stop: stop) }
                     }
                 }
                 // The loops have stopped; the listener never ends by itself.
@@ -89,12 +83,12 @@ public struct WorkerGroup: Service {
     /// Turns notifications into wake-ups, and a reconnect into a wake-up of everything (a
     /// notification may have been missed while the connection was down). Ends when cancelled.
     private func listen(submitWake: WakeSignal, pollWake: WakeSignal, deliverWake: WakeSignal) async {
-        for await event in store.pool.listen([JobStore.Channel.jobs, JobStore.Channel.polls, JobStore.Channel.deliveries]) {
+        for await event in queue.pool.listen([QueueChannel.jobs, QueueChannel.polls, QueueChannel.deliveries]) {
             switch event {
             case .notification(let channel, _):
                 switch channel {
-                case JobStore.Channel.polls: pollWake.signal()
-                case JobStore.Channel.deliveries: deliverWake.signal()
+                case QueueChannel.polls: pollWake.signal()
+                case QueueChannel.deliveries: deliverWake.signal()
                 default: submitWake.signal()
                 }
             case .reconnected:

@@ -38,6 +38,7 @@ struct WebhooksBench: AsyncParsableCommand {
             let running = Task { try await receiverGroup.run() }
             let port = await receiver.port()
             let store = JobStore(pool: pool)
+            let queue = JobQueue(pool: pool)
             let project = try await ProjectStore(pool: pool).create(
                 NewProject(slug: "bench-\(UInt32.random(in: 0 ... .max))", maxInFlight: 100_000))
             _ = try await WebhookStore(pool: pool).addEndpoint(projectID: project.id, url: "http://127.0.0.1:\(port)/hook")
@@ -45,12 +46,12 @@ struct WebhooksBench: AsyncParsableCommand {
             var configuration = WorkerConfiguration()
             configuration.deliverConcurrency = concurrency
             configuration.webhookAddressPolicy = try WebhookAddressPolicy(allowlist: "127.0.0.0/8")
-            let workers = WorkerGroup(store: store, gateway: NoGateway(), roles: [.deliver], configuration: configuration, logger: logger)
+            let workers = WorkerGroup(queue: queue, gateway: NoGateway(), roles: [.deliver], configuration: configuration, logger: logger)
             let group = ServiceGroup(configuration: .init(services: [workers], logger: logger))
             let deliverer = Task { try await group.run() }
 
             try await measureThroughput(pool: pool, project: project, port: port, receiver: receiver)
-            try await measureLatency(store: store, project: project, receiver: receiver)
+            try await measureLatency(store: store, queue: queue, project: project, receiver: receiver)
 
             await group.triggerGracefulShutdown()
             _ = await deliverer.result
@@ -74,7 +75,7 @@ struct WebhooksBench: AsyncParsableCommand {
                    'http://127.0.0.1:' || \(port) || '/hook', 'job.completed', \(body)
             FROM generate_series(1, \(deliveries)) g
             """)
-        try await pool.notify(JobStore.Channel.deliveries)
+        try await pool.notify(QueueChannel.deliveries)
         while receiver.count < deliveries {
             try await Task.sleep(for: .milliseconds(5))
         }
@@ -87,23 +88,23 @@ struct WebhooksBench: AsyncParsableCommand {
 
     /// Latency: jobs end one by one through the real finalize path; the receiver notes when
     /// each job's webhook arrives, the store when the job ended.
-    private func measureLatency(store: JobStore, project: Project, receiver: BenchReceiver) async throws {
+    private func measureLatency(store: JobStore, queue: JobQueue, project: Project, receiver: BenchReceiver) async throws {
         let enqueued = try await store.enqueue(
             try (0..<jobs).map { index in
                 try JobRequest(document: "Bench document \(index).").validated(
                     defaultModel: "openai.gpt-oss-120b", checkModel: { _ in nil })
             }, project: project)
-        let claimed = try await store.claimJobs(worker: "bench", limit: jobs, lease: .seconds(600))
-        try await store.recordSubmissions(
+        let claimed = try await queue.claimJobs(worker: "bench", limit: jobs, lease: .seconds(600))
+        try await queue.recordSubmissions(
             claimed.map {
                 .accepted(
                     jobID: $0.id, attempt: $0.attempt, responseID: "resp_\($0.id)", remoteStatus: "in_progress", firstPollIn: .zero,
                     startedAt: Date())
             },
             worker: "bench")
-        let polls = try await store.claimPolls(worker: "bench", limit: jobs, lease: .seconds(600))
+        let polls = try await queue.claimPolls(worker: "bench", limit: jobs, lease: .seconds(600))
         for poll in polls {
-            _ = try await store.recordPolls(
+            _ = try await queue.recordPolls(
                 [
                     .finished(
                         jobID: poll.id, attempt: poll.attempt,

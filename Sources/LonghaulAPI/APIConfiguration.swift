@@ -11,6 +11,8 @@ public struct APIConfiguration: Sendable {
     public var jobLimits: JobLimits
     /// Most documents one `POST /v1/batches` may carry.
     public var maxBatchDocuments: Int
+    /// Where webhook receivers reach this API (`LONGHAUL_PUBLIC_URL`): the base of `result_url`.
+    public var publicBaseURL: String
 
     /// Body size limits by route: batches carry many documents, everything else little.
     public struct BodyLimits: Sendable {
@@ -34,8 +36,10 @@ public struct APIConfiguration: Sendable {
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, adminToken: String? = nil, bodyLimits: BodyLimits = BodyLimits(),
-        jobLimits: JobLimits = JobLimits(), maxBatchDocuments: Int = 10_000
+        jobLimits: JobLimits = JobLimits(), maxBatchDocuments: Int = 10_000,
+        publicBaseURL: String = WebhookOutbox.defaultPublicBaseURL
     ) {
+        self.publicBaseURL = publicBaseURL
         self.host = host
         self.port = port
         self.adminToken = adminToken

@@ -14,21 +14,21 @@ extension APIHandler {
         }
         let project = try await actingProject(named: body.project)
         let validated = try validate(body, project: project)
-        let (batch, enqueued) = try await jobs.enqueueBatch(
+        let (batch, enqueued) = try await batches.enqueueBatch(
             validated, project: project, name: body.name ?? "api batch", source: nil, webhookURL: body.webhookUrl)
-        let summary = try await jobs.batch(publicID: batch.publicID, projectID: project.id)
+        let summary = try await batches.batch(publicID: batch.publicID, projectID: project.id)
         return .accepted(.init(body: .json(.init(batch: .init(summary), jobIds: enqueued.map(\.publicID)))))
     }
 
     func getBatch(_ input: Operations.GetBatch.Input) async throws -> Operations.GetBatch.Output {
         let projectID = try RequestPrincipal.required().projectID
-        return .ok(.init(body: .json(.init(try await jobs.batch(publicID: input.path.batchId, projectID: projectID)))))
+        return .ok(.init(body: .json(.init(try await batches.batch(publicID: input.path.batchId, projectID: projectID)))))
     }
 
     func listBatchJobs(_ input: Operations.ListBatchJobs.Input) async throws -> Operations.ListBatchJobs.Output {
         let projectID = try RequestPrincipal.required().projectID
         // The batch must be visible: an unknown or foreign batch is a 404, not an empty list.
-        _ = try await jobs.batch(publicID: input.path.batchId, projectID: projectID)
+        _ = try await batches.batch(publicID: input.path.batchId, projectID: projectID)
         let filter = JobFilter(
             projectID: projectID, state: input.query.state.flatMap { JobState(rawValue: $0.rawValue) },
             batchPublicID: input.path.batchId)

@@ -33,9 +33,6 @@ extension APIHandler {
             state: query.state.flatMap { JobState(rawValue: $0.rawValue) }, batchPublicID: query.batch,
             createdAfter: query.createdAfter, createdBefore: query.createdBefore,
             metadataKey: query.metadataKey, metadataValue: query.metadataValue)
-        if filter.metadataValue != nil && filter.metadataKey == nil {
-            throw APIError.invalid("metadata_value", "metadata_value needs metadata_key")
-        }
         let page = try await jobs.listJobs(filter, limit: query.limit ?? 100, cursor: query.cursor)
         return .ok(.init(body: .json(.init(page))))
     }

@@ -10,6 +10,7 @@ import Prometheus
 struct APIHandler: APIProtocol {
     let pool: PostgresPool
     let jobs: JobStore
+    let batches: BatchStore
     let projects: ProjectStore
     let tokens: TokenStore
     let usage: UsageStore

@@ -42,8 +42,9 @@ public struct APIServer: Service {
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: BodyLimitMiddleware(limits: configuration.bodyLimits))
         router.add(middleware: RequestValidationMiddleware(document: document))
+        let jobs = JobStore(pool: pool, publicBaseURL: configuration.publicBaseURL)
         let handler = APIHandler(
-            pool: pool, jobs: JobStore(pool: pool), projects: ProjectStore(pool: pool), tokens: TokenStore(pool: pool),
+            pool: pool, jobs: jobs, batches: BatchStore(pool: pool, jobs: jobs), projects: ProjectStore(pool: pool), tokens: TokenStore(pool: pool),
             usage: UsageStore(pool: pool), webhooks: WebhookStore(pool: pool), deliveries: DeliveryStore(pool: pool),
             configuration: configuration, document: document, registry: registry, provisioner: provisioner, logger: logger)
         let authenticator = Authenticator(tokens: TokenStore(pool: pool), adminToken: configuration.adminToken)

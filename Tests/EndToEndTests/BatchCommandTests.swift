@@ -43,162 +43,154 @@ struct BatchCommandTests {
 
     @Test("a folder of good and bad files: every bad one reported with its reason, the rest summarised, exit 0")
     func mixedFolder() async throws {
-        let database = try await TestDatabase.makeFreshDatabaseURL(named: "batch_mixed")
-        let fixture = try await StoreFixture.make(databaseURL: database)
-        let (root, folder) = try Self.makeMixedFolder()
-        let run = try await BatchRunner.inProcessSimulator(database: database).run([folder])
-        #expect(run.exitCode == 0, "\(run.log)")
-        let total = Self.documents.count + Self.refusals.count
-        #expect(run.standardError.contains("found \(total) files in \(folder): \(Self.documents.count) to summarise, \(Self.refusals.count) skipped"), "\(run.log)")
+        try await StoreFixture.with("batch_mixed") { fixture in
+            let (root, folder) = try Self.makeMixedFolder()
+            let run = try await BatchRunner.inProcessSimulator(database: fixture.databaseURL).run([folder])
+            #expect(run.exitCode == 0, "\(run.log)")
+            let total = Self.documents.count + Self.refusals.count
+            #expect(run.standardError.contains("found \(total) files in \(folder): \(Self.documents.count) to summarise, \(Self.refusals.count) skipped"), "\(run.log)")
 
-        // The table: a line per file; each bad one with its state and reason.
-        let lines = run.standardOutput.split(separator: "\n").map(String.init)
-        for (path, reason) in Self.refusals {
-            let line = lines.first { $0.hasPrefix(path + " ") }
-            #expect(line?.contains("skipped") == true && line?.contains(reason) == true, "no table line for \(path) with '\(reason)':\n\(run.log)")
-            #expect(run.standardOutput.contains("  \(path): skipped — \(reason)"), "\(path) not listed as not summarised:\n\(run.log)")
-        }
-        for path in Self.documents.keys {
-            #expect(lines.contains { $0.hasPrefix(path + " ") && $0.contains("completed") }, "\(path) not completed:\n\(run.log)")
-        }
-        #expect(run.standardOutput.contains("\(total) files: \(Self.documents.count) completed, \(Self.refusals.count) skipped"), "\(run.log)")
-        #expect(run.standardOutput.contains("Summaries in \(folder).summaries/"))
+            // The table: a line per file; each bad one with its state and reason.
+            let lines = run.standardOutput.split(separator: "\n").map(String.init)
+            for (path, reason) in Self.refusals {
+                let line = lines.first { $0.hasPrefix(path + " ") }
+                #expect(line?.contains("skipped") == true && line?.contains(reason) == true, "no table line for \(path) with '\(reason)':\n\(run.log)")
+                #expect(run.standardOutput.contains("  \(path): skipped — \(reason)"), "\(path) not listed as not summarised:\n\(run.log)")
+            }
+            for path in Self.documents.keys {
+                #expect(lines.contains { $0.hasPrefix(path + " ") && $0.contains("completed") }, "\(path) not completed:\n\(run.log)")
+            }
+            #expect(run.standardOutput.contains("\(total) files: \(Self.documents.count) completed, \(Self.refusals.count) skipped"), "\(run.log)")
+            #expect(run.standardOutput.contains("Summaries in \(folder).summaries/"))
 
-        // One summary per good document, with its header; none for the bad ones.
-        for path in Self.documents.keys {
-            let summary = try #require(root.read("docs.summaries/\(path).summary.md"), "no summary for \(path)")
-            #expect(summary.hasPrefix("---\nsource: \(path)\nmodel: openai.gpt-oss-120b\nstate: completed\njob: job_"), "\(summary)")
-            #expect(summary.contains("\ntokens: "), "\(summary)")
-            let body = try #require(summary.components(separatedBy: "\n---\n\n").last)
-            #expect(!body.contains("_(no text)_") && body.count > 10, "\(path): empty summary")
-        }
-        for path in Self.refusals.keys {
-            #expect(!root.exists("docs.summaries/\(path).summary.md"), "a summary was written for the refused \(path)")
-        }
+            // One summary per good document, with its header; none for the bad ones.
+            for path in Self.documents.keys {
+                let summary = try #require(root.read("docs.summaries/\(path).summary.md"), "no summary for \(path)")
+                #expect(summary.hasPrefix("---\nsource: \(path)\nmodel: openai.gpt-oss-120b\nstate: completed\njob: job_"), "\(summary)")
+                #expect(summary.contains("\ntokens: "), "\(summary)")
+                let body = try #require(summary.components(separatedBy: "\n---\n\n").last)
+                #expect(!body.contains("_(no text)_") && body.count > 10, "\(path): empty summary")
+            }
+            for path in Self.refusals.keys {
+                #expect(!root.exists("docs.summaries/\(path).summary.md"), "a summary was written for the refused \(path)")
+            }
 
-        // The manifest: one line per file, sorted by path, with the right fields.
-        let manifest = try BatchManifest(contentsOf: root.url("docs.summaries/manifest.jsonl"))
-        #expect(manifest.paths == (Array(Self.documents.keys) + Array(Self.refusals.keys)).sorted())
-        for (path, text) in Self.documents {
-            let line = try #require(manifest[path])
-            #expect(line["state"] as? String == "completed")
-            #expect((line["job_id"] as? String)?.hasPrefix("job_") == true)
-            #expect(line["model"] as? String == "openai.gpt-oss-120b")
-            #expect(line["attempts"] as? Int == 1)
-            #expect((line["response_id"] as? String)?.hasPrefix("resp_") == true, "\(line)")
-            #expect(line["summary"] as? String == path + ".summary.md")
-            #expect(line["bytes"] as? Int == text.utf8.count)
-            #expect((line["sha256"] as? String)?.count == 64)
-            let usage = try #require(line["usage"] as? [String: Any])
-            #expect((usage["input_tokens"] as? Int ?? 0) > 0 && (usage["output_tokens"] as? Int ?? 0) > 0, "\(usage)")
-            #expect(line["error"] == nil)
+            // The manifest: one line per file, sorted by path, with the right fields.
+            let manifest = try BatchManifest(contentsOf: root.url("docs.summaries/manifest.jsonl"))
+            #expect(manifest.paths == (Array(Self.documents.keys) + Array(Self.refusals.keys)).sorted())
+            for (path, text) in Self.documents {
+                let line = try #require(manifest[path])
+                #expect(line["state"] as? String == "completed")
+                #expect((line["job_id"] as? String)?.hasPrefix("job_") == true)
+                #expect(line["model"] as? String == "openai.gpt-oss-120b")
+                #expect(line["attempts"] as? Int == 1)
+                #expect((line["response_id"] as? String)?.hasPrefix("resp_") == true, "\(line)")
+                #expect(line["summary"] as? String == path + ".summary.md")
+                #expect(line["bytes"] as? Int == text.utf8.count)
+                #expect((line["sha256"] as? String)?.count == 64)
+                let usage = try #require(line["usage"] as? [String: Any])
+                #expect((usage["input_tokens"] as? Int ?? 0) > 0 && (usage["output_tokens"] as? Int ?? 0) > 0, "\(usage)")
+                #expect(line["error"] == nil)
+            }
+            #expect(manifest["page.html"]?["format"] as? String == "html")
+            #expect(manifest["data.json"]?["format"] as? String == "json")
+            for (path, reason) in Self.refusals {
+                let line = try #require(manifest[path])
+                #expect(line["state"] as? String == "skipped")
+                #expect(line["job_id"] == nil)
+                let error = try #require(line["error"] as? [String: Any])
+                #expect(error["code"] as? String == "skipped" && error["message"] as? String == reason, "\(line)")
+            }
+            #expect(try await fixture.count("SELECT count(*) FROM jobs WHERE state = 'completed'") == Self.documents.count)
         }
-        #expect(manifest["page.html"]?["format"] as? String == "html")
-        #expect(manifest["data.json"]?["format"] as? String == "json")
-        for (path, reason) in Self.refusals {
-            let line = try #require(manifest[path])
-            #expect(line["state"] as? String == "skipped")
-            #expect(line["job_id"] == nil)
-            let error = try #require(line["error"] as? [String: Any])
-            #expect(error["code"] as? String == "skipped" && error["message"] as? String == reason, "\(line)")
-        }
-        #expect(try await fixture.count("SELECT count(*) FROM jobs WHERE state = 'completed'") == Self.documents.count)
-        await fixture.close()
     }
 
     @Test("documents that fail are listed and the exit status is 1; the next run retries them")
     func failuresExitOne() async throws {
-        let database = try await TestDatabase.makeFreshDatabaseURL(named: "batch_failures")
-        let fixture = try await StoreFixture.make(databaseURL: database)
-        // One attempt per job, so that the failures are final at once.
-        _ = try await fixture.project("strict", maxAttempts: 1)
-        let root = try TemporaryFolder(prefix: "longhaul-batch")
-        try root.write("docs/a.txt", "The first document. It has two sentences.")
-        try root.write("docs/b.md", "# Second\n\nThe second document, in Markdown.")
-        let folder = root.path + "/docs"
+        try await StoreFixture.with("batch_failures") { fixture in
+            // One attempt per job, so that the failures are final at once.
+            _ = try await fixture.project("strict", maxAttempts: 1)
+            let root = try TemporaryFolder(prefix: "longhaul-batch")
+            try root.write("docs/a.txt", "The first document. It has two sentences.")
+            try root.write("docs/b.md", "# Second\n\nThe second document, in Markdown.")
+            let folder = root.path + "/docs"
 
-        let failing = try await SimulatorProcess.start(["--speed", "50", "--fault-create-failed", "1.0"])
-        let run = try await BatchRunner.standalone(failing, database: database).run([folder, "--project", "strict"])
-        let counters = try await failing.counters()
-        await failing.stop()
-        #expect(run.exitCode == 1, "\(run.log)")
-        #expect(run.standardOutput.contains("Not summarised:"), "\(run.log)")
-        for path in ["a.txt", "b.md"] {
-            #expect(run.standardOutput.contains("  \(path): failed — server_error"), "\(path) not listed as failed:\n\(run.log)")
-            let summary = root.read("docs.summaries/\(path).summary.md") ?? ""
-            #expect(summary.contains("state: failed") && summary.contains("error: server_error"), "\(summary)")
-        }
-        let manifest = try BatchManifest(contentsOf: root.url("docs.summaries/manifest.jsonl"))
-        for line in manifest.lines {
-            #expect(line["state"] as? String == "failed")
-            #expect((line["error"] as? [String: Any])?["code"] as? String == "server_error", "\(line)")
-        }
-        #expect(counters.responsesCreated == 2 && counters.duplicateAttempts.isEmpty, "\(counters.createsByJob)")
+            let (run, counters) = try await BatchRunner.runStandalone(
+                [folder, "--project", "strict"], simulator: ["--speed", "50", "--fault-create-failed", "1.0"], database: fixture.databaseURL)
+            #expect(run.exitCode == 1, "\(run.log)")
+            #expect(run.standardOutput.contains("Not summarised:"), "\(run.log)")
+            for path in ["a.txt", "b.md"] {
+                #expect(run.standardOutput.contains("  \(path): failed — server_error"), "\(path) not listed as failed:\n\(run.log)")
+                let summary = root.read("docs.summaries/\(path).summary.md") ?? ""
+                #expect(summary.contains("state: failed") && summary.contains("error: server_error"), "\(summary)")
+            }
+            let manifest = try BatchManifest(contentsOf: root.url("docs.summaries/manifest.jsonl"))
+            for line in manifest.lines {
+                #expect(line["state"] as? String == "failed")
+                #expect((line["error"] as? [String: Any])?["code"] as? String == "server_error", "\(line)")
+            }
+            #expect(counters.responsesCreated == 2 && counters.duplicateAttempts.isEmpty, "\(counters.createsByJob)")
 
-        // Against a healthy endpoint the same command puts the failed documents back on the queue.
-        let healthy = try await SimulatorProcess.start(["--speed", "50"])
-        let again = try await BatchRunner.standalone(healthy, database: database).run([folder, "--project", "strict"])
-        let retried = try await healthy.counters()
-        await healthy.stop()
-        #expect(again.exitCode == 0, "\(again.log)")
-        #expect(again.standardError.contains("2 documents enqueued (2 from an earlier run"), "\(again.log)")
-        #expect(retried.responsesCreated == 2 && retried.duplicateAttempts.isEmpty, "\(retried.createsByJob)")
-        for attempts in retried.createsByJob.values { #expect(attempts == ["2": 1]) }
-        let after = try BatchManifest(contentsOf: root.url("docs.summaries/manifest.jsonl"))
-        #expect(after.lines.allSatisfy { $0["state"] as? String == "completed" && $0["error"] == nil })
-        await fixture.close()
+            // Against a healthy endpoint the same command puts the failed documents back on the queue.
+            let (again, retried) = try await BatchRunner.runStandalone(
+                [folder, "--project", "strict"], simulator: ["--speed", "50"], database: fixture.databaseURL)
+            #expect(again.exitCode == 0, "\(again.log)")
+            #expect(again.standardError.contains("2 documents enqueued (2 from an earlier run"), "\(again.log)")
+            #expect(retried.responsesCreated == 2 && retried.duplicateAttempts.isEmpty, "\(retried.createsByJob)")
+            for attempts in retried.createsByJob.values { #expect(attempts == ["2": 1]) }
+            let after = try BatchManifest(contentsOf: root.url("docs.summaries/manifest.jsonl"))
+            #expect(after.lines.allSatisfy { $0["state"] as? String == "completed" && $0["error"] == nil })
+        }
     }
 
     @Test("a summary cut short by --max-output-tokens is incomplete: kept, listed, exit 1")
     func incompleteExitOne() async throws {
-        let database = try await TestDatabase.makeFreshDatabaseURL(named: "batch_incomplete")
-        let fixture = try await StoreFixture.make(databaseURL: database)
-        let root = try TemporaryFolder(prefix: "longhaul-batch")
-        try root.write("docs/long.txt", String(repeating: "The harbour is busy in summer and quiet in winter. ", count: 40))
-        let run = try await BatchRunner.inProcessSimulator(database: database).run([root.path + "/docs", "--max-output-tokens", "16"])
-        #expect(run.exitCode == 1, "\(run.log)")
-        #expect(run.standardOutput.contains("  long.txt: incomplete — incomplete (max_output_tokens); partial text kept"), "\(run.log)")
-        let summary = root.read("docs.summaries/long.txt.summary.md") ?? ""
-        #expect(summary.contains("state: incomplete") && summary.contains("incomplete: max_output_tokens"), "\(summary)")
-        let line = try BatchManifest(contentsOf: root.url("docs.summaries/manifest.jsonl"))["long.txt"]
-        #expect(line?["state"] as? String == "incomplete" && line?["incomplete_reason"] as? String == "max_output_tokens")
-        await fixture.close()
+        try await StoreFixture.with("batch_incomplete") { fixture in
+            let root = try TemporaryFolder(prefix: "longhaul-batch")
+            try root.write("docs/long.txt", String(repeating: "The harbour is busy in summer and quiet in winter. ", count: 40))
+            let run = try await BatchRunner.inProcessSimulator(database: fixture.databaseURL).run([root.path + "/docs", "--max-output-tokens", "16"])
+            #expect(run.exitCode == 1, "\(run.log)")
+            #expect(run.standardOutput.contains("  long.txt: incomplete — incomplete (max_output_tokens); partial text kept"), "\(run.log)")
+            let summary = root.read("docs.summaries/long.txt.summary.md") ?? ""
+            #expect(summary.contains("state: incomplete") && summary.contains("incomplete: max_output_tokens"), "\(summary)")
+            let line = try BatchManifest(contentsOf: root.url("docs.summaries/manifest.jsonl"))["long.txt"]
+            #expect(line?["state"] as? String == "incomplete" && line?["incomplete_reason"] as? String == "max_output_tokens")
+        }
     }
 
     @Test("--no-wait enqueues and exits 0; the same command with --json then does the work, one JSON object per line")
     func noWaitThenJSON() async throws {
-        let database = try await TestDatabase.makeFreshDatabaseURL(named: "batch_json")
-        let fixture = try await StoreFixture.make(databaseURL: database)
-        let (root, folder) = try Self.makeMixedFolder()
-        let runner = BatchRunner.inProcessSimulator(database: database)
+        try await StoreFixture.with("batch_json") { fixture in
+            let (root, folder) = try Self.makeMixedFolder()
+            let runner = BatchRunner.inProcessSimulator(database: fixture.databaseURL)
 
-        let enqueued = try await runner.run([folder, "--no-wait"])
-        #expect(enqueued.exitCode == 0, "\(enqueued.log)")
-        #expect(enqueued.standardError.contains("\(Self.documents.count) documents enqueued"), "\(enqueued.log)")
-        #expect(enqueued.standardError.contains("run `longhaul work`"), "\(enqueued.log)")
-        #expect(try await fixture.count("SELECT count(*) FROM jobs WHERE state = 'queued'") == Self.documents.count)
-        #expect(!root.exists("docs.summaries"), "--no-wait wrote outputs")
+            let enqueued = try await runner.run([folder, "--no-wait"])
+            #expect(enqueued.exitCode == 0, "\(enqueued.log)")
+            #expect(enqueued.standardError.contains("\(Self.documents.count) documents enqueued"), "\(enqueued.log)")
+            #expect(enqueued.standardError.contains("run `longhaul work`"), "\(enqueued.log)")
+            #expect(try await fixture.count("SELECT count(*) FROM jobs WHERE state = 'queued'") == Self.documents.count)
+            #expect(!root.exists("docs.summaries"), "--no-wait wrote outputs")
 
-        let run = try await runner.run([folder, "--json"])
-        #expect(run.exitCode == 0, "\(run.log)")
-        var events: [[String: Any]] = []
-        for line in run.standardOutput.split(separator: "\n") {
-            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
-            try #require(object != nil, "not a JSON object: \(line)")
-            events.append(object ?? [:])
+            let run = try await runner.run([folder, "--json"])
+            #expect(run.exitCode == 0, "\(run.log)")
+            var events: [[String: Any]] = []
+            for line in run.standardOutput.split(separator: "\n") {
+                let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+                try #require(object != nil, "not a JSON object: \(line)")
+                events.append(object ?? [:])
+            }
+            let names = events.compactMap { $0["event"] as? String }
+            #expect(names.count == events.count, "a line without an event: \(run.standardOutput)")
+            #expect(names.first == "note" && names.last == "finished", "\(names)")
+            let enqueuedEvent = try #require(events.first { $0["event"] as? String == "enqueued" })
+            #expect(enqueuedEvent["jobs"] as? Int == Self.documents.count && enqueuedEvent["resumed"] as? Int == Self.documents.count)
+            let progress = try #require(events.last { $0["event"] as? String == "progress" }, "no progress event: \(run.standardOutput)")
+            #expect(progress["done"] as? Int == Self.documents.count && progress["total"] as? Int == Self.documents.count)
+            let finished = try #require(events.last)
+            #expect((finished["counts"] as? [String: Int]) == ["completed": Self.documents.count, "skipped": Self.refusals.count])
+            #expect(Set(finished["not_completed"] as? [String] ?? []) == Set(Self.refusals.keys))
+            #expect(finished["manifest"] as? String == folder + ".summaries/manifest.jsonl")
+            #expect((finished["input_tokens"] as? Int ?? 0) > 0)
         }
-        let names = events.compactMap { $0["event"] as? String }
-        #expect(names.count == events.count, "a line without an event: \(run.standardOutput)")
-        #expect(names.first == "note" && names.last == "finished", "\(names)")
-        let enqueuedEvent = try #require(events.first { $0["event"] as? String == "enqueued" })
-        #expect(enqueuedEvent["jobs"] as? Int == Self.documents.count && enqueuedEvent["resumed"] as? Int == Self.documents.count)
-        let progress = try #require(events.last { $0["event"] as? String == "progress" }, "no progress event: \(run.standardOutput)")
-        #expect(progress["done"] as? Int == Self.documents.count && progress["total"] as? Int == Self.documents.count)
-        let finished = try #require(events.last)
-        #expect((finished["counts"] as? [String: Int]) == ["completed": Self.documents.count, "skipped": Self.refusals.count])
-        #expect(Set(finished["not_completed"] as? [String] ?? []) == Set(Self.refusals.keys))
-        #expect(finished["manifest"] as? String == folder + ".summaries/manifest.jsonl")
-        #expect((finished["input_tokens"] as? Int ?? 0) > 0)
-        await fixture.close()
     }
 }

@@ -30,9 +30,21 @@ struct BatchRunner {
         try await LonghaulProcess.run(["batch"] + arguments, environment: environment, unsetting: unsetting, timeout: timeout)
     }
 
-    /// `longhaul batch arguments…`, left running.
-    func start(_ arguments: [String]) throws -> LonghaulProcess {
-        try LonghaulProcess(["batch"] + arguments, environment: environment, unsetting: unsetting)
+    /// `longhaul batch arguments…`, left running for `body` to signal and watch; killed when `body`
+    /// ends if it still runs.
+    func withStarted<T>(_ arguments: [String], _ body: (LonghaulProcess) async throws -> T) async throws -> T {
+        try await LonghaulProcess.with(["batch"] + arguments, environment: environment, unsetting: unsetting, body)
+    }
+
+    /// `longhaul batch arguments…` to the end against a standalone simulator started with
+    /// `simulatorArguments` for this run alone; returns what the run printed and the simulator's counters.
+    static func runStandalone(
+        _ arguments: [String], simulator simulatorArguments: [String], database: String
+    ) async throws -> (run: LonghaulRun, counters: MantleSimulatorCounters) {
+        try await SimulatorProcess.with(simulatorArguments) { simulator in
+            let run = try await standalone(simulator, database: database).run(arguments)
+            return (run, try await simulator.counters())
+        }
     }
 }
 

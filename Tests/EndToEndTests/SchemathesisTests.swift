@@ -14,29 +14,24 @@ import Testing
             return
         }
         let schemathesis = URL(fileURLWithPath: python).deletingLastPathComponent().appendingPathComponent("schemathesis").path
-        let databaseURL = try await TestDatabase.makeFreshDatabaseURL(named: "schemathesis")
-        let server = try LonghaulProcess(
-            ["serve", "--database-url", databaseURL, "--port", "0", "--log-level", "warning"],
-            environment: ["LONGHAUL_ADMIN_TOKEN": Self.adminToken])
-        let result: ProcessResult
-        do {
-            let port = try await server.waitForOutput { log in
-                log.firstMatch(of: /listening on http:\/\/127\.0\.0\.1:(\d+)/).map { String($0.1) }
+        let (result, serverLog) = try await TestDatabase.withFreshDatabase(named: "schemathesis") { database in
+            try await LonghaulProcess.with(
+                ["serve", "--database-url", database.url, "--port", "0", "--log-level", "warning"],
+                environment: ["LONGHAUL_ADMIN_TOKEN": Self.adminToken]
+            ) { server in
+                    let port = try await server.waitForOutput { log in
+                        log.firstMatch(of: /listening on http:\/\/127\.0\.0\.1:(\d+)/).map { String($0.1) }
+                    }
+                    var run = try await ProcessResult.run(schemathesis, Self.arguments(port: port, seed: 20261123))
+                    // schemathesis itself sometimes crashes in CPython's compiler ("AST constructor
+                    // recursion depth mismatch") with no finding; one more run with another seed tells
+                    // its crash from ours. A run that found failures is never repeated.
+                    if run.status != 0 && Self.crashedWithoutFindings(run.output) {
+                        run = try await ProcessResult.run(schemathesis, Self.arguments(port: port, seed: 20261124))
+                    }
+                return (run, server.log())
             }
-            var run = try await ProcessResult.run(schemathesis, Self.arguments(port: port, seed: 20261123))
-            // schemathesis itself sometimes crashes in CPython's compiler ("AST constructor
-            // recursion depth mismatch") with no finding; one more run with another seed tells
-            // its crash from ours. A run that found failures is never repeated.
-            if run.status != 0 && Self.crashedWithoutFindings(run.output) {
-                run = try await ProcessResult.run(schemathesis, Self.arguments(port: port, seed: 20261124))
-            }
-            result = run
-        } catch {
-            await server.stop()
-            throw error
         }
-        let serverLog = server.log()
-        await server.stop()
         #expect(result.status == 0, "schemathesis found failures:\n\(result.output.suffix(12_000))\n--- server log ---\n\(serverLog.suffix(4_000))")
         #expect(!serverLog.contains(" error "), "the server logged errors:\n\(serverLog.suffix(4_000))")
     }

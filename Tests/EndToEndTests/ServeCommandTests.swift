@@ -10,44 +10,41 @@ import Testing
     static let token = "serve-test-admin-token-0123456789"
 
     @Test func aJobPostedToTheAPIIsSummarisedByTheSameProcess() async throws {
-        let databaseURL = try await TestDatabase.makeFreshDatabaseURL(named: "serve")
-        let server = try LonghaulProcess(
-            ["serve", "--with-workers", "--database-url", databaseURL, "--port", "0", "--first-poll", "0", "--min-poll-interval", "0.1"],
-            environment: ["LONGHAUL_ADMIN_TOKEN": Self.token, "LONGHAUL_SIMULATOR_SPEED": "100"],
-            unsetting: ["OPENAI_BASE_URL", "OPENAI_API_KEY"])
-        let http = HTTPClient(logger: Logger(label: "serve-test"))
-        do {
-            let port = try await server.waitForOutput { log in
-                log.firstMatch(of: /listening on http:\/\/127\.0\.0\.1:(\d+)/).map { String($0.1) }
-            }
-            let base = "http://127.0.0.1:\(port)"
-            let created = try await Self.send(http, .post, "\(base)/v1/jobs", body: #"{"document": "The committee met on Tuesday and approved the budget of 4.2 million."}"#)
-            #expect(created.status == 202, "\(created.json)")
-            let id = try #require(created.json["id"] as? String)
-            let batch = try await Self.send(http, .post, "\(base)/v1/batches", body: #"{"documents": [{"document": "First."}, {"document": "Second one."}]}"#)
-            let batchID = try #require((batch.json["batch"] as? [String: Any])?["id"] as? String)
+        try await TestDatabase.withFreshDatabase(named: "serve") { database in
+            try await LonghaulProcess.with(
+                ["serve", "--with-workers", "--database-url", database.url, "--port", "0", "--first-poll", "0", "--min-poll-interval", "0.1"],
+                environment: ["LONGHAUL_ADMIN_TOKEN": Self.token, "LONGHAUL_SIMULATOR_SPEED": "100"],
+                unsetting: ["OPENAI_BASE_URL", "OPENAI_API_KEY"]
+            ) { server in
+                try await withResource(HTTPClient(logger: Logger(label: "serve-test")), close: { await $0.shutdown() }) { http in
+                    let port = try await server.waitForOutput { log in
+                        log.firstMatch(of: /listening on http:\/\/127\.0\.0\.1:(\d+)/).map { String($0.1) }
+                    }
+                    let base = "http://127.0.0.1:\(port)"
+                    let created = try await Self.send(http, .post, "\(base)/v1/jobs", body: #"{"document": "The committee met on Tuesday and approved the budget of 4.2 million."}"#)
+                    #expect(created.status == 202, "\(created.json)")
+                    let id = try #require(created.json["id"] as? String)
+                    let batch = try await Self.send(http, .post, "\(base)/v1/batches", body: #"{"documents": [{"document": "First."}, {"document": "Second one."}]}"#)
+                    let batchID = try #require((batch.json["batch"] as? [String: Any])?["id"] as? String)
 
-            var job: [String: Any] = [:]
-            var batchState: [String: Any] = [:]
-            let deadline = ContinuousClock.now + .seconds(60)
-            while ContinuousClock.now < deadline {
-                job = try await Self.send(http, .get, "\(base)/v1/jobs/\(id)").json
-                batchState = try await Self.send(http, .get, "\(base)/v1/batches/\(batchID)").json
-                if job["state"] as? String == "completed" && batchState["finished"] as? Bool == true { break }
-                try await Task.sleep(for: .milliseconds(200))
+                    var job: [String: Any] = [:]
+                    var batchState: [String: Any] = [:]
+                    let deadline = ContinuousClock.now + .seconds(60)
+                    while ContinuousClock.now < deadline {
+                        job = try await Self.send(http, .get, "\(base)/v1/jobs/\(id)").json
+                        batchState = try await Self.send(http, .get, "\(base)/v1/batches/\(batchID)").json
+                        if job["state"] as? String == "completed" && batchState["finished"] as? Bool == true { break }
+                        try await Task.sleep(for: .milliseconds(200))
+                    }
+                    #expect(job["state"] as? String == "completed", "\(job)\n\(server.log().suffix(2000))")
+                    #expect((job["output_text"] as? String)?.isEmpty == false)
+                    #expect(((job["usage"] as? [String: Any])?["output_tokens"] as? Int ?? 0) > 0)
+                    #expect((batchState["counts"] as? [String: Int])?["completed"] == 2)
+                }
+                server.signal(SIGTERM)
+                #expect(await server.waitForExit(timeout: .seconds(20)) == 0, "serve stops cleanly on SIGTERM:\n\(server.log().suffix(2000))")
             }
-            #expect(job["state"] as? String == "completed", "\(job)\n\(server.log().suffix(2000))")
-            #expect((job["output_text"] as? String)?.isEmpty == false)
-            #expect(((job["usage"] as? [String: Any])?["output_tokens"] as? Int ?? 0) > 0)
-            #expect((batchState["counts"] as? [String: Int])?["completed"] == 2)
-        } catch {
-            await http.shutdown()
-            await server.stop()
-            throw error
         }
-        await http.shutdown()
-        server.signal(SIGTERM)
-        #expect(await server.waitForExit(timeout: .seconds(20)) == 0, "serve stops cleanly on SIGTERM:\n\(server.log().suffix(2000))")
     }
 
     struct Answer {

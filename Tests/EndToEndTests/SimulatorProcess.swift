@@ -11,10 +11,10 @@ struct SimulatorProcess {
     let url: String
     let http: HTTPClient
 
-    /// Starts `longhaul sim --port 0 arguments…` and returns once it prints where it listens.
-    static func start(_ arguments: [String]) async throws -> SimulatorProcess {
-        let process = try LonghaulProcess(["sim", "--port", "0"] + arguments)
-        do {
+    /// Runs `body` with `longhaul sim --port 0 arguments…`, once it prints where it listens; stops
+    /// the process when `body` ends.
+    static func with<T>(_ arguments: [String], _ body: (SimulatorProcess) async throws -> T) async throws -> T {
+        try await LonghaulProcess.with(["sim", "--port", "0"] + arguments) { process in
             let url = try await process.waitForOutput { output -> String? in
                 // "mantle simulator listening on http://127.0.0.1:PORT (configuration…)"
                 guard let start = output.range(of: "listening on http://") else { return nil }
@@ -22,10 +22,7 @@ struct SimulatorProcess {
                 // The line is written at once, but read the address only once it is whole.
                 return rest.firstIndex(where: \.isWhitespace).map { String(rest[..<$0]) }
             }
-            return SimulatorProcess(process: process, url: url, http: HTTPClient())
-        } catch {
-            await process.stop()
-            throw error
+            return try await withResource(SimulatorProcess(process: process, url: url, http: HTTPClient()), close: { await $0.http.shutdown() }, body)
         }
     }
 
@@ -61,11 +58,5 @@ struct SimulatorProcess {
             }
             try await Task.sleep(for: .milliseconds(50))
         }
-    }
-
-    /// Stops the process (SIGKILL: it holds nothing worth a graceful stop) and the HTTP client.
-    func stop() async {
-        await process.stop()
-        await http.shutdown()
     }
 }

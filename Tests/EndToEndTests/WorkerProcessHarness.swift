@@ -9,27 +9,24 @@ import TestSupport
 /// through the store.
 final class WorkerProcessHarness: Sendable {
     let fixture: StoreFixture
-    let databaseURL: String
     let simulator: SimulatorProcess
-    /// Every worker started, so `stop()` leaves none behind when a test fails.
+    /// Every worker started, so that none outlives the test however it ends.
     private let workers = Mutex<[LonghaulProcess]>([])
 
-    private init(fixture: StoreFixture, databaseURL: String, simulator: SimulatorProcess) {
+    private init(fixture: StoreFixture, simulator: SimulatorProcess) {
         self.fixture = fixture
-        self.databaseURL = databaseURL
         self.simulator = simulator
     }
 
-    /// A migrated fresh database and a simulator started with `simulatorArguments`.
-    static func start(_ name: String, simulatorArguments: [String]) async throws -> WorkerProcessHarness {
-        let url = try await TestDatabase.makeFreshDatabaseURL(named: name)
-        let fixture = try await StoreFixture.make(databaseURL: url)
-        do {
-            let simulator = try await SimulatorProcess.start(simulatorArguments)
-            return WorkerProcessHarness(fixture: fixture, databaseURL: url, simulator: simulator)
-        } catch {
-            await fixture.close()
-            throw error
+    /// Runs `body` with a migrated fresh database and a simulator started with `simulatorArguments`;
+    /// then kills every worker still running and the simulator, and drops the database, however
+    /// `body` ends.
+    static func with<T>(_ name: String, simulatorArguments: [String], _ body: (WorkerProcessHarness) async throws -> T) async throws -> T {
+        try await StoreFixture.with(name) { fixture in
+            try await SimulatorProcess.with(simulatorArguments) { simulator in
+                let harness = WorkerProcessHarness(fixture: fixture, simulator: simulator)
+                return try await withResource(harness, close: { await $0.stopWorkers() }, body)
+            }
         }
     }
 
@@ -54,7 +51,7 @@ final class WorkerProcessHarness: Sendable {
     func startWorker(leaseSeconds: Int = 3, arguments: [String] = []) throws -> LonghaulProcess {
         let worker = try LonghaulProcess(
             ["work", "--lease-seconds", String(leaseSeconds)] + arguments,
-            environment: ["DATABASE_URL": databaseURL, "OPENAI_BASE_URL": simulator.baseURL, "OPENAI_API_KEY": "test"])
+            environment: ["DATABASE_URL": fixture.databaseURL, "OPENAI_BASE_URL": simulator.baseURL, "OPENAI_API_KEY": "test"])
         workers.withLock { $0.append(worker) }
         return worker
     }
@@ -137,10 +134,8 @@ final class WorkerProcessHarness: Sendable {
         }.joined(separator: "\n")
     }
 
-    /// Kills whatever still runs and closes the pool.
-    func stop() async {
+    /// Kills every worker that still runs.
+    private func stopWorkers() async {
         for worker in workers.withLock({ $0 }) { await worker.stop() }
-        await simulator.stop()
-        await fixture.close()
     }
 }

@@ -20,8 +20,7 @@ struct WorkerProcessTests {
 
     @Test("kill -9 mid-run: a new worker finishes every job; rescued submissions are logged as abandoned")
     func killNineMidRun() async throws {
-        let harness = try await WorkerProcessHarness.start("e2e_kill9", simulatorArguments: Self.simulatorArguments)
-        do {
+        try await WorkerProcessHarness.with("e2e_kill9", simulatorArguments: Self.simulatorArguments) { harness in
             let ids = try await harness.enqueue(300, into: harness.makeDefaultProject(maxInFlight: 60))
             let first = try harness.startWorker()
             try await harness.waitUntil("the first worker completes 60 jobs") { $0[.completed, default: 0] >= 60 }
@@ -63,17 +62,12 @@ struct WorkerProcessTests {
                 duplicate creates per job attempt: \(attemptsCreatedTwice.count); \
                 recovery by the second worker: \(recovery.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1))))
                 """)
-        } catch {
-            await harness.stop()
-            throw error
         }
-        await harness.stop()
     }
 
     @Test("two worker processes on one database: 500 jobs, no job attempt submitted twice, max_in_flight held")
     func twoWorkersShareOneDatabase() async throws {
-        let harness = try await WorkerProcessHarness.start("e2e_two", simulatorArguments: Self.simulatorArguments)
-        do {
+        try await WorkerProcessHarness.with("e2e_two", simulatorArguments: Self.simulatorArguments) { harness in
             // Both workers wait for work before it comes, so that neither has a head start.
             let project = try await harness.makeDefaultProject(maxInFlight: 100)
             let workers = [try harness.startWorker(), try harness.startWorker()]
@@ -103,17 +97,12 @@ struct WorkerProcessTests {
             print("two workers: submissions per worker \(byWorker.map(\.1)); peak in flight at Mantle \(peak) (max_in_flight 100); idle: \(idleCommits) commits/s")
             for worker in workers { worker.signal(SIGTERM) }
             for worker in workers { #expect(await worker.waitForExit(timeout: .seconds(10)) == 0) }
-        } catch {
-            await harness.stop()
-            throw error
         }
-        await harness.stop()
     }
 
     @Test("SIGTERM during a busy run: exit 0 within 10 s, nothing left leased, a new worker finishes everything")
     func sigtermDuringBusyRun() async throws {
-        let harness = try await WorkerProcessHarness.start("e2e_sigterm", simulatorArguments: Self.simulatorArguments)
-        do {
+        try await WorkerProcessHarness.with("e2e_sigterm", simulatorArguments: Self.simulatorArguments) { harness in
             let ids = try await harness.enqueue(300, into: harness.makeDefaultProject(maxInFlight: 60))
             let first = try harness.startWorker()
             try await harness.waitUntil("the worker completes 60 jobs") { $0[.completed, default: 0] >= 60 }
@@ -145,10 +134,6 @@ struct WorkerProcessTests {
             _ = try harness.startWorker()
             let final = try await harness.waitForAllTerminal(ids.count)
             #expect(final[.completed] == ids.count, "jobs: \(WorkerProcessHarness.describe(final))")
-        } catch {
-            await harness.stop()
-            throw error
         }
-        await harness.stop()
     }
 }

@@ -23,34 +23,31 @@ struct APIHarness: Sendable {
 
     static let adminToken = "test-admin-token-0123456789"
 
+    /// Runs `body` against the API on a fresh database, which is dropped when `body` ends.
     static func run(
         configuration: APIConfiguration = APIConfiguration(adminToken: adminToken),
         provisioning: (@Sendable (PostgresPool) -> MantleProvisioning)? = nil,
         _ body: @Sendable (APIHarness) async throws -> Void
     ) async throws {
-        let fixture = try await StoreFixture.make("api")
-        let projects = ProjectStore(pool: fixture.pool)
-        _ = try await projects.ensureDefault()
-        let alpha = try await fixture.project("alpha")
-        let beta = try await fixture.project("beta")
-        let tokens = TokenStore(pool: fixture.pool)
-        let alphaToken = try await tokens.create(name: "alpha app", projectID: alpha.id).secret
-        let betaToken = try await tokens.create(name: "beta app", projectID: beta.id).secret
-        var logger = Logger(label: "api-test")
-        logger.logLevel = .warning
-        let server = APIServer(
-            configuration: configuration, pool: fixture.pool, registry: PrometheusCollectorRegistry(), provisioner: provisioning?(fixture.pool), logger: logger)
-        let app = try server.makeApplication()
-        do {
+        try await StoreFixture.with("api") { fixture in
+            let projects = ProjectStore(pool: fixture.pool)
+            _ = try await projects.ensureDefault()
+            let alpha = try await fixture.project("alpha")
+            let beta = try await fixture.project("beta")
+            let tokens = TokenStore(pool: fixture.pool)
+            let alphaToken = try await tokens.create(name: "alpha app", projectID: alpha.id).secret
+            let betaToken = try await tokens.create(name: "beta app", projectID: beta.id).secret
+            var logger = Logger(label: "api-test")
+            logger.logLevel = .warning
+            let server = APIServer(
+                configuration: configuration, pool: fixture.pool, registry: PrometheusCollectorRegistry(), provisioner: provisioning?(fixture.pool),
+                logger: logger)
+            let app = try server.makeApplication()
             try await app.test(.router) { client in
                 try await body(APIHarness(
                     client: client, fixture: fixture, alpha: alpha, beta: beta, alphaToken: alphaToken, betaToken: betaToken))
             }
-        } catch {
-            await fixture.close()
-            throw error
         }
-        await fixture.close()
     }
 
     /// Sends a request; `json` is sent as the body with `Content-Type: application/json`.

@@ -2,51 +2,116 @@ import Foundation
 import LonghaulCore
 import Testing
 
-@Suite("Job state machine")
+@Suite("Job lifecycle: what happened → what to do")
 struct JobLifecycleTests {
-    static let allowed: [(JobState, JobEvent, JobState)] = [
-        (.queued, .claimed, .submitting),
-        (.queued, .cancelledWhileQueued, .cancelled),
-        (.submitting, .submitted, .running),
-        (.submitting, .submitFailedRetryable, .queued),
-        (.submitting, .leaseExpired, .queued),
-        (.submitting, .submitFailedPermanent, .failed),
-        (.running, .remoteFinished(.completed), .completed),
-        (.running, .remoteFinished(.failed), .failed),
-        (.running, .remoteFinished(.incomplete), .incomplete),
-        (.running, .remoteFinished(.cancelled), .cancelled),
-        (.running, .remoteFailedRetryable, .queued),
-        (.failed, .retryRequested, .queued),
-        (.incomplete, .retryRequested, .queued),
-    ]
+    static let retry = RetryPolicy(base: .seconds(2), cap: .seconds(60))
+    static let polls = PollSchedule()
+    static let started = Date(timeIntervalSince1970: 1_800_000_000)
+    static let busy = AttemptError(httpStatus: 503, code: "service_unavailable", message: "try later")
+    static let refused = AttemptError(httpStatus: 400, code: "invalid_request", message: "bad field")
 
-    static let events: [JobEvent] = [
-        .claimed, .submitted, .submitFailedRetryable, .submitFailedPermanent, .leaseExpired,
-        .remoteFinished(.completed), .remoteFinished(.failed), .remoteFinished(.incomplete), .remoteFinished(.cancelled),
-        .remoteFailedRetryable, .cancelledWhileQueued, .retryRequested,
-    ]
-
-    @Test("every allowed transition leads where DESIGN §5 says", arguments: 0..<allowed.count)
-    func allowedTransition(index: Int) throws {
-        let (from, event, to) = Self.allowed[index]
-        #expect(try JobLifecycle.next(from: from, on: event) == to)
+    static func job(attempt: Int, of maxAttempts: Int = 3) -> ClaimedJob {
+        ClaimedJob(
+            id: 7, publicID: "job_7", projectID: 1, attempt: attempt, maxAttempts: maxAttempts, model: "openai.gpt-oss-120b",
+            maxOutputTokens: 100, estimatedInputTokens: 10, reasoningEffort: nil, metadata: [:], document: "text", instructions: nil)
     }
 
-    @Test("every other pair of state and event is refused", arguments: JobState.allCases)
-    func forbiddenTransitions(state: JobState) {
-        for event in Self.events where !Self.allowed.contains(where: { $0.0 == state && $0.1 == event }) {
-            #expect(throws: IllegalJobTransition(from: state, event: event)) {
-                try JobLifecycle.next(from: state, on: event)
-            }
-        }
+    static func poll(attempt: Int, of maxAttempts: Int = 3, cancelRequested: Bool = false, age: TimeInterval = 10) -> ClaimedPoll {
+        ClaimedPoll(
+            id: 7, publicID: "job_7", projectID: 1, attempt: attempt, maxAttempts: maxAttempts, responseID: "resp_1",
+            model: "openai.gpt-oss-120b", submittedAt: started.addingTimeInterval(-age), cancelRequested: cancelRequested)
     }
 
-    @Test("terminal jobs never move again, except failed and incomplete by an explicit retry")
-    func terminalStatesAreFinal() {
-        for state in JobState.allCases where state.isTerminal {
-            let moves = Self.events.filter { (try? JobLifecycle.next(from: state, on: $0)) != nil }
-            #expect(moves == ((state == .failed || state == .incomplete) ? [.retryRequested] : []))
+    static func afterCreate(_ job: ClaimedJob, _ result: Result<RemoteSubmission, RemoteCallError>) -> SubmissionOutcome {
+        JobLifecycle.afterCreate(job, result, retry: retry, polls: polls, startedAt: started)
+    }
+
+    static func afterPoll(_ poll: ClaimedPoll, _ result: Result<RemoteSnapshot, RemoteCallError>) -> PollOutcome {
+        JobLifecycle.afterPoll(poll, result, retry: retry, polls: polls, now: started)
+    }
+
+    @Test("an accepted create makes the job running, first poll per the schedule")
+    func acceptedCreate() {
+        let outcome = Self.afterCreate(Self.job(attempt: 1), .success(RemoteSubmission(responseID: "resp_1", remoteStatus: "in_progress")))
+        #expect(outcome == .accepted(
+            jobID: 7, attempt: 1, responseID: "resp_1", remoteStatus: "in_progress", firstPollIn: Self.polls.first, startedAt: Self.started))
+    }
+
+    @Test("a transient create failure goes back to the queue, never sooner than Retry-After")
+    func transientCreate() throws {
+        let outcome = Self.afterCreate(Self.job(attempt: 1), .failure(.retryable(Self.busy, retryAfter: .seconds(30), mayHaveBeenCreated: false)))
+        guard case .retry(7, 1, let delay, Self.busy, Self.started) = outcome else {
+            Issue.record("expected a retry, got \(outcome)")
+            return
         }
+        #expect(delay >= .seconds(30))
+    }
+
+    @Test("a transient create failure on the last attempt ends the job failed, saying it gave up")
+    func transientCreateOnLastAttempt() {
+        let outcome = Self.afterCreate(Self.job(attempt: 3), .failure(.retryable(Self.busy, retryAfter: nil, mayHaveBeenCreated: true)))
+        let expected = AttemptError(httpStatus: 503, code: "service_unavailable", message: "try later (gave up after 3 attempts)")
+        #expect(outcome == .fail(jobID: 7, attempt: 3, error: expected, startedAt: Self.started))
+    }
+
+    @Test("a refused create ends the job failed at once, attempts left or not", arguments: [RemoteCallError.permanent(refused), .notFound(refused)])
+    func refusedCreate(error: RemoteCallError) {
+        #expect(Self.afterCreate(Self.job(attempt: 1), .failure(error)) == .fail(jobID: 7, attempt: 1, error: Self.refused, startedAt: Self.started))
+    }
+
+    @Test("a running Response is looked at again after an interval that grows with its age")
+    func stillRunning() {
+        let outcome = Self.afterPoll(Self.poll(attempt: 1, age: 100), .success(.running(remoteStatus: "in_progress")))
+        #expect(outcome == .stillRunning(jobID: 7, remoteStatus: "in_progress", nextPollIn: Self.polls.interval(age: .seconds(100))))
+    }
+
+    @Test("a finished Response ends the job in its state", arguments: [JobState.completed, .incomplete, .cancelled, .failed])
+    func finished(state: JobState) {
+        let result = RemoteResult(state: state, remoteStatus: state.rawValue, errorCode: state == .failed ? "invalid_prompt" : nil)
+        #expect(Self.afterPoll(Self.poll(attempt: 1), .success(.finished(result))) == .finished(jobID: 7, attempt: 1, result))
+    }
+
+    @Test("a Response that failed transiently is submitted afresh while attempts remain and no cancel was asked")
+    func transientRemoteFailure() {
+        let failed = RemoteResult(state: .failed, remoteStatus: "failed", errorCode: "server_error", errorMessage: "oops")
+        guard case .resubmit(7, 1, _, let error) = Self.afterPoll(Self.poll(attempt: 1), .success(.finished(failed))) else {
+            Issue.record("expected a resubmission")
+            return
+        }
+        #expect(error == AttemptError(code: "server_error", message: "oops"))
+        #expect(Self.afterPoll(Self.poll(attempt: 3), .success(.finished(failed))) == .finished(jobID: 7, attempt: 3, failed))
+        #expect(Self.afterPoll(Self.poll(attempt: 1, cancelRequested: true), .success(.finished(failed))) == .finished(jobID: 7, attempt: 1, failed))
+    }
+
+    @Test("a Response that vanished is submitted afresh, or the job fails on its last attempt")
+    func vanishedResponse() {
+        let gone = AttemptError(httpStatus: 404, code: "not_found", message: "no such response")
+        #expect(Self.afterPoll(Self.poll(attempt: 1), .failure(.notFound(gone))) == .resubmit(jobID: 7, attempt: 1, retryIn: .seconds(1), error: gone))
+        let ended = RemoteResult(state: .failed, remoteStatus: "not_found", errorCode: "response_not_found", errorMessage: "no such response")
+        #expect(Self.afterPoll(Self.poll(attempt: 3), .failure(.notFound(gone))) == .finished(jobID: 7, attempt: 3, ended))
+    }
+
+    @Test("a failed look costs no attempt: transient ones wait at least Retry-After, refused ones the longest interval")
+    func failedLooks() {
+        let transient = Self.afterPoll(Self.poll(attempt: 3), .failure(.retryable(Self.busy, retryAfter: .seconds(20), mayHaveBeenCreated: false)))
+        #expect(transient == .pollFailed(jobID: 7, retryIn: .seconds(20)))
+        let quick = Self.afterPoll(Self.poll(attempt: 1, age: 0), .failure(.retryable(Self.busy, retryAfter: nil, mayHaveBeenCreated: false)))
+        #expect(quick == .pollFailed(jobID: 7, retryIn: .seconds(1)))
+        #expect(Self.afterPoll(Self.poll(attempt: 1), .failure(.permanent(Self.refused))) == .pollFailed(jobID: 7, retryIn: Self.polls.maximum))
+    }
+
+    @Test("a submission whose worker vanished is requeued while attempts remain, else ends failed")
+    func lostSubmission() {
+        guard case .requeue(let error) = JobLifecycle.afterLostSubmission(attempt: 1, maxAttempts: 3) else {
+            Issue.record("expected a requeue")
+            return
+        }
+        #expect(error.code == "worker_lost")
+        guard case .fail(let final) = JobLifecycle.afterLostSubmission(attempt: 3, maxAttempts: 3) else {
+            Issue.record("expected a failure")
+            return
+        }
+        #expect(final.message.contains("last attempt (3)"))
     }
 }
 
@@ -80,6 +145,8 @@ struct SchedulingTests {
         #expect(policy.delay(afterAttempt: 5) >= .seconds(16))
         #expect(policy.delay(afterAttempt: 30) <= .seconds(60))
         #expect(policy.delay(afterAttempt: 1, retryAfter: .seconds(45)) == .seconds(45))
+        #expect(policy.delay(afterAttempt: 2, of: 3) != nil)
+        #expect(policy.delay(afterAttempt: 3, of: 3) == nil)
     }
 }
 

@@ -8,246 +8,246 @@ import Testing
 struct JobStoreTests {
     @Test("the same idempotency key and request returns the same job; a different request is a conflict")
     func idempotency() async throws {
-        let fixture = try await StoreFixture.make("idem")
-        defer { Task { await fixture.close() } }
-        let project = try await fixture.project("team-a")
-        let request = JobRequest(document: "Quarterly report.", idempotencyKey: "report-q3")
-        let first = try await fixture.store.enqueue([fixture.validated(request)], project: project)
-        let again = try await fixture.store.enqueue([fixture.validated(request)], project: project)
-        #expect(first[0].created && !again[0].created)
-        #expect(first[0].publicID == again[0].publicID)
+        try await StoreFixture.with("idem") { fixture in
+            let project = try await fixture.project("team-a")
+            let request = JobRequest(document: "Quarterly report.", idempotencyKey: "report-q3")
+            let first = try await fixture.store.enqueue([fixture.validated(request)], project: project)
+            let again = try await fixture.store.enqueue([fixture.validated(request)], project: project)
+            #expect(first[0].created && !again[0].created)
+            #expect(first[0].publicID == again[0].publicID)
 
-        var changed = request
-        changed.document = "A different report."
-        await #expect(throws: StoreError.self) {
-            _ = try await fixture.store.enqueue([fixture.validated(changed)], project: project)
+            var changed = request
+            changed.document = "A different report."
+            await #expect(throws: StoreError.self) {
+                _ = try await fixture.store.enqueue([fixture.validated(changed)], project: project)
+            }
+            #expect(try await fixture.count("SELECT count(*) FROM jobs") == 1)
         }
-        #expect(try await fixture.count("SELECT count(*) FROM jobs") == 1)
     }
 
     @Test("identical documents are stored once")
     func documentsAreContentAddressed() async throws {
-        let fixture = try await StoreFixture.make("dedupe")
-        defer { Task { await fixture.close() } }
-        let project = try await fixture.project("team-a")
-        let jobs = try (0..<5).map { _ in try fixture.validated(JobRequest(document: "Same text.")) }
-        _ = try await fixture.store.enqueue(jobs, project: project)
-        #expect(try await fixture.count("SELECT count(*) FROM jobs") == 5)
-        #expect(try await fixture.count("SELECT count(*) FROM documents WHERE media_type = 'text/plain'") == 1)
+        try await StoreFixture.with("dedupe") { fixture in
+            let project = try await fixture.project("team-a")
+            let jobs = try (0..<5).map { _ in try fixture.validated(JobRequest(document: "Same text.")) }
+            _ = try await fixture.store.enqueue(jobs, project: project)
+            #expect(try await fixture.count("SELECT count(*) FROM jobs") == 5)
+            #expect(try await fixture.count("SELECT count(*) FROM documents WHERE media_type = 'text/plain'") == 1)
+        }
     }
 
     @Test("the same new document enqueued by many transactions at once is stored once, and every enqueue succeeds")
     func concurrentIdenticalDocuments() async throws {
-        let fixture = try await StoreFixture.make("racedoc", maxConnections: 12)
-        defer { Task { await fixture.close() } }
-        let project = try await fixture.project("team-a")
-        let store = fixture.store
-        // Several rounds, each with a text (and instructions) no transaction has stored yet: the
-        // losers of the insert race used to find no id for it ("instructions id").
-        for round in 0..<5 {
-            let job = try fixture.validated(JobRequest(document: "Race round \(round).", instructions: "Summarise round \(round)."))
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for _ in 0..<12 {
-                    group.addTask { _ = try await store.enqueue([job], project: project) }
+        try await StoreFixture.with("racedoc", maxConnections: 12) { fixture in
+            let project = try await fixture.project("team-a")
+            let store = fixture.store
+            // Several rounds, each with a text (and instructions) no transaction has stored yet: the
+            // losers of the insert race used to find no id for it ("instructions id").
+            for round in 0..<5 {
+                let job = try fixture.validated(JobRequest(document: "Race round \(round).", instructions: "Summarise round \(round)."))
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for _ in 0..<12 {
+                        group.addTask { _ = try await store.enqueue([job], project: project) }
+                    }
+                    try await group.waitForAll()
                 }
-                try await group.waitForAll()
             }
+            #expect(try await fixture.count("SELECT count(*) FROM jobs") == 60)
+            #expect(try await fixture.count("SELECT count(*) FROM documents") == 10)
         }
-        #expect(try await fixture.count("SELECT count(*) FROM jobs") == 60)
-        #expect(try await fixture.count("SELECT count(*) FROM documents") == 10)
     }
 
     @Test("an archived project accepts no jobs")
     func archivedProject() async throws {
-        let fixture = try await StoreFixture.make("archived")
-        defer { Task { await fixture.close() } }
-        _ = try await fixture.project("old")
-        let archived = try await fixture.projects.archive(slug: "old")
-        await #expect(throws: StoreError.self) { try await fixture.enqueue(1, into: archived) }
+        try await StoreFixture.with("archived") { fixture in
+            _ = try await fixture.project("old")
+            let archived = try await fixture.projects.archive(slug: "old")
+            await #expect(throws: StoreError.self) { try await fixture.enqueue(1, into: archived) }
+        }
     }
 
     @Test("claims are fair: a small project's jobs come before a big project's backlog")
     func fairClaims() async throws {
-        let fixture = try await StoreFixture.make("fair")
-        defer { Task { await fixture.close() } }
-        let big = try await fixture.project("big", maxInFlight: 10_000)
-        let small = try await fixture.project("small", maxInFlight: 10_000)
-        try await fixture.enqueue(2000, into: big)
-        try await fixture.enqueue(10, into: small)
-        let claimed = try await fixture.store.claimJobs(worker: "w1", limit: 40, lease: .seconds(30))
-        #expect(claimed.count == 40)
-        #expect(claimed.filter { $0.projectID == small.id }.count == 10)
+        try await StoreFixture.with("fair") { fixture in
+            let big = try await fixture.project("big", maxInFlight: 10_000)
+            let small = try await fixture.project("small", maxInFlight: 10_000)
+            try await fixture.enqueue(2000, into: big)
+            try await fixture.enqueue(10, into: small)
+            let claimed = try await fixture.queue.claimJobs(worker: "w1", limit: 40, lease: .seconds(30))
+            #expect(claimed.count == 40)
+            #expect(claimed.filter { $0.projectID == small.id }.count == 10)
+        }
     }
 
     @Test("max_in_flight holds even when many workers claim at once")
     func maxInFlightUnderConcurrency() async throws {
-        let fixture = try await StoreFixture.make("inflight", maxConnections: 12)
-        defer { Task { await fixture.close() } }
-        let project = try await fixture.project("capped", maxInFlight: 25)
-        try await fixture.enqueue(500, into: project)
-        let store = fixture.store
-        let total = try await withThrowingTaskGroup(of: Int.self) { group in
-            for worker in 0..<10 {
-                group.addTask {
-                    var mine = 0
-                    for _ in 0..<5 { mine += try await store.claimJobs(worker: "w\(worker)", limit: 10, lease: .seconds(30)).count }
-                    return mine
+        try await StoreFixture.with("inflight", maxConnections: 12) { fixture in
+            let project = try await fixture.project("capped", maxInFlight: 25)
+            try await fixture.enqueue(500, into: project)
+            let queue = fixture.queue
+            let total = try await withThrowingTaskGroup(of: Int.self) { group in
+                for worker in 0..<10 {
+                    group.addTask {
+                        var mine = 0
+                        for _ in 0..<5 { mine += try await queue.claimJobs(worker: "w\(worker)", limit: 10, lease: .seconds(30)).count }
+                        return mine
+                    }
                 }
+                return try await group.reduce(0, +)
             }
-            return try await group.reduce(0, +)
+            #expect(total == 25)
+            #expect(try await fixture.count("SELECT count(*) FROM jobs WHERE state = 'submitting'") == 25)
         }
-        #expect(total == 25)
-        #expect(try await fixture.count("SELECT count(*) FROM jobs WHERE state = 'submitting'") == 25)
     }
 
     @Test("the tokens-per-minute budget limits what is claimed")
     func tokensPerMinute() async throws {
-        let fixture = try await StoreFixture.make("tpm")
-        defer { Task { await fixture.close() } }
-        let project = try await fixture.project("budget", tokensPerMinute: 1000)
-        try await fixture.enqueue(20, into: project, maxOutputTokens: 200)
-        let claimed = try await fixture.store.claimJobs(worker: "w", limit: 20, lease: .seconds(30))
-        let cost = claimed.map { $0.estimatedInputTokens + $0.maxOutputTokens }.reduce(0, +)
-        #expect(!claimed.isEmpty && claimed.count < 20)
-        #expect(cost <= 1000)
-        #expect(try await fixture.store.claimJobs(worker: "w", limit: 20, lease: .seconds(30)).isEmpty)
+        try await StoreFixture.with("tpm") { fixture in
+            let project = try await fixture.project("budget", tokensPerMinute: 1000)
+            try await fixture.enqueue(20, into: project, maxOutputTokens: 200)
+            let claimed = try await fixture.queue.claimJobs(worker: "w", limit: 20, lease: .seconds(30))
+            let cost = claimed.map { $0.estimatedInputTokens + $0.maxOutputTokens }.reduce(0, +)
+            #expect(!claimed.isEmpty && claimed.count < 20)
+            #expect(cost <= 1000)
+            #expect(try await fixture.queue.claimJobs(worker: "w", limit: 20, lease: .seconds(30)).isEmpty)
+        }
     }
 
     @Test("a completed job stores its result, its webhook rows and the batch's completion, in one go")
     func completionWritesResultOutboxAndBatch() async throws {
-        let fixture = try await StoreFixture.make("complete")
-        defer { Task { await fixture.close() } }
-        let project = try await fixture.project("team-a")
-        try await fixture.pool.query("""
-            INSERT INTO webhook_endpoints (public_id, project_id, url) VALUES ('we_1', \(project.id), 'https://hooks.example/a')
-            """)
-        let batch = try await fixture.store.createBatch(project: project, name: "b", source: nil, webhookURL: nil)
-        let jobs = try await fixture.enqueue(2, into: project, batchID: batch.id)
-        let claimed = try await fixture.store.claimJobs(worker: "w", limit: 10, lease: .seconds(30))
-        try await fixture.store.recordSubmissions(
-            claimed.map { .accepted(jobID: $0.id, attempt: $0.attempt, responseID: "resp_\($0.id)", remoteStatus: "in_progress", firstPollIn: .zero, startedAt: Date()) },
-            worker: "w")
-        let polls = try await fixture.store.claimPolls(worker: "p", limit: 10, lease: .seconds(30))
-        #expect(polls.count == 2)
-        let usage = Usage(inputTokens: 120, cachedTokens: 20, outputTokens: 40, reasoningTokens: 5)
-        let applied = try await fixture.store.recordPolls(
-            polls.map { .finished(jobID: $0.id, attempt: $0.attempt, RemoteResult(state: .completed, remoteStatus: "completed", outputText: "Summary.", usage: usage, responseJSON: "{\"id\":\"x\"}")) },
-            worker: "p")
-        #expect(applied == 2)
+        try await StoreFixture.with("complete") { fixture in
+            let project = try await fixture.project("team-a")
+            try await fixture.pool.query("""
+                INSERT INTO webhook_endpoints (public_id, project_id, url) VALUES ('we_1', \(project.id), 'https://hooks.example/a')
+                """)
+            let batch = try await fixture.batches.createBatch(project: project, name: "b", source: nil, webhookURL: nil)
+            let jobs = try await fixture.enqueue(2, into: project, batchID: batch.id)
+            let claimed = try await fixture.queue.claimJobs(worker: "w", limit: 10, lease: .seconds(30))
+            try await fixture.queue.recordSubmissions(
+                claimed.map { .accepted(jobID: $0.id, attempt: $0.attempt, responseID: "resp_\($0.id)", remoteStatus: "in_progress", firstPollIn: .zero, startedAt: Date()) },
+                worker: "w")
+            let polls = try await fixture.queue.claimPolls(worker: "p", limit: 10, lease: .seconds(30))
+            #expect(polls.count == 2)
+            let usage = Usage(inputTokens: 120, cachedTokens: 20, outputTokens: 40, reasoningTokens: 5)
+            let applied = try await fixture.queue.recordPolls(
+                polls.map { .finished(jobID: $0.id, attempt: $0.attempt, RemoteResult(state: .completed, remoteStatus: "completed", outputText: "Summary.", usage: usage, responseJSON: "{\"id\":\"x\"}")) },
+                worker: "p")
+            #expect(applied == 2)
 
-        let detail = try await fixture.store.job(publicID: jobs[0].publicID, projectID: project.id)
-        #expect(detail.state == .completed)
-        #expect(detail.outputText == "Summary.")
-        #expect(detail.usage == usage)
-        #expect(try await fixture.count("SELECT count(*) FROM deliveries WHERE event_type = 'job.completed'") == 2)
-        #expect(try await fixture.count("SELECT count(*) FROM deliveries WHERE event_type = 'batch.completed'") == 1)
-        #expect(try await fixture.count("SELECT count(*) FROM batches WHERE finished_at IS NOT NULL AND pending_jobs = 0") == 1)
-        #expect(try await fixture.count("SELECT count(*) FROM attempts WHERE outcome = 'completed'") == 2)
-        let progress = try await fixture.store.progress(batchID: batch.id)
-        #expect(progress.finished && progress.counts[.completed] == 2 && progress.inputTokens == 240)
+            let detail = try await fixture.store.job(publicID: jobs[0].publicID, projectID: project.id)
+            #expect(detail.state == .completed)
+            #expect(detail.outputText == "Summary.")
+            #expect(detail.usage == usage)
+            #expect(try await fixture.count("SELECT count(*) FROM deliveries WHERE event_type = 'job.completed'") == 2)
+            #expect(try await fixture.count("SELECT count(*) FROM deliveries WHERE event_type = 'batch.completed'") == 1)
+            #expect(try await fixture.count("SELECT count(*) FROM batches WHERE finished_at IS NOT NULL AND pending_jobs = 0") == 1)
+            #expect(try await fixture.count("SELECT count(*) FROM attempts WHERE outcome = 'completed'") == 2)
+            let progress = try await fixture.batches.progress(batchID: batch.id)
+            #expect(progress.finished && progress.counts[.completed] == 2 && progress.inputTokens == 240)
+        }
     }
 
     @Test("an outcome from a worker that lost its lease changes nothing")
     func guardedWrites() async throws {
-        let fixture = try await StoreFixture.make("guard")
-        defer { Task { await fixture.close() } }
-        let project = try await fixture.project("team-a")
-        let jobs = try await fixture.enqueue(1, into: project)
-        let claimed = try await fixture.store.claimJobs(worker: "old-owner", limit: 1, lease: .milliseconds(1))
-        try await Task.sleep(for: .milliseconds(20))
-        let rescue = try await fixture.store.rescueExpiredSubmissions()
-        #expect(rescue.requeued == 1)
-        let late = try await fixture.store.recordSubmissions(
-            [.accepted(jobID: claimed[0].id, attempt: claimed[0].attempt, responseID: "resp_late", remoteStatus: "in_progress", firstPollIn: .zero, startedAt: Date())],
-            worker: "old-owner")
-        #expect(late == 0)
-        #expect(try await fixture.state(of: jobs[0].publicID) == .queued)
-        #expect(try await fixture.count("SELECT count(*) FROM attempts WHERE outcome = 'abandoned'") == 1)
+        try await StoreFixture.with("guard") { fixture in
+            let project = try await fixture.project("team-a")
+            let jobs = try await fixture.enqueue(1, into: project)
+            let claimed = try await fixture.queue.claimJobs(worker: "old-owner", limit: 1, lease: .milliseconds(1))
+            try await Task.sleep(for: .milliseconds(20))
+            let rescue = try await fixture.queue.rescueExpiredSubmissions()
+            #expect(rescue.requeued == 1)
+            let late = try await fixture.queue.recordSubmissions(
+                [.accepted(jobID: claimed[0].id, attempt: claimed[0].attempt, responseID: "resp_late", remoteStatus: "in_progress", firstPollIn: .zero, startedAt: Date())],
+                worker: "old-owner")
+            #expect(late == 0)
+            #expect(try await fixture.state(of: jobs[0].publicID) == .queued)
+            #expect(try await fixture.count("SELECT count(*) FROM attempts WHERE outcome = 'abandoned'") == 1)
+        }
     }
 
     @Test("a rescued submission keeps its place in line: it is claimed again before jobs enqueued after it")
     func rescueKeepsPlace() async throws {
-        let fixture = try await StoreFixture.make("rescueplace")
-        defer { Task { await fixture.close() } }
-        let project = try await fixture.project("team-a")
-        let first = try await fixture.enqueue(1, into: project)
-        _ = try await fixture.enqueue(3, into: project)
-        let lost = try await fixture.store.claimJobs(worker: "gone", limit: 1, lease: .milliseconds(1))
-        #expect(lost.map(\.publicID) == first.map(\.publicID))
-        try await Task.sleep(for: .milliseconds(20))
-        #expect(try await fixture.store.rescueExpiredSubmissions().requeued == 1)
-        let again = try await fixture.store.claimJobs(worker: "next", limit: 1, lease: .seconds(30))
-        #expect(again.map(\.publicID) == first.map(\.publicID))
-        #expect(again.first?.attempt == 2)
+        try await StoreFixture.with("rescueplace") { fixture in
+            let project = try await fixture.project("team-a")
+            let first = try await fixture.enqueue(1, into: project)
+            _ = try await fixture.enqueue(3, into: project)
+            let lost = try await fixture.queue.claimJobs(worker: "gone", limit: 1, lease: .milliseconds(1))
+            #expect(lost.map(\.publicID) == first.map(\.publicID))
+            try await Task.sleep(for: .milliseconds(20))
+            #expect(try await fixture.queue.rescueExpiredSubmissions().requeued == 1)
+            let again = try await fixture.queue.claimJobs(worker: "next", limit: 1, lease: .seconds(30))
+            #expect(again.map(\.publicID) == first.map(\.publicID))
+            #expect(again.first?.attempt == 2)
+        }
     }
 
     @Test("transient create failures requeue; permanent ones and exhausted attempts fail the job")
     func submissionFailures() async throws {
-        let fixture = try await StoreFixture.make("failures")
-        defer { Task { await fixture.close() } }
-        let project = try await fixture.project("team-a")
-        let jobs = try await fixture.enqueue(2, into: project)
-        let claimed = try await fixture.store.claimJobs(worker: "w", limit: 2, lease: .seconds(30))
-        let error = AttemptError(httpStatus: 400, code: "invalid_request_error", message: "bad")
-        try await fixture.store.recordSubmissions([
-            .retry(jobID: claimed[0].id, attempt: 1, retryIn: .zero, error: AttemptError(httpStatus: 429, code: "rate_limit", message: "slow down"), startedAt: Date()),
-            .fail(jobID: claimed[1].id, attempt: 1, error: error, startedAt: Date()),
-        ], worker: "w")
-        let states = try await [fixture.state(of: jobs[0].publicID), fixture.state(of: jobs[1].publicID)]
-        #expect(Set(states) == [.queued, .failed])
-        let failed = try await fixture.store.job(publicID: claimed[1].publicID, projectID: nil)
-        #expect(failed.errorMessage == "bad")
-        #expect(try await fixture.count("SELECT count(*) FROM deliveries WHERE event_type = 'job.failed'") == 0)
+        try await StoreFixture.with("failures") { fixture in
+            let project = try await fixture.project("team-a")
+            let jobs = try await fixture.enqueue(2, into: project)
+            let claimed = try await fixture.queue.claimJobs(worker: "w", limit: 2, lease: .seconds(30))
+            let error = AttemptError(httpStatus: 400, code: "invalid_request_error", message: "bad")
+            try await fixture.queue.recordSubmissions([
+                .retry(jobID: claimed[0].id, attempt: 1, retryIn: .zero, error: AttemptError(httpStatus: 429, code: "rate_limit", message: "slow down"), startedAt: Date()),
+                .fail(jobID: claimed[1].id, attempt: 1, error: error, startedAt: Date()),
+            ], worker: "w")
+            let states = try await [fixture.state(of: jobs[0].publicID), fixture.state(of: jobs[1].publicID)]
+            #expect(Set(states) == [.queued, .failed])
+            let failed = try await fixture.store.job(publicID: claimed[1].publicID, projectID: nil)
+            #expect(failed.errorMessage == "bad")
+            #expect(try await fixture.count("SELECT count(*) FROM deliveries WHERE event_type = 'job.failed'") == 0)
+        }
     }
 
     @Test("cancel: a queued job ends at once, a running one is marked for Mantle's cancel, a finished one is left alone")
     func cancel() async throws {
-        let fixture = try await StoreFixture.make("cancel")
-        defer { Task { await fixture.close() } }
-        let project = try await fixture.project("team-a")
-        let jobs = try await fixture.enqueue(2, into: project)
-        #expect(try await fixture.store.cancel(publicID: jobs[0].publicID, projectID: project.id) == .cancelled)
-        #expect(try await fixture.state(of: jobs[0].publicID) == .cancelled)
-        #expect(try await fixture.store.cancel(publicID: jobs[0].publicID, projectID: project.id) == .alreadyFinished(.cancelled))
+        try await StoreFixture.with("cancel") { fixture in
+            let project = try await fixture.project("team-a")
+            let jobs = try await fixture.enqueue(2, into: project)
+            #expect(try await fixture.store.cancel(publicID: jobs[0].publicID, projectID: project.id) == .cancelled)
+            #expect(try await fixture.state(of: jobs[0].publicID) == .cancelled)
+            #expect(try await fixture.store.cancel(publicID: jobs[0].publicID, projectID: project.id) == .alreadyFinished(.cancelled))
 
-        let claimed = try await fixture.store.claimJobs(worker: "w", limit: 1, lease: .seconds(30))
-        try await fixture.store.recordSubmissions(
-            [.accepted(jobID: claimed[0].id, attempt: 1, responseID: "resp_1", remoteStatus: "in_progress", firstPollIn: .seconds(60), startedAt: Date())],
-            worker: "w")
-        #expect(try await fixture.store.cancel(publicID: jobs[1].publicID, projectID: project.id) == .cancelRequested)
-        let polls = try await fixture.store.claimPolls(worker: "p", limit: 5, lease: .seconds(30))
-        #expect(polls.count == 1 && polls[0].cancelRequested)
+            let claimed = try await fixture.queue.claimJobs(worker: "w", limit: 1, lease: .seconds(30))
+            try await fixture.queue.recordSubmissions(
+                [.accepted(jobID: claimed[0].id, attempt: 1, responseID: "resp_1", remoteStatus: "in_progress", firstPollIn: .seconds(60), startedAt: Date())],
+                worker: "w")
+            #expect(try await fixture.store.cancel(publicID: jobs[1].publicID, projectID: project.id) == .cancelRequested)
+            let polls = try await fixture.queue.claimPolls(worker: "p", limit: 5, lease: .seconds(30))
+            #expect(polls.count == 1 && polls[0].cancelRequested)
 
-        await #expect(throws: StoreError.notFound("job \(jobs[1].publicID)")) {
-            _ = try await fixture.store.cancel(publicID: jobs[1].publicID, projectID: project.id + 1)
+            await #expect(throws: StoreError.notFound("job \(jobs[1].publicID)")) {
+                _ = try await fixture.store.cancel(publicID: jobs[1].publicID, projectID: project.id + 1)
+            }
         }
     }
 
     @Test("retry puts a failed job back on the queue; a completed one cannot be retried")
     func retry() async throws {
-        let fixture = try await StoreFixture.make("retry")
-        defer { Task { await fixture.close() } }
-        let project = try await fixture.project("team-a")
-        let jobs = try await fixture.enqueue(1, into: project)
-        let claimed = try await fixture.store.claimJobs(worker: "w", limit: 1, lease: .seconds(30))
-        try await fixture.store.recordSubmissions(
-            [.fail(jobID: claimed[0].id, attempt: 1, error: AttemptError(code: "x", message: "no"), startedAt: Date())], worker: "w")
-        try await fixture.store.retry(publicID: jobs[0].publicID, projectID: nil)
-        #expect(try await fixture.state(of: jobs[0].publicID) == .queued)
-        await #expect(throws: StoreError.self) { try await fixture.store.retry(publicID: jobs[0].publicID, projectID: nil) }
+        try await StoreFixture.with("retry") { fixture in
+            let project = try await fixture.project("team-a")
+            let jobs = try await fixture.enqueue(1, into: project)
+            let claimed = try await fixture.queue.claimJobs(worker: "w", limit: 1, lease: .seconds(30))
+            try await fixture.queue.recordSubmissions(
+                [.fail(jobID: claimed[0].id, attempt: 1, error: AttemptError(code: "x", message: "no"), startedAt: Date())], worker: "w")
+            try await fixture.store.retry(publicID: jobs[0].publicID, projectID: nil)
+            #expect(try await fixture.state(of: jobs[0].publicID) == .queued)
+            await #expect(throws: StoreError.self) { try await fixture.store.retry(publicID: jobs[0].publicID, projectID: nil) }
+        }
     }
 
     @Test("a worker's last attempt lost to a crash ends the job failed, not in a loop")
     func exhaustedRescue() async throws {
-        let fixture = try await StoreFixture.make("exhausted")
-        defer { Task { await fixture.close() } }
-        let project = try await fixture.project("team-a", maxAttempts: 1)
-        let jobs = try await fixture.enqueue(1, into: project)
-        _ = try await fixture.store.claimJobs(worker: "gone", limit: 1, lease: .milliseconds(1))
-        try await Task.sleep(for: .milliseconds(20))
-        let report = try await fixture.store.rescueExpiredSubmissions()
-        #expect(report.failed == 1)
-        #expect(try await fixture.state(of: jobs[0].publicID) == .failed)
+        try await StoreFixture.with("exhausted") { fixture in
+            let project = try await fixture.project("team-a", maxAttempts: 1)
+            let jobs = try await fixture.enqueue(1, into: project)
+            _ = try await fixture.queue.claimJobs(worker: "gone", limit: 1, lease: .milliseconds(1))
+            try await Task.sleep(for: .milliseconds(20))
+            let report = try await fixture.queue.rescueExpiredSubmissions()
+            #expect(report.failed == 1)
+            #expect(try await fixture.state(of: jobs[0].publicID) == .failed)
+        }
     }
 }
 
@@ -255,42 +255,64 @@ struct JobStoreTests {
 struct MigrationTests {
     @Test("migrating twice is a no-op, and two processes migrating at once is safe")
     func idempotentAndConcurrent() async throws {
-        let fixture = try await StoreFixture.make("migrate")
-        defer { Task { await fixture.close() } }
-        #expect(try await Migrator(pool: fixture.pool).migrate(logger: fixture.logger).isEmpty)
-        #expect(try await Migrator(pool: fixture.pool).isCurrent())
+        try await StoreFixture.with("migrate") { fixture in
+            #expect(try await Migrator(pool: fixture.pool).migrate(logger: fixture.logger).isEmpty)
+            #expect(try await Migrator(pool: fixture.pool).isCurrent())
 
-        let other = try await StoreFixture.make("migrate2")
-        defer { Task { await other.close() } }
-        try await other.pool.query("DROP SCHEMA public CASCADE")
-        try await other.pool.query("CREATE SCHEMA public")
-        try await other.pool.query("DROP TABLE IF EXISTS longhaul_migrations")
-        let results = try await withThrowingTaskGroup(of: [String].self) { group in
-            for _ in 0..<3 { group.addTask { try await Migrator(pool: other.pool).migrate(logger: other.logger) } }
-            return try await group.reduce(into: [[String]]()) { $0.append($1) }
+            try await StoreFixture.with("migrate2") { other in
+                try await other.pool.query("DROP SCHEMA public CASCADE")
+                try await other.pool.query("CREATE SCHEMA public")
+                try await other.pool.query("DROP TABLE IF EXISTS longhaul_migrations")
+                let results = try await withThrowingTaskGroup(of: [String].self) { group in
+                    for _ in 0..<3 { group.addTask { try await Migrator(pool: other.pool).migrate(logger: other.logger) } }
+                    return try await group.reduce(into: [[String]]()) { $0.append($1) }
+                }
+                #expect(results.flatMap { $0 } == (Migration.all + Migration.functions).map(\.name))
+            }
         }
-        #expect(results.flatMap { $0 } == Migration.all.map(\.name))
     }
 
     @Test("an applied migration that was edited is refused with a clear message")
     func editedMigrationIsRefused() async throws {
-        let fixture = try await StoreFixture.make("edited")
-        defer { Task { await fixture.close() } }
-        try await fixture.pool.query("UPDATE longhaul_migrations SET checksum = 'different' WHERE name = '0001_init.sql'")
-        do {
-            try await Migrator(pool: fixture.pool).migrate(logger: fixture.logger)
-            Issue.record("an edited migration was accepted")
-        } catch let error as MigrationError {
-            #expect("\(error)".contains("0001_init.sql was edited"))
+        try await StoreFixture.with("edited") { fixture in
+            try await fixture.pool.query("UPDATE longhaul_migrations SET checksum = 'different' WHERE name = '0001_init.sql'")
+            do {
+                try await Migrator(pool: fixture.pool).migrate(logger: fixture.logger)
+                Issue.record("an edited migration was accepted")
+            } catch let error as MigrationError {
+                #expect("\(error)".contains("0001_init.sql was edited"))
+            }
+            #expect(try await Migrator(pool: fixture.pool).status().first?.state == .edited)
         }
-        #expect(try await Migrator(pool: fixture.pool).status().first?.state == .edited)
+    }
+
+    @Test("a changed function is applied again; a database that applied the files before the function moved out counts as current")
+    func functionsFollowTheirFile() async throws {
+        try await StoreFixture.with("functions") { fixture in
+            try await fixture.pool.query("UPDATE longhaul_migrations SET checksum = 'older' WHERE name = 'longhaul_claim_jobs.function.sql'")
+            let before = try await Migrator(pool: fixture.pool).status()
+            #expect(before.first { $0.name == "longhaul_claim_jobs.function.sql" }?.state == .pending)
+            #expect(try await Migrator(pool: fixture.pool).migrate(logger: fixture.logger) == ["longhaul_claim_jobs.function.sql"])
+            #expect(try await Migrator(pool: fixture.pool).isCurrent())
+
+            // The checksums 0001 and 0003 had while they held copies of the function.
+            try await fixture.pool.query("""
+                UPDATE longhaul_migrations SET checksum = CASE name
+                    WHEN '0001_init.sql' THEN '403003374036c8f0d0220af62ba8d5ec883f7d5e45b04ffd1e80370f40499097'
+                    ELSE '5b7e05c8ed84016d4c865c529ba399eadb317c7297216aaafb297c91bc88f282' END
+                WHERE name IN ('0001_init.sql', '0003_claim_budget_once.sql')
+                """)
+            #expect(try await Migrator(pool: fixture.pool).migrate(logger: fixture.logger).isEmpty)
+            #expect(try await Migrator(pool: fixture.pool).isCurrent())
+        }
     }
 
     @Test("every file in sql/ is registered, in order")
     func folderMatchesRegistry() throws {
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../sql").standardized
-        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".sql") }.sorted()
-        #expect(files == Migration.all.map(\.name))
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".sql") }
+        #expect(files.filter { !$0.hasSuffix(".function.sql") }.sorted() == Migration.all.map(\.name))
+        #expect(files.filter { $0.hasSuffix(".function.sql") }.sorted() == Migration.functions.map(\.name).sorted())
     }
 }
 
@@ -298,28 +320,28 @@ struct MigrationTests {
 struct TableStatisticsTests {
     @Test("tables that grew a lot since their last ANALYZE are analyzed; quiet ones are left alone")
     func analyzeGrowingTables() async throws {
-        let fixture = try await StoreFixture.make("statistics")
-        defer { Task { await fixture.close() } }
-        let project = try await fixture.project("stats")
-        // Autovacuum would analyze 6,000 new rows itself, at a moment of its choosing, and leave
-        // nothing for the function to find.
-        for table in ["jobs", "documents"] {
-            try await fixture.pool.query(PostgresQuery(unsafeSQL: "ALTER TABLE \(table) SET (autovacuum_enabled = false)"))
+        try await StoreFixture.with("statistics") { fixture in
+            let project = try await fixture.project("stats")
+            // Autovacuum would analyze 6,000 new rows itself, at a moment of its choosing, and leave
+            // nothing for the function to find.
+            for table in ["jobs", "documents"] {
+                try await fixture.pool.query(PostgresQuery(unsafeSQL: "ALTER TABLE \(table) SET (autovacuum_enabled = false)"))
+            }
+            for round in 0..<3 {
+                let jobs = try (0..<2_000).map { index in try fixture.validated(JobRequest(document: "Round \(round), document \(index).")) }
+                _ = try await fixture.store.enqueue(jobs, project: project)
+            }
+            // PostgreSQL publishes the change counts a moment after the commits.
+            var analyzed: [String] = []
+            let deadline = ContinuousClock.now + .seconds(10)
+            while !analyzed.contains("documents") && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(200))
+                analyzed += try await fixture.queue.analyzeGrowingTables()
+            }
+            #expect(analyzed.contains("documents"))
+            #expect(analyzed.contains("jobs"))
+            #expect(try await fixture.count("SELECT reltuples::bigint FROM pg_class WHERE relname = 'jobs'") >= 6_000)
+            #expect(try await fixture.queue.analyzeGrowingTables().isEmpty, "nothing changed since")
         }
-        for round in 0..<3 {
-            let jobs = try (0..<2_000).map { index in try fixture.validated(JobRequest(document: "Round \(round), document \(index).")) }
-            _ = try await fixture.store.enqueue(jobs, project: project)
-        }
-        // PostgreSQL publishes the change counts a moment after the commits.
-        var analyzed: [String] = []
-        let deadline = ContinuousClock.now + .seconds(10)
-        while !analyzed.contains("documents") && ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(200))
-            analyzed += try await fixture.store.analyzeGrowingTables()
-        }
-        #expect(analyzed.contains("documents"))
-        #expect(analyzed.contains("jobs"))
-        #expect(try await fixture.count("SELECT reltuples::bigint FROM pg_class WHERE relname = 'jobs'") >= 6_000)
-        #expect(try await fixture.store.analyzeGrowingTables().isEmpty, "nothing changed since")
     }
 }

@@ -1,21 +1,14 @@
 import Postgres
 import TestSupport
 
-/// A pool on a fresh database of its own, shut down when `body` ends.
+/// A pool on a fresh database of its own, shut down when `body` ends, and the database dropped.
 func withFreshPool<T: Sendable>(
     _ name: String,
     maxConnections: Int = 4,
     _ body: (PostgresPool) async throws -> T
 ) async throws -> T {
-    let configuration = try await TestDatabase.makeFreshDatabase(named: name)
-    let pool = PostgresPool(configuration: configuration, maxConnections: maxConnections, logger: TestDatabase.logger)
-    do {
-        let result = try await body(pool)
-        await pool.shutdown()
-        return result
-    } catch {
-        await pool.shutdown()
-        throw error
+    try await TestDatabase.withFreshDatabase(named: name) { database in
+        try await database.withPool(maxConnections: maxConnections, body)
     }
 }
 

@@ -105,6 +105,14 @@ public final class LonghaulProcess: Sendable {
         _ = await waitForExit(timeout: .seconds(5))
     }
 
+    /// Runs `body` with `longhaul arguments…` started as in ``init(_:environment:unsetting:)``, and
+    /// kills the process when `body` ends if it still runs.
+    public static func with<T>(
+        _ arguments: [String], environment: [String: String] = [:], unsetting: [String] = [], _ body: (LonghaulProcess) async throws -> T
+    ) async throws -> T {
+        try await withResource(try LonghaulProcess(arguments, environment: environment, unsetting: unsetting), close: { await $0.stop() }, body)
+    }
+
     /// Runs `longhaul arguments…` (or another built `binary`) to completion and returns its output.
     public static func run(
         _ arguments: [String], environment: [String: String] = [:], unsetting: [String] = [], timeout: Duration = .seconds(180),

@@ -3,32 +3,38 @@ public import Logging
 public import LonghaulCore
 public import Postgres
 
-/// A fresh, migrated database per test, with helpers to make projects and jobs.
+/// A fresh, migrated database per test, with helpers to make projects and jobs; see ``with(_:maxConnections:_:)``.
 public struct StoreFixture: Sendable {
     public let pool: PostgresPool
     public let store: JobStore
+    /// The queue as the workers see it (claims, outcomes, rescue).
+    public let queue: JobQueue
+    public let batches: BatchStore
     public let projects: ProjectStore
+    /// The fixture's database as a URL, for child processes that share it.
+    public let databaseURL: String
     public let logger = Logger(label: "test")
     /// The `application_name` of the fixture's connections.
     public static let applicationName = "longhaul-tests"
 
-    public static func make(_ name: String = "store", maxConnections: Int = 8) async throws -> StoreFixture {
-        try await make(configuration: TestDatabase.makeFreshDatabase(named: name), maxConnections: maxConnections)
-    }
-
-    /// A fixture on the database at `databaseURL` (from ``TestDatabase/makeFreshDatabaseURL(named:)``,
-    /// when child processes share it), migrated.
-    public static func make(databaseURL: String, maxConnections: Int = 8) async throws -> StoreFixture {
-        try await make(configuration: PostgresConfiguration(databaseURL), maxConnections: maxConnections)
-    }
-
-    private static func make(configuration: PostgresConfiguration, maxConnections: Int) async throws -> StoreFixture {
-        var configuration = configuration
-        // Tells the test's own sessions apart from those of the processes under test in pg_stat_activity.
-        configuration.applicationName = applicationName
-        let pool = PostgresPool(configuration: configuration, maxConnections: maxConnections, logger: Logger(label: "test.pool"))
-        try await Migrator(pool: pool).migrate(logger: Logger(label: "test.migrate"))
-        return StoreFixture(pool: pool, store: JobStore(pool: pool), projects: ProjectStore(pool: pool))
+    /// Runs `body` with a fixture on a fresh, migrated database; then shuts its pool down and drops
+    /// the database, however `body` ends.
+    ///
+    /// Child processes that share the database take ``databaseURL``; they must be gone when
+    /// `body` returns (the drop disconnects whatever is left).
+    public static func with<T>(_ name: String = "store", maxConnections: Int = 8, _ body: (StoreFixture) async throws -> T) async throws -> T {
+        try await TestDatabase.withFreshDatabase(named: name) { database in
+            // The application name tells the test's own sessions apart from those of the processes
+            // under test in pg_stat_activity.
+            try await database.withPool(maxConnections: maxConnections, applicationName: applicationName) { pool in
+                try await Migrator(pool: pool).migrate(logger: Logger(label: "test.migrate"))
+                let store = JobStore(pool: pool)
+                let fixture = StoreFixture(
+                    pool: pool, store: store, queue: JobQueue(pool: pool), batches: BatchStore(pool: pool, jobs: store),
+                    projects: ProjectStore(pool: pool), databaseURL: database.url)
+                return try await body(fixture)
+            }
+        }
     }
 
     public func project(_ slug: String, maxInFlight: Int = 50, tokensPerMinute: Int? = nil, maxAttempts: Int = 3) async throws -> Project {
@@ -60,9 +66,5 @@ public struct StoreFixture: Sendable {
     public func strings(_ sql: String) async throws -> [String] {
         let rows = try await pool.query(PostgresQuery(unsafeSQL: sql))
         return try rows.map { try $0.decode(at: 0, as: String.self) }
-    }
-
-    public func close() async {
-        await pool.shutdown()
     }
 }

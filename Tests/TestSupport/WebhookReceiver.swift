@@ -42,10 +42,11 @@ public final class WebhookReceiver: Sendable {
         self.client = client
     }
 
-    /// Starts a receiver on a free port (or on `port`) knowing `secrets`.
-    public static func start(secrets: [String], port: Int = 0) async throws -> WebhookReceiver {
+    /// Runs `body` with a receiver on a free port (or on `port`) knowing `secrets`, stopped when
+    /// `body` ends.
+    public static func with<T>(secrets: [String], port: Int = 0, _ body: (WebhookReceiver) async throws -> T) async throws -> T {
         let (process, bound) = try await launch(secrets: secrets, port: port)
-        return WebhookReceiver(port: bound, process: process, client: HTTPClient())
+        return try await withResource(WebhookReceiver(port: bound, process: process, client: HTTPClient()), close: { await $0.stop() }, body)
     }
 
     /// Starts the script; its stdout goes to a file of its own, read until it says its port.
@@ -126,7 +127,7 @@ public final class WebhookReceiver: Sendable {
         self.process.withLock { $0 = process }
     }
 
-    public func stop() async {
+    private func stop() async {
         await kill()
         await client.shutdown()
     }

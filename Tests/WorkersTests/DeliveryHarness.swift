@@ -1,23 +1,39 @@
 import Foundation
-import Logging
 import LonghaulCore
 import Postgres
-import ServiceLifecycle
+import Synchronization
 import TestSupport
 import Workers
 
-/// A database with a project, and Deliverers run on demand (roles: deliver only) against it.
-struct DeliveryHarness {
+/// A database with a project, a webhook receiver (the Python one, verifying signatures), and
+/// Deliverers (roles: deliver only) run on demand against them.
+final class DeliveryHarness: Sendable {
     let fixture: StoreFixture
     let project: Project
     let deliveries: DeliveryStore
     let webhooks: WebhookStore
+    let receiver: WebhookReceiver
+    /// Every Deliverer started, so that none outlives the test however it ends.
+    private let deliverers = Mutex<[RunningWorkers]>([])
 
-    static func make(_ name: String) async throws -> DeliveryHarness {
-        let fixture = try await StoreFixture.make(name)
-        let project = try await fixture.project("hooks")
-        return DeliveryHarness(
-            fixture: fixture, project: project, deliveries: DeliveryStore(pool: fixture.pool), webhooks: WebhookStore(pool: fixture.pool))
+    private init(fixture: StoreFixture, project: Project, receiver: WebhookReceiver) {
+        self.fixture = fixture
+        self.project = project
+        self.deliveries = DeliveryStore(pool: fixture.pool)
+        self.webhooks = WebhookStore(pool: fixture.pool)
+        self.receiver = receiver
+    }
+
+    /// Runs `body` on a fresh database with the project `hooks` and a receiver knowing no secret
+    /// yet; then stops every Deliverer still running, the receiver and the fixture, however `body` ends.
+    static func with<T>(_ name: String, _ body: (DeliveryHarness) async throws -> T) async throws -> T {
+        try await StoreFixture.with(name) { fixture in
+            let project = try await fixture.project("hooks")
+            return try await WebhookReceiver.with(secrets: []) { receiver in
+                let harness = DeliveryHarness(fixture: fixture, project: project, receiver: receiver)
+                return try await withResource(harness, close: { await $0.stopDeliverers() }, body)
+            }
+        }
     }
 
     /// An outbox row as the finalizer writes it, due now (or after `delay`).
@@ -33,14 +49,14 @@ struct DeliveryHarness {
         return id
     }
 
-    /// Starts a worker running only the Deliverer; cancel the task to kill it, or stop it gracefully.
-    func startDeliverer(_ configuration: WorkerConfiguration) -> RunningDeliverer {
-        var logger = Logger(label: "deliverer")
-        logger.logLevel = .warning
-        let group = WorkerGroup(
-            store: fixture.store, gateway: UnusedGateway(), roles: [.deliver], configuration: configuration, logger: logger)
-        let serviceGroup = ServiceGroup(configuration: .init(services: [group], logger: logger))
-        return RunningDeliverer(serviceGroup: serviceGroup, task: Task { try await serviceGroup.run() })
+    /// Starts a worker running only the Deliverer; cancel the task to kill it, or stop it gracefully
+    /// (the scope's end stops it otherwise).
+    @discardableResult
+    func startDeliverer(_ configuration: WorkerConfiguration) -> RunningWorkers {
+        let deliverer = RunningWorkers.start(
+            "deliverer", queue: fixture.queue, gateway: UnusedGateway(), roles: [.deliver], configuration: configuration)
+        deliverers.withLock { $0.append(deliverer) }
+        return deliverer
     }
 
     func detail(_ id: String) async throws -> DeliveryDetail {
@@ -61,19 +77,9 @@ struct DeliveryHarness {
         }
     }
 
-    func close() async {
-        await fixture.close()
-    }
-}
-
-/// A Deliverer-only worker running in this process.
-struct RunningDeliverer {
-    let serviceGroup: ServiceGroup
-    let task: Task<Void, any Error>
-
-    func stop() async {
-        await serviceGroup.triggerGracefulShutdown()
-        _ = await task.result
+    /// Stops every Deliverer started, in the order they were (stopping one that has stopped does nothing).
+    private func stopDeliverers() async {
+        for deliverer in deliverers.withLock({ $0 }) { await deliverer.stop() }
     }
 }
 

@@ -5,35 +5,37 @@ import LonghaulCore
 import Mantle
 import MantleSimulator
 import Postgres
-import ServiceLifecycle
 import TestSupport
 import Workers
 
 /// A real pipeline for a test: a fresh database, an in-process simulator, and a worker group
-/// running every loop, stopped gracefully by `stop()`.
+/// running every loop; ``with(_:simulator:workers:_:)`` stops it gracefully and drops the database.
 struct PipelineHarness {
     let fixture: StoreFixture
     let simulator: RunningMantleSimulator
     let http: HTTPClient
     let gateway: MantleGateway
-    let serviceGroup: ServiceGroup
-    let running: Task<Void, any Error>
+    let workers: RunningWorkers
 
-    static func start(
-        _ name: String, simulator configuration: MantleSimulatorConfiguration, workers: WorkerConfiguration = .fast
-    ) async throws -> PipelineHarness {
-        let fixture = try await StoreFixture.make(name, maxConnections: 12)
-        let simulator = try await MantleSimulator.start(configuration: configuration, logger: Logger(label: "sim"))
-        let http = HTTPClient()
-        let gateway = MantleGateway(
-            projects: fixture.projects, http: http,
-            defaultEndpoint: try .simulator(baseURL: simulator.baseURL.absoluteString), logger: Logger(label: "gateway"))
-        var logger = Logger(label: "worker")
-        logger.logLevel = .warning
-        let group = WorkerGroup(store: fixture.store, gateway: gateway, configuration: workers, logger: logger)
-        let serviceGroup = ServiceGroup(configuration: .init(services: [group], logger: logger))
-        let running = Task { try await serviceGroup.run() }
-        return PipelineHarness(fixture: fixture, simulator: simulator, http: http, gateway: gateway, serviceGroup: serviceGroup, running: running)
+    /// Runs `body` with the pipeline running; then stops the workers, the simulator, the HTTP
+    /// client and the fixture, in that order, however `body` ends.
+    static func with<T>(
+        _ name: String, simulator configuration: MantleSimulatorConfiguration, workers: WorkerConfiguration = .fast,
+        _ body: (PipelineHarness) async throws -> T
+    ) async throws -> T {
+        try await StoreFixture.with(name, maxConnections: 12) { fixture in
+            try await withResource(HTTPClient(), close: { await $0.shutdown() }) { http in
+                let simulator = try await MantleSimulator.start(configuration: configuration, logger: Logger(label: "sim"))
+                return try await withResource(simulator, close: { await $0.shutdown() }) { simulator in
+                    let gateway = MantleGateway(
+                        projects: fixture.projects, http: http,
+                        defaultEndpoint: try .simulator(baseURL: simulator.baseURL.absoluteString), logger: Logger(label: "gateway"))
+                    let running = RunningWorkers.start("worker", queue: fixture.queue, gateway: gateway, configuration: workers)
+                    let harness = PipelineHarness(fixture: fixture, simulator: simulator, http: http, gateway: gateway, workers: running)
+                    return try await withResource(harness, close: { await $0.workers.stop() }, body)
+                }
+            }
+        }
     }
 
     /// A Mantle project in the simulator, and a Longhaul project pointing at it.
@@ -63,14 +65,6 @@ struct PipelineHarness {
         var details: [JobDetail] = []
         for id in publicIDs { details.append(try await fixture.store.job(publicID: id, projectID: nil)) }
         return details
-    }
-
-    func stop() async {
-        await serviceGroup.triggerGracefulShutdown()
-        _ = await running.result
-        await simulator.shutdown()
-        await http.shutdown()
-        await fixture.close()
     }
 }
 

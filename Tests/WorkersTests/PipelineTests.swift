@@ -9,8 +9,7 @@ import Workers
 struct PipelineTests {
     @Test("500 jobs across 3 projects all complete, with usage stored and no attempt submitted twice")
     func fiveHundredJobs() async throws {
-        let harness = try await PipelineHarness.start("pipeline500", simulator: .quick)
-        do {
+        try await PipelineHarness.with("pipeline500", simulator: .quick) { harness in
             var ids: [String] = []
             for (slug, count) in [("alpha", 250), ("beta", 150), ("gamma", 100)] {
                 let project = try await harness.project(slug, maxInFlight: 100)
@@ -27,17 +26,12 @@ struct PipelineTests {
             // The stored Response is the JSON object itself (not a JSON string holding it).
             #expect(try await harness.fixture.count(
                 "SELECT count(*) FROM results WHERE jsonb_typeof(response) = 'object' AND response->>'status' = 'completed'") == 500)
-        } catch {
-            await harness.stop()
-            throw error
         }
-        await harness.stop()
     }
 
     @Test("a budget too small for the summary ends the job incomplete, with Mantle's reason")
     func incomplete() async throws {
-        let harness = try await PipelineHarness.start("incomplete", simulator: .quick)
-        do {
+        try await PipelineHarness.with("incomplete", simulator: .quick) { harness in
             let project = try await harness.project("team")
             let long = String(repeating: "The committee met on Tuesday and agreed the budget for the new library wing. ", count: 40)
             let jobs = try await harness.fixture.store.enqueue(
@@ -45,11 +39,7 @@ struct PipelineTests {
             let ended = try await harness.waitForTerminal(jobs.map(\.publicID))
             #expect(ended[0].state == .incomplete)
             #expect(ended[0].incompleteReason == "max_output_tokens")
-        } catch {
-            await harness.stop()
-            throw error
         }
-        await harness.stop()
     }
 
     @Test("cancelling a running job sends Mantle's cancel and ends the job cancelled")
@@ -57,8 +47,7 @@ struct PipelineTests {
         var simulator = MantleSimulatorConfiguration(speed: 1, seed: 3)
         simulator.minimumDurationSeconds = 30
         simulator.maximumDurationSeconds = 40
-        let harness = try await PipelineHarness.start("cancel", simulator: simulator)
-        do {
+        try await PipelineHarness.with("cancel", simulator: simulator) { harness in
             let project = try await harness.project("team")
             let jobs = try await harness.fixture.store.enqueue(
                 [harness.fixture.validated(JobRequest(document: "A story about a lighthouse keeper and a storm."))], project: project)
@@ -71,36 +60,26 @@ struct PipelineTests {
             let ended = try await harness.waitForTerminal(jobs.map(\.publicID), timeout: .seconds(25))
             #expect(ended[0].state == .cancelled)
             #expect(ended[0].remoteStatus == "cancelled")
-        } catch {
-            await harness.stop()
-            throw error
         }
-        await harness.stop()
     }
 
     @Test("Responses that fail with server_error are resubmitted, then the job fails with Mantle's message")
     func transientRemoteFailuresExhaustAttempts() async throws {
         var simulator = MantleSimulatorConfiguration.quick
         simulator.createFaults.failedResponse = 1.0
-        let harness = try await PipelineHarness.start("remotefail", simulator: simulator)
-        do {
+        try await PipelineHarness.with("remotefail", simulator: simulator) { harness in
             let project = try await harness.project("team", maxAttempts: 2)
             let jobs = try await harness.fixture.enqueue(3, into: project)
             let ended = try await harness.waitForTerminal(jobs.map(\.publicID))
             #expect(ended.allSatisfy { $0.state == .failed && $0.errorCode == "server_error" && $0.attempt == 2 })
             #expect(try await harness.fixture.count("SELECT count(*) FROM attempts") == 6)
             #expect(try await harness.fixture.count("SELECT count(*) FROM attempts WHERE outcome = 'remote_failed'") == 3)
-        } catch {
-            await harness.stop()
-            throw error
         }
-        await harness.stop()
     }
 
     @Test("fairness: project B's 10 jobs are all submitted before project A's 300th")
     func fairness() async throws {
-        let harness = try await PipelineHarness.start("fairness", simulator: .quick)
-        do {
+        try await PipelineHarness.with("fairness", simulator: .quick) { harness in
             let a = try await harness.project("a", maxInFlight: 5000)
             let b = try await harness.project("b", maxInFlight: 5000)
             let aJobs = try await harness.fixture.enqueue(2000, into: a)
@@ -113,18 +92,13 @@ struct PipelineTests {
                 """)
             #expect(before < 300, "project A had \(before) jobs submitted before B's last")
             _ = try await harness.waitForTerminal(aJobs.map(\.publicID), timeout: .seconds(120))
-        } catch {
-            await harness.stop()
-            throw error
         }
-        await harness.stop()
     }
 
     @Test("max_in_flight is never exceeded on Mantle's side, and a token budget keeps the quota's 429s away")
     func limits() async throws {
         var simulator = MantleSimulatorConfiguration(speed: 20, seed: 5)
-        let harness = try await PipelineHarness.start("limits", simulator: simulator)
-        do {
+        try await PipelineHarness.with("limits", simulator: simulator) { harness in
             let capped = try await harness.project("capped", maxInFlight: 5)
             let jobs = try await harness.fixture.enqueue(40, into: capped)
             _ = try await harness.waitForTerminal(jobs.map(\.publicID))
@@ -140,10 +114,6 @@ struct PipelineTests {
             let submitted = try await harness.fixture.count("SELECT count(*) FROM jobs WHERE project_id = \(budgeted.id) AND attempt > 0")
             #expect(submitted > 0 && submitted < more.count)
             #expect(harness.simulator.counters().faultsByKind[.tooManyRequests, default: 0] == 0)
-        } catch {
-            await harness.stop()
-            throw error
         }
-        await harness.stop()
     }
 }

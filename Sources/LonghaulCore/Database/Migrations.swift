@@ -1,28 +1,49 @@
 import Crypto
 import Foundation
 
-/// One forward-only schema change, embedded in the binary from `sql/NNNN_name.sql`.
+/// One schema change embedded in the binary from `sql/`: a numbered, forward-only migration
+/// (`NNNN_name.sql`), applied once, or a function (`NAME.function.sql`), applied again whenever
+/// its text changes, so that each function has exactly one source.
 public struct Migration: Sendable, Equatable {
     public let name: String
     public let sql: String
+    /// Checksums this file had before it was trimmed of a function that moved to its own file:
+    /// a database that recorded one of them applied the same schema, so it counts as applied.
+    let formerChecksums: Set<String>
 
-    /// SHA-256 of the file, recorded when applied: an applied file must never change.
+    /// SHA-256 of the file, recorded when applied: an applied migration must never change.
     public var checksum: String {
         SHA256.hash(data: Data(sql.utf8)).hexString
     }
 
-    init(name: String, bytes: [UInt8]) {
+    init(name: String, bytes: [UInt8], formerChecksums: Set<String> = []) {
         self.name = name
         self.sql = String(decoding: bytes, as: UTF8.self)
+        self.formerChecksums = formerChecksums
+    }
+
+    /// True when `recorded` (a ledger checksum) stands for this file's schema.
+    func matches(recorded: String) -> Bool {
+        recorded == checksum || formerChecksums.contains(recorded)
     }
 }
 
 extension Migration {
-    /// Every migration, in the order they apply. Add a line here with each new file in `sql/`
-    /// (a test checks that the folder and this list agree).
+    /// Every numbered migration, in the order they apply. Add a line here with each new file in
+    /// `sql/` (a test checks that the folder and these lists agree).
     public static let all: [Migration] = [
-        Migration(name: "0001_init.sql", bytes: PackageResources._001_init_sql),
+        // 0001 and 0003 held copies of `longhaul_claim_jobs` until it moved to its own file.
+        Migration(
+            name: "0001_init.sql", bytes: PackageResources._001_init_sql,
+            formerChecksums: ["403003374036c8f0d0220af62ba8d5ec883f7d5e45b04ffd1e80370f40499097"]),
         Migration(name: "0002_webhooks.sql", bytes: PackageResources._002_webhooks_sql),
-        Migration(name: "0003_claim_budget_once.sql", bytes: PackageResources._003_claim_budget_once_sql),
+        Migration(
+            name: "0003_claim_budget_once.sql", bytes: PackageResources._003_claim_budget_once_sql,
+            formerChecksums: ["5b7e05c8ed84016d4c865c529ba399eadb317c7297216aaafb297c91bc88f282"]),
+    ]
+
+    /// Every function, applied after the numbered migrations, again whenever its file changes.
+    public static let functions: [Migration] = [
+        Migration(name: "longhaul_claim_jobs.function.sql", bytes: PackageResources.longhaul_claim_jobs_function_sql)
     ]
 }

@@ -1,4 +1,5 @@
-/// How long to wait before the next attempt of a job whose attempt failed in a transient way.
+/// Whether a job whose attempt failed in a transient way gets another, and after how long: the
+/// decision and the delay kept together, as swift-jobs keeps `shouldRetry` beside its backoff.
 ///
 /// Exponential with full jitter on the upper half (`base × 2^(attempt-1)`, capped), and never
 /// sooner than a `Retry-After` the server asked for.
@@ -11,18 +12,19 @@ public struct RetryPolicy: Sendable, Equatable {
         self.cap = cap
     }
 
+    /// The delay before the attempt after `attempt` (1-based) of `maxAttempts`, or nil when that
+    /// was the last one; `retryAfter` is the server's own request.
+    public func delay(afterAttempt attempt: Int, of maxAttempts: Int, retryAfter: Duration? = nil) -> Duration? {
+        guard attempt < maxAttempts else { return nil }
+        return delay(afterAttempt: attempt, retryAfter: retryAfter)
+    }
+
     /// The delay after `attempt` (1-based) failed; `retryAfter` is the server's own request.
     public func delay(afterAttempt attempt: Int, retryAfter: Duration? = nil) -> Duration {
-        let exponent = Double(max(0, min(attempt - 1, 30)))
-        let ceiling = min(base * pow2(exponent), cap)
+        let exponent = max(0, min(attempt - 1, 30))
+        let ceiling = min(base * Double(1 << exponent), cap)
         let jittered = ceiling * Double.random(in: 0.5...1.0)
         if let retryAfter, retryAfter > jittered { return retryAfter }
         return jittered
-    }
-
-    private func pow2(_ exponent: Double) -> Double {
-        var value = 1.0
-        for _ in 0..<Int(exponent) { value *= 2 }
-        return value
     }
 }

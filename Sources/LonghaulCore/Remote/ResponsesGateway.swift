@@ -29,29 +29,3 @@ public enum RemoteSnapshot: Sendable, Equatable {
     /// A terminal status, with everything to store.
     case finished(RemoteResult)
 }
-
-/// A call to Mantle that did not succeed, classified for the retry rules of DESIGN §7.
-public enum RemoteCallError: Error, Sendable, Equatable {
-    /// 408, 409, 429, 5xx, timeouts, connection failures, 4xx saying "Internal server error".
-    /// `mayHaveBeenCreated`: a create whose answer was lost may still have made a Response.
-    case retryable(AttemptError, retryAfter: Duration?, mayHaveBeenCreated: Bool)
-    /// Other 4xx: retrying cannot help.
-    case permanent(AttemptError)
-    /// The Response does not exist (never stored, wrong region or project, or expired).
-    case notFound(AttemptError)
-
-    public var attemptError: AttemptError {
-        switch self {
-        case .retryable(let error, _, _), .permanent(let error), .notFound(let error): error
-        }
-    }
-}
-
-extension RemoteResult {
-    /// Mantle error codes on a `failed` Response that a fresh submission can cure.
-    public static let transientErrorCodes: Set<String> = ["server_error", "rate_limit_exceeded"]
-
-    public var isTransientFailure: Bool {
-        state == .failed && errorCode.map(Self.transientErrorCodes.contains) == true
-    }
-}

@@ -25,7 +25,7 @@ extension JobStore {
                 let state = JobState(rawValue: try row.decode("state")) ?? .queued
                 switch state {
                 case .queued:
-                    _ = try await finalize(
+                    _ = try await finalizer.finalize(
                         [Finalization(jobID: id, attempt: nil, state: .cancelled, errorCode: "cancelled", errorMessage: "cancelled before submission")],
                         guard: .queued, on: connection)
                     return .cancelled
@@ -36,7 +36,7 @@ extension JobStore {
                                         updated_at = now()
                         WHERE id = \(id)
                         """)
-                    try await notify(Channel.polls, on: connection)
+                    try await notifications.notify(QueueChannel.polls, on: connection)
                     return .cancelRequested
                 case .completed, .failed, .incomplete, .cancelled:
                     return .alreadyFinished(state)
@@ -74,7 +74,7 @@ extension JobStore {
                 if let batchID = try row.decode("batch_id", as: Int64?.self) {
                     try await connection.query("UPDATE batches SET pending_jobs = pending_jobs + 1, finished_at = NULL WHERE id = \(batchID)")
                 }
-                try await notify(Channel.jobs, on: connection)
+                try await notifications.notify(QueueChannel.jobs, on: connection)
             }
         }
     }

@@ -2,22 +2,6 @@ import Foundation
 import Mantle
 import Postgres
 
-/// A job as enqueue returns it.
-public struct EnqueuedJob: Sendable, Equatable {
-    public var id: Int64
-    public var publicID: String
-    /// False when an idempotency key matched an existing job with the same request.
-    public var created: Bool
-    public var state: JobState
-}
-
-/// A new batch's identity.
-public struct BatchRecord: Sendable, Equatable {
-    public var id: Int64
-    public var publicID: String
-    public var name: String
-}
-
 extension JobStore {
     /// Enqueues validated jobs for `project` in one transaction: documents stored once by content,
     /// jobs inserted in one statement, idempotency keys honoured (same key and request → the
@@ -34,30 +18,7 @@ extension JobStore {
         }
     }
 
-    /// Creates a batch and enqueues its jobs in one transaction: the batch is stored whole or not
-    /// at all (the API's `POST /v1/batches`).
-    public func enqueueBatch(
-        _ jobs: [ValidatedJob], project: Project, name: String, source: String?, webhookURL: String?
-    ) async throws -> (batch: BatchRecord, jobs: [EnqueuedJob]) {
-        guard project.isActive else {
-            throw StoreError.conflict("project '\(project.slug)' is archived; it accepts no new jobs")
-        }
-        return try await pool.retryingSerializationFailures {
-            try await pool.transaction { connection in
-                let publicID = PublicID.make("batch")
-                let rows = try await connection.query("""
-                    INSERT INTO batches (public_id, project_id, name, source, webhook_url)
-                    VALUES (\(publicID), \(project.id), \(name), \(source), \(webhookURL))
-                    RETURNING id
-                    """)
-                let batch = BatchRecord(id: try rows.first.orThrow("batch insert").decode("id"), publicID: publicID, name: name)
-                let enqueued = try await enqueue(jobs, project: project, batchID: batch.id, on: connection)
-                return (batch, enqueued)
-            }
-        }
-    }
-
-    private func enqueue(_ jobs: [ValidatedJob], project: Project, batchID: Int64?, on connection: PostgresConnection) async throws -> [EnqueuedJob] {
+    func enqueue(_ jobs: [ValidatedJob], project: Project, batchID: Int64?, on connection: PostgresConnection) async throws -> [EnqueuedJob] {
         let documentIDs = try await storeDocuments(jobs, on: connection)
         let enqueued = try await insertJobs(jobs, project: project, batchID: batchID, documentIDs: documentIDs, on: connection)
         let created = enqueued.filter(\.created).count
@@ -69,34 +30,9 @@ extension JobStore {
                 """)
         }
         if created > 0 {
-            try await notify(Channel.jobs, on: connection)
+            try await notifications.notify(QueueChannel.jobs, on: connection)
         }
         return enqueued
-    }
-
-    /// The batch named `name` from `source` in this project, created if there is none: running the
-    /// same folder again resumes its batch instead of starting another.
-    public func findOrCreateBatch(project: Project, name: String, source: String, webhookURL: String?) async throws -> BatchRecord {
-        let rows = try await pool.query("""
-            SELECT id, public_id, name FROM batches
-            WHERE project_id = \(project.id) AND name = \(name) AND source = \(source)
-            ORDER BY id DESC LIMIT 1
-            """)
-        if let row = rows.first {
-            return BatchRecord(id: try row.decode("id"), publicID: try row.decode("public_id"), name: try row.decode("name"))
-        }
-        return try await createBatch(project: project, name: name, source: source, webhookURL: webhookURL)
-    }
-
-    /// Creates an empty batch to enqueue into.
-    public func createBatch(project: Project, name: String, source: String?, webhookURL: String?) async throws -> BatchRecord {
-        let publicID = PublicID.make("batch")
-        let rows = try await pool.query("""
-            INSERT INTO batches (public_id, project_id, name, source, webhook_url)
-            VALUES (\(publicID), \(project.id), \(name), \(source), \(webhookURL))
-            RETURNING id
-            """)
-        return BatchRecord(id: try rows.first.orThrow("batch insert").decode("id"), publicID: publicID, name: name)
     }
 
     private struct DocumentRow: Encodable, Sendable {

@@ -13,7 +13,7 @@ extension JobStore {
             throw StoreError.invalid(field: "limit", message: "limit must be between 1 and 1000")
         }
         if filter.metadataValue != nil && filter.metadataKey == nil {
-            throw StoreError.invalid(field: "metadata", message: "a metadata value needs a metadata key")
+            throw StoreError.invalid(field: "metadata_value", message: "metadata_value needs metadata_key")
         }
         let before = try cursor.map(JobCursor.decode)
         // Only the filters given become conditions, so each combination gets a plan fit for it

@@ -1,42 +1,5 @@
-public import Foundation
+import Foundation
 import Postgres
-
-/// Everything known about one job: what the API's `GET /v1/jobs/{id}` and the batch outputs show.
-public struct JobDetail: Sendable, Equatable, Codable {
-    public var id: Int64
-    public var publicID: String
-    public var project: String
-    public var batch: String?
-    public var state: JobState
-    public var remoteStatus: String?
-    public var model: String
-    public var responseID: String?
-    public var attempt: Int
-    public var maxAttempts: Int
-    public var pollCount: Int
-    public var priority: Int
-    public var sourcePath: String?
-    public var metadata: [String: String]
-    public var createdAt: Date
-    public var submittedAt: Date?
-    public var finishedAt: Date?
-    public var outputText: String?
-    public var usage: Usage?
-    public var incompleteReason: String?
-    public var errorCode: String?
-    public var errorMessage: String?
-}
-
-/// Where a batch stands.
-public struct BatchProgress: Sendable, Equatable {
-    public var total: Int
-    public var counts: [JobState: Int]
-    public var inputTokens: Int
-    public var outputTokens: Int
-    public var finished: Bool
-
-    public var done: Int { counts.filter { $0.key.isTerminal }.map(\.value).reduce(0, +) }
-}
 
 extension JobStore {
     static let detailColumns = """
@@ -61,14 +24,6 @@ extension JobStore {
         return try Self.decodeDetail(row)
     }
 
-    /// Every job of a batch, in enqueue order.
-    public func jobs(batchID: Int64) async throws -> [JobDetail] {
-        let rows = try await pool.query("""
-            SELECT \(unescaped: Self.detailColumns) \(unescaped: Self.detailJoins) WHERE j.batch_id = \(batchID) ORDER BY j.id
-            """)
-        return try rows.map(Self.decodeDetail)
-    }
-
     /// Jobs by id, in the order given (missing ids are left out).
     public func jobs(ids: [Int64]) async throws -> [JobDetail] {
         let rows = try await pool.query("""
@@ -78,25 +33,16 @@ extension JobStore {
         return ids.compactMap { byID[$0] }
     }
 
-    /// Counts by state and tokens so far for a batch.
-    public func progress(batchID: Int64) async throws -> BatchProgress {
-        try await progress(rows: try await pool.query("""
-            SELECT j.state::text AS state, count(*)::bigint AS n,
-                   coalesce(sum(r.input_tokens), 0)::bigint AS input_tokens, coalesce(sum(r.output_tokens), 0)::bigint AS output_tokens
-            FROM jobs j LEFT JOIN results r ON r.job_id = j.id WHERE j.batch_id = \(batchID) GROUP BY j.state
-            """))
-    }
-
     /// Counts by state and tokens so far for a set of jobs (what one batch run enqueued).
     public func progress(jobIDs: [Int64]) async throws -> BatchProgress {
-        try await progress(rows: try await pool.query("""
+        try Self.progress(rows: try await pool.query("""
             SELECT j.state::text AS state, count(*)::bigint AS n,
                    coalesce(sum(r.input_tokens), 0)::bigint AS input_tokens, coalesce(sum(r.output_tokens), 0)::bigint AS output_tokens
             FROM jobs j LEFT JOIN results r ON r.job_id = j.id WHERE j.id = ANY(\(jobIDs)) GROUP BY j.state
             """))
     }
 
-    private func progress(rows: PostgresRows) async throws -> BatchProgress {
+    static func progress(rows: PostgresRows) throws -> BatchProgress {
         var progress = BatchProgress(total: 0, counts: [:], inputTokens: 0, outputTokens: 0, finished: false)
         for row in rows {
             guard let state = JobState(rawValue: try row.decode("state")) else { continue }
@@ -131,30 +77,3 @@ extension JobStore {
     }
 }
 
-/// Unfinished jobs of one project in one state, for the metrics gauges.
-public struct QueueStatistic: Sendable, Equatable {
-    public var project: String
-    public var state: JobState
-    public var count: Int
-    /// For `queued`: how long the oldest due job has waited.
-    public var lagSeconds: Double
-}
-
-extension JobStore {
-    /// Counts of unfinished jobs by project and state, and the queue lag (cheap: only unfinished
-    /// rows, which the partial indexes hold).
-    public func queueStatistics() async throws -> [QueueStatistic] {
-        let rows = try await pool.query("""
-            SELECT p.slug, j.state::text AS state, count(*)::bigint AS n,
-                   coalesce(extract(epoch FROM now() - min(j.run_at) FILTER (WHERE j.run_at <= now())), 0)::float8 AS lag
-            FROM jobs j JOIN projects p ON p.id = j.project_id
-            WHERE j.state IN ('queued', 'submitting', 'running')
-            GROUP BY p.slug, j.state
-            """)
-        return try rows.compactMap { row in
-            guard let state = JobState(rawValue: try row.decode("state")) else { return nil }
-            let lag: Double = state == .queued ? try row.decode("lag") : 0
-            return QueueStatistic(project: try row.decode("slug"), state: state, count: try row.decode("n"), lagSeconds: lag)
-        }
-    }
-}

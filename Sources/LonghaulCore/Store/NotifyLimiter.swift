@@ -1,3 +1,4 @@
+public import Postgres
 import Synchronization
 
 /// Sends at most one NOTIFY per channel per `interval` from this process, as River does: a
@@ -24,4 +25,17 @@ final class NotifyLimiter: Sendable {
             return true
         }
     }
+
+    /// NOTIFY `channel` inside the caller's transaction, unless this process did so a moment ago.
+    func notify(_ channel: String, on connection: PostgresConnection) async throws {
+        guard shouldNotify(channel) else { return }
+        try await connection.query("SELECT pg_notify(\(channel), '')")
+    }
+}
+
+/// NOTIFY channels: hints for the loops, never the source of truth (they also poll).
+public enum QueueChannel {
+    public static let jobs = "longhaul_jobs"
+    public static let polls = "longhaul_polls"
+    public static let deliveries = "longhaul_deliveries"
 }

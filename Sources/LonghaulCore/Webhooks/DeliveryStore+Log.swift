@@ -74,7 +74,7 @@ extension DeliveryStore {
                 "delivery \(publicID) goes to endpoint \(endpoint), which is disabled (\(reason)); "
                     + "enable it with `longhaul webhooks enable \(endpoint)` first")
         }
-        try await pool.notify(JobStore.Channel.deliveries)
+        try await pool.notify(QueueChannel.deliveries)
         return try await detail(publicID: publicID, projectID: projectID).delivery
     }
 
@@ -90,7 +90,7 @@ extension DeliveryStore {
               AND (\(projectID)::bigint IS NULL OR d.project_id = \(projectID))
               AND (d.endpoint_id IS NULL OR EXISTS (SELECT 1 FROM webhook_endpoints e WHERE e.id = d.endpoint_id AND e.enabled))
             """)
-        if rows.affectedRows > 0 { try await pool.notify(JobStore.Channel.deliveries) }
+        if rows.affectedRows > 0 { try await pool.notify(QueueChannel.deliveries) }
         return rows.affectedRows
     }
 

@@ -37,7 +37,7 @@ struct BatchRun {
     }
 
     private func run(folder: URL, out: URL, instructions: String?, session: DatabaseSession) async throws -> Int32 {
-        let store = JobStore(pool: session.pool)
+        let store = JobStore(pool: session.pool, publicBaseURL: PublicURL.configured)
         let projects = ProjectStore(pool: session.pool)
         let project = try await resolveProject(projects)
         let reporter = BatchReporter(json: command.json)
@@ -46,7 +46,7 @@ struct BatchRun {
         let documents = entries.filter { $0.skipReason == nil }.count
         reporter.note("found \(entries.count) files in \(folder.path): \(documents) to summarise, \(entries.count - documents) skipped")
 
-        let batch = try await store.findOrCreateBatch(
+        let batch = try await BatchStore(pool: session.pool, jobs: store).findOrCreateBatch(
             project: project, name: command.name ?? folder.lastPathComponent, source: folder.path, webhookURL: command.webhook)
         let resumed = try await enqueue(&entries, folder: folder, instructions: instructions, project: project, batch: batch, store: store)
         let jobIDs = entries.compactMap(\.jobID)
@@ -173,7 +173,8 @@ struct BatchRun {
         try await withMantleRuntime(logger: logger) { runtime in
             let configuration = try WorkerConfiguration.fromEnvironment()
             let workers = WorkerGroup(
-                store: store, gateway: runtime.gateway(projects: projects, logger: logger), configuration: configuration, logger: logger)
+                queue: JobQueue(pool: store.pool, publicBaseURL: PublicURL.configured),
+                gateway: runtime.gateway(projects: projects, logger: logger), configuration: configuration, logger: logger)
             let group = ServiceGroup(configuration: .init(services: [workers], logger: logger))
             async let running: Void = { try? await group.run() }()
             let interrupted = await withTaskGroup(of: Bool.self) { tasks in

@@ -91,7 +91,8 @@ struct WorkerOptions: ParsableArguments {
         let projects = ProjectStore(pool: pool)
         _ = try await projects.ensureDefault()
         return WorkerGroup(
-            store: JobStore(pool: pool), gateway: runtime.gateway(projects: projects, logger: logger), roles: try parsedRoles(),
+            queue: JobQueue(pool: pool, publicBaseURL: PublicURL.configured), gateway: runtime.gateway(projects: projects, logger: logger),
+            roles: try parsedRoles(),
             configuration: configuration, logger: logger)
     }
 }

@@ -138,7 +138,7 @@ struct JobsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await withOperatorSession(options) { session in
-                let store = JobStore(pool: session.pool)
+                let store = JobStore(pool: session.pool, publicBaseURL: PublicURL.configured)
                 let outcome = try await store.cancel(publicID: job, projectID: nil)
                 let state = try await store.job(publicID: job, projectID: nil).state
                 let (name, message): (String, String) =

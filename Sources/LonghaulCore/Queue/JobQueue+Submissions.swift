@@ -1,54 +1,8 @@
-public import Foundation
-public import Mantle
+import Foundation
+import Mantle
 import Postgres
 
-/// A job a Submitter claimed, with everything needed to create its Response.
-public struct ClaimedJob: Sendable, Equatable {
-    public var id: Int64
-    public var publicID: String
-    public var projectID: Int64
-    public var attempt: Int
-    public var maxAttempts: Int
-    public var model: String
-    public var maxOutputTokens: Int
-    public var estimatedInputTokens: Int
-    public var reasoningEffort: ReasoningEffort?
-    public var metadata: [String: String]
-    public var document: String
-    public var instructions: String?
-}
-
-/// Why an attempt did not produce a running Response.
-public struct AttemptError: Sendable, Equatable, Codable {
-    public var httpStatus: Int?
-    /// Mantle's error code or Longhaul's classification (`timeout`, `connection_reset`…).
-    public var code: String
-    public var message: String
-
-    public init(httpStatus: Int? = nil, code: String, message: String) {
-        self.httpStatus = httpStatus
-        self.code = code
-        self.message = message
-    }
-}
-
-/// What became of one create call.
-public enum SubmissionOutcome: Sendable, Equatable {
-    /// Mantle accepted it: the Response id is stored and the job is `running`.
-    case accepted(jobID: Int64, attempt: Int, responseID: String, remoteStatus: String, firstPollIn: Duration, startedAt: Date)
-    /// A transient failure: back to the queue, due again after `retryIn`.
-    case retry(jobID: Int64, attempt: Int, retryIn: Duration, error: AttemptError, startedAt: Date)
-    /// A permanent failure (or the last attempt): the job ends `failed` with this error.
-    case fail(jobID: Int64, attempt: Int, error: AttemptError, startedAt: Date)
-
-    var jobID: Int64 {
-        switch self {
-        case .accepted(let id, _, _, _, _, _), .retry(let id, _, _, _, _), .fail(let id, _, _, _): id
-        }
-    }
-}
-
-extension JobStore {
+extension JobQueue {
     /// Claims up to `limit` due queued jobs, fairly across projects and within each project's
     /// `max_in_flight` and tokens-per-minute budget (`longhaul_claim_jobs` in the schema). One
     /// statement and one commit for the whole claim.
@@ -150,7 +104,7 @@ extension JobStore {
                     applied += rows.affectedRows
                 }
                 if !failures.isEmpty {
-                    applied += try await finalize(failures, guard: .submittingLeasedBy(worker), on: connection)
+                    applied += try await finalizer.finalize(failures, guard: .submittingLeasedBy(worker), on: connection)
                 }
                 try await insertAttempts(attempts, worker: worker, on: connection)
                 return applied

@@ -1,61 +1,7 @@
-public import Foundation
+import Foundation
 import Postgres
 
-/// A running job a Poller claimed: which Response to look at.
-public struct ClaimedPoll: Sendable, Equatable {
-    public var id: Int64
-    public var publicID: String
-    public var projectID: Int64
-    public var attempt: Int
-    public var maxAttempts: Int
-    public var responseID: String
-    public var model: String
-    public var submittedAt: Date
-    public var pollCount: Int
-    /// A user asked to cancel: send Mantle's cancel instead of a plain retrieve.
-    public var cancelRequested: Bool
-}
-
-/// How a Response ended, as the Poller read it.
-public struct RemoteResult: Sendable, Equatable {
-    public var state: JobState
-    public var remoteStatus: String
-    public var outputText: String?
-    public var usage: Usage?
-    public var incompleteReason: String?
-    public var errorCode: String?
-    public var errorMessage: String?
-    /// The final Response JSON as Mantle sent it.
-    public var responseJSON: String?
-
-    public init(
-        state: JobState, remoteStatus: String, outputText: String? = nil, usage: Usage? = nil, incompleteReason: String? = nil,
-        errorCode: String? = nil, errorMessage: String? = nil, responseJSON: String? = nil
-    ) {
-        self.state = state
-        self.remoteStatus = remoteStatus
-        self.outputText = outputText
-        self.usage = usage
-        self.incompleteReason = incompleteReason
-        self.errorCode = errorCode
-        self.errorMessage = errorMessage
-        self.responseJSON = responseJSON
-    }
-}
-
-/// What one poll found.
-public enum PollOutcome: Sendable, Equatable {
-    /// Still `queued`/`in_progress`: look again after `nextPollIn`.
-    case stillRunning(jobID: Int64, remoteStatus: String, nextPollIn: Duration)
-    /// The Response ended; store the result and end the job.
-    case finished(jobID: Int64, attempt: Int, RemoteResult)
-    /// The Response failed transiently (or vanished) and attempts remain: submit a new one.
-    case resubmit(jobID: Int64, attempt: Int, retryIn: Duration, error: AttemptError)
-    /// The retrieve call itself failed transiently: try again later; this costs no attempt.
-    case pollFailed(jobID: Int64, retryIn: Duration)
-}
-
-extension JobStore {
+extension JobQueue {
     /// Claims up to `limit` running jobs whose next poll is due. The claim moves `next_poll_at`
     /// past the lease, so a poller that dies simply lets the job come due again: no rescue needed.
     public func claimPolls(worker: String, limit: Int, lease: Duration) async throws -> [ClaimedPoll] {
@@ -70,7 +16,7 @@ extension JobStore {
                 next_poll_at = now() + make_interval(secs => \(Double(lease.milliseconds) / 1000))
             FROM due WHERE j.id = due.id
             RETURNING j.id, j.public_id, j.project_id, j.attempt, j.max_attempts, j.response_id, j.model,
-                      coalesce(j.submitted_at, j.created_at) AS submitted_at, j.poll_count,
+                      coalesce(j.submitted_at, j.created_at) AS submitted_at,
                       j.cancel_requested_at IS NOT NULL AS cancel_requested
             """)
         return try rows.map { row in
@@ -78,7 +24,7 @@ extension JobStore {
                 id: try row.decode("id"), publicID: try row.decode("public_id"), projectID: try row.decode("project_id"),
                 attempt: try row.decode("attempt"), maxAttempts: try row.decode("max_attempts"),
                 responseID: try row.decode("response_id"), model: try row.decode("model"),
-                submittedAt: try row.decode("submitted_at"), pollCount: try row.decode("poll_count"),
+                submittedAt: try row.decode("submitted_at"),
                 cancelRequested: try row.decode("cancel_requested"))
         }
     }
@@ -152,7 +98,7 @@ extension JobStore {
                         """)
                 }
                 if !endings.isEmpty {
-                    applied += try await finalize(endings, guard: .runningLeasedBy(worker), on: connection)
+                    applied += try await finalizer.finalize(endings, guard: .runningLeasedBy(worker), on: connection)
                 }
                 return applied
             }

@@ -1,0 +1,35 @@
+public import Mantle
+
+/// A job a Submitter claimed, with everything needed to create its Response.
+public struct ClaimedJob: Sendable, Equatable {
+    public var id: Int64
+    public var publicID: String
+    public var projectID: Int64
+    public var attempt: Int
+    public var maxAttempts: Int
+    public var model: String
+    public var maxOutputTokens: Int
+    public var estimatedInputTokens: Int
+    public var reasoningEffort: ReasoningEffort?
+    public var metadata: [String: String]
+    public var document: String
+    public var instructions: String?
+
+    public init(
+        id: Int64, publicID: String, projectID: Int64, attempt: Int, maxAttempts: Int, model: String, maxOutputTokens: Int,
+        estimatedInputTokens: Int, reasoningEffort: ReasoningEffort?, metadata: [String: String], document: String, instructions: String?
+    ) {
+        self.id = id
+        self.publicID = publicID
+        self.projectID = projectID
+        self.attempt = attempt
+        self.maxAttempts = maxAttempts
+        self.model = model
+        self.maxOutputTokens = maxOutputTokens
+        self.estimatedInputTokens = estimatedInputTokens
+        self.reasoningEffort = reasoningEffort
+        self.metadata = metadata
+        self.document = document
+        self.instructions = instructions
+    }
+}

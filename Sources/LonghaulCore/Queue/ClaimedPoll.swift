@@ -1,0 +1,30 @@
+public import Foundation
+
+/// A running job a Poller claimed: which Response to look at.
+public struct ClaimedPoll: Sendable, Equatable {
+    public var id: Int64
+    public var publicID: String
+    public var projectID: Int64
+    public var attempt: Int
+    public var maxAttempts: Int
+    public var responseID: String
+    public var model: String
+    public var submittedAt: Date
+    /// A user asked to cancel: send Mantle's cancel instead of a plain retrieve.
+    public var cancelRequested: Bool
+
+    public init(
+        id: Int64, publicID: String, projectID: Int64, attempt: Int, maxAttempts: Int, responseID: String, model: String,
+        submittedAt: Date, cancelRequested: Bool
+    ) {
+        self.id = id
+        self.publicID = publicID
+        self.projectID = projectID
+        self.attempt = attempt
+        self.maxAttempts = maxAttempts
+        self.responseID = responseID
+        self.model = model
+        self.submittedAt = submittedAt
+        self.cancelRequested = cancelRequested
+    }
+}

@@ -1,0 +1,19 @@
+public import Postgres
+
+/// The queue as the workers see it: claim what is due, record what became of it, keep leases,
+/// rescue what vanished workers left, prune what is old.
+///
+/// Every write the loops make is batched (one statement for many jobs, one commit per batch)
+/// and guarded: it applies only to rows still in the state and lease the writer expects, so a
+/// rescued or cancelled job is never overwritten by a worker that lost it.
+public struct JobQueue: Sendable {
+    public let pool: PostgresPool
+    let finalizer: JobFinalizer
+    var notifications: NotifyLimiter { finalizer.outbox.notifications }
+
+    /// `publicBaseURL` is where webhook receivers reach the API (`result_url` in payloads).
+    public init(pool: PostgresPool, publicBaseURL: String = WebhookOutbox.defaultPublicBaseURL) {
+        self.pool = pool
+        self.finalizer = JobFinalizer(publicBaseURL: publicBaseURL)
+    }
+}

@@ -1,0 +1,10 @@
+/// Where a batch stands.
+public struct BatchProgress: Sendable, Equatable {
+    public var total: Int
+    public var counts: [JobState: Int]
+    public var inputTokens: Int
+    public var outputTokens: Int
+    public var finished: Bool
+
+    public var done: Int { counts.filter { $0.key.isTerminal }.map(\.value).reduce(0, +) }
+}

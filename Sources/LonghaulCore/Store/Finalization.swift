@@ -1,0 +1,79 @@
+import Foundation
+
+/// How one job ends: its terminal state and what to store with it.
+struct Finalization: Encodable, Sendable {
+    var jobID: Int64
+    var attempt: Int?
+    var state: JobState
+    var remoteStatus: String?
+    var outputText: String?
+    var inputTokens: Int?
+    var cachedTokens: Int?
+    var outputTokens: Int?
+    var reasoningTokens: Int?
+    var totalTokens: Int?
+    var incompleteReason: String?
+    var errorCode: String?
+    var errorMessage: String?
+    /// The final Response JSON as Mantle sent it. Read as `text` and cast, because a jsonb
+    /// column of `jsonb_to_recordset` would keep it as one JSON string, not the object.
+    var response: String?
+
+    enum CodingKeys: String, CodingKey {
+        case jobID = "job_id", attempt, state, remoteStatus = "remote_status", outputText = "output_text"
+        case inputTokens = "input_tokens", cachedTokens = "cached_tokens", outputTokens = "output_tokens"
+        case reasoningTokens = "reasoning_tokens", totalTokens = "total_tokens", incompleteReason = "incomplete_reason"
+        case errorCode = "error_code", errorMessage = "error_message", response
+    }
+
+    init(
+        jobID: Int64, attempt: Int?, state: JobState, remoteStatus: String? = nil, outputText: String? = nil,
+        usage: Usage? = nil, incompleteReason: String? = nil, errorCode: String? = nil, errorMessage: String? = nil,
+        response: String? = nil
+    ) {
+        self.jobID = jobID
+        self.attempt = attempt
+        self.state = state
+        self.remoteStatus = remoteStatus
+        self.outputText = outputText
+        self.inputTokens = usage?.inputTokens
+        self.cachedTokens = usage?.cachedTokens
+        self.outputTokens = usage?.outputTokens
+        self.reasoningTokens = usage?.reasoningTokens
+        self.totalTokens = usage?.totalTokens
+        self.incompleteReason = incompleteReason
+        self.errorCode = errorCode
+        self.errorMessage = errorMessage
+        self.response = response
+    }
+}
+
+/// Which rows a finalizing write may touch: only those still where the writer left them.
+enum FinalizationGuard {
+    case submittingLeasedBy(String)
+    case runningLeasedBy(String)
+    case queued
+    case submittingWithExpiredLease
+
+    var sql: String {
+        switch self {
+        case .submittingLeasedBy, .submittingWithExpiredLease: "j.state = 'submitting'"
+        case .runningLeasedBy: "j.state = 'running'"
+        case .queued: "j.state = 'queued'"
+        }
+    }
+
+    var leaseOwner: String? {
+        switch self {
+        case .submittingLeasedBy(let worker), .runningLeasedBy(let worker): worker
+        case .queued, .submittingWithExpiredLease: nil
+        }
+    }
+}
+
+extension FinalizationGuard {
+    var isExpiredLease: Bool {
+        if case .submittingWithExpiredLease = self { return true }
+        return false
+    }
+}

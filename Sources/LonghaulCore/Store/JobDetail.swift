@@ -1,0 +1,27 @@
+public import Foundation
+
+/// Everything known about one job: what the API's `GET /v1/jobs/{id}` and the batch outputs show.
+public struct JobDetail: Sendable, Equatable, Codable {
+    public var id: Int64
+    public var publicID: String
+    public var project: String
+    public var batch: String?
+    public var state: JobState
+    public var remoteStatus: String?
+    public var model: String
+    public var responseID: String?
+    public var attempt: Int
+    public var maxAttempts: Int
+    public var pollCount: Int
+    public var priority: Int
+    public var sourcePath: String?
+    public var metadata: [String: String]
+    public var createdAt: Date
+    public var submittedAt: Date?
+    public var finishedAt: Date?
+    public var outputText: String?
+    public var usage: Usage?
+    public var incompleteReason: String?
+    public var errorCode: String?
+    public var errorMessage: String?
+}

@@ -1,0 +1,67 @@
+import Postgres
+
+/// Ends jobs: the one writer of terminal states, for the queue (results of Mantle) and the store
+/// (a cancel of a queued job) alike, so that a job's state, result, webhook outbox rows and batch
+/// counters are always written together, in the caller's transaction.
+struct JobFinalizer: Sendable {
+    let outbox: WebhookOutbox
+
+    init(publicBaseURL: String) {
+        self.outbox = WebhookOutbox(publicBaseURL: publicBaseURL, notifications: NotifyLimiter())
+    }
+
+    /// Ends jobs in one statement set, inside the caller's transaction: the state and finish time,
+    /// the result row, the outbox rows for each matching webhook endpoint (and the job's own
+    /// `webhook_url`), the batch counters and — for the batch whose last job this was —
+    /// `batch.completed`. Returns how many jobs it ended.
+    func finalize(_ endings: [Finalization], guard rowGuard: FinalizationGuard, on connection: PostgresConnection) async throws -> Int {
+        guard !endings.isEmpty else { return 0 }
+        let ended = try await connection.query("""
+            WITH input AS (
+                -- One ending per job: a poll claimed again while its first outcome waited to be
+                -- written can put two endings of one job in a batch, and the results insert below
+                -- must not touch a row twice (SQLSTATE 21000 would fail the whole batch, forever).
+                SELECT DISTINCT ON (job_id) * FROM jsonb_to_recordset(\(recordset(endings))) AS u(
+                    job_id bigint, attempt smallint, state job_state, remote_status text, output_text text,
+                    input_tokens integer, cached_tokens integer, output_tokens integer, reasoning_tokens integer,
+                    total_tokens integer, incomplete_reason text, error_code text, error_message text, response text)
+            ), ended AS (
+                UPDATE jobs j
+                SET state = u.state, remote_status = coalesce(u.remote_status, j.remote_status), finished_at = now(),
+                    updated_at = now(), lease_owner = NULL, lease_expires_at = NULL, next_poll_at = NULL
+                FROM input u
+                WHERE j.id = u.job_id AND \(unescaped: rowGuard.sql)
+                  AND (\(rowGuard.leaseOwner)::text IS NULL OR j.lease_owner = \(rowGuard.leaseOwner))
+                  AND (u.attempt IS NULL OR j.attempt = u.attempt)
+                  AND (\(rowGuard.isExpiredLease) = false OR j.lease_expires_at < now())
+                RETURNING j.id, j.batch_id
+            ), stored AS (
+                INSERT INTO results (job_id, output_text, input_tokens, cached_tokens, output_tokens, reasoning_tokens,
+                                     total_tokens, incomplete_reason, error_code, error_message, response)
+                SELECT u.job_id, u.output_text, u.input_tokens, u.cached_tokens, u.output_tokens, u.reasoning_tokens,
+                       u.total_tokens, u.incomplete_reason, u.error_code, u.error_message, u.response::jsonb
+                FROM input u JOIN ended e ON e.id = u.job_id
+                ON CONFLICT (job_id) DO UPDATE SET
+                    output_text = excluded.output_text, input_tokens = excluded.input_tokens,
+                    cached_tokens = excluded.cached_tokens, output_tokens = excluded.output_tokens,
+                    reasoning_tokens = excluded.reasoning_tokens, total_tokens = excluded.total_tokens,
+                    incomplete_reason = excluded.incomplete_reason, error_code = excluded.error_code,
+                    error_message = excluded.error_message, response = excluded.response, created_at = now()
+            ), closed_attempts AS (
+                UPDATE attempts a SET outcome = u.state::text, finished_at = now(),
+                       error_code = coalesce(a.error_code, u.error_code), error_message = coalesce(a.error_message, u.error_message)
+                FROM input u JOIN ended e ON e.id = u.job_id
+                WHERE a.job_id = u.job_id AND a.attempt = u.attempt AND a.outcome = 'submitted'
+            )
+            SELECT id, batch_id FROM ended
+            """)
+        let jobIDs = try ended.map { try $0.decode("id", as: Int64.self) }
+        guard !jobIDs.isEmpty else { return 0 }
+        let batchIDs = try ended.compactMap { try $0.decode("batch_id", as: Int64?.self) }
+        try await outbox.writeJobEvents(jobIDs: jobIDs, on: connection)
+        if !batchIDs.isEmpty {
+            try await outbox.closeBatches(batchIDs, on: connection)
+        }
+        return jobIDs.count
+    }
+}

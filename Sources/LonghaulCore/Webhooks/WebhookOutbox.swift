@@ -1,0 +1,118 @@
+import Postgres
+
+/// The webhook outbox: the `deliveries` rows written in the transaction that ends a job (or
+/// finishes a batch), so a crash between the two cannot lose an event. The Deliverer sends them
+/// (`DeliveryStore`).
+public struct WebhookOutbox: Sendable {
+    /// The API's public base URL, for `result_url` in payloads (`LONGHAUL_PUBLIC_URL`, read by the caller).
+    var publicBaseURL: String
+    let notifications: NotifyLimiter
+
+    /// Where receivers reach the API unless the caller says otherwise.
+    public static let defaultPublicBaseURL = "http://127.0.0.1:8080"
+
+    /// The outbox rows for ended jobs, one per matching endpoint and one for a per-job URL.
+    /// The body is built here, once, and signed at send time. It is a thin payload (ids, state,
+    /// usage, error, metadata and where to fetch the result); the summary text is added only for
+    /// endpoints that ask and only when the whole body stays within `maxWebhookBodyBytes`.
+    func writeJobEvents(jobIDs: [Int64], on connection: PostgresConnection) async throws {
+        let written = try await connection.query("""
+            INSERT INTO deliveries (public_id, project_id, endpoint_id, job_id, batch_id, url, event_type, body)
+            SELECT 'msg_' || replace(gen_random_uuid()::text, '-', ''), j.project_id, t.endpoint_id, j.id, j.batch_id, t.url,
+                   'job.' || j.state,
+                   (CASE WHEN t.include_result AND r.output_text IS NOT NULL
+                              AND octet_length(jsonb_set(ev.payload, '{data,result}', jsonb_build_object('text', r.output_text))::text)
+                                  <= \(Self.maxWebhookBodyBytes)
+                         THEN jsonb_set(ev.payload, '{data,result}', jsonb_build_object('text', r.output_text))
+                         ELSE ev.payload END)::text
+            FROM jobs j
+            JOIN projects p ON p.id = j.project_id
+            LEFT JOIN batches b ON b.id = j.batch_id
+            LEFT JOIN results r ON r.job_id = j.id
+            CROSS JOIN LATERAL (
+                SELECT jsonb_build_object(
+                       'type', 'job.' || j.state,
+                       'timestamp', to_char(j.finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                       'data', jsonb_build_object(
+                           'id', j.public_id, 'object', 'job', 'project', p.slug, 'batch', b.public_id,
+                           'state', j.state, 'remote_status', j.remote_status, 'model', j.model,
+                           'response_id', j.response_id, 'attempt', j.attempt, 'source_path', j.source_path,
+                           'usage', CASE WHEN r.total_tokens IS NULL THEN NULL ELSE jsonb_build_object(
+                               'input_tokens', r.input_tokens, 'cached_tokens', r.cached_tokens,
+                               'output_tokens', r.output_tokens, 'reasoning_tokens', r.reasoning_tokens,
+                               'total_tokens', r.total_tokens) END,
+                           'error', CASE WHEN r.error_code IS NULL AND r.error_message IS NULL THEN NULL
+                                         ELSE jsonb_build_object('code', r.error_code, 'message', left(r.error_message, 2000)) END,
+                           'incomplete_details', CASE WHEN r.incomplete_reason IS NULL THEN NULL
+                                                      ELSE jsonb_build_object('reason', r.incomplete_reason) END,
+                           'metadata', j.metadata,
+                           'created_at', to_char(j.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                           'finished_at', to_char(j.finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                           'result_url', \(publicBaseURL) || '/v1/jobs/' || j.public_id)) AS payload
+            ) ev
+            CROSS JOIN LATERAL (
+                SELECT e.id AS endpoint_id, e.url, e.include_result
+                FROM webhook_endpoints e
+                WHERE e.project_id = j.project_id AND e.enabled
+                  AND (cardinality(e.event_types) = 0 OR ('job.' || j.state) = ANY (e.event_types))
+                UNION ALL
+                SELECT NULL, j.webhook_url, false WHERE j.webhook_url IS NOT NULL
+            ) t
+            WHERE j.id = ANY (\(jobIDs))
+            """)
+        if written.affectedRows > 0 {
+            try await notifications.notify(QueueChannel.deliveries, on: connection)
+        }
+    }
+
+    /// Standard Webhooks: payloads are "usually smaller than 20kb"; larger data is linked.
+    static let maxWebhookBodyBytes = 20_000
+
+    /// Counts ended jobs off their batches; a batch that reaches zero pending is finished and
+    /// announces `batch.completed`. The row lock on each batch makes exactly one transaction see zero.
+    func closeBatches(_ batchIDs: [Int64], on connection: PostgresConnection) async throws {
+        let finished = try await connection.query("""
+            WITH ended AS (
+                SELECT b, count(*)::integer AS n FROM unnest(\(batchIDs)::bigint[]) AS b GROUP BY b ORDER BY b
+            )
+            UPDATE batches SET pending_jobs = greatest(pending_jobs - ended.n, 0),
+                               finished_at = CASE WHEN pending_jobs - ended.n <= 0 THEN now() ELSE NULL END
+            FROM ended WHERE batches.id = ended.b
+            RETURNING batches.id, batches.pending_jobs
+            """)
+        let completed = try finished.filter { try $0.decode("pending_jobs", as: Int.self) == 0 }.map { try $0.decode("id", as: Int64.self) }
+        guard !completed.isEmpty else { return }
+        let written = try await connection.query("""
+            INSERT INTO deliveries (public_id, project_id, endpoint_id, batch_id, url, event_type, body)
+            SELECT 'msg_' || replace(gen_random_uuid()::text, '-', ''), b.project_id, t.endpoint_id, b.id, t.url, 'batch.completed',
+                   jsonb_build_object(
+                       'type', 'batch.completed',
+                       'timestamp', to_char(b.finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                       'data', jsonb_build_object(
+                           'id', b.public_id, 'object', 'batch', 'project', p.slug, 'name', b.name,
+                           'total_jobs', b.total_jobs, 'counts', c.counts, 'usage', c.usage,
+                           'result_url', \(publicBaseURL) || '/v1/batches/' || b.public_id))::text
+            FROM batches b
+            JOIN projects p ON p.id = b.project_id
+            CROSS JOIN LATERAL (
+                SELECT jsonb_object_agg(s.state, s.n) AS counts,
+                       jsonb_build_object('input_tokens', sum(s.input_tokens), 'output_tokens', sum(s.output_tokens),
+                                          'total_tokens', sum(s.total_tokens)) AS usage
+                FROM (SELECT j.state::text AS state, count(*) AS n, coalesce(sum(r.input_tokens), 0) AS input_tokens,
+                             coalesce(sum(r.output_tokens), 0) AS output_tokens, coalesce(sum(r.total_tokens), 0) AS total_tokens
+                      FROM jobs j LEFT JOIN results r ON r.job_id = j.id WHERE j.batch_id = b.id GROUP BY j.state) s
+            ) c
+            CROSS JOIN LATERAL (
+                SELECT e.id AS endpoint_id, e.url FROM webhook_endpoints e
+                WHERE e.project_id = b.project_id AND e.enabled
+                  AND (cardinality(e.event_types) = 0 OR 'batch.completed' = ANY (e.event_types))
+                UNION ALL
+                SELECT NULL, b.webhook_url WHERE b.webhook_url IS NOT NULL
+            ) t
+            WHERE b.id = ANY (\(completed))
+            """)
+        if written.affectedRows > 0 {
+            try await notifications.notify(QueueChannel.deliveries, on: connection)
+        }
+    }
+}
