@@ -11,7 +11,10 @@ import Testing
 struct BenchmarkCommandTests {
     @Test("pipeline enqueue fills the queue through the store, and wait counts the unfinished jobs")
     func pipeline() async throws {
-        let url = try await TestDatabase.makeFreshDatabaseURL(named: "bench_pipeline")
+        try await TestDatabase.withFreshDatabase(named: "bench_pipeline") { database in try await pipeline(url: database.url) }
+    }
+
+    private func pipeline(url: String) async throws {
         let enqueue = try await LonghaulProcess.run(
             ["pipeline", "enqueue", "--database-url", url, "--jobs", "3", "--chunk", "2"], binary: "longhaul-bench")
         #expect(enqueue.exitCode == 0, "\(enqueue.standardError)")
@@ -29,10 +32,11 @@ struct BenchmarkCommandTests {
 
     @Test("webhooks seeds deliveries in bulk and ends jobs through the store; every webhook arrives")
     func webhooks() async throws {
-        let url = try await TestDatabase.makeFreshDatabaseURL(named: "bench_webhooks")
-        let run = try await LonghaulProcess.run(
-            ["webhooks", "--database-url", url, "--deliveries", "5", "--jobs", "2", "--pause", "0", "--concurrency", "2"],
-            binary: "longhaul-bench")
+        let run = try await TestDatabase.withFreshDatabase(named: "bench_webhooks") { database in
+            try await LonghaulProcess.run(
+                ["webhooks", "--database-url", database.url, "--deliveries", "5", "--jobs", "2", "--pause", "0", "--concurrency", "2"],
+                binary: "longhaul-bench")
+        }
         #expect(run.exitCode == 0, "\(run.standardError)")
         #expect(run.standardOutput.contains("throughput: 5 deliveries"), "\(run.standardOutput)")
         #expect(run.standardOutput.contains("latency: 2 of 2 job webhooks"), "\(run.standardOutput)")
