@@ -24,7 +24,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
-        .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
         // Without its default ConfigurationSupport trait, which builds swift-configuration for
@@ -52,6 +51,7 @@ let package = Package(
             dependencies: ["CLibPQ", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
+        .target(name: "Hashing", swiftSettings: swiftSettings),
         .target(
             name: "HTTPClient",
             dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")],
@@ -61,7 +61,7 @@ let package = Package(
             name: "Mantle",
             dependencies: [
                 "HTTPClient",
-                .product(name: "Crypto", package: "swift-crypto"),
+                "Hashing",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -81,7 +81,7 @@ let package = Package(
             name: "LonghaulCore",
             dependencies: [
                 "Mantle", "Postgres", "HTTPClient",
-                .product(name: "Crypto", package: "swift-crypto"),
+                "Hashing",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
@@ -102,7 +102,7 @@ let package = Package(
         .target(
             name: "LonghaulAPI",
             dependencies: [
-                "LonghaulCore", "Postgres", "Mantle",
+                "LonghaulCore", "Postgres", "Mantle", "Hashing",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
@@ -122,7 +122,7 @@ let package = Package(
         .executableTarget(
             name: "longhaul",
             dependencies: [
-                "LonghaulCore", "LonghaulAPI", "Workers", "MantleSimulator", "Mantle", "Postgres", "HTTPClient",
+                "LonghaulCore", "LonghaulAPI", "Workers", "MantleSimulator", "Mantle", "Postgres", "HTTPClient", "Hashing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -156,6 +156,7 @@ let package = Package(
             exclude: ["Interop"],  // the Python webhook receiver that WebhookReceiver starts
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "HashingTests", dependencies: ["Hashing"], swiftSettings: swiftSettings),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HTTPClientTests",

@@ -1,5 +1,5 @@
 public import Foundation
-import Crypto
+import Hashing
 
 /// A private PostgreSQL cluster under `$LONGHAUL_HOME` (default `./.longhaul`), so that every
 /// command works on a fresh machine with no `DATABASE_URL`.

@@ -1,4 +1,4 @@
-import Crypto
+import Hashing
 import Foundation
 
 /// One schema change embedded in the binary from `sql/`: a numbered, forward-only migration

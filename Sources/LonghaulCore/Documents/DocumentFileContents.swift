@@ -1,4 +1,4 @@
-import Crypto
+import Hashing
 
 #if canImport(Glibc)
 import Glibc

@@ -1,4 +1,4 @@
-public import Postgres
+import Postgres
 import Synchronization
 
 /// Sends at most one NOTIFY per channel per `interval` from this process, as River does: a

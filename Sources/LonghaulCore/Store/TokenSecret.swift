@@ -1,4 +1,4 @@
-import Crypto
+import Hashing
 import Foundation
 
 /// API token secrets: `lh_` and the unpadded base64url of 32 random bytes (43 characters).

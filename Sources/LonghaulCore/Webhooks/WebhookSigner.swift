@@ -1,4 +1,4 @@
-import Crypto
+import Hashing
 public import Foundation
 
 /// Signs a webhook the Standard Webhooks way: HMAC-SHA256 over `{id}.{timestamp}.{body}` with
@@ -12,7 +12,7 @@ public enum WebhookSigner {
         prefix.append(body)
         let entries = secrets.compactMap { secret -> String? in
             guard let key = WebhookSecret.keyBytes(secret) else { return nil }
-            let mac = HMAC<SHA256>.authenticationCode(for: prefix, using: SymmetricKey(data: key))
+            let mac = HMACSHA256.authenticationCode(for: prefix, key: key)
             return "v1," + Data(mac).base64EncodedString()
         }
         guard !entries.isEmpty else { throw WebhookSigningError() }

@@ -1,4 +1,4 @@
-import Crypto
+import Hashing
 import Foundation
 
 /// AWS Signature Version 4 in its query-string ("presigned URL") form, as botocore's
@@ -45,16 +45,16 @@ struct SigV4QueryPresigner {
         let stringToSign = [
             "AWS4-HMAC-SHA256", timestamp, scope, Self.hex(SHA256.hash(data: Data(canonicalRequest.utf8))),
         ].joined(separator: "\n")
-        let signature = Self.hex(HMAC<SHA256>.authenticationCode(for: Data(stringToSign.utf8), using: signingKey(day: day)))
+        let signature = Self.hex(HMACSHA256.authenticationCode(for: Data(stringToSign.utf8), key: signingKey(day: day)))
         let query = encoded.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
         return "https://\(host)\(path)?\(query)&X-Amz-Signature=\(signature)"
     }
 
     /// HMAC(HMAC(HMAC(HMAC("AWS4" + secret, day), region), service), "aws4_request").
-    private func signingKey(day: String) -> SymmetricKey {
-        var key = SymmetricKey(data: Data(("AWS4" + credentials.secretAccessKey.exposedValue).utf8))
+    private func signingKey(day: String) -> [UInt8] {
+        var key = Array(("AWS4" + credentials.secretAccessKey.exposedValue).utf8)
         for part in [day, region, service, "aws4_request"] {
-            key = SymmetricKey(data: Data(HMAC<SHA256>.authenticationCode(for: Data(part.utf8), using: key)))
+            key = HMACSHA256.authenticationCode(for: Data(part.utf8), key: key).bytes
         }
         return key
     }

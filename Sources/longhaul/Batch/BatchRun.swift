@@ -1,5 +1,5 @@
 import ArgumentParser
-import Crypto
+import Hashing
 import Foundation
 import Logging
 import LonghaulCore
