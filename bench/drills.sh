@@ -3,9 +3,11 @@
 # (scripts/test-database), `longhaul sim` with faults, and a webhook receiver that verifies every
 # signature with the `standardwebhooks` package. One `PASS name: figures` or `FAIL name: why` line
 # per drill; exit status 1 when any failed. See bench/drills/README.md for what each one proves.
-# Usage: bench/drills.sh [massacre] [db-restart] [storm] [receiver-outage] [hostile-files]
+# Usage: bench/drills.sh [massacre] [db-restart] [storm] [receiver-outage] [outage] [hostile-files]
+#        [bad-input-api] [tenant-isolation]
 # Sizes: DRILL_MASSACRE_JOBS (5000), DRILL_DB_RESTART_JOBS (2000), DRILL_STORM_JOBS (1000),
-# DRILL_OUTAGE_JOBS (200), DRILL_DB_DOWN_SECONDS (20); DRILL_KEEP=1 keeps each drill's folder.
+# DRILL_OUTAGE_JOBS (200), DRILL_DB_DOWN_SECONDS (20), DRILL_OUTAGE_MANTLE_JOBS (500),
+# DRILL_OUTAGE_MANTLE_SECONDS (90); DRILL_KEEP=1 keeps each drill's folder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -1,6 +1,7 @@
 """Runs the fault drills named on the command line (all when none is), one PASS or FAIL line each.
 
-    bench/drills.sh [massacre] [db-restart] [storm] [receiver-outage] [hostile-files] [bad-input-api] [tenant-isolation]
+    bench/drills.sh [massacre] [db-restart] [storm] [receiver-outage] [outage] [hostile-files] [bad-input-api]
+                    [tenant-isolation]
 """
 
 import sys
@@ -12,6 +13,7 @@ import db_restart
 import hostile_files
 import isolation
 import massacre
+import outage
 import receiver_outage
 import storm
 from common import BIN, PG_BINDIR, Drill, DrillFailure
@@ -21,6 +23,7 @@ DRILLS = {
     "db-restart": db_restart.run,
     "storm": storm.run,
     "receiver-outage": receiver_outage.run,
+    "outage": outage.run,
     "hostile-files": hostile_files.run,
     "bad-input-api": api_barrage.run,
     "tenant-isolation": isolation.run,
