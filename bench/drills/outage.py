@@ -137,7 +137,6 @@ def run(drill):
     time.sleep(max(0.0, outage_seconds - (time.time() - outage_start)))
 
     # Recovery: a fresh sim A on the same port, knowing none of the Responses made before.
-    check_workers_alive(workers, problems)
     sim_a.start()
     recovered = time.time()
     alpha_at_recovery = job_states(database, "alpha")
