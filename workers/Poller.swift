@@ -22,8 +22,9 @@ public struct Poller: Sendable {
 
     /// The claim loop. Polls are read-only on Mantle's side: a look cut short at shutdown simply
     /// comes due again.
-    func loop() -> ClaimLoop<ClaimedPoll, PollOutcome> {
+    func loop() -> ClaimLoop<ClaimedPoll, Reported<PollOutcome>> {
         let worker = configuration.workerID
+        let changes = EndpointChangeLog(logger: logger)
         return ClaimLoop(
             name: "polls", concurrency: configuration.pollConcurrency, idleInterval: configuration.pollIdleInterval,
             shutdownGrace: configuration.shutdownGrace, flushInterval: configuration.flushInterval,
@@ -32,11 +33,14 @@ public struct Poller: Sendable {
                 try await queue.claimPolls(worker: worker, limit: limit, lease: configuration.pollLease)
             },
             work: look,
-            write: { [queue] outcomes in try await queue.recordPolls(outcomes, worker: worker) })
+            write: { [queue] reports in
+                let recorded = try await queue.recordPolls(reports.map(\.outcome), worker: worker, health: reports.endpointObservations(creates: false))
+                changes.record(recorded.endpointChanges)
+            })
     }
 
-    /// One retrieve (or cancel) call, and what it means for the job.
-    func look(at poll: ClaimedPoll) async -> PollOutcome {
+    /// One retrieve (or cancel) call, and what it means for the job and the endpoint.
+    func look(at poll: ClaimedPoll) async -> Reported<PollOutcome> {
         let clock = ContinuousClock.now
         let result: Result<RemoteSnapshot, RemoteCallError>
         do {
@@ -48,6 +52,8 @@ public struct Poller: Sendable {
         if case .failure(.permanent(let detail)) = result {
             logger.warning("retrieve refused; will look again", metadata: ["job.id": "\(poll.publicID)", "error": "\(detail.message)"])
         }
-        return JobLifecycle.afterPoll(poll, result, retry: configuration.retryPolicy, polls: configuration.pollSchedule, now: Date())
+        return Reported(
+            outcome: JobLifecycle.afterPoll(poll, result, retry: configuration.retryPolicy, polls: configuration.pollSchedule, now: Date()),
+            projectID: poll.projectID, signal: EndpointSignal(result))
     }
 }

@@ -22,9 +22,10 @@ public struct Submitter: Sendable {
 
     /// The claim loop. When the first poll is due at once, `pollWake` (this process's Poller) is
     /// signalled after each write that made jobs `running`, instead of leaving them to its timer.
-    func loop(pollWake: WakeSignal?) -> ClaimLoop<ClaimedJob, SubmissionOutcome> {
+    func loop(pollWake: WakeSignal?) -> ClaimLoop<ClaimedJob, Reported<SubmissionOutcome>> {
         let worker = configuration.workerID
         let wakesPoller = configuration.pollSchedule.first <= .zero ? pollWake : nil
+        let changes = EndpointChangeLog(logger: logger)
         return ClaimLoop(
             name: "jobs", concurrency: configuration.submitConcurrency, idleInterval: configuration.submitIdleInterval,
             shutdownGrace: configuration.shutdownGrace, flushInterval: configuration.flushInterval,
@@ -33,17 +34,19 @@ public struct Submitter: Sendable {
                 try await queue.claimJobs(worker: worker, limit: limit, lease: configuration.submitLease)
             },
             work: submit,
-            write: { [queue] outcomes in
-                try await queue.recordSubmissions(outcomes, worker: worker)
-                if outcomes.contains(where: \.isAccepted) { wakesPoller?.signal() }
+            write: { [queue] reports in
+                let recorded = try await queue.recordSubmissions(
+                    reports.map(\.outcome), worker: worker, health: reports.endpointObservations(creates: true))
+                changes.record(recorded.endpointChanges)
+                if reports.contains(where: \.outcome.isAccepted) { wakesPoller?.signal() }
             },
             heartbeat: .init(interval: configuration.heartbeatInterval) { [queue, configuration] in
                 try await queue.extendSubmissionLeases(worker: worker, lease: configuration.submitLease)
             })
     }
 
-    /// One create call, and what it means for the job.
-    func submit(_ job: ClaimedJob) async -> SubmissionOutcome {
+    /// One create call, and what it means for the job and the endpoint.
+    func submit(_ job: ClaimedJob) async -> Reported<SubmissionOutcome> {
         let started = Date()
         let clock = ContinuousClock.now
         let result: Result<RemoteSubmission, RemoteCallError>
@@ -62,7 +65,9 @@ public struct Submitter: Sendable {
                 jobLogger.info("create refused for good", metadata: ["error": "\(error.detail.message)"])
             }
         }
-        return JobLifecycle.afterCreate(job, result, retry: configuration.retryPolicy, polls: configuration.pollSchedule, startedAt: started)
+        return Reported(
+            outcome: JobLifecycle.afterCreate(job, result, retry: configuration.retryPolicy, polls: configuration.pollSchedule, startedAt: started),
+            projectID: job.projectID, signal: EndpointSignal(result))
     }
 }
 

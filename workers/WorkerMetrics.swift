@@ -5,7 +5,7 @@ struct WorkerMetrics: Sendable {
     private let latency: Timer
     private let outcomes: [String: Counter]
 
-    static let outcomeClasses = ["accepted", "ok", "retryable", "permanent", "not_found"]
+    static let outcomeClasses = ["accepted", "ok", "retryable", "permanent", "not_found", "needs_attention"]
 
     init(loop: String) {
         latency = Timer(label: "longhaul_mantle_call_seconds", dimensions: [("loop", loop)])

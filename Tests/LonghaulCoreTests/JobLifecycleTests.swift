@@ -10,16 +10,22 @@ struct JobLifecycleTests {
     static let busy = AttemptError(httpStatus: 503, code: "service_unavailable", message: "try later")
     static let refused = AttemptError(httpStatus: 400, code: "invalid_request", message: "bad field")
 
-    static func job(attempt: Int, of maxAttempts: Int = 3) -> ClaimedJob {
+    static let keyRefused = AttemptError(httpStatus: 401, code: "invalid_api_key", message: "The security token included in the request is invalid.")
+
+    static func job(attempt: Int, of maxAttempts: Int = 3, retryingFor: TimeInterval? = nil) -> ClaimedJob {
         ClaimedJob(
             id: 7, publicID: "job_7", projectID: 1, attempt: attempt, maxAttempts: maxAttempts, model: "openai.gpt-oss-120b",
-            maxOutputTokens: 100, estimatedInputTokens: 10, reasoningEffort: nil, metadata: [:], document: "text", instructions: nil)
+            maxOutputTokens: 100, estimatedInputTokens: 10, reasoningEffort: nil, metadata: [:], document: "text", instructions: nil,
+            retryingSince: retryingFor.map { started.addingTimeInterval(-$0) }, retryWindow: .seconds(24 * 3600))
     }
 
-    static func poll(attempt: Int, of maxAttempts: Int = 3, cancelRequested: Bool = false, age: TimeInterval = 10) -> ClaimedPoll {
+    static func poll(
+        attempt: Int, of maxAttempts: Int = 3, cancelRequested: Bool = false, age: TimeInterval = 10, failedLooks: Int = 0
+    ) -> ClaimedPoll {
         ClaimedPoll(
             id: 7, publicID: "job_7", projectID: 1, attempt: attempt, maxAttempts: maxAttempts, responseID: "resp_1",
-            model: "openai.gpt-oss-120b", submittedAt: started.addingTimeInterval(-age), cancelRequested: cancelRequested)
+            model: "openai.gpt-oss-120b", submittedAt: started.addingTimeInterval(-age), cancelRequested: cancelRequested,
+            failedLooks: failedLooks)
     }
 
     static func afterCreate(_ job: ClaimedJob, _ result: Result<RemoteSubmission, RemoteCallError>) -> SubmissionOutcome {
@@ -37,14 +43,59 @@ struct JobLifecycleTests {
             jobID: 7, attempt: 1, responseID: "resp_1", remoteStatus: "in_progress", firstPollIn: Self.polls.first, startedAt: Self.started))
     }
 
-    @Test("a transient create failure goes back to the queue, never sooner than Retry-After")
-    func transientCreate() throws {
-        let outcome = Self.afterCreate(Self.job(attempt: 1), .failure(.retryable(Self.busy, retryAfter: .seconds(30), mayHaveBeenCreated: false)))
+    @Test("a create whose answer was lost spends the attempt and goes back to the queue, never sooner than Retry-After")
+    func lostAnswerCreate() throws {
+        let outcome = Self.afterCreate(Self.job(attempt: 1), .failure(.retryable(Self.busy, retryAfter: .seconds(30), mayHaveBeenCreated: true)))
         guard case .retry(7, 1, let delay, Self.busy, Self.started) = outcome else {
             Issue.record("expected a retry, got \(outcome)")
             return
         }
         #expect(delay >= .seconds(30))
+    }
+
+    @Test("a create the endpoint did not take spends no attempt, even the last, and honours Retry-After")
+    func unavailableCreate() throws {
+        for attempt in [1, 3] {
+            let outcome = Self.afterCreate(
+                Self.job(attempt: attempt), .failure(.retryable(Self.busy, retryAfter: .seconds(30), mayHaveBeenCreated: false)))
+            guard case .deferred(7, attempt, let delay, Self.busy, Self.started) = outcome else {
+                Issue.record("expected a deferral, got \(outcome)")
+                return
+            }
+            #expect(delay >= .seconds(30))
+        }
+    }
+
+    @Test("waits for an endpoint that is down grow with how long it has been down, up to the cap")
+    func unavailableWaitsGrow() throws {
+        func delay(after waited: TimeInterval) -> Duration? {
+            let outcome = Self.afterCreate(
+                Self.job(attempt: 1, retryingFor: waited), .failure(.retryable(Self.busy, retryAfter: nil, mayHaveBeenCreated: false)))
+            guard case .deferred(_, _, let delay, _, _) = outcome else { return nil }
+            return delay
+        }
+        let first = try #require(delay(after: 0)), later = try #require(delay(after: 16)), hours = try #require(delay(after: 7200))
+        #expect(first >= .seconds(1) && first <= .seconds(2))
+        #expect(later >= .seconds(8) && later <= .seconds(16))
+        #expect(hours >= .seconds(30) && hours <= .seconds(60))
+    }
+
+    @Test("a job the endpoint has not taken for its whole retry window fails, saying so")
+    func retryWindowRunsOut() {
+        let outcome = Self.afterCreate(
+            Self.job(attempt: 1, retryingFor: 24 * 3600 + 1), .failure(.retryable(Self.busy, retryAfter: nil, mayHaveBeenCreated: false)))
+        guard case .fail(7, 1, let error, _) = outcome else {
+            Issue.record("expected a failure, got \(outcome)")
+            return
+        }
+        #expect(error.code == "service_unavailable")
+        #expect(error.message.contains("24 h retry window"))
+    }
+
+    @Test("a refused key holds the job in the queue, spending nothing")
+    func refusedKey() {
+        let outcome = Self.afterCreate(Self.job(attempt: 3), .failure(.needsAttention(Self.keyRefused)))
+        #expect(outcome == .held(jobID: 7, attempt: 3, error: Self.keyRefused, startedAt: Self.started))
     }
 
     @Test("a transient create failure on the last attempt ends the job failed, saying it gave up")
@@ -96,8 +147,18 @@ struct JobLifecycleTests {
         let transient = Self.afterPoll(Self.poll(attempt: 3), .failure(.retryable(Self.busy, retryAfter: .seconds(20), mayHaveBeenCreated: false)))
         #expect(transient == .pollFailed(jobID: 7, retryIn: .seconds(20)))
         let quick = Self.afterPoll(Self.poll(attempt: 1, age: 0), .failure(.retryable(Self.busy, retryAfter: nil, mayHaveBeenCreated: false)))
-        #expect(quick == .pollFailed(jobID: 7, retryIn: .seconds(1)))
+        guard case .pollFailed(7, let first) = quick else { Issue.record("expected a failed look, got \(quick)"); return }
+        #expect(first >= .seconds(1) && first <= .seconds(2))
         #expect(Self.afterPoll(Self.poll(attempt: 1), .failure(.permanent(Self.refused))) == .pollFailed(jobID: 7, retryIn: Self.polls.maximum))
+        #expect(Self.afterPoll(Self.poll(attempt: 1), .failure(.needsAttention(Self.keyRefused))) == .pollFailed(jobID: 7, retryIn: Self.polls.maximum))
+    }
+
+    @Test("looks that keep failing back off exponentially, like creates")
+    func failedLooksBackOff() {
+        let outcome = Self.afterPoll(
+            Self.poll(attempt: 1, age: 0, failedLooks: 5), .failure(.retryable(Self.busy, retryAfter: nil, mayHaveBeenCreated: false)))
+        guard case .pollFailed(7, let delay) = outcome else { Issue.record("expected a failed look, got \(outcome)"); return }
+        #expect(delay >= .seconds(30) && delay <= .seconds(60))
     }
 
     @Test("a submission whose worker vanished is requeued while attempts remain, else ends failed")

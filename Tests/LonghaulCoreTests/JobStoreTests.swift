@@ -132,7 +132,7 @@ struct JobStoreTests {
             let applied = try await fixture.queue.recordPolls(
                 polls.map { .finished(jobID: $0.id, attempt: $0.attempt, RemoteResult(state: .completed, remoteStatus: "completed", outputText: "Summary.", usage: usage, responseJSON: "{\"id\":\"x\"}")) },
                 worker: "p")
-            #expect(applied == 2)
+            #expect(applied.applied == 2)
 
             let detail = try await fixture.store.job(publicID: jobs[0].publicID, projectID: project.id)
             #expect(detail.state == .completed)
@@ -159,7 +159,7 @@ struct JobStoreTests {
             let late = try await fixture.queue.recordSubmissions(
                 [.accepted(jobID: claimed[0].id, attempt: claimed[0].attempt, responseID: "resp_late", remoteStatus: "in_progress", firstPollIn: .zero, startedAt: Date())],
                 worker: "old-owner")
-            #expect(late == 0)
+            #expect(late.applied == 0)
             #expect(try await fixture.state(of: jobs[0].publicID) == .queued)
             #expect(try await fixture.count("SELECT count(*) FROM attempts WHERE outcome = 'abandoned'") == 1)
         }

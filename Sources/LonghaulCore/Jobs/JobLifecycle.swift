@@ -11,6 +11,10 @@ public import Foundation
 ///                       └── refused ─▶ failed
 /// cancel: queued → cancelled at once; submitting/running → cancel sent to Mantle → its terminal status
 /// ```
+/// Attempts count what Mantle decided or may have: a Response that failed, a create whose answer
+/// was lost. A create the endpoint did not take (5xx, 429, a refused connection) spends no
+/// attempt; the job waits it out within its retry window (hours), and a refused key spends
+/// nothing at all: the project pauses (`EndpointHealth`).
 /// The store carries the outcomes out with writes guarded by state, lease owner and attempt, so a
 /// decision about a job that another worker rescued (or a user cancelled) meanwhile applies to nothing.
 public enum JobLifecycle {
@@ -23,11 +27,22 @@ public enum JobLifecycle {
             return .accepted(
                 jobID: job.id, attempt: job.attempt, responseID: submission.responseID, remoteStatus: submission.remoteStatus,
                 firstPollIn: polls.first, startedAt: startedAt)
-        case .failure(.retryable(let detail, let retryAfter, _)):
+        case .failure(.retryable(let detail, let retryAfter, mayHaveBeenCreated: true)):
             guard let delay = retry.delay(afterAttempt: job.attempt, of: job.maxAttempts, retryAfter: retryAfter) else {
                 return .fail(jobID: job.id, attempt: job.attempt, error: detail.withAttemptsExhausted(job.attempt), startedAt: startedAt)
             }
             return .retry(jobID: job.id, attempt: job.attempt, retryIn: delay, error: detail, startedAt: startedAt)
+        case .failure(.retryable(let detail, let retryAfter, mayHaveBeenCreated: false)):
+            let since = job.retryingSince ?? startedAt
+            let waited = Duration.seconds(max(0, startedAt.timeIntervalSince(since)))
+            guard waited < job.retryWindow else {
+                return .fail(jobID: job.id, attempt: job.attempt, error: detail.withWindowExhausted(since: since, window: job.retryWindow), startedAt: startedAt)
+            }
+            return .deferred(
+                jobID: job.id, attempt: job.attempt, retryIn: retry.delay(unavailableFor: waited, retryAfter: retryAfter), error: detail,
+                startedAt: startedAt)
+        case .failure(.needsAttention(let detail)):
+            return .held(jobID: job.id, attempt: job.attempt, error: detail, startedAt: startedAt)
         case .failure(.permanent(let detail)), .failure(.notFound(let detail)):
             return .fail(jobID: job.id, attempt: job.attempt, error: detail, startedAt: startedAt)
         }
@@ -60,12 +75,14 @@ public enum JobLifecycle {
             }
             return .resubmit(jobID: poll.id, attempt: poll.attempt, retryIn: .seconds(1), error: detail)
         case .failure(.retryable(_, let retryAfter, _)):
-            // A failed look costs no attempt: the Response runs on regardless.
-            return .pollFailed(jobID: poll.id, retryIn: max(retryAfter ?? .zero, polls.interval(age: age), .seconds(1)))
-        case .failure(.permanent):
+            // A failed look costs no attempt: the Response runs on regardless. Looks that keep
+            // failing back off like creates do, so an outage is not met with a poll storm.
+            let backoff = retry.delay(afterAttempt: poll.failedLooks + 1)
+            return .pollFailed(jobID: poll.id, retryIn: max(retryAfter ?? .zero, polls.interval(age: age), backoff, .seconds(1)))
+        case .failure(.permanent), .failure(.needsAttention):
             // A refused retrieve (an expired key, a revoked permission) must not lose a Response
             // that may have completed: keep looking, slowly.
-            return .pollFailed(jobID: poll.id, retryIn: polls.maximum)
+            return .pollFailed(jobID: poll.id, retryIn: max(polls.maximum, retry.delay(afterAttempt: poll.failedLooks + 1)))
         }
     }
 
@@ -93,5 +110,14 @@ public enum LostSubmissionOutcome: Sendable, Equatable {
 extension AttemptError {
     func withAttemptsExhausted(_ attempts: Int) -> AttemptError {
         AttemptError(httpStatus: httpStatus, code: code, message: "\(message) (gave up after \(attempts) attempts)")
+    }
+
+    func withWindowExhausted(since: Date, window: Duration) -> AttemptError {
+        let hours = Double(window.components.seconds) / 3600
+        let span = hours >= 1 ? "\(hours.formatted(.number.precision(.fractionLength(0...1)))) h" : "\(window.components.seconds / 60) min"
+        return AttemptError(
+            httpStatus: httpStatus, code: code,
+            message: "\(message) (the endpoint has not taken this job since \(since.ISO8601Format()); gave up at the end of the project's "
+                + "\(span) retry window)")
     }
 }

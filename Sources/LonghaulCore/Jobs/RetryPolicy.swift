@@ -22,7 +22,17 @@ public struct RetryPolicy: Sendable, Equatable {
     /// The delay after `attempt` (1-based) failed; `retryAfter` is the server's own request.
     public func delay(afterAttempt attempt: Int, retryAfter: Duration? = nil) -> Duration {
         let exponent = max(0, min(attempt - 1, 30))
-        let ceiling = min(base * Double(1 << exponent), cap)
+        return jittered(below: min(base * Double(1 << exponent), cap), retryAfter: retryAfter)
+    }
+
+    /// The delay before trying again an endpoint that has not taken the job for `waited`: as long
+    /// again (between `base` and `cap`), so the tries thin out exponentially however many there
+    /// were, without counting them.
+    public func delay(unavailableFor waited: Duration, retryAfter: Duration? = nil) -> Duration {
+        jittered(below: min(max(waited, base), cap), retryAfter: retryAfter)
+    }
+
+    private func jittered(below ceiling: Duration, retryAfter: Duration?) -> Duration {
         let jittered = ceiling * Double.random(in: 0.5...1.0)
         if let retryAfter, retryAfter > jittered { return retryAfter }
         return jittered

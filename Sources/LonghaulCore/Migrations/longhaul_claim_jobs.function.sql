@@ -12,6 +12,12 @@
 -- LATERAL, the tokens-per-minute sum ran once per claimed row: 256 claimed rows with 11,000
 -- recent submissions took 1.6 s per claim), and the sum runs only when the project has a
 -- tokens-per-minute budget.
+--
+-- A paused project (`paused_at`) and a project whose endpoint breaker is open are skipped: their
+-- jobs stay queued in their place and spend nothing. When such a project's probe is due (a
+-- pause Longhaul made itself, or an open breaker), it gets one job, and the probe time moves
+-- past the lease so that no other claim probes meanwhile; the outcome of that one create sets
+-- the next probe (JobQueue+Health), or closes the breaker and resumes the project.
 
 -- Dropped and created (not replaced) so that a change of its result columns applies too; the
 -- migrator runs this in one transaction, so callers see the old function or the new one.
@@ -20,16 +26,22 @@ CREATE FUNCTION longhaul_claim_jobs(p_worker text, p_limit integer, p_lease inte
 RETURNS TABLE (
     job_id bigint, public_id text, project_id bigint, attempt smallint, max_attempts smallint,
     model text, max_output_tokens integer, estimated_input_tokens integer, params jsonb,
-    metadata jsonb, document text, instructions text
+    metadata jsonb, document text, instructions text, retrying_since timestamptz, retry_window_seconds integer
 )
 LANGUAGE plpgsql AS $$
 #variable_conflict use_column
 DECLARE
     claimable bigint[];
+    probing bigint[];
 BEGIN
-    SELECT coalesce(array_agg(p.id), '{}') INTO claimable
+    SELECT coalesce(array_agg(p.id), '{}'),
+           coalesce(array_agg(p.id) FILTER (WHERE p.paused_at IS NOT NULL OR h.opened_at IS NOT NULL), '{}')
+    INTO claimable, probing
     FROM projects p
+    LEFT JOIN endpoint_breakers h ON h.project_id = p.id AND h.api = 'responses' AND h.opened_at IS NOT NULL
     WHERE p.archived_at IS NULL
+      AND (p.paused_at IS NULL OR (p.pause_kind = 'needs_attention' AND p.next_probe_at <= now()))
+      AND (h.opened_at IS NULL OR h.next_probe_at <= now())
       -- A scalar subquery in the index's order, not EXISTS: a semi-join may be planned as a
       -- sequential scan of jobs (stale statistics say most rows are queued), which for a project
       -- with nothing queued reads the whole table on every claim. CASE keeps the order: the
@@ -42,12 +54,18 @@ BEGIN
     IF cardinality(claimable) = 0 THEN
         RETURN;
     END IF;
+    IF cardinality(probing) > 0 THEN
+        UPDATE projects SET next_probe_at = now() + p_lease WHERE id = ANY (probing) AND paused_at IS NOT NULL;
+        UPDATE endpoint_breakers SET next_probe_at = now() + p_lease
+        WHERE project_id = ANY (probing) AND api = 'responses' AND opened_at IS NOT NULL;
+    END IF;
 
     RETURN QUERY
     WITH budgets AS MATERIALIZED (
         SELECT p.id AS project_id,
-               p.max_in_flight - (SELECT count(*) FROM jobs f
-                                  WHERE f.project_id = p.id AND f.state IN ('submitting', 'running')) AS free_slots,
+               least(CASE WHEN p.id = ANY (probing) THEN 1 ELSE p.max_in_flight END,
+                     p.max_in_flight - (SELECT count(*) FROM jobs f
+                                        WHERE f.project_id = p.id AND f.state IN ('submitting', 'running'))) AS free_slots,
                CASE WHEN p.tokens_per_minute IS NULL THEN NULL
                     ELSE p.tokens_per_minute - (SELECT coalesce(sum(s.estimated_input_tokens + s.max_output_tokens), 0) FROM jobs s
                                                 WHERE s.project_id = p.id AND s.submitted_at > now() - interval '1 minute')
@@ -88,8 +106,9 @@ BEGIN
         RETURNING j.*
     )
     SELECT c.id, c.public_id, c.project_id, c.attempt, c.max_attempts, c.model, c.max_output_tokens,
-           c.estimated_input_tokens, c.params, c.metadata, d.body, i.body
+           c.estimated_input_tokens, c.params, c.metadata, d.body, i.body, c.retrying_since, p.retry_window_seconds
     FROM claimed c
+    JOIN projects p ON p.id = c.project_id
     JOIN documents d ON d.id = c.document_id
     LEFT JOIN documents i ON i.id = c.instructions_id;
 END

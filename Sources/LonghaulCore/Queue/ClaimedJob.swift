@@ -1,3 +1,4 @@
+public import Foundation
 public import Mantle
 
 /// A job a Submitter claimed, with everything needed to create its Response.
@@ -14,10 +15,16 @@ public struct ClaimedJob: Sendable, Equatable {
     public var metadata: [String: String]
     public var document: String
     public var instructions: String?
+    /// When the endpoint first failed to take this job (a transient failure that created
+    /// nothing) since it last did; nil when it has not failed so.
+    public var retryingSince: Date?
+    /// How long the job may keep meeting such failures before it fails (the project's setting).
+    public var retryWindow: Duration
 
     public init(
         id: Int64, publicID: String, projectID: Int64, attempt: Int, maxAttempts: Int, model: String, maxOutputTokens: Int,
-        estimatedInputTokens: Int, reasoningEffort: ReasoningEffort?, metadata: [String: String], document: String, instructions: String?
+        estimatedInputTokens: Int, reasoningEffort: ReasoningEffort?, metadata: [String: String], document: String, instructions: String?,
+        retryingSince: Date? = nil, retryWindow: Duration = .seconds(86_400)
     ) {
         self.id = id
         self.publicID = publicID
@@ -31,5 +38,7 @@ public struct ClaimedJob: Sendable, Equatable {
         self.metadata = metadata
         self.document = document
         self.instructions = instructions
+        self.retryingSince = retryingSince
+        self.retryWindow = retryWindow
     }
 }

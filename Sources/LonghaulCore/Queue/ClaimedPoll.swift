@@ -12,10 +12,13 @@ public struct ClaimedPoll: Sendable, Equatable {
     public var submittedAt: Date
     /// A user asked to cancel: send Mantle's cancel instead of a plain retrieve.
     public var cancelRequested: Bool
+    /// Looks at this Response that failed in a row (a transient failure or a refused key), for
+    /// the poll backoff.
+    public var failedLooks: Int
 
     public init(
         id: Int64, publicID: String, projectID: Int64, attempt: Int, maxAttempts: Int, responseID: String, model: String,
-        submittedAt: Date, cancelRequested: Bool
+        submittedAt: Date, cancelRequested: Bool, failedLooks: Int = 0
     ) {
         self.id = id
         self.publicID = publicID
@@ -26,5 +29,6 @@ public struct ClaimedPoll: Sendable, Equatable {
         self.model = model
         self.submittedAt = submittedAt
         self.cancelRequested = cancelRequested
+        self.failedLooks = failedLooks
     }
 }

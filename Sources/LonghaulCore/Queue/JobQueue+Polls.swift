@@ -17,7 +17,7 @@ extension JobQueue {
             FROM due WHERE j.id = due.id
             RETURNING j.id, j.public_id, j.project_id, j.attempt, j.max_attempts, j.response_id, j.model,
                       coalesce(j.submitted_at, j.created_at) AS submitted_at,
-                      j.cancel_requested_at IS NOT NULL AS cancel_requested
+                      j.cancel_requested_at IS NOT NULL AS cancel_requested, j.poll_failures
             """)
         return try rows.map { row in
             ClaimedPoll(
@@ -25,7 +25,7 @@ extension JobQueue {
                 attempt: try row.decode("attempt"), maxAttempts: try row.decode("max_attempts"),
                 responseID: try row.decode("response_id"), model: try row.decode("model"),
                 submittedAt: try row.decode("submitted_at"),
-                cancelRequested: try row.decode("cancel_requested"))
+                cancelRequested: try row.decode("cancel_requested"), failedLooks: try row.decode("poll_failures", as: Int.self))
         }
     }
 
@@ -43,10 +43,13 @@ extension JobQueue {
     }
 
     /// Records a batch of poll outcomes in one transaction, each applied only if this worker still
-    /// holds the job's poll lease. Returns how many applied.
+    /// holds the job's poll lease, with what the looks said of each project's endpoint (`health`,
+    /// see `recordHealth`). Returns how many applied and what changed of the endpoints.
     @discardableResult
-    public func recordPolls(_ outcomes: [PollOutcome], worker: String) async throws -> Int {
-        guard !outcomes.isEmpty else { return 0 }
+    public func recordPolls(
+        _ outcomes: [PollOutcome], worker: String, health: [Int64: EndpointHealth.Observation] = [:]
+    ) async throws -> RecordedOutcomes {
+        guard !outcomes.isEmpty else { return RecordedOutcomes() }
         var reschedules: [RescheduleRow] = [], resubmits: [ResubmitRow] = [], endings: [Finalization] = [], failedAttempts: [AttemptRow] = []
         for outcome in outcomes {
             switch outcome {
@@ -73,6 +76,7 @@ extension JobQueue {
                         SET next_poll_at = CASE WHEN j.cancel_requested_at IS NOT NULL AND u.counted THEN now()
                                                 ELSE now() + u.delay_ms * interval '1 millisecond' END,
                             poll_count = j.poll_count + CASE WHEN u.counted THEN 1 ELSE 0 END,
+                            poll_failures = CASE WHEN u.counted THEN 0 ELSE least(j.poll_failures + 1, 30) END,
                             remote_status = coalesce(u.remote_status, j.remote_status),
                             lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
                         FROM jsonb_to_recordset(\(recordset(reschedules))) AS u(job_id bigint, delay_ms bigint, remote_status text, counted boolean)
@@ -84,7 +88,7 @@ extension JobQueue {
                     let rows = try await connection.query("""
                         UPDATE jobs j
                         SET state = 'queued', run_at = now() + u.delay_ms * interval '1 millisecond', response_id = NULL,
-                            next_poll_at = NULL, poll_count = 0, lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+                            next_poll_at = NULL, poll_count = 0, poll_failures = 0, lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
                         FROM jsonb_to_recordset(\(recordset(resubmits))) AS u(job_id bigint, attempt smallint, delay_ms bigint)
                         WHERE j.id = u.job_id AND j.state = 'running' AND j.lease_owner = \(worker) AND j.attempt = u.attempt
                         """)
@@ -100,7 +104,8 @@ extension JobQueue {
                 if !endings.isEmpty {
                     applied += try await finalizer.finalize(endings, guard: .runningLeasedBy(worker), on: connection)
                 }
-                return applied
+                let changes = try await recordHealth(health, on: connection)
+                return RecordedOutcomes(applied: applied, endpointChanges: changes)
             }
         }
     }

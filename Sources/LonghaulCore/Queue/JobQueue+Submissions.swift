@@ -19,7 +19,8 @@ extension JobQueue {
                 maxOutputTokens: try row.decode("max_output_tokens"), estimatedInputTokens: try row.decode("estimated_input_tokens"),
                 reasoningEffort: params["reasoning_effort"].flatMap(ReasoningEffort.init(rawValue:)),
                 metadata: try row.decode("metadata", as: PostgresJSON<[String: String]>.self).value,
-                document: try row.decode("document"), instructions: try row.decode("instructions"))
+                document: try row.decode("document"), instructions: try row.decode("instructions"),
+                retryingSince: try row.decode("retrying_since"), retryWindow: .seconds(try row.decode("retry_window_seconds", as: Int.self)))
         }
     }
 
@@ -43,6 +44,10 @@ extension JobQueue {
         var job_id: Int64
         var attempt: Int
         var delay_ms: Int64
+        /// Whether the attempt is spent; when not, the job's retry window starts (or goes on).
+        var spent: Bool
+        /// Keep the job's place in the queue (a held job), else due after `delay_ms`.
+        var in_place: Bool
     }
 
     struct AttemptRow: Encodable, Sendable {
@@ -57,13 +62,16 @@ extension JobQueue {
     }
 
     /// Records the outcomes of a batch of create calls in one transaction: accepted jobs become
-    /// `running` with their Response id, transient failures go back to the queue, permanent ones
-    /// end `failed` (result, webhook and batch counters written with them), and every attempt is
-    /// logged. Outcomes for jobs this worker no longer holds are ignored. Returns how many
-    /// outcomes applied.
+    /// `running` with their Response id, transient failures go back to the queue (spending the
+    /// attempt only when a Response may exist), permanent ones end `failed` (result, webhook and
+    /// batch counters written with them), and every attempt is logged. Outcomes for jobs this
+    /// worker no longer holds are ignored. `health` is what the calls said of each project's
+    /// endpoint (`recordHealth`). Returns how many outcomes applied and what changed of the endpoints.
     @discardableResult
-    public func recordSubmissions(_ outcomes: [SubmissionOutcome], worker: String) async throws -> Int {
-        guard !outcomes.isEmpty else { return 0 }
+    public func recordSubmissions(
+        _ outcomes: [SubmissionOutcome], worker: String, health: [Int64: EndpointHealth.Observation] = [:]
+    ) async throws -> RecordedOutcomes {
+        guard !outcomes.isEmpty else { return RecordedOutcomes() }
         var accepted: [AcceptedRow] = [], retries: [RetryRow] = [], failures: [Finalization] = [], attempts: [AttemptRow] = []
         for outcome in outcomes {
             switch outcome {
@@ -71,8 +79,14 @@ extension JobQueue {
                 accepted.append(AcceptedRow(job_id: jobID, attempt: attempt, response_id: responseID, remote_status: remoteStatus, delay_ms: firstPollIn.milliseconds))
                 attempts.append(AttemptRow(job_id: jobID, attempt: attempt, response_id: responseID, outcome: "submitted", started_ms: startedAt.millisecondsSince1970))
             case .retry(let jobID, let attempt, let retryIn, let error, let startedAt):
-                retries.append(RetryRow(job_id: jobID, attempt: attempt, delay_ms: retryIn.milliseconds))
+                retries.append(RetryRow(job_id: jobID, attempt: attempt, delay_ms: retryIn.milliseconds, spent: true, in_place: false))
                 attempts.append(AttemptRow(job_id: jobID, attempt: attempt, http_status: error.httpStatus, outcome: "retryable_error", error_code: error.code, error_message: error.message, started_ms: startedAt.millisecondsSince1970))
+            case .deferred(let jobID, let attempt, let retryIn, let error, let startedAt):
+                retries.append(RetryRow(job_id: jobID, attempt: attempt, delay_ms: retryIn.milliseconds, spent: false, in_place: false))
+                attempts.append(AttemptRow(job_id: jobID, attempt: attempt, http_status: error.httpStatus, outcome: "unavailable", error_code: error.code, error_message: error.message, started_ms: startedAt.millisecondsSince1970))
+            case .held(let jobID, let attempt, let error, let startedAt):
+                retries.append(RetryRow(job_id: jobID, attempt: attempt, delay_ms: 0, spent: false, in_place: true))
+                attempts.append(AttemptRow(job_id: jobID, attempt: attempt, http_status: error.httpStatus, outcome: "refused", error_code: error.code, error_message: error.message, started_ms: startedAt.millisecondsSince1970))
             case .fail(let jobID, let attempt, let error, let startedAt):
                 failures.append(Finalization(jobID: jobID, attempt: attempt, state: .failed, errorCode: error.code, errorMessage: error.message))
                 attempts.append(AttemptRow(job_id: jobID, attempt: attempt, http_status: error.httpStatus, outcome: "permanent_error", error_code: error.code, error_message: error.message, started_ms: startedAt.millisecondsSince1970))
@@ -84,7 +98,7 @@ extension JobQueue {
                 if !accepted.isEmpty {
                     let rows = try await connection.query("""
                         UPDATE jobs j
-                        SET state = 'running', response_id = u.response_id, remote_status = u.remote_status,
+                        SET state = 'running', response_id = u.response_id, remote_status = u.remote_status, retrying_since = NULL,
                             next_poll_at = CASE WHEN j.cancel_requested_at IS NOT NULL THEN now()
                                                 ELSE now() + u.delay_ms * interval '1 millisecond' END,
                             poll_count = 0, lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
@@ -94,11 +108,16 @@ extension JobQueue {
                     applied += rows.affectedRows
                 }
                 if !retries.isEmpty {
+                    // An attempt not spent is given back (the next claim counts it again), and the
+                    // retry window starts at the first such failure; an accepted create ends it.
                     let rows = try await connection.query("""
                         UPDATE jobs j
-                        SET state = 'queued', run_at = now() + u.delay_ms * interval '1 millisecond',
+                        SET state = 'queued',
+                            run_at = CASE WHEN u.in_place THEN j.run_at ELSE now() + u.delay_ms * interval '1 millisecond' END,
+                            attempt = CASE WHEN u.spent THEN j.attempt ELSE j.attempt - 1 END,
+                            retrying_since = CASE WHEN u.spent OR u.in_place THEN j.retrying_since ELSE coalesce(j.retrying_since, j.submitted_at) END,
                             lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
-                        FROM jsonb_to_recordset(\(recordset(retries))) AS u(job_id bigint, attempt smallint, delay_ms bigint)
+                        FROM jsonb_to_recordset(\(recordset(retries))) AS u(job_id bigint, attempt smallint, delay_ms bigint, spent boolean, in_place boolean)
                         WHERE j.id = u.job_id AND j.state = 'submitting' AND j.lease_owner = \(worker) AND j.attempt = u.attempt
                         """)
                     applied += rows.affectedRows
@@ -107,7 +126,8 @@ extension JobQueue {
                     applied += try await finalizer.finalize(failures, guard: .submittingLeasedBy(worker), on: connection)
                 }
                 try await insertAttempts(attempts, worker: worker, on: connection)
-                return applied
+                let changes = try await recordHealth(health, on: connection)
+                return RecordedOutcomes(applied: applied, endpointChanges: changes)
             }
         }
     }

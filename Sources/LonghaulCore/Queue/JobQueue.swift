@@ -9,11 +9,29 @@ public import Postgres
 public struct JobQueue: Sendable {
     public let pool: PostgresPool
     let finalizer: JobFinalizer
+    /// When a project's endpoint breaker opens and how often it and a paused project are probed.
+    public let healthPolicy: EndpointHealth.Policy
     var notifications: NotifyLimiter { finalizer.outbox.notifications }
 
     /// `publicBaseURL` is where webhook receivers reach the API (`result_url` in payloads).
-    public init(pool: PostgresPool, publicBaseURL: String = WebhookOutbox.defaultPublicBaseURL) {
+    public init(
+        pool: PostgresPool, publicBaseURL: String = WebhookOutbox.defaultPublicBaseURL, healthPolicy: EndpointHealth.Policy = .init()
+    ) {
         self.pool = pool
         self.finalizer = JobFinalizer(publicBaseURL: publicBaseURL)
+        self.healthPolicy = healthPolicy
+    }
+}
+
+/// What one write of outcomes did.
+public struct RecordedOutcomes: Sendable, Equatable {
+    /// Outcomes applied (the others were for jobs this worker no longer held).
+    public var applied = 0
+    /// Breakers opened or closed, projects paused or resumed.
+    public var endpointChanges: [EndpointHealthChange] = []
+
+    public init(applied: Int = 0, endpointChanges: [EndpointHealthChange] = []) {
+        self.applied = applied
+        self.endpointChanges = endpointChanges
     }
 }

@@ -4,14 +4,24 @@ public import Foundation
 public enum SubmissionOutcome: Sendable, Equatable {
     /// Mantle accepted it: the Response id is stored and the job is `running`.
     case accepted(jobID: Int64, attempt: Int, responseID: String, remoteStatus: String, firstPollIn: Duration, startedAt: Date)
-    /// A transient failure: back to the queue, due again after `retryIn`.
+    /// A transient failure after which the Response may exist (its answer was lost): the attempt
+    /// is spent; back to the queue, due again after `retryIn`.
     case retry(jobID: Int64, attempt: Int, retryIn: Duration, error: AttemptError, startedAt: Date)
+    /// The endpoint did not take it and nothing was created (5xx, 429, a refused connection):
+    /// back to the queue, due again after `retryIn`, without spending the attempt; the job's
+    /// retry window counts from the first of these.
+    case deferred(jobID: Int64, attempt: Int, retryIn: Duration, error: AttemptError, startedAt: Date)
+    /// Mantle refuses the project (its key, its Mantle project): back to the queue in its place,
+    /// without spending the attempt, while the project is paused.
+    case held(jobID: Int64, attempt: Int, error: AttemptError, startedAt: Date)
     /// A permanent failure (or the last attempt): the job ends `failed` with this error.
     case fail(jobID: Int64, attempt: Int, error: AttemptError, startedAt: Date)
 
     var jobID: Int64 {
         switch self {
-        case .accepted(let id, _, _, _, _, _), .retry(let id, _, _, _, _), .fail(let id, _, _, _): id
+        case .accepted(let id, _, _, _, _, _), .retry(let id, _, _, _, _), .deferred(let id, _, _, _, _), .held(let id, _, _, _),
+            .fail(let id, _, _, _):
+            id
         }
     }
 }

@@ -125,7 +125,7 @@ public final class MantleGateway: ResponsesGateway {
             clients.withLock { $0[projectID] = Entry(client: client, builtAt: now) }
             return client
         } catch {
-            throw .permanent(AttemptError(code: "project_misconfigured", message: "project '\(project.slug)': \(error)"))
+            throw .needsAttention(AttemptError(code: "project_misconfigured", message: "project '\(project.slug)': \(error)"))
         }
     }
 
@@ -159,7 +159,18 @@ public final class MantleGateway: ResponsesGateway {
         let detail = AttemptError(httpStatus: error.status, code: error.code ?? error.type ?? error.kind.description, message: error.message)
         if error.status == 404 { return .notFound(detail) }
         if error.isRetryable { return .retryable(detail, retryAfter: error.retryAfter, mayHaveBeenCreated: error.mayHaveBeenCreated) }
+        if refusesProject(error) { return .needsAttention(detail) }
         return .permanent(detail)
+    }
+
+    /// True when the failure holds for every call of the project, not this one request: the key
+    /// or the Mantle project is refused (401, 403), or the credential cannot be read. A 401 "…
+    /// is not enabled for this account" is about one model's route (`mantle-api.md` §6), so it
+    /// fails that job and leaves the project running.
+    static func refusesProject(_ error: MantleError) -> Bool {
+        if error.kind == .credential { return true }
+        guard error.status == 401 || error.status == 403 else { return false }
+        return !error.message.lowercased().contains("is not enabled for this account")
     }
 }
 

@@ -24,4 +24,6 @@ public struct JobDetail: Sendable, Equatable, Codable {
     public var incompleteReason: String?
     public var errorCode: String?
     public var errorMessage: String?
+    /// What holds the job, when it is queued and something does.
+    public var waiting: JobWait? = nil
 }

@@ -52,7 +52,7 @@ extension JobStore {
                 let rows = try await connection.query("""
                     UPDATE jobs j
                     SET state = 'queued', finished_at = NULL, response_id = NULL, remote_status = NULL, run_at = now(),
-                        next_poll_at = NULL, poll_count = 0, cancel_requested_at = NULL, updated_at = now(),
+                        next_poll_at = NULL, poll_count = 0, poll_failures = 0, retrying_since = NULL, cancel_requested_at = NULL, updated_at = now(),
                         max_attempts = least(j.attempt + p.max_attempts, 32000)
                     FROM projects p
                     WHERE j.public_id = \(publicID) AND p.id = j.project_id

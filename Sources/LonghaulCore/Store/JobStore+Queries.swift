@@ -6,12 +6,18 @@ extension JobStore {
         j.id, j.public_id, p.slug AS project, b.public_id AS batch, j.state::text AS state, j.remote_status, j.model,
         j.response_id, j.attempt, j.max_attempts, j.poll_count, j.priority, j.source_path, j.metadata, j.created_at,
         j.submitted_at, j.finished_at, r.output_text, r.input_tokens, r.cached_tokens, r.output_tokens,
-        r.reasoning_tokens, r.total_tokens, r.incomplete_reason, r.error_code, r.error_message
+        r.reasoning_tokens, r.total_tokens, r.incomplete_reason, r.error_code, r.error_message,
+        p.paused_at, p.pause_kind, p.pause_code, p.pause_reason, p.next_probe_at, j.retrying_since, j.run_at,
+        h.opened_at AS unavailable_since, h.last_error AS unavailable_error, h.next_probe_at AS unavailable_probe_at,
+        CASE WHEN j.retrying_since IS NOT NULL AND j.state = 'queued'
+             THEN (SELECT a.error_code || ': ' || a.error_message FROM attempts a WHERE a.job_id = j.id ORDER BY a.id DESC LIMIT 1)
+        END AS last_error
         """
 
     static let detailJoins = """
         FROM jobs j JOIN projects p ON p.id = j.project_id
         LEFT JOIN batches b ON b.id = j.batch_id LEFT JOIN results r ON r.job_id = j.id
+        LEFT JOIN endpoint_breakers h ON h.project_id = j.project_id AND h.api = 'responses' AND h.opened_at IS NOT NULL
         """
 
     /// One job by public id, visible to `projectID` (nil: any project).
@@ -64,16 +70,21 @@ extension JobStore {
                 outputTokens: try row.decode("output_tokens", as: Int?.self) ?? 0,
                 reasoningTokens: try row.decode("reasoning_tokens", as: Int?.self) ?? 0, totalTokens: total)
         }
+        let state = JobState(rawValue: try row.decode("state")) ?? .queued
+        let project: String = try row.decode("project")
+        let waiting = JobWait.of(
+            state: state, project: project, hold: try ProjectStore.holdDecoded(row), retryingSince: try row.decode("retrying_since"),
+            runAt: try row.decode("run_at"), lastError: try row.decode("last_error"))
         return JobDetail(
-            id: try row.decode("id"), publicID: try row.decode("public_id"), project: try row.decode("project"),
-            batch: try row.decode("batch"), state: JobState(rawValue: try row.decode("state")) ?? .queued,
+            id: try row.decode("id"), publicID: try row.decode("public_id"), project: project,
+            batch: try row.decode("batch"), state: state,
             remoteStatus: try row.decode("remote_status"), model: try row.decode("model"), responseID: try row.decode("response_id"),
             attempt: try row.decode("attempt"), maxAttempts: try row.decode("max_attempts"), pollCount: try row.decode("poll_count"),
             priority: try row.decode("priority"), sourcePath: try row.decode("source_path"),
             metadata: try row.decode("metadata", as: PostgresJSON<[String: String]>.self).value,
             createdAt: try row.decode("created_at"), submittedAt: try row.decode("submitted_at"), finishedAt: try row.decode("finished_at"),
             outputText: try row.decode("output_text"), usage: usage, incompleteReason: try row.decode("incomplete_reason"),
-            errorCode: try row.decode("error_code"), errorMessage: try row.decode("error_message"))
+            errorCode: try row.decode("error_code"), errorMessage: try row.decode("error_message"), waiting: waiting)
     }
 }
 

@@ -19,6 +19,10 @@ public struct Project: Sendable, Equatable, Codable {
     public var tags: [String: String]
     public var archivedAt: Date?
     public var createdAt: Date
+    /// How long a job may keep meeting transient failures that created nothing before it fails.
+    public var retryWindowSeconds: Int = 86_400
+    /// Why the project's jobs wait, when they do (paused, or the endpoint unavailable).
+    public var hold: ProjectHold?
 
     public var isActive: Bool { archivedAt == nil }
 }
@@ -35,12 +39,14 @@ public struct NewProject: Sendable, Equatable {
     public var tokensPerMinute: Int?
     public var maxAttempts: Int
     public var tags: [String: String]
+    public var retryWindowSeconds: Int
 
     public init(
         slug: String, region: String? = nil, baseURL: String? = nil, mantleProjectID: String? = nil,
         credentialReference: String? = nil, defaultModel: String = "openai.gpt-oss-120b", maxInFlight: Int = 50,
-        tokensPerMinute: Int? = nil, maxAttempts: Int = 5, tags: [String: String] = [:]
+        tokensPerMinute: Int? = nil, maxAttempts: Int = 5, tags: [String: String] = [:], retryWindowSeconds: Int = 86_400
     ) {
+        self.retryWindowSeconds = retryWindowSeconds
         self.slug = slug
         self.region = region
         self.baseURL = baseURL

@@ -50,4 +50,15 @@ enum ProjectSettingsValidation {
                 field: "tags", message: "tag '\(key.prefix(40))': keys are 1–128 characters and values at most 256")
         }
     }
+
+    /// The retry window: at least a minute (shorter would fail jobs on Mantle's ordinary bursts
+    /// of 503) and at most 30 days.
+    static let retryWindowRange = 60...2_592_000
+
+    static func check(retryWindowSeconds: Int?) throws {
+        if let retryWindowSeconds, !retryWindowRange.contains(retryWindowSeconds) {
+            throw StoreError.invalid(
+                field: "retry_window_seconds", message: "the retry window must be between 60 seconds and 30 days (2592000 seconds)")
+        }
+    }
 }

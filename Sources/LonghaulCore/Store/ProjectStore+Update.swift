@@ -12,6 +12,9 @@ extension ProjectStore {
             defaultModel: changes.defaultModel, maxInFlight: changes.maxInFlight, tokensPerMinute: changes.tokensPerMinute,
             maxAttempts: changes.maxAttempts, credentialReference: changes.credentialReference,
             mantleProjectID: changes.mantleProjectID, tags: changes.tags)
+        try ProjectSettingsValidation.check(retryWindowSeconds: changes.retryWindowSeconds)
+        // A new credential or Mantle project may be the fix a paused project waits for: try it at once.
+        let mayFixRefusal = changes.credentialReference != nil || changes.mantleProjectID != nil
         let rows = try await pool.query("""
             UPDATE projects SET
                 default_model = coalesce(\(changes.defaultModel), default_model),
@@ -24,6 +27,8 @@ extension ProjectStore {
                 mantle_project_id = CASE WHEN \(changes.mantleProjectID)::text IS NULL THEN mantle_project_id
                                          ELSE nullif(\(changes.mantleProjectID)::text, '') END,
                 tags = coalesce(\(changes.tags.map(PostgresJSON.init))::jsonb, tags),
+                retry_window_seconds = coalesce(\(changes.retryWindowSeconds)::integer, retry_window_seconds),
+                next_probe_at = CASE WHEN \(mayFixRefusal) AND pause_kind = 'needs_attention' THEN now() ELSE next_probe_at END,
                 updated_at = now()
             WHERE slug = \(slug)
             RETURNING \(unescaped: Self.columns)

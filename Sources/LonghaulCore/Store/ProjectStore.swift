@@ -11,7 +11,14 @@ public struct ProjectStore: Sendable {
 
     static let columns = """
         id, slug, region, base_url, mantle_project_id, credential_ref, default_model, max_in_flight,
-        tokens_per_minute, max_attempts, tags, archived_at, created_at
+        tokens_per_minute, max_attempts, tags, archived_at, created_at, retry_window_seconds,
+        paused_at, pause_kind, pause_code, pause_reason, next_probe_at,
+        (SELECT b.opened_at FROM endpoint_breakers b WHERE b.project_id = projects.id AND b.opened_at IS NOT NULL
+         ORDER BY b.opened_at LIMIT 1) AS unavailable_since,
+        (SELECT b.last_error FROM endpoint_breakers b WHERE b.project_id = projects.id AND b.opened_at IS NOT NULL
+         ORDER BY b.opened_at LIMIT 1) AS unavailable_error,
+        (SELECT b.next_probe_at FROM endpoint_breakers b WHERE b.project_id = projects.id AND b.opened_at IS NOT NULL
+         ORDER BY b.opened_at LIMIT 1) AS unavailable_probe_at
         """
 
     /// Creates a project with a fresh webhook signing secret. A taken slug is a `StoreError.conflict`.
@@ -22,13 +29,14 @@ public struct ProjectStore: Sendable {
             defaultModel: new.defaultModel, maxInFlight: new.maxInFlight, tokensPerMinute: new.tokensPerMinute,
             maxAttempts: new.maxAttempts, credentialReference: new.credentialReference, mantleProjectID: new.mantleProjectID,
             tags: new.tags)
+        try ProjectSettingsValidation.check(retryWindowSeconds: new.retryWindowSeconds)
         do {
             let rows = try await pool.query("""
                 INSERT INTO projects (slug, region, base_url, mantle_project_id, credential_ref, default_model,
-                                      max_in_flight, tokens_per_minute, max_attempts, tags, webhook_secret)
+                                      max_in_flight, tokens_per_minute, max_attempts, tags, webhook_secret, retry_window_seconds)
                 VALUES (\(new.slug), \(new.region), \(new.baseURL), \(new.mantleProjectID), \(new.credentialReference),
                         \(new.defaultModel), \(new.maxInFlight), \(new.tokensPerMinute), \(new.maxAttempts),
-                        \(PostgresJSON(new.tags)), \(WebhookSecret.generate()))
+                        \(PostgresJSON(new.tags)), \(WebhookSecret.generate()), \(new.retryWindowSeconds))
                 RETURNING \(unescaped: Self.columns)
                 """)
             return try Self.decode(rows.first.orThrow("project insert returned no row"))
@@ -105,6 +113,24 @@ public struct ProjectStore: Sendable {
             maxInFlight: try row.decode("max_in_flight"), tokensPerMinute: try row.decode("tokens_per_minute"),
             maxAttempts: try row.decode("max_attempts"),
             tags: try row.decode("tags", as: PostgresJSON<[String: String]>.self).value,
-            archivedAt: try row.decode("archived_at"), createdAt: try row.decode("created_at"))
+            archivedAt: try row.decode("archived_at"), createdAt: try row.decode("created_at"),
+            retryWindowSeconds: try row.decode("retry_window_seconds"), hold: try holdDecoded(row))
+    }
+
+    /// The hold of a project row: a pause first (it needs a person or an operator), else an open breaker.
+    static func holdDecoded(_ row: PostgresRow) throws -> ProjectHold? {
+        if let since: Date = try row.decode("paused_at") {
+            let kind: String? = try row.decode("pause_kind")
+            return ProjectHold(
+                kind: kind == "operator" ? .pausedByOperator : .refused, code: try row.decode("pause_code") ?? "",
+                reason: try row.decode("pause_reason") ?? "", since: since,
+                nextProbeAt: kind == "operator" ? nil : try row.decode("next_probe_at"))
+        }
+        if let since: Date = try row.decode("unavailable_since") {
+            return ProjectHold(
+                kind: .endpointUnavailable, code: "endpoint_unavailable", reason: try row.decode("unavailable_error") ?? "",
+                since: since, nextProbeAt: try row.decode("unavailable_probe_at"))
+        }
+        return nil
     }
 }

@@ -15,11 +15,15 @@ public struct ProjectUpdate: Sendable, Equatable {
     /// `proj_…`; "" clears it.
     public var mantleProjectID: String?
     public var tags: [String: String]?
+    /// How long a job may keep meeting transient failures that created nothing, in seconds.
+    public var retryWindowSeconds: Int?
 
     public init(
         defaultModel: String? = nil, maxInFlight: Int? = nil, tokensPerMinute: Int? = nil, clearTokensPerMinute: Bool = false,
-        maxAttempts: Int? = nil, credentialReference: String? = nil, mantleProjectID: String? = nil, tags: [String: String]? = nil
+        maxAttempts: Int? = nil, credentialReference: String? = nil, mantleProjectID: String? = nil, tags: [String: String]? = nil,
+        retryWindowSeconds: Int? = nil
     ) {
+        self.retryWindowSeconds = retryWindowSeconds
         self.defaultModel = defaultModel
         self.maxInFlight = maxInFlight
         self.tokensPerMinute = tokensPerMinute

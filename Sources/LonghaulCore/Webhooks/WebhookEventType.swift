@@ -5,4 +5,8 @@ public enum WebhookEventType: String, Sendable, CaseIterable, Codable {
     case jobIncomplete = "job.incomplete"
     case jobCancelled = "job.cancelled"
     case batchCompleted = "batch.completed"
+    /// Mantle refuses the project (its key, its Mantle project): its jobs wait until it is fixed.
+    case projectPaused = "project.paused"
+    /// The paused project answers again (or an operator resumed it).
+    case projectResumed = "project.resumed"
 }

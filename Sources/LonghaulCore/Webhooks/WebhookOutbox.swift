@@ -65,6 +65,31 @@ public struct WebhookOutbox: Sendable {
         }
     }
 
+    /// `project.paused` or `project.resumed` for each of `projectIDs`, as each project now stands
+    /// (written in the transaction that paused or resumed it, so each change is announced once).
+    func writeProjectEvents(projectIDs: [Int64], on connection: PostgresConnection) async throws {
+        let written = try await connection.query("""
+            INSERT INTO deliveries (public_id, project_id, endpoint_id, url, event_type, body)
+            SELECT 'msg_' || replace(gen_random_uuid()::text, '-', ''), p.id, e.id, e.url, ev.type,
+                   jsonb_build_object(
+                       'type', ev.type,
+                       'timestamp', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                       'data', jsonb_build_object(
+                           'id', p.slug, 'object', 'project', 'paused', p.paused_at IS NOT NULL,
+                           'paused_at', to_char(p.paused_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                           'code', p.pause_code, 'reason', p.pause_reason,
+                           'project_url', \(publicBaseURL) || '/v1/projects/' || p.slug))::text
+            FROM projects p
+            CROSS JOIN LATERAL (SELECT CASE WHEN p.paused_at IS NOT NULL THEN 'project.paused' ELSE 'project.resumed' END AS type) ev
+            JOIN webhook_endpoints e ON e.project_id = p.id AND e.enabled
+                                    AND (cardinality(e.event_types) = 0 OR ev.type = ANY (e.event_types))
+            WHERE p.id = ANY (\(projectIDs))
+            """)
+        if written.affectedRows > 0 {
+            try await notifications.notify(QueueChannel.deliveries, on: connection)
+        }
+    }
+
     /// Standard Webhooks: payloads are "usually smaller than 20kb"; larger data is linked.
     static let maxWebhookBodyBytes = 20_000
 

@@ -146,11 +146,26 @@ public struct MantleClient: Sendable {
 
 extension MantleClient {
     /// Sends one request with the bearer token and returns a 2xx answer, or throws the classified error.
+    /// A 401 drops the cached key; when reading or minting it again gives a different key (a
+    /// short-term key that expired, a key file rotated), the request goes once more with it — a
+    /// 401 means nothing was created — so that only a key that stays refused reaches the caller.
     private func send(
         _ operation: MantleOperation, _ method: HTTPMethod, _ url: String, body: Data?, project: Bool
     ) async throws(MantleError) -> HTTPResponse {
+        let token = try await credentials.bearerToken()
+        do {
+            return try await send(operation, method, url, body: body, project: project, token: token)
+        } catch where error.isUnauthorized {
+            guard let fresh = try? await credentials.bearerToken(), fresh != token else { throw error }
+            return try await send(operation, method, url, body: body, project: project, token: fresh)
+        }
+    }
+
+    private func send(
+        _ operation: MantleOperation, _ method: HTTPMethod, _ url: String, body: Data?, project: Bool, token: String
+    ) async throws(MantleError) -> HTTPResponse {
         var headers: HTTPHeaders = [:]
-        headers["Authorization"] = "Bearer " + (try await credentials.bearerToken())
+        headers["Authorization"] = "Bearer " + token
         headers["Accept"] = "application/json"
         if body != nil { headers["Content-Type"] = "application/json" }
         if project, let projectID { headers["OpenAI-Project"] = projectID }
