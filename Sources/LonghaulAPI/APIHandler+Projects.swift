@@ -29,6 +29,7 @@ extension APIHandler {
         if let maxInFlight = body.maxInFlight { new.maxInFlight = maxInFlight }
         new.tokensPerMinute = body.tokensPerMinute
         if let maxAttempts = body.maxAttempts { new.maxAttempts = maxAttempts }
+        if let window = body.retryWindowSeconds { new.retryWindowSeconds = window }
         new.tags = body.tags?.additionalProperties ?? [:]
         var project = try await projects.create(new)
         if body.createMantleProject == true {
@@ -52,6 +53,7 @@ extension APIHandler {
             if tpm == 0 { changes.clearTokensPerMinute = true } else { changes.tokensPerMinute = tpm }
         }
         changes.maxAttempts = body.maxAttempts
+        changes.retryWindowSeconds = body.retryWindowSeconds
         changes.credentialReference = body.credential
         changes.mantleProjectID = body.mantleProjectId
         changes.tags = body.tags?.additionalProperties
@@ -69,6 +71,19 @@ extension APIHandler {
         } catch StoreError.notFound {
             throw APIError.notFound("project '\(input.path.project)'")
         }
+    }
+
+    /// A project's own token may pause and resume it (a team steers its own work); the admin any.
+    func pauseProject(_ input: Operations.PauseProject.Input) async throws -> Operations.PauseProject.Output {
+        let project = try await visibleProject(slug: input.path.project)
+        var reason: String?
+        if case .json(let body) = input.body { reason = body.reason }
+        return .ok(.init(body: .json(.init(try await projects.pause(slug: project.slug, reason: reason, publicBaseURL: configuration.publicBaseURL)))))
+    }
+
+    func resumeProject(_ input: Operations.ResumeProject.Input) async throws -> Operations.ResumeProject.Output {
+        let project = try await visibleProject(slug: input.path.project)
+        return .ok(.init(body: .json(.init(try await projects.resume(slug: project.slug, publicBaseURL: configuration.publicBaseURL)))))
     }
 
     /// A project by slug if the caller may see it; otherwise the same 404 as a missing one.

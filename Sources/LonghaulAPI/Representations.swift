@@ -12,7 +12,24 @@ extension Components.Schemas.Job {
             metadata: .init(additionalProperties: job.metadata), createdAt: job.createdAt, submittedAt: job.submittedAt,
             finishedAt: job.finishedAt, outputText: job.outputText, usage: job.usage.map(Components.Schemas.Usage.init),
             incompleteReason: job.incompleteReason,
-            error: job.errorCode.map { Components.Schemas.JobError(code: $0, message: job.errorMessage ?? $0) })
+            error: job.errorCode.map { Components.Schemas.JobError(code: $0, message: job.errorMessage ?? $0) },
+            waiting: job.waiting.map(Components.Schemas.JobWait.init))
+    }
+}
+
+extension Components.Schemas.JobWait {
+    init(_ wait: JobWait) {
+        self.init(
+            reason: ReasonPayload(rawValue: wait.reason.rawValue) ?? .retrying, message: wait.message, since: wait.since,
+            nextTryAt: wait.nextTryAt)
+    }
+}
+
+extension Components.Schemas.ProjectHold {
+    init(_ hold: LonghaulCore.ProjectHold, project: String) {
+        self.init(
+            kind: KindPayload(rawValue: hold.kind.rawValue) ?? .endpointUnavailable, code: hold.code, reason: hold.reason,
+            message: hold.message(project: project), since: hold.since, nextTryAt: hold.nextProbeAt)
     }
 }
 
@@ -45,8 +62,9 @@ extension Components.Schemas.Project {
             id: project.slug, object: .project, slug: project.slug, region: project.region, baseUrl: project.baseURL,
             mantleProjectId: project.mantleProjectID, credential: project.credentialReference,
             defaultModel: project.defaultModel, maxInFlight: project.maxInFlight, tokensPerMinute: project.tokensPerMinute,
-            maxAttempts: project.maxAttempts, tags: .init(additionalProperties: project.tags),
-            archived: !project.isActive, archivedAt: project.archivedAt, createdAt: project.createdAt)
+            maxAttempts: project.maxAttempts, retryWindowSeconds: project.retryWindowSeconds, tags: .init(additionalProperties: project.tags),
+            archived: !project.isActive, archivedAt: project.archivedAt, createdAt: project.createdAt,
+            hold: project.hold.map { Components.Schemas.ProjectHold($0, project: project.slug) })
     }
 }
 

@@ -21,6 +21,7 @@ struct PipelineHarness {
     /// client and the fixture, in that order, however `body` ends.
     static func with<T>(
         _ name: String, simulator configuration: MantleSimulatorConfiguration, workers: WorkerConfiguration = .fast,
+        roles: Set<WorkerRole> = Set(WorkerRole.allCases), health: EndpointHealth.Policy = .init(),
         _ body: (PipelineHarness) async throws -> T
     ) async throws -> T {
         try await StoreFixture.with(name, maxConnections: 12) { fixture in
@@ -30,7 +31,9 @@ struct PipelineHarness {
                     let gateway = MantleGateway(
                         projects: fixture.projects, http: http,
                         defaultEndpoint: try .simulator(baseURL: simulator.baseURL.absoluteString), logger: Logger(label: "gateway"))
-                    let running = RunningWorkers.start("worker", queue: fixture.queue, gateway: gateway, configuration: workers)
+                    let running = RunningWorkers.start(
+                        "worker", queue: JobQueue(pool: fixture.pool, healthPolicy: health), gateway: gateway, roles: roles,
+                        configuration: workers)
                     let harness = PipelineHarness(fixture: fixture, simulator: simulator, http: http, gateway: gateway, workers: running)
                     return try await withResource(harness, close: { await $0.workers.stop() }, body)
                 }
@@ -38,14 +41,20 @@ struct PipelineHarness {
         }
     }
 
-    /// A Mantle project in the simulator, and a Longhaul project pointing at it.
-    func project(_ slug: String, maxInFlight: Int = 50, maxAttempts: Int = 3, tokensPerMinute: Int? = nil) async throws -> Project {
+    /// A Mantle project in the simulator (or in `elsewhere`, another simulator the project then
+    /// calls by its base URL), and a Longhaul project pointing at it.
+    func project(
+        _ slug: String, maxInFlight: Int = 50, maxAttempts: Int = 3, tokensPerMinute: Int? = nil, credential: String? = nil,
+        elsewhere: RunningMantleSimulator? = nil
+    ) async throws -> Project {
+        let home = elsewhere ?? simulator
         let client = MantleClient(
-            endpoint: try MantleEndpoint(baseURL: simulator.baseURL.absoluteString),
-            credentials: try MantleCredentialProvider(.apiKey(MantleSecret("test"))), transport: http)
+            endpoint: try MantleEndpoint(baseURL: home.baseURL.absoluteString),
+            credentials: try MantleCredentialProvider(.apiKey(MantleSecret(home.simulator.configuration.apiKeys.first ?? "test"))), transport: http)
         let remote = try await client.createProject(ProjectCreateRequest(name: slug))
         return try await fixture.projects.create(NewProject(
-            slug: slug, mantleProjectID: remote.id, maxInFlight: maxInFlight, tokensPerMinute: tokensPerMinute, maxAttempts: maxAttempts))
+            slug: slug, baseURL: elsewhere.map { $0.baseURL.absoluteString }, mantleProjectID: remote.id, credentialReference: credential,
+            maxInFlight: maxInFlight, tokensPerMinute: tokensPerMinute, maxAttempts: maxAttempts))
     }
 
     /// Waits until every job in `publicIDs` is terminal, or fails after `timeout`.

@@ -277,6 +277,8 @@ extension Components {
             internal var incompleteReason: Swift.String?
             /// - Remark: Generated from `#/components/schemas/Job/error`.
             internal var error: Components.Schemas.JobError?
+            /// - Remark: Generated from `#/components/schemas/Job/waiting`.
+            internal var waiting: Components.Schemas.JobWait?
             /// Creates a new `Job`.
             ///
             /// - Parameters:
@@ -301,6 +303,7 @@ extension Components {
             ///   - usage:
             ///   - incompleteReason:
             ///   - error:
+            ///   - waiting:
             internal init(
                 id: Swift.String,
                 object: Components.Schemas.Job.ObjectPayload,
@@ -322,7 +325,8 @@ extension Components {
                 outputText: Swift.String? = nil,
                 usage: Components.Schemas.Usage? = nil,
                 incompleteReason: Swift.String? = nil,
-                error: Components.Schemas.JobError? = nil
+                error: Components.Schemas.JobError? = nil,
+                waiting: Components.Schemas.JobWait? = nil
             ) {
                 self.id = id
                 self.object = object
@@ -345,6 +349,7 @@ extension Components {
                 self.usage = usage
                 self.incompleteReason = incompleteReason
                 self.error = error
+                self.waiting = waiting
             }
             internal enum CodingKeys: String, CodingKey {
                 case id
@@ -368,6 +373,57 @@ extension Components {
                 case usage
                 case incompleteReason = "incomplete_reason"
                 case error
+                case waiting
+            }
+        }
+        /// What holds a queued job, when something does.
+        ///
+        /// - Remark: Generated from `#/components/schemas/JobWait`.
+        internal struct JobWait: Codable, Hashable, Sendable {
+            /// `project_refused`: Mantle refuses the project's key or Mantle project (a person must fix it); `paused_by_operator`; `endpoint_unavailable`: the endpoint kept failing, jobs wait for it; `retrying`: the endpoint did not take this job, which is tried again without spending an attempt.
+            ///
+            /// - Remark: Generated from `#/components/schemas/JobWait/reason`.
+            internal enum ReasonPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case projectRefused = "project_refused"
+                case pausedByOperator = "paused_by_operator"
+                case endpointUnavailable = "endpoint_unavailable"
+                case retrying = "retrying"
+            }
+            /// `project_refused`: Mantle refuses the project's key or Mantle project (a person must fix it); `paused_by_operator`; `endpoint_unavailable`: the endpoint kept failing, jobs wait for it; `retrying`: the endpoint did not take this job, which is tried again without spending an attempt.
+            ///
+            /// - Remark: Generated from `#/components/schemas/JobWait/reason`.
+            internal var reason: Components.Schemas.JobWait.ReasonPayload
+            /// - Remark: Generated from `#/components/schemas/JobWait/message`.
+            internal var message: Swift.String
+            /// - Remark: Generated from `#/components/schemas/JobWait/since`.
+            internal var since: Foundation.Date
+            /// When Longhaul tries again by itself; absent when only a person can lift the hold.
+            ///
+            /// - Remark: Generated from `#/components/schemas/JobWait/next_try_at`.
+            internal var nextTryAt: Foundation.Date?
+            /// Creates a new `JobWait`.
+            ///
+            /// - Parameters:
+            ///   - reason: `project_refused`: Mantle refuses the project's key or Mantle project (a person must fix it); `paused_by_operator`; `endpoint_unavailable`: the endpoint kept failing, jobs wait for it; `retrying`: the endpoint did not take this job, which is tried again without spending an attempt.
+            ///   - message:
+            ///   - since:
+            ///   - nextTryAt: When Longhaul tries again by itself; absent when only a person can lift the hold.
+            internal init(
+                reason: Components.Schemas.JobWait.ReasonPayload,
+                message: Swift.String,
+                since: Foundation.Date,
+                nextTryAt: Foundation.Date? = nil
+            ) {
+                self.reason = reason
+                self.message = message
+                self.since = since
+                self.nextTryAt = nextTryAt
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case reason
+                case message
+                case since
+                case nextTryAt = "next_try_at"
             }
         }
         /// - Remark: Generated from `#/components/schemas/JobList`.
@@ -949,6 +1005,10 @@ extension Components {
             internal var tokensPerMinute: Swift.Int?
             /// - Remark: Generated from `#/components/schemas/Project/max_attempts`.
             internal var maxAttempts: Swift.Int
+            /// How long a job waits out an endpoint that does not take it (5xx, 429, no connection) before it fails.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Project/retry_window_seconds`.
+            internal var retryWindowSeconds: Swift.Int?
             /// - Remark: Generated from `#/components/schemas/Project/tags`.
             internal struct TagsPayload: Codable, Hashable, Sendable {
                 /// A container of undocumented properties.
@@ -975,6 +1035,8 @@ extension Components {
             internal var archivedAt: Foundation.Date?
             /// - Remark: Generated from `#/components/schemas/Project/created_at`.
             internal var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/Project/hold`.
+            internal var hold: Components.Schemas.ProjectHold?
             /// Creates a new `Project`.
             ///
             /// - Parameters:
@@ -989,10 +1051,12 @@ extension Components {
             ///   - maxInFlight:
             ///   - tokensPerMinute:
             ///   - maxAttempts:
+            ///   - retryWindowSeconds: How long a job waits out an endpoint that does not take it (5xx, 429, no connection) before it fails.
             ///   - tags:
             ///   - archived:
             ///   - archivedAt:
             ///   - createdAt:
+            ///   - hold:
             internal init(
                 id: Swift.String,
                 object: Components.Schemas.Project.ObjectPayload,
@@ -1005,10 +1069,12 @@ extension Components {
                 maxInFlight: Swift.Int,
                 tokensPerMinute: Swift.Int? = nil,
                 maxAttempts: Swift.Int,
+                retryWindowSeconds: Swift.Int? = nil,
                 tags: Components.Schemas.Project.TagsPayload,
                 archived: Swift.Bool,
                 archivedAt: Foundation.Date? = nil,
-                createdAt: Foundation.Date
+                createdAt: Foundation.Date,
+                hold: Components.Schemas.ProjectHold? = nil
             ) {
                 self.id = id
                 self.object = object
@@ -1021,10 +1087,12 @@ extension Components {
                 self.maxInFlight = maxInFlight
                 self.tokensPerMinute = tokensPerMinute
                 self.maxAttempts = maxAttempts
+                self.retryWindowSeconds = retryWindowSeconds
                 self.tags = tags
                 self.archived = archived
                 self.archivedAt = archivedAt
                 self.createdAt = createdAt
+                self.hold = hold
             }
             internal enum CodingKeys: String, CodingKey {
                 case id
@@ -1038,10 +1106,96 @@ extension Components {
                 case maxInFlight = "max_in_flight"
                 case tokensPerMinute = "tokens_per_minute"
                 case maxAttempts = "max_attempts"
+                case retryWindowSeconds = "retry_window_seconds"
                 case tags
                 case archived
                 case archivedAt = "archived_at"
                 case createdAt = "created_at"
+                case hold
+            }
+        }
+        /// Why the project's queued jobs are not being submitted.
+        ///
+        /// - Remark: Generated from `#/components/schemas/ProjectHold`.
+        internal struct ProjectHold: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ProjectHold/kind`.
+            internal enum KindPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case refused = "refused"
+                case pausedByOperator = "paused_by_operator"
+                case endpointUnavailable = "endpoint_unavailable"
+            }
+            /// - Remark: Generated from `#/components/schemas/ProjectHold/kind`.
+            internal var kind: Components.Schemas.ProjectHold.KindPayload
+            /// Mantle's error code, `operator`, or `endpoint_unavailable`.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ProjectHold/code`.
+            internal var code: Swift.String
+            /// - Remark: Generated from `#/components/schemas/ProjectHold/reason`.
+            internal var reason: Swift.String
+            /// One sentence naming the hold and what lifts it.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ProjectHold/message`.
+            internal var message: Swift.String
+            /// - Remark: Generated from `#/components/schemas/ProjectHold/since`.
+            internal var since: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/ProjectHold/next_try_at`.
+            internal var nextTryAt: Foundation.Date?
+            /// Creates a new `ProjectHold`.
+            ///
+            /// - Parameters:
+            ///   - kind:
+            ///   - code: Mantle's error code, `operator`, or `endpoint_unavailable`.
+            ///   - reason:
+            ///   - message: One sentence naming the hold and what lifts it.
+            ///   - since:
+            ///   - nextTryAt:
+            internal init(
+                kind: Components.Schemas.ProjectHold.KindPayload,
+                code: Swift.String,
+                reason: Swift.String,
+                message: Swift.String,
+                since: Foundation.Date,
+                nextTryAt: Foundation.Date? = nil
+            ) {
+                self.kind = kind
+                self.code = code
+                self.reason = reason
+                self.message = message
+                self.since = since
+                self.nextTryAt = nextTryAt
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case kind
+                case code
+                case reason
+                case message
+                case since
+                case nextTryAt = "next_try_at"
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ProjectPause`.
+        internal struct ProjectPause: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ProjectPause/reason`.
+            internal var reason: Swift.String?
+            /// Creates a new `ProjectPause`.
+            ///
+            /// - Parameters:
+            ///   - reason:
+            internal init(reason: Swift.String? = nil) {
+                self.reason = reason
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case reason
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.reason = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .reason
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "reason"
+                ])
             }
         }
         /// - Remark: Generated from `#/components/schemas/ProjectList`.
@@ -1091,6 +1245,8 @@ extension Components {
             internal var tokensPerMinute: Swift.Int?
             /// - Remark: Generated from `#/components/schemas/ProjectCreate/max_attempts`.
             internal var maxAttempts: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/ProjectCreate/retry_window_seconds`.
+            internal var retryWindowSeconds: Swift.Int?
             /// - Remark: Generated from `#/components/schemas/ProjectCreate/tags`.
             internal struct TagsPayload: Codable, Hashable, Sendable {
                 /// A container of undocumented properties.
@@ -1127,6 +1283,7 @@ extension Components {
             ///   - maxInFlight:
             ///   - tokensPerMinute:
             ///   - maxAttempts:
+            ///   - retryWindowSeconds:
             ///   - tags:
             ///   - createMantleProject: Also create the project in Mantle through its Projects API and store its `proj_` id.
             internal init(
@@ -1139,6 +1296,7 @@ extension Components {
                 maxInFlight: Swift.Int? = nil,
                 tokensPerMinute: Swift.Int? = nil,
                 maxAttempts: Swift.Int? = nil,
+                retryWindowSeconds: Swift.Int? = nil,
                 tags: Components.Schemas.ProjectCreate.TagsPayload? = nil,
                 createMantleProject: Swift.Bool? = nil
             ) {
@@ -1151,6 +1309,7 @@ extension Components {
                 self.maxInFlight = maxInFlight
                 self.tokensPerMinute = tokensPerMinute
                 self.maxAttempts = maxAttempts
+                self.retryWindowSeconds = retryWindowSeconds
                 self.tags = tags
                 self.createMantleProject = createMantleProject
             }
@@ -1164,6 +1323,7 @@ extension Components {
                 case maxInFlight = "max_in_flight"
                 case tokensPerMinute = "tokens_per_minute"
                 case maxAttempts = "max_attempts"
+                case retryWindowSeconds = "retry_window_seconds"
                 case tags
                 case createMantleProject = "create_mantle_project"
             }
@@ -1205,6 +1365,10 @@ extension Components {
                     Swift.Int.self,
                     forKey: .maxAttempts
                 )
+                self.retryWindowSeconds = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .retryWindowSeconds
+                )
                 self.tags = try container.decodeIfPresent(
                     Components.Schemas.ProjectCreate.TagsPayload.self,
                     forKey: .tags
@@ -1223,6 +1387,7 @@ extension Components {
                     "max_in_flight",
                     "tokens_per_minute",
                     "max_attempts",
+                    "retry_window_seconds",
                     "tags",
                     "create_mantle_project"
                 ])
@@ -1240,6 +1405,8 @@ extension Components {
             internal var tokensPerMinute: Swift.Int?
             /// - Remark: Generated from `#/components/schemas/ProjectUpdate/max_attempts`.
             internal var maxAttempts: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/ProjectUpdate/retry_window_seconds`.
+            internal var retryWindowSeconds: Swift.Int?
             /// - Remark: Generated from `#/components/schemas/ProjectUpdate/credential`.
             internal var credential: Swift.String?
             /// - Remark: Generated from `#/components/schemas/ProjectUpdate/mantle_project_id`.
@@ -1271,6 +1438,7 @@ extension Components {
             ///   - maxInFlight:
             ///   - tokensPerMinute: 0 removes the limit.
             ///   - maxAttempts:
+            ///   - retryWindowSeconds:
             ///   - credential:
             ///   - mantleProjectId:
             ///   - tags:
@@ -1279,6 +1447,7 @@ extension Components {
                 maxInFlight: Swift.Int? = nil,
                 tokensPerMinute: Swift.Int? = nil,
                 maxAttempts: Swift.Int? = nil,
+                retryWindowSeconds: Swift.Int? = nil,
                 credential: Swift.String? = nil,
                 mantleProjectId: Swift.String? = nil,
                 tags: Components.Schemas.ProjectUpdate.TagsPayload? = nil
@@ -1287,6 +1456,7 @@ extension Components {
                 self.maxInFlight = maxInFlight
                 self.tokensPerMinute = tokensPerMinute
                 self.maxAttempts = maxAttempts
+                self.retryWindowSeconds = retryWindowSeconds
                 self.credential = credential
                 self.mantleProjectId = mantleProjectId
                 self.tags = tags
@@ -1296,6 +1466,7 @@ extension Components {
                 case maxInFlight = "max_in_flight"
                 case tokensPerMinute = "tokens_per_minute"
                 case maxAttempts = "max_attempts"
+                case retryWindowSeconds = "retry_window_seconds"
                 case credential
                 case mantleProjectId = "mantle_project_id"
                 case tags
@@ -1318,6 +1489,10 @@ extension Components {
                     Swift.Int.self,
                     forKey: .maxAttempts
                 )
+                self.retryWindowSeconds = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .retryWindowSeconds
+                )
                 self.credential = try container.decodeIfPresent(
                     Swift.String.self,
                     forKey: .credential
@@ -1335,6 +1510,7 @@ extension Components {
                     "max_in_flight",
                     "tokens_per_minute",
                     "max_attempts",
+                    "retry_window_seconds",
                     "credential",
                     "mantle_project_id",
                     "tags"
@@ -1640,6 +1816,8 @@ extension Components {
             case job_incomplete = "job.incomplete"
             case job_cancelled = "job.cancelled"
             case batch_completed = "batch.completed"
+            case project_paused = "project.paused"
+            case project_resumed = "project.resumed"
         }
         /// - Remark: Generated from `#/components/schemas/WebhookEndpoint`.
         internal struct WebhookEndpoint: Codable, Hashable, Sendable {

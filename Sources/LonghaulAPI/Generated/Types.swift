@@ -103,6 +103,16 @@ internal protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /v1/projects/{project}/archive`.
     /// - Remark: Generated from `#/paths//v1/projects/{project}/archive/post(archiveProject)`.
     func archiveProject(_ input: Operations.ArchiveProject.Input) async throws -> Operations.ArchiveProject.Output
+    /// Pause a project; its queued jobs stay queued, in their place, until it is resumed. Running Responses are followed to their end. Announces `project.paused`.
+    ///
+    /// - Remark: HTTP `POST /v1/projects/{project}/pause`.
+    /// - Remark: Generated from `#/paths//v1/projects/{project}/pause/post(pauseProject)`.
+    func pauseProject(_ input: Operations.PauseProject.Input) async throws -> Operations.PauseProject.Output
+    /// Resume a paused project (paused by an operator, or by Longhaul because Mantle refused it) and close its endpoint's breaker; its jobs are claimed at once. Announces `project.resumed`.
+    ///
+    /// - Remark: HTTP `POST /v1/projects/{project}/resume`.
+    /// - Remark: Generated from `#/paths//v1/projects/{project}/resume/post(resumeProject)`.
+    func resumeProject(_ input: Operations.ResumeProject.Input) async throws -> Operations.ResumeProject.Output
     /// A new project signing secret (it signs per-job and per-batch `webhook_url`s and endpoints without a secret of their own); the old one keeps signing too for 24 hours.
     ///
     /// - Remark: HTTP `POST /v1/projects/{project}/rotate-webhook-secret`.
@@ -390,6 +400,34 @@ extension APIProtocol {
         headers: Operations.ArchiveProject.Input.Headers = .init()
     ) async throws -> Operations.ArchiveProject.Output {
         try await archiveProject(Operations.ArchiveProject.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Pause a project; its queued jobs stay queued, in their place, until it is resumed. Running Responses are followed to their end. Announces `project.paused`.
+    ///
+    /// - Remark: HTTP `POST /v1/projects/{project}/pause`.
+    /// - Remark: Generated from `#/paths//v1/projects/{project}/pause/post(pauseProject)`.
+    internal func pauseProject(
+        path: Operations.PauseProject.Input.Path,
+        headers: Operations.PauseProject.Input.Headers = .init(),
+        body: Operations.PauseProject.Input.Body? = nil
+    ) async throws -> Operations.PauseProject.Output {
+        try await pauseProject(Operations.PauseProject.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Resume a paused project (paused by an operator, or by Longhaul because Mantle refused it) and close its endpoint's breaker; its jobs are claimed at once. Announces `project.resumed`.
+    ///
+    /// - Remark: HTTP `POST /v1/projects/{project}/resume`.
+    /// - Remark: Generated from `#/paths//v1/projects/{project}/resume/post(resumeProject)`.
+    internal func resumeProject(
+        path: Operations.ResumeProject.Input.Path,
+        headers: Operations.ResumeProject.Input.Headers = .init()
+    ) async throws -> Operations.ResumeProject.Output {
+        try await resumeProject(Operations.ResumeProject.Input(
             path: path,
             headers: headers
         ))

@@ -13,7 +13,11 @@ struct BatchCommand: AsyncParsableCommand {
             in-process Mantle simulator. Running the same command again resumes: documents that already completed with the \
             same content and parameters are not submitted again. Ctrl-C stops waiting, not the work.
 
-            Exit status: 0 when every document was summarised, 1 when some failed or ended incomplete, 130 when \
+            When the project cannot move (Mantle refuses its key, or its endpoint stays unavailable) and no document \
+            finishes for --give-up-after, it stops waiting and leaves the documents queued.
+
+            Exit status: 0 when every document was summarised, 1 when some failed or ended incomplete, 75 when it gave \
+            up waiting for a project that cannot move (temporary: run it again, or let `longhaul work` finish), 130 when \
             interrupted, 64 for bad arguments.
             """)
 
@@ -57,6 +61,13 @@ struct BatchCommand: AsyncParsableCommand {
 
     @Flag(name: .long, help: "Enqueue and return at once; `longhaul work` (or this command again) does the work.")
     var noWait = false
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Stop waiting (exit 75) when the project has been paused or its endpoint unavailable this long with no document finishing: "
+                + "e.g. 10m; 0 waits for ever (default: 5m at a terminal, 30m otherwise).", valueName: "duration"))
+    var giveUpAfter: HumanDuration?
 
     @Flag(name: .long, help: "Machine-readable progress and results on stdout, one JSON object per line.")
     var json = false

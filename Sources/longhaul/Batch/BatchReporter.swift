@@ -34,11 +34,27 @@ struct BatchReporter: Sendable {
         }
     }
 
-    /// Shows progress until every job is terminal (or the task is cancelled).
-    func follow(jobIDs: [Int64], store: JobStore) async {
-        guard !jobIDs.isEmpty else { return }
+    /// How following a batch ended.
+    enum FollowEnd: Sendable, Equatable {
+        /// Every job is terminal.
+        case finished
+        /// The task was cancelled (Ctrl-C).
+        case cancelled
+        /// The project was held (paused, endpoint unavailable) for the give-up time while no
+        /// document finished.
+        case gaveUp(ProjectHold, after: Duration)
+    }
+
+    /// Shows progress until every job is terminal, the task is cancelled, or `watch` says the
+    /// work cannot move. A project hold is said once when it starts and when it ends.
+    func follow(jobIDs: [Int64], store: JobStore, project: Project, projects: ProjectStore, watch: GiveUpWatch) async -> FollowEnd {
+        guard !jobIDs.isEmpty else { return .finished }
+        var watch = watch
         var lastPrinted = ContinuousClock.now - .seconds(60)
+        var lastHoldCheck = ContinuousClock.now - .seconds(60)
+        var hold: ProjectHold?
         let interval: Duration = mode == .terminal ? .milliseconds(250) : mode == .json ? .seconds(2) : .seconds(5)
+        defer { if mode == .terminal { FileHandle.standardError.write(Data("\n".utf8)) } }
         while !Task.isCancelled {
             let progress: BatchProgress
             do {
@@ -53,10 +69,21 @@ struct BatchReporter: Sendable {
                 show(progress, total: jobIDs.count)
                 lastPrinted = ContinuousClock.now
             }
-            if finished { break }
+            if finished { return .finished }
+            if ContinuousClock.now - lastHoldCheck >= .seconds(1), let current = try? await projects.get(id: project.id) {
+                lastHoldCheck = ContinuousClock.now
+                if current.hold?.kind != hold?.kind {
+                    if mode == .terminal { FileHandle.standardError.write(Data("\n".utf8)) }
+                    note(current.hold.map { $0.message(project: project.slug) } ?? "project \(project.slug) runs again")
+                }
+                hold = current.hold
+                if watch.shouldGiveUp(hold: hold, done: progress.done, now: ContinuousClock.now), let hold, let limit = watch.limit {
+                    return .gaveUp(hold, after: limit)
+                }
+            }
             try? await Task.sleep(for: .milliseconds(250))
         }
-        if mode == .terminal { FileHandle.standardError.write(Data("\n".utf8)) }
+        return .cancelled
     }
 
     private func show(_ progress: BatchProgress, total: Int) {
@@ -92,16 +119,21 @@ struct BatchReporter: Sendable {
     }
 
     /// The closing report: a table on stdout (or one JSON object), and where the outputs are.
-    func finish(outputs: BatchOutputs, interrupted: Bool, command: String) {
+    func finish(outputs: BatchOutputs, end: FollowEnd, project: String, command: String) {
         let elapsed = ContinuousClock.now - started
+        let interrupted = end == .cancelled
         if mode == .json {
-            emit([
-                "event": interrupted ? "interrupted" : "finished", "out": outputs.out.path,
+            var event: [String: Any] = [
+                "event": end.eventName, "out": outputs.out.path,
                 "manifest": outputs.manifestURL.path, "counts": outputs.countsByState,
                 "input_tokens": outputs.inputTokens, "output_tokens": outputs.outputTokens,
                 "elapsed_seconds": Int(elapsed.components.seconds),
                 "not_completed": outputs.notCompleted.map(\.relativePath),
-            ])
+            ]
+            if case .gaveUp(let hold, _) = end {
+                event["held"] = ["kind": hold.kind.rawValue, "code": hold.code, "reason": hold.reason, "message": hold.message(project: project)]
+            }
+            emit(event)
             return
         }
         print(outputs.table())
@@ -110,7 +142,16 @@ struct BatchReporter: Sendable {
             "\(outputs.rows.count) files: \(counts) · \(outputs.inputTokens) tokens in, \(outputs.outputTokens) out · "
                 + Self.clock(elapsed))
         print("Summaries in \(outputs.out.path)/ (manifest.jsonl lists every file)")
-        if interrupted {
+        if case .gaveUp(let hold, let limit) = end {
+            print(
+                """
+                Gave up waiting after \(Self.clock(limit)) in which nothing could move: \(hold.message(project: project)).
+                Nothing is lost and nothing was failed: the \(outputs.notCompleted.count) documents not summarised stay queued in their \
+                place. `longhaul work` runs them once the project answers (`longhaul projects show \(project)` says where it \
+                stands), or run the same command again:
+                  \(command)
+                """)
+        } else if interrupted {
             print(
                 """
                 Stopped waiting; nothing is lost. Documents still in progress keep their place: run the same command again \
@@ -138,5 +179,15 @@ struct BatchReporter: Sendable {
 
     static func tokens(_ count: Int) -> String {
         count >= 10_000 ? String(format: "%.1fk", Double(count) / 1000) : String(count)
+    }
+}
+
+extension BatchReporter.FollowEnd {
+    var eventName: String {
+        switch self {
+        case .finished: "finished"
+        case .cancelled: "interrupted"
+        case .gaveUp: "gave_up"
+        }
     }
 }

@@ -56,13 +56,16 @@ struct BatchRun {
             reporter.note("enqueued without waiting; run `longhaul work` (or this command again) to do the work")
             return 0
         }
-        let interrupted = try await work(on: jobIDs, batchID: batch.id, store: store, projects: projects, reporter: reporter)
+        let end = try await work(on: jobIDs, batchID: batch.id, project: project, store: store, projects: projects, reporter: reporter)
         let jobs = try await store.jobs(ids: jobIDs)
         let outputs = try BatchOutputs(folder: folder, out: out, entries: entries, jobs: jobs)
         try outputs.write()
-        reporter.finish(outputs: outputs, interrupted: interrupted, command: commandLine())
-        if interrupted { return 130 }
-        return outputs.allCompleted ? 0 : 1
+        reporter.finish(outputs: outputs, end: end, project: project.slug, command: commandLine())
+        switch end {
+        case .cancelled: return 130
+        case .gaveUp: return 75  // EX_TEMPFAIL: the work is intact and can go on later
+        case .finished: return outputs.allCompleted ? 0 : 1
+        }
     }
 
     private func resolveProject(_ projects: ProjectStore) async throws -> Project {
@@ -165,11 +168,12 @@ struct BatchRun {
         return "folder:" + hash.finalize().hexString
     }
 
-    /// Runs the worker loops in this process until every job is terminal or Ctrl-C; returns
-    /// whether it was interrupted. Jobs left unfinished stay in the database for the next run.
+    /// Runs the worker loops in this process until every job is terminal, Ctrl-C, or the project
+    /// cannot move for the give-up time; returns which. Jobs left unfinished stay in the database
+    /// for the next run.
     private func work(
-        on jobIDs: [Int64], batchID: Int64, store: JobStore, projects: ProjectStore, reporter: BatchReporter
-    ) async throws -> Bool {
+        on jobIDs: [Int64], batchID: Int64, project: Project, store: JobStore, projects: ProjectStore, reporter: BatchReporter
+    ) async throws -> BatchReporter.FollowEnd {
         try await withMantleRuntime(logger: logger) { runtime in
             let configuration = try WorkerConfiguration.fromEnvironment()
             let workers = WorkerGroup(
@@ -177,31 +181,32 @@ struct BatchRun {
                 gateway: runtime.gateway(projects: projects, logger: logger), configuration: configuration, logger: logger)
             let group = ServiceGroup(configuration: .init(services: [workers], logger: logger))
             async let running: Void = { try? await group.run() }()
-            let interrupted = await withTaskGroup(of: Bool.self) { tasks in
+            let limit = command.giveUpAfter.map { $0.seconds == 0 ? nil : $0.duration }
+                ?? GiveUpWatch.defaultLimit(terminal: reporter.mode == .terminal)
+            let end = await withTaskGroup(of: BatchReporter.FollowEnd.self) { tasks in
                 tasks.addTask {
-                    for await _ in await UnixSignalsSequence(trapping: .sigint, .sigterm) { return true }
-                    return true
+                    for await _ in await UnixSignalsSequence(trapping: .sigint, .sigterm) { return .cancelled }
+                    return .cancelled
                 }
                 tasks.addTask {
-                    await reporter.follow(jobIDs: jobIDs, store: store)
-                    return Task.isCancelled
+                    await reporter.follow(jobIDs: jobIDs, store: store, project: project, projects: projects, watch: GiveUpWatch(limit: limit))
                 }
-                let first = await tasks.next() ?? false
+                let first = await tasks.next() ?? .cancelled
                 tasks.cancelAll()
                 return first
             }
-            if interrupted {
+            if end == .cancelled {
                 // Creates still in flight may hold the stop for the whole grace period: say so.
                 reporter.note(
                     "interrupted: stopping; calls in flight get up to \(configuration.shutdownGrace.components.seconds) s to finish, "
                         + "and documents not yet submitted go back to the queue")
-            } else {
+            } else if end == .finished {
                 await deliverWebhooks(of: jobIDs, batchID: batchID, store: DeliveryStore(pool: store.pool), reporter: reporter)
             }
             // Stop claiming, let in-flight calls finish or hand their jobs back, then return.
             await group.triggerGracefulShutdown()
             await running
-            return interrupted
+            return end
         }
     }
 

@@ -12,8 +12,13 @@ struct ProjectSettingsOptions: ParsableArguments {
     @Option(name: .long, help: "Budget of estimated input + max output tokens submitted per minute.")
     var tokensPerMinute: Int?
 
-    @Option(name: .long, help: "Submissions per job before it fails (1–100).")
+    @Option(name: .long, help: "Submissions per job before it fails (1–100): Responses that failed, creates whose answer was lost.")
     var maxAttempts: Int?
+
+    @Option(
+        name: .long,
+        help: "How long a job waits out an endpoint that does not take it (5xx, 429, no connection) before it fails, e.g. 24h (the default), 90m.")
+    var retryWindow: HumanDuration?
 
     @Option(
         name: .customLong("credential"), help: "Credential reference: env:NAME, file:PATH, aws or aws:PROFILE (\"\" clears it on update).")

@@ -8,7 +8,7 @@ import LonghaulCore
 struct ProjectsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "projects", abstract: "Manage projects: each team's Mantle endpoint, credential, model and limits.",
-        subcommands: [Add.self, List.self, Show.self, Update.self, Archive.self])
+        subcommands: [Add.self, List.self, Show.self, Update.self, Pause.self, Resume.self, Archive.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a project.")
@@ -44,6 +44,7 @@ struct ProjectsCommand: AsyncParsableCommand {
                 if let value = settings.maxInFlight { new.maxInFlight = value }
                 new.tokensPerMinute = settings.tokensPerMinute
                 if let value = settings.maxAttempts { new.maxAttempts = value }
+                if let value = settings.retryWindow { new.retryWindowSeconds = value.seconds }
                 var project = try await store.create(new)
                 if createMantleProject {
                     project = try await provisionMantleProject(project, store: store, options: options)
@@ -70,7 +71,7 @@ struct ProjectsCommand: AsyncParsableCommand {
                     table.append(
                         project.slug, endpoint(project), project.defaultModel, String(project.maxInFlight),
                         Cell.number(project.tokensPerMinute), String(project.maxAttempts), Cell.text(project.mantleProjectID),
-                        project.isActive ? "active" : "archived")
+                        status(project))
                 }
                 print(table.render())
             }
@@ -129,11 +130,49 @@ struct ProjectsCommand: AsyncParsableCommand {
                     ProjectUpdate(
                         defaultModel: settings.defaultModel, maxInFlight: settings.maxInFlight, tokensPerMinute: settings.tokensPerMinute,
                         clearTokensPerMinute: noTokensPerMinute, maxAttempts: settings.maxAttempts,
-                        credentialReference: settings.credentialReference, mantleProjectID: settings.mantleProjectID, tags: tags))
+                        credentialReference: settings.credentialReference, mantleProjectID: settings.mantleProjectID, tags: tags,
+                        retryWindowSeconds: settings.retryWindow?.seconds))
                 if createMantleProject {
                     project = try await provisionMantleProject(project, store: store, options: options)
                 }
                 try show(project, json: json)
+            }
+        }
+    }
+
+    struct Pause: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Pause a project: its queued jobs stay queued, in their place, until `resume`; running ones are followed to their end.")
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "The project's name.") var name: String
+        @Option(name: .long, help: "Why, for whoever looks at the project or its jobs.")
+        var reason: String?
+        @Flag(name: .long, help: "Print the project as JSON.")
+        var json = false
+
+        func run() async throws {
+            try await withOperatorSession(options) { session in
+                let store = ProjectStore(pool: session.pool)
+                let slug = try await ProjectOption.resolve(slug: name, in: store).slug
+                try show(try await store.pause(slug: slug, reason: reason, publicBaseURL: PublicURL.configured), json: json)
+            }
+        }
+    }
+
+    struct Resume: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Resume a paused project (by an operator, or by Longhaul because Mantle refused its key) and close its endpoint's breaker.",
+            discussion: "Its queued jobs are claimed at once; if Mantle still refuses the project, the first create pauses it again with the reason.")
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "The project's name.") var name: String
+        @Flag(name: .long, help: "Print the project as JSON.")
+        var json = false
+
+        func run() async throws {
+            try await withOperatorSession(options) { session in
+                let store = ProjectStore(pool: session.pool)
+                let slug = try await ProjectOption.resolve(slug: name, in: store).slug
+                try show(try await store.resume(slug: slug, publicBaseURL: PublicURL.configured), json: json)
             }
         }
     }
@@ -157,6 +196,17 @@ struct ProjectsCommand: AsyncParsableCommand {
     }
 }
 
+/// Active, archived, paused or waiting for its endpoint, in a word or two.
+private func status(_ project: Project) -> String {
+    guard project.isActive else { return "archived" }
+    switch project.hold?.kind {
+    case nil: return "active"
+    case .refused: return "paused (refused)"
+    case .pausedByOperator: return "paused"
+    case .endpointUnavailable: return "endpoint unavailable"
+    }
+}
+
 /// Where a project's Responses go, in a few words.
 private func endpoint(_ project: Project) -> String {
     project.region ?? project.baseURL ?? "default"
@@ -165,15 +215,20 @@ private func endpoint(_ project: Project) -> String {
 /// A project as label–value lines, or as JSON.
 private func show(_ project: Project, json: Bool) throws {
     if json { return try printJSON(project) }
+    let held: [(String, String)] = project.hold.map { hold in
+        [("held since", Cell.date(hold.since)), ("next try", hold.nextProbeAt.map { Cell.date($0) } ?? "when resumed")]
+    } ?? []
     print(
         TextTable.fields([
-            ("project", project.slug), ("status", project.isActive ? "active" : "archived since \(Cell.date(project.archivedAt))"),
+            ("project", project.slug),
+            ("status", project.isActive ? project.hold.map { $0.message(project: project.slug) } ?? "active" : "archived since \(Cell.date(project.archivedAt))"),
             ("endpoint", project.region.map { "region \($0)" } ?? project.baseURL ?? "default (OPENAI_BASE_URL, else the simulator)"),
             ("mantle project", Cell.text(project.mantleProjectID)), ("credential", project.credentialReference ?? "endpoint default"),
             ("model", project.defaultModel), ("max in flight", String(project.maxInFlight)),
             ("tokens per minute", project.tokensPerMinute.map(String.init) ?? "unlimited"), ("max attempts", String(project.maxAttempts)),
+            ("retry window", HumanDuration(seconds: project.retryWindowSeconds).description),
             ("tags", Cell.tags(project.tags)), ("created", Cell.date(project.createdAt)),
-        ]))
+        ] + held))
 }
 
 /// Creates `project`'s Mantle project where its Responses will go. With no endpoint configured
