@@ -13,8 +13,12 @@ struct BatchCommand: AsyncParsableCommand {
             in-process Mantle simulator. Running the same command again resumes: documents that already completed with the \
             same content and parameters are not submitted again. Ctrl-C stops waiting, not the work.
 
+            Before reading the folder it asks the project's Mantle endpoint once (GET /v1/models) whether it takes the \
+            key and serves the model; an endpoint that cannot be reached is only a note (the jobs wait for it).
+
             Exit status: 0 when every document was summarised, 1 when some failed or ended incomplete, 130 when \
-            interrupted, 64 for bad arguments.
+            interrupted, 64 for bad arguments, 78 when Mantle refuses the project's key or Mantle project, the credential \
+            cannot be read, or the endpoint does not serve the model (nothing is enqueued then).
             """)
 
     @OptionGroup var options: GlobalOptions
