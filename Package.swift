@@ -177,7 +177,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LonghaulCoreTests",
-            dependencies: ["LonghaulCore", "Postgres", "TestSupport", "MantleSimulator"],
+            dependencies: ["LonghaulCore", "Postgres", "TestSupport", "MantleSimulator", "Mantle", "HTTPClient"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -191,7 +191,7 @@ let package = Package(
         .testTarget(
             name: "LonghaulAPITests",
             dependencies: [
-                "LonghaulAPI", "LonghaulCore", "Postgres", "TestSupport", "MantleSimulator", "HTTPClient",
+                "LonghaulAPI", "LonghaulCore", "Postgres", "TestSupport", "MantleSimulator", "HTTPClient", "Mantle",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import LonghaulCore
 import Mantle
 
@@ -14,6 +15,7 @@ extension APIHandler {
         }
         let project = try await actingProject(named: body.project)
         let validated = try validate(body, project: project)
+        try await checkEndpoint(of: project, for: validated, body: body)
         let (batch, enqueued) = try await batches.enqueueBatch(
             validated, project: project, name: body.name ?? "api batch", source: nil, webhookURL: body.webhookUrl)
         let summary = try await batches.batch(publicID: batch.publicID, projectID: project.id)
@@ -34,6 +36,33 @@ extension APIHandler {
             batchPublicID: input.path.batchId)
         let page = try await jobs.listJobs(filter, limit: input.query.limit ?? 100, cursor: input.query.cursor)
         return .ok(.init(body: .json(.init(page))))
+    }
+
+    /// The preflight: Mantle must take the project's key and list every model the batch uses
+    /// (one look per project a minute, cached). A key or Mantle project Mantle refuses is a 424:
+    /// the request is right, and waits on a setting only the project's owner can fix — a 4xx, so
+    /// no client retries it blindly as it would a 5xx. A model the endpoint does not serve is a
+    /// 422 naming the first document that uses it. An endpoint that cannot be reached refuses
+    /// nothing: the jobs wait for it.
+    private func checkEndpoint(of project: Project, for jobs: [ValidatedJob], body: Components.Schemas.BatchCreate) async throws {
+        guard let preflight else { return }
+        var models: [String] = []
+        for job in jobs where !models.contains(job.model) { models.append(job.model) }
+        switch await preflight.check(project: project, models: models) {
+        case .ready, .notChecked, .unreachable:
+            return
+        case .refused(let code, let message):
+            var error = APIError(.upstream, code: code, message)
+            error.statusOverride = HTTPResponse.Status(code: 424, reasonPhrase: "Failed Dependency")
+            throw error
+        case .modelNotServed(let model, let alternatives, let message):
+            let index = jobs.firstIndex { $0.model == model }
+            let param = index.map { body.documents[$0].model != nil ? "documents[\($0)].model" : "model" } ?? "model"
+            let hint = alternatives.isEmpty ? "" : "; name one of them in `\(param)`"
+            var error = APIError.invalid(param, code: "model_not_served", message + hint)
+            error.statusOverride = .unprocessableContent
+            throw error
+        }
     }
 
     /// Every document checked before anything is stored; the first refusal names its index.

@@ -20,6 +20,7 @@ struct APIHandler: APIProtocol {
     let document: OpenAPIDocument
     let registry: PrometheusCollectorRegistry
     let provisioner: MantleProvisioning?
+    let preflight: EndpointPreflight?
     let logger: Logger
 
     /// The project a write acts on: a project token's own; for the admin, the one named (or `default`).

@@ -18,19 +18,23 @@ public struct APIServer: Service {
     let pool: PostgresPool
     let registry: PrometheusCollectorRegistry
     let provisioner: MantleProvisioning?
+    /// Asks a project's Mantle endpoint before `POST /v1/batches` enqueues; nil asks nothing.
+    let preflight: EndpointPreflight?
     let logger: Logger
     /// Called with the port once the server listens (the one picked when asked for port 0).
     let onListening: @Sendable (Int) async -> Void
 
     public init(
         configuration: APIConfiguration, pool: PostgresPool, registry: PrometheusCollectorRegistry,
-        provisioner: MantleProvisioning? = nil, logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+        provisioner: MantleProvisioning? = nil, preflight: EndpointPreflight? = nil, logger: Logger,
+        onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) {
         self.onListening = onListening
         self.configuration = configuration
         self.pool = pool
         self.registry = registry
         self.provisioner = provisioner
+        self.preflight = preflight
         self.logger = logger
     }
 
@@ -46,7 +50,8 @@ public struct APIServer: Service {
         let handler = APIHandler(
             pool: pool, jobs: jobs, batches: BatchStore(pool: pool, jobs: jobs), projects: ProjectStore(pool: pool), tokens: TokenStore(pool: pool),
             usage: UsageStore(pool: pool), webhooks: WebhookStore(pool: pool), deliveries: DeliveryStore(pool: pool),
-            configuration: configuration, document: document, registry: registry, provisioner: provisioner, logger: logger)
+            configuration: configuration, document: document, registry: registry, provisioner: provisioner, preflight: preflight,
+            logger: logger)
         let authenticator = Authenticator(tokens: TokenStore(pool: pool), adminToken: configuration.adminToken)
         try handler.registerHandlers(
             on: router, serverURL: URL(fileURLWithPath: "/"),

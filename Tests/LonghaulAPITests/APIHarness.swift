@@ -27,6 +27,7 @@ struct APIHarness: Sendable {
     static func run(
         configuration: APIConfiguration = APIConfiguration(adminToken: adminToken),
         provisioning: (@Sendable (PostgresPool) -> MantleProvisioning)? = nil,
+        preflight: (@Sendable (PostgresPool) -> EndpointPreflight)? = nil,
         _ body: @Sendable (APIHarness) async throws -> Void
     ) async throws {
         try await StoreFixture.with("api") { fixture in
@@ -41,7 +42,7 @@ struct APIHarness: Sendable {
             logger.logLevel = .warning
             let server = APIServer(
                 configuration: configuration, pool: fixture.pool, registry: PrometheusCollectorRegistry(), provisioner: provisioning?(fixture.pool),
-                logger: logger)
+                preflight: preflight?(fixture.pool), logger: logger)
             let app = try server.makeApplication()
             try await app.test(.router) { client in
                 try await body(APIHarness(

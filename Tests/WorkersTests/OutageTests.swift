@@ -93,6 +93,21 @@ struct OutageTests {
         }
     }
 
+    @Test("Responses that end failed with server_error still spend attempts, up to max_attempts, as before")
+    func failedResponsesSpendAttempts() async throws {
+        var flaky = MantleSimulatorConfiguration.quick
+        flaky.createFaults = FaultRates(failedResponse: 0.1)
+        try await PipelineHarness.with("failed_responses", simulator: flaky, health: Self.health) { harness in
+            let project = try await harness.project("epsilon", maxAttempts: 2)
+            let jobs = try await harness.waitForTerminal(try await harness.fixture.enqueue(200, into: project).map(\.publicID))
+            #expect(jobs.allSatisfy { $0.attempt <= 2 })
+            #expect(jobs.contains { $0.attempt == 2 }, "no Response failed: the fault did not fire")
+            let failed = jobs.filter { $0.state != .completed }
+            #expect(failed.allSatisfy { $0.state == .failed && $0.attempt == 2 && $0.errorCode == "server_error" }, "\(failed)")
+            #expect(try await harness.fixture.projects.get(id: project.id).hold == nil)
+        }
+    }
+
     @Test("an operator's pause holds queued jobs in place until resume; running ones finish")
     func operatorPause() async throws {
         try await PipelineHarness.with("operator_pause", simulator: .quick, health: Self.health) { harness in

@@ -1515,6 +1515,12 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
     /// Every document is checked before anything is stored: one bad document refuses the whole
     /// request with a 400 whose `param` names it (`documents[12].document`).
     ///
+    /// Then the project's Mantle endpoint is asked once whether it takes the project's key and
+    /// serves the batch's models (`GET /v1/models`, reused for a minute per project): a key,
+    /// credential or Mantle project that Mantle refuses is a 424, a model it does not list a
+    /// 422. An endpoint that cannot be reached refuses nothing: the jobs wait for it. Projects
+    /// served by the in-process simulator are not asked.
+    ///
     ///
     /// - Remark: HTTP `POST /v1/batches`.
     /// - Remark: Generated from `#/paths//v1/batches/post(createBatch)`.
@@ -1676,6 +1682,42 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
                 case let .unsupportedMediaType(value):
                     suppressUnusedWarning(value)
                     var response = HTTPTypes.HTTPResponse(soar_statusCode: 415)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .json(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                case let .unprocessableContent(value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 422)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .json(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                case let .code424(value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 424)
                     suppressMutabilityWarning(&response)
                     let body: OpenAPIRuntime.HTTPBody
                     switch value.body {

@@ -221,6 +221,62 @@ extension Components {
                 self.body = body
             }
         }
+        internal struct ModelNotServed: Sendable, Hashable {
+            /// - Remark: Generated from `#/components/responses/ModelNotServed/content`.
+            internal enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/components/responses/ModelNotServed/content/application\/json`.
+                case json(Components.Schemas._Error)
+                /// The associated value of the enum case if `self` is `.json`.
+                ///
+                /// - Throws: An error if `self` is not `.json`.
+                /// - SeeAlso: `.json`.
+                internal var json: Components.Schemas._Error {
+                    get throws {
+                        switch self {
+                        case let .json(body):
+                            return body
+                        }
+                    }
+                }
+            }
+            /// Received HTTP response body
+            internal var body: Components.Responses.ModelNotServed.Body
+            /// Creates a new `ModelNotServed`.
+            ///
+            /// - Parameters:
+            ///   - body: Received HTTP response body
+            internal init(body: Components.Responses.ModelNotServed.Body) {
+                self.body = body
+            }
+        }
+        internal struct MantleRefused: Sendable, Hashable {
+            /// - Remark: Generated from `#/components/responses/MantleRefused/content`.
+            internal enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/components/responses/MantleRefused/content/application\/json`.
+                case json(Components.Schemas._Error)
+                /// The associated value of the enum case if `self` is `.json`.
+                ///
+                /// - Throws: An error if `self` is not `.json`.
+                /// - SeeAlso: `.json`.
+                internal var json: Components.Schemas._Error {
+                    get throws {
+                        switch self {
+                        case let .json(body):
+                            return body
+                        }
+                    }
+                }
+            }
+            /// Received HTTP response body
+            internal var body: Components.Responses.MantleRefused.Body
+            /// Creates a new `MantleRefused`.
+            ///
+            /// - Parameters:
+            ///   - body: Received HTTP response body
+            internal init(body: Components.Responses.MantleRefused.Body) {
+                self.body = body
+            }
+        }
         internal struct BadGateway: Sendable, Hashable {
             /// - Remark: Generated from `#/components/responses/BadGateway/content`.
             internal enum Body: Sendable, Hashable {

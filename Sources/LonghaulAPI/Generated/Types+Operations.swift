@@ -1879,6 +1879,12 @@ internal enum Operations {
     /// Every document is checked before anything is stored: one bad document refuses the whole
     /// request with a 400 whose `param` names it (`documents[12].document`).
     ///
+    /// Then the project's Mantle endpoint is asked once whether it takes the project's key and
+    /// serves the batch's models (`GET /v1/models`, reused for a minute per project): a key,
+    /// credential or Mantle project that Mantle refuses is a 424, a model it does not list a
+    /// 422. An endpoint that cannot be reached refuses nothing: the jobs wait for it. Projects
+    /// served by the in-process simulator are not asked.
+    ///
     ///
     /// - Remark: HTTP `POST /v1/batches`.
     /// - Remark: Generated from `#/paths//v1/batches/post(createBatch)`.
@@ -2101,6 +2107,60 @@ internal enum Operations {
                     default:
                         try throwUnexpectedResponseStatus(
                             expectedStatus: "unsupportedMediaType",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The project's Mantle endpoint does not list a model the request uses (`code`
+            /// `model_not_served`); `param` names the first field that asks for it, and the message
+            /// lists served models like it. Nothing was stored.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/batches/post(createBatch)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.ModelNotServed)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            internal var unprocessableContent: Components.Responses.ModelNotServed {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Mantle refuses the project's key (`code` `mantle_key_refused`) or its Mantle project
+            /// (`mantle_project_refused`), or the project's credential reference cannot be read
+            /// (`mantle_credential_unusable`). The request itself is fine; the project's owner must fix
+            /// the credential (`longhaul projects update PROJECT --credential …`) before any job can
+            /// run, so nothing was stored. Type `upstream_error`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/batches/post(createBatch)/responses/424`.
+            ///
+            /// HTTP response code: `424 code424`.
+            case code424(Components.Responses.MantleRefused)
+            /// The associated value of the enum case if `self` is `.code424`.
+            ///
+            /// - Throws: An error if `self` is not `.code424`.
+            /// - SeeAlso: `.code424`.
+            internal var code424: Components.Responses.MantleRefused {
+                get throws {
+                    switch self {
+                    case let .code424(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "code424",
                             response: self
                         )
                     }

@@ -64,6 +64,12 @@ internal protocol APIProtocol: Sendable {
     /// Every document is checked before anything is stored: one bad document refuses the whole
     /// request with a 400 whose `param` names it (`documents[12].document`).
     ///
+    /// Then the project's Mantle endpoint is asked once whether it takes the project's key and
+    /// serves the batch's models (`GET /v1/models`, reused for a minute per project): a key,
+    /// credential or Mantle project that Mantle refuses is a 424, a model it does not list a
+    /// 422. An endpoint that cannot be reached refuses nothing: the jobs wait for it. Projects
+    /// served by the in-process simulator are not asked.
+    ///
     ///
     /// - Remark: HTTP `POST /v1/batches`.
     /// - Remark: Generated from `#/paths//v1/batches/post(createBatch)`.
@@ -296,6 +302,12 @@ extension APIProtocol {
     ///
     /// Every document is checked before anything is stored: one bad document refuses the whole
     /// request with a 400 whose `param` names it (`documents[12].document`).
+    ///
+    /// Then the project's Mantle endpoint is asked once whether it takes the project's key and
+    /// serves the batch's models (`GET /v1/models`, reused for a minute per project): a key,
+    /// credential or Mantle project that Mantle refuses is a 424, a model it does not list a
+    /// 422. An endpoint that cannot be reached refuses nothing: the jobs wait for it. Projects
+    /// served by the in-process simulator are not asked.
     ///
     ///
     /// - Remark: HTTP `POST /v1/batches`.

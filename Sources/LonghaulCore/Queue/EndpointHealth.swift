@@ -17,7 +17,9 @@ public enum EndpointHealth {
         /// Transient failures in a row that open the breaker: few enough that a dead endpoint
         /// costs a handful of calls, more than the 1–2 that a healthy Mantle's bursts of 503 give.
         public var threshold: Int
-        /// The first probe after the breaker opens; each failed probe doubles it, up to `maximumProbe`.
+        /// The first probe after the breaker opens; each failed probe doubles it, up to
+        /// `maximumProbe`: one create per project every 30 s costs Mantle nothing, and bounds how
+        /// long work stays stopped after the endpoint is back.
         public var firstProbe: Duration
         public var maximumProbe: Duration
         /// How often a paused project is tried again, so that a fix made on the AWS side (an IAM
@@ -25,7 +27,7 @@ public enum EndpointHealth {
         public var pausedProbe: Duration
 
         public init(
-            threshold: Int = 5, firstProbe: Duration = .seconds(5), maximumProbe: Duration = .seconds(120),
+            threshold: Int = 5, firstProbe: Duration = .seconds(5), maximumProbe: Duration = .seconds(30),
             pausedProbe: Duration = .seconds(60)
         ) {
             self.threshold = threshold

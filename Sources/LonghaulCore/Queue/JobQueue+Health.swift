@@ -23,7 +23,11 @@ extension JobQueue {
         let troubled = observations.filter { !$0.value.isHealthy }.keys.sorted()
         var changes: [EndpointHealthChange] = []
         if !healthy.isEmpty {
-            changes += try await markAnswered(healthy, on: connection)
+            let reopened = try await markAnswered(healthy, on: connection)
+            if !reopened.isEmpty {
+                try await wakeWaitingJobs(of: Array(Set(reopened.map(\.projectID))), on: connection)
+            }
+            changes += reopened
         }
         for projectID in troubled {
             guard let observation = observations[projectID] else { continue }
@@ -39,6 +43,15 @@ extension JobQueue {
             try await finalizer.outbox.writeProjectEvents(projectIDs: announced.map(\.projectID), on: connection)
         }
         return changes
+    }
+
+    /// Records that `projectID`'s endpoint answered outside a job (a preflight's GET /v1/models):
+    /// its breaker closes and Longhaul's own pause lifts at once, so a run started after an
+    /// outage does not wait for the next probe.
+    public func recordAnswer(projectID: Int64) async throws -> [EndpointHealthChange] {
+        var observation = EndpointHealth.Observation()
+        observation.add(.answered, isCreate: false)
+        return try await pool.transaction { connection in try await recordHealth([projectID: observation], on: connection) }
     }
 
     /// Closes the breakers of `projectIDs` and lifts Longhaul's own pause of them.
@@ -66,6 +79,23 @@ extension JobQueue {
                 ? .breakerClosed(openedAt: since) : .resumed(pausedAt: since)
             return EndpointHealthChange(projectID: try row.decode("project_id"), projectSlug: try row.decode("slug"), change: change)
         }
+    }
+
+    /// Makes due at once what waited only for the endpoint: queued jobs backing off from failed
+    /// creates (their waits grew with the outage, up to minutes) and looks that failed. Without
+    /// this, work would trickle back over the length of the outage instead of resuming at once.
+    private func wakeWaitingJobs(of projectIDs: [Int64], on connection: PostgresConnection) async throws {
+        try await connection.query("""
+            UPDATE jobs SET run_at = now(), updated_at = now()
+            WHERE project_id = ANY (\(projectIDs)) AND state = 'queued' AND retrying_since IS NOT NULL AND run_at > now()
+            """)
+        try await connection.query("""
+            UPDATE jobs SET next_poll_at = now(), updated_at = now()
+            WHERE project_id = ANY (\(projectIDs)) AND state = 'running' AND poll_failures > 0 AND next_poll_at > now()
+              AND lease_owner IS NULL
+            """)
+        try await notifications.notify(QueueChannel.jobs, on: connection)
+        try await notifications.notify(QueueChannel.polls, on: connection)
     }
 
     /// Reads one troubled project's endpoint under lock, decides, and writes the result.

@@ -47,16 +47,35 @@ public struct GatewayConfigurationError: Error, Sendable, CustomStringConvertibl
 
 /// The `ResponsesGateway` over Mantle: each project's calls go to its own endpoint, with its own
 /// credential and `OpenAI-Project` header, through one shared HTTP client. Clients are built once
-/// per project and rebuilt when the project's settings may have changed (every `refresh`).
+/// per project and rebuilt when the project's settings may have changed (every `refresh`, or at once
+/// when a caller holds the project with other settings).
 public final class MantleGateway: ResponsesGateway {
     private struct Entry {
         var client: MantleClient
         var builtAt: ContinuousClock.Instant
+        /// The settings the client was built from: a caller holding a newer project (the
+        /// preflight, after `projects update`) gets a new client at once, not after `refresh`.
+        var settings: ConnectionSettings
+    }
+
+    /// What a project's client is built from.
+    struct ConnectionSettings: Equatable, Sendable {
+        var region: String?
+        var baseURL: String?
+        var mantleProjectID: String?
+        var credentialReference: String?
+
+        init(_ project: Project) {
+            region = project.region
+            baseURL = project.baseURL
+            mantleProjectID = project.mantleProjectID
+            credentialReference = project.credentialReference
+        }
     }
 
     private let projects: ProjectStore
     private let http: HTTPClient
-    private let defaultEndpoint: DefaultEndpoint
+    let defaultEndpoint: DefaultEndpoint
     private let logger: Logger
     private let timeouts: MantleTimeouts
     private let refresh: Duration
@@ -120,17 +139,32 @@ public final class MantleGateway: ResponsesGateway {
         } catch {
             throw .retryable(AttemptError(code: "project_lookup_failed", message: "could not read project \(projectID): \(error)"), retryAfter: .seconds(2), mayHaveBeenCreated: false)
         }
+        return try client(for: project)
+    }
+
+    /// The client for `project` as given, reused while it was built from the same settings less
+    /// than `refresh` ago; a setting that cannot be used is `.permanent(project_misconfigured)`.
+    func client(for project: Project) throws(RemoteCallError) -> MantleClient {
+        let now = ContinuousClock.now
+        let settings = ConnectionSettings(project)
+        if let entry = clients.withLock({ $0[project.id] }), entry.settings == settings, now - entry.builtAt < refresh {
+            return entry.client
+        }
         do {
-            let client = try makeClient(for: project)
-            clients.withLock { $0[projectID] = Entry(client: client, builtAt: now) }
+            let client = try MantleClient(
+                project: project, defaultEndpoint: defaultEndpoint, http: http, logger: logger, timeouts: timeouts)
+            clients.withLock { $0[project.id] = Entry(client: client, builtAt: now, settings: settings) }
             return client
         } catch {
-            throw .needsAttention(AttemptError(code: "project_misconfigured", message: "project '\(project.slug)': \(error)"))
+            let reason = (error as? MantleError)?.message ?? "\(error)"
+            throw .needsAttention(AttemptError(code: "project_misconfigured", message: "project '\(project.slug)': \(reason)"))
         }
     }
 
-    private func makeClient(for project: Project) throws -> MantleClient {
-        try MantleClient(project: project, defaultEndpoint: defaultEndpoint, http: http, logger: logger, timeouts: timeouts)
+    /// True when `project`'s Responses go to the simulator this process started (it names
+    /// neither a region nor a base URL, and no `OPENAI_BASE_URL` is set).
+    func usesInProcessSimulator(_ project: Project) -> Bool {
+        defaultEndpoint.isSimulator && project.region == nil && project.baseURL == nil
     }
 
     /// A Response in the queue's terms.

@@ -3,7 +3,7 @@ public import Postgres
 
 /// Projects in the database.
 public struct ProjectStore: Sendable {
-    let pool: PostgresPool
+    public let pool: PostgresPool
 
     public init(pool: PostgresPool) {
         self.pool = pool

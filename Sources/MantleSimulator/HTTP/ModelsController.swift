@@ -2,6 +2,9 @@ import HTTPTypes
 import Hummingbird
 
 /// `GET /v1/models` and `GET /v1/models/{id}`, listing models with and without the Responses API.
+///
+/// The list is the whole catalogue, so every model the simulator serves is listed: Longhaul's
+/// preflight refuses a batch whose model this list lacks.
 struct ModelsController {
     typealias Context = SimulatorRequestContext
     let engine: SimulatorEngine

@@ -13,12 +13,15 @@ struct BatchCommand: AsyncParsableCommand {
             in-process Mantle simulator. Running the same command again resumes: documents that already completed with the \
             same content and parameters are not submitted again. Ctrl-C stops waiting, not the work.
 
-            When the project cannot move (Mantle refuses its key, or its endpoint stays unavailable) and no document \
-            finishes for --give-up-after, it stops waiting and leaves the documents queued.
+            Before reading the folder it asks the project's Mantle endpoint once (GET /v1/models) whether it takes the \
+            key and serves the model; an endpoint that cannot be reached is only a note (the jobs wait for it). When the \
+            project cannot move later (Mantle refuses its key, or its endpoint stays unavailable) and no document finishes \
+            for --give-up-after, it stops waiting and leaves the documents queued.
 
             Exit status: 0 when every document was summarised, 1 when some failed or ended incomplete, 75 when it gave \
             up waiting for a project that cannot move (temporary: run it again, or let `longhaul work` finish), 130 when \
-            interrupted, 64 for bad arguments.
+            interrupted, 64 for bad arguments, 78 when Mantle refuses the project's key or Mantle project, the credential \
+            cannot be read, or the endpoint does not serve the model (nothing is enqueued then).
             """)
 
     @OptionGroup var options: GlobalOptions

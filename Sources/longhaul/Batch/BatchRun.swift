@@ -41,6 +41,7 @@ struct BatchRun {
         let projects = ProjectStore(pool: session.pool)
         let project = try await resolveProject(projects)
         let reporter = BatchReporter(json: command.json)
+        if let refused = try await preflight(project, projects: projects, reporter: reporter) { return refused }
 
         var entries = try await readFolder(folder)
         let documents = entries.filter { $0.skipReason == nil }.count

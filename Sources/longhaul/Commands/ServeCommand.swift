@@ -61,10 +61,16 @@ struct ServeCommand: AsyncParsableCommand {
             let provisioner = MantleProjectProvisioner(projects: ProjectStore(pool: session.pool), http: runtime.http, logger: logger)
             return { project in try await provisioner.provision(project, using: runtime.defaultEndpoint) }
         }
+        // Only a process that talks to Mantle asks it before enqueuing: an API without a runtime
+        // (no workers, no OPENAI_BASE_URL) makes no Mantle calls at all.
+        let preflight = runtime.map { runtime in
+            EndpointPreflight(
+                projects: ProjectStore(pool: session.pool), http: runtime.http, defaultEndpoint: runtime.defaultEndpoint, logger: logger)
+        }
         let api = APIServer(
             configuration: APIConfiguration(host: host, port: port, adminToken: adminToken, publicBaseURL: PublicURL.configured),
             pool: session.pool,
-            registry: registry, provisioner: provisioning, logger: logger,
+            registry: registry, provisioner: provisioning, preflight: preflight, logger: logger,
             onListening: { [host, withWorkers] port in
                 Console.note(
                     "API listening on http://\(host):\(port) (document at /openapi.json)\(withWorkers ? ", with the worker loops" : "")")

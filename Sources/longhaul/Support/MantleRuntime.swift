@@ -62,3 +62,24 @@ func withHTTPClient<T: Sendable>(logger: Logger, _ body: (HTTPClient) async thro
         await http.shutdown()
     }
 }
+
+/// Runs `body` with an ``EndpointPreflight`` over a new HTTP client, without starting the
+/// in-process simulator (`longhaul batch` asks before it reads the folder; the simulator starts
+/// with the workers, later).
+func withEndpointPreflight<T: Sendable>(
+    projects: ProjectStore, logger: Logger, _ body: (EndpointPreflight) async throws -> T
+) async throws -> T {
+    let endpoint = try DefaultEndpoint.configuredOrUnstartedSimulator()
+    return try await withHTTPClient(logger: logger) { http in
+        try await body(EndpointPreflight(projects: projects, http: http, defaultEndpoint: endpoint, logger: logger))
+    }
+}
+
+extension DefaultEndpoint {
+    /// The endpoint the environment configures or, when none is, the in-process simulator before
+    /// it is started: the preflight asks nothing of the projects that will use it, and a project
+    /// with its own base URL but no credential sends the simulator's key, as its jobs will.
+    static func configuredOrUnstartedSimulator() throws -> DefaultEndpoint {
+        try fromEnvironment() ?? .simulator(baseURL: "http://127.0.0.1:1")  // the address is never used
+    }
+}
