@@ -1,6 +1,7 @@
 # Shared set-up for the bench scripts:
 #   . bench/lib.sh; bench_build        builds release and sets BIN (longhaul, what users run) and
-#                                      BENCH (longhaul-bench, the load generators)
+#                                      BENCH (longhaul-bench, the load generators); with
+#                                      LONGHAUL_BENCH_BIN_DIR set, takes both from there instead
 #   . bench/lib.sh; bench_setup NAME   for those that run a worker against a throwaway PostgreSQL:
 # bench_build, and sets bindir (PostgreSQL's programs), WORK (a temp
 # folder, removed on exit with the server and any SIM_PID / WORKER_PID), URL (the database) and
@@ -8,6 +9,12 @@
 # process prints.
 
 bench_build() {
+  # LONGHAUL_BENCH_BIN_DIR: use release binaries built elsewhere (a copy made before further edits).
+  if [ -n "${LONGHAUL_BENCH_BIN_DIR:-}" ]; then
+    BIN="$LONGHAUL_BENCH_BIN_DIR/longhaul"
+    BENCH="$LONGHAUL_BENCH_BIN_DIR/longhaul-bench"
+    return
+  fi
   swift build -c release --product longhaul >&2
   swift build -c release --product longhaul-bench >&2
   local bin_path
