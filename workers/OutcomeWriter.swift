@@ -5,9 +5,14 @@ import Synchronization
 /// for many jobs — because one commit per job would cap this machine near 600 jobs/s.
 ///
 /// A failed write keeps its batch and tries again with backoff (writes are guarded, so applying
-/// one twice is harmless); `drain()` writes what is left at shutdown.
+/// one twice is harmless); `drain()` writes what is left at shutdown. A write the batch itself
+/// breaks (`WriteFailure.isolate`) is retried in halves until the one outcome at fault is alone,
+/// and that one is dropped with an error log: its job's lease runs out and the job is claimed
+/// afresh, where retrying it would stall every outcome behind it for ever.
 final class OutcomeWriter<Outcome: Sendable>: Sendable {
     private let pending = Mutex<[Outcome]>([])
+    /// The batch size while a bad outcome is being isolated (`size` otherwise).
+    private let batchLimit: Mutex<Int>
     private let wake = WakeSignal()
     private let write: @Sendable ([Outcome]) async throws -> Void
     private let interval: Duration
@@ -19,6 +24,7 @@ final class OutcomeWriter<Outcome: Sendable>: Sendable {
         self.size = size
         self.logger = logger
         self.write = write
+        self.batchLimit = Mutex(size)
     }
 
     func add(_ outcome: Outcome) {
@@ -52,15 +58,22 @@ final class OutcomeWriter<Outcome: Sendable>: Sendable {
     /// waits a moment and returns, so the caller's loop decides whether to go on.
     private func flush() async {
         while true {
+            let limit = batchLimit.withLock { $0 }
             let batch = pending.withLock { buffer -> [Outcome] in
-                let taken = Array(buffer.prefix(size))
+                let taken = Array(buffer.prefix(limit))
                 buffer.removeFirst(taken.count)
                 return taken
             }
             guard !batch.isEmpty else { return }
             do {
                 try await write(batch)
+                // Isolation ends when what was pending has been written.
+                if limit < size && count == 0 { batchLimit.withLock { $0 = size } }
             } catch {
+                if WriteFailure.of(error) == .isolate && !Task.isCancelled {
+                    isolate(batch, after: error)
+                    continue
+                }
                 // Cancelled at shutdown: `drain()` writes the batch, so this is no failure to report.
                 if !Task.isCancelled {
                     logger.warning("writing \(batch.count) outcomes failed; will retry", metadata: ["error": "\(error)"])
@@ -70,5 +83,20 @@ final class OutcomeWriter<Outcome: Sendable>: Sendable {
                 return
             }
         }
+    }
+
+    /// Puts `batch` back to be written in halves, or drops it when it is one outcome alone.
+    private func isolate(_ batch: [Outcome], after error: any Error) {
+        guard batch.count > 1 else {
+            logger.error(
+                "dropping one outcome whose write fails by itself; its job's lease runs out and the job is claimed afresh",
+                metadata: ["error": "\(error)", "outcome": "\(batch[0])"])
+            batchLimit.withLock { $0 = size }
+            return
+        }
+        logger.warning(
+            "writing \(batch.count) outcomes failed on one of them; writing smaller batches to find it", metadata: ["error": "\(error)"])
+        batchLimit.withLock { $0 = max(1, batch.count / 2) }
+        pending.withLock { $0.insert(contentsOf: batch, at: 0) }
     }
 }
