@@ -79,6 +79,24 @@ struct OperatorCommandTests {
         }
     }
 
+    @Test("projects pause holds a project with its reason until resume; the retry window reads and prints in hours")
+    func pauseAndResume() async throws {
+        try await withDatabase("cli_pause") { url, fixture in
+            let added = try await output(["projects", "add", "team-c", "--retry-window", "6h"], url: url)
+            #expect(added.contains("retry window:") && added.contains("6h"), "\(added)")
+            let paused = try await output(["projects", "pause", "team-c", "--reason", "key rotation at 14:00"], url: url)
+            #expect(paused.contains("paused by an operator: key rotation at 14:00") && paused.contains("when resumed"), "\(paused)")
+            #expect(try await output(["projects", "list"], url: url).contains("paused"))
+            let held = try #require(try await json(["projects", "show", "team-c"], url: url) as? [String: Any])
+            let hold = try #require(held["hold"] as? [String: Any])
+            #expect(hold["kind"] as? String == "paused_by_operator" && held["retry_window_seconds"] as? Int == 21_600)
+            let resumed = try await output(["projects", "resume", "team-c"], url: url)
+            #expect(resumed.contains("status:") && resumed.contains("active") && !resumed.contains("paused"), "\(resumed)")
+            let wrong = try await run(["projects", "update", "team-c", "--retry-window", "10s"], url: url)
+            #expect(wrong.exitCode != 0 && wrong.standardError.contains("between 60 seconds and 30 days"), "\(wrong.standardError)")
+        }
+    }
+
     @Test("tokens create prints the secret once; list never shows it; revoke stops it")
     func tokens() async throws {
         try await withDatabase("cli_tokens") { url, fixture in

@@ -151,10 +151,8 @@ struct ProjectsCommand: AsyncParsableCommand {
         var json = false
 
         func run() async throws {
-            try await withOperatorSession(options) { session in
-                let store = ProjectStore(pool: session.pool)
-                let slug = try await ProjectOption.resolve(slug: name, in: store).slug
-                try show(try await store.pause(slug: slug, reason: reason, publicBaseURL: PublicURL.configured), json: json)
+            try await changeProject(name, options, json: json) { [reason] store, slug in
+                try await store.pause(slug: slug, reason: reason, publicBaseURL: PublicURL.configured)
             }
         }
     }
@@ -169,10 +167,8 @@ struct ProjectsCommand: AsyncParsableCommand {
         var json = false
 
         func run() async throws {
-            try await withOperatorSession(options) { session in
-                let store = ProjectStore(pool: session.pool)
-                let slug = try await ProjectOption.resolve(slug: name, in: store).slug
-                try show(try await store.resume(slug: slug, publicBaseURL: PublicURL.configured), json: json)
+            try await changeProject(name, options, json: json) { store, slug in
+                try await store.resume(slug: slug, publicBaseURL: PublicURL.configured)
             }
         }
     }
@@ -193,6 +189,16 @@ struct ProjectsCommand: AsyncParsableCommand {
                 print("archived \(project.slug) at \(Cell.date(project.archivedAt))")
             }
         }
+    }
+}
+
+/// Resolves the project named `name`, applies `change` to it, and shows what it became.
+private func changeProject(
+    _ name: String, _ options: GlobalOptions, json: Bool, _ change: @escaping @Sendable (ProjectStore, String) async throws -> Project
+) async throws {
+    try await withOperatorSession(options) { session in
+        let store = ProjectStore(pool: session.pool)
+        try show(try await change(store, try await ProjectOption.resolve(slug: name, in: store).slug), json: json)
     }
 }
 
