@@ -38,6 +38,28 @@ struct AdminRoutesTests {
         }
     }
 
+    @Test("a project's token pauses and resumes its project; the hold shows on the project and on each waiting job")
+    func pauseAndResume() async throws {
+        try await APIHarness.run { api in
+            let jobID = try await api.createJob(token: api.alphaToken)
+            let paused = try await api.send(.post, "/v1/projects/alpha/pause", token: api.alphaToken, object: ["reason": "quota review"])
+            #expect(paused.status == .ok, "\(paused.text)")
+            let hold = try #require(paused.json["hold"] as? [String: Any])
+            #expect(hold["kind"] as? String == "paused_by_operator" && hold["reason"] as? String == "quota review")
+            #expect((hold["message"] as? String)?.contains("longhaul projects resume alpha") == true)
+            let job = try await api.send(.get, "/v1/jobs/\(jobID)", token: api.alphaToken)
+            let waiting = try #require(job.json["waiting"] as? [String: Any], "\(job.text)")
+            #expect(waiting["reason"] as? String == "paused_by_operator")
+            // Another project's token cannot see it, let alone steer it.
+            #expect(try await api.send(.post, "/v1/projects/alpha/resume", token: api.betaToken).status == .notFound)
+            let resumed = try await api.send(.post, "/v1/projects/alpha/resume", token: api.alphaToken)
+            #expect(resumed.status == .ok && resumed.json["hold"] == nil, "\(resumed.text)")
+            #expect(try await api.send(.get, "/v1/jobs/\(jobID)", token: api.alphaToken).json["waiting"] == nil)
+            let events = try await api.fixture.count("SELECT count(*) FROM deliveries WHERE event_type LIKE 'project.%'")
+            #expect(events == 0, "no endpoint is registered, so nothing is announced")
+        }
+    }
+
     @Test("a token's secret is shown once; project tokens act for their project, admin tokens for all")
     func tokens() async throws {
         try await APIHarness.run { api in
