@@ -12,7 +12,19 @@ extension Components.Schemas.Job {
             metadata: .init(additionalProperties: job.metadata), createdAt: job.createdAt, submittedAt: job.submittedAt,
             finishedAt: job.finishedAt, outputText: job.outputText, usage: job.usage.map(Components.Schemas.Usage.init),
             incompleteReason: job.incompleteReason,
-            error: job.errorCode.map { Components.Schemas.JobError(code: $0, message: job.errorMessage ?? $0) })
+            error: job.errorCode.map { Components.Schemas.JobError(code: $0, message: job.errorMessage ?? $0) },
+            parent: job.parent, split: job.split.map(Components.Schemas.SplitProgress.init))
+    }
+}
+
+extension Components.Schemas.SplitProgress {
+    init(_ split: SplitProgress) {
+        self.init(
+            chunks: split.chunks, chunksCompleted: split.chunksCompleted, calls: split.calls,
+            levels: split.levels.map { level in
+                Components.Schemas.SplitLevel(
+                    level: level.level, jobs: level.jobs, completed: level.completed, failed: level.failed, usage: .init(level.usage))
+            })
     }
 }
 

@@ -119,15 +119,26 @@ extension Components {
                 case checks
             }
         }
+        /// `waiting_for_children`: the document did not fit one call; its map and merge jobs are working (see `split`).
+        ///
         /// - Remark: Generated from `#/components/schemas/JobState`.
         internal enum JobState: String, Codable, Hashable, Sendable, CaseIterable {
             case queued = "queued"
+            case waitingForChildren = "waiting_for_children"
             case submitting = "submitting"
             case running = "running"
             case completed = "completed"
             case failed = "failed"
             case incomplete = "incomplete"
             case cancelled = "cancelled"
+        }
+        /// `auto` (default): one call when the document fits the model's context window, map-reduce when it does not. `single`: one call; a document that does not fit is refused (`context_length_exceeded`, with the numbers). `map_reduce`: always split into chunks summarised apart and merged.
+        ///
+        /// - Remark: Generated from `#/components/schemas/SummaryStrategy`.
+        internal enum SummaryStrategy: String, Codable, Hashable, Sendable, CaseIterable {
+            case auto = "auto"
+            case single = "single"
+            case mapReduce = "map_reduce"
         }
         /// - Remark: Generated from `#/components/schemas/ReasoningEffort`.
         internal enum ReasoningEffort: String, Codable, Hashable, Sendable, CaseIterable {
@@ -277,6 +288,12 @@ extension Components {
             internal var incompleteReason: Swift.String?
             /// - Remark: Generated from `#/components/schemas/Job/error`.
             internal var error: Components.Schemas.JobError?
+            /// For a map or merge job: the job it is part of.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Job/parent`.
+            internal var parent: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Job/split`.
+            internal var split: Components.Schemas.SplitProgress?
             /// Creates a new `Job`.
             ///
             /// - Parameters:
@@ -301,6 +318,8 @@ extension Components {
             ///   - usage:
             ///   - incompleteReason:
             ///   - error:
+            ///   - parent: For a map or merge job: the job it is part of.
+            ///   - split:
             internal init(
                 id: Swift.String,
                 object: Components.Schemas.Job.ObjectPayload,
@@ -322,7 +341,9 @@ extension Components {
                 outputText: Swift.String? = nil,
                 usage: Components.Schemas.Usage? = nil,
                 incompleteReason: Swift.String? = nil,
-                error: Components.Schemas.JobError? = nil
+                error: Components.Schemas.JobError? = nil,
+                parent: Swift.String? = nil,
+                split: Components.Schemas.SplitProgress? = nil
             ) {
                 self.id = id
                 self.object = object
@@ -345,6 +366,8 @@ extension Components {
                 self.usage = usage
                 self.incompleteReason = incompleteReason
                 self.error = error
+                self.parent = parent
+                self.split = split
             }
             internal enum CodingKeys: String, CodingKey {
                 case id
@@ -368,6 +391,94 @@ extension Components {
                 case usage
                 case incompleteReason = "incomplete_reason"
                 case error
+                case parent
+                case split
+            }
+        }
+        /// A job whose document was split for map-reduce: chunks summarised (level 1) and merged (levels 2 and up). The job's own `usage` is the sum of every level's.
+        ///
+        /// - Remark: Generated from `#/components/schemas/SplitProgress`.
+        internal struct SplitProgress: Codable, Hashable, Sendable {
+            /// Map jobs
+            ///
+            /// - Remark: Generated from `#/components/schemas/SplitProgress/chunks`.
+            internal var chunks: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/SplitProgress/chunks_completed`.
+            internal var chunksCompleted: Swift.Int
+            /// Calls that ended
+            ///
+            /// - Remark: Generated from `#/components/schemas/SplitProgress/calls`.
+            internal var calls: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/SplitProgress/levels`.
+            internal var levels: [Components.Schemas.SplitLevel]
+            /// Creates a new `SplitProgress`.
+            ///
+            /// - Parameters:
+            ///   - chunks: Map jobs
+            ///   - chunksCompleted:
+            ///   - calls: Calls that ended
+            ///   - levels:
+            internal init(
+                chunks: Swift.Int,
+                chunksCompleted: Swift.Int,
+                calls: Swift.Int,
+                levels: [Components.Schemas.SplitLevel]
+            ) {
+                self.chunks = chunks
+                self.chunksCompleted = chunksCompleted
+                self.calls = calls
+                self.levels = levels
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case chunks
+                case chunksCompleted = "chunks_completed"
+                case calls
+                case levels
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/SplitLevel`.
+        internal struct SplitLevel: Codable, Hashable, Sendable {
+            /// 1 for the map step
+            ///
+            /// - Remark: Generated from `#/components/schemas/SplitLevel/level`.
+            internal var level: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/SplitLevel/jobs`.
+            internal var jobs: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/SplitLevel/completed`.
+            internal var completed: Swift.Int
+            /// Ended failed
+            ///
+            /// - Remark: Generated from `#/components/schemas/SplitLevel/failed`.
+            internal var failed: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/SplitLevel/usage`.
+            internal var usage: Components.Schemas.Usage
+            /// Creates a new `SplitLevel`.
+            ///
+            /// - Parameters:
+            ///   - level: 1 for the map step
+            ///   - jobs:
+            ///   - completed:
+            ///   - failed: Ended failed
+            ///   - usage:
+            internal init(
+                level: Swift.Int,
+                jobs: Swift.Int,
+                completed: Swift.Int,
+                failed: Swift.Int,
+                usage: Components.Schemas.Usage
+            ) {
+                self.level = level
+                self.jobs = jobs
+                self.completed = completed
+                self.failed = failed
+                self.usage = usage
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case level
+                case jobs
+                case completed
+                case failed
+                case usage
             }
         }
         /// - Remark: Generated from `#/components/schemas/JobList`.
@@ -411,7 +522,7 @@ extension Components {
         }
         /// - Remark: Generated from `#/components/schemas/JobCreate`.
         internal struct JobCreate: Codable, Hashable, Sendable {
-            /// The text to summarise; at most 1 MiB of UTF-8, no NUL characters.
+            /// The text to summarise; at most 32 MiB of UTF-8, no NUL characters. Longer than the model's context window: summarised by map-reduce (see `strategy`).
             ///
             /// - Remark: Generated from `#/components/schemas/JobCreate/document`.
             internal var document: Swift.String
@@ -443,10 +554,20 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/JobCreate/project`.
             internal var project: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/JobCreate/strategy`.
+            internal var strategy: Components.Schemas.SummaryStrategy?
+            /// The model of map calls (default: `model`), e.g. a cheaper one; merges use `model`.
+            ///
+            /// - Remark: Generated from `#/components/schemas/JobCreate/map_model`.
+            internal var mapModel: Swift.String?
+            /// `max_output_tokens` of each map call (default: `max_output_tokens`).
+            ///
+            /// - Remark: Generated from `#/components/schemas/JobCreate/map_max_output_tokens`.
+            internal var mapMaxOutputTokens: Swift.Int?
             /// Creates a new `JobCreate`.
             ///
             /// - Parameters:
-            ///   - document: The text to summarise; at most 1 MiB of UTF-8, no NUL characters.
+            ///   - document: The text to summarise; at most 32 MiB of UTF-8, no NUL characters. Longer than the model's context window: summarised by map-reduce (see `strategy`).
             ///   - instructions: Defaults to a short summary prompt.
             ///   - model: Defaults to the project's model.
             ///   - maxOutputTokens:
@@ -456,6 +577,9 @@ extension Components {
             ///   - runAt: Not before this time.
             ///   - webhookUrl: Also send this job's event here, signed with the project's secret.
             ///   - project: Admin tokens only; defaults to `default`.
+            ///   - strategy:
+            ///   - mapModel: The model of map calls (default: `model`), e.g. a cheaper one; merges use `model`.
+            ///   - mapMaxOutputTokens: `max_output_tokens` of each map call (default: `max_output_tokens`).
             internal init(
                 document: Swift.String,
                 instructions: Swift.String? = nil,
@@ -466,7 +590,10 @@ extension Components {
                 priority: Swift.Int? = nil,
                 runAt: Foundation.Date? = nil,
                 webhookUrl: Swift.String? = nil,
-                project: Swift.String? = nil
+                project: Swift.String? = nil,
+                strategy: Components.Schemas.SummaryStrategy? = nil,
+                mapModel: Swift.String? = nil,
+                mapMaxOutputTokens: Swift.Int? = nil
             ) {
                 self.document = document
                 self.instructions = instructions
@@ -478,6 +605,9 @@ extension Components {
                 self.runAt = runAt
                 self.webhookUrl = webhookUrl
                 self.project = project
+                self.strategy = strategy
+                self.mapModel = mapModel
+                self.mapMaxOutputTokens = mapMaxOutputTokens
             }
             internal enum CodingKeys: String, CodingKey {
                 case document
@@ -490,6 +620,9 @@ extension Components {
                 case runAt = "run_at"
                 case webhookUrl = "webhook_url"
                 case project
+                case strategy
+                case mapModel = "map_model"
+                case mapMaxOutputTokens = "map_max_output_tokens"
             }
             internal init(from decoder: any Swift.Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -533,6 +666,18 @@ extension Components {
                     Swift.String.self,
                     forKey: .project
                 )
+                self.strategy = try container.decodeIfPresent(
+                    Components.Schemas.SummaryStrategy.self,
+                    forKey: .strategy
+                )
+                self.mapModel = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .mapModel
+                )
+                self.mapMaxOutputTokens = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .mapMaxOutputTokens
+                )
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
                     "document",
                     "instructions",
@@ -543,7 +688,10 @@ extension Components {
                     "priority",
                     "run_at",
                     "webhook_url",
-                    "project"
+                    "project",
+                    "strategy",
+                    "map_model",
+                    "map_max_output_tokens"
                 ])
             }
         }
@@ -567,6 +715,16 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/BatchDocument/custom_id`.
             internal var customId: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/BatchDocument/strategy`.
+            internal var strategy: Components.Schemas.SummaryStrategy?
+            /// The model of map calls (default: `model`), e.g. a cheaper one; merges use `model`.
+            ///
+            /// - Remark: Generated from `#/components/schemas/BatchDocument/map_model`.
+            internal var mapModel: Swift.String?
+            /// `max_output_tokens` of each map call (default: `max_output_tokens`).
+            ///
+            /// - Remark: Generated from `#/components/schemas/BatchDocument/map_max_output_tokens`.
+            internal var mapMaxOutputTokens: Swift.Int?
             /// Creates a new `BatchDocument`.
             ///
             /// - Parameters:
@@ -578,6 +736,9 @@ extension Components {
             ///   - metadata:
             ///   - priority:
             ///   - customId: Your name for this document, unique in the batch; shown as the job's `source_path`.
+            ///   - strategy:
+            ///   - mapModel: The model of map calls (default: `model`), e.g. a cheaper one; merges use `model`.
+            ///   - mapMaxOutputTokens: `max_output_tokens` of each map call (default: `max_output_tokens`).
             internal init(
                 document: Swift.String,
                 instructions: Swift.String? = nil,
@@ -586,7 +747,10 @@ extension Components {
                 reasoningEffort: Components.Schemas.ReasoningEffort? = nil,
                 metadata: Components.Schemas.Metadata? = nil,
                 priority: Swift.Int? = nil,
-                customId: Swift.String? = nil
+                customId: Swift.String? = nil,
+                strategy: Components.Schemas.SummaryStrategy? = nil,
+                mapModel: Swift.String? = nil,
+                mapMaxOutputTokens: Swift.Int? = nil
             ) {
                 self.document = document
                 self.instructions = instructions
@@ -596,6 +760,9 @@ extension Components {
                 self.metadata = metadata
                 self.priority = priority
                 self.customId = customId
+                self.strategy = strategy
+                self.mapModel = mapModel
+                self.mapMaxOutputTokens = mapMaxOutputTokens
             }
             internal enum CodingKeys: String, CodingKey {
                 case document
@@ -606,6 +773,9 @@ extension Components {
                 case metadata
                 case priority
                 case customId = "custom_id"
+                case strategy
+                case mapModel = "map_model"
+                case mapMaxOutputTokens = "map_max_output_tokens"
             }
             internal init(from decoder: any Swift.Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -641,6 +811,18 @@ extension Components {
                     Swift.String.self,
                     forKey: .customId
                 )
+                self.strategy = try container.decodeIfPresent(
+                    Components.Schemas.SummaryStrategy.self,
+                    forKey: .strategy
+                )
+                self.mapModel = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .mapModel
+                )
+                self.mapMaxOutputTokens = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .mapMaxOutputTokens
+                )
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
                     "document",
                     "instructions",
@@ -649,7 +831,10 @@ extension Components {
                     "reasoning_effort",
                     "metadata",
                     "priority",
-                    "custom_id"
+                    "custom_id",
+                    "strategy",
+                    "map_model",
+                    "map_max_output_tokens"
                 ])
             }
         }
@@ -679,6 +864,16 @@ extension Components {
             internal var webhookUrl: Swift.String?
             /// - Remark: Generated from `#/components/schemas/BatchCreate/project`.
             internal var project: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/BatchCreate/strategy`.
+            internal var strategy: Components.Schemas.SummaryStrategy?
+            /// The model of map calls (default: `model`) for every document that names none, e.g. a cheaper one; merges use `model`.
+            ///
+            /// - Remark: Generated from `#/components/schemas/BatchCreate/map_model`.
+            internal var mapModel: Swift.String?
+            /// `max_output_tokens` of each map call for every document that gives none.
+            ///
+            /// - Remark: Generated from `#/components/schemas/BatchCreate/map_max_output_tokens`.
+            internal var mapMaxOutputTokens: Swift.Int?
             /// Creates a new `BatchCreate`.
             ///
             /// - Parameters:
@@ -692,6 +887,9 @@ extension Components {
             ///   - priority:
             ///   - webhookUrl: Also send `batch.completed` and job events here.
             ///   - project:
+            ///   - strategy:
+            ///   - mapModel: The model of map calls (default: `model`) for every document that names none, e.g. a cheaper one; merges use `model`.
+            ///   - mapMaxOutputTokens: `max_output_tokens` of each map call for every document that gives none.
             internal init(
                 name: Swift.String? = nil,
                 documents: [Components.Schemas.BatchDocument],
@@ -702,7 +900,10 @@ extension Components {
                 metadata: Components.Schemas.Metadata? = nil,
                 priority: Swift.Int? = nil,
                 webhookUrl: Swift.String? = nil,
-                project: Swift.String? = nil
+                project: Swift.String? = nil,
+                strategy: Components.Schemas.SummaryStrategy? = nil,
+                mapModel: Swift.String? = nil,
+                mapMaxOutputTokens: Swift.Int? = nil
             ) {
                 self.name = name
                 self.documents = documents
@@ -714,6 +915,9 @@ extension Components {
                 self.priority = priority
                 self.webhookUrl = webhookUrl
                 self.project = project
+                self.strategy = strategy
+                self.mapModel = mapModel
+                self.mapMaxOutputTokens = mapMaxOutputTokens
             }
             internal enum CodingKeys: String, CodingKey {
                 case name
@@ -726,6 +930,9 @@ extension Components {
                 case priority
                 case webhookUrl = "webhook_url"
                 case project
+                case strategy
+                case mapModel = "map_model"
+                case mapMaxOutputTokens = "map_max_output_tokens"
             }
             internal init(from decoder: any Swift.Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -769,6 +976,18 @@ extension Components {
                     Swift.String.self,
                     forKey: .project
                 )
+                self.strategy = try container.decodeIfPresent(
+                    Components.Schemas.SummaryStrategy.self,
+                    forKey: .strategy
+                )
+                self.mapModel = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .mapModel
+                )
+                self.mapMaxOutputTokens = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .mapMaxOutputTokens
+                )
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
                     "name",
                     "documents",
@@ -779,7 +998,10 @@ extension Components {
                     "metadata",
                     "priority",
                     "webhook_url",
-                    "project"
+                    "project",
+                    "strategy",
+                    "map_model",
+                    "map_max_output_tokens"
                 ])
             }
         }

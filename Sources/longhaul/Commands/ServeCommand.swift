@@ -62,7 +62,8 @@ struct ServeCommand: AsyncParsableCommand {
             return { project in try await provisioner.provision(project, using: runtime.defaultEndpoint) }
         }
         let api = APIServer(
-            configuration: APIConfiguration(host: host, port: port, adminToken: adminToken, publicBaseURL: PublicURL.configured),
+            configuration: APIConfiguration(
+                host: host, port: port, adminToken: adminToken, jobLimits: .fromEnvironment(), publicBaseURL: PublicURL.configured),
             pool: session.pool,
             registry: registry, provisioner: provisioning, logger: logger,
             onListening: { [host, withWorkers] port in

@@ -1,3 +1,6 @@
+import Foundation
+import LonghaulCore
+
 /// `LONGHAUL_CONTEXT_WINDOW_SCALE`: one knob that shrinks every model's context window on both
 /// sides — the in-process simulator refuses at the smaller window and Longhaul plans for it — so
 /// that a demo or a test crosses a window with small documents. Unset or 1: the real windows.
@@ -8,5 +11,14 @@ enum ContextWindowScale {
     static func fromEnvironment(_ environment: [String: String]) -> Double? {
         guard let text = environment[variable], let scale = Double(text), scale > 0, scale <= 1 else { return nil }
         return scale
+    }
+}
+
+extension JobLimits {
+    /// The limits, with the context-window scale the environment sets.
+    static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> JobLimits {
+        var limits = JobLimits()
+        if let scale = ContextWindowScale.fromEnvironment(environment) { limits.contextWindowScale = scale }
+        return limits
     }
 }
