@@ -52,6 +52,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "Hashing", swiftSettings: swiftSettings),
+        // The table of context windows and output limits, shared by Longhaul and the simulator.
+        .target(name: "MantleModels", swiftSettings: swiftSettings),
         .target(
             name: "HTTPClient",
             dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")],
@@ -62,6 +64,7 @@ let package = Package(
             dependencies: [
                 "HTTPClient",
                 "Hashing",
+                "MantleModels",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -69,6 +72,7 @@ let package = Package(
         .target(
             name: "MantleSimulator",
             dependencies: [
+                "MantleModels",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -80,7 +84,7 @@ let package = Package(
         .target(
             name: "LonghaulCore",
             dependencies: [
-                "Mantle", "Postgres", "HTTPClient",
+                "Mantle", "MantleModels", "Postgres", "HTTPClient",
                 "Hashing",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -157,6 +161,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"], swiftSettings: swiftSettings),
+        .testTarget(name: "MantleModelsTests", dependencies: ["MantleModels"], swiftSettings: swiftSettings),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HTTPClientTests",

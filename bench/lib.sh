@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared set-up for the bench scripts:
 #   . bench/lib.sh; bench_build        builds release and sets BIN (longhaul, what users run) and
 #                                      BENCH (longhaul-bench, the load generators); with
@@ -7,6 +8,12 @@
 # folder, removed on exit with the server and any SIM_PID / WORKER_PID), URL (the database) and
 # sql "STATEMENT" (psql, unaligned, tuples only); started_url LOG waits for the address a started
 # process prints.
+#   bench_pipeline JOBS CONCURRENCY    the burn-down of bench/pipeline.sh on that server (the
+#                                      simulator, the enqueue, `longhaul work` until every job is
+#                                      terminal, the report); leaves DONE, WALL, STEADY, COMMITS,
+#                                      WORKER_TICKS, SERVER_TICKS for a caller (bench/peers.sh)
+#   bench_pgbench                      `pgbench -N -c 8 -j 2 -T 10` on that server; sets PGBENCH_TPS
+#   ticks PID / server_ticks / HZ      CPU clock ticks of a process / of the whole server
 
 bench_build() {
   # LONGHAUL_BENCH_BIN_DIR: use release binaries built elsewhere (a copy made before further edits).
@@ -46,7 +53,8 @@ bench_cleanup() {
   rm -rf "$WORK"
 }
 
-sql() { "$bindir/psql" -X -q -A -t -h "$WORK/pg" -U postgres postgres -c "$1"; }
+# sql "STATEMENT" [DATABASE]: the database is `postgres` (the one URL names) unless given.
+sql() { "$bindir/psql" -X -q -A -t -h "$WORK/pg" -U postgres "${2:-postgres}" -c "$1"; }
 
 # The first http://127.0.0.1:PORT a process printed to LOG after "listening on " (a server we
 # started, or with no prefix the simulator's address), waiting up to 10 s; fails with the log.
@@ -59,4 +67,111 @@ started_url() {
   done
   [ -n "$found" ] || { echo "bench: no address in $log:" >&2; cat "$log" >&2; return 1; }
   echo "${found#"$prefix"}"
+}
+
+# CPU seconds (user + system) of a process; for the server, the postmaster plus every child,
+# living or reaped (a backend that exited is counted in the postmaster's cutime/cstime).
+ticks() { awk '{print $14 + $15 + $16 + $17}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+# Read again if the postmaster reaped a child while we summed: that child is then in neither the
+# first reading nor the list. Read just after `longhaul work` exits, while its backends do, the
+# single pass once lost 8.3 of 9.7 s (a 5,000-job bench/pipeline.sh: 137 ticks, 970 a moment later).
+server_ticks() {
+  local pm total child before _
+  pm=$(head -1 "$WORK/pg/data/postmaster.pid")
+  for _ in $(seq 20); do
+    before=$(ticks "$pm")
+    total=$before
+    for child in $(cat "/proc/$pm/task/$pm/children" 2>/dev/null); do total=$((total + $(ticks "$child"))); done
+    [ "$(ticks "$pm")" = "$before" ] && break
+  done
+  echo "$total"
+}
+HZ=$(getconf CLK_TCK)
+
+# The burn-down of bench/pipeline.sh (its header says what and why) on the server bench_setup made.
+# Worker tuning from the environment: FIRST_POLL (s, default 0), MIN_POLL (s, default 1),
+# EXTRA_WORK_ARGS (more `longhaul work` options).
+bench_pipeline() {
+  local jobs=$1 concurrency=$2
+  FIRST_POLL=${FIRST_POLL:-0}
+  MIN_POLL=${MIN_POLL:-1}
+  EXTRA_WORK_ARGS=${EXTRA_WORK_ARGS:-}
+
+  "$BIN" sim --host 127.0.0.1 --port 0 --zero-latency >"$WORK/sim.log" 2>&1 &
+  SIM_PID=$!
+  SIM_URL=$(started_url "$WORK/sim.log")
+
+  echo "== enqueue $jobs jobs"
+  "$BENCH" pipeline enqueue --database-url "$URL" --jobs "$jobs"
+  sql "VACUUM ANALYZE" >/dev/null
+  sql "CHECKPOINT" >/dev/null
+
+  COMMITS_BEFORE=$(sql "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")
+  SIM_TICKS_BEFORE=$(ticks "$SIM_PID")
+  SERVER_TICKS_BEFORE=$(server_ticks)
+  echo "== longhaul work --concurrency $concurrency --first-poll $FIRST_POLL --min-poll-interval $MIN_POLL $EXTRA_WORK_ARGS"
+  START=$(date +%s.%N)
+  # shellcheck disable=SC2086
+  OPENAI_BASE_URL="$SIM_URL/v1" OPENAI_API_KEY=bench DATABASE_URL="$URL" LONGHAUL_AUTO_MIGRATE=0 \
+    "$BIN" work --log-level warning --concurrency "$concurrency" --first-poll "$FIRST_POLL" --min-poll-interval "$MIN_POLL" \
+    $EXTRA_WORK_ARGS >"$WORK/worker.log" 2>&1 &
+  WORKER_PID=$!
+  WAITER=$("$BENCH" pipeline wait --database-url "$URL" --interval-ms 100)
+  WORKER_HWM=$(awk '/^VmHWM/ {print $2}' "/proc/$WORKER_PID/status")
+  WORKER_TICKS=$(ticks "$WORKER_PID")
+  kill -TERM "$WORKER_PID"; wait "$WORKER_PID" || true; WORKER_PID=""
+  SIM_TICKS=$(( $(ticks "$SIM_PID") - SIM_TICKS_BEFORE ))
+  SERVER_TICKS=$(( $(server_ticks) - SERVER_TICKS_BEFORE ))
+  sleep 1  # let the server publish the last backends' statistics
+  COMMITS_AFTER=$(sql "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")
+  WAITER_QUERIES=$(echo "$WAITER" | awk '/waiter queries/ {print $3}')
+  COMMITS=$(( COMMITS_AFTER - COMMITS_BEFORE - WAITER_QUERIES - 1 ))
+
+  read -r DONE COMPLETED FIRST_SUBMIT LAST_FINISH <<<"$(sql "
+    SELECT count(*), count(*) FILTER (WHERE j.state = 'completed'),
+           extract(epoch FROM min(j.submitted_at)), extract(epoch FROM max(j.finished_at))
+    FROM jobs j JOIN projects p ON p.id = j.project_id WHERE p.slug = 'bench'" | tr '|' ' ')"
+  RESULTS=$(sql "SELECT count(*) FROM results")
+  DELIVERIES=$(sql "SELECT count(*) FROM deliveries")
+  ROUTES=$(curl -s "$SIM_URL/_simulator/counters" | python3 -c '
+import json, sys
+routes = json.load(sys.stdin)["requestsByRoute"]
+print(" ".join(f"{k}={v}" for k, v in sorted(routes.items())))')
+
+  WALL=$(awk -v a="$START" -v b="$LAST_FINISH" 'BEGIN{printf "%.3f", b - a}')
+  STEADY=$(awk -v a="$FIRST_SUBMIT" -v b="$LAST_FINISH" 'BEGIN{printf "%.3f", b - a}')
+  echo "jobs:             $DONE ($COMPLETED completed), $RESULTS results, $DELIVERIES outbox rows"
+  echo "simulator calls:  $ROUTES"
+  echo "burn-down:        ${WALL} s from worker start to last job finished → $(awk -v n="$DONE" -v s="$WALL" 'BEGIN{printf "%d", n / s}') jobs/s"
+  echo "                  ${STEADY} s from first claim to last finish    → $(awk -v n="$DONE" -v s="$STEADY" 'BEGIN{printf "%d", n / s}') jobs/s"
+  echo "transactions:     $COMMITS commits → $(awk -v c="$COMMITS" -v n="$DONE" 'BEGIN{printf "%.3f", c / n}') per job (waiter's $WAITER_QUERIES taken off)"
+  echo "CPU seconds:      worker $(awk -v t="$WORKER_TICKS" -v h="$HZ" 'BEGIN{printf "%.1f", t / h}'), simulator $(awk -v t="$SIM_TICKS" -v h="$HZ" 'BEGIN{printf "%.1f", t / h}'), postgres $(awk -v t="$SERVER_TICKS" -v h="$HZ" 'BEGIN{printf "%.1f", t / h}') of $(awk -v s="$WALL" 'BEGIN{printf "%.1f", 2 * s}') available (2 cores)"
+  awk -v w="$WORKER_TICKS" -v s="$SIM_TICKS" -v p="$SERVER_TICKS" -v h="$HZ" -v n="$DONE" 'BEGIN {
+    wu = w / h / n * 1e6; su = s / h / n * 1e6; pu = p / h / n * 1e6
+    printf "CPU per job:      worker %d µs, postgres %d µs, simulator %d µs; 2 cores / (worker + postgres) = %d jobs/s if the\n", wu, pu, su, 2e6 / (wu + pu)
+    printf "                  simulator (Mantle) had its own CPU (arithmetic, not measured)\n" }'
+  echo "worker peak RSS:  $((WORKER_HWM / 1024)) MiB"
+  echo "load average:     $(cut -d' ' -f1-3 /proc/loadavg) (other processes on this machine take CPU too)"
+
+  kill -TERM "$SIM_PID"; wait "$SIM_PID" 2>/dev/null || true; SIM_PID=""
+}
+
+# CPU ticks of this shell's reaped children (cutime + cstime): read before and after a command
+# substitution, the difference is that command's CPU (its subshell's is a tick at most).
+reaped_ticks() { awk '{print $16 + $17}' "/proc/$$/stat"; }
+
+# The machine's yardstick on the same server: pgbench's simple-update mix, durable, 8 clients.
+# Sets PGBENCH_TPS, and PGBENCH_SERVER_TICKS / PGBENCH_CLIENT_TICKS (the server's and pgbench's
+# CPU during the timed run, not the `-i`).
+bench_pgbench() {
+  local output server_before client_before
+  echo "== pgbench -N -c 8 -j 2 -T 10 (same server)"
+  "$bindir/pgbench" -i -q -h "$WORK/pg" -U postgres postgres >/dev/null 2>&1
+  server_before=$(server_ticks)
+  client_before=$(reaped_ticks)
+  output=$("$bindir/pgbench" -N -c 8 -j 2 -T 10 -h "$WORK/pg" -U postgres postgres 2>/dev/null)
+  PGBENCH_CLIENT_TICKS=$(( $(reaped_ticks) - client_before ))
+  PGBENCH_SERVER_TICKS=$(( $(server_ticks) - server_before ))
+  echo "$output" | grep -E "^tps|latency average"
+  PGBENCH_TPS=$(echo "$output" | awk '/^tps/ {print int($3); exit}')
 }

@@ -23,6 +23,8 @@ public struct WorkerConfiguration: Sendable {
     public var submitIdleInterval: Duration = .seconds(1)
     public var pollIdleInterval: Duration = .milliseconds(250)
     public var maintenanceInterval: Duration = .seconds(5)
+    /// How often the Coordinator looks for split jobs whose children changed.
+    public var coordinateIdleInterval: Duration = .milliseconds(250)
     public var pruneInterval: Duration = .seconds(60)
     /// Finished jobs and deliveries are deleted after this long.
     public var retention: Duration = .seconds(7 * 24 * 3600)

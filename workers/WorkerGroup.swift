@@ -14,6 +14,8 @@ public enum WorkerRole: String, Sendable, CaseIterable {
     case maintain
     /// Sends webhook deliveries (`Deliverer`).
     case deliver
+    /// Splits documents longer than a model's window into map jobs and merges their summaries (`Coordinator`).
+    case coordinate
 }
 
 /// Runs the chosen loops of one worker process as a `Service`: `LISTEN/NOTIFY` wakes them (a
@@ -61,6 +63,10 @@ public struct WorkerGroup: Service {
                     if roles.contains(.maintain) {
                         loops.addTask { await maintainer.run(stop: stop) }
                         loops.addTask { await gauges.run(stop: stop, interval: configuration.maintenanceInterval) }
+                    }
+                    if roles.contains(.coordinate) {
+                        let coordinator = Coordinator(queue: queue, configuration: configuration, logger: logger)
+                        loops.addTask { await coordinator.run(stop: stop) }
                     }
                     if let webhookClient {
                         let deliverer = Deliverer(store: DeliveryStore(pool: queue.pool), http: webhookClient, configuration: configuration, logger: logger)

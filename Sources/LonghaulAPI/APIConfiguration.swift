@@ -16,8 +16,8 @@ public struct APIConfiguration: Sendable {
 
     /// Body size limits by route: batches carry many documents, everything else little.
     public struct BodyLimits: Sendable {
-        /// `POST /v1/jobs`: one document of up to 1 MiB, JSON-escaped.
-        public var job: Int = 8 << 20
+        /// `POST /v1/jobs`: one document of up to 32 MiB, JSON-escaped (most text grows little).
+        public var job: Int = 48 << 20
         /// `POST /v1/batches`.
         public var batch: Int = 64 << 20
         /// Everything else.

@@ -81,7 +81,8 @@ extension APIHandler {
                 model: document.model ?? body.model, maxOutputTokens: document.maxOutputTokens ?? body.maxOutputTokens,
                 reasoningEffort: (document.reasoningEffort ?? body.reasoningEffort).flatMap { ReasoningEffort(rawValue: $0.rawValue) },
                 metadata: metadata, priority: document.priority ?? body.priority ?? 0, webhookURL: body.webhookUrl,
-                sourcePath: document.customId)
+                sourcePath: document.customId, strategy: (document.strategy ?? body.strategy).flatMap { SummaryStrategy(rawValue: $0.rawValue) },
+                mapModel: document.mapModel ?? body.mapModel, mapMaxOutputTokens: document.mapMaxOutputTokens ?? body.mapMaxOutputTokens)
             do throws(ValidationError) {
                 return try request.validated(defaultModel: project.defaultModel, limits: configuration.jobLimits, checkModel: MantleModel.responsesCheck)
             } catch {

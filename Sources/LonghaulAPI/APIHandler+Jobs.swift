@@ -11,7 +11,9 @@ extension APIHandler {
             document: body.document, instructions: body.instructions, model: body.model,
             maxOutputTokens: body.maxOutputTokens, reasoningEffort: body.reasoningEffort.flatMap { ReasoningEffort(rawValue: $0.rawValue) },
             metadata: body.metadata?.additionalProperties ?? [:], priority: body.priority ?? 0, runAt: body.runAt,
-            idempotencyKey: input.headers.idempotencyKey, webhookURL: body.webhookUrl)
+            idempotencyKey: input.headers.idempotencyKey, webhookURL: body.webhookUrl,
+            strategy: body.strategy.flatMap { SummaryStrategy(rawValue: $0.rawValue) }, mapModel: body.mapModel,
+            mapMaxOutputTokens: body.mapMaxOutputTokens)
         let validated = try request.validated(
             defaultModel: project.defaultModel, limits: configuration.jobLimits, checkModel: MantleModel.responsesCheck)
         guard let enqueued = try await jobs.enqueue([validated], project: project).first else {

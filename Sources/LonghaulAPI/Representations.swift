@@ -13,7 +13,8 @@ extension Components.Schemas.Job {
             finishedAt: job.finishedAt, outputText: job.outputText, usage: job.usage.map(Components.Schemas.Usage.init),
             incompleteReason: job.incompleteReason,
             error: job.errorCode.map { Components.Schemas.JobError(code: $0, message: job.errorMessage ?? $0) },
-            waiting: job.waiting.map(Components.Schemas.JobWait.init))
+            waiting: job.waiting.map(Components.Schemas.JobWait.init), parent: job.parent,
+            split: job.split.map(Components.Schemas.SplitProgress.init))
     }
 }
 
@@ -30,6 +31,17 @@ extension Components.Schemas.ProjectHold {
         self.init(
             kind: KindPayload(rawValue: hold.kind.rawValue) ?? .endpointUnavailable, code: hold.code, reason: hold.reason,
             message: hold.message(project: project), since: hold.since, nextTryAt: hold.nextProbeAt)
+    }
+}
+
+extension Components.Schemas.SplitProgress {
+    init(_ split: SplitProgress) {
+        self.init(
+            chunks: split.chunks, chunksCompleted: split.chunksCompleted, calls: split.calls,
+            levels: split.levels.map { level in
+                Components.Schemas.SplitLevel(
+                    level: level.level, jobs: level.jobs, completed: level.completed, failed: level.failed, usage: .init(level.usage))
+            })
     }
 }
 

@@ -53,6 +53,9 @@ struct SimCommand: AsyncParsableCommand {
     @Option(help: "Simulated seconds an injected 429 asks the client to wait.")
     var retryAfterSeconds: Double?
 
+    @Option(help: "Multiplies every model's context window (0 < scale ≤ 1), so small documents cross it in tests.")
+    var contextWindowScale: Double?
+
     @OptionGroup var faults: SimFaultOptions
 
     func validate() throws {
@@ -89,6 +92,7 @@ struct SimCommand: AsyncParsableCommand {
         if let tokensPerMinute { configuration.tokensPerMinute = tokensPerMinute }
         if let hangSeconds { configuration.hangSeconds = hangSeconds }
         if let retryAfterSeconds { configuration.retryAfterSeconds = retryAfterSeconds }
+        if let contextWindowScale { configuration.contextWindowScale = contextWindowScale }
         faults.apply(to: &configuration)
         if let problem = configuration.validationProblem() {
             throw ValidationError("The simulator configuration is not usable: \(problem).")

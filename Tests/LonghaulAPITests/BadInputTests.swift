@@ -49,7 +49,7 @@ struct BadInputTests {
     func rules() async throws {
         try await APIHarness.run { api in
             try await expectRefusal(api, #"{"document": "   "}"#, param: "document", code: "empty")
-            let big = String(repeating: "a", count: (1 << 20) + 1)
+            let big = String(repeating: "a", count: (32 << 20) + 1)
             try await expectRefusal(api, #"{"document": "\#(big)"}"#, param: "document", code: "too_long")
             try await expectRefusal(api, #"{"document": "x y", "model": "acme.nonexistent-model"}"#, param: "model", code: "unsupported_model")
             try await expectRefusal(api, #"{"document": "x y", "max_output_tokens": 3}"#, param: "max_output_tokens", code: "out_of_range")

@@ -31,9 +31,9 @@ struct JobRequestValidationTests {
 
     @Test("oversized documents are refused with the size and the limit")
     func oversizedDocument() throws {
-        let error = try #require(refusal(JobRequest(document: String(repeating: "a", count: (1 << 20) + 1))))
+        let error = try #require(refusal(JobRequest(document: String(repeating: "a", count: (32 << 20) + 1))))
         #expect(error.code == "too_large")
-        #expect(error.message.contains("1048577"))
+        #expect(error.message.contains("33554433"))
     }
 
     @Test("binary content is refused")
@@ -79,5 +79,49 @@ struct JobRequestValidationTests {
     func webhookURL() {
         #expect(refusal(JobRequest(document: "t", webhookURL: "ftp://x/y"))?.field == "webhook_url")
         #expect(refusal(JobRequest(document: "t", webhookURL: "https://hooks.example.com/x")) == nil)
+    }
+}
+
+@Suite struct JobStrategyTests {
+    static func limits(scale: Double) -> JobLimits {
+        var limits = JobLimits()
+        limits.contextWindowScale = scale
+        return limits
+    }
+
+    static let long = String(repeating: "The harbour master logged the tide tables every morning at six. ", count: 1_000)
+
+    @Test func singleRefusesWhatDoesNotFitWithTheNumbers() throws {
+        let request = JobRequest(document: Self.long, maxOutputTokens: 2_000, strategy: .single)
+        do {
+            _ = try request.validated(defaultModel: "openai.gpt-oss-120b", limits: Self.limits(scale: 0.1), checkModel: { _ in nil })
+            Issue.record("a document of about 16,000 tokens fit a 13,107-token window")
+        } catch {
+            #expect(error.field == "document")
+            #expect(error.code == "context_length_exceeded")
+            #expect(error.message.contains("13107-token window"))
+            #expect(error.message.contains("max_output_tokens 2000"))
+        }
+    }
+
+    @Test func autoSplitsOnlyWhatDoesNotFit() throws {
+        let short = try JobRequest(document: "A short note.").validated(defaultModel: "openai.gpt-oss-120b", checkModel: { _ in nil })
+        #expect(short.mapReduce == nil)
+        let long = try JobRequest(document: Self.long).validated(defaultModel: "openai.gpt-oss-120b", limits: Self.limits(scale: 0.1), checkModel: { _ in nil })
+        #expect(long.mapReduce?.strategy == .auto)
+        #expect(long.mapReduce?.contextWindowScale == 0.1)
+        let forced = try JobRequest(document: "A short note.", strategy: .mapReduce, mapModel: "openai.gpt-oss-20b", mapMaxOutputTokens: 300)
+            .validated(defaultModel: "openai.gpt-oss-120b", checkModel: { _ in nil })
+        #expect(forced.mapReduce == MapReduceSettings(strategy: .mapReduce, mapModel: "openai.gpt-oss-20b", mapMaxOutputTokens: 300))
+        #expect(MapReduceSettings(params: forced.mapReduce?.params ?? [:]) == forced.mapReduce)
+    }
+
+    @Test func mapSettingsAreChecked() {
+        let badModel = JobRequest(document: "x", mapModel: "qwen.qwen3-32b")
+        #expect(throws: ValidationError.self) {
+            try badModel.validated(defaultModel: "openai.gpt-oss-120b", checkModel: { $0.hasPrefix("qwen") ? "no Responses API" : nil })
+        }
+        let badOutput = JobRequest(document: "x", mapMaxOutputTokens: 8)
+        #expect(throws: ValidationError.self) { try badOutput.validated(defaultModel: "openai.gpt-oss-120b", checkModel: { _ in nil }) }
     }
 }

@@ -119,15 +119,26 @@ extension Components {
                 case checks
             }
         }
+        /// `waiting_for_children`: the document did not fit one call; its map and merge jobs are working (see `split`).
+        ///
         /// - Remark: Generated from `#/components/schemas/JobState`.
         internal enum JobState: String, Codable, Hashable, Sendable, CaseIterable {
             case queued = "queued"
+            case waitingForChildren = "waiting_for_children"
             case submitting = "submitting"
             case running = "running"
             case completed = "completed"
             case failed = "failed"
             case incomplete = "incomplete"
             case cancelled = "cancelled"
+        }
+        /// `auto` (default): one call when the document fits the model's context window, map-reduce when it does not. `single`: one call; a document that does not fit is refused (`context_length_exceeded`, with the numbers). `map_reduce`: always split into chunks summarised apart and merged.
+        ///
+        /// - Remark: Generated from `#/components/schemas/SummaryStrategy`.
+        internal enum SummaryStrategy: String, Codable, Hashable, Sendable, CaseIterable {
+            case auto = "auto"
+            case single = "single"
+            case mapReduce = "map_reduce"
         }
         /// - Remark: Generated from `#/components/schemas/ReasoningEffort`.
         internal enum ReasoningEffort: String, Codable, Hashable, Sendable, CaseIterable {
@@ -279,6 +290,12 @@ extension Components {
             internal var error: Components.Schemas.JobError?
             /// - Remark: Generated from `#/components/schemas/Job/waiting`.
             internal var waiting: Components.Schemas.JobWait?
+            /// For a map or merge job: the job it is part of.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Job/parent`.
+            internal var parent: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Job/split`.
+            internal var split: Components.Schemas.SplitProgress?
             /// Creates a new `Job`.
             ///
             /// - Parameters:
@@ -304,6 +321,8 @@ extension Components {
             ///   - incompleteReason:
             ///   - error:
             ///   - waiting:
+            ///   - parent: For a map or merge job: the job it is part of.
+            ///   - split:
             internal init(
                 id: Swift.String,
                 object: Components.Schemas.Job.ObjectPayload,
@@ -326,7 +345,9 @@ extension Components {
                 usage: Components.Schemas.Usage? = nil,
                 incompleteReason: Swift.String? = nil,
                 error: Components.Schemas.JobError? = nil,
-                waiting: Components.Schemas.JobWait? = nil
+                waiting: Components.Schemas.JobWait? = nil,
+                parent: Swift.String? = nil,
+                split: Components.Schemas.SplitProgress? = nil
             ) {
                 self.id = id
                 self.object = object
@@ -350,6 +371,8 @@ extension Components {
                 self.incompleteReason = incompleteReason
                 self.error = error
                 self.waiting = waiting
+                self.parent = parent
+                self.split = split
             }
             internal enum CodingKeys: String, CodingKey {
                 case id
@@ -374,6 +397,8 @@ extension Components {
                 case incompleteReason = "incomplete_reason"
                 case error
                 case waiting
+                case parent
+                case split
             }
         }
         /// What holds a queued job, when something does.
@@ -426,6 +451,92 @@ extension Components {
                 case nextTryAt = "next_try_at"
             }
         }
+        /// A job whose document was split for map-reduce: chunks summarised (level 1) and merged (levels 2 and up). The job's own `usage` is the sum of every level's.
+        ///
+        /// - Remark: Generated from `#/components/schemas/SplitProgress`.
+        internal struct SplitProgress: Codable, Hashable, Sendable {
+            /// Map jobs
+            ///
+            /// - Remark: Generated from `#/components/schemas/SplitProgress/chunks`.
+            internal var chunks: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/SplitProgress/chunks_completed`.
+            internal var chunksCompleted: Swift.Int
+            /// Calls that ended
+            ///
+            /// - Remark: Generated from `#/components/schemas/SplitProgress/calls`.
+            internal var calls: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/SplitProgress/levels`.
+            internal var levels: [Components.Schemas.SplitLevel]
+            /// Creates a new `SplitProgress`.
+            ///
+            /// - Parameters:
+            ///   - chunks: Map jobs
+            ///   - chunksCompleted:
+            ///   - calls: Calls that ended
+            ///   - levels:
+            internal init(
+                chunks: Swift.Int,
+                chunksCompleted: Swift.Int,
+                calls: Swift.Int,
+                levels: [Components.Schemas.SplitLevel]
+            ) {
+                self.chunks = chunks
+                self.chunksCompleted = chunksCompleted
+                self.calls = calls
+                self.levels = levels
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case chunks
+                case chunksCompleted = "chunks_completed"
+                case calls
+                case levels
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/SplitLevel`.
+        internal struct SplitLevel: Codable, Hashable, Sendable {
+            /// 1 for the map step
+            ///
+            /// - Remark: Generated from `#/components/schemas/SplitLevel/level`.
+            internal var level: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/SplitLevel/jobs`.
+            internal var jobs: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/SplitLevel/completed`.
+            internal var completed: Swift.Int
+            /// Ended failed
+            ///
+            /// - Remark: Generated from `#/components/schemas/SplitLevel/failed`.
+            internal var failed: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/SplitLevel/usage`.
+            internal var usage: Components.Schemas.Usage
+            /// Creates a new `SplitLevel`.
+            ///
+            /// - Parameters:
+            ///   - level: 1 for the map step
+            ///   - jobs:
+            ///   - completed:
+            ///   - failed: Ended failed
+            ///   - usage:
+            internal init(
+                level: Swift.Int,
+                jobs: Swift.Int,
+                completed: Swift.Int,
+                failed: Swift.Int,
+                usage: Components.Schemas.Usage
+            ) {
+                self.level = level
+                self.jobs = jobs
+                self.completed = completed
+                self.failed = failed
+                self.usage = usage
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case level
+                case jobs
+                case completed
+                case failed
+                case usage
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/JobList`.
         internal struct JobList: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/JobList/object`.
@@ -467,7 +578,7 @@ extension Components {
         }
         /// - Remark: Generated from `#/components/schemas/JobCreate`.
         internal struct JobCreate: Codable, Hashable, Sendable {
-            /// The text to summarise; at most 1 MiB of UTF-8, no NUL characters.
+            /// The text to summarise; at most 32 MiB of UTF-8, no NUL characters. Longer than the model's context window: summarised by map-reduce (see `strategy`).
             ///
             /// - Remark: Generated from `#/components/schemas/JobCreate/document`.
             internal var document: Swift.String
@@ -499,10 +610,20 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/JobCreate/project`.
             internal var project: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/JobCreate/strategy`.
+            internal var strategy: Components.Schemas.SummaryStrategy?
+            /// The model of map calls (default: `model`), e.g. a cheaper one; merges use `model`.
+            ///
+            /// - Remark: Generated from `#/components/schemas/JobCreate/map_model`.
+            internal var mapModel: Swift.String?
+            /// `max_output_tokens` of each map call (default: `max_output_tokens`).
+            ///
+            /// - Remark: Generated from `#/components/schemas/JobCreate/map_max_output_tokens`.
+            internal var mapMaxOutputTokens: Swift.Int?
             /// Creates a new `JobCreate`.
             ///
             /// - Parameters:
-            ///   - document: The text to summarise; at most 1 MiB of UTF-8, no NUL characters.
+            ///   - document: The text to summarise; at most 32 MiB of UTF-8, no NUL characters. Longer than the model's context window: summarised by map-reduce (see `strategy`).
             ///   - instructions: Defaults to a short summary prompt.
             ///   - model: Defaults to the project's model.
             ///   - maxOutputTokens:
@@ -512,6 +633,9 @@ extension Components {
             ///   - runAt: Not before this time.
             ///   - webhookUrl: Also send this job's event here, signed with the project's secret.
             ///   - project: Admin tokens only; defaults to `default`.
+            ///   - strategy:
+            ///   - mapModel: The model of map calls (default: `model`), e.g. a cheaper one; merges use `model`.
+            ///   - mapMaxOutputTokens: `max_output_tokens` of each map call (default: `max_output_tokens`).
             internal init(
                 document: Swift.String,
                 instructions: Swift.String? = nil,
@@ -522,7 +646,10 @@ extension Components {
                 priority: Swift.Int? = nil,
                 runAt: Foundation.Date? = nil,
                 webhookUrl: Swift.String? = nil,
-                project: Swift.String? = nil
+                project: Swift.String? = nil,
+                strategy: Components.Schemas.SummaryStrategy? = nil,
+                mapModel: Swift.String? = nil,
+                mapMaxOutputTokens: Swift.Int? = nil
             ) {
                 self.document = document
                 self.instructions = instructions
@@ -534,6 +661,9 @@ extension Components {
                 self.runAt = runAt
                 self.webhookUrl = webhookUrl
                 self.project = project
+                self.strategy = strategy
+                self.mapModel = mapModel
+                self.mapMaxOutputTokens = mapMaxOutputTokens
             }
             internal enum CodingKeys: String, CodingKey {
                 case document
@@ -546,6 +676,9 @@ extension Components {
                 case runAt = "run_at"
                 case webhookUrl = "webhook_url"
                 case project
+                case strategy
+                case mapModel = "map_model"
+                case mapMaxOutputTokens = "map_max_output_tokens"
             }
             internal init(from decoder: any Swift.Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -589,6 +722,18 @@ extension Components {
                     Swift.String.self,
                     forKey: .project
                 )
+                self.strategy = try container.decodeIfPresent(
+                    Components.Schemas.SummaryStrategy.self,
+                    forKey: .strategy
+                )
+                self.mapModel = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .mapModel
+                )
+                self.mapMaxOutputTokens = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .mapMaxOutputTokens
+                )
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
                     "document",
                     "instructions",
@@ -599,7 +744,10 @@ extension Components {
                     "priority",
                     "run_at",
                     "webhook_url",
-                    "project"
+                    "project",
+                    "strategy",
+                    "map_model",
+                    "map_max_output_tokens"
                 ])
             }
         }
@@ -623,6 +771,16 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/BatchDocument/custom_id`.
             internal var customId: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/BatchDocument/strategy`.
+            internal var strategy: Components.Schemas.SummaryStrategy?
+            /// The model of map calls (default: `model`), e.g. a cheaper one; merges use `model`.
+            ///
+            /// - Remark: Generated from `#/components/schemas/BatchDocument/map_model`.
+            internal var mapModel: Swift.String?
+            /// `max_output_tokens` of each map call (default: `max_output_tokens`).
+            ///
+            /// - Remark: Generated from `#/components/schemas/BatchDocument/map_max_output_tokens`.
+            internal var mapMaxOutputTokens: Swift.Int?
             /// Creates a new `BatchDocument`.
             ///
             /// - Parameters:
@@ -634,6 +792,9 @@ extension Components {
             ///   - metadata:
             ///   - priority:
             ///   - customId: Your name for this document, unique in the batch; shown as the job's `source_path`.
+            ///   - strategy:
+            ///   - mapModel: The model of map calls (default: `model`), e.g. a cheaper one; merges use `model`.
+            ///   - mapMaxOutputTokens: `max_output_tokens` of each map call (default: `max_output_tokens`).
             internal init(
                 document: Swift.String,
                 instructions: Swift.String? = nil,
@@ -642,7 +803,10 @@ extension Components {
                 reasoningEffort: Components.Schemas.ReasoningEffort? = nil,
                 metadata: Components.Schemas.Metadata? = nil,
                 priority: Swift.Int? = nil,
-                customId: Swift.String? = nil
+                customId: Swift.String? = nil,
+                strategy: Components.Schemas.SummaryStrategy? = nil,
+                mapModel: Swift.String? = nil,
+                mapMaxOutputTokens: Swift.Int? = nil
             ) {
                 self.document = document
                 self.instructions = instructions
@@ -652,6 +816,9 @@ extension Components {
                 self.metadata = metadata
                 self.priority = priority
                 self.customId = customId
+                self.strategy = strategy
+                self.mapModel = mapModel
+                self.mapMaxOutputTokens = mapMaxOutputTokens
             }
             internal enum CodingKeys: String, CodingKey {
                 case document
@@ -662,6 +829,9 @@ extension Components {
                 case metadata
                 case priority
                 case customId = "custom_id"
+                case strategy
+                case mapModel = "map_model"
+                case mapMaxOutputTokens = "map_max_output_tokens"
             }
             internal init(from decoder: any Swift.Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -697,6 +867,18 @@ extension Components {
                     Swift.String.self,
                     forKey: .customId
                 )
+                self.strategy = try container.decodeIfPresent(
+                    Components.Schemas.SummaryStrategy.self,
+                    forKey: .strategy
+                )
+                self.mapModel = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .mapModel
+                )
+                self.mapMaxOutputTokens = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .mapMaxOutputTokens
+                )
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
                     "document",
                     "instructions",
@@ -705,7 +887,10 @@ extension Components {
                     "reasoning_effort",
                     "metadata",
                     "priority",
-                    "custom_id"
+                    "custom_id",
+                    "strategy",
+                    "map_model",
+                    "map_max_output_tokens"
                 ])
             }
         }
@@ -735,6 +920,16 @@ extension Components {
             internal var webhookUrl: Swift.String?
             /// - Remark: Generated from `#/components/schemas/BatchCreate/project`.
             internal var project: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/BatchCreate/strategy`.
+            internal var strategy: Components.Schemas.SummaryStrategy?
+            /// The model of map calls (default: `model`) for every document that names none, e.g. a cheaper one; merges use `model`.
+            ///
+            /// - Remark: Generated from `#/components/schemas/BatchCreate/map_model`.
+            internal var mapModel: Swift.String?
+            /// `max_output_tokens` of each map call for every document that gives none.
+            ///
+            /// - Remark: Generated from `#/components/schemas/BatchCreate/map_max_output_tokens`.
+            internal var mapMaxOutputTokens: Swift.Int?
             /// Creates a new `BatchCreate`.
             ///
             /// - Parameters:
@@ -748,6 +943,9 @@ extension Components {
             ///   - priority:
             ///   - webhookUrl: Also send `batch.completed` and job events here.
             ///   - project:
+            ///   - strategy:
+            ///   - mapModel: The model of map calls (default: `model`) for every document that names none, e.g. a cheaper one; merges use `model`.
+            ///   - mapMaxOutputTokens: `max_output_tokens` of each map call for every document that gives none.
             internal init(
                 name: Swift.String? = nil,
                 documents: [Components.Schemas.BatchDocument],
@@ -758,7 +956,10 @@ extension Components {
                 metadata: Components.Schemas.Metadata? = nil,
                 priority: Swift.Int? = nil,
                 webhookUrl: Swift.String? = nil,
-                project: Swift.String? = nil
+                project: Swift.String? = nil,
+                strategy: Components.Schemas.SummaryStrategy? = nil,
+                mapModel: Swift.String? = nil,
+                mapMaxOutputTokens: Swift.Int? = nil
             ) {
                 self.name = name
                 self.documents = documents
@@ -770,6 +971,9 @@ extension Components {
                 self.priority = priority
                 self.webhookUrl = webhookUrl
                 self.project = project
+                self.strategy = strategy
+                self.mapModel = mapModel
+                self.mapMaxOutputTokens = mapMaxOutputTokens
             }
             internal enum CodingKeys: String, CodingKey {
                 case name
@@ -782,6 +986,9 @@ extension Components {
                 case priority
                 case webhookUrl = "webhook_url"
                 case project
+                case strategy
+                case mapModel = "map_model"
+                case mapMaxOutputTokens = "map_max_output_tokens"
             }
             internal init(from decoder: any Swift.Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -825,6 +1032,18 @@ extension Components {
                     Swift.String.self,
                     forKey: .project
                 )
+                self.strategy = try container.decodeIfPresent(
+                    Components.Schemas.SummaryStrategy.self,
+                    forKey: .strategy
+                )
+                self.mapModel = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .mapModel
+                )
+                self.mapMaxOutputTokens = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .mapMaxOutputTokens
+                )
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
                     "name",
                     "documents",
@@ -835,7 +1054,10 @@ extension Components {
                     "metadata",
                     "priority",
                     "webhook_url",
-                    "project"
+                    "project",
+                    "strategy",
+                    "map_model",
+                    "map_max_output_tokens"
                 ])
             }
         }

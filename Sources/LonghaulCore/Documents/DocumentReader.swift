@@ -14,14 +14,14 @@ public struct DocumentReader: Sendable {
         /// A text-type file (`.txt`, `.md`, `.html`…) must also be under twice `maxTextBytes`,
         /// since its text could not fit otherwise.
         public var maxFileBytes: Int64
-        /// The most UTF-8 text one document may yield after extraction (default 10 MB).
+        /// The most UTF-8 text one document may yield after extraction (default 32 MiB, what a job takes).
         public var maxTextBytes: Int
         /// The most output an external tool may write before it is stopped (default 64 MB; the
         /// XML of a DOCX is several times larger than its text).
         public var maxToolOutputBytes: Int
 
         /// Limits with the defaults above, or others.
-        public init(maxFileBytes: Int64 = 100_000_000, maxTextBytes: Int = 10_000_000, maxToolOutputBytes: Int = 64_000_000) {
+        public init(maxFileBytes: Int64 = 100_000_000, maxTextBytes: Int = 32 << 20, maxToolOutputBytes: Int = 64_000_000) {
             self.maxFileBytes = maxFileBytes
             self.maxTextBytes = maxTextBytes
             self.maxToolOutputBytes = maxToolOutputBytes

@@ -1,4 +1,6 @@
-/// Reduces an HTML page to the text a reader would see.
+/// Reduces an HTML page to the text a reader would see: its content, without the page's chrome
+/// (`HTMLContentFilter` decides which is which), headings marked as Markdown headings (`## …`)
+/// so that chunking can cut at them.
 ///
 /// A single forward pass over the UTF-8 bytes, with a handful of counters and no stack: tags and
 /// comments are dropped, `<script>`, `<style>` and `<template>` are dropped with their content,
@@ -17,7 +19,35 @@ enum HTMLTextExtractor {
     }
 
     private static func extract(bytes input: UnsafeBufferPointer<UInt8>) -> [UInt8] {
-        var output = TextOutput(capacity: input.count / 2)
+        let region = contentRegion(input)
+        let text = extract(bytes: input, region: region)
+        // `<main` in a script or a comment can mislead the look-ahead: a region that holds no
+        // text means there was none, and the whole page is read instead.
+        if region != .wholePage, !text.contains(where: { $0 > 0x20 }) {
+            return extract(bytes: input, region: .wholePage)
+        }
+        return text
+    }
+
+    /// `<main>` if the page has one, else `<article>` if it has one, else the whole page.
+    private static func contentRegion(_ input: UnsafeBufferPointer<UInt8>) -> HTMLContentFilter.Region {
+        var hasArticle = false
+        var index = 0
+        while let open = input[index...].firstIndex(of: lessThan) {
+            if startsTag(input, at: open, named: "<main") { return .main }
+            if !hasArticle, startsTag(input, at: open, named: "<article") { hasArticle = true }
+            index = open + 1
+        }
+        return hasArticle ? .articles : .wholePage
+    }
+
+    private static func startsTag(_ input: UnsafeBufferPointer<UInt8>, at start: Int, named prefix: StaticString) -> Bool {
+        let after = start + prefix.utf8CodeUnitCount
+        return starts(input, at: start, with: prefix) && (after == input.count || !isNameByte(input[after]))
+    }
+
+    private static func extract(bytes input: UnsafeBufferPointer<UInt8>, region: HTMLContentFilter.Region) -> [UInt8] {
+        var output = TextOutput(capacity: input.count / 2, filter: HTMLContentFilter(region: region))
         var index = 0
         let end = input.count
         while index < end {
@@ -73,7 +103,17 @@ enum HTMLTextExtractor {
         if !closing && !selfClosing && (name == "script" || name == "style" || name == "template") {
             return endOfRawText(input, name: name, from: after)
         }
+        let isContent =
+            closing
+            ? output.filter.close(name)
+            : output.filter.open(name, selfClosing: selfClosing) { HTMLAttributes.parse(input, nameEnd..<max(nameEnd, tagEnd)) }
+        guard isContent else { return after }
         switch name {
+        case "h1", "h2", "h3", "h4", "h5", "h6":
+            output.lineBreak(count: 2)
+            if !closing, let level = name.last?.wholeNumberValue {
+                for byte in Array(repeating: UInt8(ascii: "#"), count: level) + [0x20] { output.append(byte) }
+            }
         case "br":
             output.lineBreak(count: 1)
         case "pre":
@@ -89,7 +129,7 @@ enum HTMLTextExtractor {
 
     /// Block elements and how many line breaks they make: two leaves a blank line.
     private static let blockLineBreaks: [String: Int] = [
-        "p": 2, "h1": 2, "h2": 2, "h3": 2, "h4": 2, "h5": 2, "h6": 2, "blockquote": 2, "ul": 2,
+        "p": 2, "blockquote": 2, "ul": 2,
         "ol": 2, "dl": 2, "table": 2, "section": 2, "article": 2, "header": 2, "footer": 2,
         "nav": 2, "aside": 2, "main": 2, "figure": 2, "form": 2, "hr": 2, "address": 2,
         "fieldset": 2, "details": 2, "body": 2, "title": 2,
@@ -172,14 +212,23 @@ private struct TextOutput {
     var bytes: [UInt8] = []
     /// How many `<pre>` elements are open: inside one, whitespace is kept as written.
     var preformattedDepth = 0
+    /// Whether the pass is in the page's content: outside it, nothing is written.
+    var filter: HTMLContentFilter
 
-    init(capacity: Int) { bytes.reserveCapacity(capacity) }
+    init(capacity: Int, filter: HTMLContentFilter) {
+        bytes.reserveCapacity(capacity)
+        self.filter = filter
+    }
 
-    mutating func append(_ byte: UInt8) { bytes.append(byte) }
+    mutating func append(_ byte: UInt8) {
+        guard filter.isEmitting else { return }
+        bytes.append(byte)
+    }
 
     /// Appends text, collapsing a run of whitespace to one space outside `<pre>`; no space at the
     /// start of a line.
     mutating func appendText(_ byte: UInt8) {
+        guard filter.isEmitting else { return }
         let isWhitespace = byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0C
         guard isWhitespace, preformattedDepth == 0 else {
             bytes.append(byte)
@@ -191,6 +240,7 @@ private struct TextOutput {
 
     /// Separates table cells with a tab, so that columns stay apart; none before a row's first cell.
     mutating func cellBreak() {
+        guard filter.isEmitting else { return }
         while let last = bytes.last, last == 0x20 || last == 0x09 { bytes.removeLast() }
         guard let last = bytes.last, last != 0x0A else { return }
         bytes.append(0x09)
@@ -198,6 +248,7 @@ private struct TextOutput {
 
     /// Ends the current line, leaving up to `count` line breaks in a row.
     mutating func lineBreak(count: Int) {
+        guard filter.isEmitting else { return }
         while let last = bytes.last, last == 0x20 || last == 0x09 { bytes.removeLast() }
         guard !bytes.isEmpty else { return }
         var trailing = 0

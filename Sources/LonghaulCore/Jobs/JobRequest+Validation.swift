@@ -9,6 +9,9 @@ public struct ValidatedJob: Sendable, Equatable {
     public var instructions: String
     public var maxOutputTokens: Int
     public var estimatedInputTokens: Int
+    /// Set when the job is split for map-reduce (its document does not fit one call, or the
+    /// caller asked for it); nil for one call.
+    public var mapReduce: MapReduceSettings?
     /// SHA-256 of the document text (its content address).
     public var documentSHA256: Data
     public var instructionsSHA256: Data
@@ -57,6 +60,8 @@ extension JobRequest {
                 field: "max_output_tokens", code: "too_large",
                 message: "max_output_tokens is \(maxOutputTokens); the limit is \(limits.maxOutputTokens)")
         }
+        let estimatedInputTokens = TokenEstimate.inputTokens(document) + TokenEstimate.inputTokens(instructions)
+        let mapReduce = try plan(model: model, maxOutputTokens: maxOutputTokens, estimatedInputTokens: estimatedInputTokens, limits: limits, checkModel: checkModel)
         try validateMetadata(limits)
         guard limits.priorityRange.contains(priority) else {
             throw ValidationError(
@@ -81,14 +86,16 @@ extension JobRequest {
         var fingerprint = SHA256()
         fingerprint.update(data: documentSHA256)
         fingerprint.update(data: instructionsSHA256)
-        let parameters = "\(model)\u{0}\(maxOutputTokens)\u{0}\(reasoningEffort?.rawValue ?? "")\u{0}\(webhookURL ?? "")\u{0}\(sourcePath ?? "")"
+        var parameters = "\(model)\u{0}\(maxOutputTokens)\u{0}\(reasoningEffort?.rawValue ?? "")\u{0}\(webhookURL ?? "")\u{0}\(sourcePath ?? "")"
+        if strategy != nil || mapModel != nil || mapMaxOutputTokens != nil {
+            parameters += "\u{0}\(strategy?.rawValue ?? "")\u{0}\(mapModel ?? "")\u{0}\(mapMaxOutputTokens.map(String.init) ?? "")"
+        }
         fingerprint.update(data: Data(parameters.utf8))
         for key in metadata.keys.sorted() { fingerprint.update(data: Data("\(key)=\(metadata[key] ?? "")\u{0}".utf8)) }
 
         return ValidatedJob(
             request: self, model: model, instructions: instructions, maxOutputTokens: maxOutputTokens,
-            estimatedInputTokens: TokenEstimate.inputTokens(document) + TokenEstimate.inputTokens(instructions),
-            documentSHA256: documentSHA256, instructionsSHA256: instructionsSHA256,
+            estimatedInputTokens: estimatedInputTokens, mapReduce: mapReduce, documentSHA256: documentSHA256, instructionsSHA256: instructionsSHA256,
             requestSHA256: Data(fingerprint.finalize()))
     }
 

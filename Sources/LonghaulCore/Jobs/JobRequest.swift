@@ -17,12 +17,18 @@ public struct JobRequest: Sendable, Equatable, Codable {
     /// Where the document came from (a batch folder's relative path); shown in outputs.
     public var sourcePath: String?
     public var mediaType: String
+    /// One call, map-reduce, or whichever fits (nil: `auto`).
+    public var strategy: SummaryStrategy?
+    /// The model of the map calls of a map-reduce (nil: `model`).
+    public var mapModel: String?
+    /// `max_output_tokens` of each map call (nil: `max_output_tokens`).
+    public var mapMaxOutputTokens: Int?
 
     public init(
         document: String, instructions: String? = nil, model: String? = nil, maxOutputTokens: Int? = nil,
         reasoningEffort: ReasoningEffort? = nil, metadata: [String: String] = [:], priority: Int = 0,
         runAt: Date? = nil, idempotencyKey: String? = nil, webhookURL: String? = nil, sourcePath: String? = nil,
-        mediaType: String = "text/plain"
+        mediaType: String = "text/plain", strategy: SummaryStrategy? = nil, mapModel: String? = nil, mapMaxOutputTokens: Int? = nil
     ) {
         self.document = document
         self.instructions = instructions
@@ -36,6 +42,9 @@ public struct JobRequest: Sendable, Equatable, Codable {
         self.webhookURL = webhookURL
         self.sourcePath = sourcePath
         self.mediaType = mediaType
+        self.strategy = strategy
+        self.mapModel = mapModel
+        self.mapMaxOutputTokens = mapMaxOutputTokens
     }
 }
 
@@ -44,8 +53,11 @@ public typealias ReasoningEffort = Mantle.ReasoningEffort
 
 /// The limits enqueue checks, with Mantle's own where Mantle has one.
 public struct JobLimits: Sendable {
-    /// Largest document accepted, in UTF-8 bytes.
-    public var maxDocumentBytes: Int = 1 << 20
+    /// Largest document accepted, in UTF-8 bytes: 32 MiB, about 8 million tokens (some 65 map
+    /// calls of gpt-oss). A document that does not fit one call is split, so the bound is what one
+    /// request, one row and one chunking pass carry comfortably, not a model's window: the text is
+    /// held a few times over in memory while it is validated, hashed, stored and chunked.
+    public var maxDocumentBytes: Int = 32 << 20
     public var maxInstructionsBytes: Int = 32 << 10
     /// Mantle's floor for `max_output_tokens`.
     public var minOutputTokens: Int = 16
@@ -59,6 +71,9 @@ public struct JobLimits: Sendable {
     public var maxMetadataValueLength: Int = 512
     public var maxIdempotencyKeyLength: Int = 255
     public var priorityRange: ClosedRange<Int> = -100...100
+    /// Multiplies every model's context window when planning (0 < scale ≤ 1; tests and demos
+    /// set it through `LONGHAUL_CONTEXT_WINDOW_SCALE` to cross windows with small documents).
+    public var contextWindowScale: Double = 1
 
     public init() {}
 }

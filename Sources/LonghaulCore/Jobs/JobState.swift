@@ -3,6 +3,8 @@
 /// `running` covers Mantle's `queued` and `in_progress`; the remote status is kept beside it.
 public enum JobState: String, Sendable, Codable, CaseIterable, Hashable {
     case queued
+    /// A job split for map-reduce: its map and merge jobs work while it makes no call itself.
+    case waitingForChildren = "waiting_for_children"
     case submitting
     case running
     case completed
@@ -14,7 +16,7 @@ public enum JobState: String, Sendable, Codable, CaseIterable, Hashable {
     public var isTerminal: Bool {
         switch self {
         case .completed, .failed, .incomplete, .cancelled: true
-        case .queued, .submitting, .running: false
+        case .queued, .waitingForChildren, .submitting, .running: false
         }
     }
 

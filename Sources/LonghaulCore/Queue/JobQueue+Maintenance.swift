@@ -69,7 +69,8 @@ extension JobQueue {
         report.prunedDeliveries = deliveries.affectedRows
         let jobs = try await pool.query("""
             DELETE FROM jobs WHERE id IN (
-                SELECT id FROM jobs WHERE finished_at < now() - make_interval(secs => \(seconds)) LIMIT \(limit))
+                -- A split job's children go with it (ON DELETE CASCADE), never before it.
+                SELECT id FROM jobs WHERE finished_at < now() - make_interval(secs => \(seconds)) AND parent_id IS NULL LIMIT \(limit))
             """)
         report.prunedJobs = jobs.affectedRows
         return report

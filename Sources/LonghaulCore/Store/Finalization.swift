@@ -54,19 +54,22 @@ enum FinalizationGuard {
     case runningLeasedBy(String)
     case queued
     case submittingWithExpiredLease
+    /// A job split for map-reduce, ended by its last merge, a failed child or a cancel.
+    case waitingForChildren
 
     var sql: String {
         switch self {
         case .submittingLeasedBy, .submittingWithExpiredLease: "j.state = 'submitting'"
         case .runningLeasedBy: "j.state = 'running'"
         case .queued: "j.state = 'queued'"
+        case .waitingForChildren: "j.state = 'waiting_for_children'"
         }
     }
 
     var leaseOwner: String? {
         switch self {
         case .submittingLeasedBy(let worker), .runningLeasedBy(let worker): worker
-        case .queued, .submittingWithExpiredLease: nil
+        case .queued, .submittingWithExpiredLease, .waitingForChildren: nil
         }
     }
 }

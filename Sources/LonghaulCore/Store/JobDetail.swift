@@ -26,4 +26,8 @@ public struct JobDetail: Sendable, Equatable, Codable {
     public var errorMessage: String?
     /// What holds the job, when it is queued and something does.
     public var waiting: JobWait? = nil
+    /// For a job split for map-reduce: its chunks and levels; nil for a job of one call.
+    public var split: SplitProgress? = nil
+    /// For a map or merge job: the public id of the job it is part of.
+    public var parent: String? = nil
 }

@@ -28,13 +28,13 @@ struct JobFinalizer: Sendable {
             ), ended AS (
                 UPDATE jobs j
                 SET state = u.state, remote_status = coalesce(u.remote_status, j.remote_status), finished_at = now(),
-                    updated_at = now(), lease_owner = NULL, lease_expires_at = NULL, next_poll_at = NULL
+                    updated_at = now(), lease_owner = NULL, lease_expires_at = NULL, next_poll_at = NULL, children_due_at = NULL
                 FROM input u
                 WHERE j.id = u.job_id AND \(unescaped: rowGuard.sql)
                   AND (\(rowGuard.leaseOwner)::text IS NULL OR j.lease_owner = \(rowGuard.leaseOwner))
                   AND (u.attempt IS NULL OR j.attempt = u.attempt)
                   AND (\(rowGuard.isExpiredLease) = false OR j.lease_expires_at < now())
-                RETURNING j.id, j.batch_id
+                RETURNING j.id, j.batch_id, j.parent_id
             ), stored AS (
                 INSERT INTO results (job_id, output_text, input_tokens, cached_tokens, output_tokens, reasoning_tokens,
                                      total_tokens, incomplete_reason, error_code, error_message, response)
@@ -53,12 +53,20 @@ struct JobFinalizer: Sendable {
                 FROM input u JOIN ended e ON e.id = u.job_id
                 WHERE a.job_id = u.job_id AND a.attempt = u.attempt AND a.outcome = 'submitted'
             )
-            SELECT id, batch_id FROM ended
+            SELECT id, batch_id, parent_id FROM ended
             """)
         let jobIDs = try ended.map { try $0.decode("id", as: Int64.self) }
         guard !jobIDs.isEmpty else { return 0 }
         let batchIDs = try ended.compactMap { try $0.decode("batch_id", as: Int64?.self) }
-        try await outbox.writeJobEvents(jobIDs: jobIDs, on: connection)
+        // A map or merge job is part of its parent's work: it wakes the parent instead of announcing itself.
+        let parentIDs = try ended.compactMap { try $0.decode("parent_id", as: Int64?.self) }
+        let announced = try ended.filter { try $0.decode("parent_id", as: Int64?.self) == nil }.map { try $0.decode("id", as: Int64.self) }
+        if !parentIDs.isEmpty {
+            try await SplitJobs.wake(parentIDs: parentIDs, on: connection)
+        }
+        if !announced.isEmpty {
+            try await outbox.writeJobEvents(jobIDs: announced, on: connection)
+        }
         if !batchIDs.isEmpty {
             try await outbox.closeBatches(batchIDs, on: connection)
         }

@@ -38,6 +38,9 @@ extension JobStore {
                         """)
                     try await notifications.notify(QueueChannel.polls, on: connection)
                     return .cancelRequested
+                case .waitingForChildren:
+                    try await cancelSplitJob(id, on: connection)
+                    return .cancelled
                 case .completed, .failed, .incomplete, .cancelled:
                     return .alreadyFinished(state)
                 }
@@ -51,7 +54,11 @@ extension JobStore {
             try await pool.transaction { connection in
                 let rows = try await connection.query("""
                     UPDATE jobs j
-                    SET state = 'queued', finished_at = NULL, response_id = NULL, remote_status = NULL, run_at = now(),
+                    -- A split job waits for its children again; only those that did not complete run again.
+                    SET state = CASE WHEN EXISTS (SELECT 1 FROM jobs c WHERE c.parent_id = j.id)
+                                     THEN 'waiting_for_children'::job_state ELSE 'queued'::job_state END,
+                        children_due_at = CASE WHEN EXISTS (SELECT 1 FROM jobs c WHERE c.parent_id = j.id) THEN now() END,
+                        finished_at = NULL, response_id = NULL, remote_status = NULL, run_at = now(),
                         next_poll_at = NULL, poll_count = 0, poll_failures = 0, retrying_since = NULL, cancel_requested_at = NULL, updated_at = now(),
                         max_attempts = least(j.attempt + p.max_attempts, 32000)
                     FROM projects p
@@ -71,11 +78,55 @@ extension JobStore {
                 }
                 let id: Int64 = try row.decode("id")
                 try await connection.query("DELETE FROM results WHERE job_id = \(id)")
+                try await retryUnfinishedChildren(of: id, on: connection)
                 if let batchID = try row.decode("batch_id", as: Int64?.self) {
                     try await connection.query("UPDATE batches SET pending_jobs = pending_jobs + 1, finished_at = NULL WHERE id = \(batchID)")
                 }
                 try await notifications.notify(QueueChannel.jobs, on: connection)
             }
+        }
+    }
+}
+
+extension JobStore {
+    /// Cancels a split job: its queued children at once, a cancel request for those with Mantle,
+    /// and the job itself now, with the usage of the calls made so far.
+    func cancelSplitJob(_ id: Int64, on connection: PostgresConnection) async throws {
+        let queued = try await connection.query("SELECT id FROM jobs WHERE parent_id = \(id) AND state = 'queued' FOR UPDATE")
+        let endings = try queued.map { row in
+            Finalization(
+                jobID: try row.decode("id"), attempt: nil, state: .cancelled, errorCode: "cancelled",
+                errorMessage: "cancelled with the job it was part of")
+        }
+        _ = try await finalizer.finalize(endings, guard: .queued, on: connection)
+        let inFlight = try await connection.query("""
+            UPDATE jobs SET cancel_requested_at = coalesce(cancel_requested_at, now()),
+                            next_poll_at = CASE WHEN state = 'running' AND lease_owner IS NULL THEN now() ELSE next_poll_at END,
+                            updated_at = now()
+            WHERE parent_id = \(id) AND state IN ('submitting', 'running')
+            """)
+        if inFlight.affectedRows > 0 { try await notifications.notify(QueueChannel.polls, on: connection) }
+        let usage = try await SplitJobs.usage(of: id, on: connection)
+        _ = try await finalizer.finalize(
+            [Finalization(jobID: id, attempt: nil, state: .cancelled, usage: usage, errorCode: "cancelled", errorMessage: "cancelled while its chunks were being summarised")],
+            guard: .waitingForChildren, on: connection)
+    }
+
+    /// Puts a split job's children that did not complete back on the queue; completed ones keep
+    /// their summaries and are not called again.
+    func retryUnfinishedChildren(of id: Int64, on connection: PostgresConnection) async throws {
+        let retried = try await connection.query("""
+            UPDATE jobs c
+            SET state = 'queued', finished_at = NULL, response_id = NULL, remote_status = NULL, run_at = now(),
+                next_poll_at = NULL, poll_count = 0, poll_failures = 0, retrying_since = NULL, cancel_requested_at = NULL, updated_at = now(),
+                max_attempts = least(c.attempt + p.max_attempts, 32000)
+            FROM projects p
+            WHERE c.parent_id = \(id) AND p.id = c.project_id AND c.state IN ('failed', 'incomplete', 'cancelled')
+            RETURNING c.id
+            """)
+        let ids = try retried.map { try $0.decode("id", as: Int64.self) }
+        if !ids.isEmpty {
+            try await connection.query("DELETE FROM results WHERE job_id = ANY(\(ids))")
         }
     }
 }

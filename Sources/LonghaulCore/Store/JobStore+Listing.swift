@@ -19,7 +19,8 @@ extension JobStore {
         // Only the filters given become conditions, so each combination gets a plan fit for it
         // (a generic plan over "$1 IS NULL OR …" would scan the whole table).
         var sql = PostgresQuery.StringInterpolation(literalCapacity: 1024, interpolationCount: 8)
-        sql.appendLiteral("SELECT \(Self.detailColumns) \(Self.detailJoins) WHERE true")
+        // Map and merge jobs are part of the job they were split from (counted under it in `GET /v1/jobs/{id}`).
+        sql.appendLiteral("SELECT \(Self.detailColumns) \(Self.detailJoins) WHERE j.parent_id IS NULL")
         if let projectID = filter.projectID {
             sql.appendLiteral(" AND j.project_id = ")
             sql.appendInterpolation(projectID)

@@ -8,6 +8,7 @@ extension JobStore {
         j.submitted_at, j.finished_at, r.output_text, r.input_tokens, r.cached_tokens, r.output_tokens,
         r.reasoning_tokens, r.total_tokens, r.incomplete_reason, r.error_code, r.error_message,
         p.paused_at, p.pause_kind, p.pause_code, p.pause_reason, p.next_probe_at, j.retrying_since, j.run_at,
+        (SELECT q.public_id FROM jobs q WHERE q.id = j.parent_id) AS parent,
         h.opened_at AS unavailable_since, h.last_error AS unavailable_error, h.next_probe_at AS unavailable_probe_at,
         CASE WHEN j.retrying_since IS NOT NULL AND j.state = 'queued'
              THEN (SELECT a.error_code || ': ' || a.error_message FROM attempts a WHERE a.job_id = j.id ORDER BY a.id DESC LIMIT 1)
@@ -27,7 +28,9 @@ extension JobStore {
             WHERE j.public_id = \(publicID) AND (\(projectID)::bigint IS NULL OR j.project_id = \(projectID))
             """)
         guard let row = rows.first else { throw StoreError.notFound("job \(publicID)") }
-        return try Self.decodeDetail(row)
+        var detail = try Self.decodeDetail(row)
+        detail.split = try await splitProgress(parentIDs: [detail.id])[detail.id]
+        return detail
     }
 
     /// Jobs by id, in the order given (missing ids are left out).
@@ -35,17 +38,39 @@ extension JobStore {
         let rows = try await pool.query("""
             SELECT \(unescaped: Self.detailColumns) \(unescaped: Self.detailJoins) WHERE j.id = ANY(\(ids))
             """)
-        let byID = Dictionary(try rows.map { row in let detail = try Self.decodeDetail(row); return (detail.id, detail) }, uniquingKeysWith: { a, _ in a })
+        var byID = Dictionary(try rows.map { row in let detail = try Self.decodeDetail(row); return (detail.id, detail) }, uniquingKeysWith: { a, _ in a })
+        for (id, split) in try await splitProgress(parentIDs: Array(byID.keys)) { byID[id]?.split = split }
         return ids.compactMap { byID[$0] }
     }
 
     /// Counts by state and tokens so far for a set of jobs (what one batch run enqueued).
     public func progress(jobIDs: [Int64]) async throws -> BatchProgress {
-        try Self.progress(rows: try await pool.query("""
+        var progress = try Self.progress(rows: try await pool.query("""
             SELECT j.state::text AS state, count(*)::bigint AS n,
                    coalesce(sum(r.input_tokens), 0)::bigint AS input_tokens, coalesce(sum(r.output_tokens), 0)::bigint AS output_tokens
             FROM jobs j LEFT JOIN results r ON r.job_id = j.id WHERE j.id = ANY(\(jobIDs)) GROUP BY j.state
             """))
+        try await addSplitProgress(&progress, jobIDs: jobIDs)
+        return progress
+    }
+
+    /// Adds the chunks of split jobs, and the tokens their children spent while the job itself
+    /// is unfinished (an ended split job's result holds that sum already).
+    private func addSplitProgress(_ progress: inout BatchProgress, jobIDs: [Int64]) async throws {
+        guard progress.counts[.waitingForChildren] != nil || progress.counts.keys.contains(where: \.isTerminal) else { return }
+        let rows = try await pool.query("""
+            SELECT count(*) FILTER (WHERE c.chunk->>'level' = '1')::bigint AS chunks,
+                   count(*) FILTER (WHERE c.chunk->>'level' = '1' AND c.state = 'completed')::bigint AS chunks_completed,
+                   coalesce(sum(r.input_tokens) FILTER (WHERE p.state = 'waiting_for_children'), 0)::bigint AS input_tokens,
+                   coalesce(sum(r.output_tokens) FILTER (WHERE p.state = 'waiting_for_children'), 0)::bigint AS output_tokens
+            FROM jobs c JOIN jobs p ON p.id = c.parent_id LEFT JOIN results r ON r.job_id = c.id
+            WHERE c.parent_id = ANY(\(jobIDs))
+            """)
+        guard let row = rows.first else { return }
+        progress.chunks = try row.decode("chunks")
+        progress.chunksCompleted = try row.decode("chunks_completed")
+        progress.inputTokens += try row.decode("input_tokens", as: Int.self)
+        progress.outputTokens += try row.decode("output_tokens", as: Int.self)
     }
 
     static func progress(rows: PostgresRows) throws -> BatchProgress {
@@ -63,13 +88,7 @@ extension JobStore {
     }
 
     static func decodeDetail(_ row: PostgresRow) throws -> JobDetail {
-        let totalTokens: Int? = try row.decode("total_tokens")
-        let usage = try totalTokens.map { total in
-            Usage(
-                inputTokens: try row.decode("input_tokens", as: Int?.self) ?? 0, cachedTokens: try row.decode("cached_tokens", as: Int?.self) ?? 0,
-                outputTokens: try row.decode("output_tokens", as: Int?.self) ?? 0,
-                reasoningTokens: try row.decode("reasoning_tokens", as: Int?.self) ?? 0, totalTokens: total)
-        }
+        let usage = try Usage.decoded(from: row)
         let state = JobState(rawValue: try row.decode("state")) ?? .queued
         let project: String = try row.decode("project")
         let waiting = JobWait.of(
@@ -84,7 +103,39 @@ extension JobStore {
             metadata: try row.decode("metadata", as: PostgresJSON<[String: String]>.self).value,
             createdAt: try row.decode("created_at"), submittedAt: try row.decode("submitted_at"), finishedAt: try row.decode("finished_at"),
             outputText: try row.decode("output_text"), usage: usage, incompleteReason: try row.decode("incomplete_reason"),
-            errorCode: try row.decode("error_code"), errorMessage: try row.decode("error_message"), waiting: waiting)
+            errorCode: try row.decode("error_code"), errorMessage: try row.decode("error_message"), waiting: waiting,
+            parent: try row.decode("parent"))
+    }
+
+    /// The progress of each of `parentIDs` that was split (the others are left out).
+    public func splitProgress(parentIDs: [Int64]) async throws -> [Int64: SplitProgress] {
+        guard !parentIDs.isEmpty else { return [:] }
+        let rows = try await pool.query("""
+            SELECT c.parent_id, (c.chunk->>'level')::int AS level, count(*)::bigint AS jobs,
+                   count(*) FILTER (WHERE c.state = 'completed')::bigint AS completed,
+                   count(*) FILTER (WHERE c.state IN ('failed', 'incomplete', 'cancelled'))::bigint AS failed,
+                   coalesce(sum(r.input_tokens), 0)::bigint AS input_tokens, coalesce(sum(r.cached_tokens), 0)::bigint AS cached_tokens,
+                   coalesce(sum(r.output_tokens), 0)::bigint AS output_tokens, coalesce(sum(r.reasoning_tokens), 0)::bigint AS reasoning_tokens,
+                   coalesce(sum(r.total_tokens), 0)::bigint AS total_tokens
+            FROM jobs c LEFT JOIN results r ON r.job_id = c.id
+            WHERE c.parent_id = ANY(\(parentIDs))
+            GROUP BY c.parent_id, level ORDER BY c.parent_id, level
+            """)
+        var progress: [Int64: SplitProgress] = [:]
+        for row in rows {
+            let parentID: Int64 = try row.decode("parent_id")
+            let level = SplitLevel(
+                level: try row.decode("level"), jobs: try row.decode("jobs"), completed: try row.decode("completed"), failed: try row.decode("failed"),
+                usage: try Usage.decoded(from: row) ?? Usage(inputTokens: 0, outputTokens: 0))
+            var entry = progress[parentID] ?? SplitProgress(chunks: 0, chunksCompleted: 0, levels: [])
+            if level.level == 1 {
+                entry.chunks = level.jobs
+                entry.chunksCompleted = level.completed
+            }
+            entry.levels.append(level)
+            progress[parentID] = entry
+        }
+        return progress
     }
 }
 

@@ -57,6 +57,8 @@ public struct UsageStore: Sendable {
             LEFT JOIN results r ON r.job_id = j.id
             LEFT JOIN model_prices mp ON mp.model = j.model
             WHERE j.finished_at IS NOT NULL
+              -- A split job's result holds the sum of its map and merge calls, which are not counted again.
+              AND j.parent_id IS NULL
             """)
         if let projectID {
             sql.appendLiteral(" AND j.project_id = ")

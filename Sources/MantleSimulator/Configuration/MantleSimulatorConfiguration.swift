@@ -39,6 +39,9 @@ public struct MantleSimulatorConfiguration: Codable, Sendable, Equatable {
     public var region: String
     /// Account id named in project ARNs.
     public var accountID: String
+    /// Multiplies every model's context window, input cap and output limit (0 < scale ≤ 1), so
+    /// that tests cross a window with small documents; 1 is Mantle's windows.
+    public var contextWindowScale: Double
 
     /// The defaults: real time, Responses of 2–6 s plus 1 s per 1,000 input tokens, no faults.
     public init(
@@ -58,7 +61,8 @@ public struct MantleSimulatorConfiguration: Codable, Sendable, Equatable {
         projectTokensPerMinute: [String: Int] = [:],
         retentionSeconds: Double = 3600,
         region: String = "us-east-1",
-        accountID: String = "123456789012"
+        accountID: String = "123456789012",
+        contextWindowScale: Double = 1
     ) {
         self.speed = speed
         self.zeroLatency = zeroLatency
@@ -77,6 +81,7 @@ public struct MantleSimulatorConfiguration: Codable, Sendable, Equatable {
         self.retentionSeconds = retentionSeconds
         self.region = region
         self.accountID = accountID
+        self.contextWindowScale = contextWindowScale
     }
 
     /// Fault rates of one route.
@@ -119,6 +124,9 @@ public struct MantleSimulatorConfiguration: Codable, Sendable, Equatable {
         }
         if let tpm = tokensPerMinute, tpm <= 0 { return "tokensPerMinute must be positive; omit it for no quota" }
         if apiKeys.contains(where: \.isEmpty) { return "apiKeys must not contain an empty key" }
+        if !(contextWindowScale > 0 && contextWindowScale <= 1) {
+            return "contextWindowScale must lie in (0, 1] (got \(contextWindowScale)); 1 keeps Mantle's windows"
+        }
         return nil
     }
 
@@ -127,7 +135,7 @@ public struct MantleSimulatorConfiguration: Codable, Sendable, Equatable {
         case speed, zeroLatency, seed, minimumDurationSeconds, maximumDurationSeconds
         case secondsPerThousandInputTokens, createFaults, retrieveFaults, cancelFaults
         case retryAfterSeconds, hangSeconds, apiKeys, tokensPerMinute, projectTokensPerMinute
-        case retentionSeconds, region, accountID
+        case retentionSeconds, region, accountID, contextWindowScale
     }
 
     /// Decodes a configuration; every missing key takes its default.
@@ -154,7 +162,8 @@ public struct MantleSimulatorConfiguration: Codable, Sendable, Equatable {
             projectTokensPerMinute: try c.decodeIfPresent([String: Int].self, forKey: .projectTokensPerMinute) ?? [:],
             retentionSeconds: try c.decodeIfPresent(Double.self, forKey: .retentionSeconds) ?? d.retentionSeconds,
             region: try c.decodeIfPresent(String.self, forKey: .region) ?? d.region,
-            accountID: try c.decodeIfPresent(String.self, forKey: .accountID) ?? d.accountID
+            accountID: try c.decodeIfPresent(String.self, forKey: .accountID) ?? d.accountID,
+            contextWindowScale: try c.decodeIfPresent(Double.self, forKey: .contextWindowScale) ?? d.contextWindowScale
         )
     }
 }

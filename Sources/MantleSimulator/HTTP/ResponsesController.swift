@@ -1,6 +1,7 @@
 import HTTPTypes
 import Foundation
 import Hummingbird
+import MantleModels
 
 /// `POST {prefix}/responses`, `GET|DELETE {prefix}/responses/{id}`, `POST {prefix}/responses/{id}/cancel`
 /// under both `/v1` and `/openai/v1`.
@@ -60,12 +61,17 @@ struct ResponsesController {
             return MantleErrorBody.responseNotFound(previous).response
         }
 
+        let inputTokens = AnswerWriter.inputTokens(of: body)
+        let limits = model.limits.scaled(by: engine.configuration.contextWindowScale)
+        if let refusal = ContextWindowCheck.problem(inputTokens: inputTokens, maxOutputTokens: body.maxOutputTokens, limits: limits) {
+            return refusal.response
+        }
+
         let fault = engine.drawFault(.create)
         if let fault, let answer = await FaultAnswer.answer(fault, configuration: engine.configuration, context: context) {
             return answer
         }
 
-        let inputTokens = AnswerWriter.inputTokens(of: body)
         let outcome: PlannedOutcome =
             fault == .failedResponse
             ? .failed

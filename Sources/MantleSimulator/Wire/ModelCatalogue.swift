@@ -1,4 +1,5 @@
 import HTTPTypes
+import MantleModels
 /// The route prefix under which Mantle serves a model family.
 enum RoutePrefix: String, Sendable {
     /// `/v1`: gpt-oss and every chat-only family.
@@ -17,26 +18,28 @@ struct SimulatedModel: Sendable {
     let supportsResponses: Bool
     /// Reasoning tokens a Response spends before its text (0 for models that do not reason).
     let reasoningTokens: Int
+    /// Context window, input cap, output limit: the row of the table Longhaul plans with.
+    var limits: ContextLimits { ModelLimits.limits(for: id) }
     /// Largest output; used as `max_output_tokens` by the quota when the request leaves it unset.
-    let maximumOutputTokens: Int
+    var maximumOutputTokens: Int { limits.maxOutputTokens }
 }
 
 /// The models of a Mantle Region as recorded in mantle-api.md §1 and §8.
 enum ModelCatalogue {
     static let models: [SimulatedModel] = [
-        .init(id: "openai.gpt-oss-120b", ownedBy: "openai", prefix: .v1, supportsResponses: true, reasoningTokens: 24, maximumOutputTokens: 32_768),
-        .init(id: "openai.gpt-oss-20b", ownedBy: "openai", prefix: .v1, supportsResponses: true, reasoningTokens: 16, maximumOutputTokens: 32_768),
-        .init(id: "openai.gpt-oss-safeguard-120b", ownedBy: "openai", prefix: .v1, supportsResponses: false, reasoningTokens: 0, maximumOutputTokens: 32_768),
-        .init(id: "openai.gpt-oss-safeguard-20b", ownedBy: "openai", prefix: .v1, supportsResponses: false, reasoningTokens: 0, maximumOutputTokens: 32_768),
-        .init(id: "qwen.qwen3-32b", ownedBy: "qwen", prefix: .v1, supportsResponses: false, reasoningTokens: 0, maximumOutputTokens: 16_384),
-        .init(id: "deepseek.v3.1", ownedBy: "deepseek", prefix: .v1, supportsResponses: false, reasoningTokens: 0, maximumOutputTokens: 16_384),
-        .init(id: "mistral.mistral-large-3", ownedBy: "mistral", prefix: .v1, supportsResponses: false, reasoningTokens: 0, maximumOutputTokens: 16_384),
-        .init(id: "openai.gpt-5.4", ownedBy: "openai", prefix: .openAI, supportsResponses: true, reasoningTokens: 64, maximumOutputTokens: 128_000),
-        .init(id: "openai.gpt-5.5", ownedBy: "openai", prefix: .openAI, supportsResponses: true, reasoningTokens: 64, maximumOutputTokens: 128_000),
-        .init(id: "google.gemma-4-31b-it", ownedBy: "google", prefix: .openAI, supportsResponses: true, reasoningTokens: 0, maximumOutputTokens: 8_192),
-        .init(id: "xai.grok-4", ownedBy: "xai", prefix: .openAI, supportsResponses: true, reasoningTokens: 32, maximumOutputTokens: 32_768),
-        .init(id: "anthropic.claude-sonnet-4-5", ownedBy: "anthropic", prefix: .anthropic, supportsResponses: false, reasoningTokens: 0, maximumOutputTokens: 64_000),
-        .init(id: "anthropic.claude-haiku-4-5", ownedBy: "anthropic", prefix: .anthropic, supportsResponses: false, reasoningTokens: 0, maximumOutputTokens: 64_000),
+        .init(id: "openai.gpt-oss-120b", ownedBy: "openai", prefix: .v1, supportsResponses: true, reasoningTokens: 24),
+        .init(id: "openai.gpt-oss-20b", ownedBy: "openai", prefix: .v1, supportsResponses: true, reasoningTokens: 16),
+        .init(id: "openai.gpt-oss-safeguard-120b", ownedBy: "openai", prefix: .v1, supportsResponses: false, reasoningTokens: 0),
+        .init(id: "openai.gpt-oss-safeguard-20b", ownedBy: "openai", prefix: .v1, supportsResponses: false, reasoningTokens: 0),
+        .init(id: "qwen.qwen3-32b", ownedBy: "qwen", prefix: .v1, supportsResponses: false, reasoningTokens: 0),
+        .init(id: "deepseek.v3.1", ownedBy: "deepseek", prefix: .v1, supportsResponses: false, reasoningTokens: 0),
+        .init(id: "mistral.mistral-large-3", ownedBy: "mistral", prefix: .v1, supportsResponses: false, reasoningTokens: 0),
+        .init(id: "openai.gpt-5.4", ownedBy: "openai", prefix: .openAI, supportsResponses: true, reasoningTokens: 64),
+        .init(id: "openai.gpt-5.5", ownedBy: "openai", prefix: .openAI, supportsResponses: true, reasoningTokens: 64),
+        .init(id: "google.gemma-4-31b-it", ownedBy: "google", prefix: .openAI, supportsResponses: true, reasoningTokens: 0),
+        .init(id: "xai.grok-4", ownedBy: "xai", prefix: .openAI, supportsResponses: true, reasoningTokens: 32),
+        .init(id: "anthropic.claude-sonnet-4-5", ownedBy: "anthropic", prefix: .anthropic, supportsResponses: false, reasoningTokens: 0),
+        .init(id: "anthropic.claude-haiku-4-5", ownedBy: "anthropic", prefix: .anthropic, supportsResponses: false, reasoningTokens: 0),
     ]
 
     private static let byID: [String: SimulatedModel] = Dictionary(uniqueKeysWithValues: models.map { ($0.id, $0) })

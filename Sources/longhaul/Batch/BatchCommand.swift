@@ -62,6 +62,20 @@ struct BatchCommand: AsyncParsableCommand {
     @Option(name: .long, help: "A URL to receive a signed webhook for every finished document and the batch.")
     var webhook: String?
 
+    @Option(
+        name: .long,
+        help: "auto (one call when a document fits the model's window, map-reduce when not), single (refuse what does not fit) or map_reduce.")
+    var strategy: String?
+
+    /// `--strategy` as the core's type (validated in `validate()`).
+    var summaryStrategy: SummaryStrategy? { strategy.flatMap(SummaryStrategy.init(rawValue:)) }
+
+    @Option(name: .long, help: "The model of the map calls of a map-reduce (default: --model), e.g. a cheaper one.")
+    var mapModel: String?
+
+    @Option(name: .long, help: "Upper bound on each map call's tokens (default: --max-output-tokens).")
+    var mapMaxOutputTokens: Int?
+
     @Flag(name: .long, help: "Enqueue and return at once; `longhaul work` (or this command again) does the work.")
     var noWait = false
 
@@ -81,6 +95,12 @@ struct BatchCommand: AsyncParsableCommand {
         }
         if let maxOutputTokens, maxOutputTokens < 16 {
             throw ValidationError("--max-output-tokens must be at least 16 (Mantle's minimum)")
+        }
+        if let strategy, SummaryStrategy(rawValue: strategy) == nil {
+            throw ValidationError("--strategy must be auto, single or map_reduce (got '\(strategy)')")
+        }
+        if let mapMaxOutputTokens, mapMaxOutputTokens < 16 {
+            throw ValidationError("--map-max-output-tokens must be at least 16 (Mantle's minimum)")
         }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {

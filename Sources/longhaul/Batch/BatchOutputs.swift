@@ -54,6 +54,7 @@ struct BatchOutputs {
                 manifest["error"] = ["code": job.errorCode ?? "", "message": job.errorMessage ?? ""]
             }
             if let reason = job.incompleteReason { manifest["incomplete_reason"] = reason }
+            if let split = job.split { manifest["split"] = Self.manifestEntry(split) }
             var summaryPath: String?
             if job.state.isTerminal {
                 summaryPath = entry.relativePath + ".summary.md"
@@ -63,10 +64,10 @@ struct BatchOutputs {
             }
             let detail: String
             switch job.state {
-            case .completed: detail = ""
+            case .completed: detail = job.split.map { "map-reduce: \($0.chunks) chunks, \($0.levels.count) levels, \($0.calls) calls" } ?? ""
             case .incomplete: detail = "incomplete (\(job.incompleteReason ?? "unknown reason")); partial text kept"
             case .failed, .cancelled: detail = [job.errorCode, job.errorMessage].compactMap { $0 }.joined(separator: ": ")
-            case .queued, .submitting, .running: detail = "still \(job.state.rawValue)"
+            case .queued, .waitingForChildren, .submitting, .running: detail = "still \(job.state.rawValue)"
             }
             rows.append(
                 Row(
@@ -82,6 +83,19 @@ struct BatchOutputs {
     var inputTokens: Int { rows.compactMap(\.inputTokens).reduce(0, +) }
     var outputTokens: Int { rows.compactMap(\.outputTokens).reduce(0, +) }
     var countsByState: [String: Int] { rows.reduce(into: [:]) { $0[$1.state, default: 0] += 1 } }
+
+    /// A split document's chunks, levels and calls, as the manifest shows them.
+    static func manifestEntry(_ split: SplitProgress) -> [String: Any] {
+        [
+            "chunks": split.chunks, "calls": split.calls,
+            "levels": split.levels.map { level in
+                [
+                    "level": level.level, "jobs": level.jobs, "completed": level.completed, "failed": level.failed,
+                    "usage": ["input_tokens": level.usage.inputTokens, "output_tokens": level.usage.outputTokens, "total_tokens": level.usage.totalTokens],
+                ] as [String: Any]
+            },
+        ]
+    }
 
     /// Writes every summary file and the manifest.
     func write() throws {

@@ -89,14 +89,16 @@ struct BatchReporter: Sendable {
     private func show(_ progress: BatchProgress, total: Int) {
         let elapsed = ContinuousClock.now - started
         let done = progress.done
-        let counts = JobState.allCases.compactMap { state in progress.counts[state].map { "\(state.rawValue) \($0)" } }.joined(
+        var counts = JobState.allCases.compactMap { state in progress.counts[state].map { "\(state.rawValue) \($0)" } }.joined(
             separator: ", ")
+        if progress.chunks > 0 { counts += " · chunks \(progress.chunksCompleted)/\(progress.chunks)" }
         switch mode {
         case .json:
             emit([
                 "event": "progress", "done": done, "total": total,
                 "counts": Dictionary(uniqueKeysWithValues: progress.counts.map { ($0.key.rawValue, $0.value) }),
                 "input_tokens": progress.inputTokens, "output_tokens": progress.outputTokens,
+                "chunks": progress.chunks, "chunks_completed": progress.chunksCompleted,
                 "elapsed_seconds": Int(elapsed.components.seconds),
             ])
         case .plain:

@@ -134,9 +134,11 @@ struct BatchRun {
                 entries[index].document = nil
                 let request = JobRequest(
                     document: document.text, instructions: instructions, model: command.model, maxOutputTokens: command.maxOutputTokens,
-                    webhookURL: command.webhook, sourcePath: document.relativePath, mediaType: document.mediaType)
+                    webhookURL: command.webhook, sourcePath: document.relativePath, mediaType: document.mediaType,
+                    strategy: command.summaryStrategy, mapModel: command.mapModel, mapMaxOutputTokens: command.mapMaxOutputTokens)
                 do {
-                    var job = try request.validated(defaultModel: project.defaultModel, checkModel: MantleModel.responsesCheck)
+                    var job = try request.validated(
+                        defaultModel: project.defaultModel, limits: .fromEnvironment(), checkModel: MantleModel.responsesCheck)
                     job.request.idempotencyKey = Self.idempotencyKey(
                         folder: folder, path: document.relativePath, request: job.requestSHA256)
                     validated.append((index, job))

@@ -68,7 +68,8 @@ struct ServeCommand: AsyncParsableCommand {
                 projects: ProjectStore(pool: session.pool), http: runtime.http, defaultEndpoint: runtime.defaultEndpoint, logger: logger)
         }
         let api = APIServer(
-            configuration: APIConfiguration(host: host, port: port, adminToken: adminToken, publicBaseURL: PublicURL.configured),
+            configuration: APIConfiguration(
+                host: host, port: port, adminToken: adminToken, jobLimits: .fromEnvironment(), publicBaseURL: PublicURL.configured),
             pool: session.pool,
             registry: registry, provisioner: provisioning, preflight: preflight, logger: logger,
             onListening: { [host, withWorkers] port in

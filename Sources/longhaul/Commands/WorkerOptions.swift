@@ -7,8 +7,8 @@ import Workers
 
 /// The options of the worker loops, shared by `longhaul work` and `longhaul serve --with-workers`.
 struct WorkerOptions: ParsableArguments {
-    @Option(name: .long, parsing: .upToNextOption, help: "Loops to run (comma or space separated): submit, poll, maintain, deliver.")
-    var roles: [String] = ["submit,poll,maintain,deliver"]
+    @Option(name: .long, parsing: .upToNextOption, help: "Loops to run (comma or space separated): submit, poll, maintain, deliver, coordinate.")
+    var roles: [String] = ["submit,poll,maintain,deliver,coordinate"]
 
     @Option(name: .long, help: "Concurrent Mantle calls per loop (default: 64 creates, 128 retrieves).")
     var concurrency: Int?
@@ -66,7 +66,7 @@ struct WorkerOptions: ParsableArguments {
         return Set(
             try names.map { name in
                 guard let role = WorkerRole(rawValue: name) else {
-                    throw ValidationError("unknown role '\(name)'; choose from submit, poll, maintain, deliver")
+                    throw ValidationError("unknown role '\(name)'; choose from submit, poll, maintain, deliver, coordinate")
                 }
                 return role
             })

@@ -22,6 +22,9 @@ struct MantleRuntime: Sendable {
         if let speed = environment["LONGHAUL_SIMULATOR_SPEED"].flatMap(Double.init), speed > 0 {
             configuration.speed = speed
         }
+        if let scale = ContextWindowScale.fromEnvironment(environment) {
+            configuration.contextWindowScale = scale
+        }
         var simulatorLogger = logger
         simulatorLogger.logLevel = .warning
         let simulator = try await MantleSimulator.start(configuration: configuration, logger: simulatorLogger)

@@ -4,7 +4,7 @@ import Testing
 import TestSupport
 
 @Suite struct HTMLDocumentTests {
-    private func text(ofHTML html: String, reader: DocumentReader = DocumentReader()) async throws -> String {
+    func text(ofHTML html: String, reader: DocumentReader = DocumentReader()) async throws -> String {
         let folder = try TemporaryFolder()
         try folder.write("page.html", html)
         return try await readDocument(folder.file("page.html"), with: reader).text
@@ -33,7 +33,7 @@ import TestSupport
         let expected = """
             Café report
 
-            Fish & chips
+            # Fish & chips
 
             Prices < £5 — "cheap" 'n' good… © 2024, © — ☺ &unknown; &amp without semicolon
 

@@ -28,7 +28,9 @@ struct BatchSummaryTests {
             let summary = try await fixture.batches.batch(publicID: batch.publicID, projectID: project.id)
             #expect(summary.publicID == batch.publicID && summary.id == batch.id && summary.project == "team-a" && summary.name == "q3")
             #expect(summary.source == "/srv/q3" && summary.webhookURL == "https://hooks.example/b" && summary.totalJobs == 4)
-            #expect(summary.counts == ["queued": 1, "submitting": 0, "running": 0, "completed": 2, "failed": 0, "incomplete": 0, "cancelled": 1])
+            #expect(summary.counts == [
+                "queued": 1, "waiting_for_children": 0, "submitting": 0, "running": 0, "completed": 2, "failed": 0, "incomplete": 0, "cancelled": 1,
+            ])
             #expect(summary.usage == Usage(inputTokens: 200, cachedTokens: 60, outputTokens: 100, reasoningTokens: 40, totalTokens: 300))
             #expect(!summary.finished && summary.finishedAt == nil)
 

@@ -167,6 +167,17 @@ def main():
         lambda: client.responses.create(model="openai.gpt-oss-120b", input="hello", max_output_tokens=8),
     )
 
+    # gpt-oss's 131,072-token window scaled to 131: a paragraph crosses it.
+    simulator_config(base, {"contextWindowScale": 0.001})
+    error = expect_error(
+        openai.BadRequestError,
+        "input over the context window",
+        lambda: client.responses.create(model="openai.gpt-oss-120b", input=DOCUMENT * 4, background=True),
+    )
+    check(error is not None and error.code == "context_length_exceeded", "context refusal has code context_length_exceeded")
+    check(error is not None and "maximum context length is 131 tokens" in str(error), "context refusal names the window")
+    simulator_config(base, {"contextWindowScale": 1})
+
     simulator_config(base, {"createFaults": {"tooManyRequests": 1.0}})
     error = expect_error(
         openai.RateLimitError,

@@ -1,0 +1,41 @@
+import MantleModels
+
+extension JobRequest {
+    /// Decides between one call and map-reduce, and checks the map step's settings: `single`
+    /// refuses what does not fit (with the numbers), `auto` splits only what does not fit,
+    /// `map_reduce` always splits. Returns the settings of a split job, nil for one call.
+    func plan(
+        model: String, maxOutputTokens: Int, estimatedInputTokens: Int, limits: JobLimits, checkModel: ModelCheck
+    ) throws(ValidationError) -> MapReduceSettings? {
+        if let mapModel {
+            if let reason = checkModel(mapModel) {
+                throw ValidationError(field: "map_model", code: "unsupported_model", message: reason)
+            }
+        }
+        if let mapMaxOutputTokens {
+            guard (limits.minOutputTokens...limits.maxOutputTokens).contains(mapMaxOutputTokens) else {
+                throw ValidationError(
+                    field: "map_max_output_tokens", code: "out_of_range",
+                    message: "map_max_output_tokens is \(mapMaxOutputTokens); it must be between \(limits.minOutputTokens) and \(limits.maxOutputTokens)")
+            }
+        }
+        let settings = MapReduceSettings(
+            strategy: strategy ?? .auto, mapModel: mapModel, mapMaxOutputTokens: mapMaxOutputTokens, contextWindowScale: limits.contextWindowScale)
+        let budget = ContextBudget(limits: settings.limits(for: model))
+        let fits = budget.fits(estimatedInputTokens: estimatedInputTokens, outputTokens: maxOutputTokens)
+        switch settings.strategy {
+        case .mapReduce: return settings
+        case .auto: return fits ? nil : settings
+        case .single:
+            guard fits else {
+                let needed = budget.needed(estimatedInputTokens: estimatedInputTokens, outputTokens: maxOutputTokens)
+                throw ValidationError(
+                    field: "document", code: "context_length_exceeded",
+                    message: "the document and instructions are about \(estimatedInputTokens) tokens; with max_output_tokens \(maxOutputTokens) "
+                        + "and a \(Int((ContextBudget.estimateMargin - 1) * 100)) % margin on the estimate they need \(needed) of \(model)'s "
+                        + "\(budget.limits.contextWindow)-token window; use strategy auto or map_reduce, or send a shorter document")
+            }
+            return nil
+        }
+    }
+}

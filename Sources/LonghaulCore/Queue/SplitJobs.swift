@@ -1,0 +1,97 @@
+import Foundation
+import Hashing
+import Postgres
+
+/// The SQL of split jobs (map-reduce): waking a parent when a child ends, reading its children,
+/// and creating the next level's. Each runs in the caller's transaction.
+enum SplitJobs {
+    /// Makes each parent's next step due (called by `JobFinalizer` when children end).
+    static func wake(parentIDs: [Int64], on connection: PostgresConnection) async throws {
+        try await connection.query("""
+            UPDATE jobs SET children_due_at = now()
+            WHERE id = ANY(\(Array(Set(parentIDs)))) AND state = 'waiting_for_children'
+            """)
+    }
+
+    /// The children of `parentID`, with their results' text only for the last level (the only
+    /// one a step reads, and the largest part of what it would otherwise load each time a child ends).
+    static func children(of parentID: Int64, on connection: PostgresConnection) async throws -> [MapReduceChild] {
+        let rows = try await connection.query("""
+            WITH kids AS (SELECT c.*, (c.chunk->>'level')::int AS level FROM jobs c WHERE c.parent_id = \(parentID))
+            SELECT k.state::text AS state, k.chunk::text AS chunk,
+                   CASE WHEN k.level = (SELECT max(level) FROM kids) THEN r.output_text END AS output_text,
+                   r.input_tokens, r.cached_tokens, r.output_tokens, r.reasoning_tokens, r.total_tokens, r.error_code, r.error_message
+            FROM kids k LEFT JOIN results r ON r.job_id = k.id
+            """)
+        return try rows.map { row in
+            let chunk: String = try row.decode("chunk")
+            let placement = try JSONDecoder().decode(ChunkPlacement.self, from: Data(chunk.utf8))
+            return MapReduceChild(
+                placement: placement, state: JobState(rawValue: try row.decode("state")) ?? .failed, outputText: try row.decode("output_text"),
+                usage: try Usage.decoded(from: row), errorCode: try row.decode("error_code"), errorMessage: try row.decode("error_message"))
+        }
+    }
+
+    private struct ChildRow: Encodable, Sendable {
+        var public_id: String
+        var document_sha: String
+        var instructions_sha: String
+        var model: String
+        var max_output_tokens: Int
+        var estimated_input_tokens: Int
+        var chunk: ChunkPlacement
+    }
+
+    private struct TextRow: Encodable, Sendable {
+        var sha: String
+        var body: String
+        var media: String
+    }
+
+    /// Creates `specs` as queued children of `parentID`: same project, priority, attempts,
+    /// metadata, reasoning effort and source path; no batch and no webhook of their own.
+    static func spawn(_ specs: [MapReduceChildSpec], parentID: Int64, on connection: PostgresConnection) async throws {
+        var texts: [String: TextRow] = [:]
+        let rows = specs.map { spec in
+            let documentSHA = SHA256.hash(data: Data(spec.document.utf8)).hexString
+            let instructionsSHA = SHA256.hash(data: Data(spec.instructions.utf8)).hexString
+            texts[documentSHA] = TextRow(sha: documentSHA, body: spec.document, media: "text/plain")
+            texts[instructionsSHA] = TextRow(sha: instructionsSHA, body: spec.instructions, media: "text/x-instructions")
+            return ChildRow(
+                public_id: PublicID.make("job"), document_sha: documentSHA, instructions_sha: instructionsSHA, model: spec.model,
+                max_output_tokens: spec.maxOutputTokens, estimated_input_tokens: spec.estimatedInputTokens, chunk: spec.placement)
+        }
+        try await connection.query("""
+            INSERT INTO documents (sha256, body, byte_size, media_type)
+            SELECT decode(u.sha, 'hex'), u.body, octet_length(u.body), u.media
+            FROM jsonb_to_recordset(\(recordset(Array(texts.values)))) AS u(sha text, body text, media text)
+            ON CONFLICT (sha256) DO NOTHING
+            """)
+        // A new statement: it sees texts another transaction inserted while ours waited on them.
+        try await connection.query("""
+            INSERT INTO jobs (public_id, project_id, document_id, instructions_id, priority, max_attempts, max_output_tokens,
+                              estimated_input_tokens, model, params, metadata, source_path, parent_id, chunk)
+            SELECT u.public_id, p.project_id, d.id, i.id, p.priority, p.max_attempts, u.max_output_tokens,
+                   u.estimated_input_tokens, u.model,
+                   jsonb_strip_nulls(jsonb_build_object('reasoning_effort', p.params->>'reasoning_effort')),
+                   p.metadata, p.source_path, p.id, u.chunk
+            FROM jsonb_to_recordset(\(recordset(rows))) AS u(
+                public_id text, document_sha text, instructions_sha text, model text, max_output_tokens integer,
+                estimated_input_tokens integer, chunk jsonb)
+            JOIN documents d ON d.sha256 = decode(u.document_sha, 'hex')
+            JOIN documents i ON i.sha256 = decode(u.instructions_sha, 'hex')
+            CROSS JOIN (SELECT * FROM jobs WHERE id = \(parentID)) p
+            """)
+    }
+
+    /// The usage of every call a split job's children made so far.
+    static func usage(of parentID: Int64, on connection: PostgresConnection) async throws -> Usage {
+        let rows = try await connection.query("""
+            SELECT coalesce(sum(r.input_tokens), 0)::bigint AS input_tokens, coalesce(sum(r.cached_tokens), 0)::bigint AS cached_tokens,
+                   coalesce(sum(r.output_tokens), 0)::bigint AS output_tokens, coalesce(sum(r.reasoning_tokens), 0)::bigint AS reasoning_tokens,
+                   coalesce(sum(r.total_tokens), 0)::bigint AS total_tokens
+            FROM jobs c JOIN results r ON r.job_id = c.id WHERE c.parent_id = \(parentID)
+            """)
+        return try rows.first.flatMap(Usage.decoded(from:)) ?? Usage(inputTokens: 0, outputTokens: 0)
+    }
+}
