@@ -12,10 +12,11 @@ struct FailureClassTests {
         MantleGateway.classify(MantleError.http(HTTPResponse(status: status, headers: [:], body: Data(body.utf8)), operation: .createResponse, now: Date()))
     }
 
-    @Test("a refused key, an unknown Mantle project and a forbidden call need a person: the project pauses", arguments: [
+    @Test("a refused key, an unknown Mantle project, a forbidden call and an exhausted quota need a person: the project pauses", arguments: [
         (401, #"{"error":{"type":"invalid_request_error","code":"invalid_api_key","message":"The security token included in the request is invalid."}}"#),
         (401, #"{"error":{"type":"invalid_request_error","code":"invalid_project","message":"The OpenAI-Project header names 'proj_x', which is not a project of this account."}}"#),
         (403, #"{"error":{"type":"invalid_request_error","code":"project_archived","message":"Project 'proj_x' is archived and accepts no new inference."}}"#),
+        (429, #"{"error":{"type":"insufficient_quota","code":"insufficient_quota","message":"You exceeded your current quota."}}"#),
     ])
     func refusals(status: Int, body: String) {
         guard case .needsAttention(let detail) = Self.classified(status, body) else {

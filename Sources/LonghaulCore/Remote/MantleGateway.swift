@@ -192,6 +192,9 @@ public final class MantleGateway: ResponsesGateway {
     static func classify(_ error: MantleError) -> RemoteCallError {
         let detail = AttemptError(httpStatus: error.status, code: error.code ?? error.type ?? error.kind.description, message: error.message)
         if error.status == 404 { return .notFound(detail) }
+        // "You exceeded your current quota" is a 429 that no wait cures (`mantle-api.md` §6): a
+        // person must raise the quota, so the project pauses instead of retrying for its window.
+        if error.status == 429 && error.code == "insufficient_quota" { return .needsAttention(detail) }
         if error.isRetryable { return .retryable(detail, retryAfter: error.retryAfter, mayHaveBeenCreated: error.mayHaveBeenCreated) }
         if refusesProject(error) { return .needsAttention(detail) }
         return .permanent(detail)
