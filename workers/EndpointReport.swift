@@ -42,7 +42,9 @@ struct EndpointChangeLog: Sendable {
             switch change.change {
             case .breakerOpened(let failures, let error):
                 counters["breaker_opened"]?.increment()
-                logger.warning(
+                // Notice, not warning: the work waits by design, and `longhaul batch` (logging
+                // warnings) says so in its own words.
+                logger.notice(
                     "endpoint unavailable: \(failures) calls in a row failed; its jobs wait in the queue and one probe goes out on a growing interval",
                     metadata: ["error": "\(error ?? "")"])
             case .breakerClosed(let openedAt):

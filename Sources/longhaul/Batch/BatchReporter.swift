@@ -147,7 +147,7 @@ struct BatchReporter: Sendable {
         if case .gaveUp(let hold, let limit) = end {
             print(
                 """
-                Gave up waiting after \(Self.clock(limit)) in which nothing could move: \(hold.message(project: project)).
+                Gave up waiting after \(Self.clock(limit)) in which nothing could move — \(hold.message(project: project)).
                 Nothing is lost and nothing was failed: the \(outputs.notCompleted.count) documents not summarised stay queued in their \
                 place. `longhaul work` runs them once the project answers (`longhaul projects show \(project)` says where it \
                 stands), or run the same command again:
