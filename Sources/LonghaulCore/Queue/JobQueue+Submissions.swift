@@ -113,7 +113,10 @@ extension JobQueue {
                     let rows = try await connection.query("""
                         UPDATE jobs j
                         SET state = 'queued',
-                            run_at = CASE WHEN u.in_place THEN j.run_at ELSE now() + u.delay_ms * interval '1 millisecond' END,
+                            -- A held job keeps its place, but never comes due within a second: if an answer
+                            -- for another job lifted the pause meanwhile, it must not loop on a refusal.
+                            run_at = CASE WHEN u.in_place THEN greatest(j.run_at, now() + interval '1 second')
+                                          ELSE now() + u.delay_ms * interval '1 millisecond' END,
                             attempt = CASE WHEN u.spent THEN j.attempt ELSE j.attempt - 1 END,
                             retrying_since = CASE WHEN u.spent OR u.in_place THEN j.retrying_since ELSE coalesce(j.retrying_since, j.submitted_at) END,
                             lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
