@@ -110,6 +110,10 @@ struct MapReduceTests {
             #expect(ended.state == .completed)
             #expect(ended.split == nil)
             #expect(harness.simulator.counters().createsByJob.count == 1)
+            // The estimate's calibration against what Mantle counted, as the gauge reports it.
+            let ratios = try await harness.fixture.queue.tokenEstimateRatios()
+            #expect(ratios.count == 1 && ratios.first?.model == "openai.gpt-oss-120b" && ratios.first?.calls == 1)
+            #expect(ratios.first.map { $0.ratio > 0.8 && $0.ratio < 1.2 } == true, "\(ratios)")
         }
     }
 
