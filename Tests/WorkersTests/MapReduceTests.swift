@@ -175,7 +175,7 @@ struct MapReduceTests {
     @Test("retrying a failed split job runs only the children that failed")
     func retryRunsOnlyFailedChildren() async throws {
         var flaky = MantleSimulatorConfiguration.quick
-        flaky.createFaults.failedResponse = 0.3
+        flaky.createFaults.failedResponse = 0.5
         try await PipelineHarness.with("mrretry", simulator: Self.simulator(flaky)) { harness in
             let project = try await harness.project("team", maxInFlight: 20, maxAttempts: 1)
             let job = try await Self.enqueue(JobRequest(document: Self.book(chapters: 12), maxOutputTokens: 400), harness, into: project)

@@ -5,7 +5,7 @@ extension JobRequest {
     /// refuses what does not fit (with the numbers), `auto` splits only what does not fit,
     /// `map_reduce` always splits. Returns the settings of a split job, nil for one call.
     func plan(
-        model: String, maxOutputTokens: Int, estimatedInputTokens: Int, limits: JobLimits, checkModel: ModelCheck
+        model: String, maxOutputTokens: Int, inputTokens: InputTokenCount, limits: JobLimits, checkModel: ModelCheck
     ) throws(ValidationError) -> MapReduceSettings? {
         if let mapModel {
             if let reason = checkModel(mapModel) {
@@ -21,18 +21,22 @@ extension JobRequest {
         }
         let settings = MapReduceSettings(
             strategy: strategy ?? .auto, mapModel: mapModel, mapMaxOutputTokens: mapMaxOutputTokens, contextWindowScale: limits.contextWindowScale)
-        let budget = ContextBudget(limits: settings.limits(for: model))
-        let fits = budget.fits(estimatedInputTokens: estimatedInputTokens, outputTokens: maxOutputTokens)
+        let budget = ContextBudget(limits: settings.limits(for: model), exactCount: inputTokens.isExact)
+        let fits = budget.fits(estimatedInputTokens: inputTokens.tokens, outputTokens: maxOutputTokens)
         switch settings.strategy {
         case .mapReduce: return settings
         case .auto: return fits ? nil : settings
         case .single:
             guard fits else {
-                let needed = budget.needed(estimatedInputTokens: estimatedInputTokens, outputTokens: maxOutputTokens)
+                let needed = budget.needed(estimatedInputTokens: inputTokens.tokens, outputTokens: maxOutputTokens)
+                let counted =
+                    inputTokens.isExact
+                    ? "are \(inputTokens.tokens) tokens (o200k_base); with max_output_tokens \(maxOutputTokens)"
+                    : "are about \(inputTokens.tokens) tokens (estimated); with max_output_tokens \(maxOutputTokens) "
+                        + "and a \(Int(((ContextBudget.estimateMargin - 1) * 100).rounded())) % margin on the estimate"
                 throw ValidationError(
                     field: "document", code: "context_length_exceeded",
-                    message: "the document and instructions are about \(estimatedInputTokens) tokens; with max_output_tokens \(maxOutputTokens) "
-                        + "and a \(Int((ContextBudget.estimateMargin - 1) * 100)) % margin on the estimate they need \(needed) of \(model)'s "
+                    message: "the document and instructions \(counted) they need \(needed) of \(model)'s "
                         + "\(budget.limits.contextWindow)-token window; use strategy auto or map_reduce, or send a shorter document")
             }
             return nil
