@@ -21,6 +21,10 @@ extension JobRequest {
         }
         let settings = MapReduceSettings(
             strategy: strategy ?? .auto, mapModel: mapModel, mapMaxOutputTokens: mapMaxOutputTokens, contextWindowScale: limits.contextWindowScale)
+        try requireRoomForInput(model: model, outputTokens: maxOutputTokens, field: "max_output_tokens", settings: settings)
+        if let mapMaxOutputTokens {
+            try requireRoomForInput(model: mapModel ?? model, outputTokens: mapMaxOutputTokens, field: "map_max_output_tokens", settings: settings)
+        }
         let budget = ContextBudget(limits: settings.limits(for: model), exactCount: inputTokens.isExact)
         let fits = budget.fits(estimatedInputTokens: inputTokens.tokens, outputTokens: maxOutputTokens)
         switch settings.strategy {
@@ -42,4 +46,18 @@ extension JobRequest {
             return nil
         }
     }
+
+    /// Splitting cannot help when the output asked for leaves (almost) no room for input.
+    private func requireRoomForInput(model: String, outputTokens: Int, field: String, settings: MapReduceSettings) throws(ValidationError) {
+        let limits = settings.limits(for: model)
+        guard ContextBudget(limits: limits).allowedEstimatedInput(outputTokens: outputTokens) >= Self.minimumInputRoom else {
+            throw ValidationError(
+                field: field, code: "context_length_exceeded",
+                message: "\(field) is \(outputTokens); \(model)'s window of \(limits.contextWindow) tokens would leave too little room "
+                    + "for input (at least \(Self.minimumInputRoom) tokens); lower \(field)")
+        }
+    }
+
+    /// The least input a call must be able to carry for splitting to make progress.
+    static let minimumInputRoom = 256
 }
