@@ -54,6 +54,8 @@ let package = Package(
         .target(name: "Hashing", swiftSettings: swiftSettings),
         // The table of context windows and output limits, shared by Longhaul and the simulator.
         .target(name: "MantleModels", swiftSettings: swiftSettings),
+        // o200k_base (gpt-oss, gpt-5) counted exactly, from ranks installed by scripts/setup.
+        .target(name: "Tokenizers", swiftSettings: swiftSettings),
         .target(
             name: "HTTPClient",
             dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")],
@@ -84,7 +86,7 @@ let package = Package(
         .target(
             name: "LonghaulCore",
             dependencies: [
-                "Mantle", "MantleModels", "Postgres", "HTTPClient",
+                "Mantle", "MantleModels", "Tokenizers", "Postgres", "HTTPClient",
                 "Hashing",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -126,7 +128,7 @@ let package = Package(
         .executableTarget(
             name: "longhaul",
             dependencies: [
-                "LonghaulCore", "LonghaulAPI", "Workers", "MantleSimulator", "Mantle", "Postgres", "HTTPClient", "Hashing",
+                "LonghaulCore", "LonghaulAPI", "Workers", "MantleSimulator", "Mantle", "Postgres", "HTTPClient", "Hashing", "Tokenizers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -162,6 +164,7 @@ let package = Package(
         ),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"], swiftSettings: swiftSettings),
         .testTarget(name: "MantleModelsTests", dependencies: ["MantleModels"], swiftSettings: swiftSettings),
+        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "TestSupport"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HTTPClientTests",
@@ -182,7 +185,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LonghaulCoreTests",
-            dependencies: ["LonghaulCore", "Postgres", "TestSupport", "MantleSimulator", "Mantle", "HTTPClient"],
+            dependencies: ["LonghaulCore", "Postgres", "TestSupport", "MantleSimulator", "Mantle", "HTTPClient", "MantleModels", "Tokenizers"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -3,6 +3,7 @@
 #   . bench/lib.sh; bench_build        builds release and sets BIN (longhaul, what users run) and
 #                                      BENCH (longhaul-bench, the load generators); with
 #                                      LONGHAUL_BENCH_BIN_DIR set, takes both from there instead
+#   . bench/lib.sh; bench_scratch NAME WORK and URL only (a script that builds what it needs itself)
 #   . bench/lib.sh; bench_setup NAME   for those that run a worker against a throwaway PostgreSQL:
 # bench_build, and sets bindir (PostgreSQL's programs), WORK (a temp
 # folder, removed on exit with the server and any SIM_PID / WORKER_PID), URL (the database) and
@@ -39,8 +40,12 @@ bench_setup() {
   [ -n "$bindir" ] || { echo "bench/$name: psql and pgbench not found; run scripts/setup" >&2; exit 1; }
 
   bench_build
+  bench_scratch "$name"
+}
 
-  WORK=$(mktemp -d "/tmp/longhaul-bench-$name.XXXXXX")
+# WORK (a temp folder) and URL (a throwaway PostgreSQL in it), both removed on exit.
+bench_scratch() {
+  WORK=$(mktemp -d "/tmp/longhaul-bench-$1.XXXXXX")
   chmod 0755 "$WORK"
   SIM_PID="" WORKER_PID=""
   trap bench_cleanup EXIT

@@ -14,14 +14,9 @@ CONFIG=${3:-release}
 swift build -c "$CONFIG" --product longhaul >&2
 BIN="$(swift build -c "$CONFIG" --show-bin-path)/longhaul"
 
-WORK=$(mktemp -d /tmp/longhaul-bench-long.XXXXXX)
-chmod 0755 "$WORK"
-cleanup() {
-    scripts/test-database stop "$WORK/pg"
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-SERVER=$(scripts/test-database start "$WORK/pg")
+. bench/lib.sh
+bench_scratch long
+SERVER=$URL
 
 mkdir -p "$WORK/docs"
 python3 - "$SIZE" "$WORK/docs/long.md" <<'PY'

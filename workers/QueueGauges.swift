@@ -4,7 +4,8 @@ import Metrics
 import Synchronization
 
 /// Samples the queue every few seconds into gauges: `longhaul_jobs{state,project}` (unfinished
-/// jobs), `longhaul_queue_lag_seconds{project}` and `longhaul_in_flight{project}`. Gauges are
+/// jobs), `longhaul_queue_lag_seconds{project}`, `longhaul_in_flight{project}` and
+/// `longhaul_token_estimate_ratio{model}` (estimate ÷ Mantle's input tokens over the last hour). Gauges are
 /// made once per label set (projects are few) and reset to zero when a project's count drops out.
 final class QueueGauges: Sendable {
     let queue: JobQueue
@@ -44,6 +45,13 @@ final class QueueGauges: Sendable {
                 let previous = values[key]?.value ?? 0
                 values[key] = ("longhaul_in_flight", [("project", statistic.project)], previous + Double(statistic.count))
             }
+        }
+        do {
+            for estimate in try await queue.tokenEstimateRatios() {
+                values["estimate|\(estimate.model)"] = ("longhaul_token_estimate_ratio", [("model", estimate.model)], estimate.ratio)
+            }
+        } catch {
+            if !Task.isCancelled { logger.debug("sampling the token estimate failed", metadata: ["error": "\(error)"]) }
         }
         gauges.withLock { gauges in
             for (key, gauge) in gauges where values[key] == nil { gauge.record(0) }

@@ -1,5 +1,8 @@
 import LonghaulCore
+import MantleModels
+import TestSupport
 import Testing
+import Tokenizers
 
 @Suite("Enqueue validation names the field and the rule")
 struct JobRequestValidationTests {
@@ -123,5 +126,22 @@ struct JobRequestValidationTests {
         }
         let badOutput = JobRequest(document: "x", mapMaxOutputTokens: 8)
         #expect(throws: ValidationError.self) { try badOutput.validated(defaultModel: "openai.gpt-oss-120b", checkModel: { _ in nil }) }
+    }
+
+    @Test func gptOSSInputIsCountedWithO200kAndNeedsNoMargin() throws {
+        guard let path = o200kRanksPath() else {
+            Issue.record(Comment(rawValue: o200kRanksMissing))
+            return
+        }
+        var limits = Self.limits(scale: 1)
+        limits.tokenizer = O200kTokenizer(ranks: try BPERanks(contentsOf: path))
+        let request = JobRequest(document: "The harbour master logged the tide tables every morning at six.", instructions: "Summarise.")
+        let counted = InputTokenCount(document: request.document, instructions: "Summarise.", model: "openai.gpt-oss-120b", tokenizer: limits.tokenizer)
+        #expect(counted.isExact && counted.tokens == 12 + 4)
+        let job = try request.validated(defaultModel: "openai.gpt-oss-120b", limits: limits, checkModel: { _ in nil })
+        #expect(job.estimatedInputTokens == 16)
+        // Claude's tokenizer is not public: estimated.
+        #expect(!InputTokenCount(document: "x", instructions: "y", model: "anthropic.claude-haiku-4-5", tokenizer: limits.tokenizer).isExact)
+        #expect(ContextBudget(limits: ModelLimits.limits(for: "openai.gpt-oss-120b"), exactCount: true).allowedEstimatedInput(outputTokens: 2_000) == 129_040)
     }
 }

@@ -110,6 +110,10 @@ struct MapReduceTests {
             #expect(ended.state == .completed)
             #expect(ended.split == nil)
             #expect(harness.simulator.counters().createsByJob.count == 1)
+            // The estimate's calibration against what Mantle counted, as the gauge reports it.
+            let ratios = try await harness.fixture.queue.tokenEstimateRatios()
+            #expect(ratios.count == 1 && ratios.first?.model == "openai.gpt-oss-120b" && ratios.first?.calls == 1)
+            #expect(ratios.first.map { $0.ratio > 0.8 && $0.ratio < 1.2 } == true, "\(ratios)")
         }
     }
 
@@ -171,7 +175,7 @@ struct MapReduceTests {
     @Test("retrying a failed split job runs only the children that failed")
     func retryRunsOnlyFailedChildren() async throws {
         var flaky = MantleSimulatorConfiguration.quick
-        flaky.createFaults.failedResponse = 0.3
+        flaky.createFaults.failedResponse = 0.5
         try await PipelineHarness.with("mrretry", simulator: Self.simulator(flaky)) { harness in
             let project = try await harness.project("team", maxInFlight: 20, maxAttempts: 1)
             let job = try await Self.enqueue(JobRequest(document: Self.book(chapters: 12), maxOutputTokens: 400), harness, into: project)

@@ -104,7 +104,7 @@ public struct DocumentReader: Sendable {
         // what a summariser needs; `-` sends the text to standard output.
         return await extract(file, format: .pdf, tool: tool, arguments: ["-enc", "UTF-8", Self.argument(file.path), "-"]) { status, output, message in
             guard status == 0 else { return .failure(.toolFailed(tool: tool.name, exitStatus: status, message: message)) }
-            return .success(String(decoding: output, as: UTF8.self))
+            return .success(PDFPageCleaner.clean(String(decoding: output, as: UTF8.self)))
         }
     }
 

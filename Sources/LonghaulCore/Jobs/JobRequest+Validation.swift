@@ -60,8 +60,9 @@ extension JobRequest {
                 field: "max_output_tokens", code: "too_large",
                 message: "max_output_tokens is \(maxOutputTokens); the limit is \(limits.maxOutputTokens)")
         }
-        let estimatedInputTokens = TokenEstimate.inputTokens(document) + TokenEstimate.inputTokens(instructions)
-        let mapReduce = try plan(model: model, maxOutputTokens: maxOutputTokens, estimatedInputTokens: estimatedInputTokens, limits: limits, checkModel: checkModel)
+        let inputTokens = InputTokenCount(document: document, instructions: instructions, model: model, tokenizer: limits.tokenizer)
+        let estimatedInputTokens = inputTokens.tokens
+        let mapReduce = try plan(model: model, maxOutputTokens: maxOutputTokens, inputTokens: inputTokens, limits: limits, checkModel: checkModel)
         try validateMetadata(limits)
         guard limits.priorityRange.contains(priority) else {
             throw ValidationError(

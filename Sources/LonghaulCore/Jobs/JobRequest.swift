@@ -1,5 +1,6 @@
 public import Foundation
 public import Mantle
+public import Tokenizers
 
 /// What a caller asks Longhaul to do with one document; validated by `JobRequest.validated(for:limits:)`
 /// before anything is stored.
@@ -74,6 +75,9 @@ public struct JobLimits: Sendable {
     /// Multiplies every model's context window when planning (0 < scale ≤ 1; tests and demos
     /// set it through `LONGHAUL_CONTEXT_WINDOW_SCALE` to cross windows with small documents).
     public var contextWindowScale: Double = 1
+    /// Counts gpt-oss and gpt-5 input exactly when set (the `o200k_base` ranks were found); other
+    /// models, or none set, are estimated with `ContextBudget.estimateMargin`.
+    public var tokenizer: O200kTokenizer? = nil
 
     public init() {}
 }

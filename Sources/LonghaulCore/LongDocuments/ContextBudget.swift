@@ -9,17 +9,22 @@ public import MantleModels
 /// it undercounts. 1.35 × the estimate covers every chunk seen. A real tokenizer would let it go.
 public struct ContextBudget: Sendable, Equatable {
     public var limits: ContextLimits
-    /// Multiplies estimated input tokens before they are compared with the window.
+    /// Multiplies input tokens before they are compared with the window: `estimateMargin` for an
+    /// estimate, 1 for a count made with the model's own tokenizer.
+    public var margin: Double
     public static let estimateMargin = 1.35
     /// Tokens Mantle adds around the instructions and the input (the chat template; the
     /// simulator counts 7 + 4 per message, and Mantle counted 17 for a one-line prompt).
     public static let templateTokens = 32
 
-    public init(limits: ContextLimits) { self.limits = limits }
+    public init(limits: ContextLimits, exactCount: Bool = false) {
+        self.limits = limits
+        self.margin = exactCount ? 1 : Self.estimateMargin
+    }
 
     /// The input tokens a call may be estimated at, asking for `outputTokens`, with the margin.
     public func allowedEstimatedInput(outputTokens: Int) -> Int {
-        Int(Double(limits.inputBudget(reservingOutput: outputTokens) - Self.templateTokens) / Self.estimateMargin)
+        Int(Double(limits.inputBudget(reservingOutput: outputTokens) - Self.templateTokens) / margin)
     }
 
     /// Whether input estimated at `estimatedInputTokens` (instructions included) fits with `outputTokens`.
@@ -30,6 +35,6 @@ public struct ContextBudget: Sendable, Equatable {
     /// What a call needs of the window, as the refusal states it: the estimate with its margin
     /// and the template, plus the output.
     public func needed(estimatedInputTokens: Int, outputTokens: Int) -> Int {
-        Int((Double(estimatedInputTokens) * Self.estimateMargin).rounded(.up)) + Self.templateTokens + outputTokens
+        Int((Double(estimatedInputTokens) * margin).rounded(.up)) + Self.templateTokens + outputTokens
     }
 }

@@ -115,7 +115,7 @@ extension JobQueue {
             SELECT p.slug, j.state::text AS state, count(*)::bigint AS n,
                    coalesce(extract(epoch FROM now() - min(j.run_at) FILTER (WHERE j.run_at <= now())), 0)::float8 AS lag
             FROM jobs j JOIN projects p ON p.id = j.project_id
-            WHERE j.state IN ('queued', 'submitting', 'running')
+            WHERE j.state IN ('queued', 'waiting_for_children', 'submitting', 'running')
             GROUP BY p.slug, j.state
             """)
         return try rows.compactMap { row in
@@ -123,5 +123,21 @@ extension JobQueue {
             let lag: Double = state == .queued ? try row.decode("lag") : 0
             return QueueStatistic(project: try row.decode("slug"), state: state, count: try row.decode("n"), lagSeconds: lag)
         }
+    }
+}
+
+extension JobQueue {
+    /// Per model, the token estimate made at enqueue divided by the input tokens Mantle reported,
+    /// over the calls that ended in the last `window` (split jobs are left out: their estimate is
+    /// of the whole document, their usage of many calls). Below 1, the estimate undercounts.
+    public func tokenEstimateRatios(window: Duration = .seconds(3600)) async throws -> [(model: String, ratio: Double, calls: Int)] {
+        let rows = try await pool.query("""
+            SELECT j.model, (sum(j.estimated_input_tokens)::float8 / sum(r.input_tokens)) AS ratio, count(*)::bigint AS calls
+            FROM jobs j JOIN results r ON r.job_id = j.id
+            WHERE j.finished_at > now() - make_interval(secs => \(Double(window.milliseconds) / 1000))
+              AND r.input_tokens > 0 AND NOT (j.params ? 'strategy')
+            GROUP BY j.model
+            """)
+        return try rows.map { (try $0.decode("model"), try $0.decode("ratio"), try $0.decode("calls")) }
     }
 }

@@ -110,6 +110,18 @@ struct JobsCommand: AsyncParsableCommand {
                                 + "(reasoning \(usage.reasoningTokens)), total \(usage.totalTokens)"
                         ))
                 }
+                if let parent = detail.parent { fields.append(("part of", parent)) }
+                if let split = detail.split {
+                    fields.append(("chunks", "\(split.chunksCompleted) of \(split.chunks) summarised, \(split.calls) calls"))
+                    for level in split.levels {
+                        fields.append(
+                            (
+                                level.level == 1 ? "map" : "merge \(level.level - 1)",
+                                "\(level.completed) of \(level.jobs) completed\(level.failed > 0 ? ", \(level.failed) failed" : ""); "
+                                    + "input \(level.usage.inputTokens), output \(level.usage.outputTokens)"
+                            ))
+                    }
+                }
                 if let reason = detail.incompleteReason { fields.append(("incomplete", reason)) }
                 if detail.errorCode != nil || detail.errorMessage != nil {
                     fields.append(("error", [detail.errorCode, detail.errorMessage].compactMap { $0 }.joined(separator: ": ")))
