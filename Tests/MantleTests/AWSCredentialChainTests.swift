@@ -254,6 +254,8 @@ struct AWSSecretReferenceTests {
             _ = try await PythonInterop.run(
                 "botocore_tool.py", ["put-parameter", "/longhaul/team-a/key", "key-v1"], environment: environment)
             _ = try await PythonInterop.run(
+                "botocore_tool.py", ["put-parameter", "/longhaul/team-c/key", "key-v1"], environment: environment)
+            _ = try await PythonInterop.run(
                 "botocore_tool.py", ["put-secret", "longhaul/team-b", #"{"api_key": "sm-key-1", "other": "x"}"#], environment: environment)
             _ = try await PythonInterop.run("botocore_tool.py", ["put-secret", "longhaul/plain", "plain-key\n"], environment: environment)
 
@@ -263,6 +265,12 @@ struct AWSSecretReferenceTests {
                 ).bearerToken()
             }
             #expect(try await read("ssm:/longhaul/team-a/key") == "key-v1")
+            // Another provider of the same reference (the gateway rebuilds its clients every
+            // minute) takes the key from the process's cache instead of reading it again.
+            let again = try MantleCredentialProvider(
+                .parameterStore(name: "/longhaul/team-a/key"), environment: environment, transport: peers.http)
+            #expect(try await again.bearerToken() == "key-v1")
+            #expect(await again.refreshCount == 0)
             #expect(try await read("secretsmanager:longhaul/team-b#api_key") == "sm-key-1")
             #expect(try await read("secretsmanager:longhaul/plain") == "plain-key")
 
@@ -276,10 +284,10 @@ struct AWSSecretReferenceTests {
             let simulator = try await MantleSimulator.start(
                 configuration: MantleSimulatorConfiguration(speed: 100, seed: 3, apiKeys: ["key-v2"]), logger: Logger(label: "sim"))
             let provider = try MantleCredentialProvider(
-                .parameterStore(name: "/longhaul/team-a/key"), environment: environment, transport: peers.http)
+                .parameterStore(name: "/longhaul/team-c/key"), environment: environment, transport: peers.http)
             #expect(try await provider.bearerToken() == "key-v1")
             _ = try await PythonInterop.run(
-                "botocore_tool.py", ["put-parameter", "/longhaul/team-a/key", "key-v2"], environment: environment)
+                "botocore_tool.py", ["put-parameter", "/longhaul/team-c/key", "key-v2"], environment: environment)
             let client = MantleClient(
                 endpoint: try MantleEndpoint(baseURL: simulator.baseURL.absoluteString), credentials: provider, transport: peers.http)
             let listed: Result<[MantleModelInfo], MantleError>

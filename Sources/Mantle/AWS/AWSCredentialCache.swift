@@ -106,3 +106,31 @@ enum ShortTermKeySchedule {
         return (.seconds(Int64(seconds)), now.addingTimeInterval(seconds - margin))
     }
 }
+
+/// Keys read from Parameter Store and Secrets Manager, shared by every provider in the process
+/// with the same reference and AWS environment: each is read again when its TTL ends or after a
+/// 401, not whenever a client is rebuilt.
+actor AWSStoredKeyCache {
+    static let shared = AWSStoredKeyCache()
+
+    struct Key: Hashable, Sendable {
+        var reference: String
+        var chain: AWSCredentialCache.Key
+    }
+
+    private var entries: [Key: (token: MantleSecret, refreshAt: Date)] = [:]
+
+    /// The key while it is fresh at `now`.
+    func key(_ key: Key, now: Date) -> (token: MantleSecret, refreshAt: Date)? {
+        guard let entry = entries[key], now < entry.refreshAt else { return nil }
+        return entry
+    }
+
+    func store(_ entry: (token: MantleSecret, refreshAt: Date), for key: Key) {
+        entries[key] = entry
+    }
+
+    func invalidate(_ key: Key) {
+        entries[key] = nil
+    }
+}

@@ -74,12 +74,28 @@ public actor MantleCredentialProvider: CustomStringConvertible {
     public func token() async throws(MantleError) -> MantleSecret {
         let start = now()
         if let cached, start < cached.refreshAt { return cached.token }
+        let stored = storedKeyCacheKey
+        if let stored, let shared = await AWSStoredKeyCache.shared.key(stored, now: start) {
+            cached = shared
+            return shared.token
+        }
         let (token, refreshAt) = try await freshToken(at: start)
         refreshCount += 1
         // Renew `refreshMargin` before the end of the lifetime; keys from the environment are
         // re-read on the same schedule (cheap, and it keeps one code path).
-        cached = (token, refreshAt ?? start.addingTimeInterval(Double((tokenLifetime - refreshMargin).components.seconds)))
+        let entry = (token: token, refreshAt: refreshAt ?? start.addingTimeInterval(Double((tokenLifetime - refreshMargin).components.seconds)))
+        cached = entry
+        if let stored { await AWSStoredKeyCache.shared.store(entry, for: stored) }
         return token
+    }
+
+    /// For keys kept in AWS: the key of the process-wide cache, so that a client rebuilt with the
+    /// same reference (the gateway rebuilds them every minute) does not read the store again.
+    private var storedKeyCacheKey: AWSStoredKeyCache.Key? {
+        switch credential {
+        case .parameterStore, .secretsManager: AWSStoredKeyCache.Key(reference: credential.description, chain: cacheKey(profile: nil))
+        case .apiKey, .apiKeyEnvironment, .apiKeyFile, .awsShortTerm: nil
+        }
     }
 
     /// Drops the cached token, and the AWS credentials it came from, so the next request mints a
@@ -88,7 +104,9 @@ public actor MantleCredentialProvider: CustomStringConvertible {
         cached = nil
         switch credential {
         case .awsShortTerm(let profile): await AWSCredentialCache.shared.invalidate(cacheKey(profile: profile))
-        case .parameterStore, .secretsManager: await AWSCredentialCache.shared.invalidate(cacheKey(profile: nil))
+        case .parameterStore, .secretsManager:
+            await AWSCredentialCache.shared.invalidate(cacheKey(profile: nil))
+            if let stored = storedKeyCacheKey { await AWSStoredKeyCache.shared.invalidate(stored) }
         case .apiKey, .apiKeyEnvironment, .apiKeyFile: break
         }
     }
