@@ -10,6 +10,7 @@ struct Longhaul: AsyncParsableCommand {
         subcommands: [
             BatchCommand.self, ServeCommand.self, WorkCommand.self, ProjectsCommand.self, TokensCommand.self, JobsCommand.self,
             UsageCommand.self, WebhooksCommand.self, DeliveriesCommand.self, MigrateCommand.self, DBCommand.self, SimCommand.self,
+            CredentialsCommand.self,
             VersionCommand.self,
         ]
     )

@@ -95,18 +95,20 @@ enum EndpointProbe: Sendable, Equatable {
 
     /// How to give the project a key Mantle takes, for where its key comes from now.
     static func credentialFix(project: Project, defaultCredential: MantleCredential) -> String {
-        let command = "longhaul projects update \(project.slug) --credential env:NAME|file:PATH|aws[:PROFILE]"
+        let command = "longhaul projects update \(project.slug) --credential env:NAME|file:PATH|aws[:PROFILE]|ssm:NAME|secretsmanager:ID[#KEY]"
         if let reference = project.credentialReference {
             return "fix the key behind its credential \(reference), or give it another: \(command)"
         }
         if project.region != nil {
-            return "fix the AWS credentials its short-term keys are minted from (AWS_ACCESS_KEY_ID…, or ~/.aws/credentials), "
+            return "fix the AWS credentials its short-term keys are minted from (see `longhaul credentials check --project \(project.slug)`), "
                 + "or give it a key: \(command)"
         }
         switch defaultCredential {
         case .apiKeyEnvironment(let variable): return "fix \(variable) or the project's credential: \(command)"
         case .apiKeyFile(let path): return "fix the key in \(path) or the project's credential: \(command)"
         case .awsShortTerm: return "fix the AWS credentials or the project's credential: \(command)"
+        case .parameterStore(let name): return "fix the key in SSM parameter \(name) or the project's credential: \(command)"
+        case .secretsManager(let id, _): return "fix the key in Secrets Manager secret \(id) or the project's credential: \(command)"
         case .apiKey: return "set the project's credential: \(command)"
         }
     }

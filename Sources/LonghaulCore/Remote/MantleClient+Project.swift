@@ -26,7 +26,7 @@ extension MantleClient {
         if let reference = project.credentialReference {
             credential = try MantleCredential(reference: reference)
         }
-        let provider = try MantleCredentialProvider(credential, region: region)
+        let provider = try MantleCredentialProvider(credential, region: region, transport: http)
         self.init(
             endpoint: endpoint, credentials: provider, projectID: project.mantleProjectID, transport: http, logger: logger,
             timeouts: timeouts)

@@ -42,17 +42,23 @@ struct SigV4QueryPresigner {
         let canonicalRequest = [
             method.uppercased(), path, canonicalQuery, "host:\(host)", "", "host", emptyPayloadHash,
         ].joined(separator: "\n")
-        let stringToSign = [
-            "AWS4-HMAC-SHA256", timestamp, scope, Self.hex(SHA256.hash(data: Data(canonicalRequest.utf8))),
-        ].joined(separator: "\n")
-        let signature = Self.hex(HMACSHA256.authenticationCode(for: Data(stringToSign.utf8), key: signingKey(day: day)))
+        let signature = Self.signature(
+            of: canonicalRequest, timestamp: timestamp, scope: scope, secret: credentials.secretAccessKey, region: region, service: service)
         let query = encoded.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
         return "https://\(host)\(path)?\(query)&X-Amz-Signature=\(signature)"
     }
 
+    /// The hex signature of a canonical request: its string to sign under the day's derived key
+    /// (shared by the query and header forms).
+    static func signature(of canonicalRequest: String, timestamp: String, scope: String, secret: MantleSecret, region: String, service: String) -> String {
+        let stringToSign = ["AWS4-HMAC-SHA256", timestamp, scope, hex(SHA256.hash(data: Data(canonicalRequest.utf8)))].joined(separator: "\n")
+        let key = signingKey(secret: secret, day: String(timestamp.prefix(8)), region: region, service: service)
+        return hex(HMACSHA256.authenticationCode(for: Data(stringToSign.utf8), key: key))
+    }
+
     /// HMAC(HMAC(HMAC(HMAC("AWS4" + secret, day), region), service), "aws4_request").
-    private func signingKey(day: String) -> [UInt8] {
-        var key = Array(("AWS4" + credentials.secretAccessKey.exposedValue).utf8)
+    static func signingKey(secret: MantleSecret, day: String, region: String, service: String) -> [UInt8] {
+        var key = Array(("AWS4" + secret.exposedValue).utf8)
         for part in [day, region, service, "aws4_request"] {
             key = HMACSHA256.authenticationCode(for: Data(part.utf8), key: key).bytes
         }

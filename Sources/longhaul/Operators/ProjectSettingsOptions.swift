@@ -21,7 +21,7 @@ struct ProjectSettingsOptions: ParsableArguments {
     var retryWindow: HumanDuration?
 
     @Option(
-        name: .customLong("credential"), help: "Credential reference: env:NAME, file:PATH, aws or aws:PROFILE (\"\" clears it on update).")
+        name: .customLong("credential"), help: "Credential reference: env:NAME, file:PATH, aws, aws:PROFILE, ssm:NAME or secretsmanager:ID[#KEY] (\"\" clears it on update).")
     var credentialReference: String?
 
     @Option(name: .long, help: "The Mantle project id (proj_…) sent as OpenAI-Project (\"\" clears it on update).")

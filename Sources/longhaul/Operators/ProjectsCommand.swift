@@ -8,6 +8,19 @@ import LonghaulCore
 struct ProjectsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "projects", abstract: "Manage projects: each team's Mantle endpoint, credential, model and limits.",
+        discussion: """
+            A project's --credential is a reference, never the key itself:
+              env:NAME                  a Bedrock API key in an environment variable
+              file:PATH                 a Bedrock API key in a file (re-read every 13 minutes and after a 401)
+              aws | aws:PROFILE         short-term keys minted from AWS credentials, resolved as the AWS SDKs do:
+                                        environment, profile (role_arn, credential_process), web identity,
+                                        container credentials, EC2 instance metadata
+              ssm:NAME                  a key in SSM Parameter Store (name or ARN; SecureString decrypted)
+              secretsmanager:ID[#KEY]   a key in Secrets Manager (name or ARN; #KEY picks one key of a JSON secret)
+            ssm: and secretsmanager: read with the default AWS credential chain, in the ARN's Region, else
+            AWS_REGION, else the project's; the key is cached for 13 minutes and read again after a 401.
+            `longhaul credentials check --project NAME` says where a project's credential comes from.
+            """,
         subcommands: [Add.self, List.self, Show.self, Update.self, Pause.self, Resume.self, Archive.self])
 
     struct Add: AsyncParsableCommand {

@@ -29,7 +29,7 @@ enum PythonInterop {
 
     /// Runs `script` with `arguments` and returns its standard output. The process is started and
     /// waited for on a Dispatch thread, not on Swift's cooperative pool (waitpid blocks).
-    static func run(_ script: String, _ arguments: [String]) async throws -> String {
+    static func run(_ script: String, _ arguments: [String], environment: [String: String]? = nil) async throws -> String {
         let python = try interpreter()
         let path = self.script(script)
         let result: Result<String, Failure> = await withCheckedContinuation { continuation in
@@ -37,6 +37,7 @@ enum PythonInterop {
                 let process = Process()
                 process.executableURL = URL(fileURLWithPath: python)
                 process.arguments = [path] + arguments
+                if let environment { process.environment = environment }
                 let output = Pipe()
                 let errors = Pipe()
                 process.standardOutput = output
