@@ -47,7 +47,7 @@ extension JobQueue {
             try await notifications.notify(QueueChannel.jobs, on: connection)
         case .complete(let text, let usage):
             _ = try await finalizer.finalize(
-                [Finalization(jobID: id, attempt: nil, state: .completed, remoteStatus: "completed", outputText: text, usage: usage)],
+                [Finalization(jobID: id, attempt: nil, state: .completed, outputText: text, usage: usage)],
                 guard: .waitingForChildren, on: connection)
         case .fail(let code, let message, let usage):
             _ = try await finalizer.finalize(

@@ -64,7 +64,9 @@ struct BatchCommand: AsyncParsableCommand {
 
     @Option(
         name: .long,
-        help: "auto (one call when a document fits the model's window, map-reduce when not), single (refuse what does not fit) or map_reduce.")
+        help:
+            "auto (one call when a document fits the model's window, map-reduce when not), single (refuse what does not fit) or map_reduce."
+    )
     var strategy: String?
 
     /// `--strategy` as the core's type (validated in `validate()`).

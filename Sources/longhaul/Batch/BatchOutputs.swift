@@ -64,7 +64,8 @@ struct BatchOutputs {
             }
             let detail: String
             switch job.state {
-            case .completed: detail = job.split.map { "map-reduce: \($0.chunks) chunks, \($0.levels.count) levels, \($0.calls) calls" } ?? ""
+            case .completed:
+                detail = job.split.map { "map-reduce: \($0.chunks) chunks, \($0.levels.count) levels, \($0.calls) calls" } ?? ""
             case .incomplete: detail = "incomplete (\(job.incompleteReason ?? "unknown reason")); partial text kept"
             case .failed, .cancelled: detail = [job.errorCode, job.errorMessage].compactMap { $0 }.joined(separator: ": ")
             case .queued, .waitingForChildren, .submitting, .running: detail = "still \(job.state.rawValue)"
@@ -91,7 +92,10 @@ struct BatchOutputs {
             "levels": split.levels.map { level in
                 [
                     "level": level.level, "jobs": level.jobs, "completed": level.completed, "failed": level.failed,
-                    "usage": ["input_tokens": level.usage.inputTokens, "output_tokens": level.usage.outputTokens, "total_tokens": level.usage.totalTokens],
+                    "usage": [
+                        "input_tokens": level.usage.inputTokens, "output_tokens": level.usage.outputTokens,
+                        "total_tokens": level.usage.totalTokens,
+                    ],
                 ] as [String: Any]
             },
         ]

@@ -1,6 +1,6 @@
 import ArgumentParser
-import Hashing
 import Foundation
+import Hashing
 import Logging
 import LonghaulCore
 import Mantle

@@ -7,7 +7,9 @@ import Workers
 
 /// The options of the worker loops, shared by `longhaul work` and `longhaul serve --with-workers`.
 struct WorkerOptions: ParsableArguments {
-    @Option(name: .long, parsing: .upToNextOption, help: "Loops to run (comma or space separated): submit, poll, maintain, deliver, coordinate.")
+    @Option(
+        name: .long, parsing: .upToNextOption, help: "Loops to run (comma or space separated): submit, poll, maintain, deliver, coordinate."
+    )
     var roles: [String] = ["submit,poll,maintain,deliver,coordinate"]
 
     @Option(name: .long, help: "Concurrent Mantle calls per loop (default: 64 creates, 128 retrieves).")
