@@ -9,6 +9,8 @@ public struct ValidatedJob: Sendable, Equatable {
     public var instructions: String
     public var maxOutputTokens: Int
     public var estimatedInputTokens: Int
+    /// True when `estimatedInputTokens` is the model's tokenizer's count, false for an estimate.
+    public var inputCountedExactly: Bool
     /// Set when the job is split for map-reduce (its document does not fit one call, or the
     /// caller asked for it); nil for one call.
     public var mapReduce: MapReduceSettings?
@@ -96,7 +98,7 @@ extension JobRequest {
 
         return ValidatedJob(
             request: self, model: model, instructions: instructions, maxOutputTokens: maxOutputTokens,
-            estimatedInputTokens: estimatedInputTokens, mapReduce: mapReduce, documentSHA256: documentSHA256, instructionsSHA256: instructionsSHA256,
+            estimatedInputTokens: estimatedInputTokens, inputCountedExactly: inputTokens.isExact, mapReduce: mapReduce, documentSHA256: documentSHA256, instructionsSHA256: instructionsSHA256,
             requestSHA256: Data(fingerprint.finalize()))
     }
 

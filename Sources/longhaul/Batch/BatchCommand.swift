@@ -78,6 +78,11 @@ struct BatchCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Upper bound on each map call's tokens (default: --max-output-tokens).")
     var mapMaxOutputTokens: Int?
 
+    @Flag(
+        name: .long,
+        help: "Say what the run would do — calls, tokens, cost and time per document and in total — without calling Mantle or enqueueing anything.")
+    var plan = false
+
     @Flag(name: .long, help: "Enqueue and return at once; `longhaul work` (or this command again) does the work.")
     var noWait = false
 

@@ -41,6 +41,13 @@ struct BatchRun {
         let projects = ProjectStore(pool: session.pool)
         let project = try await resolveProject(projects)
         let reporter = BatchReporter(json: command.json)
+        if command.plan {
+            var entries = try await readFolder(folder)
+            let runPlan = try await plan(&entries, folder: folder, instructions: instructions, project: project, store: store)
+            try BatchPlanReport(plan: runPlan, skipped: entries.compactMap { entry in entry.skipReason.map { (entry.relativePath, $0) } })
+                .print(json: command.json)
+            return 0
+        }
         if let refused = try await preflight(project, projects: projects, reporter: reporter) { return refused }
 
         var entries = try await readFolder(folder)
@@ -126,27 +133,8 @@ struct BatchRun {
         _ entries: inout [Entry], folder: URL, instructions: String?, project: Project, batch: BatchRecord, store: JobStore
     ) async throws -> Int {
         var resumed = 0
-        let readable = entries.indices.filter { entries[$0].document != nil }
-        for chunk in stride(from: 0, to: readable.count, by: 500).map({ Array(readable[$0..<min($0 + 500, readable.count)]) }) {
-            var validated: [(index: Int, job: ValidatedJob)] = []
-            for index in chunk {
-                guard let document = entries[index].document else { continue }
-                entries[index].document = nil
-                let request = JobRequest(
-                    document: document.text, instructions: instructions, model: command.model, maxOutputTokens: command.maxOutputTokens,
-                    webhookURL: command.webhook, sourcePath: document.relativePath, mediaType: document.mediaType,
-                    strategy: command.summaryStrategy, mapModel: command.mapModel, mapMaxOutputTokens: command.mapMaxOutputTokens)
-                do {
-                    var job = try request.validated(
-                        defaultModel: project.defaultModel, limits: .fromEnvironment(), checkModel: MantleModel.responsesCheck)
-                    job.request.idempotencyKey = Self.idempotencyKey(
-                        folder: folder, path: document.relativePath, request: job.requestSHA256)
-                    validated.append((index, job))
-                } catch {
-                    if error.code == "unsupported_model" { throw ValidationError(error.message) }
-                    entries[index].skipReason = "refused: \(error.message)"
-                }
-            }
+        for chunk in Self.chunksOfReadable(entries) {
+            let validated = try validate(&entries, chunk, folder: folder, instructions: instructions, project: project)
             let enqueued = try await store.enqueue(validated.map(\.job), project: project, batchID: batch.id)
             for (item, job) in zip(validated, enqueued) {
                 entries[item.index].jobID = job.id
@@ -159,6 +147,59 @@ struct BatchRun {
             }
         }
         return resumed
+    }
+
+    /// What `enqueue` would do, stored nowhere and sent nowhere: each readable document planned
+    /// as the run would cut it, and marked done where an earlier run completed it.
+    private func plan(
+        _ entries: inout [Entry], folder: URL, instructions: String?, project: Project, store: JobStore
+    ) async throws -> RunPlan {
+        let facts = try await UsageStore(pool: store.pool).planFacts(for: project)
+        var documents: [RunPlan.Document] = []
+        for chunk in Self.chunksOfReadable(entries) {
+            let validated = try validate(&entries, chunk, folder: folder, instructions: instructions, project: project)
+            let done = try await store.completedIdempotencyKeys(project: project, keys: validated.compactMap(\.job.request.idempotencyKey))
+            for (index, job) in validated {
+                documents.append(
+                    RunPlan.Document(
+                        name: entries[index].relativePath, job: job, alreadyDone: job.request.idempotencyKey.map(done.contains) ?? false,
+                        facts: facts))
+            }
+        }
+        return RunPlan(documents: documents, facts: facts)
+    }
+
+    /// The readable entries' indices, 500 at a time: a folder's texts are never all held at once.
+    private static func chunksOfReadable(_ entries: [Entry]) -> [[Int]] {
+        let readable = entries.indices.filter { entries[$0].document != nil }
+        return stride(from: 0, to: readable.count, by: 500).map { Array(readable[$0..<min($0 + 500, readable.count)]) }
+    }
+
+    /// Validates the documents at `indices` under the resume key made of the folder, the path,
+    /// the content and the parameters; a refused document becomes a skip with the reason. The
+    /// text is released from the entry once it is in its job.
+    private func validate(
+        _ entries: inout [Entry], _ indices: [Int], folder: URL, instructions: String?, project: Project
+    ) throws -> [(index: Int, job: ValidatedJob)] {
+        var validated: [(index: Int, job: ValidatedJob)] = []
+        for index in indices {
+            guard let document = entries[index].document else { continue }
+            entries[index].document = nil
+            let request = JobRequest(
+                document: document.text, instructions: instructions, model: command.model, maxOutputTokens: command.maxOutputTokens,
+                webhookURL: command.webhook, sourcePath: document.relativePath, mediaType: document.mediaType,
+                strategy: command.summaryStrategy, mapModel: command.mapModel, mapMaxOutputTokens: command.mapMaxOutputTokens)
+            do {
+                var job = try request.validated(
+                    defaultModel: project.defaultModel, limits: .fromEnvironment(), checkModel: MantleModel.responsesCheck)
+                job.request.idempotencyKey = Self.idempotencyKey(folder: folder, path: document.relativePath, request: job.requestSHA256)
+                validated.append((index, job))
+            } catch {
+                if error.code == "unsupported_model" { throw ValidationError(error.message) }
+                entries[index].skipReason = "refused: \(error.message)"
+            }
+        }
+        return validated
     }
 
     static func idempotencyKey(folder: URL, path: String, request: Data) -> String {
