@@ -15,6 +15,9 @@ extension APIHandler {
         }
         let project = try await actingProject(named: body.project)
         let validated = try validate(body, project: project)
+        if body.dryRun == true {
+            return .ok(.init(body: .json(try await plan(zip(body.documents, validated).map { ($0.customId, $1) }, project: project))))
+        }
         try await checkEndpoint(of: project, for: validated, body: body)
         let (batch, enqueued) = try await batches.enqueueBatch(
             validated, project: project, name: body.name ?? "api batch", source: nil, webhookURL: body.webhookUrl)

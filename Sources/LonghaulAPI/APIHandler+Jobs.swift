@@ -7,13 +7,7 @@ extension APIHandler {
     func createJob(_ input: Operations.CreateJob.Input) async throws -> Operations.CreateJob.Output {
         guard case .json(let body) = input.body else { throw APIError.invalid(nil, "send the job as JSON") }
         let project = try await actingProject(named: body.project)
-        let request = JobRequest(
-            document: body.document, instructions: body.instructions, model: body.model,
-            maxOutputTokens: body.maxOutputTokens, reasoningEffort: body.reasoningEffort.flatMap { ReasoningEffort(rawValue: $0.rawValue) },
-            metadata: body.metadata?.additionalProperties ?? [:], priority: body.priority ?? 0, runAt: body.runAt,
-            idempotencyKey: input.headers.idempotencyKey, webhookURL: body.webhookUrl,
-            strategy: body.strategy.flatMap { SummaryStrategy(rawValue: $0.rawValue) }, mapModel: body.mapModel,
-            mapMaxOutputTokens: body.mapMaxOutputTokens)
+        let request = JobRequest(body, idempotencyKey: input.headers.idempotencyKey)
         let validated = try request.validated(
             defaultModel: project.defaultModel, limits: configuration.jobLimits, checkModel: MantleModel.responsesCheck)
         guard let enqueued = try await jobs.enqueue([validated], project: project).first else {

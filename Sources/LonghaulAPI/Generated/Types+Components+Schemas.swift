@@ -930,6 +930,10 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/BatchCreate/map_max_output_tokens`.
             internal var mapMaxOutputTokens: Swift.Int?
+            /// Answer with the plan (200) instead of enqueueing: nothing is stored, Mantle is not asked.
+            ///
+            /// - Remark: Generated from `#/components/schemas/BatchCreate/dry_run`.
+            internal var dryRun: Swift.Bool?
             /// Creates a new `BatchCreate`.
             ///
             /// - Parameters:
@@ -946,6 +950,7 @@ extension Components {
             ///   - strategy:
             ///   - mapModel: The model of map calls (default: `model`) for every document that names none, e.g. a cheaper one; merges use `model`.
             ///   - mapMaxOutputTokens: `max_output_tokens` of each map call for every document that gives none.
+            ///   - dryRun: Answer with the plan (200) instead of enqueueing: nothing is stored, Mantle is not asked.
             internal init(
                 name: Swift.String? = nil,
                 documents: [Components.Schemas.BatchDocument],
@@ -959,7 +964,8 @@ extension Components {
                 project: Swift.String? = nil,
                 strategy: Components.Schemas.SummaryStrategy? = nil,
                 mapModel: Swift.String? = nil,
-                mapMaxOutputTokens: Swift.Int? = nil
+                mapMaxOutputTokens: Swift.Int? = nil,
+                dryRun: Swift.Bool? = nil
             ) {
                 self.name = name
                 self.documents = documents
@@ -974,6 +980,7 @@ extension Components {
                 self.strategy = strategy
                 self.mapModel = mapModel
                 self.mapMaxOutputTokens = mapMaxOutputTokens
+                self.dryRun = dryRun
             }
             internal enum CodingKeys: String, CodingKey {
                 case name
@@ -989,6 +996,7 @@ extension Components {
                 case strategy
                 case mapModel = "map_model"
                 case mapMaxOutputTokens = "map_max_output_tokens"
+                case dryRun = "dry_run"
             }
             internal init(from decoder: any Swift.Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -1044,6 +1052,10 @@ extension Components {
                     Swift.Int.self,
                     forKey: .mapMaxOutputTokens
                 )
+                self.dryRun = try container.decodeIfPresent(
+                    Swift.Bool.self,
+                    forKey: .dryRun
+                )
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
                     "name",
                     "documents",
@@ -1057,7 +1069,8 @@ extension Components {
                     "project",
                     "strategy",
                     "map_model",
-                    "map_max_output_tokens"
+                    "map_max_output_tokens",
+                    "dry_run"
                 ])
             }
         }
@@ -1193,6 +1206,213 @@ extension Components {
                 case finished
                 case createdAt = "created_at"
                 case finishedAt = "finished_at"
+            }
+        }
+        /// What a run will do, decided before any call. Totals count the documents that will run.
+        /// Costs are in `currency`, from the prices set with `longhaul usage prices set`; they are
+        /// absent when a model has no price (`unpriced_models` names it). Expected figures come from
+        /// this project's completed jobs of the model and are absent before there are any.
+        ///
+        ///
+        /// - Remark: Generated from `#/components/schemas/Plan`.
+        internal struct Plan: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Plan/object`.
+            internal enum ObjectPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case plan = "plan"
+            }
+            /// - Remark: Generated from `#/components/schemas/Plan/object`.
+            internal var object: Components.Schemas.Plan.ObjectPayload
+            /// - Remark: Generated from `#/components/schemas/Plan/documents`.
+            internal var documents: [Components.Schemas.PlanDocument]
+            /// - Remark: Generated from `#/components/schemas/Plan/to_run`.
+            internal var toRun: Swift.Int
+            /// Calls at most (every answer as long as `max_output_tokens` allows).
+            ///
+            /// - Remark: Generated from `#/components/schemas/Plan/calls`.
+            internal var calls: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Plan/input_tokens`.
+            internal var inputTokens: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Plan/worst_output_tokens`.
+            internal var worstOutputTokens: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Plan/expected_output_tokens`.
+            internal var expectedOutputTokens: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/Plan/worst_cost`.
+            internal var worstCost: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/Plan/expected_cost`.
+            internal var expectedCost: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/Plan/currency`.
+            internal var currency: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Plan/unpriced_models`.
+            internal var unpricedModels: [Swift.String]
+            /// The least time the run takes; absent when nothing bounds it.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Plan/minimum_seconds`.
+            internal var minimumSeconds: Swift.Double?
+            /// What bounds the time (the tokens-per-minute budget
+            ///
+            /// - Remark: Generated from `#/components/schemas/Plan/time_basis`.
+            internal var timeBasis: Swift.String
+            /// Creates a new `Plan`.
+            ///
+            /// - Parameters:
+            ///   - object:
+            ///   - documents:
+            ///   - toRun:
+            ///   - calls: Calls at most (every answer as long as `max_output_tokens` allows).
+            ///   - inputTokens:
+            ///   - worstOutputTokens:
+            ///   - expectedOutputTokens:
+            ///   - worstCost:
+            ///   - expectedCost:
+            ///   - currency:
+            ///   - unpricedModels:
+            ///   - minimumSeconds: The least time the run takes; absent when nothing bounds it.
+            ///   - timeBasis: What bounds the time (the tokens-per-minute budget
+            internal init(
+                object: Components.Schemas.Plan.ObjectPayload,
+                documents: [Components.Schemas.PlanDocument],
+                toRun: Swift.Int,
+                calls: Swift.Int,
+                inputTokens: Swift.Int,
+                worstOutputTokens: Swift.Int,
+                expectedOutputTokens: Swift.Int? = nil,
+                worstCost: Swift.Double? = nil,
+                expectedCost: Swift.Double? = nil,
+                currency: Swift.String? = nil,
+                unpricedModels: [Swift.String],
+                minimumSeconds: Swift.Double? = nil,
+                timeBasis: Swift.String
+            ) {
+                self.object = object
+                self.documents = documents
+                self.toRun = toRun
+                self.calls = calls
+                self.inputTokens = inputTokens
+                self.worstOutputTokens = worstOutputTokens
+                self.expectedOutputTokens = expectedOutputTokens
+                self.worstCost = worstCost
+                self.expectedCost = expectedCost
+                self.currency = currency
+                self.unpricedModels = unpricedModels
+                self.minimumSeconds = minimumSeconds
+                self.timeBasis = timeBasis
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case object
+                case documents
+                case toRun = "to_run"
+                case calls
+                case inputTokens = "input_tokens"
+                case worstOutputTokens = "worst_output_tokens"
+                case expectedOutputTokens = "expected_output_tokens"
+                case worstCost = "worst_cost"
+                case expectedCost = "expected_cost"
+                case currency
+                case unpricedModels = "unpriced_models"
+                case minimumSeconds = "minimum_seconds"
+                case timeBasis = "time_basis"
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/PlanDocument`.
+        internal struct PlanDocument: Codable, Hashable, Sendable {
+            /// The document's position in the request.
+            ///
+            /// - Remark: Generated from `#/components/schemas/PlanDocument/index`.
+            internal var index: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/PlanDocument/custom_id`.
+            internal var customId: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/PlanDocument/model`.
+            internal var model: Swift.String
+            /// - Remark: Generated from `#/components/schemas/PlanDocument/calls`.
+            internal var calls: Swift.Int
+            /// 1 for one call; 2 or more for a map-reduce (map calls, then merges).
+            ///
+            /// - Remark: Generated from `#/components/schemas/PlanDocument/levels`.
+            internal var levels: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/PlanDocument/input_tokens`.
+            internal var inputTokens: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/PlanDocument/input_count`.
+            internal enum InputCountPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case o200kBase = "o200k_base"
+                case estimate = "estimate"
+            }
+            /// - Remark: Generated from `#/components/schemas/PlanDocument/input_count`.
+            internal var inputCount: Components.Schemas.PlanDocument.InputCountPayload
+            /// - Remark: Generated from `#/components/schemas/PlanDocument/worst_output_tokens`.
+            internal var worstOutputTokens: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/PlanDocument/expected_output_tokens`.
+            internal var expectedOutputTokens: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/PlanDocument/worst_cost`.
+            internal var worstCost: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/PlanDocument/expected_cost`.
+            internal var expectedCost: Swift.Double?
+            /// Input plus `max_output_tokens` of every call: what Mantle's quota admits.
+            ///
+            /// - Remark: Generated from `#/components/schemas/PlanDocument/admitted_tokens`.
+            internal var admittedTokens: Swift.Int
+            /// Why the run could fail this document whatever happens.
+            ///
+            /// - Remark: Generated from `#/components/schemas/PlanDocument/warning`.
+            internal var warning: Swift.String?
+            /// Creates a new `PlanDocument`.
+            ///
+            /// - Parameters:
+            ///   - index: The document's position in the request.
+            ///   - customId:
+            ///   - model:
+            ///   - calls:
+            ///   - levels: 1 for one call; 2 or more for a map-reduce (map calls, then merges).
+            ///   - inputTokens:
+            ///   - inputCount:
+            ///   - worstOutputTokens:
+            ///   - expectedOutputTokens:
+            ///   - worstCost:
+            ///   - expectedCost:
+            ///   - admittedTokens: Input plus `max_output_tokens` of every call: what Mantle's quota admits.
+            ///   - warning: Why the run could fail this document whatever happens.
+            internal init(
+                index: Swift.Int,
+                customId: Swift.String? = nil,
+                model: Swift.String,
+                calls: Swift.Int,
+                levels: Swift.Int,
+                inputTokens: Swift.Int,
+                inputCount: Components.Schemas.PlanDocument.InputCountPayload,
+                worstOutputTokens: Swift.Int,
+                expectedOutputTokens: Swift.Int? = nil,
+                worstCost: Swift.Double? = nil,
+                expectedCost: Swift.Double? = nil,
+                admittedTokens: Swift.Int,
+                warning: Swift.String? = nil
+            ) {
+                self.index = index
+                self.customId = customId
+                self.model = model
+                self.calls = calls
+                self.levels = levels
+                self.inputTokens = inputTokens
+                self.inputCount = inputCount
+                self.worstOutputTokens = worstOutputTokens
+                self.expectedOutputTokens = expectedOutputTokens
+                self.worstCost = worstCost
+                self.expectedCost = expectedCost
+                self.admittedTokens = admittedTokens
+                self.warning = warning
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case index
+                case customId = "custom_id"
+                case model
+                case calls
+                case levels
+                case inputTokens = "input_tokens"
+                case inputCount = "input_count"
+                case worstOutputTokens = "worst_output_tokens"
+                case expectedOutputTokens = "expected_output_tokens"
+                case worstCost = "worst_cost"
+                case expectedCost = "expected_cost"
+                case admittedTokens = "admitted_tokens"
+                case warning
             }
         }
         /// - Remark: Generated from `#/components/schemas/Project`.

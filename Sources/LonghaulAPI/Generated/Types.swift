@@ -39,6 +39,19 @@ internal protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /v1/jobs`.
     /// - Remark: Generated from `#/paths//v1/jobs/post(createJob)`.
     func createJob(_ input: Operations.CreateJob.Input) async throws -> Operations.CreateJob.Output
+    /// What a job would cost and do, without enqueueing it or calling Mantle.
+    ///
+    /// Validates the job exactly as `POST /v1/jobs` does and answers with its plan: the calls it
+    /// makes (one, or the map-reduce tree of a long document), its input tokens (counted with
+    /// the model's tokenizer where Longhaul has it, else estimated — `input_count` says which),
+    /// its output at most and as expected from this project's completed jobs of the model, its
+    /// cost where the models have prices, and the least time at the project's limits. Nothing
+    /// is stored and no call is made.
+    ///
+    ///
+    /// - Remark: HTTP `POST /v1/jobs/plan`.
+    /// - Remark: Generated from `#/paths//v1/jobs/plan/post(planJob)`.
+    func planJob(_ input: Operations.PlanJob.Input) async throws -> Operations.PlanJob.Output
     /// One job with its state, result text, usage, timings and error.
     ///
     /// - Remark: HTTP `GET /v1/jobs/{job_id}`.
@@ -69,6 +82,9 @@ internal protocol APIProtocol: Sendable {
     /// credential or Mantle project that Mantle refuses is a 424, a model it does not list a
     /// 422. An endpoint that cannot be reached refuses nothing: the jobs wait for it. Projects
     /// served by the in-process simulator are not asked.
+    ///
+    /// With `"dry_run": true` nothing is stored and Mantle is not asked: the answer is a 200
+    /// with the batch's plan (see `POST /v1/jobs/plan`), one entry per document in order.
     ///
     ///
     /// - Remark: HTTP `POST /v1/batches`.
@@ -254,6 +270,27 @@ extension APIProtocol {
             body: body
         ))
     }
+    /// What a job would cost and do, without enqueueing it or calling Mantle.
+    ///
+    /// Validates the job exactly as `POST /v1/jobs` does and answers with its plan: the calls it
+    /// makes (one, or the map-reduce tree of a long document), its input tokens (counted with
+    /// the model's tokenizer where Longhaul has it, else estimated — `input_count` says which),
+    /// its output at most and as expected from this project's completed jobs of the model, its
+    /// cost where the models have prices, and the least time at the project's limits. Nothing
+    /// is stored and no call is made.
+    ///
+    ///
+    /// - Remark: HTTP `POST /v1/jobs/plan`.
+    /// - Remark: Generated from `#/paths//v1/jobs/plan/post(planJob)`.
+    internal func planJob(
+        headers: Operations.PlanJob.Input.Headers = .init(),
+        body: Operations.PlanJob.Input.Body
+    ) async throws -> Operations.PlanJob.Output {
+        try await planJob(Operations.PlanJob.Input(
+            headers: headers,
+            body: body
+        ))
+    }
     /// One job with its state, result text, usage, timings and error.
     ///
     /// - Remark: HTTP `GET /v1/jobs/{job_id}`.
@@ -308,6 +345,9 @@ extension APIProtocol {
     /// credential or Mantle project that Mantle refuses is a 424, a model it does not list a
     /// 422. An endpoint that cannot be reached refuses nothing: the jobs wait for it. Projects
     /// served by the in-process simulator are not asked.
+    ///
+    /// With `"dry_run": true` nothing is stored and Mantle is not asked: the answer is a 200
+    /// with the batch's plan (see `POST /v1/jobs/plan`), one entry per document in order.
     ///
     ///
     /// - Remark: HTTP `POST /v1/batches`.
