@@ -87,7 +87,7 @@ extension APIHandler {
     }
 
     /// A project by slug if the caller may see it; otherwise the same 404 as a missing one.
-    private func visibleProject(slug: String) async throws -> Project {
+    func visibleProject(slug: String) async throws -> Project {
         if case .project(let own) = try RequestPrincipal.required(), own.slug != slug {
             throw APIError.notFound("project '\(slug)'")
         }

@@ -405,7 +405,7 @@ extension Components {
         ///
         /// - Remark: Generated from `#/components/schemas/JobWait`.
         internal struct JobWait: Codable, Hashable, Sendable {
-            /// `project_refused`: Mantle refuses the project's key or Mantle project (a person must fix it); `paused_by_operator`; `endpoint_unavailable`: the endpoint kept failing, jobs wait for it; `retrying`: the endpoint did not take this job, which is tried again without spending an attempt.
+            /// `project_refused`: Mantle refuses the project's key or Mantle project (a person must fix it); `paused_by_operator`; `endpoint_unavailable`: the endpoint kept failing, jobs wait for it; `retrying`: the endpoint did not take this job, which is tried again without spending an attempt; `budget_reached`: a spending cap of the project cannot admit its next job this period (raise it, or wait for `next_try_at`).
             ///
             /// - Remark: Generated from `#/components/schemas/JobWait/reason`.
             internal enum ReasonPayload: String, Codable, Hashable, Sendable, CaseIterable {
@@ -413,8 +413,9 @@ extension Components {
                 case pausedByOperator = "paused_by_operator"
                 case endpointUnavailable = "endpoint_unavailable"
                 case retrying = "retrying"
+                case budgetReached = "budget_reached"
             }
-            /// `project_refused`: Mantle refuses the project's key or Mantle project (a person must fix it); `paused_by_operator`; `endpoint_unavailable`: the endpoint kept failing, jobs wait for it; `retrying`: the endpoint did not take this job, which is tried again without spending an attempt.
+            /// `project_refused`: Mantle refuses the project's key or Mantle project (a person must fix it); `paused_by_operator`; `endpoint_unavailable`: the endpoint kept failing, jobs wait for it; `retrying`: the endpoint did not take this job, which is tried again without spending an attempt; `budget_reached`: a spending cap of the project cannot admit its next job this period (raise it, or wait for `next_try_at`).
             ///
             /// - Remark: Generated from `#/components/schemas/JobWait/reason`.
             internal var reason: Components.Schemas.JobWait.ReasonPayload
@@ -429,7 +430,7 @@ extension Components {
             /// Creates a new `JobWait`.
             ///
             /// - Parameters:
-            ///   - reason: `project_refused`: Mantle refuses the project's key or Mantle project (a person must fix it); `paused_by_operator`; `endpoint_unavailable`: the endpoint kept failing, jobs wait for it; `retrying`: the endpoint did not take this job, which is tried again without spending an attempt.
+            ///   - reason: `project_refused`: Mantle refuses the project's key or Mantle project (a person must fix it); `paused_by_operator`; `endpoint_unavailable`: the endpoint kept failing, jobs wait for it; `retrying`: the endpoint did not take this job, which is tried again without spending an attempt; `budget_reached`: a spending cap of the project cannot admit its next job this period (raise it, or wait for `next_try_at`).
             ///   - message:
             ///   - since:
             ///   - nextTryAt: When Longhaul tries again by itself; absent when only a person can lift the hold.
@@ -1415,6 +1416,174 @@ extension Components {
                 case warning
             }
         }
+        /// - Remark: Generated from `#/components/schemas/BudgetSet`.
+        internal struct BudgetSet: Codable, Hashable, Sendable {
+            /// In the prices' currency.
+            ///
+            /// - Remark: Generated from `#/components/schemas/BudgetSet/max_cost`.
+            internal var maxCost: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/BudgetSet/max_tokens`.
+            internal var maxTokens: Swift.Int?
+            /// Creates a new `BudgetSet`.
+            ///
+            /// - Parameters:
+            ///   - maxCost: In the prices' currency.
+            ///   - maxTokens:
+            internal init(
+                maxCost: Swift.Double? = nil,
+                maxTokens: Swift.Int? = nil
+            ) {
+                self.maxCost = maxCost
+                self.maxTokens = maxTokens
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case maxCost = "max_cost"
+                case maxTokens = "max_tokens"
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.maxCost = try container.decodeIfPresent(
+                    Swift.Double.self,
+                    forKey: .maxCost
+                )
+                self.maxTokens = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .maxTokens
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "max_cost",
+                    "max_tokens"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Budget`.
+        internal struct Budget: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Budget/object`.
+            internal enum ObjectPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case budget = "budget"
+            }
+            /// - Remark: Generated from `#/components/schemas/Budget/object`.
+            internal var object: Components.Schemas.Budget.ObjectPayload
+            /// - Remark: Generated from `#/components/schemas/Budget/period`.
+            internal enum PeriodPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case day = "day"
+                case month = "month"
+                case total = "total"
+            }
+            /// - Remark: Generated from `#/components/schemas/Budget/period`.
+            internal var period: Components.Schemas.Budget.PeriodPayload
+            /// - Remark: Generated from `#/components/schemas/Budget/max_cost`.
+            internal var maxCost: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/Budget/max_tokens`.
+            internal var maxTokens: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/Budget/currency`.
+            internal var currency: Swift.String?
+            /// What finished calls spent this period.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Budget/spent_tokens`.
+            internal var spentTokens: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Budget/spent_cost`.
+            internal var spentCost: Swift.Double
+            /// The worst case of the calls in flight.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Budget/reserved_tokens`.
+            internal var reservedTokens: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Budget/reserved_cost`.
+            internal var reservedCost: Swift.Double
+            /// - Remark: Generated from `#/components/schemas/Budget/resets_at`.
+            internal var resetsAt: Foundation.Date?
+            /// What is left cannot admit the project's next queued job.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Budget/blocks_next_job`.
+            internal var blocksNextJob: Swift.Bool
+            /// When `blocks_next_job`: the reason its jobs show.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Budget/message`.
+            internal var message: Swift.String?
+            /// Creates a new `Budget`.
+            ///
+            /// - Parameters:
+            ///   - object:
+            ///   - period:
+            ///   - maxCost:
+            ///   - maxTokens:
+            ///   - currency:
+            ///   - spentTokens: What finished calls spent this period.
+            ///   - spentCost:
+            ///   - reservedTokens: The worst case of the calls in flight.
+            ///   - reservedCost:
+            ///   - resetsAt:
+            ///   - blocksNextJob: What is left cannot admit the project's next queued job.
+            ///   - message: When `blocks_next_job`: the reason its jobs show.
+            internal init(
+                object: Components.Schemas.Budget.ObjectPayload,
+                period: Components.Schemas.Budget.PeriodPayload,
+                maxCost: Swift.Double? = nil,
+                maxTokens: Swift.Int? = nil,
+                currency: Swift.String? = nil,
+                spentTokens: Swift.Int,
+                spentCost: Swift.Double,
+                reservedTokens: Swift.Int,
+                reservedCost: Swift.Double,
+                resetsAt: Foundation.Date? = nil,
+                blocksNextJob: Swift.Bool,
+                message: Swift.String? = nil
+            ) {
+                self.object = object
+                self.period = period
+                self.maxCost = maxCost
+                self.maxTokens = maxTokens
+                self.currency = currency
+                self.spentTokens = spentTokens
+                self.spentCost = spentCost
+                self.reservedTokens = reservedTokens
+                self.reservedCost = reservedCost
+                self.resetsAt = resetsAt
+                self.blocksNextJob = blocksNextJob
+                self.message = message
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case object
+                case period
+                case maxCost = "max_cost"
+                case maxTokens = "max_tokens"
+                case currency
+                case spentTokens = "spent_tokens"
+                case spentCost = "spent_cost"
+                case reservedTokens = "reserved_tokens"
+                case reservedCost = "reserved_cost"
+                case resetsAt = "resets_at"
+                case blocksNextJob = "blocks_next_job"
+                case message
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/BudgetList`.
+        internal struct BudgetList: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/BudgetList/object`.
+            internal enum ObjectPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case list = "list"
+            }
+            /// - Remark: Generated from `#/components/schemas/BudgetList/object`.
+            internal var object: Components.Schemas.BudgetList.ObjectPayload
+            /// - Remark: Generated from `#/components/schemas/BudgetList/data`.
+            internal var data: [Components.Schemas.Budget]
+            /// Creates a new `BudgetList`.
+            ///
+            /// - Parameters:
+            ///   - object:
+            ///   - data:
+            internal init(
+                object: Components.Schemas.BudgetList.ObjectPayload,
+                data: [Components.Schemas.Budget]
+            ) {
+                self.object = object
+                self.data = data
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case object
+                case data
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/Project`.
         internal struct Project: Codable, Hashable, Sendable {
             /// The slug.
@@ -2260,6 +2429,8 @@ extension Components {
             case batch_completed = "batch.completed"
             case project_paused = "project.paused"
             case project_resumed = "project.resumed"
+            case project_budgetWarning = "project.budget_warning"
+            case project_budgetReached = "project.budget_reached"
         }
         /// - Remark: Generated from `#/components/schemas/WebhookEndpoint`.
         internal struct WebhookEndpoint: Codable, Hashable, Sendable {

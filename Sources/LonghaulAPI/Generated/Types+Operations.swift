@@ -4769,6 +4769,756 @@ internal enum Operations {
             }
         }
     }
+    /// The project's spending caps, with what this period spent and what calls in flight reserve.
+    ///
+    /// - Remark: HTTP `GET /v1/projects/{project}/budgets`.
+    /// - Remark: Generated from `#/paths//v1/projects/{project}/budgets/get(listBudgets)`.
+    internal enum ListBudgets {
+        internal static let id: Swift.String = "listBudgets"
+        internal struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/projects/{project}/budgets/GET/path`.
+            internal struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/projects/{project}/budgets/GET/path/project`.
+                internal var project: Components.Parameters.ProjectSlug
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - project:
+                internal init(project: Components.Parameters.ProjectSlug) {
+                    self.project = project
+                }
+            }
+            internal var path: Operations.ListBudgets.Input.Path
+            /// - Remark: Generated from `#/paths/v1/projects/{project}/budgets/GET/header`.
+            internal struct Headers: Sendable, Hashable {
+                internal var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListBudgets.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                internal init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListBudgets.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            internal var headers: Operations.ListBudgets.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            internal init(
+                path: Operations.ListBudgets.Input.Path,
+                headers: Operations.ListBudgets.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        internal enum Output: Sendable, Hashable {
+            internal struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/projects/{project}/budgets/GET/responses/200/content`.
+                internal enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/projects/{project}/budgets/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.BudgetList)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    internal var json: Components.Schemas.BudgetList {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                internal var body: Operations.ListBudgets.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                internal init(body: Operations.ListBudgets.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The caps, day first.
+            ///
+            /// - Remark: Generated from `#/paths//v1/projects/{project}/budgets/get(listBudgets)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.ListBudgets.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            internal var ok: Operations.ListBudgets.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed or breaks a rule; `param` names the field.
+            ///
+            /// - Remark: Generated from `#/paths//v1/projects/{project}/budgets/get(listBudgets)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            internal var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No token, or a token that is unknown or revoked.
+            ///
+            /// - Remark: Generated from `#/paths//v1/projects/{project}/budgets/get(listBudgets)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            internal var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such thing visible to this token.
+            ///
+            /// - Remark: Generated from `#/paths//v1/projects/{project}/budgets/get(listBudgets)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            internal var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The database cannot be reached; retry after `Retry-After` seconds.
+            ///
+            /// - Remark: Generated from `#/paths//v1/projects/{project}/budgets/get(listBudgets)/responses/503`.
+            ///
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.Unavailable)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
+            ///
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            internal var serviceUnavailable: Components.Responses.Unavailable {
+                get throws {
+                    switch self {
+                    case let .serviceUnavailable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "serviceUnavailable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        internal enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            internal init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            internal var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            internal static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Set the project's cap for a period (admin only).
+    ///
+    /// A cap in money (`max_cost`, at the model prices set with `longhaul usage prices set`) or in
+    /// tokens (`max_tokens`, input + output), or both. Before each call the worker reserves its
+    /// worst case (input + `max_output_tokens`); a job whose worst case does not fit what is left
+    /// stays queued with `waiting.reason` `budget_reached`, and runs when the cap is raised or
+    /// the period (UTC day or month) ends. Jobs of a model without a price wait under a cap in
+    /// money. `project.budget_warning` fires at 80 % spent, `project.budget_reached` when the
+    /// next job cannot be admitted, each once per period.
+    ///
+    ///
+    /// - Remark: HTTP `PUT /v1/projects/{project}/budgets/{period}`.
+    /// - Remark: Generated from `#/paths//v1/projects/{project}/budgets/{period}/put(setBudget)`.
+    internal enum SetBudget {
+        internal static let id: Swift.String = "setBudget"
+        internal struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/projects/{project}/budgets/{period}/PUT/path`.
+            internal struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/projects/{project}/budgets/{period}/PUT/path/project`.
+                internal var project: Components.Parameters.ProjectSlug
+                /// - Remark: Generated from `#/paths/v1/projects/{project}/budgets/{period}/PUT/path/period`.
+                internal enum PeriodPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case day = "day"
+                    case month = "month"
+                    case total = "total"
+                }
+                /// - Remark: Generated from `#/paths/v1/projects/{project}/budgets/{period}/PUT/path/period`.
+                internal var period: Operations.SetBudget.Input.Path.PeriodPayload
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - project:
+                ///   - period:
+                internal init(
+                    project: Components.Parameters.ProjectSlug,
+                    period: Operations.SetBudget.Input.Path.PeriodPayload
+                ) {
+                    self.project = project
+                    self.period = period
+                }
+            }
+            internal var path: Operations.SetBudget.Input.Path
+            /// - Remark: Generated from `#/paths/v1/projects/{project}/budgets/{period}/PUT/header`.
+            internal struct Headers: Sendable, Hashable {
+                internal var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.SetBudget.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                internal init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.SetBudget.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            internal var headers: Operations.SetBudget.Input.Headers
+            /// - Remark: Generated from `#/paths/v1/projects/{project}/budgets/{period}/PUT/requestBody`.
+            internal enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/projects/{project}/budgets/{period}/PUT/requestBody/content/application\/json`.
+                case json(Components.Schemas.BudgetSet)
+            }
+            internal var body: Operations.SetBudget.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            internal init(
+                path: Operations.SetBudget.Input.Path,
+                headers: Operations.SetBudget.Input.Headers = .init(),
+                body: Operations.SetBudget.Input.Body
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        internal enum Output: Sendable, Hashable {
+            internal struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/projects/{project}/budgets/{period}/PUT/responses/200/content`.
+                internal enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/projects/{project}/budgets/{period}/PUT/responses/200/content/application\/json`.
+                    case json(Components.Schemas.BudgetList)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    internal var json: Components.Schemas.BudgetList {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                internal var body: Operations.SetBudget.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                internal init(body: Operations.SetBudget.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The caps now.
+            ///
+            /// - Remark: Generated from `#/paths//v1/projects/{project}/budgets/{period}/put(setBudget)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.SetBudget.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            internal var ok: Operations.SetBudget.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed or breaks a rule; `param` names the field.
+            ///
+            /// - Remark: Generated from `#/paths//v1/projects/{project}/budgets/{period}/put(setBudget)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            internal var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No token, or a token that is unknown or revoked.
+            ///
+            /// - Remark: Generated from `#/paths//v1/projects/{project}/budgets/{period}/put(setBudget)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            internal var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Only the admin token may do this.
+            ///
+            /// - Remark: Generated from `#/paths//v1/projects/{project}/budgets/{period}/put(setBudget)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            internal var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such thing visible to this token.
+            ///
+            /// - Remark: Generated from `#/paths//v1/projects/{project}/budgets/{period}/put(setBudget)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            internal var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The database cannot be reached; retry after `Retry-After` seconds.
+            ///
+            /// - Remark: Generated from `#/paths//v1/projects/{project}/budgets/{period}/put(setBudget)/responses/503`.
+            ///
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.Unavailable)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
+            ///
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            internal var serviceUnavailable: Components.Responses.Unavailable {
+                get throws {
+                    switch self {
+                    case let .serviceUnavailable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "serviceUnavailable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        internal enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            internal init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            internal var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            internal static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Remove the project's cap for a period (admin only).
+    ///
+    /// - Remark: HTTP `DELETE /v1/projects/{project}/budgets/{period}`.
+    /// - Remark: Generated from `#/paths//v1/projects/{project}/budgets/{period}/delete(clearBudget)`.
+    internal enum ClearBudget {
+        internal static let id: Swift.String = "clearBudget"
+        internal struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/projects/{project}/budgets/{period}/DELETE/path`.
+            internal struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/projects/{project}/budgets/{period}/DELETE/path/project`.
+                internal var project: Components.Parameters.ProjectSlug
+                /// - Remark: Generated from `#/paths/v1/projects/{project}/budgets/{period}/DELETE/path/period`.
+                internal enum PeriodPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case day = "day"
+                    case month = "month"
+                    case total = "total"
+                }
+                /// - Remark: Generated from `#/paths/v1/projects/{project}/budgets/{period}/DELETE/path/period`.
+                internal var period: Operations.ClearBudget.Input.Path.PeriodPayload
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - project:
+                ///   - period:
+                internal init(
+                    project: Components.Parameters.ProjectSlug,
+                    period: Operations.ClearBudget.Input.Path.PeriodPayload
+                ) {
+                    self.project = project
+                    self.period = period
+                }
+            }
+            internal var path: Operations.ClearBudget.Input.Path
+            /// - Remark: Generated from `#/paths/v1/projects/{project}/budgets/{period}/DELETE/header`.
+            internal struct Headers: Sendable, Hashable {
+                internal var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ClearBudget.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                internal init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ClearBudget.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            internal var headers: Operations.ClearBudget.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            internal init(
+                path: Operations.ClearBudget.Input.Path,
+                headers: Operations.ClearBudget.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        internal enum Output: Sendable, Hashable {
+            internal struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/projects/{project}/budgets/{period}/DELETE/responses/200/content`.
+                internal enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/projects/{project}/budgets/{period}/DELETE/responses/200/content/application\/json`.
+                    case json(Components.Schemas.BudgetList)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    internal var json: Components.Schemas.BudgetList {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                internal var body: Operations.ClearBudget.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                internal init(body: Operations.ClearBudget.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The caps now.
+            ///
+            /// - Remark: Generated from `#/paths//v1/projects/{project}/budgets/{period}/delete(clearBudget)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.ClearBudget.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            internal var ok: Operations.ClearBudget.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed or breaks a rule; `param` names the field.
+            ///
+            /// - Remark: Generated from `#/paths//v1/projects/{project}/budgets/{period}/delete(clearBudget)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            internal var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No token, or a token that is unknown or revoked.
+            ///
+            /// - Remark: Generated from `#/paths//v1/projects/{project}/budgets/{period}/delete(clearBudget)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            internal var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Only the admin token may do this.
+            ///
+            /// - Remark: Generated from `#/paths//v1/projects/{project}/budgets/{period}/delete(clearBudget)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            internal var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such thing visible to this token.
+            ///
+            /// - Remark: Generated from `#/paths//v1/projects/{project}/budgets/{period}/delete(clearBudget)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            internal var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The database cannot be reached; retry after `Retry-After` seconds.
+            ///
+            /// - Remark: Generated from `#/paths//v1/projects/{project}/budgets/{period}/delete(clearBudget)/responses/503`.
+            ///
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.Unavailable)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
+            ///
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            internal var serviceUnavailable: Components.Responses.Unavailable {
+                get throws {
+                    switch self {
+                    case let .serviceUnavailable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "serviceUnavailable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        internal enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            internal init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            internal var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            internal static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
     /// A new project signing secret (it signs per-job and per-batch `webhook_url`s and endpoints without a secret of their own); the old one keeps signing too for 24 hours.
     ///
     /// - Remark: HTTP `POST /v1/projects/{project}/rotate-webhook-secret`.

@@ -135,6 +135,30 @@ internal protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /v1/projects/{project}/resume`.
     /// - Remark: Generated from `#/paths//v1/projects/{project}/resume/post(resumeProject)`.
     func resumeProject(_ input: Operations.ResumeProject.Input) async throws -> Operations.ResumeProject.Output
+    /// The project's spending caps, with what this period spent and what calls in flight reserve.
+    ///
+    /// - Remark: HTTP `GET /v1/projects/{project}/budgets`.
+    /// - Remark: Generated from `#/paths//v1/projects/{project}/budgets/get(listBudgets)`.
+    func listBudgets(_ input: Operations.ListBudgets.Input) async throws -> Operations.ListBudgets.Output
+    /// Set the project's cap for a period (admin only).
+    ///
+    /// A cap in money (`max_cost`, at the model prices set with `longhaul usage prices set`) or in
+    /// tokens (`max_tokens`, input + output), or both. Before each call the worker reserves its
+    /// worst case (input + `max_output_tokens`); a job whose worst case does not fit what is left
+    /// stays queued with `waiting.reason` `budget_reached`, and runs when the cap is raised or
+    /// the period (UTC day or month) ends. Jobs of a model without a price wait under a cap in
+    /// money. `project.budget_warning` fires at 80 % spent, `project.budget_reached` when the
+    /// next job cannot be admitted, each once per period.
+    ///
+    ///
+    /// - Remark: HTTP `PUT /v1/projects/{project}/budgets/{period}`.
+    /// - Remark: Generated from `#/paths//v1/projects/{project}/budgets/{period}/put(setBudget)`.
+    func setBudget(_ input: Operations.SetBudget.Input) async throws -> Operations.SetBudget.Output
+    /// Remove the project's cap for a period (admin only).
+    ///
+    /// - Remark: HTTP `DELETE /v1/projects/{project}/budgets/{period}`.
+    /// - Remark: Generated from `#/paths//v1/projects/{project}/budgets/{period}/delete(clearBudget)`.
+    func clearBudget(_ input: Operations.ClearBudget.Input) async throws -> Operations.ClearBudget.Output
     /// A new project signing secret (it signs per-job and per-batch `webhook_url`s and endpoints without a secret of their own); the old one keeps signing too for 24 hours.
     ///
     /// - Remark: HTTP `POST /v1/projects/{project}/rotate-webhook-secret`.
@@ -480,6 +504,56 @@ extension APIProtocol {
         headers: Operations.ResumeProject.Input.Headers = .init()
     ) async throws -> Operations.ResumeProject.Output {
         try await resumeProject(Operations.ResumeProject.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// The project's spending caps, with what this period spent and what calls in flight reserve.
+    ///
+    /// - Remark: HTTP `GET /v1/projects/{project}/budgets`.
+    /// - Remark: Generated from `#/paths//v1/projects/{project}/budgets/get(listBudgets)`.
+    internal func listBudgets(
+        path: Operations.ListBudgets.Input.Path,
+        headers: Operations.ListBudgets.Input.Headers = .init()
+    ) async throws -> Operations.ListBudgets.Output {
+        try await listBudgets(Operations.ListBudgets.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Set the project's cap for a period (admin only).
+    ///
+    /// A cap in money (`max_cost`, at the model prices set with `longhaul usage prices set`) or in
+    /// tokens (`max_tokens`, input + output), or both. Before each call the worker reserves its
+    /// worst case (input + `max_output_tokens`); a job whose worst case does not fit what is left
+    /// stays queued with `waiting.reason` `budget_reached`, and runs when the cap is raised or
+    /// the period (UTC day or month) ends. Jobs of a model without a price wait under a cap in
+    /// money. `project.budget_warning` fires at 80 % spent, `project.budget_reached` when the
+    /// next job cannot be admitted, each once per period.
+    ///
+    ///
+    /// - Remark: HTTP `PUT /v1/projects/{project}/budgets/{period}`.
+    /// - Remark: Generated from `#/paths//v1/projects/{project}/budgets/{period}/put(setBudget)`.
+    internal func setBudget(
+        path: Operations.SetBudget.Input.Path,
+        headers: Operations.SetBudget.Input.Headers = .init(),
+        body: Operations.SetBudget.Input.Body
+    ) async throws -> Operations.SetBudget.Output {
+        try await setBudget(Operations.SetBudget.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Remove the project's cap for a period (admin only).
+    ///
+    /// - Remark: HTTP `DELETE /v1/projects/{project}/budgets/{period}`.
+    /// - Remark: Generated from `#/paths//v1/projects/{project}/budgets/{period}/delete(clearBudget)`.
+    internal func clearBudget(
+        path: Operations.ClearBudget.Input.Path,
+        headers: Operations.ClearBudget.Input.Headers = .init()
+    ) async throws -> Operations.ClearBudget.Output {
+        try await clearBudget(Operations.ClearBudget.Input(
             path: path,
             headers: headers
         ))

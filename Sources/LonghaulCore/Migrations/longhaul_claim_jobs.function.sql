@@ -18,6 +18,13 @@
 -- pause Longhaul made itself, or an open breaker), it gets one job, and the probe time moves
 -- past the lease so that no other claim probes meanwhile; the outcome of that one create sets
 -- the next probe (JobQueue+Health), or closes the breaker and resumes the project.
+--
+-- A project with spending caps (`project_budgets`) is admitted only jobs whose worst case —
+-- input estimate plus `max_output_tokens`, priced at the model's price for a cap in money —
+-- fits each cap less what finished calls spent this period and the worst case of its calls in
+-- flight (their `reserved_*`, set here). The per-project lock makes that check and the
+-- reservation one step: two workers can never spend the same headroom. A model without a
+-- price cannot be admitted under a cap in money (its cost is unknown); it waits, and says so.
 
 -- Dropped and created (not replaced) so that a change of its result columns applies too; the
 -- migrator runs this in one transaction, so callers see the old function or the new one.
@@ -69,15 +76,24 @@ BEGIN
                CASE WHEN p.tokens_per_minute IS NULL THEN NULL
                     ELSE p.tokens_per_minute - (SELECT coalesce(sum(s.estimated_input_tokens + s.max_output_tokens), 0) FROM jobs s
                                                 WHERE s.project_id = p.id AND s.submitted_at > now() - interval '1 minute')
-               END AS free_tokens
+               END AS free_tokens,
+               caps.budget_tokens, caps.budget_cost
         FROM projects p
+        LEFT JOIN LATERAL (
+            SELECT min(c.free_tokens) AS budget_tokens, min(c.free_cost) AS budget_cost
+            FROM longhaul_budget_state c WHERE c.project_id = p.id
+            HAVING count(*) > 0
+        ) caps ON true
         WHERE p.id = ANY (claimable)
     ),
     locked AS (
-        SELECT c.*, b.free_tokens
+        SELECT c.*, b.free_tokens, b.budget_tokens, b.budget_cost
         FROM budgets b
         CROSS JOIN LATERAL (
-            SELECT j.id, j.project_id, j.priority, j.run_at, j.estimated_input_tokens + j.max_output_tokens AS cost
+            SELECT j.id, j.project_id, j.priority, j.run_at, j.estimated_input_tokens + j.max_output_tokens AS cost,
+                   -- The worst case in money, only under a cap in money; no price: more than any cap.
+                   CASE WHEN b.budget_cost IS NULL THEN NULL
+                        ELSE coalesce(longhaul_call_cost(j.model, j.estimated_input_tokens, 0, j.max_output_tokens), 1e15) END AS money
             FROM jobs j
             WHERE j.project_id = b.project_id AND j.state = 'queued' AND j.run_at <= now()
             ORDER BY j.priority DESC, j.run_at, j.id
@@ -86,21 +102,26 @@ BEGIN
         ) c
     ),
     ranked AS (
-        SELECT l.id, l.free_tokens,
+        SELECT l.id, l.free_tokens, l.budget_tokens, l.budget_cost, l.cost, l.money,
                row_number() OVER (PARTITION BY l.project_id ORDER BY l.priority DESC, l.run_at, l.id) AS rank,
-               sum(l.cost) OVER (PARTITION BY l.project_id ORDER BY l.priority DESC, l.run_at, l.id) AS spent
+               sum(l.cost) OVER (PARTITION BY l.project_id ORDER BY l.priority DESC, l.run_at, l.id) AS spent,
+               sum(l.money) OVER (PARTITION BY l.project_id ORDER BY l.priority DESC, l.run_at, l.id) AS spent_money
         FROM locked l
     ),
     picked AS (
-        SELECT r.id FROM ranked r
-        WHERE r.free_tokens IS NULL OR r.spent <= r.free_tokens
+        SELECT r.id, r.cost, r.money, r.budget_tokens IS NOT NULL OR r.budget_cost IS NOT NULL AS capped FROM ranked r
+        WHERE (r.free_tokens IS NULL OR r.spent <= r.free_tokens)
+          AND (r.budget_tokens IS NULL OR r.spent <= r.budget_tokens)
+          AND (r.budget_cost IS NULL OR r.spent_money <= r.budget_cost)
         ORDER BY r.rank, r.id
         LIMIT p_limit
     ),
     claimed AS (
         UPDATE jobs j
         SET state = 'submitting', attempt = j.attempt + 1, lease_owner = p_worker,
-            lease_expires_at = now() + p_lease, submitted_at = now(), updated_at = now()
+            lease_expires_at = now() + p_lease, submitted_at = now(), updated_at = now(),
+            reserved_tokens = CASE WHEN picked.capped THEN picked.cost END,
+            reserved_cost = CASE WHEN picked.capped THEN picked.money END
         FROM picked
         WHERE j.id = picked.id
         RETURNING j.*

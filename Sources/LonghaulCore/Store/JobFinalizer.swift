@@ -34,7 +34,7 @@ struct JobFinalizer: Sendable {
                   AND (\(rowGuard.leaseOwner)::text IS NULL OR j.lease_owner = \(rowGuard.leaseOwner))
                   AND (u.attempt IS NULL OR j.attempt = u.attempt)
                   AND (\(rowGuard.isExpiredLease) = false OR j.lease_expires_at < now())
-                RETURNING j.id, j.batch_id, j.parent_id
+                RETURNING j.id, j.batch_id, j.parent_id, j.project_id, j.model, j.submitted_at
             ), stored AS (
                 INSERT INTO results (job_id, output_text, input_tokens, cached_tokens, output_tokens, reasoning_tokens,
                                      total_tokens, incomplete_reason, error_code, error_message, response)
@@ -52,8 +52,25 @@ struct JobFinalizer: Sendable {
                        error_code = coalesce(a.error_code, u.error_code), error_message = coalesce(a.error_message, u.error_message)
                 FROM input u JOIN ended e ON e.id = u.job_id
                 WHERE a.job_id = u.job_id AND a.attempt = u.attempt AND a.outcome = 'submitted'
+            ), settled AS (
+                -- What the calls spent, against their project's caps (a split job's own row, never
+                -- submitted, sums calls counted already). No cap: no row to update.
+                UPDATE project_budgets b
+                SET spent_tokens = CASE WHEN b.period_start = longhaul_period_start(b.period) THEN b.spent_tokens ELSE 0 END + s.tokens,
+                    spent_cost = CASE WHEN b.period_start = longhaul_period_start(b.period) THEN b.spent_cost ELSE 0 END + s.cost,
+                    period_start = longhaul_period_start(b.period), updated_at = now()
+                FROM (
+                    SELECT e.project_id, sum(coalesce(u.input_tokens, 0) + coalesce(u.output_tokens, 0)) AS tokens,
+                           coalesce(sum(longhaul_call_cost(e.model, coalesce(u.input_tokens, 0), coalesce(u.cached_tokens, 0),
+                                                           coalesce(u.output_tokens, 0))), 0) AS cost
+                    FROM ended e JOIN input u ON u.job_id = e.id
+                    WHERE e.submitted_at IS NOT NULL
+                    GROUP BY e.project_id
+                ) s
+                WHERE b.project_id = s.project_id
+                RETURNING b.project_id
             )
-            SELECT id, batch_id, parent_id FROM ended
+            SELECT id, batch_id, parent_id, (SELECT array_agg(DISTINCT project_id) FROM settled) AS budget_projects FROM ended
             """)
         let jobIDs = try ended.map { try $0.decode("id", as: Int64.self) }
         guard !jobIDs.isEmpty else { return 0 }
@@ -69,6 +86,9 @@ struct JobFinalizer: Sendable {
         }
         if !batchIDs.isEmpty {
             try await outbox.closeBatches(batchIDs, on: connection)
+        }
+        if let budgeted = try ended.first?.decode("budget_projects", as: [Int64]?.self), !budgeted.isEmpty {
+            try await outbox.writeBudgetEvents(projectIDs: budgeted, on: connection)
         }
         return jobIDs.count
     }

@@ -12,7 +12,16 @@ extension JobStore {
         h.opened_at AS unavailable_since, h.last_error AS unavailable_error, h.next_probe_at AS unavailable_probe_at,
         CASE WHEN j.retrying_since IS NOT NULL AND j.state = 'queued'
              THEN (SELECT a.error_code || ': ' || a.error_message FROM attempts a WHERE a.job_id = j.id ORDER BY a.id DESC LIMIT 1)
-        END AS last_error
+        END AS last_error,
+        CASE WHEN j.state = 'queued' AND EXISTS (SELECT 1 FROM project_budgets pb WHERE pb.project_id = j.project_id)
+             THEN (SELECT jsonb_build_object(
+                              'period', s.period, 'max_tokens', s.max_tokens, 'max_cost', s.max_cost, 'spent_tokens', s.spent_tokens,
+                              'spent_cost', s.spent_cost, 'reserved_tokens', s.reserved_tokens, 'reserved_cost', s.reserved_cost,
+                              'resets_at', extract(epoch FROM s.resets_at),
+                              'currency', (SELECT min(currency) FROM model_prices HAVING count(DISTINCT currency) = 1))
+                   FROM longhaul_budget_state s WHERE s.project_id = j.project_id AND s.blocks_next_job
+                   ORDER BY CASE s.period WHEN 'day' THEN 1 WHEN 'month' THEN 2 ELSE 3 END LIMIT 1)
+        END AS budget_block
         """
 
     static let detailJoins = """
@@ -93,7 +102,8 @@ extension JobStore {
         let project: String = try row.decode("project")
         let waiting = JobWait.of(
             state: state, project: project, hold: try ProjectStore.holdDecoded(row), retryingSince: try row.decode("retrying_since"),
-            runAt: try row.decode("run_at"), lastError: try row.decode("last_error"))
+            runAt: try row.decode("run_at"), lastError: try row.decode("last_error"),
+            budget: try row.decode("budget_block", as: PostgresJSON<BudgetBlock>?.self)?.value.budget)
         return JobDetail(
             id: try row.decode("id"), publicID: try row.decode("public_id"), project: project,
             batch: try row.decode("batch"), state: state,
@@ -139,3 +149,23 @@ extension JobStore {
     }
 }
 
+
+/// A cap that blocks a queued job's project, as the job query reads it from `longhaul_budget_state`.
+struct BudgetBlock: Decodable {
+    var period: String
+    var max_tokens: Int64?
+    var max_cost: Double?
+    var spent_tokens: Int64
+    var spent_cost: Double
+    var reserved_tokens: Int64
+    var reserved_cost: Double
+    var resets_at: Double?
+    var currency: String?
+
+    var budget: ProjectBudget {
+        ProjectBudget(
+            period: ProjectBudget.Period(rawValue: period) ?? .total, maxTokens: max_tokens, maxCost: max_cost, currency: currency,
+            spentTokens: spent_tokens, spentCost: spent_cost, reservedTokens: reserved_tokens, reservedCost: reserved_cost,
+            resetsAt: resets_at.map { Date(timeIntervalSince1970: $0) }, blocksNextJob: true)
+    }
+}

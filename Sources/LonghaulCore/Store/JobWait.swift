@@ -12,6 +12,8 @@ public struct JobWait: Sendable, Equatable, Codable {
         /// The endpoint did not take this job's create (5xx, 429, no connection); it is tried
         /// again within the project's retry window, without spending an attempt.
         case retrying
+        /// A spending cap of the project cannot admit its next job this period.
+        case budgetReached = "budget_reached"
     }
 
     public var reason: Reason
@@ -27,9 +29,11 @@ public struct JobWait: Sendable, Equatable, Codable {
         self.nextTryAt = nextTryAt
     }
 
-    /// The wait of a queued job: its project's hold first (it holds every job), else its own retries.
+    /// The wait of a queued job: its project's hold first (it holds every job), then a spending
+    /// cap the project reached, else its own retries.
     static func of(
-        state: JobState, project: String, hold: ProjectHold?, retryingSince: Date?, runAt: Date, lastError: String?
+        state: JobState, project: String, hold: ProjectHold?, retryingSince: Date?, runAt: Date, lastError: String?,
+        budget: ProjectBudget? = nil
     ) -> JobWait? {
         guard state == .queued else { return nil }
         if let hold {
@@ -40,6 +44,9 @@ public struct JobWait: Sendable, Equatable, Codable {
                 case .endpointUnavailable: .endpointUnavailable
                 }
             return JobWait(reason: reason, message: hold.message(project: project), since: hold.since, nextTryAt: hold.nextProbeAt)
+        }
+        if let budget {
+            return JobWait(reason: .budgetReached, message: budget.message(project: project), since: Date(), nextTryAt: budget.resetsAt)
         }
         guard let retryingSince else { return nil }
         return JobWait(

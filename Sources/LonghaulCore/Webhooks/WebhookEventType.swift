@@ -9,4 +9,8 @@ public enum WebhookEventType: String, Sendable, CaseIterable, Codable {
     case projectPaused = "project.paused"
     /// The paused project answers again (or an operator resumed it).
     case projectResumed = "project.resumed"
+    /// A spending cap is 80 % spent this period (once per period).
+    case projectBudgetWarning = "project.budget_warning"
+    /// A spending cap cannot admit the project's next job this period: its jobs wait (once per period).
+    case projectBudgetReached = "project.budget_reached"
 }

@@ -58,10 +58,7 @@ struct BatchPlanReport {
     }
 
     private func money(_ value: Double?, _ currency: String? = nil) -> String {
-        guard let value else { return "?" }
-        let code = currency ?? plan.currency
-        let amount = value < 0.01 && value > 0 ? String(format: "%.4f", value) : String(format: "%.2f", value)
-        return code == "USD" ? "$" + amount : amount + (code.map { " " + $0 } ?? "")
+        value.map { Money.format($0, currency: currency ?? plan.currency) } ?? "?"
     }
 
     private func duration(_ seconds: Double) -> String {

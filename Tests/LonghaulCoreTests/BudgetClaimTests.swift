@@ -1,0 +1,83 @@
+import Foundation
+import LonghaulCore
+import Postgres
+import TestSupport
+import Testing
+
+/// Spending caps at the claim: the worst case of every admitted job fits what is left, under any
+/// number of concurrent claimers, and a reservation ends with the flight it was made for.
+@Suite("Budgets at the claim")
+struct BudgetClaimTests {
+    /// The worst case of one of `fixture.enqueue`'s jobs (they differ by a digit at most).
+    static func worstCase(_ fixture: StoreFixture) async throws -> Int {
+        try await fixture.count("SELECT max(estimated_input_tokens + max_output_tokens) FROM jobs")
+    }
+
+    @Test("ten concurrent claimers admit exactly the jobs that fit a token cap; the rest wait with the reason")
+    func concurrentClaimersNeverOverspend() async throws {
+        try await StoreFixture.with("budget_claim", maxConnections: 12) { fixture in
+            let project = try await fixture.project("capped", maxInFlight: 100)
+            let jobs = try await fixture.enqueue(20, into: project)
+            let worst = try await Self.worstCase(fixture)
+            let budgets = BudgetStore(pool: fixture.pool)
+            try await budgets.set(projectID: project.id, period: .month, maxTokens: Int64(5 * worst), maxCost: nil)
+
+            let claimed = try await withThrowingTaskGroup(of: Int.self) { group in
+                for worker in 0..<10 {
+                    group.addTask { try await fixture.queue.claimJobs(worker: "w\(worker)", limit: 20, lease: .seconds(60)).count }
+                }
+                return try await group.reduce(0, +)
+            }
+            #expect(claimed == 5)
+            let reserved = try await fixture.count("SELECT coalesce(sum(reserved_tokens), 0) FROM jobs WHERE state = 'submitting'")
+            #expect(reserved <= 5 * worst && reserved > 4 * worst)
+
+            let status = try #require(try await budgets.budgets(projectID: project.id).first)
+            #expect(status.blocksNextJob && status.reservedTokens == Int64(reserved) && status.spentTokens == 0)
+            let queued = try #require(jobs.last)
+            let waiting = try #require(try await fixture.store.job(publicID: queued.publicID, projectID: nil).waiting)
+            #expect(waiting.reason == .budgetReached)
+            #expect(waiting.message.contains("budget for project capped reached") && waiting.message.contains("this month"), "\(waiting.message)")
+            #expect(waiting.nextTryAt != nil)
+
+            // A worker killed mid-create: its leases expire, the Maintainer takes the jobs back, and
+            // their reservations end with the flight — nothing to release, nothing stuck.
+            try await fixture.pool.query("UPDATE jobs SET lease_expires_at = now() - interval '1 second' WHERE state = 'submitting'")
+            #expect(try await fixture.queue.rescueExpiredSubmissions().requeued == 5)
+            #expect(try await budgets.budgets(projectID: project.id).first?.reservedTokens == 0)
+            #expect(try await fixture.queue.claimJobs(worker: "again", limit: 20, lease: .seconds(60)).count == 5)
+
+            // Raising the cap admits more at once.
+            try await budgets.set(projectID: project.id, period: .month, maxTokens: Int64(8 * worst), maxCost: nil)
+            #expect(try await fixture.queue.claimJobs(worker: "raised", limit: 20, lease: .seconds(60)).count == 3)
+        }
+    }
+
+    @Test("under a cap in money a model without a price waits, and a price lets it run")
+    func unpricedModelWaitsUnderAMoneyCap() async throws {
+        try await StoreFixture.with("budget_money") { fixture in
+            let project = try await fixture.project("priced")
+            let jobs = try await fixture.enqueue(3, into: project)
+            let budgets = BudgetStore(pool: fixture.pool)
+            try await budgets.set(projectID: project.id, period: .day, maxTokens: nil, maxCost: 1)
+            #expect(try await fixture.queue.claimJobs(worker: "w", limit: 10, lease: .seconds(60)).isEmpty)
+            let waiting = try await fixture.store.job(publicID: jobs[0].publicID, projectID: nil).waiting
+            #expect(waiting?.reason == .budgetReached && waiting?.message.contains("today") == true, "\(String(describing: waiting))")
+
+            try await UsageStore(pool: fixture.pool).setPrice(ModelPrice(model: "openai.gpt-oss-120b", inputPerMillion: 0.15, outputPerMillion: 0.6))
+            #expect(try await fixture.queue.claimJobs(worker: "w", limit: 10, lease: .seconds(60)).count == 3)
+            let reserved = try #require(try await budgets.budgets(projectID: project.id).first?.reservedCost)
+            #expect(reserved > 0 && reserved < 0.001)
+        }
+    }
+
+    @Test("a project without a cap reserves nothing")
+    func noCapNoReservation() async throws {
+        try await StoreFixture.with("budget_none") { fixture in
+            let project = try await fixture.project("free")
+            try await fixture.enqueue(3, into: project)
+            #expect(try await fixture.queue.claimJobs(worker: "w", limit: 10, lease: .seconds(60)).count == 3)
+            #expect(try await fixture.count("SELECT count(*) FROM jobs WHERE reserved_tokens IS NOT NULL") == 0)
+        }
+    }
+}
