@@ -8,7 +8,7 @@ struct Longhaul: AsyncParsableCommand {
         abstract: "Background job orchestrator for long-running LLM generations on Amazon Bedrock Mantle.",
         version: LonghaulVersion.current,
         subcommands: [
-            BatchCommand.self, ServeCommand.self, WorkCommand.self, ProjectsCommand.self, TokensCommand.self, JobsCommand.self,
+            BatchCommand.self, BatchesCommand.self, ServeCommand.self, WorkCommand.self, ProjectsCommand.self, TokensCommand.self, JobsCommand.self,
             UsageCommand.self, WebhooksCommand.self, DeliveriesCommand.self, MigrateCommand.self, DBCommand.self, SimCommand.self,
             CredentialsCommand.self,
             VersionCommand.self,

@@ -247,3 +247,27 @@ struct OperatorCommandTests {
         }
     }
 }
+
+extension OperatorCommandTests {
+    @Test("projects budget set, show and clear; batches cancel and results")
+    func budgetsAndBatches() async throws {
+        try await withDatabase("cli_budgets") { url, fixture in
+            let project = try await fixture.project("team-b")
+            let set = try await output(["projects", "budget", "set", "team-b", "--period", "month", "--max-tokens", "5000"], url: url)
+            #expect(set.contains("month") && set.contains("5000 tokens"), "\(set)")
+            let shown = try #require(try await json(["projects", "budget", "show", "team-b"], url: url) as? [[String: Any]])
+            #expect(shown.first?["period"] as? String == "month" && shown.first?["max_tokens"] as? Int == 5000, "\(shown)")
+            let refused = try await run(["projects", "budget", "set", "team-b", "--period", "week", "--max-tokens", "1"], url: url)
+            #expect(refused.exitCode == 64 && refused.standardError.contains("--period must be day, month or total"))
+            #expect(try await output(["projects", "budget", "clear", "team-b", "--period", "month"], url: url).contains("removed"))
+
+            let (batch, _) = try await fixture.batches.enqueueBatch(
+                try (0..<2).map { try fixture.validated(JobRequest(document: "Note \($0).", sourcePath: "n\($0)")) }, project: project,
+                name: "notes", source: nil, webhookURL: nil)
+            #expect(try await output(["batches", "cancel", batch.publicID], url: url).contains("2 cancelled"))
+            let lines = try await output(["batches", "results", batch.publicID], url: url).split(separator: "\n")
+                .compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            #expect(lines.map { $0["custom_id"] as? String } == ["n0", "n1"] && lines.allSatisfy { $0["state"] as? String == "cancelled" })
+        }
+    }
+}

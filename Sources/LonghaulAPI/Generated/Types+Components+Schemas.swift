@@ -1584,6 +1584,122 @@ extension Components {
                 case data
             }
         }
+        /// - Remark: Generated from `#/components/schemas/BatchRetry`.
+        internal struct BatchRetry: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/BatchRetry/StatesPayload`.
+            internal enum StatesPayloadPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case failed = "failed"
+                case incomplete = "incomplete"
+            }
+            /// Default: both.
+            ///
+            /// - Remark: Generated from `#/components/schemas/BatchRetry/states`.
+            internal typealias StatesPayload = [Components.Schemas.BatchRetry.StatesPayloadPayload]
+            /// Default: both.
+            ///
+            /// - Remark: Generated from `#/components/schemas/BatchRetry/states`.
+            internal var states: Components.Schemas.BatchRetry.StatesPayload?
+            /// Only jobs that ended with this error code or incomplete reason.
+            ///
+            /// - Remark: Generated from `#/components/schemas/BatchRetry/error_code`.
+            internal var errorCode: Swift.String?
+            /// A new limit for the incomplete ones.
+            ///
+            /// - Remark: Generated from `#/components/schemas/BatchRetry/max_output_tokens`.
+            internal var maxOutputTokens: Swift.Int?
+            /// Creates a new `BatchRetry`.
+            ///
+            /// - Parameters:
+            ///   - states: Default: both.
+            ///   - errorCode: Only jobs that ended with this error code or incomplete reason.
+            ///   - maxOutputTokens: A new limit for the incomplete ones.
+            internal init(
+                states: Components.Schemas.BatchRetry.StatesPayload? = nil,
+                errorCode: Swift.String? = nil,
+                maxOutputTokens: Swift.Int? = nil
+            ) {
+                self.states = states
+                self.errorCode = errorCode
+                self.maxOutputTokens = maxOutputTokens
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case states
+                case errorCode = "error_code"
+                case maxOutputTokens = "max_output_tokens"
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.states = try container.decodeIfPresent(
+                    Components.Schemas.BatchRetry.StatesPayload.self,
+                    forKey: .states
+                )
+                self.errorCode = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .errorCode
+                )
+                self.maxOutputTokens = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .maxOutputTokens
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "states",
+                    "error_code",
+                    "max_output_tokens"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/BatchRetried`.
+        internal struct BatchRetried: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/BatchRetried/batch`.
+            internal var batch: Components.Schemas.Batch
+            /// - Remark: Generated from `#/components/schemas/BatchRetried/retried`.
+            internal var retried: Swift.Int
+            /// Creates a new `BatchRetried`.
+            ///
+            /// - Parameters:
+            ///   - batch:
+            ///   - retried:
+            internal init(
+                batch: Components.Schemas.Batch,
+                retried: Swift.Int
+            ) {
+                self.batch = batch
+                self.retried = retried
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case batch
+                case retried
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/BatchCancelled`.
+        internal struct BatchCancelled: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/BatchCancelled/batch`.
+            internal var batch: Components.Schemas.Batch
+            /// - Remark: Generated from `#/components/schemas/BatchCancelled/cancelled`.
+            internal var cancelled: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/BatchCancelled/cancel_requested`.
+            internal var cancelRequested: Swift.Int
+            /// Creates a new `BatchCancelled`.
+            ///
+            /// - Parameters:
+            ///   - batch:
+            ///   - cancelled:
+            ///   - cancelRequested:
+            internal init(
+                batch: Components.Schemas.Batch,
+                cancelled: Swift.Int,
+                cancelRequested: Swift.Int
+            ) {
+                self.batch = batch
+                self.cancelled = cancelled
+                self.cancelRequested = cancelRequested
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case batch
+                case cancelled
+                case cancelRequested = "cancel_requested"
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/Project`.
         internal struct Project: Codable, Hashable, Sendable {
             /// The slug.

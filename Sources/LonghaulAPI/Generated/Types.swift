@@ -95,6 +95,34 @@ internal protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /v1/batches/{batch_id}`.
     /// - Remark: Generated from `#/paths//v1/batches/{batch_id}/get(getBatch)`.
     func getBatch(_ input: Operations.GetBatch.Input) async throws -> Operations.GetBatch.Output
+    /// Run again the batch's failed and incomplete jobs; completed work is never redone.
+    ///
+    /// Each matching job starts a fresh series of attempts (a split document runs only its chunks
+    /// that did not complete). Narrow it with `states` and `error_code` (an error code, or an
+    /// incomplete reason such as `max_output_tokens`), and give the incomplete ones a larger
+    /// `max_output_tokens` — the usual fix for `max_output_tokens` incompletes.
+    ///
+    ///
+    /// - Remark: HTTP `POST /v1/batches/{batch_id}/retry`.
+    /// - Remark: Generated from `#/paths//v1/batches/{batch_id}/retry/post(retryBatch)`.
+    func retryBatch(_ input: Operations.RetryBatch.Input) async throws -> Operations.RetryBatch.Output
+    /// Cancel every unfinished job of the batch.
+    ///
+    /// Queued jobs end `cancelled` at once; jobs with Mantle get a cancel call and end in Mantle's final status.
+    ///
+    /// - Remark: HTTP `POST /v1/batches/{batch_id}/cancel`.
+    /// - Remark: Generated from `#/paths//v1/batches/{batch_id}/cancel/post(cancelBatch)`.
+    func cancelBatch(_ input: Operations.CancelBatch.Input) async throws -> Operations.CancelBatch.Output
+    /// The batch's finished jobs as JSON Lines, in document order.
+    ///
+    /// One line per finished job, in the order the documents were sent: `custom_id`, `job_id`,
+    /// `state`, `model`, `text`, `usage`, `error` (`code`, `message`), `incomplete_reason`.
+    /// Readable while the batch still runs: it holds the jobs finished so far.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/batches/{batch_id}/results`.
+    /// - Remark: Generated from `#/paths//v1/batches/{batch_id}/results/get(getBatchResults)`.
+    func getBatchResults(_ input: Operations.GetBatchResults.Input) async throws -> Operations.GetBatchResults.Output
     /// The jobs of a batch, newest first.
     ///
     /// - Remark: HTTP `GET /v1/batches/{batch_id}/jobs`.
@@ -394,6 +422,60 @@ extension APIProtocol {
         headers: Operations.GetBatch.Input.Headers = .init()
     ) async throws -> Operations.GetBatch.Output {
         try await getBatch(Operations.GetBatch.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Run again the batch's failed and incomplete jobs; completed work is never redone.
+    ///
+    /// Each matching job starts a fresh series of attempts (a split document runs only its chunks
+    /// that did not complete). Narrow it with `states` and `error_code` (an error code, or an
+    /// incomplete reason such as `max_output_tokens`), and give the incomplete ones a larger
+    /// `max_output_tokens` — the usual fix for `max_output_tokens` incompletes.
+    ///
+    ///
+    /// - Remark: HTTP `POST /v1/batches/{batch_id}/retry`.
+    /// - Remark: Generated from `#/paths//v1/batches/{batch_id}/retry/post(retryBatch)`.
+    internal func retryBatch(
+        path: Operations.RetryBatch.Input.Path,
+        headers: Operations.RetryBatch.Input.Headers = .init(),
+        body: Operations.RetryBatch.Input.Body? = nil
+    ) async throws -> Operations.RetryBatch.Output {
+        try await retryBatch(Operations.RetryBatch.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Cancel every unfinished job of the batch.
+    ///
+    /// Queued jobs end `cancelled` at once; jobs with Mantle get a cancel call and end in Mantle's final status.
+    ///
+    /// - Remark: HTTP `POST /v1/batches/{batch_id}/cancel`.
+    /// - Remark: Generated from `#/paths//v1/batches/{batch_id}/cancel/post(cancelBatch)`.
+    internal func cancelBatch(
+        path: Operations.CancelBatch.Input.Path,
+        headers: Operations.CancelBatch.Input.Headers = .init()
+    ) async throws -> Operations.CancelBatch.Output {
+        try await cancelBatch(Operations.CancelBatch.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// The batch's finished jobs as JSON Lines, in document order.
+    ///
+    /// One line per finished job, in the order the documents were sent: `custom_id`, `job_id`,
+    /// `state`, `model`, `text`, `usage`, `error` (`code`, `message`), `incomplete_reason`.
+    /// Readable while the batch still runs: it holds the jobs finished so far.
+    ///
+    ///
+    /// - Remark: HTTP `GET /v1/batches/{batch_id}/results`.
+    /// - Remark: Generated from `#/paths//v1/batches/{batch_id}/results/get(getBatchResults)`.
+    internal func getBatchResults(
+        path: Operations.GetBatchResults.Input.Path,
+        headers: Operations.GetBatchResults.Input.Headers = .init()
+    ) async throws -> Operations.GetBatchResults.Output {
+        try await getBatchResults(Operations.GetBatchResults.Input(
             path: path,
             headers: headers
         ))

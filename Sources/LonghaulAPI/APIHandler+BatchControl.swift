@@ -1,0 +1,35 @@
+import Foundation
+import LonghaulCore
+import OpenAPIRuntime
+
+/// `/v1/batches/{id}/retry|cancel|results`: the batch as one unit of work.
+extension APIHandler {
+    func retryBatch(_ input: Operations.RetryBatch.Input) async throws -> Operations.RetryBatch.Output {
+        let projectID = try RequestPrincipal.required().projectID
+        var retry = BatchRetry()
+        if case .json(let body) = input.body {
+            if let states = body.states { retry.states = Set(states.compactMap { JobState(rawValue: $0.rawValue) }) }
+            retry.errorCode = body.errorCode
+            retry.maxOutputTokens = body.maxOutputTokens
+        }
+        let retried = try await batches.retry(batchPublicID: input.path.batchId, projectID: projectID, retry)
+        let batch = try await batches.batch(publicID: input.path.batchId, projectID: projectID)
+        return .accepted(.init(body: .json(.init(batch: .init(batch), retried: retried))))
+    }
+
+    func cancelBatch(_ input: Operations.CancelBatch.Input) async throws -> Operations.CancelBatch.Output {
+        let projectID = try RequestPrincipal.required().projectID
+        let outcome = try await batches.cancel(batchPublicID: input.path.batchId, projectID: projectID)
+        let batch = try await batches.batch(publicID: input.path.batchId, projectID: projectID)
+        return .accepted(.init(body: .json(.init(batch: .init(batch), cancelled: outcome.cancelled, cancelRequested: outcome.cancelRequested))))
+    }
+
+    /// Gathered before answering, so that an unknown batch is a 404 rather than a cut 200; a
+    /// batch's lines are its summaries (a few kB each), tens of MB for the largest batch.
+    func getBatchResults(_ input: Operations.GetBatchResults.Input) async throws -> Operations.GetBatchResults.Output {
+        let projectID = try RequestPrincipal.required().projectID
+        var lines = Data()
+        try await batches.results(batchPublicID: input.path.batchId, projectID: projectID) { lines.append($0) }
+        return .ok(.init(body: .applicationJsonl(HTTPBody(lines))))
+    }
+}
