@@ -40,10 +40,14 @@ struct BudgetClaimTests {
             #expect(waiting.message.contains("budget for project capped reached") && waiting.message.contains("this month"), "\(waiting.message)")
             #expect(waiting.nextTryAt != nil)
 
-            // A worker killed mid-create: its leases expire, the Maintainer takes the jobs back, and
-            // their reservations end with the flight — nothing to release, nothing stuck.
+            // A worker killed mid-create: its leases expire and the Maintainer takes the jobs back.
+            // Their creates may have made Responses that run on, unfollowed, and bill: each keeps
+            // its reservation until that Response's worst-case end, then it ends by itself.
             try await fixture.pool.query("UPDATE jobs SET lease_expires_at = now() - interval '1 second' WHERE state = 'submitting'")
             #expect(try await fixture.queue.rescueExpiredSubmissions().requeued == 5)
+            #expect(try await budgets.budgets(projectID: project.id).first?.reservedTokens == Int64(reserved))
+            #expect(try await fixture.queue.claimJobs(worker: "again", limit: 20, lease: .seconds(60)).isEmpty)
+            try await fixture.pool.query("UPDATE jobs SET orphan_until = now() - interval '1 second' WHERE orphan_until IS NOT NULL")
             #expect(try await budgets.budgets(projectID: project.id).first?.reservedTokens == 0)
             #expect(try await fixture.queue.claimJobs(worker: "again", limit: 20, lease: .seconds(60)).count == 5)
 
@@ -68,6 +72,25 @@ struct BudgetClaimTests {
             #expect(try await fixture.queue.claimJobs(worker: "w", limit: 10, lease: .seconds(60)).count == 3)
             let reserved = try #require(try await budgets.budgets(projectID: project.id).first?.reservedCost)
             #expect(reserved > 0 && reserved < 0.001)
+        }
+    }
+
+    @Test("a create that may have made a Response keeps its max_in_flight slot until that Response's worst-case end")
+    func orphanedResponsesKeepTheirSlot() async throws {
+        try await StoreFixture.with("budget_orphans") { fixture in
+            let project = try await fixture.project("tight", maxInFlight: 2)
+            try await fixture.enqueue(4, into: project, maxOutputTokens: 2_000)
+            let claimed = try await fixture.queue.claimJobs(worker: "w", limit: 10, lease: .seconds(60))
+            #expect(claimed.count == 2)
+            // The first create's answer was lost: it may have made a Response.
+            let lost = AttemptError(code: "connection_lost", message: "the connection closed before the answer")
+            try await fixture.queue.recordSubmissions(
+                [.retry(jobID: claimed[0].id, attempt: claimed[0].attempt, retryIn: .zero, error: lost, startedAt: Date())], worker: "w")
+            #expect(try await fixture.queue.claimJobs(worker: "w", limit: 10, lease: .seconds(60)).isEmpty, "the orphan's slot was given away")
+            let until = try await fixture.count("SELECT extract(epoch FROM orphan_until - now())::int FROM jobs WHERE orphan_until IS NOT NULL")
+            #expect((90...100).contains(until), "2,000 tokens at 20 a second: about 100 s, got \(until)")
+            try await fixture.pool.query("UPDATE jobs SET orphan_until = now() - interval '1 second'")
+            #expect(try await fixture.queue.claimJobs(worker: "w", limit: 10, lease: .seconds(60)).count == 1)
         }
     }
 

@@ -28,9 +28,23 @@ CREATE TABLE project_budgets (
 );
 
 -- The worst case a job's current attempt was admitted with; meaningful while it is in flight.
+-- `orphan_until`: an attempt whose create may have made a Response that nobody follows (its
+-- answer was lost, or its worker died mid-create) — that Response still runs and bills. Until
+-- its worst-case end the job keeps a `max_in_flight` slot and its reservation, so the cap holds
+-- on Mantle's side too (a held-out run saw 41 Responses at once for a project capped at 40).
 ALTER TABLE jobs
     ADD COLUMN reserved_tokens integer,
-    ADD COLUMN reserved_cost   numeric(20, 6);
+    ADD COLUMN reserved_cost   numeric(20, 6),
+    ADD COLUMN orphan_until    timestamptz;
+
+CREATE INDEX jobs_orphans ON jobs (project_id, orphan_until) WHERE orphan_until IS NOT NULL;
+
+-- The worst-case end of a Response created now: `max_output_tokens` at 20 tokens a second (slower
+-- than any model seen generate), at least a minute, at most 30 minutes.
+CREATE FUNCTION longhaul_orphan_until(p_max_output_tokens integer) RETURNS timestamptz
+LANGUAGE sql STABLE AS $$
+    SELECT now() + make_interval(secs => least(1800, greatest(60, p_max_output_tokens / 20.0)))
+$$;
 
 -- The start of the current period, in UTC.
 CREATE FUNCTION longhaul_period_start(p_period text) RETURNS timestamptz
@@ -73,8 +87,13 @@ CROSS JOIN LATERAL (
            CASE WHEN b.period_start = longhaul_period_start(b.period) THEN b.spent_cost ELSE 0 END AS spent_cost
 ) c
 CROSS JOIN LATERAL (
+    -- Calls in flight, and Responses that may run unfollowed (orphans) until their worst-case end.
     SELECT coalesce(sum(r.reserved_tokens), 0)::bigint AS tokens, coalesce(sum(r.reserved_cost), 0) AS cost
-    FROM jobs r WHERE r.project_id = b.project_id AND r.state IN ('submitting', 'running')
+    FROM (SELECT reserved_tokens, reserved_cost FROM jobs
+          WHERE project_id = b.project_id AND state IN ('submitting', 'running')
+          UNION ALL
+          SELECT reserved_tokens, reserved_cost FROM jobs
+          WHERE project_id = b.project_id AND orphan_until > now()) r
 ) f
 LEFT JOIN LATERAL (
     -- No price under a cap in money: more than any cap (the claim cannot admit it either).

@@ -25,6 +25,8 @@
 -- flight (their `reserved_*`, set here). The per-project lock makes that check and the
 -- reservation one step: two workers can never spend the same headroom. A model without a
 -- price cannot be admitted under a cap in money (its cost is unknown); it waits, and says so.
+-- A Response that may run unfollowed (`orphan_until`: its create's answer was lost, or its
+-- worker died mid-create) keeps a slot and its reservation until its worst-case end.
 
 -- Dropped and created (not replaced) so that a change of its result columns applies too; the
 -- migrator runs this in one transaction, so callers see the old function or the new one.
@@ -72,7 +74,8 @@ BEGIN
         SELECT p.id AS project_id,
                least(CASE WHEN p.id = ANY (probing) THEN 1 ELSE p.max_in_flight END,
                      p.max_in_flight - (SELECT count(*) FROM jobs f
-                                        WHERE f.project_id = p.id AND f.state IN ('submitting', 'running'))) AS free_slots,
+                                        WHERE f.project_id = p.id AND f.state IN ('submitting', 'running'))
+                                     - (SELECT count(*) FROM jobs o WHERE o.project_id = p.id AND o.orphan_until > now())) AS free_slots,
                CASE WHEN p.tokens_per_minute IS NULL THEN NULL
                     ELSE p.tokens_per_minute - (SELECT coalesce(sum(s.estimated_input_tokens + s.max_output_tokens), 0) FROM jobs s
                                                 WHERE s.project_id = p.id AND s.submitted_at > now() - interval '1 minute')

@@ -39,7 +39,8 @@ extension JobQueue {
                         ), requeued AS (
                             -- run_at is left as it was: the job keeps its place in line instead of
                             -- queueing behind everything enqueued since (a whole batch, perhaps).
-                            UPDATE jobs j SET state = 'queued', lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+                            UPDATE jobs j SET state = 'queued', lease_owner = NULL, lease_expires_at = NULL, updated_at = now(),
+                                              orphan_until = longhaul_orphan_until(j.max_output_tokens)
                             FROM lost WHERE j.id = lost.job_id AND j.state = 'submitting' AND j.attempt = lost.attempt
                             RETURNING j.id, j.submitted_at
                         )

@@ -118,6 +118,8 @@ extension JobQueue {
                             run_at = CASE WHEN u.in_place THEN greatest(j.run_at, now() + interval '1 second')
                                           ELSE now() + u.delay_ms * interval '1 millisecond' END,
                             attempt = CASE WHEN u.spent THEN j.attempt ELSE j.attempt - 1 END,
+                            -- A spent attempt may have made a Response that runs on unfollowed.
+                            orphan_until = CASE WHEN u.spent THEN longhaul_orphan_until(j.max_output_tokens) ELSE j.orphan_until END,
                             retrying_since = CASE WHEN u.spent OR u.in_place THEN j.retrying_since ELSE coalesce(j.retrying_since, j.submitted_at) END,
                             lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
                         FROM jsonb_to_recordset(\(recordset(retries))) AS u(job_id bigint, attempt smallint, delay_ms bigint, spent boolean, in_place boolean)
