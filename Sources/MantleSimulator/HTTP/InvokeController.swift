@@ -53,14 +53,10 @@ struct InvokeController {
             ).response
         }
         let limits = model.limits.scaled(by: engine.configuration.contextWindowScale)
-        if let problem = MessagesValidation.problem(body, model: model, limits: limits) {
-            return BedrockErrorBody.validation(problem).response
-        }
-        let maxTokens = body.maxTokens ?? limits.maxOutputTokens
-        let inputTokens = AnswerWriter.inputTokens(
-            instructions: body.system?.text, document: body.document, messageCount: body.messages?.count ?? 0)
-        if let problem = ContextWindowCheck.anthropicProblem(inputTokens: inputTokens, maxTokens: maxTokens, limits: limits) {
-            return BedrockErrorBody.validation(problem).response
+        let plan: MessagesValidation.Plan
+        switch MessagesValidation.plan(body, model: model, limits: limits) {
+        case .failure(let problem): return BedrockErrorBody.validation(problem.message).response
+        case .success(let value): plan = value
         }
 
         let fault = engine.drawFault(.invoke)
@@ -70,13 +66,12 @@ struct InvokeController {
         }
         let seconds: Double
         switch engine.startGeneration(
-            route: route, project: "default", model: modelID, inputTokens: inputTokens, admittedTokens: inputTokens + maxTokens, metadata: [:])
+            route: route, project: "default", model: modelID, inputTokens: plan.inputTokens, admittedTokens: plan.inputTokens + plan.maxTokens, metadata: [:])
         {
         case .failure(let error): return BedrockErrorBody(error).response
         case .success(let value): seconds = value
         }
-        let generation = AnswerWriter.generate(
-            instructions: body.system?.text, document: body.document, model: model, effort: nil, budget: maxTokens, inputTokens: inputTokens)
+        let generation = MessagesValidation.generate(body, model: model, plan: plan)
         let wire = AnthropicWire(
             id: SimulatorEngine.makeID("msg_bdrk_"), model: modelID, generation: generation, invocationMetrics: true, seconds: seconds)
         let held = HeldGeneration(engine: engine, route: route, generation: generation, seconds: seconds, fault: fault, channel: context.channel)

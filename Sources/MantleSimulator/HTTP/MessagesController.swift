@@ -49,14 +49,10 @@ struct MessagesController {
             return AnthropicErrorBody.invalidRequest("The model '\(modelID)' does not support the '/anthropic/v1/messages' API").response
         }
         let limits = model.limits.scaled(by: engine.configuration.contextWindowScale)
-        if let problem = MessagesValidation.problem(body, model: model, limits: limits) {
-            return AnthropicErrorBody.invalidRequest(problem).response
-        }
-        let maxTokens = body.maxTokens ?? limits.maxOutputTokens
-        let inputTokens = AnswerWriter.inputTokens(
-            instructions: body.system?.text, document: body.document, messageCount: body.messages?.count ?? 0)
-        if let problem = ContextWindowCheck.anthropicProblem(inputTokens: inputTokens, maxTokens: maxTokens, limits: limits) {
-            return AnthropicErrorBody.invalidRequest(problem).response
+        let plan: MessagesValidation.Plan
+        switch MessagesValidation.plan(body, model: model, limits: limits) {
+        case .failure(let problem): return AnthropicErrorBody.invalidRequest(problem.message).response
+        case .success(let value): plan = value
         }
 
         let fault = engine.drawFault(.messages)
@@ -67,14 +63,13 @@ struct MessagesController {
         }
         let seconds: Double
         switch engine.startGeneration(
-            route: .messages, project: project, model: modelID, inputTokens: inputTokens, admittedTokens: inputTokens + maxTokens,
+            route: .messages, project: project, model: modelID, inputTokens: plan.inputTokens, admittedTokens: plan.inputTokens + plan.maxTokens,
             metadata: [:])
         {
         case .failure(let error): return AnthropicErrorBody(error).response
         case .success(let value): seconds = value
         }
-        let generation = AnswerWriter.generate(
-            instructions: body.system?.text, document: body.document, model: model, effort: nil, budget: maxTokens, inputTokens: inputTokens)
+        let generation = MessagesValidation.generate(body, model: model, plan: plan)
         let wire = AnthropicWire(
             id: SimulatorEngine.makeID("msg_"), model: modelID, generation: generation, invocationMetrics: false, seconds: seconds)
         let held = HeldGeneration(

@@ -99,17 +99,41 @@ struct AnthropicWire: Sendable {
     }
 }
 
-/// The checks Messages and InvokeModel share, as messages; each route puts them in its envelope.
+/// What Messages and InvokeModel share: the checks (as messages; each route puts them in its
+/// envelope), the input count, the generation.
 enum MessagesValidation {
-    static func problem(_ body: MessagesRequest, model: SimulatedModel, limits: ContextLimits) -> String? {
-        guard let maxTokens = body.maxTokens else { return "max_tokens: Field required" }
-        if maxTokens < 1 { return "max_tokens: Input should be greater than or equal to 1" }
+    /// A request that passed: its output budget and input tokens.
+    struct Plan {
+        let maxTokens: Int
+        let inputTokens: Int
+    }
+
+    /// Why a request is refused, in the words both routes use.
+    struct Refusal: Error {
+        let message: String
+    }
+
+    static func plan(_ body: MessagesRequest, model: SimulatedModel, limits: ContextLimits) -> Result<Plan, Refusal> {
+        func refuse(_ message: String) -> Result<Plan, Refusal> { .failure(Refusal(message: message)) }
+        guard let maxTokens = body.maxTokens else { return refuse("max_tokens: Field required") }
+        if maxTokens < 1 { return refuse("max_tokens: Input should be greater than or equal to 1") }
         if maxTokens > limits.maxOutputTokens {
-            return "max_tokens: \(maxTokens) > \(limits.maxOutputTokens), which is the maximum allowed number of output tokens for \(model.id)"
+            return refuse(
+                "max_tokens: \(maxTokens) > \(limits.maxOutputTokens), which is the maximum allowed number of output tokens for \(model.id)")
         }
-        guard let messages = body.messages else { return "messages: Field required" }
-        if messages.isEmpty { return "messages: at least one message is required" }
-        if messages.first?.role != .user { return "messages: first message must use the \"user\" role" }
-        return nil
+        guard let messages = body.messages else { return refuse("messages: Field required") }
+        if messages.isEmpty { return refuse("messages: at least one message is required") }
+        if messages.first?.role != .user { return refuse("messages: first message must use the \"user\" role") }
+        let inputTokens = AnswerWriter.inputTokens(instructions: body.system?.text, document: body.document, messageCount: messages.count)
+        if let problem = ContextWindowCheck.anthropicProblem(inputTokens: inputTokens, maxTokens: maxTokens, limits: limits) {
+            return refuse(problem)
+        }
+        return .success(Plan(maxTokens: maxTokens, inputTokens: inputTokens))
+    }
+
+    static func generate(_ body: MessagesRequest, model: SimulatedModel, plan: Plan) -> Generation {
+        AnswerWriter.generate(
+            instructions: body.system?.text, document: body.document, model: model, effort: nil, budget: plan.maxTokens,
+            inputTokens: plan.inputTokens)
     }
 }

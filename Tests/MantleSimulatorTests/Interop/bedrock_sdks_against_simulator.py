@@ -21,15 +21,8 @@ from anthropic.types import Message
 from openai import OpenAI
 from openai.types.chat import ChatCompletion, ChatCompletionChunk
 
-from interop_checks import check, expect_error, finish, simulator_config
+from interop_checks import DOCUMENT, check, expect_error, finish, simulator_config
 
-DOCUMENT = (
-    "The lighthouse stood on the northern cliff for two hundred years. "
-    "Ships used the lighthouse to find the harbour in winter storms. "
-    "The keeper lit the lamp every evening at sunset. "
-    "In 1990 the lighthouse lamp was replaced by an automatic light. "
-    "Tourists now visit the old lighthouse to see the harbour and the sea."
-)
 SYSTEM = "Summarise the document in 2 sentences."
 CHAT_MESSAGES = [{"role": "system", "content": SYSTEM}, {"role": "user", "content": DOCUMENT}]
 CLAUDE_MESSAGES = [{"role": "user", "content": [{"type": "text", "text": DOCUMENT}]}]

@@ -3,6 +3,16 @@ import httpx
 
 failures = []
 
+# Five sentences about one subject: the simulator's extractive summaries pick from them.
+DOCUMENT = (
+    "The lighthouse stood on the northern cliff for two hundred years. "
+    "Ships used the lighthouse to find the harbour in winter storms. "
+    "The keeper lit the lamp every evening at sunset. "
+    "In 1990 the lighthouse lamp was replaced by an automatic light. "
+    "Tourists now visit the old lighthouse to see the harbour and the sea."
+)
+
+
 
 def check(condition, what):
     if condition:

@@ -15,7 +15,7 @@ import time
 import openai
 from openai import OpenAI
 
-from interop_checks import check, expect_error, finish, simulator_config
+from interop_checks import DOCUMENT, check, expect_error, finish, simulator_config
 
 
 def wait_terminal(client, response_id, limit=10.0):
@@ -27,13 +27,6 @@ def wait_terminal(client, response_id, limit=10.0):
     return response
 
 
-DOCUMENT = (
-    "The lighthouse stood on the northern cliff for two hundred years. "
-    "Ships used the lighthouse to find the harbour in winter storms. "
-    "The keeper lit the lamp every evening at sunset. "
-    "In 1990 the lighthouse lamp was replaced by an automatic light. "
-    "Tourists now visit the old lighthouse to see the harbour and the sea."
-)
 
 
 def main():
