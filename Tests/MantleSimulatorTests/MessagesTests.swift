@@ -61,6 +61,7 @@ import Testing
             let refused = try await sim.post("/anthropic/v1/messages", try Self.body(), headers: headers)
             #expect(refused.status == .unauthorized)
             #expect(try JSON(refused)["error"]["type"].string == "authentication_error")
+            #expect(try JSON(refused)["error"]["message"].string?.hasPrefix("The anthropic-workspace header names 'proj_missing'") == true)
             #expect(sim.engine.counters().requestsByProject["proj_missing"] == 1)
             headers[HTTPField.Name("anthropic-workspace")!] = "default"
             #expect(try await sim.post("/anthropic/v1/messages", try Self.body(), headers: headers).status == .ok)

@@ -88,13 +88,15 @@ final class SimulatorEngine: Sendable {
 
     // MARK: Admission
 
-    /// Counts the request, then checks its bearer key and its `OpenAI-Project` header.
+    /// Counts the request, then checks its bearer key and its project header (`OpenAI-Project`,
+    /// or `anthropic-workspace` on Messages).
     /// Returns the project id the request acts for.
     func admit(
         route: SimulatorRoute,
         authorization: String?,
         projectHeader: String?,
-        forInference: Bool
+        forInference: Bool,
+        projectHeaderName: String = "OpenAI-Project"
     ) -> Result<String, MantleErrorBody> {
         let project = projectHeader.flatMap { $0.isEmpty ? nil : $0 } ?? "default"
         return state.withLock { state in
@@ -114,7 +116,7 @@ final class SimulatorEngine: Sendable {
             guard let found = state.projects[project] else {
                 // Like OpenAI, a project header the key cannot use is an authentication failure.
                 return .failure(.invalidRequest(
-                    "The OpenAI-Project header names '\(project)', which is not a project of this account.",
+                    "The \(projectHeaderName) header names '\(project)', which is not a project of this account.",
                     code: "invalid_project",
                     status: .unauthorized
                 ))

@@ -18,7 +18,8 @@ struct MessagesController {
         let authorization = request.headers[.authorization] ?? request.headers[.xAPIKey].map { "Bearer \($0)" }
         let project: String
         switch engine.admit(
-            route: .messages, authorization: authorization, projectHeader: request.headers[.anthropicWorkspace], forInference: true)
+            route: .messages, authorization: authorization, projectHeader: request.headers[.anthropicWorkspace], forInference: true,
+            projectHeaderName: "anthropic-workspace")
         {
         case .failure(let error): return AnthropicErrorBody(error).response
         case .success(let id): project = id
