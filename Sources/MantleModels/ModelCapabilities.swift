@@ -39,7 +39,8 @@ public struct ModelCapabilities: Sendable, Hashable {
         var out = ""
         for byte in id.utf8 {
             let scalar = Unicode.Scalar(byte)
-            let kept = ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
+            let kept =
+                ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
                 || "-._~:".unicodeScalars.contains(scalar)
             if kept {
                 out.unicodeScalars.append(scalar)

@@ -1,6 +1,5 @@
-import Testing
-
 import MantleModels
+import Testing
 
 /// The table answers "which API runs this model, and where" as `shared/models.md` records it.
 @Suite struct ModelTableTests {

@@ -7,7 +7,10 @@ import Testing
 
 /// `POST /v1/chat/completions`: bodies, streams, budgets and refusals as Mantle gives them.
 @Suite struct ChatCompletionsTests {
-    static func body(model: String = "qwen.qwen3-32b", stream: Bool = false, usage: Bool = false, maxTokens: Int? = nil, document: String = Documents.english) throws -> String {
+    static func body(
+        model: String = "qwen.qwen3-32b", stream: Bool = false, usage: Bool = false, maxTokens: Int? = nil,
+        document: String = Documents.english
+    ) throws -> String {
         var fields: [String: Any] = [
             "model": model,
             "messages": [
@@ -85,10 +88,14 @@ import Testing
 
     @Test(arguments: [
         ("openai.gpt-5.4", "/v1/chat/completions", 400, "The model 'openai.gpt-5.4' does not support the '/v1/chat/completions' API"),
-        ("anthropic.claude-opus-4-7", "/v1/chat/completions", 400,
-         "The model 'anthropic.claude-opus-4-7' does not support the '/v1/chat/completions' API"),
-        ("anthropic.claude-sonnet-4-6", "/v1/chat/completions", 404,
-         "The model 'anthropic.claude-sonnet-4-6' does not exist or does not support this API."),
+        (
+            "anthropic.claude-opus-4-7", "/v1/chat/completions", 400,
+            "The model 'anthropic.claude-opus-4-7' does not support the '/v1/chat/completions' API"
+        ),
+        (
+            "anthropic.claude-sonnet-4-6", "/v1/chat/completions", 404,
+            "The model 'anthropic.claude-sonnet-4-6' does not exist or does not support this API."
+        ),
         ("qwen.qwen3-32b", "/openai/v1/chat/completions", 400, "The model 'qwen.qwen3-32b' isn't supported on this route."),
     ])
     func wrongModelsAreRefusedAsMantleDoes(_ model: String, _ path: String, _ status: Int, _ message: String) async throws {

@@ -78,7 +78,9 @@ import Testing
             #expect(json["id"].string?.hasPrefix("msg_bdrk_") == true)
             #expect(json["model"].string == "anthropic.claude-sonnet-4-6")
             #expect(json["stop_reason"].string == "end_turn")
-            #expect(response.headers[HTTPField.Name("x-amzn-bedrock-output-token-count")!] == json["usage"]["output_tokens"].int.map(String.init))
+            #expect(
+                response.headers[HTTPField.Name("x-amzn-bedrock-output-token-count")!]
+                    == json["usage"]["output_tokens"].int.map(String.init))
             #expect(sim.engine.counters().requestsByRoute[.invoke] == 1)
         }
     }
@@ -90,9 +92,10 @@ import Testing
             #expect(response.status == .ok)
             #expect(response.headers[.contentType] == "application/vnd.amazon.eventstream")
             let frames = try Self.frames(Array(response.body.readableBytesView))
-            #expect(frames.allSatisfy {
-                $0.headers == [":event-type": "chunk", ":content-type": "application/json", ":message-type": "event"]
-            })
+            #expect(
+                frames.allSatisfy {
+                    $0.headers == [":event-type": "chunk", ":content-type": "application/json", ":message-type": "event"]
+                })
             let events = frames.map(Self.event)
             let types = events.compactMap { $0["type"].string }
             #expect(types.first == "message_start" && types.last == "message_stop")
@@ -108,10 +111,14 @@ import Testing
 
     @Test(arguments: [
         ("openai.gpt-oss-120b", text(), "The provided model identifier is invalid."),
-        ("anthropic.claude-opus-4-7", text(version: "2026-10-21"),
-         "Malformed input request: anthropic_version must be 'bedrock-2023-05-31' (got '2026-10-21'), please reformat your input and try again."),
-        ("anthropic.claude-opus-4-7", text(model: "anthropic.claude-opus-4-7"),
-         "Malformed input request: extraneous key [model] is not permitted, please reformat your input and try again."),
+        (
+            "anthropic.claude-opus-4-7", text(version: "2026-10-21"),
+            "Malformed input request: anthropic_version must be 'bedrock-2023-05-31' (got '2026-10-21'), please reformat your input and try again."
+        ),
+        (
+            "anthropic.claude-opus-4-7", text(model: "anthropic.claude-opus-4-7"),
+            "Malformed input request: extraneous key [model] is not permitted, please reformat your input and try again."
+        ),
     ])
     func refusedAsValidationException(_ model: String, _ body: String, _ message: String) async throws {
         try await SimulatorHarness.run { sim async throws in
@@ -128,14 +135,16 @@ import Testing
             method: "GET", rawPath: "/", rawQuery: nil,
             header: { ["host": "example.amazonaws.com", "x-amz-date": "20150830T123600Z"][$0] }, body: [])
         let canonical = verifier.canonicalRequest(signedHeaders: ["host", "x-amz-date"])
-        #expect(canonical == "GET\n/\n\nhost:example.amazonaws.com\nx-amz-date:20150830T123600Z\n\nhost;x-amz-date\n"
-            + "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(
+            canonical == "GET\n/\n\nhost:example.amazonaws.com\nx-amz-date:20150830T123600Z\n\nhost;x-amz-date\n"
+                + "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         let signature = SigV4Verifier.signature(
             canonicalRequest: canonical, timestamp: "20150830T123600Z", scope: "20150830/us-east-1/service/aws4_request",
             secret: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", day: "20150830", region: "us-east-1", service: "service")
         #expect(signature == "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31")
-        #expect(SigV4Verifier.encodePath("/model/us.anthropic.claude-sonnet-4-5-20250929-v1:0/invoke")
-            == "/model/us.anthropic.claude-sonnet-4-5-20250929-v1%3A0/invoke")
+        #expect(
+            SigV4Verifier.encodePath("/model/us.anthropic.claude-sonnet-4-5-20250929-v1:0/invoke")
+                == "/model/us.anthropic.claude-sonnet-4-5-20250929-v1%3A0/invoke")
     }
 
     @Test func sigV4MustBeWellFormedAndScopedToBedrockInTheRegion() async throws {
@@ -146,7 +155,8 @@ import Testing
                     headers: [.authorization: authorization, HTTPField.Name("x-amz-date")!: date])
             }
             let day = String(SigV4Verifier.timestamp(Date()).prefix(8))
-            let good = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/\(day)/us-east-1/bedrock/aws4_request, SignedHeaders=host;x-amz-date, Signature=00"
+            let good =
+                "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/\(day)/us-east-1/bedrock/aws4_request, SignedHeaders=host;x-amz-date, Signature=00"
             #expect(try await send(good).status == .ok)  // no secret configured: a well-formed signature is enough
             let cases: [(String, String)] = [
                 ("AWS4-HMAC-SHA256 Signature=00", "IncompleteSignatureException"),

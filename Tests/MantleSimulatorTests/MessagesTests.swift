@@ -7,7 +7,9 @@ import Testing
 
 /// `POST /anthropic/v1/messages`: Claude on Mantle, whole and streamed, and its refusals.
 @Suite struct MessagesTests {
-    static func body(model: String? = "anthropic.claude-opus-4-7", stream: Bool = false, maxTokens: Int? = 1024, document: String = Documents.english) throws -> String {
+    static func body(
+        model: String? = "anthropic.claude-opus-4-7", stream: Bool = false, maxTokens: Int? = 1024, document: String = Documents.english
+    ) throws -> String {
         var fields: [String: Any] = [
             "system": "Summarise the document in 2 sentences.",
             "messages": [["role": "user", "content": [["type": "text", "text": document]]]],
@@ -99,7 +101,8 @@ import Testing
                 headers: ok, body: body("anthropic.claude-sonnet-4-6"), status: 404, type: "not_found_error",
                 message: "The model 'anthropic.claude-sonnet-4-6' does not exist"),
             Refusal(headers: ok, body: body(nil), status: 400, type: "invalid_request_error", message: "model: Field required"),
-            Refusal(headers: ok, body: body(maxTokens: nil), status: 400, type: "invalid_request_error", message: "max_tokens: Field required"),
+            Refusal(
+                headers: ok, body: body(maxTokens: nil), status: 400, type: "invalid_request_error", message: "max_tokens: Field required"),
             Refusal(
                 headers: ok, body: body(maxTokens: 64_001), status: 400, type: "invalid_request_error",
                 message: "max_tokens: 64001 > 64000, which is the maximum allowed number of output tokens for anthropic.claude-opus-4-7"),
@@ -135,7 +138,8 @@ import Testing
         configuration.contextWindowScale = 0.001  // 200,000 → 200; output limit 64
         try await SimulatorHarness.run(configuration) { sim async throws in
             let response = try await sim.post(
-                "/anthropic/v1/messages", try Self.body(maxTokens: 16, document: Documents.english + Documents.english + Documents.english), headers: SimulatorHarness.anthropicHeaders())
+                "/anthropic/v1/messages", try Self.body(maxTokens: 16, document: Documents.english + Documents.english + Documents.english),
+                headers: SimulatorHarness.anthropicHeaders())
             #expect(response.status == .badRequest)
             let message = try #require(try JSON(response)["error"]["message"].string)
             #expect(message.hasPrefix("prompt is too long: ") && message.hasSuffix(" tokens > 200 maximum"), "\(message)")

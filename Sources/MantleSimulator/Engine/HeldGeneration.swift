@@ -86,14 +86,16 @@ struct HeldGeneration: Sendable {
         }
         switch fault {
         case .streamCut?:
-            engine.finishGeneration(route: route, inputTokens: generation.inputTokens, outputTokens: generation.outputTokens, completed: false)
+            engine.finishGeneration(
+                route: route, inputTokens: generation.inputTokens, outputTokens: generation.outputTokens, completed: false)
             try? await channel.close(mode: .all)
             return .unwritten
         case .streamError?:
             engine.finishGeneration(route: route, inputTokens: generation.inputTokens, outputTokens: 0, completed: false)
             return error
         default:
-            engine.finishGeneration(route: route, inputTokens: generation.inputTokens, outputTokens: generation.outputTokens, completed: true)
+            engine.finishGeneration(
+                route: route, inputTokens: generation.inputTokens, outputTokens: generation.outputTokens, completed: true)
             return answer()
         }
     }

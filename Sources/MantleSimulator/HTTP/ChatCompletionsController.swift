@@ -36,7 +36,9 @@ struct ChatCompletionsController {
             return MantleErrorBody.deserialization("the body is not valid JSON").response
         }
         guard let modelID = body.model, !modelID.isEmpty else { return MantleErrorBody.missingModel.response }
-        if let problem = ModelCatalogue.openAIRouteProblem(model: modelID, api: .chatCompletions, prefix: prefix, route: "/chat/completions") {
+        if let problem = ModelCatalogue.openAIRouteProblem(
+            model: modelID, api: .chatCompletions, prefix: prefix, route: "/chat/completions")
+        {
             return problem.response
         }
         guard let model = ModelCatalogue.model(modelID) else { return MantleErrorBody.missingModel.response }

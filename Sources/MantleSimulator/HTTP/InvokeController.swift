@@ -34,8 +34,10 @@ struct InvokeController {
         do {
             body = try JSONDecoder().decode(MessagesRequest.self, from: Data(bytes))
         } catch let error as DecodingError {
-            return BedrockErrorBody.validation("Malformed input request: \(error.anthropicDetail), please reformat your input and try again.")
-                .response
+            return BedrockErrorBody.validation(
+                "Malformed input request: \(error.anthropicDetail), please reformat your input and try again."
+            )
+            .response
         } catch {
             return BedrockErrorBody.validation("Malformed input request: the body is not JSON, please reformat your input and try again.")
                 .response
@@ -66,7 +68,8 @@ struct InvokeController {
         }
         let seconds: Double
         switch engine.startGeneration(
-            route: route, project: "default", model: modelID, inputTokens: plan.inputTokens, admittedTokens: plan.inputTokens + plan.maxTokens, metadata: [:])
+            route: route, project: "default", model: modelID, inputTokens: plan.inputTokens,
+            admittedTokens: plan.inputTokens + plan.maxTokens, metadata: [:])
         {
         case .failure(let error): return BedrockErrorBody(error).response
         case .success(let value): seconds = value
@@ -74,7 +77,8 @@ struct InvokeController {
         let generation = MessagesValidation.generate(body, model: model, plan: plan)
         let wire = AnthropicWire(
             id: SimulatorEngine.makeID("msg_bdrk_"), model: modelID, generation: generation, invocationMetrics: true, seconds: seconds)
-        let held = HeldGeneration(engine: engine, route: route, generation: generation, seconds: seconds, fault: fault, channel: context.channel)
+        let held = HeldGeneration(
+            engine: engine, route: route, generation: generation, seconds: seconds, fault: fault, channel: context.channel)
         let streamError = BedrockErrorBody(
             status: .init(code: 424), exception: "ModelStreamErrorException", message: "The model stopped while streaming its response.")
         if stream {
@@ -111,7 +115,8 @@ struct InvokeController {
                 return request.headers[values: field].joined(separator: ",")
             },
             body: body)
-        guard let rejection = verifier.verify(authorization, region: configuration.region, secrets: configuration.awsCredentials, now: Date())
+        guard
+            let rejection = verifier.verify(authorization, region: configuration.region, secrets: configuration.awsCredentials, now: Date())
         else { return nil }
         return BedrockErrorBody(status: .forbidden, exception: rejection.exception, message: rejection.message)
     }

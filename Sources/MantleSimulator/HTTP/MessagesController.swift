@@ -28,7 +28,9 @@ struct MessagesController {
         let version = request.headers[.anthropicVersion]
         guard version == ModelAPI.bedrockAnthropicVersion else {
             return AnthropicErrorBody.invalidRequest(
-                version.map { "anthropic-version: '\($0)' is not supported here; send 'anthropic-version: \(ModelAPI.bedrockAnthropicVersion)'" }
+                version.map {
+                    "anthropic-version: '\($0)' is not supported here; send 'anthropic-version: \(ModelAPI.bedrockAnthropicVersion)'"
+                }
                     ?? "anthropic-version: header is required; send 'anthropic-version: \(ModelAPI.bedrockAnthropicVersion)'"
             ).response
         }
@@ -64,7 +66,8 @@ struct MessagesController {
         }
         let seconds: Double
         switch engine.startGeneration(
-            route: .messages, project: project, model: modelID, inputTokens: plan.inputTokens, admittedTokens: plan.inputTokens + plan.maxTokens,
+            route: .messages, project: project, model: modelID, inputTokens: plan.inputTokens,
+            admittedTokens: plan.inputTokens + plan.maxTokens,
             metadata: [:])
         {
         case .failure(let error): return AnthropicErrorBody(error).response

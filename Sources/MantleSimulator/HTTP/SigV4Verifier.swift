@@ -129,7 +129,8 @@ struct SigV4Verifier {
     /// RFC 3986's unreserved characters: letters, digits, `-._~`.
     static func isUnreserved(_ byte: UInt8) -> Bool {
         let scalar = Unicode.Scalar(byte)
-        return (("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar)
+        return
+            (("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar)
             || ("0"..."9").contains(scalar) || "-._~".unicodeScalars.contains(scalar))
     }
 

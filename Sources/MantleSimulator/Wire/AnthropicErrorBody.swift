@@ -39,7 +39,8 @@ struct AnthropicErrorBody: Error, Sendable {
     }
 
     /// HTTP 529, Anthropic's "overloaded" (not an IANA status; HTTPTypes carries any code).
-    static let overloaded = AnthropicErrorBody(status: .init(code: 529, reasonPhrase: "Overloaded"), type: "overloaded_error", message: "Overloaded")
+    static let overloaded = AnthropicErrorBody(
+        status: .init(code: 529, reasonPhrase: "Overloaded"), type: "overloaded_error", message: "Overloaded")
 
     var json: JSONValue { ["type": "error", "error": ["type": .string(type), "message": .string(message)]] }
 }

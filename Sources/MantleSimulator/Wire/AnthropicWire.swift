@@ -119,7 +119,8 @@ enum MessagesValidation {
         if maxTokens < 1 { return refuse("max_tokens: Input should be greater than or equal to 1") }
         if maxTokens > limits.maxOutputTokens {
             return refuse(
-                "max_tokens: \(maxTokens) > \(limits.maxOutputTokens), which is the maximum allowed number of output tokens for \(model.id)")
+                "max_tokens: \(maxTokens) > \(limits.maxOutputTokens), which is the maximum allowed number of output tokens for \(model.id)"
+            )
         }
         guard let messages = body.messages else { return refuse("messages: Field required") }
         if messages.isEmpty { return refuse("messages: at least one message is required") }

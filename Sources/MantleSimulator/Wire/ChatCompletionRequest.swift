@@ -6,7 +6,10 @@ struct ChatCompletionRequest: Decodable, Sendable {
     struct Content: Decodable, Sendable {
         let text: String
 
-        struct Part: Decodable { let type: String; let text: String? }
+        struct Part: Decodable {
+            let type: String
+            let text: String?
+        }
 
         init(from decoder: any Decoder) throws {
             let c = try decoder.singleValueContainer()

@@ -64,7 +64,9 @@ struct ChatCompletionWire: Sendable {
                 return tail
             },
             error: Self.event([
-                "error": ["message": .string(error.message), "type": .string(error.type), "param": nil, "code": .optionalString(error.code)]
+                "error": [
+                    "message": .string(error.message), "type": .string(error.type), "param": nil, "code": .optionalString(error.code),
+                ]
             ])
         )
     }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Literals, so wire events are written as they look (`["type": "ping"]`).
 extension JSONValue: ExpressibleByDictionaryLiteral, ExpressibleByArrayLiteral, ExpressibleByStringLiteral,
     ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral, ExpressibleByNilLiteral
@@ -25,5 +27,3 @@ extension JSONValue: ExpressibleByDictionaryLiteral, ExpressibleByArrayLiteral, 
         return (try? [UInt8](encoder.encode(self))) ?? Array("null".utf8)
     }
 }
-
-import Foundation

@@ -7,7 +7,10 @@ struct MessagesRequest: Decodable, Sendable {
     struct Content: Decodable, Sendable {
         let text: String
 
-        struct Block: Decodable { let type: String; let text: String? }
+        struct Block: Decodable {
+            let type: String
+            let text: String?
+        }
 
         init(from decoder: any Decoder) throws {
             let c = try decoder.singleValueContainer()
