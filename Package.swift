@@ -74,6 +74,7 @@ let package = Package(
         .target(
             name: "MantleSimulator",
             dependencies: [
+                "Hashing",
                 "MantleModels",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

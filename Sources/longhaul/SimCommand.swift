@@ -9,7 +9,7 @@ import UnixSignals
 struct SimCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sim",
-        abstract: "Run a local Mantle look-alike (Responses API, background mode, projects) for tests and benchmarks.",
+        abstract: "Run a local Bedrock look-alike (Mantle's Responses, Chat Completions, Messages and projects; bedrock-runtime's InvokeModel) for tests and benchmarks.",
         discussion: """
             Prints one line with its URL, then serves until SIGINT/SIGTERM. Options override the
             --config file, whose keys are those of MantleSimulatorConfiguration (all optional).
@@ -93,7 +93,7 @@ struct SimCommand: AsyncParsableCommand {
         if let hangSeconds { configuration.hangSeconds = hangSeconds }
         if let retryAfterSeconds { configuration.retryAfterSeconds = retryAfterSeconds }
         if let contextWindowScale { configuration.contextWindowScale = contextWindowScale }
-        faults.apply(to: &configuration)
+        try faults.apply(to: &configuration)
         if let problem = configuration.validationProblem() {
             throw ValidationError("The simulator configuration is not usable: \(problem).")
         }

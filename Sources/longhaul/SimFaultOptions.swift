@@ -27,8 +27,36 @@ struct SimFaultOptions: ParsableArguments {
     @Option(name: .customLong("fault-cancel-hang"), help: "Rate of cancels never answered.") var cancelHang: Double?
     @Option(name: .customLong("fault-cancel-drop"), help: "Rate of cancels whose connection is closed unanswered.") var cancelDrop: Double?
 
+    @Option(
+        name: .customLong("fault"),
+        help: ArgumentHelp(
+            "A fault rate on any route, as ROUTE:KIND=RATE (repeatable), e.g. chat:streamCut=0.05, messages:overloaded=0.1, "
+                + "invoke:tooManyRequests=0.02.",
+            discussion: "Routes: \(FaultRoute.allCases.map(\.rawValue).joined(separator: ", ")). Kinds: "
+                + "\(InjectedFaultKind.drawnByRate.map(\.rawValue).joined(separator: ", ")).",
+            valueName: "route:kind=rate"))
+    var generic: [String] = []
+
+    /// `ROUTE:KIND=RATE` parsed, or a message naming what is wrong and what is allowed.
+    static func parse(_ text: String) throws -> (FaultRoute, InjectedFaultKind, Double) {
+        let parts = text.split(separator: "=", maxSplits: 1)
+        let names = parts.first?.split(separator: ":", maxSplits: 1) ?? []
+        guard parts.count == 2, names.count == 2, let rate = Double(parts[1]), (0...1).contains(rate) else {
+            throw ValidationError("--fault \(text): write ROUTE:KIND=RATE with RATE in 0…1, e.g. chat:streamCut=0.05")
+        }
+        guard let route = FaultRoute(rawValue: String(names[0])) else {
+            throw ValidationError(
+                "--fault \(text): unknown route '\(names[0])'; routes are \(FaultRoute.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard let kind = InjectedFaultKind(rawValue: String(names[1])), InjectedFaultKind.drawnByRate.contains(kind), kind.applies(to: route) else {
+            let kinds = InjectedFaultKind.drawnByRate.filter { $0.applies(to: route) }.map(\.rawValue).joined(separator: ", ")
+            throw ValidationError("--fault \(text): '\(names[1])' is not a fault of \(route.rawValue); its kinds are \(kinds)")
+        }
+        return (route, kind, rate)
+    }
+
     /// Sets every rate given on the command line; the others keep their configured value.
-    func apply(to configuration: inout MantleSimulatorConfiguration) {
+    func apply(to configuration: inout MantleSimulatorConfiguration) throws {
         let given: [(FaultRoute, InjectedFaultKind, Double?)] = [
             (.create, .tooManyRequests, create429), (.create, .internalServerError, create500),
             (.create, .serviceUnavailable, create503), (.create, .badRequestInternalError, create400),
@@ -41,7 +69,8 @@ struct SimFaultOptions: ParsableArguments {
             (.cancel, .serviceUnavailable, cancel503), (.cancel, .badRequestInternalError, cancel400),
             (.cancel, .hang, cancelHang), (.cancel, .dropConnection, cancelDrop),
         ]
-        for (route, kind, rate) in given {
+        let parsed = try generic.map(Self.parse).map { ($0.0, $0.1, Optional($0.2)) }
+        for (route, kind, rate) in given + parsed {
             guard let rate else { continue }
             var rates = configuration.faults(for: route)
             rates.setRate(rate, of: kind)

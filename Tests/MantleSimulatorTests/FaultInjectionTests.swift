@@ -21,7 +21,11 @@ import Testing
         (.serviceUnavailable, .serviceUnavailable), (.badRequestInternalError, .badRequest),
     ]
 
-    @Test(arguments: FaultRoute.allCases)
+    /// The routes answering in Mantle's OpenAI envelope (Messages and bedrock-runtime have their
+    /// own: GenerationFaultTests).
+    static let openAIRoutes: [FaultRoute] = [.create, .retrieve, .cancel, .chat]
+
+    @Test(arguments: openAIRoutes)
     func answeredFaultsHaveTheirStatusAndEnvelope(_ route: FaultRoute) async throws {
         for (kind, status) in Self.answeredKinds {
             try await SimulatorHarness.run(Self.configuration(route, kind)) { sim async throws in
@@ -138,6 +142,12 @@ import Testing
             return try await sim.get("/v1/responses/resp_any")
         case .cancel:
             return try await sim.post("/v1/responses/resp_any/cancel", "")
+        case .chat:
+            return try await sim.post("/v1/chat/completions", try ChatCompletionsTests.body())
+        case .messages:
+            return try await sim.post("/anthropic/v1/messages", try MessagesTests.body(), headers: SimulatorHarness.anthropicHeaders())
+        case .invoke:
+            return try await sim.post("/model/anthropic.claude-opus-4-7/invoke", try InvokeTests.body(), headers: InvokeTests.bearer)
         }
     }
 }

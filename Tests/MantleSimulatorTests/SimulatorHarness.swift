@@ -48,6 +48,22 @@ struct SimulatorHarness: Sendable {
         )
     }
 
+    /// A POST with exactly `headers` (plus `Content-Type: application/json`).
+    func post(_ path: String, _ json: String, headers: HTTPFields) async throws -> TestResponse {
+        var fields = headers
+        fields[.contentType] = "application/json"
+        return try await client.execute(uri: path, method: .post, headers: fields, body: ByteBuffer(string: json))
+    }
+
+    /// The headers Mantle's Messages route wants: the key, `anthropic-version: bedrock-2023-05-31`.
+    static func anthropicHeaders(key: String? = key, version: String? = "bedrock-2023-05-31", workspace: String? = nil) -> HTTPFields {
+        var fields: HTTPFields = [:]
+        if let key { fields[.authorization] = "Bearer \(key)" }
+        if let version { fields[HTTPField.Name("anthropic-version")!] = version }
+        if let workspace { fields[HTTPField.Name("anthropic-workspace")!] = workspace }
+        return fields
+    }
+
     func get(_ path: String, project: String? = nil, key: String? = key) async throws -> TestResponse {
         try await client.execute(uri: path, method: .get, headers: headers(project: project, key: key))
     }
@@ -119,6 +135,25 @@ struct JSON: @unchecked Sendable {
             .filter { $0["type"].string == "output_text" }
             .compactMap { $0["text"].string }
             .joined()
+    }
+}
+
+/// The events of an SSE body: (event name or nil, data), in order.
+enum SSE {
+    static func events(_ response: TestResponse) -> [(event: String?, data: String)] {
+        String(buffer: response.body).components(separatedBy: "\n\n").compactMap { block in
+            var event: String?
+            var data: [String] = []
+            for line in block.split(separator: "\n") {
+                if line.hasPrefix("event: ") { event = String(line.dropFirst(7)) }
+                if line.hasPrefix("data: ") { data.append(String(line.dropFirst(6))) }
+            }
+            return data.isEmpty ? nil : (event, data.joined(separator: "\n"))
+        }
+    }
+
+    static func json(_ data: String) -> JSON {
+        JSON(try? JSONSerialization.jsonObject(with: Data(data.utf8), options: [.fragmentsAllowed]))
     }
 }
 

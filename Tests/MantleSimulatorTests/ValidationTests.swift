@@ -29,8 +29,8 @@ import Testing
             path: "/v1/responses", body: #"{"model":"qwen.qwen3-32b","input":"hi"}"#, status: .badRequest,
             message: "The model 'qwen.qwen3-32b' does not support the '/v1/responses' API"),
         Case(
-            path: "/v1/responses", body: #"{"model":"anthropic.claude-sonnet-4-5","input":"hi"}"#, status: .badRequest,
-            message: "The model 'anthropic.claude-sonnet-4-5' does not support the '/v1/responses' API"),
+            path: "/v1/responses", body: #"{"model":"anthropic.claude-opus-4-7","input":"hi"}"#, status: .badRequest,
+            message: "The model 'anthropic.claude-opus-4-7' does not support the '/v1/responses' API"),
         Case(
             path: "/v1/responses", body: #"{"model":"no.such-model","input":"hi"}"#, status: .notFound,
             message: "The model 'no.such-model' does not exist or does not support this API."),
@@ -83,7 +83,8 @@ import Testing
             let list = try JSON(try await sim.get("/v1/models"))
             #expect(list["object"].string == "list")
             let ids = Set(list["data"].array.compactMap { $0["id"].string })
-            #expect(ids.isSuperset(of: ["openai.gpt-oss-120b", "openai.gpt-oss-safeguard-20b", "qwen.qwen3-32b", "anthropic.claude-sonnet-4-5"]))
+            #expect(ids.isSuperset(of: ["openai.gpt-oss-120b", "openai.gpt-oss-safeguard-20b", "qwen.qwen3-32b", "anthropic.claude-opus-4-7", "anthropic.claude-haiku-4-5"]))
+            #expect(!ids.contains("anthropic.claude-sonnet-4-6"))
             #expect(list["data"][0]["object"].string == "model")
             #expect(try await sim.get("/v1/models/openai.gpt-oss-20b").status == .ok)
             #expect(try await sim.get("/v1/models/nope").status == .notFound)

@@ -20,6 +20,12 @@ public struct FaultRates: Codable, Sendable, Equatable {
     public var createdButAnswerLost: Double
     /// Creates only: the Response is accepted but ends `failed` with `error.code = server_error`.
     public var failedResponse: Double
+    /// Generating routes only: the model is overloaded (529 on Messages, 503 elsewhere).
+    public var overloaded: Double
+    /// Generating routes only: the stream stops half-way and the connection closes.
+    public var streamCut: Double
+    /// Generating routes only: the stream ends half-way with the API's in-stream error.
+    public var streamError: Double
 
     /// Rates that inject nothing.
     public static let none = FaultRates()
@@ -33,7 +39,10 @@ public struct FaultRates: Codable, Sendable, Equatable {
         hang: Double = 0,
         dropConnection: Double = 0,
         createdButAnswerLost: Double = 0,
-        failedResponse: Double = 0
+        failedResponse: Double = 0,
+        overloaded: Double = 0,
+        streamCut: Double = 0,
+        streamError: Double = 0
     ) {
         self.tooManyRequests = tooManyRequests
         self.internalServerError = internalServerError
@@ -43,6 +52,9 @@ public struct FaultRates: Codable, Sendable, Equatable {
         self.dropConnection = dropConnection
         self.createdButAnswerLost = createdButAnswerLost
         self.failedResponse = failedResponse
+        self.overloaded = overloaded
+        self.streamCut = streamCut
+        self.streamError = streamError
     }
 
     /// The rate configured for one kind.
@@ -56,6 +68,9 @@ public struct FaultRates: Codable, Sendable, Equatable {
         case .dropConnection: dropConnection
         case .createdButAnswerLost: createdButAnswerLost
         case .failedResponse: failedResponse
+        case .overloaded: overloaded
+        case .streamCut: streamCut
+        case .streamError: streamError
         case .tokenQuotaExceeded: 0
         }
     }
@@ -71,6 +86,9 @@ public struct FaultRates: Codable, Sendable, Equatable {
         case .dropConnection: dropConnection = rate
         case .createdButAnswerLost: createdButAnswerLost = rate
         case .failedResponse: failedResponse = rate
+        case .overloaded: overloaded = rate
+        case .streamCut: streamCut = rate
+        case .streamError: streamError = rate
         case .tokenQuotaExceeded: break  // decided by the quota, not by a rate
         }
     }
@@ -78,6 +96,7 @@ public struct FaultRates: Codable, Sendable, Equatable {
     private enum CodingKeys: String, CodingKey {
         case tooManyRequests, internalServerError, serviceUnavailable, badRequestInternalError
         case hang, dropConnection, createdButAnswerLost, failedResponse
+        case overloaded, streamCut, streamError
     }
 
     /// Decodes rates; a missing key means 0, so a config file names only the faults it wants.
@@ -91,7 +110,10 @@ public struct FaultRates: Codable, Sendable, Equatable {
             hang: try c.decodeIfPresent(Double.self, forKey: .hang) ?? 0,
             dropConnection: try c.decodeIfPresent(Double.self, forKey: .dropConnection) ?? 0,
             createdButAnswerLost: try c.decodeIfPresent(Double.self, forKey: .createdButAnswerLost) ?? 0,
-            failedResponse: try c.decodeIfPresent(Double.self, forKey: .failedResponse) ?? 0
+            failedResponse: try c.decodeIfPresent(Double.self, forKey: .failedResponse) ?? 0,
+            overloaded: try c.decodeIfPresent(Double.self, forKey: .overloaded) ?? 0,
+            streamCut: try c.decodeIfPresent(Double.self, forKey: .streamCut) ?? 0,
+            streamError: try c.decodeIfPresent(Double.self, forKey: .streamError) ?? 0
         )
     }
 }

@@ -22,12 +22,21 @@ public struct MantleSimulatorConfiguration: Codable, Sendable, Equatable {
     public var retrieveFaults: FaultRates
     /// Fault rates for `POST …/responses/{id}/cancel`.
     public var cancelFaults: FaultRates
+    /// Fault rates for `POST {prefix}/chat/completions`.
+    public var chatFaults: FaultRates
+    /// Fault rates for `POST /anthropic/v1/messages`.
+    public var messagesFaults: FaultRates
+    /// Fault rates for bedrock-runtime's `invoke` and `invoke-with-response-stream`.
+    public var invokeFaults: FaultRates
     /// Simulated seconds a client is told to wait in an injected 429.
     public var retryAfterSeconds: Double
     /// Real seconds a hung request is held before its connection is closed.
     public var hangSeconds: Double
     /// Accepted bearer keys; empty means any non-empty key is accepted.
     public var apiKeys: [String]
+    /// AWS access key ids and their secrets whose SigV4 signatures bedrock-runtime's routes
+    /// verify; empty means any well-formed signature scoped to this Region and `bedrock` is accepted.
+    public var awsCredentials: [String: String]
     /// Token-per-minute quota applied to every project (input + max_output_tokens admitted per
     /// rolling simulated minute); nil means unlimited.
     public var tokensPerMinute: Int?
@@ -54,9 +63,13 @@ public struct MantleSimulatorConfiguration: Codable, Sendable, Equatable {
         createFaults: FaultRates = .none,
         retrieveFaults: FaultRates = .none,
         cancelFaults: FaultRates = .none,
+        chatFaults: FaultRates = .none,
+        messagesFaults: FaultRates = .none,
+        invokeFaults: FaultRates = .none,
         retryAfterSeconds: Double = 2,
         hangSeconds: Double = 600,
         apiKeys: [String] = [],
+        awsCredentials: [String: String] = [:],
         tokensPerMinute: Int? = nil,
         projectTokensPerMinute: [String: Int] = [:],
         retentionSeconds: Double = 3600,
@@ -73,9 +86,13 @@ public struct MantleSimulatorConfiguration: Codable, Sendable, Equatable {
         self.createFaults = createFaults
         self.retrieveFaults = retrieveFaults
         self.cancelFaults = cancelFaults
+        self.chatFaults = chatFaults
+        self.messagesFaults = messagesFaults
+        self.invokeFaults = invokeFaults
         self.retryAfterSeconds = retryAfterSeconds
         self.hangSeconds = hangSeconds
         self.apiKeys = apiKeys
+        self.awsCredentials = awsCredentials
         self.tokensPerMinute = tokensPerMinute
         self.projectTokensPerMinute = projectTokensPerMinute
         self.retentionSeconds = retentionSeconds
@@ -90,6 +107,9 @@ public struct MantleSimulatorConfiguration: Codable, Sendable, Equatable {
         case .create: createFaults
         case .retrieve: retrieveFaults
         case .cancel: cancelFaults
+        case .chat: chatFaults
+        case .messages: messagesFaults
+        case .invoke: invokeFaults
         }
     }
 
@@ -99,6 +119,9 @@ public struct MantleSimulatorConfiguration: Codable, Sendable, Equatable {
         case .create: createFaults = rates
         case .retrieve: retrieveFaults = rates
         case .cancel: cancelFaults = rates
+        case .chat: chatFaults = rates
+        case .messages: messagesFaults = rates
+        case .invoke: invokeFaults = rates
         }
     }
 
@@ -115,7 +138,7 @@ public struct MantleSimulatorConfiguration: Codable, Sendable, Equatable {
         }
         if secondsPerThousandInputTokens < 0 { return "secondsPerThousandInputTokens must not be negative" }
         for route in FaultRoute.allCases {
-            for kind in InjectedFaultKind.drawnByRate {
+            for kind in InjectedFaultKind.drawnByRate where kind.applies(to: route) {
                 let rate = faults(for: route).rate(of: kind)
                 if !(0...1).contains(rate) {
                     return "the \(route.rawValue) rate of \(kind.rawValue) must lie in 0…1 (got \(rate))"
@@ -124,6 +147,9 @@ public struct MantleSimulatorConfiguration: Codable, Sendable, Equatable {
         }
         if let tpm = tokensPerMinute, tpm <= 0 { return "tokensPerMinute must be positive; omit it for no quota" }
         if apiKeys.contains(where: \.isEmpty) { return "apiKeys must not contain an empty key" }
+        if awsCredentials.contains(where: { $0.key.isEmpty || $0.value.isEmpty }) {
+            return "awsCredentials must map non-empty access key ids to non-empty secrets"
+        }
         if !(contextWindowScale > 0 && contextWindowScale <= 1) {
             return "contextWindowScale must lie in (0, 1] (got \(contextWindowScale)); 1 keeps Mantle's windows"
         }
@@ -134,7 +160,8 @@ public struct MantleSimulatorConfiguration: Codable, Sendable, Equatable {
     private enum CodingKeys: String, CodingKey {
         case speed, zeroLatency, seed, minimumDurationSeconds, maximumDurationSeconds
         case secondsPerThousandInputTokens, createFaults, retrieveFaults, cancelFaults
-        case retryAfterSeconds, hangSeconds, apiKeys, tokensPerMinute, projectTokensPerMinute
+        case chatFaults, messagesFaults, invokeFaults
+        case retryAfterSeconds, hangSeconds, apiKeys, awsCredentials, tokensPerMinute, projectTokensPerMinute
         case retentionSeconds, region, accountID, contextWindowScale
     }
 
@@ -155,9 +182,13 @@ public struct MantleSimulatorConfiguration: Codable, Sendable, Equatable {
             createFaults: try c.decodeIfPresent(FaultRates.self, forKey: .createFaults) ?? .none,
             retrieveFaults: try c.decodeIfPresent(FaultRates.self, forKey: .retrieveFaults) ?? .none,
             cancelFaults: try c.decodeIfPresent(FaultRates.self, forKey: .cancelFaults) ?? .none,
+            chatFaults: try c.decodeIfPresent(FaultRates.self, forKey: .chatFaults) ?? .none,
+            messagesFaults: try c.decodeIfPresent(FaultRates.self, forKey: .messagesFaults) ?? .none,
+            invokeFaults: try c.decodeIfPresent(FaultRates.self, forKey: .invokeFaults) ?? .none,
             retryAfterSeconds: try c.decodeIfPresent(Double.self, forKey: .retryAfterSeconds) ?? d.retryAfterSeconds,
             hangSeconds: try c.decodeIfPresent(Double.self, forKey: .hangSeconds) ?? d.hangSeconds,
             apiKeys: try c.decodeIfPresent([String].self, forKey: .apiKeys) ?? [],
+            awsCredentials: try c.decodeIfPresent([String: String].self, forKey: .awsCredentials) ?? [:],
             tokensPerMinute: try c.decodeIfPresent(Int.self, forKey: .tokensPerMinute),
             projectTokensPerMinute: try c.decodeIfPresent([String: Int].self, forKey: .projectTokensPerMinute) ?? [:],
             retentionSeconds: try c.decodeIfPresent(Double.self, forKey: .retentionSeconds) ?? d.retentionSeconds,
@@ -173,6 +204,7 @@ extension MantleSimulatorConfiguration: CustomStringConvertible {
     public var description: String {
         "MantleSimulatorConfiguration(speed: \(speed), zeroLatency: \(zeroLatency), seed: \(seed.map(String.init) ?? "random"), "
             + "duration: \(minimumDurationSeconds)…\(maximumDurationSeconds) s, apiKeys: \(apiKeys.count) configured, "
+            + "awsCredentials: \(awsCredentials.count) configured, "
             + "tokensPerMinute: \(tokensPerMinute.map(String.init) ?? "unlimited"))"
     }
 }

@@ -14,6 +14,14 @@ public enum SimulatorRoute: String, Codable, Sendable, CaseIterable, CodingKeyRe
     case readProjects
     /// `POST /v1/organization/projects`, modify and archive.
     case writeProjects
+    /// `POST {prefix}/chat/completions`.
+    case chatCompletions
+    /// `POST /anthropic/v1/messages`.
+    case messages
+    /// bedrock-runtime `POST /model/{id}/invoke`.
+    case invoke
+    /// bedrock-runtime `POST /model/{id}/invoke-with-response-stream`.
+    case invokeStream
 }
 
 /// What the simulator has seen and done, for tests to assert on (`GET /_simulator/counters`).
@@ -37,6 +45,18 @@ public struct MantleSimulatorCounters: Codable, Sendable, Equatable {
     public var inFlightByProject: [String: Int] = [:]
     /// The most Responses that ran at once, per project.
     public var peakInFlightByProject: [String: Int] = [:]
+    /// Held generations (Chat Completions, Messages, bedrock-runtime) that began generating, per route.
+    public var generationsStarted: [SimulatorRoute: Int] = [:]
+    /// Held generations answered in full (terminal event or whole body written), per route.
+    public var generationsCompleted: [SimulatorRoute: Int] = [:]
+    /// Held generations running now (streams open).
+    public var generationsInFlight = 0
+    /// The most held generations that ran at once.
+    public var peakGenerationsInFlight = 0
+    /// Input tokens of held generations, per route (cut ones included).
+    public var inputTokensByRoute: [SimulatorRoute: Int] = [:]
+    /// Output tokens sent by held generations, per route (a cut stream counts what it sent).
+    public var outputTokensByRoute: [SimulatorRoute: Int] = [:]
 
     /// Empty counters.
     public init() {}

@@ -88,13 +88,15 @@ final class SimulatorEngine: Sendable {
 
     // MARK: Admission
 
-    /// Counts the request, then checks its bearer key and its `OpenAI-Project` header.
+    /// Counts the request, then checks its bearer key and its project header (`OpenAI-Project`,
+    /// or `anthropic-workspace` on Messages).
     /// Returns the project id the request acts for.
     func admit(
         route: SimulatorRoute,
         authorization: String?,
         projectHeader: String?,
-        forInference: Bool
+        forInference: Bool,
+        projectHeaderName: String = "OpenAI-Project"
     ) -> Result<String, MantleErrorBody> {
         let project = projectHeader.flatMap { $0.isEmpty ? nil : $0 } ?? "default"
         return state.withLock { state in
@@ -114,7 +116,7 @@ final class SimulatorEngine: Sendable {
             guard let found = state.projects[project] else {
                 // Like OpenAI, a project header the key cannot use is an authentication failure.
                 return .failure(.invalidRequest(
-                    "The OpenAI-Project header names '\(project)', which is not a project of this account.",
+                    "The \(projectHeaderName) header names '\(project)', which is not a project of this account.",
                     code: "invalid_project",
                     status: .unauthorized
                 ))
@@ -139,7 +141,7 @@ final class SimulatorEngine: Sendable {
             let rates = state.configuration.faults(for: route)
             let draw = state.generator.nextUnit()
             var edge = 0.0
-            for kind in InjectedFaultKind.drawnByRate where route == .create || !kind.isCreateOnly {
+            for kind in InjectedFaultKind.drawnByRate where kind.applies(to: route) {
                 edge += rates.rate(of: kind)
                 if draw < edge {
                     if !kind.isCreateOnly { state.counters.faultsByKind[kind, default: 0] += 1 }
@@ -164,30 +166,10 @@ final class SimulatorEngine: Sendable {
     ) -> CreateOutcome {
         let now = Self.now()
         return state.withLock { state in
-            let configuration = state.configuration
-            let minute = 60 / configuration.speed
-            if let limit = configuration.tokensPerMinute(forProject: project),
-                let wait = state.quotaWindows[project, default: TokenWindow()].admit(
-                    admittedTokens, limit: limit, now: now, window: minute)
-            {
-                state.counters.faultsByKind[.tokenQuotaExceeded, default: 0] += 1
-                let used = state.quotaWindows[project]?.sum ?? 0
-                return .quotaExceeded(.rateLimited(
-                    "Rate limit reached for \(echo.model) in project \(project) on tokens per min (TPM): "
-                        + "Limit \(limit), Used \(used), Requested \(admittedTokens). "
-                        + "Please try again in \(String(format: "%.3f", wait))s.",
-                    retryAfterSeconds: max(wait, 0.001),
-                    code: "rate_limit_exceeded"
-                ))
+            if let refusal = Self.admitTokens(&state, project: project, model: echo.model, tokens: admittedTokens, now: now) {
+                return .quotaExceeded(refusal)
             }
-
-            var duration = 0.0
-            if !configuration.zeroLatency {
-                let span = configuration.maximumDurationSeconds - configuration.minimumDurationSeconds
-                let simulated = configuration.minimumDurationSeconds + span * state.generator.nextUnit()
-                    + configuration.secondsPerThousandInputTokens * Double(inputTokens) / 1000
-                duration = simulated / configuration.speed
-            }
+            let duration = Self.generationSeconds(&state, inputTokens: inputTokens)
             let response = StoredResponse(
                 id: id,
                 project: project,
@@ -221,6 +203,77 @@ final class SimulatorEngine: Sendable {
                 Self.purge(&state, now: now)
             }
             return .created(response)
+        }
+    }
+
+    /// Admits `tokens` against the project's per-minute quota (Mantle's rule: input +
+    /// max output, one quota shared by Responses, Chat Completions and Messages), or the 429.
+    private static func admitTokens(_ state: inout State, project: String, model: String, tokens: Int, now: Double) -> MantleErrorBody? {
+        let configuration = state.configuration
+        guard let limit = configuration.tokensPerMinute(forProject: project),
+            let wait = state.quotaWindows[project, default: TokenWindow()].admit(
+                tokens, limit: limit, now: now, window: 60 / configuration.speed)
+        else { return nil }
+        state.counters.faultsByKind[.tokenQuotaExceeded, default: 0] += 1
+        let used = state.quotaWindows[project]?.sum ?? 0
+        return .rateLimited(
+            "Rate limit reached for \(model) in project \(project) on tokens per min (TPM): "
+                + "Limit \(limit), Used \(used), Requested \(tokens). "
+                + "Please try again in \(String(format: "%.3f", wait))s.",
+            retryAfterSeconds: max(wait, 0.001),
+            code: "rate_limit_exceeded"
+        )
+    }
+
+    /// Real seconds a generation takes: a drawn duration plus the input-length term, compressed by
+    /// `speed` (0 with `zeroLatency`).
+    private static func generationSeconds(_ state: inout State, inputTokens: Int) -> Double {
+        let configuration = state.configuration
+        guard !configuration.zeroLatency else { return 0 }
+        let span = configuration.maximumDurationSeconds - configuration.minimumDurationSeconds
+        let simulated = configuration.minimumDurationSeconds + span * state.generator.nextUnit()
+            + configuration.secondsPerThousandInputTokens * Double(inputTokens) / 1000
+        return simulated / configuration.speed
+    }
+
+    // MARK: Held generations (Chat Completions, Messages, bedrock-runtime)
+
+    /// Admits a held generation against the quota and starts counting it: the real seconds it
+    /// should take, or the quota's 429. Pair with ``finishGeneration(route:inputTokens:outputTokens:completed:)``.
+    func startGeneration(
+        route: SimulatorRoute, project: String, model: String, inputTokens: Int, admittedTokens: Int, metadata: [String: String]
+    ) -> Result<Double, MantleErrorBody> {
+        let now = Self.now()
+        return state.withLock { state in
+            if let refusal = Self.admitTokens(&state, project: project, model: model, tokens: admittedTokens, now: now) {
+                return .failure(refusal)
+            }
+            state.counters.generationsStarted[route, default: 0] += 1
+            state.counters.generationsInFlight += 1
+            state.counters.peakGenerationsInFlight = max(state.counters.peakGenerationsInFlight, state.counters.generationsInFlight)
+            if let job = metadata["job_id"] ?? metadata["longhaul_job_id"] {
+                let attempt = metadata["attempt"] ?? metadata["longhaul_attempt"] ?? ""
+                state.counters.createsByJob[job, default: [:]][attempt, default: 0] += 1
+            }
+            return .success(Self.generationSeconds(&state, inputTokens: inputTokens))
+        }
+    }
+
+    /// A held generation ended: answered in full (`completed`), or cut or failed part-way.
+    func finishGeneration(route: SimulatorRoute, inputTokens: Int, outputTokens: Int, completed: Bool) {
+        state.withLock { state in
+            state.counters.generationsInFlight -= 1
+            if completed { state.counters.generationsCompleted[route, default: 0] += 1 }
+            state.counters.inputTokensByRoute[route, default: 0] += inputTokens
+            state.counters.outputTokensByRoute[route, default: 0] += outputTokens
+        }
+    }
+
+    /// Counts a request that is admitted by other means than a bearer key (a SigV4 signature).
+    func countRequest(route: SimulatorRoute, project: String) {
+        state.withLock { state in
+            state.counters.requestsByProject[project, default: 0] += 1
+            state.counters.requestsByRoute[route, default: 0] += 1
         }
     }
 

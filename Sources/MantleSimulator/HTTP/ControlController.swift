@@ -48,6 +48,7 @@ extension MantleSimulatorConfiguration {
     var redacted: MantleSimulatorConfiguration {
         var copy = self
         copy.apiKeys = apiKeys.map { _ in "<redacted>" }
+        copy.awsCredentials = awsCredentials.mapValues { _ in "<redacted>" }
         return copy
     }
 }

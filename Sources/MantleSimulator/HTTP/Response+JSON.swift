@@ -30,3 +30,23 @@ extension HTTPField.Name {
     static let openAIProject = HTTPField.Name("OpenAI-Project")!
     static let requestID = HTTPField.Name("x-request-id")!
 }
+
+extension AnthropicErrorBody {
+    var response: Response { .json(json, status: status, headers: headers) }
+}
+
+extension BedrockErrorBody {
+    var response: Response {
+        var headers = headers
+        headers[.amznErrorType] = "\(exception):http://internal.amazon.com/coral/com.amazon.bedrock/"
+        return .json(json, status: status, headers: headers)
+    }
+}
+
+extension HTTPField.Name {
+    static let amznErrorType = HTTPField.Name("x-amzn-ErrorType")!
+    static let amznRequestID = HTTPField.Name("x-amzn-RequestId")!
+    static let anthropicVersion = HTTPField.Name("anthropic-version")!
+    static let anthropicWorkspace = HTTPField.Name("anthropic-workspace")!
+    static let xAPIKey = HTTPField.Name("x-api-key")!
+}

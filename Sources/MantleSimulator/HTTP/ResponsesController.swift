@@ -10,7 +10,7 @@ struct ResponsesController {
     let engine: SimulatorEngine
 
     func addRoutes(to router: Router<Context>) {
-        for prefix in [RoutePrefix.v1, .openAI] {
+        for prefix in [ModelPathPrefix.v1, .openAIV1] {
             let group = router.group(RouterPath(String(prefix.rawValue.dropFirst())))
             group.post("responses") { request, context in try await self.create(request, context: context, prefix: prefix) }
             group.get("responses/:id") { request, context in await self.retrieve(request, context: context) }
@@ -28,7 +28,7 @@ struct ResponsesController {
         )
     }
 
-    func create(_ request: Request, context: Context, prefix: RoutePrefix) async throws -> Response {
+    func create(_ request: Request, context: Context, prefix: ModelPathPrefix) async throws -> Response {
         let project: String
         switch admit(.createResponse, request, forInference: true) {
         case .failure(let error): return error.response

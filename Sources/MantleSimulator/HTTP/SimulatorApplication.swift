@@ -16,6 +16,9 @@ func buildSimulatorApplication(
     router.add(middleware: MantleEnvelopeMiddleware())
     ModelsController(engine: engine).addRoutes(to: router)
     ResponsesController(engine: engine).addRoutes(to: router)
+    ChatCompletionsController(engine: engine).addRoutes(to: router)
+    MessagesController(engine: engine).addRoutes(to: router)
+    InvokeController(engine: engine).addRoutes(to: router)
     ProjectsController(engine: engine).addRoutes(to: router)
     ControlController(engine: engine).addRoutes(to: router)
     return Application(

@@ -1,53 +1,56 @@
 import HTTPTypes
 import MantleModels
-/// The route prefix under which Mantle serves a model family.
-enum RoutePrefix: String, Sendable {
-    /// `/v1`: gpt-oss and every chat-only family.
-    case v1 = "/v1"
-    /// `/openai/v1`: gpt-5.x, gemma 4, grok.
-    case openAI = "/openai/v1"
-    /// `/anthropic/v1`: the Messages API only.
-    case anthropic = "/anthropic/v1"
-}
 
-/// One model the simulator lists, with what Mantle lets you do with it.
+/// One model the simulator serves, with what Bedrock lets you do with it (from ``ModelTable``).
 struct SimulatedModel: Sendable {
     let id: String
     let ownedBy: String
-    let prefix: RoutePrefix
-    let supportsResponses: Bool
-    /// Reasoning tokens a Response spends before its text (0 for models that do not reason).
+    let capabilities: ModelCapabilities
+    /// Reasoning tokens a generation spends before its text (0 for models that do not reason).
     let reasoningTokens: Int
     /// Context window, input cap, output limit: the row of the table Longhaul plans with.
-    var limits: ContextLimits { ModelLimits.limits(for: id) }
-    /// Largest output; used as `max_output_tokens` by the quota when the request leaves it unset.
+    var limits: ContextLimits { capabilities.limits }
+    /// Largest output; used as the output budget when the request leaves it unset.
     var maximumOutputTokens: Int { limits.maxOutputTokens }
+    /// The prefix of its routes on Mantle.
+    var prefix: ModelPathPrefix { capabilities.pathPrefix }
 }
 
-/// The models of a Mantle Region as recorded in mantle-api.md §1 and §8.
+/// The models of a simulated Region: Mantle lists the ``ModelTable/knownModels`` it serves, and
+/// bedrock-runtime serves every Claude id (bare or cross-Region).
 enum ModelCatalogue {
-    static let models: [SimulatedModel] = [
-        .init(id: "openai.gpt-oss-120b", ownedBy: "openai", prefix: .v1, supportsResponses: true, reasoningTokens: 24),
-        .init(id: "openai.gpt-oss-20b", ownedBy: "openai", prefix: .v1, supportsResponses: true, reasoningTokens: 16),
-        .init(id: "openai.gpt-oss-safeguard-120b", ownedBy: "openai", prefix: .v1, supportsResponses: false, reasoningTokens: 0),
-        .init(id: "openai.gpt-oss-safeguard-20b", ownedBy: "openai", prefix: .v1, supportsResponses: false, reasoningTokens: 0),
-        .init(id: "qwen.qwen3-32b", ownedBy: "qwen", prefix: .v1, supportsResponses: false, reasoningTokens: 0),
-        .init(id: "deepseek.v3.1", ownedBy: "deepseek", prefix: .v1, supportsResponses: false, reasoningTokens: 0),
-        .init(id: "mistral.mistral-large-3", ownedBy: "mistral", prefix: .v1, supportsResponses: false, reasoningTokens: 0),
-        .init(id: "openai.gpt-5.4", ownedBy: "openai", prefix: .openAI, supportsResponses: true, reasoningTokens: 64),
-        .init(id: "openai.gpt-5.5", ownedBy: "openai", prefix: .openAI, supportsResponses: true, reasoningTokens: 64),
-        .init(id: "google.gemma-4-31b-it", ownedBy: "google", prefix: .openAI, supportsResponses: true, reasoningTokens: 0),
-        .init(id: "xai.grok-4", ownedBy: "xai", prefix: .openAI, supportsResponses: true, reasoningTokens: 32),
-        .init(id: "anthropic.claude-sonnet-4-5", ownedBy: "anthropic", prefix: .anthropic, supportsResponses: false, reasoningTokens: 0),
-        .init(id: "anthropic.claude-haiku-4-5", ownedBy: "anthropic", prefix: .anthropic, supportsResponses: false, reasoningTokens: 0),
-    ]
+    /// Reasoning tokens per generation at medium effort; a simulator figure, not Bedrock's.
+    private static func reasoningTokens(_ id: String) -> Int {
+        switch ModelTable.family(of: id)?.name {
+        case "gpt-oss": id.hasSuffix("-20b") ? 16 : 24
+        case "gpt-5": 64
+        case "grok-4": 32
+        default: 0
+        }
+    }
+
+    private static func simulated(_ id: String, ownedBy: String) -> SimulatedModel {
+        SimulatedModel(id: id, ownedBy: ownedBy, capabilities: ModelTable.capabilities(of: id), reasoningTokens: reasoningTokens(id))
+    }
+
+    /// What `GET /v1/models` lists.
+    static let models: [SimulatedModel] = ModelTable.knownModels.filter(\.onMantle).map { simulated($0.id, ownedBy: $0.ownedBy) }
 
     private static let byID: [String: SimulatedModel] = Dictionary(uniqueKeysWithValues: models.map { ($0.id, $0) })
 
+    /// A model Mantle serves, by exact id.
     static func model(_ id: String) -> SimulatedModel? { byID[id] }
 
-    /// Why `model` cannot be used for `POST {prefix}/responses`, in Mantle's words, or nil.
-    static func responsesProblem(model id: String, prefix: RoutePrefix) -> MantleErrorBody? {
+    /// A model bedrock-runtime serves: any id of a family that runs there (Claude).
+    static func runtimeModel(_ id: String) -> SimulatedModel? {
+        let capabilities = ModelTable.capabilities(of: id)
+        guard capabilities.supports(.bedrockInvoke) else { return nil }
+        return SimulatedModel(id: id, ownedBy: "anthropic", capabilities: capabilities, reasoningTokens: 0)
+    }
+
+    /// Why `model` cannot be used for `POST {prefix}{route}` on one of Mantle's OpenAI-compatible
+    /// routes (`/responses`, `/chat/completions`), in Mantle's words, or nil.
+    static func openAIRouteProblem(model id: String, api: ModelAPI, prefix: ModelPathPrefix, route: String) -> MantleErrorBody? {
         guard let model = byID[id] else {
             return .invalidRequest(
                 "The model '\(id)' does not exist or does not support this API.",
@@ -56,9 +59,9 @@ enum ModelCatalogue {
                 status: .notFound
             )
         }
-        guard model.supportsResponses else {
+        guard model.capabilities.supports(api) else {
             return .invalidRequest(
-                "The model '\(id)' does not support the '\(prefix.rawValue)/responses' API",
+                "The model '\(id)' does not support the '\(prefix.rawValue)\(route)' API",
                 param: "model",
                 code: "validation_error"
             )
@@ -66,7 +69,7 @@ enum ModelCatalogue {
         guard model.prefix == prefix else {
             // Recorded: an /openai/v1 model on /v1 is refused as if it were not enabled (401),
             // a /v1 model on /openai/v1 gets a 400 validation_error.
-            if model.prefix == .openAI {
+            if model.prefix == .openAIV1 {
                 return .invalidRequest(
                     "Model '\(id)' is not enabled for this account (access_denied)",
                     code: "access_denied",
@@ -80,5 +83,10 @@ enum ModelCatalogue {
             )
         }
         return nil
+    }
+
+    /// Why `POST {prefix}/responses` refuses `model`, or nil.
+    static func responsesProblem(model id: String, prefix: ModelPathPrefix) -> MantleErrorBody? {
+        openAIRouteProblem(model: id, api: .responses, prefix: prefix, route: "/responses")
     }
 }

@@ -12,38 +12,10 @@ import argparse
 import sys
 import time
 
-import httpx
 import openai
 from openai import OpenAI
 
-failures = []
-
-
-def check(condition, what):
-    if condition:
-        print(f"ok   {what}")
-    else:
-        print(f"FAIL {what}")
-        failures.append(what)
-
-
-def expect_error(kind, what, call):
-    try:
-        call()
-    except kind as error:
-        print(f"ok   {what}: {type(error).__name__} {error.status_code if hasattr(error, 'status_code') else ''}")
-        return error
-    except Exception as error:  # noqa: BLE001 - any other type is a mismatch to report
-        print(f"FAIL {what}: expected {kind.__name__}, got {type(error).__name__}: {error}")
-        failures.append(what)
-        return None
-    print(f"FAIL {what}: expected {kind.__name__}, got no error")
-    failures.append(what)
-    return None
-
-
-def simulator_config(base_url, patch):
-    httpx.post(f"{base_url}/_simulator/config", json=patch, timeout=30).raise_for_status()
+from interop_checks import DOCUMENT, check, expect_error, finish, simulator_config
 
 
 def wait_terminal(client, response_id, limit=10.0):
@@ -55,13 +27,6 @@ def wait_terminal(client, response_id, limit=10.0):
     return response
 
 
-DOCUMENT = (
-    "The lighthouse stood on the northern cliff for two hundred years. "
-    "Ships used the lighthouse to find the harbour in winter storms. "
-    "The keeper lit the lamp every evening at sunset. "
-    "In 1990 the lighthouse lamp was replaced by an automatic light. "
-    "Tourists now visit the old lighthouse to see the harbour and the sea."
-)
 
 
 def main():
@@ -210,8 +175,7 @@ def main():
     expect_error(openai.AuthenticationError, "wrong key", lambda: client.models.list())
     simulator_config(base, {"apiKeys": []})
 
-    print(f"{len(failures)} failed" if failures else "all checks passed")
-    return 1 if failures else 0
+    return finish()
 
 
 if __name__ == "__main__":
