@@ -10,11 +10,7 @@ import Testing
 /// API's own envelope, and the counters that let a test check what a client saw.
 @Suite struct GenerationFaultTests {
     static func configuration(_ route: FaultRoute, _ kind: InjectedFaultKind) -> MantleSimulatorConfiguration {
-        var configuration = SimulatorHarness.fast
-        var rates = FaultRates()
-        rates.setRate(1, of: kind)
-        configuration.setFaults(rates, for: route)
-        return configuration
+        FaultInjectionTests.configuration(route, kind)
     }
 
     static let chat = (try? ChatCompletionsTests.body(stream: true, usage: true)) ?? ""

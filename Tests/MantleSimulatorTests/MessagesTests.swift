@@ -146,3 +146,32 @@ import Testing
         }
     }
 }
+
+/// The prompt cache: a prefix marked `cache_control` is written once, then read.
+@Suite struct PromptCacheTests {
+    @Test func markedPrefixIsWrittenThenReadOnBothHosts() async throws {
+        let long = String(repeating: Documents.english + " ", count: 12)  // about 1,100 tokens
+        let body = String(
+            decoding: try JSONSerialization.data(withJSONObject: [
+                "model": "anthropic.claude-opus-4-7", "max_tokens": 50,
+                "system": [["type": "text", "text": long, "cache_control": ["type": "ephemeral"]]],
+                "messages": [["role": "user", "content": "Summarise the document in 2 sentences."]],
+            ]), as: UTF8.self)
+        try await SimulatorHarness.run { sim async throws in
+            let first = try JSON(try await sim.post("/anthropic/v1/messages", body, headers: SimulatorHarness.anthropicHeaders()))["usage"]
+            let second = try JSON(try await sim.post("/anthropic/v1/messages", body, headers: SimulatorHarness.anthropicHeaders()))["usage"]
+            let written = try #require(first["cache_creation_input_tokens"].int)
+            #expect(written >= PromptCache.minimumTokens && first["cache_read_input_tokens"].int == 0)
+            #expect(second["cache_read_input_tokens"].int == written && second["cache_creation_input_tokens"].int == 0)
+            #expect(first["input_tokens"].int == second["input_tokens"].int)
+            #expect((first["input_tokens"].int ?? 0) > 0 && (first["input_tokens"].int ?? 0) < 50)
+            // bedrock-runtime keeps a cache of its own: the same prefix is written there once more.
+            var invoke = try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])
+            invoke["model"] = nil
+            invoke["anthropic_version"] = "bedrock-2023-05-31"
+            let invokeBody = String(decoding: try JSONSerialization.data(withJSONObject: invoke), as: UTF8.self)
+            let runtime = try JSON(try await sim.post("/model/anthropic.claude-opus-4-7/invoke", invokeBody, headers: InvokeTests.bearer))
+            #expect(runtime["usage"]["cache_creation_input_tokens"].int == written)
+        }
+    }
+}

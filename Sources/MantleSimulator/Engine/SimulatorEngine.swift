@@ -17,6 +17,7 @@ final class SimulatorEngine: Sendable {
         var counters = MantleSimulatorCounters()
         var inFlight: [String: InFlightTracker] = [:]
         var quotaWindows: [String: TokenWindow] = [:]
+        var promptCache = PromptCache()
         var createsSincePurge = 0
 
         init(configuration: MantleSimulatorConfiguration) {
@@ -266,6 +267,17 @@ final class SimulatorEngine: Sendable {
             if completed { state.counters.generationsCompleted[route, default: 0] += 1 }
             state.counters.inputTokensByRoute[route, default: 0] += inputTokens
             state.counters.outputTokensByRoute[route, default: 0] += outputTokens
+        }
+    }
+
+    /// Reads or writes the prompt cache for a Messages request's marked prefix.
+    func usePromptCache(project: String, model: String, prefix: String?, inputTokens: Int) -> PromptCache.Use {
+        guard let prefix else { return PromptCache.Use() }
+        let now = Self.now()
+        // The cached prefix is part of the input, never more than it.
+        let tokens = min(TokenEstimator.tokens(in: prefix), inputTokens)
+        return state.withLock { state in
+            state.promptCache.use(project: project, model: model, prefix: prefix, tokens: tokens, now: now)
         }
     }
 

@@ -75,8 +75,11 @@ struct InvokeController {
         case .success(let value): seconds = value
         }
         let generation = MessagesValidation.generate(body, model: model, plan: plan)
+        let cache = engine.usePromptCache(
+            project: "bedrock-runtime", model: modelID, prefix: body.cachedPrefix, inputTokens: plan.inputTokens)
         let wire = AnthropicWire(
-            id: SimulatorEngine.makeID("msg_bdrk_"), model: modelID, generation: generation, invocationMetrics: true, seconds: seconds)
+            id: SimulatorEngine.makeID("msg_bdrk_"), model: modelID, generation: generation, invocationMetrics: true, seconds: seconds,
+            cache: cache)
         let held = HeldGeneration(
             engine: engine, route: route, generation: generation, seconds: seconds, fault: fault, channel: context.channel)
         let streamError = BedrockErrorBody(

@@ -11,13 +11,15 @@ struct AnthropicWire: Sendable {
     let invocationMetrics: Bool
     /// Real seconds the generation took, for the invocation metrics.
     let seconds: Double
+    /// Input tokens read from the prompt cache, and written to it (both within the input).
+    var cache = PromptCache.Use()
 
     var stopReason: String { generation.reachedBudget ? "max_tokens" : "end_turn" }
 
     func usage(outputTokens: Int) -> JSONValue {
         [
-            "input_tokens": .int(generation.inputTokens), "output_tokens": .int(outputTokens),
-            "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0,
+            "input_tokens": .int(generation.inputTokens - cache.read - cache.written), "output_tokens": .int(outputTokens),
+            "cache_creation_input_tokens": .int(cache.written), "cache_read_input_tokens": .int(cache.read),
         ]
     }
 
@@ -54,7 +56,8 @@ struct AnthropicWire: Sendable {
         var stop: [String: JSONValue] = ["type": "message_stop"]
         if invocationMetrics {
             stop["amazon-bedrock-invocationMetrics"] = [
-                "inputTokenCount": .int(generation.inputTokens), "outputTokenCount": .int(outputTokens),
+                "inputTokenCount": .int(generation.inputTokens - cache.read - cache.written), "outputTokenCount": .int(outputTokens),
+                "cacheReadInputTokenCount": .int(cache.read), "cacheWriteInputTokenCount": .int(cache.written),
                 "invocationLatency": .int(Int(seconds * 1000)), "firstByteLatency": .int(Int(seconds * 1000) / 10),
             ]
         }

@@ -3,23 +3,32 @@
 struct MessagesRequest: Decodable, Sendable {
     enum Role: String, Decodable, Sendable { case user, assistant }
 
-    /// Content: a string or a list of blocks; only `text` blocks carry text the simulator reads.
+    /// Content: a string or a list of blocks; only `text` blocks carry text the simulator reads,
+    /// and a block with `cache_control` ends a prefix the model may cache.
     struct Content: Decodable, Sendable {
-        let text: String
-
-        struct Block: Decodable {
+        struct Block: Decodable, Sendable {
             let type: String
             let text: String?
+            let cacheControl: JSONValue?
+
+            enum CodingKeys: String, CodingKey {
+                case type, text
+                case cacheControl = "cache_control"
+            }
         }
+
+        let blocks: [Block]
 
         init(from decoder: any Decoder) throws {
             let c = try decoder.singleValueContainer()
             if let s = try? c.decode(String.self) {
-                text = s
+                blocks = [Block(type: "text", text: s, cacheControl: nil)]
             } else {
-                text = try c.decode([Block].self).compactMap { $0.type == "text" ? $0.text : nil }.joined(separator: "\n\n")
+                blocks = try c.decode([Block].self)
             }
         }
+
+        var text: String { blocks.compactMap { $0.type == "text" ? $0.text : nil }.joined(separator: "\n\n") }
     }
 
     struct Message: Decodable, Sendable {
@@ -38,6 +47,14 @@ struct MessagesRequest: Decodable, Sendable {
         case model, messages, system, stream
         case maxTokens = "max_tokens"
         case anthropicVersion = "anthropic_version"
+    }
+
+    /// The text of the system prompt and the messages up to the last block marked
+    /// `cache_control`, or nil when none is marked: the prefix a prompt cache keeps.
+    var cachedPrefix: String? {
+        let blocks = (system?.blocks ?? []) + (messages ?? []).flatMap(\.content.blocks)
+        guard let last = blocks.lastIndex(where: { $0.cacheControl != nil && $0.cacheControl != .null }) else { return nil }
+        return blocks[...last].compactMap(\.text).joined(separator: "\n\n")
     }
 
     /// User turns: the document.
