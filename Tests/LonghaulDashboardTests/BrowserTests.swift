@@ -8,7 +8,7 @@ import TestSupport
 import Testing
 
 /// The dashboard in headless Chromium (`Browser/dashboard_in_chromium.py`, selenium): sign in,
-/// filter and share the URL, a job's timeline, cancel, hostile values as text, another tenant's
+/// filter and share the URL, a job's timeline, retry, cancel, hostile values as text, another tenant's
 /// job a 404. Screenshots go to `.build/dashboard-screenshots/`.
 @Suite struct BrowserTests {
     @Test func dashboardInChromium() async throws {
@@ -59,6 +59,7 @@ import Testing
                 #expect(result.status == 0, "the browser test failed:\n\(result.output)")
             }
             #expect(try await fixture.state(of: queued) == .cancelled)
+            #expect(try await fixture.state(of: failed) == .queued, "retried")
             #expect(try await fixture.state(of: other) == .queued)
         }
     }

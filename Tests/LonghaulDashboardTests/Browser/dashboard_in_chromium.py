@@ -14,6 +14,7 @@ os.environ["SE_AVOID_STATS"] = "true"
 
 from selenium import webdriver  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 from selenium.webdriver.support import expected_conditions  # noqa: E402
@@ -37,7 +38,8 @@ for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-s
              "--disable-features=Translate,OptimizationHints,MediaRouter,AutofillServerCommunication"):
     options.add_argument(flag)
 driver = webdriver.Chrome(service=Service(executable_path="/usr/bin/chromedriver"), options=options)
-wait = WebDriverWait(driver, 20)
+# A page that is being replaced by the next one may vanish under a lookup: look again.
+wait = WebDriverWait(driver, 20, ignored_exceptions=[NoSuchElementException, StaleElementReferenceException])
 base = args.base_url.rstrip("/")
 
 
@@ -88,6 +90,10 @@ try:
     check("attempt 1" in driver.find_element(By.CSS_SELECTOR, "ol.timeline").text, "the attempt is on the timeline")
     shot("job")
 
+    # Retry it: back on the queue.
+    driver.find_element(By.XPATH, "//button[text()='Retry']").click()
+    wait.until(lambda d: "queued" in d.find_element(By.CSS_SELECTOR, "h1 .state").text)
+
     # Cancel a queued job: the confirmation comes first.
     driver.get(base + "/dashboard/jobs/" + args.queued_job)
     driver.find_element(By.XPATH, "//button[text()='Cancel']").click()
@@ -101,9 +107,11 @@ try:
     check("<script>window.__pwned=1</script>" in page, "the script tag is shown as text")
     check("<img src=x onerror=window.__pwned=1>" in page, "the img tag is shown as text")
     check(driver.execute_script("return window.__pwned === undefined"), "no payload ran")
-    driver.get(base + "/dashboard/jobs?q=" + "%3Cscript%3E")
-    check(driver.execute_script("return window.__pwned === undefined"), "no payload ran on the list")
     shot("hostile")
+    driver.get(base + "/dashboard/jobs?q=" + "%3Cimg")
+    check(args.hostile_job in driver.find_element(By.TAG_NAME, "tbody").text, "the hostile job is listed")
+    check(driver.execute_script("return window.__pwned === undefined"), "no payload ran on the list")
+    shot("jobs-hostile")
 
     # Another tenant's job is a 404, and shows nothing of theirs.
     driver.get(base + "/dashboard/jobs/" + args.other_tenant_job)
