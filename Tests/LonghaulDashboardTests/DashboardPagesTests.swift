@@ -85,6 +85,10 @@ struct DashboardPagesTests {
             #expect(search.text.contains(acmeFailed) && search.text.contains(otherFailed) && !search.text.contains(acmeQueued))
             #expect(search.text.contains("value=\"q3\""), "the form shows the filter it applied")
             #expect(try await browser.get("/dashboard/jobs?state=sleeping").status == .badRequest)
+            let overview = try await browser.get("/dashboard")
+            #expect(overview.text.contains("<code>server_error</code> 2"), "errors by code over the last 24 h")
+            #expect(overview.text.contains("state-failed\">failed</span> 2"), "ended jobs by state")
+            #expect(overview.text.contains("state-queued\">queued</span> 1"), "unfinished jobs by state")
 
             for index in 0..<55 { _ = try await dashboard.job(in: dashboard.alpha, document: "Filler \(index). A sentence.") }
             let first = try await browser.get("/dashboard/jobs")
