@@ -9,7 +9,8 @@ struct IntegralNumberRoutesTests {
             let updated = try await api.send(.patch, "/v1/projects/alpha", json: #"{"max_in_flight": 50782.0}"#)
             #expect(updated.status == .ok, "\(updated.text)")
             #expect(updated.json["max_in_flight"] as? Int == 50782)
-            let job = try await api.send(.post, "/v1/jobs", token: api.alphaToken, json: #"{"document": "Rivers run. They end.", "max_output_tokens": 1.5e3}"#)
+            let job = try await api.send(
+                .post, "/v1/jobs", token: api.alphaToken, json: #"{"document": "Rivers run. They end.", "max_output_tokens": 1.5e3}"#)
             #expect(job.status == .accepted, "\(job.text)")
             let fraction = try await api.send(.patch, "/v1/projects/alpha", json: #"{"max_in_flight": 2.5}"#)
             #expect(fraction.status == .badRequest)

@@ -21,7 +21,8 @@ struct DashboardPagesTests {
                 ids.append(
                     try await dashboard.job(
                         in: dashboard.alpha, document: "Document \(index): \(value)", sourcePath: "\(value).txt",
-                        metadata: ["customer": String(value.prefix(500)), "k\(index)": "v"], failedWith: "Mantle said: \(value)", summary: "Summary: \(value)"))
+                        metadata: ["customer": String(value.prefix(500)), "k\(index)": "v"], failedWith: "Mantle said: \(value)",
+                        summary: "Summary: \(value)"))
             }
             let browser = try await dashboard.signIn(dashboard.alphaToken)
             var pages = [

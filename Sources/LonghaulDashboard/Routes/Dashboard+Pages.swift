@@ -29,7 +29,8 @@ extension Dashboard {
         }
         let timeline = JobTimeline.of(job, attempts: try await attempts, deliveries: details)
         return PageResponse.html(
-            JobDetailPage.render(job, timeline: timeline, document: try await document, price: try await prices()[job.model], session: session))
+            JobDetailPage.render(
+                job, timeline: timeline, document: try await document, price: try await prices()[job.model], session: session))
     }
 
     func batchesPage(_ session: DashboardSession) async throws -> Response {

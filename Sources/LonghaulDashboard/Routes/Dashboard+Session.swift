@@ -1,7 +1,7 @@
 import Foundation
-import Logging
 import HTTPTypes
 import Hummingbird
+import Logging
 import LonghaulCore
 import NIOCore
 import Postgres
