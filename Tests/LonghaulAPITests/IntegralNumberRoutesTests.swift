@@ -14,6 +14,10 @@ struct IntegralNumberRoutesTests {
             #expect(job.status == .accepted, "\(job.text)")
             let fraction = try await api.send(.patch, "/v1/projects/alpha", json: #"{"max_in_flight": 2.5}"#)
             #expect(fraction.status == .badRequest)
+            // A query parameter is text: the integer is written as one, and a refusal names it.
+            let query = try await api.send(.get, "/v1/jobs?limit=5.0", token: api.alphaToken)
+            #expect(query.status == .badRequest)
+            #expect(query.errorParam == "limit", "\(query.text)")
         }
     }
 }
