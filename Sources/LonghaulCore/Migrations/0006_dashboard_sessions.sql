@@ -3,7 +3,7 @@
 -- A dashboard session is opened by signing in with an API token and lives in a cookie that holds
 -- a 256-bit random secret; only its SHA-256 is stored here (as for API tokens: 256 random bits
 -- need no salt, and a plain hash finds the row by index). The session keeps the digest of the
--- token it was opened with, and every page joins it to `api_tokens` where `revoked_at IS NULL`,
+-- token it was opened with, and every page looks that token up where `revoked_at IS NULL`,
 -- so revoking the token ends its sessions at the next request; signing out deletes the row, so a
 -- copied cookie dies with it (a signed cookie alone would live until it expires). `csrf_token` is
 -- rendered into every form of the session and compared on every POST.
