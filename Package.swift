@@ -106,10 +106,21 @@ let package = Package(
             path: "workers",
             swiftSettings: swiftSettings
         ),
+        // The web dashboard under /dashboard: server-rendered pages, sessions, its own CSS and JS.
+        .target(
+            name: "LonghaulDashboard",
+            dependencies: [
+                "LonghaulCore", "Postgres",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.embedInCode("Assets/dashboard.css"), .embedInCode("Assets/dashboard.js")],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "LonghaulAPI",
             dependencies: [
-                "LonghaulCore", "Postgres", "Mantle", "Hashing",
+                "LonghaulCore", "LonghaulDashboard", "Postgres", "Mantle", "Hashing",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
@@ -204,6 +215,16 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LonghaulDashboardTests",
+            dependencies: [
+                "LonghaulDashboard", "LonghaulAPI", "LonghaulCore", "Postgres", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            exclude: ["Browser"],  // the selenium script, run by BrowserTests
             swiftSettings: swiftSettings
         ),
         .testTarget(

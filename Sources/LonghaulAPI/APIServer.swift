@@ -2,6 +2,7 @@ import Foundation
 public import Hummingbird
 public import Logging
 public import LonghaulCore
+import LonghaulDashboard
 import OpenAPIHummingbird
 import OpenAPIRuntime
 public import Postgres
@@ -44,19 +45,25 @@ public struct APIServer: Service {
         let router = Router()
         router.add(middleware: HTTPErrorMiddleware(routes: document.routes))
         router.add(middleware: MetricsMiddleware())
+        let lookup = CallerLookup(tokens: TokenStore(pool: pool), adminToken: configuration.adminToken)
+        router.add(middleware: AuthenticationMiddleware(authenticator: Authenticator(lookup: lookup), logger: logger))
         router.add(middleware: BodyLimitMiddleware(limits: configuration.bodyLimits))
         router.add(middleware: RequestValidationMiddleware(document: document))
         let jobs = JobStore(pool: pool, publicBaseURL: configuration.publicBaseURL)
         let handler = APIHandler(
-            pool: pool, jobs: jobs, batches: BatchStore(pool: pool, jobs: jobs), projects: ProjectStore(pool: pool), tokens: TokenStore(pool: pool),
+            pool: pool, jobs: jobs, batches: BatchStore(pool: pool, jobs: jobs), projects: ProjectStore(pool: pool),
+            tokens: TokenStore(pool: pool),
             usage: UsageStore(pool: pool), webhooks: WebhookStore(pool: pool), deliveries: DeliveryStore(pool: pool),
             configuration: configuration, document: document, registry: registry, provisioner: provisioner, preflight: preflight,
             logger: logger)
-        let authenticator = Authenticator(tokens: TokenStore(pool: pool), adminToken: configuration.adminToken)
+        Dashboard(
+            pool: pool, lookup: lookup, jobs: jobs, configuration: DashboardConfiguration(publicBaseURL: configuration.publicBaseURL),
+            logger: logger
+        ).addRoutes(to: router)
         try handler.registerHandlers(
             on: router, serverURL: URL(fileURLWithPath: "/"),
             configuration: Configuration(dateTranscoder: RFC3339DateTranscoder(), jsonEncodingOptions: [.sortedKeys]),
-            middlewares: [ErrorMiddleware(logger: logger), AuthenticationMiddleware(authenticator: authenticator)])
+            middlewares: [ErrorMiddleware(logger: logger)])
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "longhaul"),

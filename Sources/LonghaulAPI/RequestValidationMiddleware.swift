@@ -44,12 +44,15 @@ struct RequestValidationMiddleware<Context: RequestContext>: RouterMiddleware {
         return try await next(request, context)
     }
 
-    /// A parameter's text as the JSON value its schema expects, so `limit=ten` is a wrong type
-    /// and `limit=0` a range error.
+    /// A parameter's text as the JSON value its schema expects, so `limit=ten` (or `5.0`) is a
+    /// wrong type and `limit=0` a range error.
     private static func typed(_ raw: String, as schema: JSONValue) -> JSONValue {
         let type = schema["type"]?.string ?? schema["$ref"].map { _ in "string" }
         switch type {
-        case "integer", "number": return Double(raw).map(JSONValue.number) ?? .string(raw)
+        // An integer parameter is read as the generated code reads it (`Int`), so `limit=5.0` is
+        // refused here by name instead of by the decoder as "'the body' must be an integer".
+        case "integer": return Int64(raw).map { JSONValue.number(Double($0)) } ?? .string(raw)
+        case "number": return Double(raw).map(JSONValue.number) ?? .string(raw)
         case "boolean": return raw == "true" ? .bool(true) : raw == "false" ? .bool(false) : .string(raw)
         default: return .string(raw)
         }

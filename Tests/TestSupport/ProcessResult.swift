@@ -7,7 +7,8 @@ public struct ProcessResult: Sendable {
 
     /// Runs `executable` to completion without blocking a cooperative thread: the exit is awaited
     /// through `terminationHandler`, and output goes to a file read only after the exit.
-    public static func run(_ executable: String, _ arguments: [String]) async throws -> ProcessResult {
+    /// `environment` is added to this process's own.
+    public static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> ProcessResult {
         let outputURL = FileManager.default.temporaryDirectory.appendingPathComponent("interop-\(UUID().uuidString).log")
         guard FileManager.default.createFile(atPath: outputURL.path, contents: nil) else {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: outputURL.path])
@@ -17,6 +18,9 @@ public struct ProcessResult: Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, added in added }
+        }
         process.standardOutput = handle
         process.standardError = handle
         let status: Int32 = try await withCheckedThrowingContinuation { continuation in

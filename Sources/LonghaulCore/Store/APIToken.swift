@@ -13,8 +13,13 @@ public struct APIToken: Sendable, Equatable, Codable {
     public var lastUsedAt: Date?
     /// When it stopped working; nil while it works.
     public var revokedAt: Date?
+    /// Reads what its scope allows and changes nothing (`tokens create --read-only`).
+    public var readOnly: Bool
 
-    public init(publicID: String, name: String, project: String?, createdAt: Date, lastUsedAt: Date?, revokedAt: Date?) {
+    public init(
+        publicID: String, name: String, project: String?, createdAt: Date, lastUsedAt: Date?, revokedAt: Date?, readOnly: Bool = false
+    ) {
+        self.readOnly = readOnly
         self.publicID = publicID
         self.name = name
         self.project = project

@@ -15,6 +15,10 @@ public struct JobFilter: Sendable, Equatable {
     public var metadataKey: String?
     /// Only with `metadataKey`.
     public var metadataValue: String?
+    /// Only jobs of this model.
+    public var model: String? = nil
+    /// Jobs whose source path (the file name a batch read) contains this text, ignoring case.
+    public var sourceContains: String? = nil
 
     public init(
         projectID: Int64? = nil, state: JobState? = nil, batchPublicID: String? = nil, createdAfter: Date? = nil,

@@ -16,11 +16,29 @@ extension JobStore {
             throw StoreError.invalid(field: "metadata_value", message: "metadata_value needs metadata_key")
         }
         let before = try cursor.map(JobCursor.decode)
-        // Only the filters given become conditions, so each combination gets a plan fit for it
-        // (a generic plan over "$1 IS NULL OR …" would scan the whole table).
         var sql = PostgresQuery.StringInterpolation(literalCapacity: 1024, interpolationCount: 8)
         // Map and merge jobs are part of the job they were split from (counted under it in `GET /v1/jobs/{id}`).
         sql.appendLiteral("SELECT \(Self.detailColumns) \(Self.detailJoins) WHERE j.parent_id IS NULL")
+        Self.appendConditions(of: filter, to: &sql)
+        if let before {
+            sql.appendLiteral(" AND j.id < ")
+            sql.appendInterpolation(before)
+        }
+        sql.appendLiteral(" ORDER BY j.id DESC LIMIT ")
+        sql.appendInterpolation(limit + 1)
+        let rows = try await pool.query(PostgresQuery(stringInterpolation: sql))
+        var jobs = try rows.map(Self.decodeDetail)
+        var next: String?
+        if jobs.count > limit {
+            jobs.removeLast(jobs.count - limit)
+            next = jobs.last.map { JobCursor.encode(lastID: $0.id) }
+        }
+        return JobPage(jobs: jobs, nextCursor: next)
+    }
+
+    /// The conditions of `filter` after a `WHERE`, on `jobs j`: only the filters given, so each
+    /// combination gets a plan fit for it (a generic plan over "$1 IS NULL OR …" would scan the whole table).
+    static func appendConditions(of filter: JobFilter, to sql: inout PostgresQuery.StringInterpolation) {
         if let projectID = filter.projectID {
             sql.appendLiteral(" AND j.project_id = ")
             sql.appendInterpolation(projectID)
@@ -55,19 +73,37 @@ extension JobStore {
                 sql.appendLiteral("::text")
             }
         }
-        if let before {
-            sql.appendLiteral(" AND j.id < ")
-            sql.appendInterpolation(before)
+        if let model = filter.model {
+            sql.appendLiteral(" AND j.model = ")
+            sql.appendInterpolation(model)
         }
-        sql.appendLiteral(" ORDER BY j.id DESC LIMIT ")
-        sql.appendInterpolation(limit + 1)
+        if let text = filter.sourceContains {
+            // A substring search: it walks the listing index newest first and stops at the page's
+            // end, so it costs what it skips (no trigram index: source paths are not worth one yet).
+            sql.appendLiteral(" AND j.source_path ILIKE ")
+            sql.appendInterpolation("%" + Self.likeEscaped(text) + "%")
+        }
+    }
+
+    /// How many top-level jobs match `filter`, counting at most `limit` (the dashboard states the
+    /// count before acting on every job matching, and never counts further than it would act).
+    public func countJobs(_ filter: JobFilter, upTo limit: Int) async throws -> Int {
+        if filter.metadataValue != nil && filter.metadataKey == nil {
+            throw StoreError.invalid(field: "metadata_value", message: "metadata_value needs metadata_key")
+        }
+        var sql = PostgresQuery.StringInterpolation(literalCapacity: 512, interpolationCount: 8)
+        sql.appendLiteral("SELECT count(*)::bigint AS n FROM (SELECT 1 FROM jobs j WHERE j.parent_id IS NULL")
+        Self.appendConditions(of: filter, to: &sql)
+        sql.appendLiteral(" LIMIT ")
+        sql.appendInterpolation(limit)
+        sql.appendLiteral(") matching")
         let rows = try await pool.query(PostgresQuery(stringInterpolation: sql))
-        var jobs = try rows.map(Self.decodeDetail)
-        var next: String?
-        if jobs.count > limit {
-            jobs.removeLast(jobs.count - limit)
-            next = jobs.last.map { JobCursor.encode(lastID: $0.id) }
-        }
-        return JobPage(jobs: jobs, nextCursor: next)
+        return try rows.first.orThrow("count returned no row").decode("n")
+    }
+
+    /// `text` with LIKE's wildcards and escape character taken literally.
+    static func likeEscaped(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(
+            of: "_", with: "\\_")
     }
 }

@@ -1,16 +1,22 @@
-import Hashing
 import Foundation
+import Hashing
 
 /// API token secrets: `lh_` and the unpadded base64url of 32 random bytes (43 characters).
 ///
 /// Only the SHA-256 of a secret is stored: 256 random bits need no salt or slow hash, since
 /// nobody can search that space, and a plain hash lets `authenticate` find the row by index.
-enum TokenSecret {
+public enum TokenSecret {
     static let prefix = "lh_"
     static let encodedLength = 43
 
-    /// A fresh secret from the system's cryptographic random source.
+    /// A fresh API token secret.
     static func generate() -> String {
+        generate(prefix: prefix)
+    }
+
+    /// `prefix` and 32 bytes from the system's cryptographic random source, unpadded base64url
+    /// (also the dashboard's session secrets and CSRF tokens).
+    public static func generate(prefix: String) -> String {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
         let base64 = Data(bytes).base64EncodedString()

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 public import Postgres
 
 /// API tokens in the database: created with a random secret shown once, stored as its SHA-256,
@@ -11,12 +11,13 @@ public struct TokenStore: Sendable {
     }
 
     static let columns = """
-        t.public_id, t.name, p.slug AS project, t.created_at, t.last_used_at, t.revoked_at
+        t.public_id, t.name, p.slug AS project, t.created_at, t.last_used_at, t.revoked_at, t.read_only
         """
 
     /// Creates a token for `projectID` (nil: an admin token) and returns it with its secret,
     /// which is not stored and cannot be shown again. An unknown project is `StoreError.notFound`.
-    public func create(name: String, projectID: Int64?) async throws -> IssuedToken {
+    /// A `readOnly` token reads what its scope allows and changes nothing.
+    public func create(name: String, projectID: Int64?, readOnly: Bool = false) async throws -> IssuedToken {
         guard name.count <= 200, !name.contains(where: \.isNewline) else {
             throw StoreError.invalid(field: "name", message: "a token name is one line of at most 200 characters")
         }
@@ -25,8 +26,8 @@ public struct TokenStore: Sendable {
         do {
             let rows = try await pool.query("""
                 WITH t AS (
-                    INSERT INTO api_tokens (public_id, token_sha256, project_id, name)
-                    VALUES (\(publicID), \(TokenSecret.digest(secret)), \(projectID), \(name))
+                    INSERT INTO api_tokens (public_id, token_sha256, project_id, name, read_only)
+                    VALUES (\(publicID), \(TokenSecret.digest(secret)), \(projectID), \(name), \(readOnly))
                     RETURNING *
                 )
                 SELECT \(unescaped: Self.columns) FROM t LEFT JOIN projects p ON p.id = t.project_id
@@ -73,13 +74,24 @@ public struct TokenStore: Sendable {
     /// One indexed read per call; `last_used_at` is written only when it is a minute old or
     /// more, so a busy client costs one write a minute, not one per request.
     public func authenticate(secret: String) async throws -> Principal? {
+        try await caller(secret: secret)?.principal
+    }
+
+    /// Who `secret` speaks for and whether it may act, or nil when it is malformed, unknown or revoked.
+    public func caller(secret: String) async throws -> Caller? {
         guard TokenSecret.isWellFormed(secret) else { return nil }
+        return try await caller(digest: TokenSecret.digest(secret))
+    }
+
+    /// The caller of the token whose SHA-256 is `digest` (a dashboard session keeps only that),
+    /// or nil when no such token works.
+    public func caller(digest: Data) async throws -> Caller? {
         let rows = try await pool.query("""
-            SELECT t.id AS token_id, t.project_id AS token_project_id,
+            SELECT t.id AS token_id, t.project_id AS token_project_id, t.read_only,
                    (t.last_used_at IS NULL OR t.last_used_at < now() - interval '1 minute') AS stale, p.*
             FROM api_tokens t
             LEFT JOIN LATERAL (SELECT \(unescaped: ProjectStore.columns) FROM projects WHERE projects.id = t.project_id) p ON true
-            WHERE t.token_sha256 = \(TokenSecret.digest(secret)) AND t.revoked_at IS NULL
+            WHERE t.token_sha256 = \(digest) AND t.revoked_at IS NULL
             """)
         guard let row = rows.first else { return nil }
         if try row.decode("stale", as: Bool.self) {
@@ -89,13 +101,15 @@ public struct TokenStore: Sendable {
                 WHERE id = \(id) AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')
                 """)
         }
-        guard try row.decode("token_project_id", as: Int64?.self) != nil else { return .admin }
-        return .project(try ProjectStore.decode(row))
+        let readOnly: Bool = try row.decode("read_only")
+        guard try row.decode("token_project_id", as: Int64?.self) != nil else { return Caller(principal: .admin, readOnly: readOnly) }
+        return Caller(principal: .project(try ProjectStore.decode(row)), readOnly: readOnly)
     }
 
     static func decode(_ row: PostgresRow) throws -> APIToken {
         APIToken(
             publicID: try row.decode("public_id"), name: try row.decode("name"), project: try row.decode("project"),
-            createdAt: try row.decode("created_at"), lastUsedAt: try row.decode("last_used_at"), revokedAt: try row.decode("revoked_at"))
+            createdAt: try row.decode("created_at"), lastUsedAt: try row.decode("last_used_at"), revokedAt: try row.decode("revoked_at"),
+            readOnly: try row.decode("read_only"))
     }
 }

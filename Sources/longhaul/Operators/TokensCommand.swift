@@ -15,6 +15,8 @@ struct TokensCommand: AsyncParsableCommand {
         var project: String?
         @Flag(name: .long, help: "An admin token: every project, every route.")
         var admin = false
+        @Flag(name: .long, help: "A read-only token: it may read (API GETs, the dashboard) but not act; writes are a 403.")
+        var readOnly = false
         @Option(name: .long, help: "A label saying who or what uses the token.")
         var name = ""
         @Flag(name: .long, help: "Print the token and its secret as JSON.")
@@ -33,12 +35,13 @@ struct TokensCommand: AsyncParsableCommand {
         func run() async throws {
             try await withOperatorSession(options) { session in
                 let owner = try await projectID(project, in: session)
-                let issued = try await TokenStore(pool: session.pool).create(name: name, projectID: owner)
+                let issued = try await TokenStore(pool: session.pool).create(name: name, projectID: owner, readOnly: readOnly)
                 if json { return try printJSON(Output(token: issued.token, secret: issued.secret)) }
                 print(
                     TextTable.fields([
                         ("token", issued.token.publicID), ("name", Cell.text(issued.token.name)),
-                        ("project", issued.token.project ?? "(admin: every project)"), ("secret", issued.secret),
+                        ("project", issued.token.project ?? "(admin: every project)"), ("read-only", issued.token.readOnly ? "yes" : "no"),
+                        ("secret", issued.secret),
                     ]))
                 print("This secret will not be shown again: store it now (revoke with `longhaul tokens revoke \(issued.token.publicID)`).")
             }
@@ -61,7 +64,8 @@ struct TokensCommand: AsyncParsableCommand {
                 for token in tokens {
                     table.append(
                         token.publicID, Cell.text(token.name), token.project ?? "(admin)", Cell.date(token.createdAt),
-                        Cell.date(token.lastUsedAt), token.revokedAt.map { "revoked \(Cell.date($0))" } ?? "active")
+                        Cell.date(token.lastUsedAt),
+                        token.revokedAt.map { "revoked \(Cell.date($0))" } ?? (token.readOnly ? "active, read-only" : "active"))
                 }
                 print(table.render())
             }
