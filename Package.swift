@@ -173,7 +173,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MantleTests",
-            dependencies: ["Mantle", "MantleSimulator", "HTTPClient"],
+            dependencies: ["Mantle", "MantleSimulator", "HTTPClient", .product(name: "Hummingbird", package: "hummingbird")],
             exclude: ["Interop"],
             swiftSettings: swiftSettings
         ),
