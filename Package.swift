@@ -157,7 +157,10 @@ let package = Package(
         // Tests: one target per module, plus end-to-end tests that run the built binary.
         .target(
             name: "TestSupport",
-            dependencies: ["Postgres", "LonghaulCore", "HTTPClient", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Postgres", "LonghaulCore", "HTTPClient", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             path: "Tests/TestSupport",
             exclude: ["Interop"],  // the Python webhook receiver that WebhookReceiver starts
             swiftSettings: swiftSettings
@@ -173,7 +176,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MantleTests",
-            dependencies: ["Mantle", "MantleSimulator", "HTTPClient", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: ["Mantle", "MantleSimulator", "HTTPClient", "TestSupport"],
             exclude: ["Interop"],
             swiftSettings: swiftSettings
         ),

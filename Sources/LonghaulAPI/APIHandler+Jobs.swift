@@ -15,7 +15,7 @@ extension APIHandler {
             strategy: body.strategy.flatMap { SummaryStrategy(rawValue: $0.rawValue) }, mapModel: body.mapModel,
             mapMaxOutputTokens: body.mapMaxOutputTokens)
         let validated = try request.validated(
-            defaultModel: project.defaultModel, limits: configuration.jobLimits, checkModel: MantleModel.responsesCheck)
+            defaultModel: project.defaultModel, limits: configuration.jobLimits, checkModel: MantleModel.jobModelCheck)
         guard let enqueued = try await jobs.enqueue([validated], project: project).first else {
             throw APIError.internalError
         }

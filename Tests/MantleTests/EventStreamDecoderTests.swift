@@ -1,6 +1,7 @@
 import Foundation
 import Mantle
 import Testing
+import TestSupport
 
 /// AWS event-stream frames: CRCs checked, frames split anywhere, exceptions read.
 @Suite struct EventStreamDecoderTests {

@@ -2,6 +2,7 @@ import Foundation
 import HTTPClient
 import Mantle
 import Testing
+import TestSupport
 
 /// The held-stream client against a local server replaying recorded streams: what it sends
 /// (paths, headers, bodies) and what it makes of the answer.

@@ -42,6 +42,7 @@ extension Migration {
             formerChecksums: ["5b7e05c8ed84016d4c865c529ba399eadb317c7297216aaafb297c91bc88f282"]),
         Migration(name: "0004_outages_pause.sql", bytes: PackageResources._004_outages_pause_sql),
         Migration(name: "0005_long_documents.sql", bytes: PackageResources._005_long_documents_sql),
+        Migration(name: "0006_held_streams.sql", bytes: PackageResources._006_held_streams_sql),
     ]
 
     /// Every function, applied after the numbered migrations, again whenever its file changes.

@@ -59,6 +59,10 @@ extension JobQueue {
         var error_code: String?
         var error_message: String?
         var started_ms: Int64
+        /// What a held stream's attempt consumed (nil for a create).
+        var input_tokens: Int?
+        var cached_tokens: Int?
+        var output_tokens: Int?
     }
 
     /// Records the outcomes of a batch of create calls in one transaction: accepted jobs become
@@ -90,6 +94,25 @@ extension JobQueue {
             case .fail(let jobID, let attempt, let error, let startedAt):
                 failures.append(Finalization(jobID: jobID, attempt: attempt, state: .failed, errorCode: error.code, errorMessage: error.message))
                 attempts.append(AttemptRow(job_id: jobID, attempt: attempt, http_status: error.httpStatus, outcome: "permanent_error", error_code: error.code, error_message: error.message, started_ms: startedAt.millisecondsSince1970))
+            case .finished(let jobID, let attempt, let result, let startedAt):
+                failures.append(Finalization(
+                    jobID: jobID, attempt: attempt, state: result.state, remoteStatus: result.remoteStatus, outputText: result.outputText,
+                    usage: result.usage, incompleteReason: result.incompleteReason, errorCode: result.errorCode,
+                    errorMessage: result.errorMessage, response: result.responseJSON))
+                attempts.append(AttemptRow(
+                    job_id: jobID, attempt: attempt, outcome: result.state.rawValue, error_code: result.errorCode, error_message: result.errorMessage,
+                    started_ms: startedAt.millisecondsSince1970, input_tokens: result.usage?.inputTokens,
+                    cached_tokens: result.usage?.cachedTokens, output_tokens: result.usage?.outputTokens))
+            case .interrupted(let jobID, let attempt, let retryIn, let error, let usage, let startedAt):
+                if let retryIn {
+                    retries.append(RetryRow(job_id: jobID, attempt: attempt, delay_ms: retryIn.milliseconds, spent: true, in_place: false))
+                } else {
+                    failures.append(Finalization(jobID: jobID, attempt: attempt, state: .failed, usage: usage, errorCode: error.code, errorMessage: error.message))
+                }
+                attempts.append(AttemptRow(
+                    job_id: jobID, attempt: attempt, http_status: error.httpStatus, outcome: "interrupted", error_code: error.code,
+                    error_message: error.message, started_ms: startedAt.millisecondsSince1970, input_tokens: usage.inputTokens,
+                    cached_tokens: usage.cachedTokens, output_tokens: usage.outputTokens))
             }
         }
         return try await pool.retryingSerializationFailures {
@@ -138,11 +161,14 @@ extension JobQueue {
     func insertAttempts(_ attempts: [AttemptRow], worker: String, on connection: PostgresConnection) async throws {
         guard !attempts.isEmpty else { return }
         try await connection.query("""
-            INSERT INTO attempts (job_id, attempt, worker, response_id, http_status, outcome, error_code, error_message, started_at, finished_at)
+            INSERT INTO attempts (job_id, attempt, worker, response_id, http_status, outcome, error_code, error_message, started_at, finished_at,
+                                  input_tokens, cached_tokens, output_tokens)
             SELECT u.job_id, u.attempt, \(worker), u.response_id, u.http_status, u.outcome, u.error_code, u.error_message,
-                   to_timestamp(u.started_ms / 1000.0), CASE WHEN u.outcome = 'submitted' THEN NULL ELSE now() END
+                   to_timestamp(u.started_ms / 1000.0), CASE WHEN u.outcome = 'submitted' THEN NULL ELSE now() END,
+                   u.input_tokens, u.cached_tokens, u.output_tokens
             FROM jsonb_to_recordset(\(recordset(attempts))) AS u(job_id bigint, attempt smallint, response_id text, http_status smallint,
-                                                                 outcome text, error_code text, error_message text, started_ms bigint)
+                                                                 outcome text, error_code text, error_message text, started_ms bigint,
+                                                                 input_tokens integer, cached_tokens integer, output_tokens integer)
             WHERE EXISTS (SELECT 1 FROM jobs WHERE jobs.id = u.job_id)
             """)
     }

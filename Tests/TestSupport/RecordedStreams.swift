@@ -1,9 +1,9 @@
-import Foundation
+public import Foundation
 
 /// Streamed answers as the three APIs send them, for the decoders and the client's tests.
-enum RecordedStreams {
+public enum RecordedStreams {
     /// A Chat Completions stream with `include_usage`: role chunk, content, finish, usage, [DONE].
-    static let chat = """
+    public static let chat = """
         data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"qwen.qwen3-32b","choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}],"usage":null}
 
         data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"qwen.qwen3-32b","choices":[{"index":0,"delta":{"content":"Hello"},"finish_reason":null}],"usage":null}
@@ -20,7 +20,7 @@ enum RecordedStreams {
         """
 
     /// An Anthropic Messages stream on Mantle, with cache counts and a ping.
-    static let anthropic = """
+    public static let anthropic = """
         event: message_start
         data: {"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"anthropic.claude-opus-4-7","content":[],"stop_reason":null,"usage":{"input_tokens":50,"cache_read_input_tokens":1000,"cache_creation_input_tokens":20,"output_tokens":1}}}
 
@@ -49,12 +49,12 @@ enum RecordedStreams {
         """
 
     /// The JSON of each event of `anthropic`, as bedrock-runtime wraps them one per frame.
-    static var anthropicEventJSON: [String] {
+    public static var anthropicEventJSON: [String] {
         anthropic.split(separator: "\n").filter { $0.hasPrefix("data: ") }.map { String($0.dropFirst(6)) }
     }
 
     /// `anthropic` as bedrock-runtime sends it: one event-stream frame per event.
-    static var bedrock: Data {
+    public static var bedrock: Data {
         anthropicEventJSON.reduce(into: Data()) { data, json in
             let payload = #"{"bytes":"\#(Data(json.utf8).base64EncodedString())","p":"abcdefghij"}"#
             data.append(EventStreamFrame.encode(
@@ -65,8 +65,8 @@ enum RecordedStreams {
 }
 
 /// Builds AWS event-stream frames (string headers only), as bedrock-runtime does.
-enum EventStreamFrame {
-    static func encode(headers: [(String, String)], payload: Data) -> Data {
+public enum EventStreamFrame {
+    public static func encode(headers: [(String, String)], payload: Data) -> Data {
         var headerBytes: [UInt8] = []
         for (name, value) in headers {
             headerBytes.append(UInt8(name.utf8.count))
@@ -85,7 +85,7 @@ enum EventStreamFrame {
     }
 
     /// CRC-32 written apart from the decoder's, so a shared mistake cannot pass both.
-    static func crc32(_ bytes: [UInt8]) -> UInt32 {
+    public static func crc32(_ bytes: [UInt8]) -> UInt32 {
         var crc: UInt32 = 0xFFFF_FFFF
         for byte in bytes {
             crc ^= UInt32(byte)
