@@ -74,8 +74,9 @@ final class StreamCheckpoints: Sendable {
                 }
             }
             for cancel in toCancel { cancel() }
-        } catch where !Task.isCancelled {
-            logger.warning("checkpointing \(checkpoints.count) held streams failed; will write them next round", metadata: ["error": "\(error)"])
+        } catch  where !Task.isCancelled {
+            logger.warning(
+                "checkpointing \(checkpoints.count) held streams failed; will write them next round", metadata: ["error": "\(error)"])
             held.withLock { streams in
                 for checkpoint in checkpoints where streams[checkpoint.jobID]?.pending == nil {
                     streams[checkpoint.jobID]?.pending = checkpoint

@@ -17,10 +17,12 @@ extension HTTPClient {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<StreamHead, any Error>) in
                 transfer.headContinuation = continuation
                 if !loop.submit(transfer) {
-                    transfer.finish(.failure(HTTPClientError(
-                        kind: .shutdown,
-                        message: "the HTTP client was shut down; create a new one to send more requests",
-                        url: transfer.request.redactedURL)))
+                    transfer.finish(
+                        .failure(
+                            HTTPClientError(
+                                kind: .shutdown,
+                                message: "the HTTP client was shut down; create a new one to send more requests",
+                                url: transfer.request.redactedURL)))
                 }
             }
         } onCancel: {

@@ -9,11 +9,17 @@ import Testing
         var buffer = BodyBuffer(highWater: 10)
         #expect(push(&buffer, "123456") == .accepted)
         #expect(push(&buffer, "7890abc") == .pause, "13 bytes would pass the 10-byte mark")
-        guard case .bytes(let data, let resume) = buffer.take() else { Issue.record("expected bytes"); return }
+        guard case .bytes(let data, let resume) = buffer.take() else {
+            Issue.record("expected bytes")
+            return
+        }
         #expect(String(decoding: data, as: UTF8.self) == "123456")
         #expect(resume)
         #expect(push(&buffer, "7890abc") == .accepted, "libcurl delivers the refused bytes again")
-        guard case .bytes(_, let again) = buffer.take() else { Issue.record("expected bytes"); return }
+        guard case .bytes(_, let again) = buffer.take() else {
+            Issue.record("expected bytes")
+            return
+        }
         #expect(!again)
     }
 
@@ -27,17 +33,29 @@ import Testing
         _ = push(&buffer, "ab")
         _ = push(&buffer, "cd")
         buffer.finish(nil)
-        guard case .bytes(let data, _) = buffer.take() else { Issue.record("expected bytes"); return }
+        guard case .bytes(let data, _) = buffer.take() else {
+            Issue.record("expected bytes")
+            return
+        }
         #expect(String(decoding: data, as: UTF8.self) == "abcd")
-        guard case .end = buffer.take() else { Issue.record("expected the end"); return }
+        guard case .end = buffer.take() else {
+            Issue.record("expected the end")
+            return
+        }
     }
 
     @Test func aFailureComesAfterTheBytesBeforeIt() {
         var buffer = BodyBuffer(highWater: 100)
         _ = push(&buffer, "partial")
         buffer.finish(HTTPClientError(kind: .connectionReset, message: "cut", url: "http://x/"))
-        guard case .bytes = buffer.take() else { Issue.record("expected the partial bytes first"); return }
-        guard case .failed(let error) = buffer.take() else { Issue.record("expected the failure"); return }
+        guard case .bytes = buffer.take() else {
+            Issue.record("expected the partial bytes first")
+            return
+        }
+        guard case .failed(let error) = buffer.take() else {
+            Issue.record("expected the failure")
+            return
+        }
         #expect(error.kind == .connectionReset)
     }
 

@@ -7,7 +7,9 @@ import Testing
 @Suite struct JobLifecycleStreamTests {
     static let started = Date(timeIntervalSince1970: 1_800_000_000)
 
-    func outcome(_ stream: String, wire: GenerationWire = .anthropicEvents, cut: Bool = false, attempt: Int = 1, cancelRequested: Bool = false)
+    func outcome(
+        _ stream: String, wire: GenerationWire = .anthropicEvents, cut: Bool = false, attempt: Int = 1, cancelRequested: Bool = false
+    )
         -> SubmissionOutcome
     {
         var decoder = GenerationStreamDecoder(wire: wire)
@@ -36,20 +38,28 @@ import Testing
         """
     }
 
-    @Test(arguments: [
-        ("end_turn", JobState.completed, nil), ("stop_sequence", .completed, nil), ("max_tokens", .incomplete, "max_output_tokens"),
-        ("refusal", .incomplete, "refusal"),
-    ] as [(String, JobState, String?)])
+    @Test(
+        arguments: [
+            ("end_turn", JobState.completed, nil), ("stop_sequence", .completed, nil), ("max_tokens", .incomplete, "max_output_tokens"),
+            ("refusal", .incomplete, "refusal"),
+        ] as [(String, JobState, String?)])
     func aFinishedStreamEndsTheJob(_ stop: String, _ state: JobState, _ reason: String?) {
-        guard case .finished(_, _, let result, _) = outcome(Self.anthropic(stop: stop)) else { Issue.record("expected the end"); return }
+        guard case .finished(_, _, let result, _) = outcome(Self.anthropic(stop: stop)) else {
+            Issue.record("expected the end")
+            return
+        }
         #expect(result.state == state)
         #expect(result.incompleteReason == reason)
         #expect(result.outputText == "Done.")
         #expect(result.usage == Usage(inputTokens: 50, cachedTokens: 10, outputTokens: 9))
     }
 
-    @Test(arguments: [("stop", JobState.completed, nil), ("length", .incomplete, "max_output_tokens"), ("content_filter", .incomplete, "content_filter")]
-        as [(String, JobState, String?)])
+    @Test(
+        arguments: [
+            ("stop", JobState.completed, nil), ("length", .incomplete, "max_output_tokens"),
+            ("content_filter", .incomplete, "content_filter"),
+        ]
+            as [(String, JobState, String?)])
     func chatFinishReasons(_ finish: String, _ state: JobState, _ reason: String?) {
         let stream = """
             data: {"id":"c","choices":[{"index":0,"delta":{"content":"x"},"finish_reason":"\(finish)"}]}
@@ -60,7 +70,10 @@ import Testing
 
 
             """
-        guard case .finished(_, _, let result, _) = outcome(stream, wire: .chatCompletions) else { Issue.record("expected the end"); return }
+        guard case .finished(_, _, let result, _) = outcome(stream, wire: .chatCompletions) else {
+            Issue.record("expected the end")
+            return
+        }
         #expect(result.state == state)
         #expect(result.incompleteReason == reason)
     }
@@ -69,7 +82,8 @@ import Testing
     @Test func aCutStreamIsRetriedWithItsPartialUsage() {
         let cut = Self.anthropic(stop: "end_turn").components(separatedBy: "event: message_delta")[0]
         guard case .interrupted(_, let attempt, let retryIn?, let error, let usage, _) = outcome(cut, cut: true) else {
-            Issue.record("expected a retry"); return
+            Issue.record("expected a retry")
+            return
         }
         #expect(attempt == 1)
         #expect(retryIn > .zero)
@@ -81,14 +95,18 @@ import Testing
     @Test func aCutOnTheLastAttemptFailsTheJob() {
         let cut = Self.anthropic(stop: "end_turn").components(separatedBy: "event: message_delta")[0]
         guard case .interrupted(_, _, nil, let error, _, _) = outcome(cut, cut: true, attempt: 3) else {
-            Issue.record("expected the end of the attempts"); return
+            Issue.record("expected the end of the attempts")
+            return
         }
         #expect(error.message.contains("gave up after 3 attempts"))
     }
 
     @Test func overloadedInsideTheStreamIsRetried() {
         let text = "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n"
-        guard case .interrupted(_, _, _?, let error, _, _) = outcome(text) else { Issue.record("expected a retry"); return }
+        guard case .interrupted(_, _, _?, let error, _, _) = outcome(text) else {
+            Issue.record("expected a retry")
+            return
+        }
         #expect(error.code == "overloaded_error")
     }
 
@@ -99,16 +117,24 @@ import Testing
         let result = JobLifecycle.afterStream(
             JobLifecycleTests.job(attempt: 1), .success(decoder.generation), cancelRequested: true, retry: JobLifecycleTests.retry,
             startedAt: Self.started)
-        guard case .finished(_, _, let remote, _) = result else { Issue.record("expected the end"); return }
+        guard case .finished(_, _, let remote, _) = result else {
+            Issue.record("expected the end")
+            return
+        }
         #expect(remote.state == .cancelled)
         #expect(remote.usage?.inputTokens == 50)
     }
 
     @Test func aRefusalBeforeTheStreamIsDecidedLikeARefusedCreate() {
-        let refused = RemoteCallError.permanent(AttemptError(httpStatus: 400, code: "invalid_request_error", message: "prompt is too long: 210000 tokens > 200000 maximum"))
+        let refused = RemoteCallError.permanent(
+            AttemptError(httpStatus: 400, code: "invalid_request_error", message: "prompt is too long: 210000 tokens > 200000 maximum"))
         let result = JobLifecycle.afterStream(
-            JobLifecycleTests.job(attempt: 1), .failure(refused), cancelRequested: false, retry: JobLifecycleTests.retry, startedAt: Self.started)
-        guard case .fail(_, _, let error, _) = result else { Issue.record("expected a failure"); return }
+            JobLifecycleTests.job(attempt: 1), .failure(refused), cancelRequested: false, retry: JobLifecycleTests.retry,
+            startedAt: Self.started)
+        guard case .fail(_, _, let error, _) = result else {
+            Issue.record("expected a failure")
+            return
+        }
         #expect(error.message.contains("prompt is too long"))
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import Mantle
-import Testing
 import TestSupport
+import Testing
 
 /// AWS event-stream frames: CRCs checked, frames split anywhere, exceptions read.
 @Suite struct EventStreamDecoderTests {

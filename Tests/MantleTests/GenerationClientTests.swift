@@ -1,8 +1,8 @@
 import Foundation
 import HTTPClient
 import Mantle
-import Testing
 import TestSupport
+import Testing
 
 /// The held-stream client against a local server replaying recorded streams: what it sends
 /// (paths, headers, bodies) and what it makes of the answer.
@@ -64,7 +64,9 @@ import TestSupport
     /// The server ends the body cleanly, but before the terminal event: an interruption all the same.
     @Test(arguments: [GenerationAPI.chatCompletions, .anthropicMessages, .bedrockRuntime])
     func aStreamEndedEarlyIsInterrupted(_ api: GenerationAPI) async throws {
-        let body = api == .bedrockRuntime ? RecordedStreams.bedrock : Data((api == .chatCompletions ? RecordedStreams.chat : RecordedStreams.anthropic).utf8)
+        let body =
+            api == .bedrockRuntime
+            ? RecordedStreams.bedrock : Data((api == .chatCompletions ? RecordedStreams.chat : RecordedStreams.anthropic).utf8)
         try await StreamReplayServer.withRunning(.init(body: body, cutAfter: body.count / 2)) { baseURL, _ in
             let generation = try await run(request, via: api, baseURL: baseURL)
             guard case .interrupted = generation.ending else {
@@ -77,7 +79,8 @@ import TestSupport
 
     @Test func overloaded529IsRetryableWithItsRetryAfter() async throws {
         let body = #"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#
-        let replay = StreamReplayServer.Replay(status: 529, contentType: "application/json", headers: ["retry-after": "7"], body: Data(body.utf8))
+        let replay = StreamReplayServer.Replay(
+            status: 529, contentType: "application/json", headers: ["retry-after": "7"], body: Data(body.utf8))
         try await StreamReplayServer.withRunning(replay) { baseURL, _ in
             let error = await refusal(of: request, via: .anthropicMessages, baseURL: baseURL)
             #expect(error?.isRetryable == true)
@@ -88,7 +91,8 @@ import TestSupport
     }
 
     @Test func promptTooLongIsPermanent() async throws {
-        let body = #"{"type":"error","error":{"type":"invalid_request_error","message":"prompt is too long: 210000 tokens > 200000 maximum"}}"#
+        let body =
+            #"{"type":"error","error":{"type":"invalid_request_error","message":"prompt is too long: 210000 tokens > 200000 maximum"}}"#
         let replay = StreamReplayServer.Replay(status: 400, contentType: "application/json", body: Data(body.utf8))
         try await StreamReplayServer.withRunning(replay) { baseURL, _ in
             let error = await refusal(of: request, via: .anthropicMessages, baseURL: baseURL)

@@ -1,7 +1,7 @@
 import Foundation
 import Mantle
-import Testing
 import TestSupport
+import Testing
 
 /// Recorded streams of the three APIs into text, usage and an ending; cut-off input is an interruption.
 @Suite struct GenerationStreamDecoderTests {

@@ -7,10 +7,11 @@ import Testing
     @Test func readsEventNamesMultiLineDataIDsAndSkipsComments() {
         var parser = ServerSentEventParser()
         let events = parser.consume(Array(": keep-alive\nevent: delta\nid: 7\ndata: first\ndata:second\n\ndata: plain\n\n".utf8))
-        #expect(events == [
-            ServerSentEvent(event: "delta", data: "first\nsecond", id: "7"),
-            ServerSentEvent(event: "message", data: "plain", id: "7"),
-        ])
+        #expect(
+            events == [
+                ServerSentEvent(event: "delta", data: "first\nsecond", id: "7"),
+                ServerSentEvent(event: "message", data: "plain", id: "7"),
+            ])
     }
 
     @Test(arguments: ["\r\n", "\r", "\n"])

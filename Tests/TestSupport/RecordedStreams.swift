@@ -57,9 +57,10 @@ public enum RecordedStreams {
     public static var bedrock: Data {
         anthropicEventJSON.reduce(into: Data()) { data, json in
             let payload = #"{"bytes":"\#(Data(json.utf8).base64EncodedString())","p":"abcdefghij"}"#
-            data.append(EventStreamFrame.encode(
-                headers: [(":event-type", "chunk"), (":content-type", "application/json"), (":message-type", "event")],
-                payload: Data(payload.utf8)))
+            data.append(
+                EventStreamFrame.encode(
+                    headers: [(":event-type", "chunk"), (":content-type", "application/json"), (":message-type", "event")],
+                    payload: Data(payload.utf8)))
         }
     }
 }

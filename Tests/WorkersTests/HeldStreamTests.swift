@@ -1,8 +1,8 @@
 import Foundation
 import LonghaulCore
 import MantleSimulator
-import Testing
 import TestSupport
+import Testing
 import Workers
 
 /// Jobs whose model has no background mode, held as streams by the real worker loops against a
@@ -36,7 +36,9 @@ struct HeldStreamTests {
                 }
                 let ids = try await harness.fixture.store.enqueue(requests, project: project).map(\.publicID)
                 let jobs = try await harness.waitForTerminal(ids)
-                let expected = kind == .chat ? (JobState.completed, Usage(inputTokens: 120, cachedTokens: 100, outputTokens: 3))
+                let expected =
+                    kind == .chat
+                    ? (JobState.completed, Usage(inputTokens: 120, cachedTokens: 100, outputTokens: 3))
                     : (JobState.incomplete, Usage(inputTokens: 1070, cachedTokens: 1000, outputTokens: 7))
                 #expect(jobs.allSatisfy { $0.state == expected.0 }, "\(jobs.map(\.state))")
                 #expect(jobs.allSatisfy { $0.usage == expected.1 }, "\(jobs.map(\.usage))")
@@ -47,8 +49,9 @@ struct HeldStreamTests {
                 #expect(requestCount == 12 + cuts, "each cut costs one more request")
                 #expect(try await harness.fixture.count("SELECT count(*) FROM attempts WHERE outcome = 'interrupted'") == cuts)
                 #expect(try await harness.fixture.count("SELECT count(*) FROM results") == 12, "one result per job")
-                #expect(try await harness.fixture.count(
-                    "SELECT count(*) FROM attempts WHERE outcome = 'interrupted' AND input_tokens IS NOT NULL") == cuts)
+                #expect(
+                    try await harness.fixture.count(
+                        "SELECT count(*) FROM attempts WHERE outcome = 'interrupted' AND input_tokens IS NOT NULL") == cuts)
                 let paths = Set(received().map(\.path))
                 #expect(paths.count == 1)
             }

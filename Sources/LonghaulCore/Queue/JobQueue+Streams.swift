@@ -16,7 +16,9 @@ public struct StreamCheckpoint: Sendable, Equatable, Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case jobID = "job_id", attempt, text, outputTokens = "output_tokens"
+        case jobID = "job_id"
+        case attempt, text
+        case outputTokens = "output_tokens"
     }
 }
 
@@ -26,14 +28,16 @@ extension JobQueue {
     /// has asked to cancel since.
     public func checkpointStreams(_ checkpoints: [StreamCheckpoint], held: [Int64], worker: String) async throws -> Set<Int64> {
         if !checkpoints.isEmpty {
-            try await pool.query("""
+            try await pool.query(
+                """
                 UPDATE jobs j SET partial_text = u.text, partial_output_tokens = u.output_tokens, checkpointed_at = now()
                 FROM jsonb_to_recordset(\(recordset(checkpoints))) AS u(job_id bigint, attempt smallint, text text, output_tokens integer)
                 WHERE j.id = u.job_id AND j.state = 'submitting' AND j.lease_owner = \(worker) AND j.attempt = u.attempt
                 """)
         }
         guard !held.isEmpty else { return [] }
-        let rows = try await pool.query("""
+        let rows = try await pool.query(
+            """
             SELECT id FROM jobs WHERE id = ANY(\(held)) AND cancel_requested_at IS NOT NULL
             """)
         return Set(try rows.map { try $0.decode("id", as: Int64.self) })

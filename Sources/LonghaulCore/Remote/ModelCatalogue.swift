@@ -14,7 +14,10 @@ public struct ModelListing: Sendable, Equatable, Encodable {
     public var servedByEndpoint: Bool
 
     enum CodingKeys: String, CodingKey {
-        case id, api, contextWindow = "context_window", maxOutputTokens = "max_output_tokens", servedByEndpoint = "served_by_endpoint"
+        case id, api
+        case contextWindow = "context_window"
+        case maxOutputTokens = "max_output_tokens"
+        case servedByEndpoint = "served_by_endpoint"
     }
 }
 

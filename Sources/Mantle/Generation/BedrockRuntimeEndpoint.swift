@@ -22,9 +22,11 @@ public struct BedrockRuntimeEndpoint: Sendable, Hashable, CustomStringConvertibl
 
     /// The streamed invoke URL of `modelID` (`:` of versioned ids percent-encoded, as the AWS SDKs send it).
     public func invokeWithResponseStreamURL(model modelID: String) throws(MantleError) -> String {
-        let allowed = !modelID.isEmpty && modelID.unicodeScalars.allSatisfy {
-            $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.:".unicodeScalars.contains($0))
-        }
+        let allowed =
+            !modelID.isEmpty
+            && modelID.unicodeScalars.allSatisfy {
+                $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.:".unicodeScalars.contains($0))
+            }
         guard allowed else {
             throw .invalidRequest(param: "model", "model '\(modelID)' is not a Bedrock model id (letters, digits, '-', '_', '.', ':')")
         }

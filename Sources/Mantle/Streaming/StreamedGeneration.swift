@@ -120,7 +120,9 @@ public struct StreamUsage: Sendable, Hashable {
     public var outputTokens: Int
     public var reasoningTokens: Int
 
-    public init(inputTokens: Int = 0, cachedInputTokens: Int = 0, cacheWriteInputTokens: Int = 0, outputTokens: Int = 0, reasoningTokens: Int = 0) {
+    public init(
+        inputTokens: Int = 0, cachedInputTokens: Int = 0, cacheWriteInputTokens: Int = 0, outputTokens: Int = 0, reasoningTokens: Int = 0
+    ) {
         self.inputTokens = inputTokens
         self.cachedInputTokens = cachedInputTokens
         self.cacheWriteInputTokens = cacheWriteInputTokens

@@ -26,7 +26,8 @@ struct ModelsCommand: AsyncParsableCommand {
             let found = try await ProjectOption.resolve(slug: project, in: projects)
             return try await withMantleRuntime(logger: logger) { runtime in
                 do throws(RemoteCallError) {
-                    return ModelCatalogue.listing(served: try await runtime.gateway(projects: projects, logger: logger).servedModels(of: found))
+                    return ModelCatalogue.listing(
+                        served: try await runtime.gateway(projects: projects, logger: logger).servedModels(of: found))
                 } catch {
                     throw CommandFailure("cannot list the models of project '\(found.slug)': \(error.detail.message)")
                 }
@@ -35,7 +36,9 @@ struct ModelsCommand: AsyncParsableCommand {
         if json { return try printJSON(listing) }
         var table = TextTable("MODEL", "API", "CONTEXT", "MAX OUTPUT", "ON ENDPOINT")
         for model in listing {
-            table.append(model.id, model.api ?? "-", String(model.contextWindow), String(model.maxOutputTokens), model.servedByEndpoint ? "yes" : "no")
+            table.append(
+                model.id, model.api ?? "-", String(model.contextWindow), String(model.maxOutputTokens),
+                model.servedByEndpoint ? "yes" : "no")
         }
         print(table.render())
     }
