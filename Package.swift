@@ -169,7 +169,10 @@ let package = Package(
         // Tests: one target per module, plus end-to-end tests that run the built binary.
         .target(
             name: "TestSupport",
-            dependencies: ["Postgres", "LonghaulCore", "HTTPClient", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Postgres", "LonghaulCore", "HTTPClient", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             path: "Tests/TestSupport",
             exclude: ["Interop"],  // the Python webhook receiver that WebhookReceiver starts
             swiftSettings: swiftSettings
@@ -185,7 +188,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MantleTests",
-            dependencies: ["Mantle", "MantleSimulator", "HTTPClient"],
+            dependencies: ["Mantle", "MantleSimulator", "HTTPClient", "TestSupport"],
             exclude: ["Interop"],
             swiftSettings: swiftSettings
         ),

@@ -1,6 +1,7 @@
 import Foundation
 public import Logging
 public import LonghaulCore
+import Mantle
 
 /// Claims due queued jobs — fairly across projects, within each project's limits — and creates
 /// their background Responses concurrently; `JobLifecycle.afterCreate` decides what each call
@@ -11,6 +12,9 @@ public struct Submitter: Sendable {
     let configuration: WorkerConfiguration
     let logger: Logger
     let metrics: WorkerMetrics
+    /// Runs the jobs whose model has no background mode as held streams; nil when the gateway
+    /// cannot stream (they are then created as Responses, which Mantle refuses for them).
+    var streams: HeldStreamRunner?
 
     public init(queue: JobQueue, gateway: any ResponsesGateway, configuration: WorkerConfiguration, logger: Logger) {
         self.queue = queue
@@ -47,6 +51,12 @@ public struct Submitter: Sendable {
 
     /// One create call, and what it means for the job and the endpoint.
     func submit(_ job: ClaimedJob) async -> Reported<SubmissionOutcome> {
+        if let streams, case let api = streams.gateway.api(for: job), api != .responses {
+            let clock = ContinuousClock.now
+            let reported = await streams.hold(job, via: api)
+            metrics.recordCall(since: clock, outcome: reported.signal == .answered ? "streamed" : "unavailable")
+            return reported
+        }
         let started = Date()
         let clock = ContinuousClock.now
         let result: Result<RemoteSubmission, RemoteCallError>

@@ -14,6 +14,8 @@ public struct WorkerConfiguration: Sendable {
     /// A claimed poll comes due again after this long if its worker vanishes.
     public var pollLease: Duration = .seconds(30)
     public var heartbeatInterval: Duration = .seconds(10)
+    /// How often held streams checkpoint their text and look for cancels (one statement for all).
+    public var checkpointInterval: Duration = .seconds(5)
     public var pollSchedule = PollSchedule()
     public var retryPolicy = RetryPolicy()
     /// Outcomes are written in batches: after this long, or sooner when `flushSize` are waiting.

@@ -42,7 +42,13 @@ public struct WorkerGroup: Service {
     public func run() async throws {
         let stop = StopFlag()
         let submitWake = WakeSignal(), pollWake = WakeSignal(), deliverWake = WakeSignal()
-        let submitter = Submitter(queue: queue, gateway: gateway, configuration: configuration, logger: logger)
+        var submitter = Submitter(queue: queue, gateway: gateway, configuration: configuration, logger: logger)
+        let checkpoints = (gateway as? any StreamGateway).map { _ in
+            StreamCheckpoints(queue: queue, worker: configuration.workerID, interval: configuration.checkpointInterval, logger: logger)
+        }
+        if let streamGateway = gateway as? any StreamGateway, let checkpoints {
+            submitter.streams = HeldStreamRunner(gateway: streamGateway, checkpoints: checkpoints, retry: configuration.retryPolicy, logger: logger)
+        }
         let poller = Poller(queue: queue, gateway: gateway, configuration: configuration, logger: logger)
         let maintainer = Maintainer(queue: queue, configuration: configuration, logger: logger)
         let gauges = QueueGauges(queue: queue, logger: logger)
@@ -57,7 +63,8 @@ public struct WorkerGroup: Service {
                 await withDiscardingTaskGroup { loops in
                     if roles.contains(.submit) {
                         let pollerHere = roles.contains(.poll) ? pollWake : nil
-                        loops.addTask { await submitter.loop(pollWake: pollerHere).run(wake: submitWake, stop: stop) }
+                        loops.addTask { [submitter] in await submitter.loop(pollWake: pollerHere).run(wake: submitWake, stop: stop) }
+                        if let checkpoints { loops.addTask { await checkpoints.run(stop: stop) } }
                     }
                     if roles.contains(.poll) { loops.addTask { await poller.loop().run(wake: pollWake, stop: stop) } }
                     if roles.contains(.maintain) {

@@ -47,4 +47,14 @@ static inline CURLcode longhaul_easy_getinfo_double(CURL *handle, CURLINFO info,
 static inline CURLMcode longhaul_multi_setopt_long(CURLM *handle, CURLMoption option, long value) {
     return curl_multi_setopt(handle, option, value);
 }
+/// Resumes a transfer the write callback paused: CURLPAUSE_CONT is a compound macro that Swift
+/// does not import.
+static inline CURLcode longhaul_easy_unpause(CURL *handle) {
+    return curl_easy_pause(handle, CURLPAUSE_CONT);
+}
+/// What a write callback returns to pause the transfer (CURL_WRITEFUNC_PAUSE, a macro Swift
+/// imports with the wrong integer type).
+static inline size_t longhaul_writefunc_pause(void) {
+    return CURL_WRITEFUNC_PAUSE;
+}
 #endif

@@ -17,6 +17,8 @@ struct CurlFailure {
     var curlMessage: String
     /// `CURLINFO_TOTAL_TIME` in milliseconds: tells which deadline a timeout hit.
     var elapsedMilliseconds: Int
+    /// `CURLINFO_PRETRANSFER_TIME` > 0: the request was on its way (connected, nothing left to set up).
+    var requestSent: Bool = false
     /// The write callback refused a body over the cap.
     var exceededResponseLimit: Bool
 
@@ -28,7 +30,9 @@ struct CurlFailure {
         case CURLE_OPERATION_TIMEDOUT:
             // libcurl reports both deadlines with one code. The total one cannot have passed
             // before its time, so a timeout before it is the connect deadline (resolve included).
-            if elapsedMilliseconds < request.timeoutMilliseconds,
+            if let idle = request.idleTimeoutSeconds, requestSent, elapsedMilliseconds < request.timeoutMilliseconds {
+                (kind, summary) = (.idleTimeout, "no byte from \(host) for \(idle) s (idleTimeout)")
+            } else if elapsedMilliseconds < request.timeoutMilliseconds,
                 request.connectTimeoutMilliseconds < request.timeoutMilliseconds
             {
                 (kind, summary) = (.connectTimeout, "could not connect to \(host) within \(request.connectTimeoutMilliseconds) ms")

@@ -9,7 +9,7 @@ public import Logging
 public final class HTTPClient: Sendable {
     /// The limits and policies this client was created with.
     public let configuration: Configuration
-    private let loop: TransferLoop
+    let loop: TransferLoop
 
     /// Creates a client and starts its owner thread.
     public init(configuration: Configuration = .init(), logger: Logger = Logger(label: "longhaul.http-client")) {

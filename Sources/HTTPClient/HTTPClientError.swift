@@ -4,6 +4,8 @@ public struct HTTPClientError: Error, Sendable, Equatable, CustomStringConvertib
     public enum Kind: String, Sendable, Equatable {
         /// The whole exchange ran past `HTTPRequest.timeout`.
         case timeout
+        /// No byte arrived for `HTTPRequest.idleTimeout` after the request was sent.
+        case idleTimeout
         /// The connection could not be established within `HTTPRequest.connectTimeout`.
         case connectTimeout
         case connectionRefused

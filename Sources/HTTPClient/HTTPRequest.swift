@@ -31,6 +31,9 @@ public struct HTTPRequest: Sendable {
     /// When set, connect to exactly this IP address instead of resolving the URL's host again
     /// (the SSRF guard resolves and checks an address first, then pins it here).
     public var pinnedAddress: String?
+    /// When set, the exchange fails with `.idleTimeout` once no byte has arrived for this long
+    /// (whole seconds, rounded up): a held stream's guard against a dead connection.
+    public var idleTimeout: Duration?
 
     public init(
         method: HTTPMethod = .get,
@@ -40,7 +43,8 @@ public struct HTTPRequest: Sendable {
         timeout: Duration = .seconds(60),
         connectTimeout: Duration = .seconds(10),
         maxResponseBytes: Int = 16 << 20,
-        pinnedAddress: String? = nil
+        pinnedAddress: String? = nil,
+        idleTimeout: Duration? = nil
     ) {
         self.method = method
         self.url = url
@@ -50,6 +54,7 @@ public struct HTTPRequest: Sendable {
         self.connectTimeout = connectTimeout
         self.maxResponseBytes = maxResponseBytes
         self.pinnedAddress = pinnedAddress
+        self.idleTimeout = idleTimeout
     }
 }
 

@@ -28,6 +28,8 @@ struct PreparedRequest {
     let timeoutMilliseconds: Int
     let connectTimeoutMilliseconds: Int
     let maxResponseBytes: Int
+    /// `HTTPRequest.idleTimeout` in whole seconds (libcurl's low-speed time), if set.
+    let idleTimeoutSeconds: Int?
     /// A `CURLOPT_CONNECT_TO` entry that sends the connection to the pinned address, if any.
     let pinnedConnectTo: CurlStringList?
 
@@ -43,6 +45,9 @@ struct PreparedRequest {
         }
         guard request.timeout > .zero, request.connectTimeout > .zero else {
             throw invalid("timeout and connectTimeout must be positive (got \(request.timeout), \(request.connectTimeout))")
+        }
+        if let idle = request.idleTimeout, idle <= .zero {
+            throw invalid("idleTimeout must be positive (got \(idle))")
         }
         guard request.maxResponseBytes >= 0 else {
             throw invalid("maxResponseBytes must not be negative (got \(request.maxResponseBytes))")
@@ -95,6 +100,7 @@ struct PreparedRequest {
         self.timeoutMilliseconds = request.timeout.curlMilliseconds
         self.connectTimeoutMilliseconds = request.connectTimeout.curlMilliseconds
         self.maxResponseBytes = request.maxResponseBytes
+        self.idleTimeoutSeconds = request.idleTimeout.map { max(1, ($0.curlMilliseconds + 999) / 1000) }
         self.pinnedConnectTo = connectTo
     }
 }

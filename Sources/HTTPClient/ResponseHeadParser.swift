@@ -16,6 +16,13 @@ struct ResponseHeadParser {
     /// The fields of the most recent response head.
     private(set) var headers = HTTPHeaders()
 
+    /// Whether the blank line ending the most recent head has arrived (an interim `1xx` head
+    /// completes too; the caller checks the status).
+    var isComplete: Bool {
+        if case .headComplete = state { return true }
+        return false
+    }
+
     /// Feeds one raw header line, with or without its trailing CRLF.
     mutating func consume(line raw: UnsafeRawBufferPointer) {
         var line = raw[...]

@@ -35,7 +35,14 @@ extension TransferEngine {
         apply(longhaul_easy_setopt_pointer(easy.raw, CURLOPT_WRITEDATA, context))
         apply(longhaul_easy_setopt_write_callback(easy.raw, CURLOPT_HEADERFUNCTION, receiveHeaderLine))
         apply(longhaul_easy_setopt_pointer(easy.raw, CURLOPT_HEADERDATA, context))
-        if request.maxResponseBytes > 0, request.method != .head {
+        if let idleSeconds = request.idleTimeoutSeconds {
+            // libcurl's low-speed check: under 1 byte/s for this long aborts with
+            // CURLE_OPERATION_TIMEDOUT (`CurlFailure` tells it from the other deadlines). A paused
+            // transfer is not checked, so a slow reader is not mistaken for a dead peer.
+            apply(easy.set(CURLOPT_LOW_SPEED_LIMIT, 1))
+            apply(easy.set(CURLOPT_LOW_SPEED_TIME, idleSeconds))
+        }
+        if request.maxResponseBytes > 0, request.method != .head, transfer.channel == nil {
             // Refuses a too-large Content-Length before any body arrives; the write callback
             // catches bodies of unannounced length. (A HEAD response announces a body it never
             // sends, so the check would refuse it wrongly.)
@@ -78,7 +85,11 @@ private func receiveBody(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ co
     guard let context, let data else { return 0 }
     let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
     let length = size * count
-    return transfer.receiveBody(UnsafeRawBufferPointer(start: data, count: length)) ? length : 0
+    switch transfer.receiveBody(UnsafeRawBufferPointer(start: data, count: length)) {
+    case .accepted: return length
+    case .pause: return longhaul_writefunc_pause()
+    case .abort: return 0
+    }
 }
 
 /// `CURLOPT_HEADERFUNCTION`: one complete header line per call.

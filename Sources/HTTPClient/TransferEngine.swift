@@ -53,6 +53,15 @@ final class TransferEngine {
         fail(transfer, kind: .cancelled)
     }
 
+    /// Resumes a transfer its reader had paused (its buffer was full and is now taken).
+    func resume(_ transfer: Transfer) {
+        guard let easy = transfer.easy else { return }
+        let code = longhaul_easy_unpause(easy.raw)
+        if code != CURLE_OK {
+            logger.debug("curl_easy_pause(CONT) failed", metadata: ["curl.code": "\(code.rawValue)"])
+        }
+    }
+
     /// Lets libcurl do all the work it can without blocking, then finishes completed transfers.
     func performAndCollect() {
         var running: Int32 = 0
@@ -120,6 +129,7 @@ final class TransferEngine {
                 osErrno: Int32(truncatingIfNeeded: easy.info(CURLINFO_OS_ERRNO)),
                 curlMessage: easy.errorMessage,
                 elapsedMilliseconds: Int(easy.seconds(CURLINFO_TOTAL_TIME) * 1000),
+                requestSent: easy.seconds(CURLINFO_PRETRANSFER_TIME) > 0,
                 exceededResponseLimit: transfer.exceededResponseLimit
             )
             let error = failure.error(for: transfer.request)
@@ -146,7 +156,7 @@ final class TransferEngine {
         if idleHandles.count < Self.maxIdleHandles { idleHandles.append(easy) }
     }
 
-    private static func httpVersion(_ curlVersion: Int) -> String {
+    static func httpVersion(_ curlVersion: Int) -> String {
         switch curlVersion {
         case CURL_HTTP_VERSION_1_0: return "1.0"
         case CURL_HTTP_VERSION_2_0: return "2"

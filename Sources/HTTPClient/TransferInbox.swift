@@ -15,16 +15,19 @@ struct TransferInbox {
     struct Batch {
         var submissions: [Transfer]
         var cancellations: [Transfer]
+        /// Streamed transfers whose reader took a full buffer: unpause them.
+        var resumptions: [Transfer]
         var stopRequested: Bool
     }
 
     private(set) var phase = Phase.running
     private var submissions: [Transfer] = []
     private var cancellations: [Transfer] = []
+    private var resumptions: [Transfer] = []
     private var stopWaiters: [CheckedContinuation<Void, Never>] = []
 
     /// Whether the owner thread may be asleep with nothing to do (and so must be woken).
-    private var ownerMayBeIdle: Bool { submissions.isEmpty && cancellations.isEmpty }
+    private var ownerMayBeIdle: Bool { submissions.isEmpty && cancellations.isEmpty && resumptions.isEmpty }
 
     /// Queues `transfer`; returns nil when the client is shut down, else whether to wake the owner.
     mutating func submit(_ transfer: Transfer) -> Bool? {
@@ -37,6 +40,13 @@ struct TransferInbox {
     mutating func cancel(_ transfer: Transfer) -> Bool {
         guard case .running = phase else { return false }
         defer { cancellations.append(transfer) }
+        return ownerMayBeIdle
+    }
+
+    /// Queues the resumption of a paused transfer; returns whether to wake the owner.
+    mutating func resume(_ transfer: Transfer) -> Bool {
+        guard case .running = phase else { return false }
+        defer { resumptions.append(transfer) }
         return ownerMayBeIdle
     }
 
@@ -61,8 +71,10 @@ struct TransferInbox {
         defer {
             submissions.removeAll(keepingCapacity: true)
             cancellations.removeAll(keepingCapacity: true)
+            resumptions.removeAll(keepingCapacity: true)
         }
-        return Batch(submissions: submissions, cancellations: cancellations, stopRequested: phase == .stopping)
+        return Batch(
+            submissions: submissions, cancellations: cancellations, resumptions: resumptions, stopRequested: phase == .stopping)
     }
 
     /// Marks the owner thread gone; returns the stop waiters to resume.

@@ -47,6 +47,13 @@ final class TransferLoop: Sendable {
         }
     }
 
+    /// Asks the owner thread to unpause a streamed `transfer` whose reader has caught up.
+    func resume(_ transfer: Transfer) {
+        inbox.withLock { inbox in
+            if inbox.resume(transfer) { multi.wakeUp() }
+        }
+    }
+
     /// Asks the owner thread to fail everything with `.shutdown` and exit, and waits until it has.
     func stop() async {
         await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
@@ -76,6 +83,7 @@ final class TransferLoop: Sendable {
             }
             for transfer in batch.submissions { engine.start(transfer) }
             for transfer in batch.cancellations { engine.cancel(transfer) }
+            for transfer in batch.resumptions { engine.resume(transfer) }
             engine.performAndCollect()
             engine.waitForActivity()
         }

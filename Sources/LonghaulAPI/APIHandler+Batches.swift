@@ -87,7 +87,7 @@ extension APIHandler {
                 sourcePath: document.customId, strategy: (document.strategy ?? body.strategy).flatMap { SummaryStrategy(rawValue: $0.rawValue) },
                 mapModel: document.mapModel ?? body.mapModel, mapMaxOutputTokens: document.mapMaxOutputTokens ?? body.mapMaxOutputTokens)
             do throws(ValidationError) {
-                return try request.validated(defaultModel: project.defaultModel, limits: configuration.jobLimits, checkModel: MantleModel.responsesCheck)
+                return try request.validated(defaultModel: project.defaultModel, limits: configuration.jobLimits, checkModel: MantleModel.jobModelCheck)
             } catch {
                 let param = error.field == "webhook_url" ? error.field : "documents[\(index)].\(error.field)"
                 throw APIError.invalid(param, code: error.code, error.message)

@@ -10,7 +10,7 @@ struct Longhaul: AsyncParsableCommand {
         subcommands: [
             BatchCommand.self, BatchesCommand.self, ServeCommand.self, WorkCommand.self, ProjectsCommand.self, TokensCommand.self, JobsCommand.self,
             UsageCommand.self, WebhooksCommand.self, DeliveriesCommand.self, MigrateCommand.self, DBCommand.self, SimCommand.self,
-            CredentialsCommand.self,
+            CredentialsCommand.self, ModelsCommand.self,
             VersionCommand.self,
         ]
     )

@@ -64,6 +64,21 @@ enum TestHTTPServer {
             }
             return Response(status: .ok, body: body)
         }
+        router.get("drip") { request, _ -> Response in
+            // `count` chunks of `size` bytes, `ms` apart: a held stream like a model's.
+            let count = request.uri.queryParameters.get("count", as: Int.self) ?? 1
+            let size = request.uri.queryParameters.get("size", as: Int.self) ?? 16
+            let milliseconds = request.uri.queryParameters.get("ms", as: Int.self) ?? 10
+            let body = ResponseBody { writer in
+                let chunk = ByteBuffer(bytes: patternBytes(count: size))
+                for _ in 0..<count {
+                    try await Task.sleep(for: .milliseconds(milliseconds))
+                    try await writer.write(chunk)
+                }
+                try await writer.finish(nil)
+            }
+            return Response(status: .ok, headers: [.contentType: "text/event-stream"], body: body)
+        }
         router.post("echo") { request, _ -> Response in
             var request = request
             let body = try await request.collectBody(upTo: 16 << 20)

@@ -2536,6 +2536,99 @@ extension Components {
                 case data
             }
         }
+        /// - Remark: Generated from `#/components/schemas/ModelList`.
+        internal struct ModelList: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ModelList/object`.
+            internal enum ObjectPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case list = "list"
+            }
+            /// - Remark: Generated from `#/components/schemas/ModelList/object`.
+            internal var object: Components.Schemas.ModelList.ObjectPayload
+            /// - Remark: Generated from `#/components/schemas/ModelList/data`.
+            internal var data: [Components.Schemas.ModelInfo]
+            /// Creates a new `ModelList`.
+            ///
+            /// - Parameters:
+            ///   - object:
+            ///   - data:
+            internal init(
+                object: Components.Schemas.ModelList.ObjectPayload,
+                data: [Components.Schemas.ModelInfo]
+            ) {
+                self.object = object
+                self.data = data
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case object
+                case data
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ModelInfo`.
+        internal struct ModelInfo: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ModelInfo/id`.
+            internal var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/ModelInfo/object`.
+            internal enum ObjectPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case model = "model"
+            }
+            /// - Remark: Generated from `#/components/schemas/ModelInfo/object`.
+            internal var object: Components.Schemas.ModelInfo.ObjectPayload
+            /// The API Longhaul runs the model on; absent when Longhaul does not know the model's family.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ModelInfo/api`.
+            internal enum ApiPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case responses = "responses"
+                case chatCompletions = "chat_completions"
+                case anthropicMessages = "anthropic_messages"
+                case bedrockRuntime = "bedrock_runtime"
+            }
+            /// The API Longhaul runs the model on; absent when Longhaul does not know the model's family.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ModelInfo/api`.
+            internal var api: Components.Schemas.ModelInfo.ApiPayload?
+            /// Input plus output tokens of one call (the model table's default).
+            ///
+            /// - Remark: Generated from `#/components/schemas/ModelInfo/context_window`.
+            internal var contextWindow: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/ModelInfo/max_output_tokens`.
+            internal var maxOutputTokens: Swift.Int
+            /// Whether the endpoint's GET /v1/models lists it.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ModelInfo/served_by_endpoint`.
+            internal var servedByEndpoint: Swift.Bool
+            /// Creates a new `ModelInfo`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - object:
+            ///   - api: The API Longhaul runs the model on; absent when Longhaul does not know the model's family.
+            ///   - contextWindow: Input plus output tokens of one call (the model table's default).
+            ///   - maxOutputTokens:
+            ///   - servedByEndpoint: Whether the endpoint's GET /v1/models lists it.
+            internal init(
+                id: Swift.String,
+                object: Components.Schemas.ModelInfo.ObjectPayload,
+                api: Components.Schemas.ModelInfo.ApiPayload? = nil,
+                contextWindow: Swift.Int,
+                maxOutputTokens: Swift.Int,
+                servedByEndpoint: Swift.Bool
+            ) {
+                self.id = id
+                self.object = object
+                self.api = api
+                self.contextWindow = contextWindow
+                self.maxOutputTokens = maxOutputTokens
+                self.servedByEndpoint = servedByEndpoint
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case id
+                case object
+                case api
+                case contextWindow = "context_window"
+                case maxOutputTokens = "max_output_tokens"
+                case servedByEndpoint = "served_by_endpoint"
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/WebhookEventType`.
         internal enum WebhookEventType: String, Codable, Hashable, Sendable, CaseIterable {
             case job_completed = "job.completed"

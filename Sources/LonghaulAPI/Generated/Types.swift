@@ -212,6 +212,13 @@ internal protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /v1/usage`.
     /// - Remark: Generated from `#/paths//v1/usage/get(getUsage)`.
     func getUsage(_ input: Operations.GetUsage.Input) async throws -> Operations.GetUsage.Output
+    /// The models the project's endpoint serves, each with the API Longhaul runs it on, its context window and largest output.
+    ///
+    /// Asks the project's endpoint (`GET /v1/models`) and joins the answer with Longhaul's model table. Claude models that only bedrock-runtime serves are listed too, with `served_by_endpoint: false`. Admin tokens name the project with `project` (default `default`).
+    ///
+    /// - Remark: HTTP `GET /v1/models`.
+    /// - Remark: Generated from `#/paths//v1/models/get(listModels)`.
+    func listModels(_ input: Operations.ListModels.Input) async throws -> Operations.ListModels.Output
     /// The project's webhook endpoints.
     ///
     /// - Remark: HTTP `GET /v1/webhook-endpoints`.
@@ -701,6 +708,21 @@ extension APIProtocol {
         headers: Operations.GetUsage.Input.Headers = .init()
     ) async throws -> Operations.GetUsage.Output {
         try await getUsage(Operations.GetUsage.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// The models the project's endpoint serves, each with the API Longhaul runs it on, its context window and largest output.
+    ///
+    /// Asks the project's endpoint (`GET /v1/models`) and joins the answer with Longhaul's model table. Claude models that only bedrock-runtime serves are listed too, with `served_by_endpoint: false`. Admin tokens name the project with `project` (default `default`).
+    ///
+    /// - Remark: HTTP `GET /v1/models`.
+    /// - Remark: Generated from `#/paths//v1/models/get(listModels)`.
+    internal func listModels(
+        query: Operations.ListModels.Input.Query = .init(),
+        headers: Operations.ListModels.Input.Headers = .init()
+    ) async throws -> Operations.ListModels.Output {
+        try await listModels(Operations.ListModels.Input(
             query: query,
             headers: headers
         ))

@@ -42,11 +42,12 @@ extension JobQueue {
                             UPDATE jobs j SET state = 'queued', lease_owner = NULL, lease_expires_at = NULL, updated_at = now(),
                                               orphan_until = longhaul_orphan_until(j.max_output_tokens)
                             FROM lost WHERE j.id = lost.job_id AND j.state = 'submitting' AND j.attempt = lost.attempt
-                            RETURNING j.id, j.submitted_at
+                            RETURNING j.id, j.submitted_at, j.partial_output_tokens
                         )
-                        INSERT INTO attempts (job_id, attempt, outcome, error_code, error_message, started_at, finished_at)
+                        -- A held stream's last checkpoint says what the lost attempt had generated.
+                        INSERT INTO attempts (job_id, attempt, outcome, error_code, error_message, started_at, finished_at, output_tokens)
                         SELECT lost.job_id, lost.attempt, 'abandoned', lost.error_code, lost.error_message,
-                               coalesce(requeued.submitted_at, now()), now()
+                               coalesce(requeued.submitted_at, now()), now(), requeued.partial_output_tokens
                         FROM requeued JOIN lost ON lost.job_id = requeued.id
                         """)
                     report.requeued = rows.affectedRows

@@ -48,6 +48,9 @@ extension JobQueue {
         var spent: Bool
         /// Keep the job's place in the queue (a held job), else due after `delay_ms`.
         var in_place: Bool
+        /// The create may have made a Response that runs on unfollowed (its answer was lost); a
+        /// held stream that was cut, or a create refused, left nothing running.
+        var orphan = false
     }
 
     struct AttemptRow: Encodable, Sendable {
@@ -59,6 +62,10 @@ extension JobQueue {
         var error_code: String?
         var error_message: String?
         var started_ms: Int64
+        /// What a held stream's attempt consumed (nil for a create).
+        var input_tokens: Int?
+        var cached_tokens: Int?
+        var output_tokens: Int?
     }
 
     /// Records the outcomes of a batch of create calls in one transaction: accepted jobs become
@@ -79,7 +86,7 @@ extension JobQueue {
                 accepted.append(AcceptedRow(job_id: jobID, attempt: attempt, response_id: responseID, remote_status: remoteStatus, delay_ms: firstPollIn.milliseconds))
                 attempts.append(AttemptRow(job_id: jobID, attempt: attempt, response_id: responseID, outcome: "submitted", started_ms: startedAt.millisecondsSince1970))
             case .retry(let jobID, let attempt, let retryIn, let error, let startedAt):
-                retries.append(RetryRow(job_id: jobID, attempt: attempt, delay_ms: retryIn.milliseconds, spent: true, in_place: false))
+                retries.append(RetryRow(job_id: jobID, attempt: attempt, delay_ms: retryIn.milliseconds, spent: true, in_place: false, orphan: true))
                 attempts.append(AttemptRow(job_id: jobID, attempt: attempt, http_status: error.httpStatus, outcome: "retryable_error", error_code: error.code, error_message: error.message, started_ms: startedAt.millisecondsSince1970))
             case .deferred(let jobID, let attempt, let retryIn, let error, let startedAt):
                 retries.append(RetryRow(job_id: jobID, attempt: attempt, delay_ms: retryIn.milliseconds, spent: false, in_place: false))
@@ -90,6 +97,25 @@ extension JobQueue {
             case .fail(let jobID, let attempt, let error, let startedAt):
                 failures.append(Finalization(jobID: jobID, attempt: attempt, state: .failed, errorCode: error.code, errorMessage: error.message))
                 attempts.append(AttemptRow(job_id: jobID, attempt: attempt, http_status: error.httpStatus, outcome: "permanent_error", error_code: error.code, error_message: error.message, started_ms: startedAt.millisecondsSince1970))
+            case .finished(let jobID, let attempt, let result, let startedAt):
+                failures.append(Finalization(
+                    jobID: jobID, attempt: attempt, state: result.state, remoteStatus: result.remoteStatus, outputText: result.outputText,
+                    usage: result.usage, incompleteReason: result.incompleteReason, errorCode: result.errorCode,
+                    errorMessage: result.errorMessage, response: result.responseJSON))
+                attempts.append(AttemptRow(
+                    job_id: jobID, attempt: attempt, outcome: result.state.rawValue, error_code: result.errorCode, error_message: result.errorMessage,
+                    started_ms: startedAt.millisecondsSince1970, input_tokens: result.usage?.inputTokens,
+                    cached_tokens: result.usage?.cachedTokens, output_tokens: result.usage?.outputTokens))
+            case .interrupted(let jobID, let attempt, let retryIn, let error, let usage, let startedAt):
+                if let retryIn {
+                    retries.append(RetryRow(job_id: jobID, attempt: attempt, delay_ms: retryIn.milliseconds, spent: true, in_place: false))
+                } else {
+                    failures.append(Finalization(jobID: jobID, attempt: attempt, state: .failed, usage: usage, errorCode: error.code, errorMessage: error.message))
+                }
+                attempts.append(AttemptRow(
+                    job_id: jobID, attempt: attempt, http_status: error.httpStatus, outcome: "interrupted", error_code: error.code,
+                    error_message: error.message, started_ms: startedAt.millisecondsSince1970, input_tokens: usage.inputTokens,
+                    cached_tokens: usage.cachedTokens, output_tokens: usage.outputTokens))
             }
         }
         return try await pool.retryingSerializationFailures {
@@ -118,11 +144,10 @@ extension JobQueue {
                             run_at = CASE WHEN u.in_place THEN greatest(j.run_at, now() + interval '1 second')
                                           ELSE now() + u.delay_ms * interval '1 millisecond' END,
                             attempt = CASE WHEN u.spent THEN j.attempt ELSE j.attempt - 1 END,
-                            -- A spent attempt may have made a Response that runs on unfollowed.
-                            orphan_until = CASE WHEN u.spent THEN longhaul_orphan_until(j.max_output_tokens) ELSE j.orphan_until END,
+                            orphan_until = CASE WHEN u.orphan THEN longhaul_orphan_until(j.max_output_tokens) ELSE j.orphan_until END,
                             retrying_since = CASE WHEN u.spent OR u.in_place THEN j.retrying_since ELSE coalesce(j.retrying_since, j.submitted_at) END,
                             lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
-                        FROM jsonb_to_recordset(\(recordset(retries))) AS u(job_id bigint, attempt smallint, delay_ms bigint, spent boolean, in_place boolean)
+                        FROM jsonb_to_recordset(\(recordset(retries))) AS u(job_id bigint, attempt smallint, delay_ms bigint, spent boolean, in_place boolean, orphan boolean)
                         WHERE j.id = u.job_id AND j.state = 'submitting' AND j.lease_owner = \(worker) AND j.attempt = u.attempt
                         """)
                     applied += rows.affectedRows
@@ -140,11 +165,14 @@ extension JobQueue {
     func insertAttempts(_ attempts: [AttemptRow], worker: String, on connection: PostgresConnection) async throws {
         guard !attempts.isEmpty else { return }
         try await connection.query("""
-            INSERT INTO attempts (job_id, attempt, worker, response_id, http_status, outcome, error_code, error_message, started_at, finished_at)
+            INSERT INTO attempts (job_id, attempt, worker, response_id, http_status, outcome, error_code, error_message, started_at, finished_at,
+                                  input_tokens, cached_tokens, output_tokens)
             SELECT u.job_id, u.attempt, \(worker), u.response_id, u.http_status, u.outcome, u.error_code, u.error_message,
-                   to_timestamp(u.started_ms / 1000.0), CASE WHEN u.outcome = 'submitted' THEN NULL ELSE now() END
+                   to_timestamp(u.started_ms / 1000.0), CASE WHEN u.outcome = 'submitted' THEN NULL ELSE now() END,
+                   u.input_tokens, u.cached_tokens, u.output_tokens
             FROM jsonb_to_recordset(\(recordset(attempts))) AS u(job_id bigint, attempt smallint, response_id text, http_status smallint,
-                                                                 outcome text, error_code text, error_message text, started_ms bigint)
+                                                                 outcome text, error_code text, error_message text, started_ms bigint,
+                                                                 input_tokens integer, cached_tokens integer, output_tokens integer)
             WHERE EXISTS (SELECT 1 FROM jobs WHERE jobs.id = u.job_id)
             """)
     }

@@ -16,11 +16,18 @@ public enum SubmissionOutcome: Sendable, Equatable {
     case held(jobID: Int64, attempt: Int, error: AttemptError, startedAt: Date)
     /// A permanent failure (or the last attempt): the job ends `failed` with this error.
     case fail(jobID: Int64, attempt: Int, error: AttemptError, startedAt: Date)
+    /// A held stream reached its end (a terminal event, an error event that no retry cures, or
+    /// the user's cancel): the job ends with `result`, as a finished poll ends one.
+    case finished(jobID: Int64, attempt: Int, RemoteResult, startedAt: Date)
+    /// A held stream was cut, went idle, or failed transiently: the attempt is spent (its tokens
+    /// were billed) and logged with `usage`; the job is due again after `retryIn`, or — nil, the
+    /// attempts are used up — ends `failed` with `error`.
+    case interrupted(jobID: Int64, attempt: Int, retryIn: Duration?, error: AttemptError, usage: Usage, startedAt: Date)
 
     var jobID: Int64 {
         switch self {
         case .accepted(let id, _, _, _, _, _), .retry(let id, _, _, _, _), .deferred(let id, _, _, _, _), .held(let id, _, _, _),
-            .fail(let id, _, _, _):
+            .fail(let id, _, _, _), .finished(let id, _, _, _), .interrupted(let id, _, _, _, _, _):
             id
         }
     }

@@ -102,3 +102,10 @@ public final class EndpointPreflight: Sendable {
         return .listed(models.map(\.id), endpoint: endpoint, project: project)
     }
 }
+
+extension EndpointPreflight {
+    /// The ids `project`'s endpoint lists in `GET /v1/models` (for `GET /v1/models` of our API).
+    public func servedModels(of project: Project) async throws(RemoteCallError) -> [String] {
+        try await gateway.servedModels(of: project)
+    }
+}

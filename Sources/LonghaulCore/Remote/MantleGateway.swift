@@ -74,9 +74,9 @@ public final class MantleGateway: ResponsesGateway {
     }
 
     private let projects: ProjectStore
-    private let http: HTTPClient
+    let http: HTTPClient
     let defaultEndpoint: DefaultEndpoint
-    private let logger: Logger
+    let logger: Logger
     private let timeouts: MantleTimeouts
     private let refresh: Duration
     private let clients = Mutex<[Int64: Entry]>([:])

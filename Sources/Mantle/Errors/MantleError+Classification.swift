@@ -54,7 +54,7 @@ extension MantleError {
             // Nothing reached the server: safe to retry, nothing created.
             classification = .retryable
             mayHaveBeenSent = false
-        case .timeout, .connectionReset, .other, .cancelled, .shutdown:
+        case .timeout, .idleTimeout, .connectionReset, .other, .cancelled, .shutdown:
             classification = .retryable
             mayHaveBeenSent = true
         case .responseTooLarge:

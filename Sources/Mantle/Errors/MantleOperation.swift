@@ -10,6 +10,12 @@ public enum MantleOperation: String, Sendable, Hashable, CaseIterable, CustomStr
     case retrieveProject
     case modifyProject
     case archiveProject
+    /// A streamed Chat Completion (`POST /v1/chat/completions`).
+    case streamChatCompletion
+    /// A streamed Anthropic Message on Mantle (`POST /anthropic/v1/messages`).
+    case streamMessage
+    /// A streamed Anthropic Message on bedrock-runtime (`POST /model/{id}/invoke-with-response-stream`).
+    case invokeModelStream
 
     /// The method and route template, e.g. `POST /responses`.
     public var description: String {
@@ -24,6 +30,9 @@ public enum MantleOperation: String, Sendable, Hashable, CaseIterable, CustomStr
         case .retrieveProject: "GET /v1/organization/projects/{id}"
         case .modifyProject: "POST /v1/organization/projects/{id}"
         case .archiveProject: "POST /v1/organization/projects/{id}/archive"
+        case .streamChatCompletion: "POST /v1/chat/completions"
+        case .streamMessage: "POST /anthropic/v1/messages"
+        case .invokeModelStream: "POST /model/{id}/invoke-with-response-stream"
         }
     }
 }

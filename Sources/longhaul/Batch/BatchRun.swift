@@ -191,7 +191,7 @@ struct BatchRun {
                 strategy: command.summaryStrategy, mapModel: command.mapModel, mapMaxOutputTokens: command.mapMaxOutputTokens)
             do {
                 var job = try request.validated(
-                    defaultModel: project.defaultModel, limits: .fromEnvironment(), checkModel: MantleModel.responsesCheck)
+                    defaultModel: project.defaultModel, limits: .fromEnvironment(), checkModel: MantleModel.jobModelCheck)
                 job.request.idempotencyKey = Self.idempotencyKey(folder: folder, path: document.relativePath, request: job.requestSHA256)
                 validated.append((index, job))
             } catch {

@@ -1,0 +1,50 @@
+import Mantle
+import MantleModels
+
+/// One model as `longhaul models` and `GET /v1/models` show it: the API Longhaul runs it on and
+/// its limits from the model table.
+public struct ModelListing: Sendable, Equatable, Encodable {
+    public var id: String
+    /// `responses`, `chat_completions`, `anthropic_messages`, `bedrock_runtime`, or nil when
+    /// Longhaul cannot run it.
+    public var api: String?
+    public var contextWindow: Int
+    public var maxOutputTokens: Int
+    /// Whether the endpoint's `GET /v1/models` lists it (bedrock-runtime-only models are not listed there).
+    public var servedByEndpoint: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case id, api
+        case contextWindow = "context_window"
+        case maxOutputTokens = "max_output_tokens"
+        case servedByEndpoint = "served_by_endpoint"
+    }
+}
+
+/// What a project can run: the ids its endpoint serves, joined with the model table, plus the
+/// Claude models that only bedrock-runtime serves.
+public enum ModelCatalogue {
+    public static func listing(served: [String]) -> [ModelListing] {
+        let servedSet = Set(served)
+        let runtimeOnly = KnownModels.ids.filter { (try? ModelRoute.api(for: $0, mantle: true, runtime: true)) == .bedrockRuntime }
+        return (served + runtimeOnly.filter { !servedSet.contains($0) }).sorted().map { id in
+            let limits = ModelLimits.limits(for: id)
+            let api = KnownModels.problem(with: id) == nil ? try? ModelRoute.api(for: id, mantle: true, runtime: true) : nil
+            return ModelListing(
+                id: id, api: api?.rawValue, contextWindow: limits.contextWindow, maxOutputTokens: limits.maxOutputTokens,
+                servedByEndpoint: servedSet.contains(id))
+        }
+    }
+}
+
+extension MantleGateway {
+    /// The ids `project`'s endpoint lists in `GET /v1/models`.
+    public func servedModels(of project: Project) async throws(RemoteCallError) -> [String] {
+        let client = try client(for: project)
+        do {
+            return try await client.listModels().map(\.id)
+        } catch {
+            throw Self.classify(error)
+        }
+    }
+}
