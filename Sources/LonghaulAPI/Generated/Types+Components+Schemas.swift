@@ -2592,10 +2592,10 @@ extension Components {
             internal var contextWindow: Swift.Int
             /// - Remark: Generated from `#/components/schemas/ModelInfo/max_output_tokens`.
             internal var maxOutputTokens: Swift.Int
-            /// Whether the endpoint's GET /v1/models lists it.
+            /// Whether the endpoint's GET /v1/models lists it; absent when this server asks no endpoint (the in-process simulator).
             ///
             /// - Remark: Generated from `#/components/schemas/ModelInfo/served_by_endpoint`.
-            internal var servedByEndpoint: Swift.Bool
+            internal var servedByEndpoint: Swift.Bool?
             /// Creates a new `ModelInfo`.
             ///
             /// - Parameters:
@@ -2604,14 +2604,14 @@ extension Components {
             ///   - api: The API Longhaul runs the model on; absent when Longhaul does not know the model's family.
             ///   - contextWindow: Input plus output tokens of one call (the model table's default).
             ///   - maxOutputTokens:
-            ///   - servedByEndpoint: Whether the endpoint's GET /v1/models lists it.
+            ///   - servedByEndpoint: Whether the endpoint's GET /v1/models lists it; absent when this server asks no endpoint (the in-process simulator).
             internal init(
                 id: Swift.String,
                 object: Components.Schemas.ModelInfo.ObjectPayload,
                 api: Components.Schemas.ModelInfo.ApiPayload? = nil,
                 contextWindow: Swift.Int,
                 maxOutputTokens: Swift.Int,
-                servedByEndpoint: Swift.Bool
+                servedByEndpoint: Swift.Bool? = nil
             ) {
                 self.id = id
                 self.object = object

@@ -7497,6 +7497,29 @@ internal enum Operations {
                     }
                 }
             }
+            /// The request is malformed or breaks a rule; `param` names the field.
+            ///
+            /// - Remark: Generated from `#/paths//v1/models/get(listModels)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            internal var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// No token, or a token that is unknown or revoked.
             ///
             /// - Remark: Generated from `#/paths//v1/models/get(listModels)/responses/401`.

@@ -10,8 +10,9 @@ public struct ModelListing: Sendable, Equatable, Encodable {
     public var api: String?
     public var contextWindow: Int
     public var maxOutputTokens: Int
-    /// Whether the endpoint's `GET /v1/models` lists it (bedrock-runtime-only models are not listed there).
-    public var servedByEndpoint: Bool
+    /// Whether the endpoint's `GET /v1/models` lists it (bedrock-runtime-only models are not
+    /// listed there); nil when no endpoint was asked (a server that does not reach Mantle).
+    public var servedByEndpoint: Bool?
 
     enum CodingKeys: String, CodingKey {
         case id, api
@@ -24,16 +25,19 @@ public struct ModelListing: Sendable, Equatable, Encodable {
 /// What a project can run: the ids its endpoint serves, joined with the model table, plus the
 /// Claude models that only bedrock-runtime serves.
 public enum ModelCatalogue {
-    public static func listing(served: [String]) -> [ModelListing] {
+    /// `served` nil: no endpoint was asked, and every model the table knows is listed.
+    public static func listing(served: [String]?) -> [ModelListing] {
+        guard let served else { return KnownModels.ids.sorted().map { entry($0, served: nil) } }
         let servedSet = Set(served)
         let runtimeOnly = KnownModels.ids.filter { (try? ModelRoute.api(for: $0, mantle: true, runtime: true)) == .bedrockRuntime }
-        return (served + runtimeOnly.filter { !servedSet.contains($0) }).sorted().map { id in
-            let limits = ModelLimits.limits(for: id)
-            let api = KnownModels.problem(with: id) == nil ? try? ModelRoute.api(for: id, mantle: true, runtime: true) : nil
-            return ModelListing(
-                id: id, api: api?.rawValue, contextWindow: limits.contextWindow, maxOutputTokens: limits.maxOutputTokens,
-                servedByEndpoint: servedSet.contains(id))
-        }
+        return (served + runtimeOnly.filter { !servedSet.contains($0) }).sorted().map { entry($0, served: servedSet.contains($0)) }
+    }
+
+    private static func entry(_ id: String, served: Bool?) -> ModelListing {
+        let limits = ModelLimits.limits(for: id)
+        let api = KnownModels.problem(with: id) == nil ? try? ModelRoute.api(for: id, mantle: true, runtime: true) : nil
+        return ModelListing(
+            id: id, api: api?.rawValue, contextWindow: limits.contextWindow, maxOutputTokens: limits.maxOutputTokens, servedByEndpoint: served)
     }
 }
 

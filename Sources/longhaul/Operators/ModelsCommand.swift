@@ -38,7 +38,7 @@ struct ModelsCommand: AsyncParsableCommand {
         for model in listing {
             table.append(
                 model.id, model.api ?? "-", String(model.contextWindow), String(model.maxOutputTokens),
-                model.servedByEndpoint ? "yes" : "no")
+                model.servedByEndpoint.map { $0 ? "yes" : "no" } ?? "-")
         }
         print(table.render())
     }
