@@ -19,6 +19,8 @@ struct HeldStreamSimulatorTests {
     func cutStreamsOnEveryAPI() async throws {
         var simulator = MantleSimulatorConfiguration.quick
         for route in [FaultRoute.chat, .messages, .invoke] { simulator.setFaults(FaultRates(streamCut: 0.1), for: route) }
+        // And Anthropic's 529 now and then: retried after its retry-after, no stream started.
+        simulator.messagesFaults.overloaded = 0.1
         try await PipelineHarness.with("held_simulator", simulator: simulator, workers: HeldStreamTests.workers) { harness in
             // Five attempts: a job cut four times running (1 in 10,000) is not this test's subject.
             let project = try await harness.project("streams", maxAttempts: 5)
