@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `longhaul batch --model M` for models without background mode (Claude on Anthropic Messages,
 /// a chat-only family on Chat Completions): the built binary, its in-process simulator and a
@@ -13,9 +13,11 @@ struct BatchHeldStreamTests {
         "sub/deep.txt": "A file in a subfolder. High tide comes twice a day and the harbour closes in storms.",
     ]
 
-    @Test("--no-wait enqueues for the model; the same command then summarises every document, exit 0", arguments: [
-        "anthropic.claude-opus-4-7", "qwen.qwen3-32b",
-    ])
+    @Test(
+        "--no-wait enqueues for the model; the same command then summarises every document, exit 0",
+        arguments: [
+            "anthropic.claude-opus-4-7", "qwen.qwen3-32b",
+        ])
     func noWaitThenRun(model: String) async throws {
         try await StoreFixture.with("batch_held") { fixture in
             let root = try TemporaryFolder(prefix: "longhaul-batch")

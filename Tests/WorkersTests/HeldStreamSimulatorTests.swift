@@ -27,9 +27,10 @@ struct HeldStreamSimulatorTests {
             var idsByModel: [String: [String]] = [:]
             for model in Self.models {
                 let requests = try (0..<20).map { index in
-                    try harness.fixture.validated(JobRequest(
-                        document: "Report \(index) for \(model.id). The harbour has two piers. Ferries use the west pier in winter.",
-                        model: model.id, maxOutputTokens: 200))
+                    try harness.fixture.validated(
+                        JobRequest(
+                            document: "Report \(index) for \(model.id). The harbour has two piers. Ferries use the west pier in winter.",
+                            model: model.id, maxOutputTokens: 200))
                 }
                 idsByModel[model.id] = try await harness.fixture.store.enqueue(requests, project: project).map(\.publicID)
             }
