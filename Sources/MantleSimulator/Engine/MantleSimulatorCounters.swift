@@ -57,6 +57,11 @@ public struct MantleSimulatorCounters: Codable, Sendable, Equatable {
     public var inputTokensByRoute: [SimulatorRoute: Int] = [:]
     /// Output tokens sent by held generations, per route (a cut stream counts what it sent).
     public var outputTokensByRoute: [SimulatorRoute: Int] = [:]
+    /// Input tokens of held generations answered in full, per route: what a caller should have
+    /// stored for its successful streams.
+    public var answeredInputTokensByRoute: [SimulatorRoute: Int] = [:]
+    /// Output tokens of held generations answered in full, per route.
+    public var answeredOutputTokensByRoute: [SimulatorRoute: Int] = [:]
 
     /// Empty counters.
     public init() {}

@@ -264,7 +264,11 @@ final class SimulatorEngine: Sendable {
     func finishGeneration(route: SimulatorRoute, inputTokens: Int, outputTokens: Int, completed: Bool) {
         state.withLock { state in
             state.counters.generationsInFlight -= 1
-            if completed { state.counters.generationsCompleted[route, default: 0] += 1 }
+            if completed {
+                state.counters.generationsCompleted[route, default: 0] += 1
+                state.counters.answeredInputTokensByRoute[route, default: 0] += inputTokens
+                state.counters.answeredOutputTokensByRoute[route, default: 0] += outputTokens
+            }
             state.counters.inputTokensByRoute[route, default: 0] += inputTokens
             state.counters.outputTokensByRoute[route, default: 0] += outputTokens
         }
