@@ -10,7 +10,9 @@ import Testing
 
     @Test func everyAnswerMatchesTheDocumentAndNoneIsAServerError() async throws {
         guard let python = ProcessInfo.processInfo.environment["LONGHAUL_PYTHON"], !python.isEmpty else {
-            Issue.record("LONGHAUL_PYTHON is not set: export LONGHAUL_PYTHON=/work/main/.build-python/bin/python (an interpreter with schemathesis).")
+            Issue.record(
+                "LONGHAUL_PYTHON is not set: export LONGHAUL_PYTHON=/work/main/.build-python/bin/python (an interpreter with schemathesis)."
+            )
             return
         }
         let schemathesis = URL(fileURLWithPath: python).deletingLastPathComponent().appendingPathComponent("schemathesis").path
@@ -19,20 +21,16 @@ import Testing
                 ["serve", "--database-url", database.url, "--port", "0", "--log-level", "warning"],
                 environment: ["LONGHAUL_ADMIN_TOKEN": Self.adminToken]
             ) { server in
-                    let port = try await server.waitForOutput { log in
-                        log.firstMatch(of: /listening on http:\/\/127\.0\.0\.1:(\d+)/).map { String($0.1) }
-                    }
-                    var run = try await ProcessResult.run(schemathesis, Self.arguments(port: port, seed: 20261123))
-                    // schemathesis itself sometimes crashes in CPython's compiler ("AST constructor
-                    // recursion depth mismatch") with no finding; one more run with another seed tells
-                    // its crash from ours. A run that found failures is never repeated.
-                    if run.status != 0 && Self.crashedWithoutFindings(run.output) {
-                        run = try await ProcessResult.run(schemathesis, Self.arguments(port: port, seed: 20261124))
-                    }
+                let port = try await server.waitForOutput { log in
+                    log.firstMatch(of: /listening on http:\/\/127\.0\.0\.1:(\d+)/).map { String($0.1) }
+                }
+                let run = try await ProcessResult.run(schemathesis, Self.arguments(port: port, seed: 20_261_123))
                 return (run, server.log())
             }
         }
-        #expect(result.status == 0, "schemathesis found failures:\n\(result.output.suffix(12_000))\n--- server log ---\n\(serverLog.suffix(4_000))")
+        #expect(
+            result.status == 0,
+            "schemathesis found failures:\n\(result.output.suffix(12_000))\n--- server log ---\n\(serverLog.suffix(4_000))")
         #expect(!serverLog.contains(" error "), "the server logged errors:\n\(serverLog.suffix(4_000))")
     }
 
@@ -44,12 +42,12 @@ import Testing
             "run", "http://127.0.0.1:\(port)/openapi.json",
             "--header", "Authorization: Bearer \(adminToken)",
             "--checks", "all", "--exclude-checks", "positive_data_acceptance",
-            "--max-examples", "25", "--workers", "2", "--seed", "\(seed)",
+            // One worker: CPython 3.11 keeps the AST constructor's recursion depth per interpreter,
+            // not per thread, so hypothesis describing strategies on two threads at once crashes
+            // with "AST constructor recursion depth mismatch" and no finding (cpython#106905;
+            // it failed a clean-clone CI run on both seeds we tried).
+            "--max-examples", "25", "--workers", "1", "--seed", "\(seed)",
             "--request-timeout", "20", "--no-color",
         ]
-    }
-
-    static func crashedWithoutFindings(_ output: String) -> Bool {
-        output.contains("Runtime Error") && !output.contains("Failures:")
     }
 }
