@@ -1,4 +1,5 @@
 import Logging
+import LonghaulCore
 import Synchronization
 
 /// Collects the outcomes of many concurrent calls and writes them in batches — one transaction

@@ -10,11 +10,9 @@ extension APIHandler {
         let request = JobRequest(body, idempotencyKey: input.headers.idempotencyKey)
         let validated = try request.validated(
             defaultModel: project.defaultModel, limits: configuration.jobLimits, checkModel: MantleModel.jobModelCheck)
-        guard let enqueued = try await jobs.enqueue([validated], project: project).first else {
-            throw APIError.internalError
-        }
-        let job = Components.Schemas.Job(try await jobs.job(publicID: enqueued.publicID, projectID: project.id))
-        return enqueued.created ? .accepted(.init(body: .json(job))) : .ok(.init(body: .json(job)))
+        let stored = try await enqueues.enqueue(EnqueueRequest(job: validated, project: project))
+        let job = Components.Schemas.Job(stored.detail)
+        return stored.created ? .accepted(.init(body: .json(job))) : .ok(.init(body: .json(job)))
     }
 
     func getJob(_ input: Operations.GetJob.Input) async throws -> Operations.GetJob.Output {

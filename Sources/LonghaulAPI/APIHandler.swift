@@ -10,6 +10,8 @@ import Prometheus
 struct APIHandler: APIProtocol {
     let pool: PostgresPool
     let jobs: JobStore
+    /// `POST /v1/jobs` writes through it: concurrent enqueues share one commit.
+    let enqueues: EnqueueGroupCommit
     let batches: BatchStore
     let projects: ProjectStore
     let tokens: TokenStore

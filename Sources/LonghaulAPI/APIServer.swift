@@ -51,7 +51,7 @@ public struct APIServer: Service {
         router.add(middleware: RequestValidationMiddleware(document: document))
         let jobs = JobStore(pool: pool, publicBaseURL: configuration.publicBaseURL)
         let handler = APIHandler(
-            pool: pool, jobs: jobs, batches: BatchStore(pool: pool, jobs: jobs), projects: ProjectStore(pool: pool),
+            pool: pool, jobs: jobs, enqueues: EnqueueGroupCommit(store: jobs), batches: BatchStore(pool: pool, jobs: jobs), projects: ProjectStore(pool: pool),
             tokens: TokenStore(pool: pool),
             usage: UsageStore(pool: pool), webhooks: WebhookStore(pool: pool), deliveries: DeliveryStore(pool: pool),
             configuration: configuration, document: document, registry: registry, provisioner: provisioner, preflight: preflight,

@@ -18,12 +18,17 @@ extension JobStore {
         }
     }
 
-    func enqueue(_ jobs: [ValidatedJob], project: Project, batchID: Int64?, on connection: PostgresConnection) async throws -> [EnqueuedJob] {
+    func enqueue(_ jobs: [ValidatedJob], project: Project, batchID: Int64?, on connection: PostgresConnection) async throws -> [EnqueuedJob]
+    {
         let documentIDs = try await storeDocuments(jobs, on: connection)
+        // One job refused (an idempotency key reused for another request) refuses them all: the
+        // throw rolls the transaction back.
         let enqueued = try await insertJobs(jobs, project: project, batchID: batchID, documentIDs: documentIDs, on: connection)
+            .map { try $0.get() }
         let created = enqueued.filter(\.created).count
         if let batchID, created > 0 {
-            try await connection.query("""
+            try await connection.query(
+                """
                 UPDATE batches SET total_jobs = total_jobs + \(created), pending_jobs = pending_jobs + \(created),
                                    finished_at = NULL
                 WHERE id = \(batchID)
@@ -33,6 +38,33 @@ extension JobStore {
             try await notifications.notify(QueueChannel.jobs, on: connection)
         }
         return enqueued
+    }
+
+    /// Enqueues one job per request, all in one transaction (group commit, `EnqueueGroupCommit`),
+    /// with one answer per request: a request refused (an archived project, a reused idempotency
+    /// key) fails alone. Throws only what fails the transaction itself.
+    func enqueueGroup(_ requests: [EnqueueRequest]) async throws -> [Result<EnqueuedJob, any Error>] {
+        try await pool.retryingSerializationFailures {
+            try await pool.transaction { connection in
+                var answers = [Result<EnqueuedJob, any Error>?](repeating: nil, count: requests.count)
+                for (index, request) in requests.enumerated() where !request.project.isActive {
+                    answers[index] = .failure(StoreError.conflict("project '\(request.project.slug)' is archived; it accepts no new jobs"))
+                }
+                let open = requests.indices.filter { answers[$0] == nil }
+                let documentIDs = try await storeDocuments(open.map { requests[$0].job }, on: connection)
+                // One INSERT per project (its id and max_attempts are per statement), in order.
+                for projectIndices in Dictionary(grouping: open, by: { requests[$0].project.id }).values.sorted(by: { $0[0] < $1[0] }) {
+                    let project = requests[projectIndices[0]].project
+                    let results = try await insertJobs(
+                        projectIndices.map { requests[$0].job }, project: project, batchID: nil, documentIDs: documentIDs, on: connection)
+                    for (index, result) in zip(projectIndices, results) { answers[index] = result }
+                }
+                if answers.contains(where: { (try? $0?.get())?.created == true }) {
+                    try await notifications.notify(QueueChannel.jobs, on: connection)
+                }
+                return answers.map { $0 ?? .failure(InternalInconsistency("a grouped enqueue got no answer")) }
+            }
+        }
     }
 
     private struct DocumentRow: Encodable, Sendable {
@@ -48,7 +80,8 @@ extension JobStore {
         for job in jobs {
             let documentSHA = job.documentSHA256.hexString
             if rows[documentSHA] == nil {
-                rows[documentSHA] = DocumentRow(sha: documentSHA, body: job.request.document, media: job.request.mediaType, source: job.request.sourcePath)
+                rows[documentSHA] = DocumentRow(
+                    sha: documentSHA, body: job.request.document, media: job.request.mediaType, source: job.request.sourcePath)
             }
             let instructionsSHA = job.instructionsSHA256.hexString
             if rows[instructionsSHA] == nil {
@@ -56,7 +89,8 @@ extension JobStore {
             }
         }
         let input = Array(rows.values)
-        let result = try await connection.query("""
+        let result = try await connection.query(
+            """
             WITH input AS (
                 SELECT * FROM jsonb_to_recordset(\(recordset(input))) AS u(sha text, body text, media text, source text)
             ), inserted AS (
@@ -76,7 +110,8 @@ extension JobStore {
         // it. A new statement (read committed: a new snapshot) does.
         let missing = input.map(\.sha).filter { ids[$0] == nil }
         if !missing.isEmpty {
-            let late = try await connection.query("""
+            let late = try await connection.query(
+                """
                 SELECT encode(sha256, 'hex') AS sha, id FROM documents
                 WHERE sha256 IN (SELECT decode(sha, 'hex') FROM unnest(\(missing)::text[]) AS u(sha))
                 """)
@@ -106,7 +141,7 @@ extension JobStore {
 
     private func insertJobs(
         _ jobs: [ValidatedJob], project: Project, batchID: Int64?, documentIDs: [String: Int64], on connection: PostgresConnection
-    ) async throws -> [EnqueuedJob] {
+    ) async throws -> [Result<EnqueuedJob, any Error>] {
         let rows = try jobs.map { job in
             JobRow(
                 public_id: PublicID.make("job"),
@@ -121,7 +156,8 @@ extension JobStore {
                     .merging(job.mapReduce?.params ?? [:]) { first, _ in first },
                 metadata: job.request.metadata, state: job.mapReduce == nil ? nil : JobState.waitingForChildren.rawValue)
         }
-        let inserted = try await connection.query("""
+        let inserted = try await connection.query(
+            """
             INSERT INTO jobs (public_id, project_id, batch_id, document_id, instructions_id, priority, max_attempts,
                               max_output_tokens, estimated_input_tokens, run_at, model, idempotency_key, request_sha256,
                               source_path, webhook_url, params, metadata, state, children_due_at)
@@ -146,27 +182,34 @@ extension JobStore {
         var existing: [String: (id: Int64, publicID: String, state: JobState, sha: String)] = [:]
         if !collided.isEmpty {
             let keys = collided.compactMap { $0.1.request.idempotencyKey }
-            let found = try await connection.query("""
+            let found = try await connection.query(
+                """
                 SELECT id, public_id, state::text AS state, idempotency_key, encode(request_sha256, 'hex') AS sha
                 FROM jobs WHERE project_id = \(project.id) AND idempotency_key = ANY(\(keys))
                 """)
             for row in found {
                 let state = JobState(rawValue: try row.decode("state")) ?? .queued
-                existing[try row.decode("idempotency_key")] = (try row.decode("id"), try row.decode("public_id"), state, try row.decode("sha"))
+                existing[try row.decode("idempotency_key")] = (
+                    try row.decode("id"), try row.decode("public_id"), state, try row.decode("sha")
+                )
             }
         }
-        return try zip(rows, jobs).map { row, job in
-            if let id = created[row.public_id] {
-                return EnqueuedJob(id: id, publicID: row.public_id, created: true, state: job.mapReduce == nil ? .queued : .waitingForChildren)
+        return zip(rows, jobs).map { row, job in
+            Result {
+                if let id = created[row.public_id] {
+                    return EnqueuedJob(
+                        id: id, publicID: row.public_id, created: true, state: job.mapReduce == nil ? .queued : .waitingForChildren)
+                }
+                guard let key = job.request.idempotencyKey, let match = existing[key] else {
+                    throw InternalInconsistency("job \(row.public_id) was neither inserted nor found by idempotency key")
+                }
+                guard match.sha == row.request_sha else {
+                    throw StoreError.conflict(
+                        "the idempotency key '\(key)' was already used for a different request (job \(match.publicID)); use a new key for new work"
+                    )
+                }
+                return EnqueuedJob(id: match.id, publicID: match.publicID, created: false, state: match.state)
             }
-            guard let key = job.request.idempotencyKey, let match = existing[key] else {
-                throw InternalInconsistency("job \(row.public_id) was neither inserted nor found by idempotency key")
-            }
-            guard match.sha == row.request_sha else {
-                throw StoreError.conflict(
-                    "the idempotency key '\(key)' was already used for a different request (job \(match.publicID)); use a new key for new work")
-            }
-            return EnqueuedJob(id: match.id, publicID: match.publicID, created: false, state: match.state)
         }
     }
 }
