@@ -15,7 +15,8 @@ extension JobQueue {
     public func rescueExpiredSubmissions(limit: Int = 1000) async throws -> MaintenanceReport {
         try await pool.retryingSerializationFailures {
             try await pool.transaction { connection in
-                let expired = try await connection.query("""
+                let expired = try await connection.query(
+                    """
                     SELECT id, attempt, max_attempts FROM jobs WHERE state = 'submitting' AND lease_expires_at < now()
                     ORDER BY lease_expires_at LIMIT \(limit) FOR UPDATE SKIP LOCKED
                     """)
@@ -27,12 +28,14 @@ extension JobQueue {
                     case .requeue(let error):
                         requeue.append(LostRow(job_id: id, attempt: attempt, error_code: error.code, error_message: error.message))
                     case .fail(let error):
-                        endings.append(Finalization(jobID: id, attempt: attempt, state: .failed, errorCode: error.code, errorMessage: error.message))
+                        endings.append(
+                            Finalization(jobID: id, attempt: attempt, state: .failed, errorCode: error.code, errorMessage: error.message))
                     }
                 }
                 var report = MaintenanceReport()
                 if !requeue.isEmpty {
-                    let rows = try await connection.query("""
+                    let rows = try await connection.query(
+                        """
                         WITH lost AS (
                             SELECT * FROM jsonb_to_recordset(\(recordset(requeue)))
                                 AS u(job_id bigint, attempt smallint, error_code text, error_message text)
@@ -64,12 +67,14 @@ extension JobQueue {
     public func prune(retention: Duration, limit: Int = 10_000) async throws -> MaintenanceReport {
         let seconds = Double(retention.milliseconds) / 1000
         var report = MaintenanceReport()
-        let deliveries = try await pool.query("""
+        let deliveries = try await pool.query(
+            """
             DELETE FROM deliveries WHERE id IN (
                 SELECT id FROM deliveries WHERE finished_at < now() - make_interval(secs => \(seconds)) LIMIT \(limit))
             """)
         report.prunedDeliveries = deliveries.affectedRows
-        let jobs = try await pool.query("""
+        let jobs = try await pool.query(
+            """
             DELETE FROM jobs WHERE id IN (
                 -- A split job's children go with it (ON DELETE CASCADE), never before it.
                 SELECT id FROM jobs WHERE finished_at < now() - make_interval(secs => \(seconds)) AND parent_id IS NULL LIMIT \(limit))
@@ -92,7 +97,8 @@ extension JobQueue {
     /// (`POST /v1/jobs` fell from ~1,150 to ~300 requests/s) until autovacuum came round, which
     /// can take minutes; the maintainer's pass gets there within seconds.
     public func analyzeGrowingTables(minimumChanges: Int = 5_000) async throws -> [String] {
-        let rows = try await pool.query("""
+        let rows = try await pool.query(
+            """
             SELECT s.relname::text AS name FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
             WHERE s.schemaname = current_schema() AND s.relname::text = ANY(\(Self.analyzedTables))
               AND s.n_mod_since_analyze > greatest(\(minimumChanges), 0.2 * c.reltuples)
@@ -113,12 +119,22 @@ extension JobQueue {
     /// Counts of unfinished jobs by project and state, and the queue lag (cheap: only unfinished
     /// rows, which the partial indexes hold).
     public func queueStatistics() async throws -> [QueueStatistic] {
-        let rows = try await pool.query("""
-            SELECT p.slug, j.state::text AS state, count(*)::bigint AS n,
-                   coalesce(extract(epoch FROM now() - min(j.run_at) FILTER (WHERE j.run_at <= now())), 0)::float8 AS lag
-            FROM jobs j JOIN projects p ON p.id = j.project_id
-            WHERE j.state IN ('queued', 'waiting_for_children', 'submitting', 'running')
-            GROUP BY p.slug, j.state
+        // One arm per partial index that holds those states: asked for all four states at once, the
+        // planner read the whole table (0.51 s with 1,000,000 jobs; 0.05 s this way).
+        let rows = try await pool.query(
+            """
+            SELECT p.slug, s.state, s.n, coalesce(s.lag, 0)::float8 AS lag
+            FROM (
+                SELECT project_id, 'queued' AS state, count(*)::bigint AS n,
+                       extract(epoch FROM now() - min(run_at) FILTER (WHERE run_at <= now())) AS lag
+                FROM jobs WHERE state = 'queued' GROUP BY project_id
+                UNION ALL
+                SELECT project_id, state::text, count(*)::bigint, NULL FROM jobs
+                WHERE state IN ('submitting', 'running') GROUP BY project_id, state
+                UNION ALL
+                SELECT project_id, 'waiting_for_children', count(*)::bigint, NULL FROM jobs
+                WHERE state = 'waiting_for_children' GROUP BY project_id
+            ) s JOIN projects p ON p.id = s.project_id
             """)
         return try rows.compactMap { row in
             guard let state = JobState(rawValue: try row.decode("state")) else { return nil }
@@ -133,7 +149,8 @@ extension JobQueue {
     /// over the calls that ended in the last `window` (split jobs are left out: their estimate is
     /// of the whole document, their usage of many calls). Below 1, the estimate undercounts.
     public func tokenEstimateRatios(window: Duration = .seconds(3600)) async throws -> [(model: String, ratio: Double, calls: Int)] {
-        let rows = try await pool.query("""
+        let rows = try await pool.query(
+            """
             SELECT j.model, (sum(j.estimated_input_tokens)::float8 / sum(r.input_tokens)) AS ratio, count(*)::bigint AS calls
             FROM jobs j JOIN results r ON r.job_id = j.id
             WHERE j.finished_at > now() - make_interval(secs => \(Double(window.milliseconds) / 1000))

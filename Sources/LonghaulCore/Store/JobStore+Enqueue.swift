@@ -156,8 +156,10 @@ extension JobStore {
                     .merging(job.mapReduce?.params ?? [:]) { first, _ in first },
                 metadata: job.request.metadata, state: job.mapReduce == nil ? nil : JobState.waitingForChildren.rawValue)
         }
+        // What the listing searches (file name, metadata) also goes into `job_search`, once.
         let inserted = try await connection.query(
             """
+            WITH inserted AS (
             INSERT INTO jobs (public_id, project_id, batch_id, document_id, instructions_id, priority, max_attempts,
                               max_output_tokens, estimated_input_tokens, run_at, model, idempotency_key, request_sha256,
                               source_path, webhook_url, params, metadata, state, children_due_at)
@@ -172,7 +174,12 @@ extension JobStore {
                 estimated_input_tokens integer, run_at timestamptz, model text, idempotency_key text, request_sha text,
                 source_path text, webhook_url text, params jsonb, metadata jsonb, state text)
             ON CONFLICT (project_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-            RETURNING public_id, id
+            RETURNING public_id, id, source_path, metadata
+            ), searchable AS (
+                INSERT INTO job_search (job_id, source_path, metadata)
+                SELECT id, source_path, metadata FROM inserted WHERE source_path IS NOT NULL OR metadata <> '{}'
+            )
+            SELECT public_id, id FROM inserted
             """)
         var created: [String: Int64] = [:]
         for row in inserted { created[try row.decode("public_id")] = try row.decode("id") }

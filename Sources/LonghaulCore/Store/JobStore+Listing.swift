@@ -53,24 +53,32 @@ extension JobStore {
             sql.appendInterpolation(batch)
             sql.appendLiteral(")")
         }
+        // A created range is also an id range, a minute wider (`longhaul_job_id_created_at`).
         if let after = filter.createdAfter {
             sql.appendLiteral(" AND j.created_at >= ")
             sql.appendInterpolation(after)
+            sql.appendLiteral(" AND j.id >= longhaul_job_id_created_at(")
+            sql.appendInterpolation(after.addingTimeInterval(-60))
+            sql.appendLiteral(")")
         }
         if let createdBefore = filter.createdBefore {
             sql.appendLiteral(" AND j.created_at < ")
             sql.appendInterpolation(createdBefore)
+            sql.appendLiteral(" AND j.id < longhaul_job_id_created_at(")
+            sql.appendInterpolation(createdBefore.addingTimeInterval(60))
+            sql.appendLiteral(")")
         }
+        // File names and metadata are searched in `job_search` (its GIN indexes; migration 0009).
         if let key = filter.metadataKey {
+            sql.appendLiteral(" AND j.id IN (SELECT s.job_id FROM job_search s WHERE s.metadata <> '{}' AND s.metadata ")
             if let value = filter.metadataValue {
-                sql.appendLiteral(" AND j.metadata ->> ")
-                sql.appendInterpolation(key)
-                sql.appendLiteral("::text = ")
-                sql.appendInterpolation(value)
+                sql.appendLiteral("@> ")
+                sql.appendInterpolation(PostgresJSON([key: value]))
+                sql.appendLiteral(")")
             } else {
-                sql.appendLiteral(" AND j.metadata ? ")
+                sql.appendLiteral("? ")
                 sql.appendInterpolation(key)
-                sql.appendLiteral("::text")
+                sql.appendLiteral("::text)")
             }
         }
         if let model = filter.model {
@@ -78,10 +86,9 @@ extension JobStore {
             sql.appendInterpolation(model)
         }
         if let text = filter.sourceContains {
-            // A substring search: it walks the listing index newest first and stops at the page's
-            // end, so it costs what it skips (no trigram index: source paths are not worth one yet).
-            sql.appendLiteral(" AND j.source_path ILIKE ")
+            sql.appendLiteral(" AND j.id IN (SELECT s.job_id FROM job_search s WHERE s.source_path ILIKE ")
             sql.appendInterpolation("%" + Self.likeEscaped(text) + "%")
+            sql.appendLiteral(")")
         }
     }
 

@@ -62,8 +62,10 @@ struct OverviewStore: Sendable {
             WITH submitted AS (
                 SELECT j.project_id, floor(extract(epoch FROM now() - j.submitted_at) / 60)::int AS ago,
                        sum(j.estimated_input_tokens + j.max_output_tokens)::bigint AS budget
+                -- per project, so that each reads its own range of jobs_submitted (the index of
+                -- every submitted job, whole: 0.17 s with 1,000,000 jobs; 0.01 s this way)
                 FROM jobs j WHERE j.submitted_at > now() - make_interval(mins => \(windowMinutes)::int)
-                  AND (\(projectID)::bigint IS NULL OR j.project_id = \(projectID))
+                  AND j.project_id IN (SELECT id FROM projects WHERE \(projectID)::bigint IS NULL OR id = \(projectID))
                 GROUP BY 1, 2
             ), finished AS (
                 SELECT j.project_id, floor(extract(epoch FROM now() - j.finished_at) / 60)::int AS ago,

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Figures for the dashboard (issue 16) on a big table: JOBS jobs (default 1,000,000) written
+# straight into a throwaway PostgreSQL — 30 days of them, the newest 5 % queued, 5 % failed, the
+# rest completed with results; metadata {"team": t0…t19}; file names reports/2026/file-N.pdf; two
+# projects — then `longhaul serve` signed in with the admin token, and each page fetched RUNS
+# times with curl: the median and the slowest of `time_total`, and the page's status.
+# Usage: bench/dashboard.sh [jobs=1000000] [runs=5]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+JOBS=${1:-1000000}
+RUNS=${2:-5}
+
+. bench/lib.sh
+bench_setup dashboard
+DATABASE_URL="$URL" "$BIN" migrate >/dev/null 2>&1
+
+started=$(date +%s)
+sql "
+INSERT INTO projects (slug, default_model, webhook_secret)
+SELECT s, 'openai.gpt-oss-120b', 'whsec_' || md5(s) FROM unnest(ARRAY['acme', 'globex']) s ON CONFLICT DO NOTHING;
+INSERT INTO documents (sha256, body, byte_size, media_type, source_name)
+VALUES (decode(md5('bench'), 'hex'), 'A report.', 9, 'text/plain', NULL);
+INSERT INTO jobs (project_id, document_id, state, max_output_tokens, estimated_input_tokens, run_at, submitted_at,
+                  created_at, updated_at, finished_at, public_id, model, response_id, source_path, metadata, attempt)
+SELECT p.id, d.id, s.state::job_state, 1024, 800, s.created, s.created, s.created, s.created,
+       CASE WHEN s.state <> 'queued' THEN s.created + interval '40 seconds' END,
+       'job_bench' || g, CASE WHEN g % 3 = 0 THEN 'openai.gpt-oss-20b' ELSE 'openai.gpt-oss-120b' END,
+       CASE WHEN s.state <> 'queued' THEN 'resp_' || g END, 'reports/2026/file-' || g || '.pdf',
+       jsonb_build_object('team', 't' || (g % 20)), CASE WHEN s.state <> 'queued' THEN 1 ELSE 0 END
+FROM generate_series(1, $JOBS) g
+CROSS JOIN LATERAL (SELECT now() - (($JOBS - g)::float8 / $JOBS) * interval '30 days' AS created,
+                           CASE WHEN g > $JOBS * 0.95 THEN 'queued' WHEN g % 20 = 7 THEN 'failed' ELSE 'completed' END AS state) s
+JOIN projects p ON p.slug = CASE WHEN g % 4 = 0 THEN 'globex' ELSE 'acme' END
+CROSS JOIN documents d;
+INSERT INTO results (job_id, output_text, input_tokens, cached_tokens, output_tokens, reasoning_tokens, total_tokens, error_code, error_message)
+SELECT id, CASE WHEN state = 'completed' THEN 'A summary.' END, 800, 0, 200, 0, 1000,
+       CASE WHEN state = 'failed' THEN 'server_error' END, CASE WHEN state = 'failed' THEN 'The model failed.' END
+FROM jobs WHERE state IN ('completed', 'failed');
+" >/dev/null
+sql "VACUUM ANALYZE" >/dev/null
+echo "dashboard bench: $JOBS jobs written in $(( $(date +%s) - started )) s"
+
+TOKEN="bench-$(python3 -c 'import secrets; print(secrets.token_hex(16))')"
+LONGHAUL_ADMIN_TOKEN="$TOKEN" DATABASE_URL="$URL" "$BIN" serve --port 0 >"$WORK/serve.log" 2>&1 &
+WORKER_PID=$!  # bench_cleanup stops it
+API=$(started_url "$WORK/serve.log" "listening on ")
+curl -s -o /dev/null -c "$WORK/cookies" --data-urlencode "token=$TOKEN" "$API/dashboard/sign-in"
+
+DAY=$(date -u -d '10 days ago' +%Y-%m-%d)
+NEXT=$(date -u -d '9 days ago' +%Y-%m-%d)
+JOB=$(sql "SELECT public_id FROM jobs WHERE state = 'failed' ORDER BY id DESC LIMIT 1")
+printf '%-44s %8s %8s %6s\n' page "p50 ms" "max ms" status
+for page in \
+    "/dashboard" \
+    "/dashboard/jobs" \
+    "/dashboard/jobs?state=failed" \
+    "/dashboard/jobs?model=openai.gpt-oss-20b&project=globex" \
+    "/dashboard/jobs?state=failed&meta=team%3Dt7" \
+    "/dashboard/jobs?meta=team%3Dt7" \
+    "/dashboard/jobs?from=$DAY&to=$NEXT" \
+    "/dashboard/jobs?q=file-12345.pdf" \
+    "/dashboard/jobs?q=no-such-file" \
+    "/dashboard/jobs/$JOB" \
+    "/dashboard/batches" \
+    "/dashboard/deliveries"; do
+    times=()
+    status=""
+    for _ in $(seq "$RUNS"); do
+        read -r code seconds < <(curl -s -o /dev/null -b "$WORK/cookies" -w '%{http_code} %{time_total}\n' "$API$page")
+        status=$code
+        times+=("$seconds")
+    done
+    printf '%-44s %s %6s\n' "${page/#\/dashboard/}" \
+        "$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1*1000} END {printf "%8.0f %8.0f", a[int((NR+1)/2)], a[NR]}')" "$status"
+done
+echo "load average before → after: $(cut -d' ' -f1-3 /proc/loadavg)"
