@@ -74,20 +74,25 @@ extension APIHandler {
         return try body.documents.enumerated().map { index, document in
             if let customID = document.customId {
                 guard seenCustomIDs.insert(customID).inserted else {
-                    throw APIError.invalid("documents[\(index)].custom_id", code: "duplicate", "custom_id '\(customID.prefix(80))' appears twice in this batch")
+                    throw APIError.invalid(
+                        "documents[\(index)].custom_id", code: "duplicate", "custom_id '\(customID.prefix(80))' appears twice in this batch"
+                    )
                 }
             }
             var metadata = body.metadata?.additionalProperties ?? [:]
             metadata.merge(document.metadata?.additionalProperties ?? [:]) { _, own in own }
-            let request = JobRequest(
+            var request = JobRequest(
                 document: document.document, instructions: document.instructions ?? body.instructions,
                 model: document.model ?? body.model, maxOutputTokens: document.maxOutputTokens ?? body.maxOutputTokens,
                 reasoningEffort: (document.reasoningEffort ?? body.reasoningEffort).flatMap { ReasoningEffort(rawValue: $0.rawValue) },
                 metadata: metadata, priority: document.priority ?? body.priority ?? 0, webhookURL: body.webhookUrl,
-                sourcePath: document.customId, strategy: (document.strategy ?? body.strategy).flatMap { SummaryStrategy(rawValue: $0.rawValue) },
+                sourcePath: document.customId,
+                strategy: (document.strategy ?? body.strategy).flatMap { SummaryStrategy(rawValue: $0.rawValue) },
                 mapModel: document.mapModel ?? body.mapModel, mapMaxOutputTokens: document.mapMaxOutputTokens ?? body.mapMaxOutputTokens)
+            request.serviceTier = (document.serviceTier ?? body.serviceTier).flatMap { ServiceTier(rawValue: $0.rawValue) }
             do throws(ValidationError) {
-                return try request.validated(defaultModel: project.defaultModel, limits: configuration.jobLimits, checkModel: MantleModel.jobModelCheck)
+                return try request.validated(
+                    defaultModel: project.defaultModel, limits: configuration.jobLimits, checkModel: MantleModel.jobModelCheck)
             } catch {
                 let param = error.field == "webhook_url" ? error.field : "documents[\(index)].\(error.field)"
                 throw APIError.invalid(param, code: error.code, error.message)

@@ -29,6 +29,7 @@ extension JobRequest {
             idempotencyKey: idempotencyKey, webhookURL: body.webhookUrl,
             strategy: body.strategy.flatMap { SummaryStrategy(rawValue: $0.rawValue) }, mapModel: body.mapModel,
             mapMaxOutputTokens: body.mapMaxOutputTokens)
+        serviceTier = body.serviceTier.flatMap { ServiceTier(rawValue: $0.rawValue) }
     }
 }
 

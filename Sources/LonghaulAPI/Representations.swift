@@ -14,7 +14,8 @@ extension Components.Schemas.Job {
             incompleteReason: job.incompleteReason,
             error: job.errorCode.map { Components.Schemas.JobError(code: $0, message: job.errorMessage ?? $0) },
             waiting: job.waiting.map(Components.Schemas.JobWait.init), parent: job.parent,
-            split: job.split.map(Components.Schemas.SplitProgress.init))
+            split: job.split.map(Components.Schemas.SplitProgress.init),
+            serviceTier: job.serviceTier.flatMap(Components.Schemas.ServiceTier.init(rawValue:)), servedTier: job.servedTier)
     }
 }
 
@@ -47,7 +48,8 @@ extension Components.Schemas.SplitProgress {
 
 extension Components.Schemas.JobList {
     init(_ page: JobPage) {
-        self.init(object: .list, data: page.jobs.map(Components.Schemas.Job.init), hasMore: page.nextCursor != nil, nextCursor: page.nextCursor)
+        self.init(
+            object: .list, data: page.jobs.map(Components.Schemas.Job.init), hasMore: page.nextCursor != nil, nextCursor: page.nextCursor)
     }
 }
 
@@ -74,7 +76,8 @@ extension Components.Schemas.Project {
             id: project.slug, object: .project, slug: project.slug, region: project.region, baseUrl: project.baseURL,
             mantleProjectId: project.mantleProjectID, credential: project.credentialReference,
             defaultModel: project.defaultModel, maxInFlight: project.maxInFlight, tokensPerMinute: project.tokensPerMinute,
-            maxAttempts: project.maxAttempts, retryWindowSeconds: project.retryWindowSeconds, tags: .init(additionalProperties: project.tags),
+            maxAttempts: project.maxAttempts, retryWindowSeconds: project.retryWindowSeconds,
+            tags: .init(additionalProperties: project.tags),
             archived: !project.isActive, archivedAt: project.archivedAt, createdAt: project.createdAt,
             hold: project.hold.map { Components.Schemas.ProjectHold($0, project: project.slug) })
     }

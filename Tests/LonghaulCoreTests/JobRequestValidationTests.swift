@@ -1,4 +1,5 @@
 import LonghaulCore
+import Mantle
 import MantleModels
 import TestSupport
 import Testing
@@ -24,6 +25,19 @@ struct JobRequestValidationTests {
         #expect(job.maxOutputTokens == 2000)
         #expect(!job.instructions.isEmpty)
         #expect(job.estimatedInputTokens > 0)
+    }
+
+    @Test("a service tier is for Responses models only, and it is part of the request's fingerprint")
+    func serviceTier() throws {
+        var flex = JobRequest(document: "A short report.")
+        flex.serviceTier = .flex
+        var onChat = flex
+        onChat.model = "qwen.qwen3-32b"
+        let error = try #require(refusal(onChat))
+        #expect(error.field == "service_tier" && error.message.contains("qwen.qwen3-32b"))
+        let plain = try JobRequest(document: "A short report.").validated(defaultModel: "openai.gpt-oss-120b", checkModel: noModelProblem)
+        let tiered = try flex.validated(defaultModel: "openai.gpt-oss-120b", checkModel: noModelProblem)
+        #expect(plain.requestSHA256 != tiered.requestSHA256)
     }
 
     @Test("empty and whitespace-only documents are refused")
@@ -110,11 +124,14 @@ struct JobRequestValidationTests {
     @Test func autoSplitsOnlyWhatDoesNotFit() throws {
         let short = try JobRequest(document: "A short note.").validated(defaultModel: "openai.gpt-oss-120b", checkModel: { _ in nil })
         #expect(short.mapReduce == nil)
-        let long = try JobRequest(document: Self.long).validated(defaultModel: "openai.gpt-oss-120b", limits: Self.limits(scale: 0.1), checkModel: { _ in nil })
+        let long = try JobRequest(document: Self.long).validated(
+            defaultModel: "openai.gpt-oss-120b", limits: Self.limits(scale: 0.1), checkModel: { _ in nil })
         #expect(long.mapReduce?.strategy == .auto)
         #expect(long.mapReduce?.contextWindowScale == 0.1)
-        let forced = try JobRequest(document: "A short note.", strategy: .mapReduce, mapModel: "openai.gpt-oss-20b", mapMaxOutputTokens: 300)
-            .validated(defaultModel: "openai.gpt-oss-120b", checkModel: { _ in nil })
+        let forced = try JobRequest(
+            document: "A short note.", strategy: .mapReduce, mapModel: "openai.gpt-oss-20b", mapMaxOutputTokens: 300
+        )
+        .validated(defaultModel: "openai.gpt-oss-120b", checkModel: { _ in nil })
         #expect(forced.mapReduce == MapReduceSettings(strategy: .mapReduce, mapModel: "openai.gpt-oss-20b", mapMaxOutputTokens: 300))
         #expect(MapReduceSettings(params: forced.mapReduce?.params ?? [:]) == forced.mapReduce)
     }
@@ -136,12 +153,16 @@ struct JobRequestValidationTests {
         var limits = Self.limits(scale: 1)
         limits.tokenizer = O200kTokenizer(ranks: try BPERanks(contentsOf: path))
         let request = JobRequest(document: "The harbour master logged the tide tables every morning at six.", instructions: "Summarise.")
-        let counted = InputTokenCount(document: request.document, instructions: "Summarise.", model: "openai.gpt-oss-120b", tokenizer: limits.tokenizer)
+        let counted = InputTokenCount(
+            document: request.document, instructions: "Summarise.", model: "openai.gpt-oss-120b", tokenizer: limits.tokenizer)
         #expect(counted.isExact && counted.tokens == 12 + 4)
         let job = try request.validated(defaultModel: "openai.gpt-oss-120b", limits: limits, checkModel: { _ in nil })
         #expect(job.estimatedInputTokens == 16)
         // Claude's tokenizer is not public: estimated.
-        #expect(!InputTokenCount(document: "x", instructions: "y", model: "anthropic.claude-haiku-4-5", tokenizer: limits.tokenizer).isExact)
-        #expect(ContextBudget(limits: ModelLimits.limits(for: "openai.gpt-oss-120b"), exactCount: true).allowedEstimatedInput(outputTokens: 2_000) == 129_040)
+        #expect(
+            !InputTokenCount(document: "x", instructions: "y", model: "anthropic.claude-haiku-4-5", tokenizer: limits.tokenizer).isExact)
+        #expect(
+            ContextBudget(limits: ModelLimits.limits(for: "openai.gpt-oss-120b"), exactCount: true).allowedEstimatedInput(
+                outputTokens: 2_000) == 129_040)
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
 import LonghaulCore
+import Mantle
 import MantleSimulator
-import Testing
 import TestSupport
+import Testing
 import Workers
 
 @Suite("The pipeline end to end: workers, the simulator as Mantle, a real PostgreSQL")
@@ -24,8 +25,28 @@ struct PipelineTests {
             #expect(duplicates.isEmpty, "attempts created twice: \(duplicates)")
             #expect(counters.createsByJob.count == 500)
             // The stored Response is the JSON object itself (not a JSON string holding it).
-            #expect(try await harness.fixture.count(
-                "SELECT count(*) FROM results WHERE jsonb_typeof(response) = 'object' AND response->>'status' = 'completed'") == 500)
+            #expect(
+                try await harness.fixture.count(
+                    "SELECT count(*) FROM results WHERE jsonb_typeof(response) = 'object' AND response->>'status' = 'completed'") == 500)
+        }
+    }
+
+    @Test("a job's service tier goes to Mantle, and the tier Mantle answered is stored with it")
+    func serviceTiers() async throws {
+        try await PipelineHarness.with("tiers", simulator: .quick) { harness in
+            let project = try await harness.project("team")
+            var requests: [JobRequest] = []
+            for tier in [ServiceTier.flex, .auto, nil] {
+                var request = JobRequest(document: "The harbour reopened after the storm; ferries run again from Monday.")
+                request.serviceTier = tier
+                requests.append(request)
+            }
+            let jobs = try await harness.fixture.store.enqueue(try requests.map(harness.fixture.validated), project: project)
+            let ended = try await harness.waitForTerminal(jobs.map(\.publicID))
+            #expect(ended.map(\.state) == [.completed, .completed, .completed])
+            #expect(ended.map(\.serviceTier) == ["flex", "auto", nil])
+            // Mantle answers `auto` as `default`, and so does its endpoint default.
+            #expect(ended.map(\.servedTier) == ["flex", "default", "default"])
         }
     }
 
@@ -85,7 +106,8 @@ struct PipelineTests {
             let aJobs = try await harness.fixture.enqueue(2000, into: a)
             let bJobs = try await harness.fixture.enqueue(10, into: b)
             _ = try await harness.waitForTerminal(bJobs.map(\.publicID))
-            let before = try await harness.fixture.count("""
+            let before = try await harness.fixture.count(
+                """
                 SELECT count(*) FROM attempts a JOIN jobs j ON j.id = a.job_id
                 WHERE j.project_id = \(a.id) AND a.started_at < (
                     SELECT max(x.started_at) FROM attempts x JOIN jobs y ON y.id = x.job_id WHERE y.project_id = \(b.id))

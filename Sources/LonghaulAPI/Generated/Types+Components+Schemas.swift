@@ -150,6 +150,14 @@ extension Components {
             case xhigh = "xhigh"
             case max = "max"
         }
+        /// Mantle's `service_tier` for each call, Responses models only (left out: the endpoint's default). `flex` trades latency for a lower price. The tier Mantle answered is `usage.service_tier`.
+        ///
+        /// - Remark: Generated from `#/components/schemas/ServiceTier`.
+        internal enum ServiceTier: String, Codable, Hashable, Sendable, CaseIterable {
+            case auto = "auto"
+            case _default = "default"
+            case flex = "flex"
+        }
         /// Up to 14 string pairs, stored with the job and sent to Mantle; keys starting `longhaul_` are reserved.
         ///
         /// - Remark: Generated from `#/components/schemas/Metadata`.
@@ -296,6 +304,12 @@ extension Components {
             internal var parent: Swift.String?
             /// - Remark: Generated from `#/components/schemas/Job/split`.
             internal var split: Components.Schemas.SplitProgress?
+            /// - Remark: Generated from `#/components/schemas/Job/service_tier`.
+            internal var serviceTier: Components.Schemas.ServiceTier?
+            /// The service tier Mantle reported on the Response that ended the job (`auto` is answered as `default`).
+            ///
+            /// - Remark: Generated from `#/components/schemas/Job/served_tier`.
+            internal var servedTier: Swift.String?
             /// Creates a new `Job`.
             ///
             /// - Parameters:
@@ -323,6 +337,8 @@ extension Components {
             ///   - waiting:
             ///   - parent: For a map or merge job: the job it is part of.
             ///   - split:
+            ///   - serviceTier:
+            ///   - servedTier: The service tier Mantle reported on the Response that ended the job (`auto` is answered as `default`).
             internal init(
                 id: Swift.String,
                 object: Components.Schemas.Job.ObjectPayload,
@@ -347,7 +363,9 @@ extension Components {
                 error: Components.Schemas.JobError? = nil,
                 waiting: Components.Schemas.JobWait? = nil,
                 parent: Swift.String? = nil,
-                split: Components.Schemas.SplitProgress? = nil
+                split: Components.Schemas.SplitProgress? = nil,
+                serviceTier: Components.Schemas.ServiceTier? = nil,
+                servedTier: Swift.String? = nil
             ) {
                 self.id = id
                 self.object = object
@@ -373,6 +391,8 @@ extension Components {
                 self.waiting = waiting
                 self.parent = parent
                 self.split = split
+                self.serviceTier = serviceTier
+                self.servedTier = servedTier
             }
             internal enum CodingKeys: String, CodingKey {
                 case id
@@ -399,6 +419,8 @@ extension Components {
                 case waiting
                 case parent
                 case split
+                case serviceTier = "service_tier"
+                case servedTier = "served_tier"
             }
         }
         /// What holds a queued job, when something does.
@@ -595,6 +617,8 @@ extension Components {
             internal var maxOutputTokens: Swift.Int?
             /// - Remark: Generated from `#/components/schemas/JobCreate/reasoning_effort`.
             internal var reasoningEffort: Components.Schemas.ReasoningEffort?
+            /// - Remark: Generated from `#/components/schemas/JobCreate/service_tier`.
+            internal var serviceTier: Components.Schemas.ServiceTier?
             /// - Remark: Generated from `#/components/schemas/JobCreate/metadata`.
             internal var metadata: Components.Schemas.Metadata?
             /// - Remark: Generated from `#/components/schemas/JobCreate/priority`.
@@ -629,6 +653,7 @@ extension Components {
             ///   - model: Defaults to the project's model.
             ///   - maxOutputTokens:
             ///   - reasoningEffort:
+            ///   - serviceTier:
             ///   - metadata:
             ///   - priority:
             ///   - runAt: Not before this time.
@@ -643,6 +668,7 @@ extension Components {
                 model: Swift.String? = nil,
                 maxOutputTokens: Swift.Int? = nil,
                 reasoningEffort: Components.Schemas.ReasoningEffort? = nil,
+                serviceTier: Components.Schemas.ServiceTier? = nil,
                 metadata: Components.Schemas.Metadata? = nil,
                 priority: Swift.Int? = nil,
                 runAt: Foundation.Date? = nil,
@@ -657,6 +683,7 @@ extension Components {
                 self.model = model
                 self.maxOutputTokens = maxOutputTokens
                 self.reasoningEffort = reasoningEffort
+                self.serviceTier = serviceTier
                 self.metadata = metadata
                 self.priority = priority
                 self.runAt = runAt
@@ -672,6 +699,7 @@ extension Components {
                 case model
                 case maxOutputTokens = "max_output_tokens"
                 case reasoningEffort = "reasoning_effort"
+                case serviceTier = "service_tier"
                 case metadata
                 case priority
                 case runAt = "run_at"
@@ -702,6 +730,10 @@ extension Components {
                 self.reasoningEffort = try container.decodeIfPresent(
                     Components.Schemas.ReasoningEffort.self,
                     forKey: .reasoningEffort
+                )
+                self.serviceTier = try container.decodeIfPresent(
+                    Components.Schemas.ServiceTier.self,
+                    forKey: .serviceTier
                 )
                 self.metadata = try container.decodeIfPresent(
                     Components.Schemas.Metadata.self,
@@ -741,6 +773,7 @@ extension Components {
                     "model",
                     "max_output_tokens",
                     "reasoning_effort",
+                    "service_tier",
                     "metadata",
                     "priority",
                     "run_at",
@@ -764,6 +797,8 @@ extension Components {
             internal var maxOutputTokens: Swift.Int?
             /// - Remark: Generated from `#/components/schemas/BatchDocument/reasoning_effort`.
             internal var reasoningEffort: Components.Schemas.ReasoningEffort?
+            /// - Remark: Generated from `#/components/schemas/BatchDocument/service_tier`.
+            internal var serviceTier: Components.Schemas.ServiceTier?
             /// - Remark: Generated from `#/components/schemas/BatchDocument/metadata`.
             internal var metadata: Components.Schemas.Metadata?
             /// - Remark: Generated from `#/components/schemas/BatchDocument/priority`.
@@ -790,6 +825,7 @@ extension Components {
             ///   - model:
             ///   - maxOutputTokens:
             ///   - reasoningEffort:
+            ///   - serviceTier:
             ///   - metadata:
             ///   - priority:
             ///   - customId: Your name for this document, unique in the batch; shown as the job's `source_path`.
@@ -802,6 +838,7 @@ extension Components {
                 model: Swift.String? = nil,
                 maxOutputTokens: Swift.Int? = nil,
                 reasoningEffort: Components.Schemas.ReasoningEffort? = nil,
+                serviceTier: Components.Schemas.ServiceTier? = nil,
                 metadata: Components.Schemas.Metadata? = nil,
                 priority: Swift.Int? = nil,
                 customId: Swift.String? = nil,
@@ -814,6 +851,7 @@ extension Components {
                 self.model = model
                 self.maxOutputTokens = maxOutputTokens
                 self.reasoningEffort = reasoningEffort
+                self.serviceTier = serviceTier
                 self.metadata = metadata
                 self.priority = priority
                 self.customId = customId
@@ -827,6 +865,7 @@ extension Components {
                 case model
                 case maxOutputTokens = "max_output_tokens"
                 case reasoningEffort = "reasoning_effort"
+                case serviceTier = "service_tier"
                 case metadata
                 case priority
                 case customId = "custom_id"
@@ -855,6 +894,10 @@ extension Components {
                 self.reasoningEffort = try container.decodeIfPresent(
                     Components.Schemas.ReasoningEffort.self,
                     forKey: .reasoningEffort
+                )
+                self.serviceTier = try container.decodeIfPresent(
+                    Components.Schemas.ServiceTier.self,
+                    forKey: .serviceTier
                 )
                 self.metadata = try container.decodeIfPresent(
                     Components.Schemas.Metadata.self,
@@ -886,6 +929,7 @@ extension Components {
                     "model",
                     "max_output_tokens",
                     "reasoning_effort",
+                    "service_tier",
                     "metadata",
                     "priority",
                     "custom_id",
@@ -911,6 +955,8 @@ extension Components {
             internal var maxOutputTokens: Swift.Int?
             /// - Remark: Generated from `#/components/schemas/BatchCreate/reasoning_effort`.
             internal var reasoningEffort: Components.Schemas.ReasoningEffort?
+            /// - Remark: Generated from `#/components/schemas/BatchCreate/service_tier`.
+            internal var serviceTier: Components.Schemas.ServiceTier?
             /// - Remark: Generated from `#/components/schemas/BatchCreate/metadata`.
             internal var metadata: Components.Schemas.Metadata?
             /// - Remark: Generated from `#/components/schemas/BatchCreate/priority`.
@@ -944,6 +990,7 @@ extension Components {
             ///   - model:
             ///   - maxOutputTokens:
             ///   - reasoningEffort:
+            ///   - serviceTier:
             ///   - metadata:
             ///   - priority:
             ///   - webhookUrl: Also send `batch.completed` and job events here.
@@ -959,6 +1006,7 @@ extension Components {
                 model: Swift.String? = nil,
                 maxOutputTokens: Swift.Int? = nil,
                 reasoningEffort: Components.Schemas.ReasoningEffort? = nil,
+                serviceTier: Components.Schemas.ServiceTier? = nil,
                 metadata: Components.Schemas.Metadata? = nil,
                 priority: Swift.Int? = nil,
                 webhookUrl: Swift.String? = nil,
@@ -974,6 +1022,7 @@ extension Components {
                 self.model = model
                 self.maxOutputTokens = maxOutputTokens
                 self.reasoningEffort = reasoningEffort
+                self.serviceTier = serviceTier
                 self.metadata = metadata
                 self.priority = priority
                 self.webhookUrl = webhookUrl
@@ -990,6 +1039,7 @@ extension Components {
                 case model
                 case maxOutputTokens = "max_output_tokens"
                 case reasoningEffort = "reasoning_effort"
+                case serviceTier = "service_tier"
                 case metadata
                 case priority
                 case webhookUrl = "webhook_url"
@@ -1024,6 +1074,10 @@ extension Components {
                 self.reasoningEffort = try container.decodeIfPresent(
                     Components.Schemas.ReasoningEffort.self,
                     forKey: .reasoningEffort
+                )
+                self.serviceTier = try container.decodeIfPresent(
+                    Components.Schemas.ServiceTier.self,
+                    forKey: .serviceTier
                 )
                 self.metadata = try container.decodeIfPresent(
                     Components.Schemas.Metadata.self,
@@ -1064,6 +1118,7 @@ extension Components {
                     "model",
                     "max_output_tokens",
                     "reasoning_effort",
+                    "service_tier",
                     "metadata",
                     "priority",
                     "webhook_url",

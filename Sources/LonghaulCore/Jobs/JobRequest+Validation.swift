@@ -1,6 +1,6 @@
+public import Foundation
 import Hashing
 import Mantle
-public import Foundation
 
 /// A request that passed validation, with defaults filled in and the figures the queue needs.
 public struct ValidatedJob: Sendable, Equatable {
@@ -27,7 +27,9 @@ public typealias ModelCheck = @Sendable (_ model: String) -> String?
 
 extension JobRequest {
     /// Checks every field and fills in the project's defaults. Each refusal names the field.
-    public func validated(defaultModel: String, limits: JobLimits = JobLimits(), checkModel: ModelCheck) throws(ValidationError) -> ValidatedJob {
+    public func validated(
+        defaultModel: String, limits: JobLimits = JobLimits(), checkModel: ModelCheck
+    ) throws(ValidationError) -> ValidatedJob {
         let documentBytes = document.utf8.count
         guard documentBytes > 0, document.contains(where: { !$0.isWhitespace }) else {
             throw ValidationError(field: "document", code: "empty", message: "the document is empty; send the text to summarise")
@@ -38,7 +40,8 @@ extension JobRequest {
                 message: "the document is \(documentBytes) bytes; the limit is \(limits.maxDocumentBytes) bytes")
         }
         if document.unicodeScalars.contains(where: { $0.value == 0 }) {
-            throw ValidationError(field: "document", code: "binary", message: "the document contains NUL characters; send text, not binary data")
+            throw ValidationError(
+                field: "document", code: "binary", message: "the document contains NUL characters; send text, not binary data")
         }
         try rejectNULCharacters()
         let instructions = self.instructions ?? limits.defaultInstructions
@@ -64,12 +67,21 @@ extension JobRequest {
         }
         let inputTokens = InputTokenCount(document: document, instructions: instructions, model: model, tokenizer: limits.tokenizer)
         let estimatedInputTokens = inputTokens.tokens
-        let mapReduce = try plan(model: model, maxOutputTokens: maxOutputTokens, inputTokens: inputTokens, limits: limits, checkModel: checkModel)
+        let mapReduce = try plan(
+            model: model, maxOutputTokens: maxOutputTokens, inputTokens: inputTokens, limits: limits, checkModel: checkModel)
         try validateMetadata(limits)
+        if let serviceTier, !MantleModel.capabilities(of: model).supportsResponses {
+            throw ValidationError(
+                field: "service_tier", code: "unsupported",
+                message:
+                    "service_tier '\(serviceTier.rawValue)' applies to models served by the Responses API; '\(model)' is not one; leave service_tier out"
+            )
+        }
         guard limits.priorityRange.contains(priority) else {
             throw ValidationError(
                 field: "priority", code: "out_of_range",
-                message: "priority is \(priority); it must be between \(limits.priorityRange.lowerBound) and \(limits.priorityRange.upperBound)")
+                message:
+                    "priority is \(priority); it must be between \(limits.priorityRange.lowerBound) and \(limits.priorityRange.upperBound)")
         }
         if let key = idempotencyKey {
             guard !key.isEmpty, key.utf8.count <= limits.maxIdempotencyKeyLength else {
@@ -79,8 +91,10 @@ extension JobRequest {
             }
         }
         if let webhookURL {
-            guard let url = URL(string: webhookURL), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host?.isEmpty == false else {
-                throw ValidationError(field: "webhook_url", code: "invalid_url", message: "webhook_url must be an absolute http or https URL")
+            guard let url = URL(string: webhookURL), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host?.isEmpty == false
+            else {
+                throw ValidationError(
+                    field: "webhook_url", code: "invalid_url", message: "webhook_url must be an absolute http or https URL")
             }
         }
 
@@ -89,16 +103,20 @@ extension JobRequest {
         var fingerprint = SHA256()
         fingerprint.update(data: documentSHA256)
         fingerprint.update(data: instructionsSHA256)
-        var parameters = "\(model)\u{0}\(maxOutputTokens)\u{0}\(reasoningEffort?.rawValue ?? "")\u{0}\(webhookURL ?? "")\u{0}\(sourcePath ?? "")"
+        var parameters =
+            "\(model)\u{0}\(maxOutputTokens)\u{0}\(reasoningEffort?.rawValue ?? "")\u{0}\(webhookURL ?? "")\u{0}\(sourcePath ?? "")"
         if strategy != nil || mapModel != nil || mapMaxOutputTokens != nil {
             parameters += "\u{0}\(strategy?.rawValue ?? "")\u{0}\(mapModel ?? "")\u{0}\(mapMaxOutputTokens.map(String.init) ?? "")"
         }
+        // Only when asked, so that fingerprints of requests without a tier stay as they were.
+        if let serviceTier { parameters += "\u{0}service_tier=\(serviceTier.rawValue)" }
         fingerprint.update(data: Data(parameters.utf8))
         for key in metadata.keys.sorted() { fingerprint.update(data: Data("\(key)=\(metadata[key] ?? "")\u{0}".utf8)) }
 
         return ValidatedJob(
             request: self, model: model, instructions: instructions, maxOutputTokens: maxOutputTokens,
-            estimatedInputTokens: estimatedInputTokens, inputCountedExactly: inputTokens.isExact, mapReduce: mapReduce, documentSHA256: documentSHA256, instructionsSHA256: instructionsSHA256,
+            estimatedInputTokens: estimatedInputTokens, inputCountedExactly: inputTokens.isExact, mapReduce: mapReduce,
+            documentSHA256: documentSHA256, instructionsSHA256: instructionsSHA256,
             requestSHA256: Data(fingerprint.finalize()))
     }
 
@@ -131,7 +149,8 @@ extension JobRequest {
                     message: "metadata key '\(key.prefix(80))' must be 1 to \(limits.maxMetadataKeyLength) characters")
             }
             guard !key.hasPrefix("longhaul_") else {
-                throw ValidationError(field: "metadata.\(key)", code: "reserved", message: "metadata keys starting with 'longhaul_' are reserved")
+                throw ValidationError(
+                    field: "metadata.\(key)", code: "reserved", message: "metadata keys starting with 'longhaul_' are reserved")
             }
             guard value.count <= limits.maxMetadataValueLength else {
                 throw ValidationError(

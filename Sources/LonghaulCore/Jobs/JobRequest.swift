@@ -10,6 +10,8 @@ public struct JobRequest: Sendable, Equatable, Codable {
     public var model: String?
     public var maxOutputTokens: Int?
     public var reasoningEffort: ReasoningEffort?
+    /// `service_tier` of each call (Responses models only; nil: the endpoint's default).
+    public var serviceTier: ServiceTier?
     public var metadata: [String: String]
     public var priority: Int
     public var runAt: Date?
@@ -51,6 +53,9 @@ public struct JobRequest: Sendable, Equatable, Codable {
 
 /// Mantle's reasoning effort levels (the wire type, shared so there is one list).
 public typealias ReasoningEffort = Mantle.ReasoningEffort
+
+/// Mantle's service tiers (the wire type).
+public typealias ServiceTier = Mantle.ServiceTier
 
 /// The limits enqueue checks, with Mantle's own where Mantle has one.
 public struct JobLimits: Sendable {

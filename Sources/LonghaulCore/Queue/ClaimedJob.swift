@@ -20,11 +20,13 @@ public struct ClaimedJob: Sendable, Equatable {
     public var retryingSince: Date?
     /// How long the job may keep meeting such failures before it fails (the project's setting).
     public var retryWindow: Duration
+    /// `service_tier` to ask for (nil: the endpoint's default).
+    public var serviceTier: ServiceTier?
 
     public init(
         id: Int64, publicID: String, projectID: Int64, attempt: Int, maxAttempts: Int, model: String, maxOutputTokens: Int,
         estimatedInputTokens: Int, reasoningEffort: ReasoningEffort?, metadata: [String: String], document: String, instructions: String?,
-        retryingSince: Date? = nil, retryWindow: Duration = .seconds(86_400)
+        retryingSince: Date? = nil, retryWindow: Duration = .seconds(86_400), serviceTier: ServiceTier? = nil
     ) {
         self.id = id
         self.publicID = publicID
@@ -40,5 +42,6 @@ public struct ClaimedJob: Sendable, Equatable {
         self.instructions = instructions
         self.retryingSince = retryingSince
         self.retryWindow = retryWindow
+        self.serviceTier = serviceTier
     }
 }

@@ -8,7 +8,8 @@ extension JobQueue {
     /// statement and one commit for the whole claim.
     public func claimJobs(worker: String, limit: Int, lease: Duration) async throws -> [ClaimedJob] {
         guard limit > 0 else { return [] }
-        let rows = try await pool.query("""
+        let rows = try await pool.query(
+            """
             SELECT * FROM longhaul_claim_jobs(\(worker), \(limit)::integer, make_interval(secs => \(Double(lease.milliseconds) / 1000)))
             """)
         return try rows.map { row in
@@ -20,13 +21,16 @@ extension JobQueue {
                 reasoningEffort: params["reasoning_effort"].flatMap(ReasoningEffort.init(rawValue:)),
                 metadata: try row.decode("metadata", as: PostgresJSON<[String: String]>.self).value,
                 document: try row.decode("document"), instructions: try row.decode("instructions"),
-                retryingSince: try row.decode("retrying_since"), retryWindow: .seconds(try row.decode("retry_window_seconds", as: Int.self)))
+                retryingSince: try row.decode("retrying_since"),
+                retryWindow: .seconds(try row.decode("retry_window_seconds", as: Int.self)),
+                serviceTier: params["service_tier"].flatMap(ServiceTier.init(rawValue:)))
         }
     }
 
     /// Extends the submission leases this worker holds (its heartbeat while creates are in flight).
     public func extendSubmissionLeases(worker: String, lease: Duration) async throws {
-        try await pool.query("""
+        try await pool.query(
+            """
             UPDATE jobs SET lease_expires_at = now() + make_interval(secs => \(Double(lease.milliseconds) / 1000))
             WHERE state = 'submitting' AND lease_owner = \(worker)
             """)
@@ -83,46 +87,75 @@ extension JobQueue {
         for outcome in outcomes {
             switch outcome {
             case .accepted(let jobID, let attempt, let responseID, let remoteStatus, let firstPollIn, let startedAt):
-                accepted.append(AcceptedRow(job_id: jobID, attempt: attempt, response_id: responseID, remote_status: remoteStatus, delay_ms: firstPollIn.milliseconds))
-                attempts.append(AttemptRow(job_id: jobID, attempt: attempt, response_id: responseID, outcome: "submitted", started_ms: startedAt.millisecondsSince1970))
+                accepted.append(
+                    AcceptedRow(
+                        job_id: jobID, attempt: attempt, response_id: responseID, remote_status: remoteStatus,
+                        delay_ms: firstPollIn.milliseconds))
+                attempts.append(
+                    AttemptRow(
+                        job_id: jobID, attempt: attempt, response_id: responseID, outcome: "submitted",
+                        started_ms: startedAt.millisecondsSince1970))
             case .retry(let jobID, let attempt, let retryIn, let error, let startedAt):
-                retries.append(RetryRow(job_id: jobID, attempt: attempt, delay_ms: retryIn.milliseconds, spent: true, in_place: false, orphan: true))
-                attempts.append(AttemptRow(job_id: jobID, attempt: attempt, http_status: error.httpStatus, outcome: "retryable_error", error_code: error.code, error_message: error.message, started_ms: startedAt.millisecondsSince1970))
+                retries.append(
+                    RetryRow(job_id: jobID, attempt: attempt, delay_ms: retryIn.milliseconds, spent: true, in_place: false, orphan: true))
+                attempts.append(
+                    AttemptRow(
+                        job_id: jobID, attempt: attempt, http_status: error.httpStatus, outcome: "retryable_error", error_code: error.code,
+                        error_message: error.message, started_ms: startedAt.millisecondsSince1970))
             case .deferred(let jobID, let attempt, let retryIn, let error, let startedAt):
                 retries.append(RetryRow(job_id: jobID, attempt: attempt, delay_ms: retryIn.milliseconds, spent: false, in_place: false))
-                attempts.append(AttemptRow(job_id: jobID, attempt: attempt, http_status: error.httpStatus, outcome: "unavailable", error_code: error.code, error_message: error.message, started_ms: startedAt.millisecondsSince1970))
+                attempts.append(
+                    AttemptRow(
+                        job_id: jobID, attempt: attempt, http_status: error.httpStatus, outcome: "unavailable", error_code: error.code,
+                        error_message: error.message, started_ms: startedAt.millisecondsSince1970))
             case .held(let jobID, let attempt, let error, let startedAt):
                 retries.append(RetryRow(job_id: jobID, attempt: attempt, delay_ms: 0, spent: false, in_place: true))
-                attempts.append(AttemptRow(job_id: jobID, attempt: attempt, http_status: error.httpStatus, outcome: "refused", error_code: error.code, error_message: error.message, started_ms: startedAt.millisecondsSince1970))
+                attempts.append(
+                    AttemptRow(
+                        job_id: jobID, attempt: attempt, http_status: error.httpStatus, outcome: "refused", error_code: error.code,
+                        error_message: error.message, started_ms: startedAt.millisecondsSince1970))
             case .fail(let jobID, let attempt, let error, let startedAt):
-                failures.append(Finalization(jobID: jobID, attempt: attempt, state: .failed, errorCode: error.code, errorMessage: error.message))
-                attempts.append(AttemptRow(job_id: jobID, attempt: attempt, http_status: error.httpStatus, outcome: "permanent_error", error_code: error.code, error_message: error.message, started_ms: startedAt.millisecondsSince1970))
+                failures.append(
+                    Finalization(jobID: jobID, attempt: attempt, state: .failed, errorCode: error.code, errorMessage: error.message))
+                attempts.append(
+                    AttemptRow(
+                        job_id: jobID, attempt: attempt, http_status: error.httpStatus, outcome: "permanent_error", error_code: error.code,
+                        error_message: error.message, started_ms: startedAt.millisecondsSince1970))
             case .finished(let jobID, let attempt, let result, let startedAt):
-                failures.append(Finalization(
-                    jobID: jobID, attempt: attempt, state: result.state, remoteStatus: result.remoteStatus, outputText: result.outputText,
-                    usage: result.usage, incompleteReason: result.incompleteReason, errorCode: result.errorCode,
-                    errorMessage: result.errorMessage, response: result.responseJSON))
-                attempts.append(AttemptRow(
-                    job_id: jobID, attempt: attempt, outcome: result.state.rawValue, error_code: result.errorCode, error_message: result.errorMessage,
-                    started_ms: startedAt.millisecondsSince1970, input_tokens: result.usage?.inputTokens,
-                    cached_tokens: result.usage?.cachedTokens, output_tokens: result.usage?.outputTokens))
+                failures.append(
+                    Finalization(
+                        jobID: jobID, attempt: attempt, state: result.state, remoteStatus: result.remoteStatus,
+                        outputText: result.outputText,
+                        usage: result.usage, incompleteReason: result.incompleteReason, errorCode: result.errorCode,
+                        errorMessage: result.errorMessage, response: result.responseJSON))
+                attempts.append(
+                    AttemptRow(
+                        job_id: jobID, attempt: attempt, outcome: result.state.rawValue, error_code: result.errorCode,
+                        error_message: result.errorMessage,
+                        started_ms: startedAt.millisecondsSince1970, input_tokens: result.usage?.inputTokens,
+                        cached_tokens: result.usage?.cachedTokens, output_tokens: result.usage?.outputTokens))
             case .interrupted(let jobID, let attempt, let retryIn, let error, let usage, let startedAt):
                 if let retryIn {
                     retries.append(RetryRow(job_id: jobID, attempt: attempt, delay_ms: retryIn.milliseconds, spent: true, in_place: false))
                 } else {
-                    failures.append(Finalization(jobID: jobID, attempt: attempt, state: .failed, usage: usage, errorCode: error.code, errorMessage: error.message))
+                    failures.append(
+                        Finalization(
+                            jobID: jobID, attempt: attempt, state: .failed, usage: usage, errorCode: error.code, errorMessage: error.message
+                        ))
                 }
-                attempts.append(AttemptRow(
-                    job_id: jobID, attempt: attempt, http_status: error.httpStatus, outcome: "interrupted", error_code: error.code,
-                    error_message: error.message, started_ms: startedAt.millisecondsSince1970, input_tokens: usage.inputTokens,
-                    cached_tokens: usage.cachedTokens, output_tokens: usage.outputTokens))
+                attempts.append(
+                    AttemptRow(
+                        job_id: jobID, attempt: attempt, http_status: error.httpStatus, outcome: "interrupted", error_code: error.code,
+                        error_message: error.message, started_ms: startedAt.millisecondsSince1970, input_tokens: usage.inputTokens,
+                        cached_tokens: usage.cachedTokens, output_tokens: usage.outputTokens))
             }
         }
         return try await pool.retryingSerializationFailures {
             try await pool.transaction { connection in
                 var applied = 0
                 if !accepted.isEmpty {
-                    let rows = try await connection.query("""
+                    let rows = try await connection.query(
+                        """
                         UPDATE jobs j
                         SET state = 'running', response_id = u.response_id, remote_status = u.remote_status, retrying_since = NULL,
                             next_poll_at = CASE WHEN j.cancel_requested_at IS NOT NULL THEN now()
@@ -136,7 +169,8 @@ extension JobQueue {
                 if !retries.isEmpty {
                     // An attempt not spent is given back (the next claim counts it again), and the
                     // retry window starts at the first such failure; an accepted create ends it.
-                    let rows = try await connection.query("""
+                    let rows = try await connection.query(
+                        """
                         UPDATE jobs j
                         SET state = 'queued',
                             -- A held job keeps its place, but never comes due within a second: if an answer
@@ -164,7 +198,8 @@ extension JobQueue {
 
     func insertAttempts(_ attempts: [AttemptRow], worker: String, on connection: PostgresConnection) async throws {
         guard !attempts.isEmpty else { return }
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO attempts (job_id, attempt, worker, response_id, http_status, outcome, error_code, error_message, started_at, finished_at,
                                   input_tokens, cached_tokens, output_tokens)
             SELECT u.job_id, u.attempt, \(worker), u.response_id, u.http_status, u.outcome, u.error_code, u.error_message,

@@ -73,7 +73,8 @@ enum SplitJobs {
                               estimated_input_tokens, model, params, metadata, source_path, parent_id, chunk)
             SELECT u.public_id, p.project_id, d.id, i.id, p.priority, p.max_attempts, u.max_output_tokens,
                    u.estimated_input_tokens, u.model,
-                   jsonb_strip_nulls(jsonb_build_object('reasoning_effort', p.params->>'reasoning_effort')),
+                   jsonb_strip_nulls(jsonb_build_object('reasoning_effort', p.params->>'reasoning_effort',
+                                                         'service_tier', p.params->>'service_tier')),
                    p.metadata, p.source_path, p.id, u.chunk
             FROM jsonb_to_recordset(\(recordset(rows))) AS u(
                 public_id text, document_sha text, instructions_sha text, model text, max_output_tokens integer,

@@ -100,7 +100,7 @@ public final class MantleGateway: ResponsesGateway {
         metadata["longhaul_attempt"] = String(job.attempt)
         let request = ResponseCreateRequest(
             model: job.model, instructions: job.instructions, input: .text(job.document), maxOutputTokens: job.maxOutputTokens,
-            metadata: metadata, reasoningEffort: job.reasoningEffort)
+            metadata: metadata, reasoningEffort: job.reasoningEffort, serviceTier: job.serviceTier)
         do {
             let response = try await client.createResponse(request)
             return RemoteSubmission(responseID: response.id, remoteStatus: response.status.rawValue)

@@ -30,4 +30,8 @@ public struct JobDetail: Sendable, Equatable, Codable {
     public var split: SplitProgress? = nil
     /// For a map or merge job: the public id of the job it is part of.
     public var parent: String? = nil
+    /// The `service_tier` the job asks for (nil: the endpoint's default).
+    public var serviceTier: String? = nil
+    /// The tier Mantle reported on the Response that ended the job.
+    public var servedTier: String? = nil
 }

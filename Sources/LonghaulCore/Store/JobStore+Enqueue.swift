@@ -153,6 +153,7 @@ extension JobStore {
                 model: job.model, idempotency_key: job.request.idempotencyKey, request_sha: job.requestSHA256.hexString,
                 source_path: job.request.sourcePath, webhook_url: job.request.webhookURL,
                 params: (job.request.reasoningEffort.map { ["reasoning_effort": $0.rawValue] } ?? [:])
+                    .merging(job.request.serviceTier.map { ["service_tier": $0.rawValue] } ?? [:]) { first, _ in first }
                     .merging(job.mapReduce?.params ?? [:]) { first, _ in first },
                 metadata: job.request.metadata, state: job.mapReduce == nil ? nil : JobState.waitingForChildren.rawValue)
         }

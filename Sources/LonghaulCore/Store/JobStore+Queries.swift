@@ -5,7 +5,7 @@ extension JobStore {
     static let detailColumns = """
         j.id, j.public_id, p.slug AS project, b.public_id AS batch, j.state::text AS state, j.remote_status, j.model,
         j.response_id, j.attempt, j.max_attempts, j.poll_count, j.priority, j.source_path, j.metadata, j.created_at,
-        j.submitted_at, j.finished_at, r.output_text, r.input_tokens, r.cached_tokens, r.output_tokens,
+        j.submitted_at, j.finished_at, j.params ->> 'service_tier' AS service_tier, r.response ->> 'service_tier' AS served_tier, r.output_text, r.input_tokens, r.cached_tokens, r.output_tokens,
         r.reasoning_tokens, r.total_tokens, r.incomplete_reason, r.error_code, r.error_message,
         p.paused_at, p.pause_kind, p.pause_code, p.pause_reason, p.next_probe_at, j.retrying_since, j.run_at,
         (SELECT q.public_id FROM jobs q WHERE q.id = j.parent_id) AS parent,
@@ -32,7 +32,8 @@ extension JobStore {
 
     /// One job by public id, visible to `projectID` (nil: any project).
     public func job(publicID: String, projectID: Int64?) async throws -> JobDetail {
-        let rows = try await pool.query("""
+        let rows = try await pool.query(
+            """
             SELECT \(unescaped: Self.detailColumns) \(unescaped: Self.detailJoins)
             WHERE j.public_id = \(publicID) AND (\(projectID)::bigint IS NULL OR j.project_id = \(projectID))
             """)
@@ -44,21 +45,28 @@ extension JobStore {
 
     /// Jobs by id, in the order given (missing ids are left out).
     public func jobs(ids: [Int64]) async throws -> [JobDetail] {
-        let rows = try await pool.query("""
+        let rows = try await pool.query(
+            """
             SELECT \(unescaped: Self.detailColumns) \(unescaped: Self.detailJoins) WHERE j.id = ANY(\(ids))
             """)
-        var byID = Dictionary(try rows.map { row in let detail = try Self.decodeDetail(row); return (detail.id, detail) }, uniquingKeysWith: { a, _ in a })
+        var byID = Dictionary(
+            try rows.map { row in
+                let detail = try Self.decodeDetail(row)
+                return (detail.id, detail)
+            }, uniquingKeysWith: { a, _ in a })
         for (id, split) in try await splitProgress(parentIDs: Array(byID.keys)) { byID[id]?.split = split }
         return ids.compactMap { byID[$0] }
     }
 
     /// Counts by state and tokens so far for a set of jobs (what one batch run enqueued).
     public func progress(jobIDs: [Int64]) async throws -> BatchProgress {
-        var progress = try Self.progress(rows: try await pool.query("""
-            SELECT j.state::text AS state, count(*)::bigint AS n,
-                   coalesce(sum(r.input_tokens), 0)::bigint AS input_tokens, coalesce(sum(r.output_tokens), 0)::bigint AS output_tokens
-            FROM jobs j LEFT JOIN results r ON r.job_id = j.id WHERE j.id = ANY(\(jobIDs)) GROUP BY j.state
-            """))
+        var progress = try Self.progress(
+            rows: try await pool.query(
+                """
+                SELECT j.state::text AS state, count(*)::bigint AS n,
+                       coalesce(sum(r.input_tokens), 0)::bigint AS input_tokens, coalesce(sum(r.output_tokens), 0)::bigint AS output_tokens
+                FROM jobs j LEFT JOIN results r ON r.job_id = j.id WHERE j.id = ANY(\(jobIDs)) GROUP BY j.state
+                """))
         try await addSplitProgress(&progress, jobIDs: jobIDs)
         return progress
     }
@@ -67,7 +75,8 @@ extension JobStore {
     /// is unfinished (an ended split job's result holds that sum already).
     private func addSplitProgress(_ progress: inout BatchProgress, jobIDs: [Int64]) async throws {
         guard progress.counts[.waitingForChildren] != nil || progress.counts.keys.contains(where: \.isTerminal) else { return }
-        let rows = try await pool.query("""
+        let rows = try await pool.query(
+            """
             SELECT count(*) FILTER (WHERE c.chunk->>'level' = '1')::bigint AS chunks,
                    count(*) FILTER (WHERE c.chunk->>'level' = '1' AND c.state = 'completed')::bigint AS chunks_completed,
                    coalesce(sum(r.input_tokens) FILTER (WHERE p.state = 'waiting_for_children'), 0)::bigint AS input_tokens,
@@ -114,13 +123,14 @@ extension JobStore {
             createdAt: try row.decode("created_at"), submittedAt: try row.decode("submitted_at"), finishedAt: try row.decode("finished_at"),
             outputText: try row.decode("output_text"), usage: usage, incompleteReason: try row.decode("incomplete_reason"),
             errorCode: try row.decode("error_code"), errorMessage: try row.decode("error_message"), waiting: waiting,
-            parent: try row.decode("parent"))
+            parent: try row.decode("parent"), serviceTier: try row.decode("service_tier"), servedTier: try row.decode("served_tier"))
     }
 
     /// The progress of each of `parentIDs` that was split (the others are left out).
     public func splitProgress(parentIDs: [Int64]) async throws -> [Int64: SplitProgress] {
         guard !parentIDs.isEmpty else { return [:] }
-        let rows = try await pool.query("""
+        let rows = try await pool.query(
+            """
             SELECT c.parent_id, (c.chunk->>'level')::int AS level, count(*)::bigint AS jobs,
                    count(*) FILTER (WHERE c.state = 'completed')::bigint AS completed,
                    count(*) FILTER (WHERE c.state IN ('failed', 'incomplete', 'cancelled'))::bigint AS failed,
@@ -135,7 +145,8 @@ extension JobStore {
         for row in rows {
             let parentID: Int64 = try row.decode("parent_id")
             let level = SplitLevel(
-                level: try row.decode("level"), jobs: try row.decode("jobs"), completed: try row.decode("completed"), failed: try row.decode("failed"),
+                level: try row.decode("level"), jobs: try row.decode("jobs"), completed: try row.decode("completed"),
+                failed: try row.decode("failed"),
                 usage: try Usage.decoded(from: row) ?? Usage(inputTokens: 0, outputTokens: 0))
             var entry = progress[parentID] ?? SplitProgress(chunks: 0, chunksCompleted: 0, levels: [])
             if level.level == 1 {
@@ -148,7 +159,6 @@ extension JobStore {
         return progress
     }
 }
-
 
 /// A cap that blocks a queued job's project, as the job query reads it from `longhaul_budget_state`.
 struct BudgetBlock: Decodable {

@@ -19,6 +19,8 @@ public struct ResponseCreateRequest: Sendable, Hashable, Codable {
     public var reasoningEffort: ReasoningEffort?
     /// `text.format`.
     public var textFormat: TextFormat?
+    /// `service_tier`; nil leaves it to the endpoint.
+    public var serviceTier: ServiceTier?
 
     /// The smallest `max_output_tokens` the API accepts.
     public static let minimumMaxOutputTokens = 16
@@ -39,7 +41,8 @@ public struct ResponseCreateRequest: Sendable, Hashable, Codable {
         maxOutputTokens: Int? = nil,
         metadata: [String: String]? = nil,
         reasoningEffort: ReasoningEffort? = nil,
-        textFormat: TextFormat? = nil
+        textFormat: TextFormat? = nil,
+        serviceTier: ServiceTier? = nil
     ) {
         self.model = model
         self.instructions = instructions
@@ -48,6 +51,7 @@ public struct ResponseCreateRequest: Sendable, Hashable, Codable {
         self.metadata = metadata
         self.reasoningEffort = reasoningEffort
         self.textFormat = textFormat
+        self.serviceTier = serviceTier
     }
 
     /// Checks the documented limits; the error's `param` names the field and its message the limit.
@@ -102,6 +106,7 @@ public struct ResponseCreateRequest: Sendable, Hashable, Codable {
     private enum CodingKeys: String, CodingKey {
         case model, instructions, input, metadata, reasoning, text, background, store
         case maxOutputTokens = "max_output_tokens"
+        case serviceTier = "service_tier"
     }
 
     private struct Reasoning: Codable { var effort: ReasoningEffort? }
@@ -117,6 +122,7 @@ public struct ResponseCreateRequest: Sendable, Hashable, Codable {
         metadata = try container.decodeIfPresent([String: String].self, forKey: .metadata)
         reasoningEffort = try container.decodeIfPresent(Reasoning.self, forKey: .reasoning)?.effort
         textFormat = try container.decodeIfPresent(Text.self, forKey: .text)?.format
+        serviceTier = try container.decodeIfPresent(ServiceTier.self, forKey: .serviceTier)
     }
 
     /// Writes the body with `background: true` and `store: true`.
@@ -131,5 +137,6 @@ public struct ResponseCreateRequest: Sendable, Hashable, Codable {
         try container.encodeIfPresent(metadata, forKey: .metadata)
         if let reasoningEffort { try container.encode(Reasoning(effort: reasoningEffort), forKey: .reasoning) }
         if let textFormat { try container.encode(Text(format: textFormat), forKey: .text) }
+        try container.encodeIfPresent(serviceTier, forKey: .serviceTier)
     }
 }

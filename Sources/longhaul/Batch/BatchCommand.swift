@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import LonghaulCore
+import Mantle
 
 /// `longhaul batch DIR`: summarise every document in a folder, end to end.
 struct BatchCommand: AsyncParsableCommand {
@@ -78,9 +79,15 @@ struct BatchCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Upper bound on each map call's tokens (default: --max-output-tokens).")
     var mapMaxOutputTokens: Int?
 
+    @Option(
+        name: .long, help: "Mantle's service tier for every call: auto, default or flex (flex: slower, cheaper; Responses models only).")
+    var serviceTier: String?
+
     @Flag(
         name: .long,
-        help: "Say what the run would do — calls, tokens, cost and time per document and in total — without calling Mantle or enqueueing anything.")
+        help:
+            "Say what the run would do — calls, tokens, cost and time per document and in total — without calling Mantle or enqueueing anything."
+    )
     var plan = false
 
     @Flag(name: .long, help: "Enqueue and return at once; `longhaul work` (or this command again) does the work.")
@@ -102,6 +109,9 @@ struct BatchCommand: AsyncParsableCommand {
         }
         if let maxOutputTokens, maxOutputTokens < 16 {
             throw ValidationError("--max-output-tokens must be at least 16 (Mantle's minimum)")
+        }
+        if let serviceTier, ServiceTier(rawValue: serviceTier) == nil {
+            throw ValidationError("--service-tier must be auto, default or flex (got '\(serviceTier)')")
         }
         if let strategy, SummaryStrategy(rawValue: strategy) == nil {
             throw ValidationError("--strategy must be auto, single or map_reduce (got '\(strategy)')")

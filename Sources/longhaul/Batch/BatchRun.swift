@@ -185,10 +185,11 @@ struct BatchRun {
         for index in indices {
             guard let document = entries[index].document else { continue }
             entries[index].document = nil
-            let request = JobRequest(
+            var request = JobRequest(
                 document: document.text, instructions: instructions, model: command.model, maxOutputTokens: command.maxOutputTokens,
                 webhookURL: command.webhook, sourcePath: document.relativePath, mediaType: document.mediaType,
                 strategy: command.summaryStrategy, mapModel: command.mapModel, mapMaxOutputTokens: command.mapMaxOutputTokens)
+            request.serviceTier = command.serviceTier.flatMap(ServiceTier.init(rawValue:))
             do {
                 var job = try request.validated(
                     defaultModel: project.defaultModel, limits: .fromEnvironment(), checkModel: MantleModel.jobModelCheck)
@@ -225,7 +226,8 @@ struct BatchRun {
                 gateway: runtime.gateway(projects: projects, logger: logger), configuration: configuration, logger: logger)
             let group = ServiceGroup(configuration: .init(services: [workers], logger: logger))
             async let running: Void = { try? await group.run() }()
-            let limit = command.giveUpAfter.map { $0.seconds == 0 ? nil : $0.duration }
+            let limit =
+                command.giveUpAfter.map { $0.seconds == 0 ? nil : $0.duration }
                 ?? GiveUpWatch.defaultLimit(terminal: reporter.mode == .terminal)
             let end = await withTaskGroup(of: BatchReporter.FollowEnd.self) { tasks in
                 tasks.addTask {
@@ -233,7 +235,8 @@ struct BatchRun {
                     return .cancelled
                 }
                 tasks.addTask {
-                    await reporter.follow(jobIDs: jobIDs, store: store, project: project, projects: projects, watch: GiveUpWatch(limit: limit))
+                    await reporter.follow(
+                        jobIDs: jobIDs, store: store, project: project, projects: projects, watch: GiveUpWatch(limit: limit))
                 }
                 let first = await tasks.next() ?? .cancelled
                 tasks.cancelAll()
