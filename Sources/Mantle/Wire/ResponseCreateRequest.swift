@@ -19,6 +19,9 @@ public struct ResponseCreateRequest: Sendable, Hashable, Codable {
     public var reasoningEffort: ReasoningEffort?
     /// `text.format`.
     public var textFormat: TextFormat?
+    /// Answer as server-sent events (`stream: true`) while the Response runs in the background:
+    /// the end is seen the moment it comes, and a dropped stream resumes or falls back to polls.
+    public var stream: Bool = false
 
     /// The smallest `max_output_tokens` the API accepts.
     public static let minimumMaxOutputTokens = 16
@@ -100,7 +103,7 @@ public struct ResponseCreateRequest: Sendable, Hashable, Codable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case model, instructions, input, metadata, reasoning, text, background, store
+        case model, instructions, input, metadata, reasoning, text, background, store, stream
         case maxOutputTokens = "max_output_tokens"
     }
 
@@ -117,6 +120,7 @@ public struct ResponseCreateRequest: Sendable, Hashable, Codable {
         metadata = try container.decodeIfPresent([String: String].self, forKey: .metadata)
         reasoningEffort = try container.decodeIfPresent(Reasoning.self, forKey: .reasoning)?.effort
         textFormat = try container.decodeIfPresent(Text.self, forKey: .text)?.format
+        stream = try container.decodeIfPresent(Bool.self, forKey: .stream) ?? false
     }
 
     /// Writes the body with `background: true` and `store: true`.
@@ -131,5 +135,6 @@ public struct ResponseCreateRequest: Sendable, Hashable, Codable {
         try container.encodeIfPresent(metadata, forKey: .metadata)
         if let reasoningEffort { try container.encode(Reasoning(effort: reasoningEffort), forKey: .reasoning) }
         if let textFormat { try container.encode(Text(format: textFormat), forKey: .text) }
+        if stream { try container.encode(true, forKey: .stream) }
     }
 }
