@@ -137,7 +137,8 @@ final class BackgroundStreams: Sendable {
                 resumes += 1
                 let from = StreamedResponse(responseID: poll.responseID, lastSequenceNumber: state.lastSequenceNumber, text: state.text)
                 guard
-                    let resumed = await gateway.resumeStream(projectID: poll.projectID, model: poll.model, responseID: poll.responseID, after: from)
+                    let resumed = await gateway.resumeStream(
+                        projectID: poll.projectID, model: poll.model, responseID: poll.responseID, after: from)
                 else { return state }
                 (state, events) = (from, resumed)
             }
@@ -151,10 +152,12 @@ final class BackgroundStreams: Sendable {
         _ = checkpoints?.unregister(jobID: poll.id)
         if case .interrupted(let detail) = state.ending {
             logger.info(
-                "the stream of a background Response stopped before its end; polling it", metadata: ["job.id": "\(poll.publicID)", "error": "\(detail)"])
+                "the stream of a background Response stopped before its end; polling it",
+                metadata: ["job.id": "\(poll.publicID)", "error": "\(detail)"])
         }
         return JobLifecycle.afterBackgroundStream(
-            poll, state, retry: configuration.retryPolicy, polls: configuration.pollSchedule, now: Date(), expected: durations?.expected(for: poll))
+            poll, state, retry: configuration.retryPolicy, polls: configuration.pollSchedule, now: Date(),
+            expected: durations?.expected(for: poll))
     }
 
     /// Renews the leases of the held jobs every heartbeat until `stop` is set.
@@ -165,7 +168,7 @@ final class BackgroundStreams: Sendable {
             guard !ids.isEmpty, !stop.isSet else { continue }
             do {
                 try await queue.renewHeldBackgroundStreams(ids, worker: configuration.workerID, lease: configuration.pollLease)
-            } catch where !Task.isCancelled {
+            } catch  where !Task.isCancelled {
                 logger.warning("renewing the leases of held Response streams failed", metadata: ["error": "\(error)"])
             } catch {}
         }

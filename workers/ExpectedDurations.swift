@@ -25,11 +25,15 @@ final class ExpectedDurations: Sendable {
     }
 
     func expected(for poll: ClaimedPoll) -> ExpectedEnd? {
-        expected(projectID: poll.projectID, model: poll.model, estimatedInputTokens: poll.estimatedInputTokens, maxOutputTokens: poll.maxOutputTokens)
+        expected(
+            projectID: poll.projectID, model: poll.model, estimatedInputTokens: poll.estimatedInputTokens,
+            maxOutputTokens: poll.maxOutputTokens)
     }
 
     func expected(for job: ClaimedJob) -> ExpectedEnd? {
-        expected(projectID: job.projectID, model: job.model, estimatedInputTokens: job.estimatedInputTokens, maxOutputTokens: job.maxOutputTokens)
+        expected(
+            projectID: job.projectID, model: job.model, estimatedInputTokens: job.estimatedInputTokens, maxOutputTokens: job.maxOutputTokens
+        )
     }
 
     /// Learns afresh from the newest completed Responses; on failure keeps what it knew.
@@ -37,7 +41,7 @@ final class ExpectedDurations: Sendable {
         do {
             let learned = ResponseDurationModel.fitAll(try await queue.recentResponseDurations())
             models.withLock { $0 = learned }
-        } catch where !Task.isCancelled {
+        } catch  where !Task.isCancelled {
             logger.warning("reading recent Response durations failed; polls keep the last schedule", metadata: ["error": "\(error)"])
         } catch {}
     }

@@ -98,7 +98,8 @@ public struct Submitter: Sendable {
             }
         }
         return Reported(
-            outcome: JobLifecycle.afterCreate(job, result, retry: configuration.retryPolicy, polls: configuration.pollSchedule, startedAt: started,
+            outcome: JobLifecycle.afterCreate(
+                job, result, retry: configuration.retryPolicy, polls: configuration.pollSchedule, startedAt: started,
                 expected: durations?.expected(for: job), streamLease: streamLease),
             projectID: job.projectID, signal: EndpointSignal(result))
     }

@@ -53,7 +53,8 @@ public struct WorkerGroup: Service {
         submitter.durations = durations
         if configuration.maxBackgroundStreams > 0, let streamGateway = gateway as? any BackgroundStreamGateway {
             submitter.backgroundStreams = BackgroundStreams(
-                gateway: streamGateway, queue: queue, checkpoints: checkpoints, durations: durations, configuration: configuration, logger: logger)
+                gateway: streamGateway, queue: queue, checkpoints: checkpoints, durations: durations, configuration: configuration,
+                logger: logger)
         }
         var poller = Poller(queue: queue, gateway: gateway, configuration: configuration, logger: logger)
         poller.durations = durations

@@ -51,6 +51,9 @@ struct PollScheduleBench: ParsableCommand {
         let p50 = delays[delays.count / 2], p99 = delays[Int(Double(delays.count - 1) * 0.99)]
         let learned = expected.map { "expected \($0.duration.inSeconds) s ± \(Int($0.spread * 100)) %" } ?? "nothing learned"
         print("simulated \(Int(seconds)) s Responses (±\(Int(jitter * 100)) %), \(learned):")
-        print(String(format: "  polls per job %.2f; detection p50 %.2f s (%.2f %% of the length), p99 %.2f s", mean, p50, 100 * p50 / seconds, p99))
+        print(
+            String(
+                format: "  polls per job %.2f; detection p50 %.2f s (%.2f %% of the length), p99 %.2f s", mean, p50, 100 * p50 / seconds,
+                p99))
     }
 }

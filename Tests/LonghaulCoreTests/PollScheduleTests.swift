@@ -75,7 +75,8 @@ struct PollScheduleTests {
 struct ResponseDurationModelTests {
     static let key = ResponseDurationKey(projectID: 1, model: "openai.gpt-oss-120b")
 
-    static func sample(input: Int, output: Int, seconds: Double, cap: Int = 4000, key: ResponseDurationKey = key) -> ResponseDurationSample {
+    static func sample(input: Int, output: Int, seconds: Double, cap: Int = 4000, key: ResponseDurationKey = key) -> ResponseDurationSample
+    {
         ResponseDurationSample(key: key, estimatedInputTokens: input, maxOutputTokens: cap, outputTokens: output, seconds: seconds)
     }
 
@@ -108,9 +109,16 @@ struct ResponseDurationModelTests {
         let few = (0..<(ResponseDurationModel.minimumSamples - 1)).map { _ in Self.sample(input: 100, output: 40, seconds: 60) }
         #expect(ResponseDurationModel.fit(few) == nil)
         let other = ResponseDurationKey(projectID: 2, model: "openai.gpt-oss-120b")
-        let many = (0..<10).map { _ in Self.sample(input: 100, output: 40, seconds: 60) }
+        let many =
+            (0..<10).map { _ in Self.sample(input: 100, output: 40, seconds: 60) }
             + (0..<10).map { _ in Self.sample(input: 100, output: 40, seconds: 600, key: other) }
-        let models = ResponseDurationModel.fitAll(many + few.map { var s = $0; s.key.model = "openai.gpt-oss-20b"; return s })
+        let models = ResponseDurationModel.fitAll(
+            many
+                + few.map {
+                    var s = $0
+                    s.key.model = "openai.gpt-oss-20b"
+                    return s
+                })
         #expect(models.count == 2)
         #expect(models[Self.key]?.overheadSeconds == 60)
         #expect(models[other]?.overheadSeconds == 600)

@@ -1,8 +1,8 @@
 import Foundation
 import LonghaulCore
 import MantleSimulator
-import Testing
 import TestSupport
+import Testing
 import Workers
 
 @Suite("Streamed background Responses: the end seen at once, polling whenever the stream fails")
@@ -24,8 +24,10 @@ struct BackgroundStreamTests {
         #expect(counters.createsByJob.count == jobs.count)
         #expect(counters.createsByJob.values.allSatisfy { $0.values.allSatisfy { $0 == 1 } })
         #expect(try await harness.fixture.count("SELECT count(*) FROM attempts") == jobs.count)
-        #expect(try await harness.fixture.count(
-            "SELECT count(*) FROM results WHERE response->>'status' = 'completed' AND (response->'usage'->>'output_tokens')::int > 0") == jobs.count)
+        #expect(
+            try await harness.fixture.count(
+                "SELECT count(*) FROM results WHERE response->>'status' = 'completed' AND (response->'usage'->>'output_tokens')::int > 0")
+                == jobs.count)
     }
 
     @Test("streamed jobs complete from their terminal event, with at most 2 retrieves each")

@@ -47,7 +47,9 @@ public struct ResponseDurationModel: Sendable, Equatable {
         let ratios = usable.map { Double($0.outputTokens) / Double(max($0.estimatedInputTokens, 1)) }.sorted()
         let ratio = ratios[ratios.count / 2]
         var model = ResponseDurationModel(outputPerInputToken: ratio, overheadSeconds: 0, secondsPerOutputToken: 0, spread: 0)
-        let xs = usable.map { model.expectedOutputTokens(estimatedInputTokens: $0.estimatedInputTokens, maxOutputTokens: $0.maxOutputTokens) }
+        let xs = usable.map {
+            model.expectedOutputTokens(estimatedInputTokens: $0.estimatedInputTokens, maxOutputTokens: $0.maxOutputTokens)
+        }
         let ys = usable.map(\.seconds)
         let n = Double(xs.count)
         let meanX = xs.reduce(0, +) / n, meanY = ys.reduce(0, +) / n

@@ -9,7 +9,8 @@ extension JobQueue {
     public func renewHeldBackgroundStreams(_ jobIDs: [Int64], worker: String, lease: Duration) async throws {
         guard !jobIDs.isEmpty else { return }
         let seconds = Double(lease.milliseconds) / 1000
-        try await pool.query("""
+        try await pool.query(
+            """
             UPDATE jobs SET lease_expires_at = now() + make_interval(secs => \(seconds)), next_poll_at = now() + make_interval(secs => \(seconds))
             WHERE id = ANY(\(jobIDs)) AND state = 'running' AND lease_owner = \(worker) AND cancel_requested_at IS NULL
             """)

@@ -8,7 +8,8 @@ extension JobQueue {
     /// and learning from it would push every look later by that delay. One indexed read of at
     /// most `limit` rows (`jobs_finished`), a few milliseconds, every refresh of each worker.
     public func recentResponseDurations(limit: Int = 2000, within: Duration = .seconds(6 * 3600)) async throws -> [ResponseDurationSample] {
-        let rows = try await pool.query("""
+        let rows = try await pool.query(
+            """
             SELECT j.project_id, j.model, j.estimated_input_tokens, j.max_output_tokens, r.output_tokens,
                    (r.response->>'completed_at')::float8 - (r.response->>'created_at')::float8 AS seconds
             FROM jobs j JOIN results r ON r.job_id = j.id

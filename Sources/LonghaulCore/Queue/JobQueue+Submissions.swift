@@ -86,8 +86,8 @@ extension JobQueue {
             switch outcome {
             case .accepted(let jobID, let attempt, let responseID, let remoteStatus, let firstPollIn, let startedAt, let streamLease):
                 accepted.append(AcceptedRow(
-                    job_id: jobID, attempt: attempt, response_id: responseID, remote_status: remoteStatus, delay_ms: firstPollIn.milliseconds,
-                    stream_lease_ms: streamLease?.milliseconds))
+                    job_id: jobID, attempt: attempt, response_id: responseID, remote_status: remoteStatus,
+                    delay_ms: firstPollIn.milliseconds, stream_lease_ms: streamLease?.milliseconds))
                 attempts.append(AttemptRow(job_id: jobID, attempt: attempt, response_id: responseID, outcome: "submitted", started_ms: startedAt.millisecondsSince1970))
             case .retry(let jobID, let attempt, let retryIn, let error, let startedAt):
                 retries.append(RetryRow(job_id: jobID, attempt: attempt, delay_ms: retryIn.milliseconds, spent: true, in_place: false, orphan: true))
@@ -135,8 +135,8 @@ extension JobQueue {
                             -- A held stream keeps the job leased to this worker, as a poll claim would.
                             lease_owner = CASE WHEN u.stream_lease_ms IS NULL THEN NULL ELSE \(worker) END,
                             lease_expires_at = now() + u.stream_lease_ms * interval '1 millisecond'
-                        FROM jsonb_to_recordset(\(recordset(accepted))) AS u(job_id bigint, attempt smallint, response_id text, remote_status text,
-                                                                            delay_ms bigint, stream_lease_ms bigint)
+                        FROM jsonb_to_recordset(\(recordset(accepted)))
+                             AS u(job_id bigint, attempt smallint, response_id text, remote_status text, delay_ms bigint, stream_lease_ms bigint)
                         WHERE j.id = u.job_id AND j.state = 'submitting' AND j.lease_owner = \(worker) AND j.attempt = u.attempt
                         """)
                     applied += rows.affectedRows

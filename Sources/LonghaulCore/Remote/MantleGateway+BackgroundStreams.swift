@@ -9,9 +9,10 @@ extension MantleGateway: BackgroundStreamGateway {
         do {
             // `createResponseStream` returns only once `response.created` named the Response.
             let (state, events) = try await client.createResponseStream(Self.createRequest(for: job))
-            let submission = RemoteSubmission(responseID: state.responseID ?? "", remoteStatus: state.status.map(\.rawValue) ?? "in_progress")
+            let submission = RemoteSubmission(
+                responseID: state.responseID ?? "", remoteStatus: state.status.map(\.rawValue) ?? "in_progress")
             return (submission, BackgroundStream(state: state, events: events))
-        } catch where Self.mayRefuseStreaming(error) {
+        } catch  where Self.mayRefuseStreaming(error) {
             refusal = error
         } catch {
             throw Self.classify(error)
@@ -23,7 +24,9 @@ extension MantleGateway: BackgroundStreamGateway {
         return (submission, nil)
     }
 
-    public func resumeStream(projectID: Int64, model: String, responseID: String, after state: StreamedResponse) async -> ResponseEventStream? {
+    public func resumeStream(
+        projectID: Int64, model: String, responseID: String, after state: StreamedResponse
+    ) async -> ResponseEventStream? {
         guard let client = try? await client(for: projectID) else { return nil }
         let endpoint = client.endpoint.root
         guard !streamRefusals.isRefused(.resume, endpoint: endpoint, model: model) else { return nil }

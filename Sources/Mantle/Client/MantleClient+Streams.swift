@@ -11,7 +11,8 @@ extension MantleClient {
     /// A refusal (a 4xx such as an endpoint that does not stream background Responses) is
     /// thrown as a classified `MantleError`, as `createResponse` throws one; a stream that ends
     /// before `response.created` is a transport failure whose Response may exist.
-    public func createResponseStream(_ request: ResponseCreateRequest) async throws(MantleError) -> (StreamedResponse, ResponseEventStream) {
+    public func createResponseStream(_ request: ResponseCreateRequest) async throws(MantleError) -> (StreamedResponse, ResponseEventStream)
+    {
         var request = request
         request.stream = true
         try request.validate()
@@ -22,7 +23,9 @@ extension MantleClient {
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             body = try encoder.encode(request)
         } catch {
-            throw MantleError(kind: .invalidRequest, classification: .permanent, message: "cannot encode the request: \(error)", operation: .createResponse)
+            throw MantleError(
+                kind: .invalidRequest, classification: .permanent, message: "cannot encode the request: \(error)",
+                operation: .createResponse)
         }
         let url = endpoint.url(prefix, "/responses")
         let stream = try await openStream(.createResponse, .post, url, body: body, start: StreamedResponse())
@@ -40,7 +43,9 @@ extension MantleClient {
 
     /// Streams a background Response created with `stream: true` again, from the event after
     /// `startingAfter` (`GET …/responses/{id}?stream=true&starting_after=N`).
-    public func resumeResponseStream(id: String, model: String, after state: StreamedResponse) async throws(MantleError) -> ResponseEventStream {
+    public func resumeResponseStream(
+        id: String, model: String, after state: StreamedResponse
+    ) async throws(MantleError) -> ResponseEventStream {
         let prefix = try MantleModel.requireResponses(model)
         var url = endpoint.url(prefix, "/responses/" + (try Self.pathSegment(id, param: "response_id"))) + "?stream=true"
         if let last = state.lastSequenceNumber { url += "&starting_after=\(last)" }

@@ -15,7 +15,8 @@ extension MantleTransport {
         } catch let failure as HTTPClientError {
             throw MantleError.transport(failure, operation: operation)
         } catch {
-            throw MantleError.transport(HTTPClientError(kind: .other, message: "\(type(of: error))", url: request.url), operation: operation)
+            throw MantleError.transport(
+                HTTPClientError(kind: .other, message: "\(type(of: error))", url: request.url), operation: operation)
         }
         guard (200..<300).contains(response.status) else {
             let errorBody = (try? await response.collect(upTo: 64 << 10)) ?? Data()

@@ -35,7 +35,9 @@ enum ResponseEventTimeline {
             let deltas = pieces(of: text)
             let span = stored.finishAt - stored.createdAt
             for (k, delta) in deltas.enumerated() {
-                add(stored.createdAt + span * Double(k + 1) / Double(deltas.count + 1), .textDelta(itemID: answer.messageID, outputIndex: index, delta: delta))
+                add(
+                    stored.createdAt + span * Double(k + 1) / Double(deltas.count + 1),
+                    .textDelta(itemID: answer.messageID, outputIndex: index, delta: delta))
             }
             add(stored.finishAt, .textDone(itemID: answer.messageID, outputIndex: index, text: text))
             add(stored.finishAt, .itemDone(outputIndex: index, item: .message(id: answer.messageID, status: final.status, text: text)))

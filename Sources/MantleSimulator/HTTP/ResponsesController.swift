@@ -64,7 +64,8 @@ struct ResponsesController {
         let streaming = body.stream == true
         if streaming && body.background == true && engine.configuration.backgroundStreamRefusedModels.contains(modelID) {
             return MantleErrorBody.invalidRequest(
-                "Streaming is not supported for background responses with model '\(modelID)'.", param: "stream", code: "unsupported_parameter"
+                "Streaming is not supported for background responses with model '\(modelID)'.", param: "stream",
+                code: "unsupported_parameter"
             ).response
         }
 
@@ -132,7 +133,8 @@ struct ResponsesController {
         }
         let query = request.uri.queryParameters
         if query["stream"] == "true" {
-            return resumed(stored, project: project, query: Dictionary(query.map { (String($0.key), String($0.value)) }, uniquingKeysWith: { $1 }), context: context)
+            let pairs = Dictionary(query.map { (String($0.key), String($0.value)) }, uniquingKeysWith: { $1 })
+            return resumed(stored, project: project, query: pairs, context: context)
         }
         return .json(stored.object(at: SimulatorEngine.now()))
     }
