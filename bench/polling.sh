@@ -47,6 +47,7 @@ retrieves() {
   curl -s "$SIM_URL/_simulator/counters" | python3 -c 'import json,sys; print(json.load(sys.stdin)["requestsByRoute"].get("retrieveResponse", 0))'
 }
 
+DATABASE_URL="$URL" "$BIN" migrate >/dev/null
 if [ "$WARM" -gt 0 ]; then "$BENCH" pipeline enqueue --database-url "$URL" --jobs "$WARM" >/dev/null; fi
 echo "== longhaul work (default settings, --max-streams $STREAMS; mode $MODE)"
 OPENAI_BASE_URL="$SIM_URL/v1" OPENAI_API_KEY=bench DATABASE_URL="$URL" LONGHAUL_AUTO_MIGRATE=0 \
@@ -57,7 +58,8 @@ if [ "$WARM" -gt 0 ]; then
   "$BENCH" pipeline wait --database-url "$URL" --interval-ms 1000 --timeout 1800 >/dev/null
   sleep 31
 fi
-FIRST_ID=$(sql "SELECT coalesce(max(id), 0) FROM jobs")
+FIRST_ID=0
+[ "$WARM" -gt 0 ] && FIRST_ID=$(sql "SELECT coalesce(max(id), 0) FROM jobs")
 RETRIEVES_BEFORE=$(retrieves)
 CREATES_BEFORE=$(curl -s "$SIM_URL/_simulator/counters" | python3 -c 'import json,sys; print(json.load(sys.stdin)["requestsByRoute"].get("createResponse", 0))')
 
