@@ -11,6 +11,8 @@ public struct Poller: Sendable {
     let configuration: WorkerConfiguration
     let logger: Logger
     let metrics: WorkerMetrics
+    /// What this worker learned of each project's model, to aim the next look; nil: by age alone.
+    var durations: ExpectedDurations?
 
     public init(queue: JobQueue, gateway: any ResponsesGateway, configuration: WorkerConfiguration, logger: Logger) {
         self.queue = queue
@@ -53,7 +55,8 @@ public struct Poller: Sendable {
             logger.warning("retrieve refused; will look again", metadata: ["job.id": "\(poll.publicID)", "error": "\(detail.message)"])
         }
         return Reported(
-            outcome: JobLifecycle.afterPoll(poll, result, retry: configuration.retryPolicy, polls: configuration.pollSchedule, now: Date()),
+            outcome: JobLifecycle.afterPoll(poll, result, retry: configuration.retryPolicy, polls: configuration.pollSchedule, now: Date(),
+                expected: durations?.expected(for: poll)),
             projectID: poll.projectID, signal: EndpointSignal(result))
     }
 }

@@ -15,6 +15,10 @@ public struct Submitter: Sendable {
     /// Runs the jobs whose model has no background mode as held streams; nil when the gateway
     /// cannot stream (they are then created as Responses, which Mantle refuses for them).
     var streams: HeldStreamRunner?
+    /// What this worker learned of each project's model, to aim the first look; nil: `first`.
+    var durations: ExpectedDurations?
+    /// The background Responses whose streams this worker holds; nil: every Response is polled.
+    var backgroundStreams: BackgroundStreams?
 
     public init(queue: JobQueue, gateway: any ResponsesGateway, configuration: WorkerConfiguration, logger: Logger) {
         self.queue = queue
@@ -43,6 +47,7 @@ public struct Submitter: Sendable {
                     reports.map(\.outcome), worker: worker, health: reports.endpointObservations(creates: true))
                 changes.record(recorded.endpointChanges)
                 if reports.contains(where: \.outcome.isAccepted) { wakesPoller?.signal() }
+                backgroundStreams?.start(reports.compactMap(\.outcome.streamedJobID))
             },
             heartbeat: .init(interval: configuration.heartbeatInterval) { [queue, configuration] in
                 try await queue.extendSubmissionLeases(worker: worker, lease: configuration.submitLease)
@@ -60,12 +65,29 @@ public struct Submitter: Sendable {
         let started = Date()
         let clock = ContinuousClock.now
         let result: Result<RemoteSubmission, RemoteCallError>
-        do {
-            result = .success(try await gateway.submit(job))
-        } catch {
-            result = .failure(error)
+        var streamLease: Duration?
+        if let backgroundStreams, backgroundStreams.reserve() {
+            do {
+                let (submission, stream) = try await backgroundStreams.gateway.submitStreaming(job)
+                if let stream {
+                    backgroundStreams.adopt(ClaimedPoll(streaming: job, responseID: submission.responseID, submittedAt: started), stream)
+                    streamLease = configuration.pollLease
+                } else {
+                    backgroundStreams.release()
+                }
+                result = .success(submission)
+            } catch {
+                backgroundStreams.release()
+                result = .failure(error)
+            }
+        } else {
+            do {
+                result = .success(try await gateway.submit(job))
+            } catch {
+                result = .failure(error)
+            }
         }
-        metrics.recordCall(since: clock, outcome: result.metricClass(success: "accepted"))
+        metrics.recordCall(since: clock, outcome: result.metricClass(success: streamLease == nil ? "accepted" : "accepted_streaming"))
         if case .failure(let error) = result {
             var jobLogger = logger
             jobLogger[metadataKey: "job.id"] = "\(job.publicID)"
@@ -76,7 +98,9 @@ public struct Submitter: Sendable {
             }
         }
         return Reported(
-            outcome: JobLifecycle.afterCreate(job, result, retry: configuration.retryPolicy, polls: configuration.pollSchedule, startedAt: started),
+            outcome: JobLifecycle.afterCreate(
+                job, result, retry: configuration.retryPolicy, polls: configuration.pollSchedule, startedAt: started,
+                expected: durations?.expected(for: job), streamLease: streamLease),
             projectID: job.projectID, signal: EndpointSignal(result))
     }
 }
@@ -85,6 +109,12 @@ extension SubmissionOutcome {
     var isAccepted: Bool {
         if case .accepted = self { return true }
         return false
+    }
+
+    /// The job whose Response this worker streams, when this accept holds a stream.
+    var streamedJobID: Int64? {
+        if case .accepted(let jobID, _, _, _, _, _, _?) = self { return jobID }
+        return nil
     }
 }
 

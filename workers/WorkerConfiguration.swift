@@ -14,9 +14,16 @@ public struct WorkerConfiguration: Sendable {
     /// A claimed poll comes due again after this long if its worker vanishes.
     public var pollLease: Duration = .seconds(30)
     public var heartbeatInterval: Duration = .seconds(10)
+    /// Background Responses whose streams one worker holds (`background: true, stream: true`), so
+    /// their end is seen the moment it comes; the rest are polled. On HTTP/1.1 each stream holds a
+    /// connection of the 256 per host, beside 64 creates and 128 polls; 0 polls every Response.
+    public var maxBackgroundStreams: Int = 64
     /// How often held streams checkpoint their text and look for cancels (one statement for all).
     public var checkpointInterval: Duration = .seconds(5)
     public var pollSchedule = PollSchedule()
+    /// How often the worker relearns how long each project's model takes, for polls aimed at a
+    /// Response's expected end (`ResponseDurationModel`); nil polls by age alone.
+    public var durationRefreshInterval: Duration? = .seconds(30)
     public var retryPolicy = RetryPolicy()
     /// Outcomes are written in batches: after this long, or sooner when `flushSize` are waiting.
     public var flushInterval: Duration = .milliseconds(10)

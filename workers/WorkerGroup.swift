@@ -49,7 +49,15 @@ public struct WorkerGroup: Service {
         if let streamGateway = gateway as? any StreamGateway, let checkpoints {
             submitter.streams = HeldStreamRunner(gateway: streamGateway, checkpoints: checkpoints, retry: configuration.retryPolicy, logger: logger)
         }
-        let poller = Poller(queue: queue, gateway: gateway, configuration: configuration, logger: logger)
+        let durations = configuration.durationRefreshInterval.map { ExpectedDurations(queue: queue, interval: $0, logger: logger) }
+        submitter.durations = durations
+        if configuration.maxBackgroundStreams > 0, let streamGateway = gateway as? any BackgroundStreamGateway {
+            submitter.backgroundStreams = BackgroundStreams(
+                gateway: streamGateway, queue: queue, checkpoints: checkpoints, durations: durations, configuration: configuration,
+                logger: logger)
+        }
+        var poller = Poller(queue: queue, gateway: gateway, configuration: configuration, logger: logger)
+        poller.durations = durations
         let maintainer = Maintainer(queue: queue, configuration: configuration, logger: logger)
         let gauges = QueueGauges(queue: queue, logger: logger)
         // Webhook receivers get a client of their own: their slowness must not hold Mantle's connections.
@@ -65,8 +73,12 @@ public struct WorkerGroup: Service {
                         let pollerHere = roles.contains(.poll) ? pollWake : nil
                         loops.addTask { [submitter] in await submitter.loop(pollWake: pollerHere).run(wake: submitWake, stop: stop) }
                         if let checkpoints { loops.addTask { await checkpoints.run(stop: stop) } }
+                        if let streams = submitter.backgroundStreams { loops.addTask { await streams.run(stop: stop) } }
                     }
-                    if roles.contains(.poll) { loops.addTask { await poller.loop().run(wake: pollWake, stop: stop) } }
+                    if roles.contains(.poll) { loops.addTask { [poller] in await poller.loop().run(wake: pollWake, stop: stop) } }
+                    if let durations, !roles.isDisjoint(with: [.submit, .poll]) {
+                        loops.addTask { await durations.run(stop: stop) }
+                    }
                     if roles.contains(.maintain) {
                         loops.addTask { await maintainer.run(stop: stop) }
                         loops.addTask { await gauges.run(stop: stop, interval: configuration.maintenanceInterval) }

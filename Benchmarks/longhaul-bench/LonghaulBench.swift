@@ -10,6 +10,8 @@ struct LonghaulBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "longhaul-bench",
         abstract: "Run a benchmark and print its figures (used by the bench/ scripts).",
-        subcommands: [PoolBench.self, HTTPBench.self, MantleClientBench.self, WebhooksBench.self, PipelineBench.self]
+        subcommands: [
+            PoolBench.self, HTTPBench.self, MantleClientBench.self, WebhooksBench.self, PipelineBench.self, PollScheduleBench.self,
+        ]
     )
 }

@@ -114,7 +114,9 @@ import Testing
     }
 
     @Test func faultKindsApplyOnlyWhereTheyMakeSense() {
-        #expect(InjectedFaultKind.streamCut.applies(to: .chat) && !InjectedFaultKind.streamCut.applies(to: .create))
+        // A streamed background create is cut like a held stream; a retrieve has no stream to cut.
+        #expect(InjectedFaultKind.streamCut.applies(to: .chat) && InjectedFaultKind.streamCut.applies(to: .create))
+        #expect(!InjectedFaultKind.streamCut.applies(to: .retrieve) && !InjectedFaultKind.streamError.applies(to: .create))
         #expect(InjectedFaultKind.failedResponse.applies(to: .create) && !InjectedFaultKind.failedResponse.applies(to: .messages))
         var configuration = MantleSimulatorConfiguration()
         configuration.invokeFaults.streamCut = 2

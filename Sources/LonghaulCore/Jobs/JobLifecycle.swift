@@ -18,15 +18,18 @@ public import Foundation
 /// The store carries the outcomes out with writes guarded by state, lease owner and attempt, so a
 /// decision about a job that another worker rescued (or a user cancelled) meanwhile applies to nothing.
 public enum JobLifecycle {
-    /// What to do after the create call of `job`'s attempt returned `result`.
+    /// What to do after the create call of `job`'s attempt returned `result`; the first poll aims
+    /// at `expected` when the job's project and model have taught one (`PollSchedule`). With
+    /// `streamLease` the worker holds the Response's stream: no poll until that lease runs out.
     public static func afterCreate(
-        _ job: ClaimedJob, _ result: Result<RemoteSubmission, RemoteCallError>, retry: RetryPolicy, polls: PollSchedule, startedAt: Date
+        _ job: ClaimedJob, _ result: Result<RemoteSubmission, RemoteCallError>, retry: RetryPolicy, polls: PollSchedule, startedAt: Date,
+        expected: ExpectedEnd? = nil, streamLease: Duration? = nil
     ) -> SubmissionOutcome {
         switch result {
         case .success(let submission):
             return .accepted(
                 jobID: job.id, attempt: job.attempt, responseID: submission.responseID, remoteStatus: submission.remoteStatus,
-                firstPollIn: polls.first, startedAt: startedAt)
+                firstPollIn: streamLease ?? polls.first(expected: expected), startedAt: startedAt, streamLease: streamLease)
         case .failure(.retryable(let detail, let retryAfter, mayHaveBeenCreated: true)):
             guard let delay = retry.delay(afterAttempt: job.attempt, of: job.maxAttempts, retryAfter: retryAfter) else {
                 return .fail(jobID: job.id, attempt: job.attempt, error: detail.withAttemptsExhausted(job.attempt), startedAt: startedAt)
@@ -49,14 +52,16 @@ public enum JobLifecycle {
     }
 
     /// What to do after a retrieve (or, when a cancel was asked for, a cancel call) of `poll`'s
-    /// Response returned `result` at `now`.
+    /// Response returned `result` at `now`; a Response still running is looked at next as
+    /// `PollSchedule` aims at `expected`, its expected end (nil: by its age alone).
     public static func afterPoll(
-        _ poll: ClaimedPoll, _ result: Result<RemoteSnapshot, RemoteCallError>, retry: RetryPolicy, polls: PollSchedule, now: Date
+        _ poll: ClaimedPoll, _ result: Result<RemoteSnapshot, RemoteCallError>, retry: RetryPolicy, polls: PollSchedule, now: Date,
+        expected: ExpectedEnd? = nil
     ) -> PollOutcome {
         let age = Duration.seconds(max(0, now.timeIntervalSince(poll.submittedAt)))
         switch result {
         case .success(.running(let remoteStatus)):
-            return .stillRunning(jobID: poll.id, remoteStatus: remoteStatus, nextPollIn: polls.interval(age: age))
+            return .stillRunning(jobID: poll.id, remoteStatus: remoteStatus, nextPollIn: polls.interval(age: age, expected: expected))
         case .success(.finished(let result)):
             // A Response that failed for a reason a fresh submission can cure gets one, unless the
             // user asked to cancel: then its end is the end.

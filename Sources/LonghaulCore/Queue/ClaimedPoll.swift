@@ -15,10 +15,13 @@ public struct ClaimedPoll: Sendable, Equatable {
     /// Looks at this Response that failed in a row (a transient failure or a refused key), for
     /// the poll backoff.
     public var failedLooks: Int
+    /// What was known of the job before it ran, for its expected end (`ResponseDurationModel`).
+    public var estimatedInputTokens: Int
+    public var maxOutputTokens: Int
 
     public init(
         id: Int64, publicID: String, projectID: Int64, attempt: Int, maxAttempts: Int, responseID: String, model: String,
-        submittedAt: Date, cancelRequested: Bool, failedLooks: Int = 0
+        submittedAt: Date, cancelRequested: Bool, failedLooks: Int = 0, estimatedInputTokens: Int = 0, maxOutputTokens: Int = 0
     ) {
         self.id = id
         self.publicID = publicID
@@ -30,5 +33,7 @@ public struct ClaimedPoll: Sendable, Equatable {
         self.submittedAt = submittedAt
         self.cancelRequested = cancelRequested
         self.failedLooks = failedLooks
+        self.estimatedInputTokens = estimatedInputTokens
+        self.maxOutputTokens = maxOutputTokens
     }
 }

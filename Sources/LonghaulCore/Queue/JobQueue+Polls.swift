@@ -17,7 +17,8 @@ extension JobQueue {
             FROM due WHERE j.id = due.id
             RETURNING j.id, j.public_id, j.project_id, j.attempt, j.max_attempts, j.response_id, j.model,
                       coalesce(j.submitted_at, j.created_at) AS submitted_at,
-                      j.cancel_requested_at IS NOT NULL AS cancel_requested, j.poll_failures
+                      j.cancel_requested_at IS NOT NULL AS cancel_requested, j.poll_failures,
+                      j.estimated_input_tokens, j.max_output_tokens
             """)
         return try rows.map { row in
             ClaimedPoll(
@@ -25,7 +26,8 @@ extension JobQueue {
                 attempt: try row.decode("attempt"), maxAttempts: try row.decode("max_attempts"),
                 responseID: try row.decode("response_id"), model: try row.decode("model"),
                 submittedAt: try row.decode("submitted_at"),
-                cancelRequested: try row.decode("cancel_requested"), failedLooks: try row.decode("poll_failures", as: Int.self))
+                cancelRequested: try row.decode("cancel_requested"), failedLooks: try row.decode("poll_failures", as: Int.self),
+                estimatedInputTokens: try row.decode("estimated_input_tokens"), maxOutputTokens: try row.decode("max_output_tokens"))
         }
     }
 

@@ -42,6 +42,8 @@ extension JobQueue {
         var response_id: String
         var remote_status: String
         var delay_ms: Int64
+        /// This worker holds the Response's stream for this long: the job stays leased to it.
+        var stream_lease_ms: Int64?
     }
 
     private struct RetryRow: Encodable, Sendable {
@@ -86,15 +88,11 @@ extension JobQueue {
         var accepted: [AcceptedRow] = [], retries: [RetryRow] = [], failures: [Finalization] = [], attempts: [AttemptRow] = []
         for outcome in outcomes {
             switch outcome {
-            case .accepted(let jobID, let attempt, let responseID, let remoteStatus, let firstPollIn, let startedAt):
-                accepted.append(
-                    AcceptedRow(
-                        job_id: jobID, attempt: attempt, response_id: responseID, remote_status: remoteStatus,
-                        delay_ms: firstPollIn.milliseconds))
-                attempts.append(
-                    AttemptRow(
-                        job_id: jobID, attempt: attempt, response_id: responseID, outcome: "submitted",
-                        started_ms: startedAt.millisecondsSince1970))
+            case .accepted(let jobID, let attempt, let responseID, let remoteStatus, let firstPollIn, let startedAt, let streamLease):
+                accepted.append(AcceptedRow(
+                    job_id: jobID, attempt: attempt, response_id: responseID, remote_status: remoteStatus,
+                    delay_ms: firstPollIn.milliseconds, stream_lease_ms: streamLease?.milliseconds))
+                attempts.append(AttemptRow(job_id: jobID, attempt: attempt, response_id: responseID, outcome: "submitted", started_ms: startedAt.millisecondsSince1970))
             case .retry(let jobID, let attempt, let retryIn, let error, let startedAt):
                 retries.append(
                     RetryRow(job_id: jobID, attempt: attempt, delay_ms: retryIn.milliseconds, spent: true, in_place: false, orphan: true))
@@ -160,8 +158,12 @@ extension JobQueue {
                         SET state = 'running', response_id = u.response_id, remote_status = u.remote_status, retrying_since = NULL,
                             next_poll_at = CASE WHEN j.cancel_requested_at IS NOT NULL THEN now()
                                                 ELSE now() + u.delay_ms * interval '1 millisecond' END,
-                            poll_count = 0, lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
-                        FROM jsonb_to_recordset(\(recordset(accepted))) AS u(job_id bigint, attempt smallint, response_id text, remote_status text, delay_ms bigint)
+                            poll_count = 0, updated_at = now(),
+                            -- A held stream keeps the job leased to this worker, as a poll claim would.
+                            lease_owner = CASE WHEN u.stream_lease_ms IS NULL THEN NULL ELSE \(worker) END,
+                            lease_expires_at = now() + u.stream_lease_ms * interval '1 millisecond'
+                        FROM jsonb_to_recordset(\(recordset(accepted)))
+                             AS u(job_id bigint, attempt smallint, response_id text, remote_status text, delay_ms bigint, stream_lease_ms bigint)
                         WHERE j.id = u.job_id AND j.state = 'submitting' AND j.lease_owner = \(worker) AND j.attempt = u.attempt
                         """)
                     applied += rows.affectedRows

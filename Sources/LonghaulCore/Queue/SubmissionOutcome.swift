@@ -2,8 +2,12 @@ public import Foundation
 
 /// What became of one create call.
 public enum SubmissionOutcome: Sendable, Equatable {
-    /// Mantle accepted it: the Response id is stored and the job is `running`.
-    case accepted(jobID: Int64, attempt: Int, responseID: String, remoteStatus: String, firstPollIn: Duration, startedAt: Date)
+    /// Mantle accepted it: the Response id is stored and the job is `running`. With
+    /// `streamLease`, this worker holds the Response's stream: the job stays leased to it for that
+    /// long (renewed while the stream lasts) and is polled only once the lease runs out.
+    case accepted(
+        jobID: Int64, attempt: Int, responseID: String, remoteStatus: String, firstPollIn: Duration, startedAt: Date,
+        streamLease: Duration? = nil)
     /// A transient failure after which the Response may exist (its answer was lost): the attempt
     /// is spent; back to the queue, due again after `retryIn`.
     case retry(jobID: Int64, attempt: Int, retryIn: Duration, error: AttemptError, startedAt: Date)
@@ -26,7 +30,7 @@ public enum SubmissionOutcome: Sendable, Equatable {
 
     var jobID: Int64 {
         switch self {
-        case .accepted(let id, _, _, _, _, _), .retry(let id, _, _, _, _), .deferred(let id, _, _, _, _), .held(let id, _, _, _),
+        case .accepted(let id, _, _, _, _, _, _), .retry(let id, _, _, _, _), .deferred(let id, _, _, _, _), .held(let id, _, _, _),
             .fail(let id, _, _, _), .finished(let id, _, _, _), .interrupted(let id, _, _, _, _, _):
             id
         }

@@ -80,6 +80,8 @@ public final class MantleGateway: ResponsesGateway {
     private let timeouts: MantleTimeouts
     private let refresh: Duration
     private let clients = Mutex<[Int64: Entry]>([:])
+    /// The endpoints and models that refuse background+stream or its resume (`MantleGateway+BackgroundStreams`).
+    let streamRefusals = StreamRefusals()
 
     public init(
         projects: ProjectStore, http: HTTPClient, defaultEndpoint: DefaultEndpoint, logger: Logger,
@@ -95,14 +97,8 @@ public final class MantleGateway: ResponsesGateway {
 
     public func submit(_ job: ClaimedJob) async throws(RemoteCallError) -> RemoteSubmission {
         let client = try await client(for: job.projectID)
-        var metadata = job.metadata
-        metadata["longhaul_job_id"] = job.publicID
-        metadata["longhaul_attempt"] = String(job.attempt)
-        let request = ResponseCreateRequest(
-            model: job.model, instructions: job.instructions, input: .text(job.document), maxOutputTokens: job.maxOutputTokens,
-            metadata: metadata, reasoningEffort: job.reasoningEffort, serviceTier: job.serviceTier)
         do {
-            let response = try await client.createResponse(request)
+            let response = try await client.createResponse(Self.createRequest(for: job))
             return RemoteSubmission(responseID: response.id, remoteStatus: response.status.rawValue)
         } catch {
             throw Self.classify(error)
@@ -125,6 +121,17 @@ public final class MantleGateway: ResponsesGateway {
         } catch {
             throw Self.classify(error)
         }
+    }
+
+    /// The create request of `job`'s attempt; the job id and attempt go in `metadata`, so a
+    /// duplicate Response (a create whose answer was lost) can be told apart.
+    static func createRequest(for job: ClaimedJob) -> ResponseCreateRequest {
+        var metadata = job.metadata
+        metadata["longhaul_job_id"] = job.publicID
+        metadata["longhaul_attempt"] = String(job.attempt)
+        return ResponseCreateRequest(
+            model: job.model, instructions: job.instructions, input: .text(job.document), maxOutputTokens: job.maxOutputTokens,
+            metadata: metadata, reasoningEffort: job.reasoningEffort, serviceTier: job.serviceTier)
     }
 
     /// The client for a project, built from its settings (cached for `refresh`).

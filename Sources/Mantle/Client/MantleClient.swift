@@ -20,9 +20,9 @@ public struct MantleClient: Sendable {
     /// The largest answer body accepted.
     public let maxResponseBytes: Int
 
-    private let transport: any MantleTransport
-    private let logger: Logger
-    private let now: @Sendable () -> Date
+    let transport: any MantleTransport
+    let logger: Logger
+    let now: @Sendable () -> Date
 
     /// A client for `endpoint`, authenticating with `credentials`.
     ///

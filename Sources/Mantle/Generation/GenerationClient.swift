@@ -73,23 +73,7 @@ public struct GenerationClient: Sendable {
         let httpRequest = HTTPRequest(
             method: .post, url: url, headers: headers, body: body, timeout: maxDuration, connectTimeout: .seconds(10),
             idleTimeout: idleTimeout)
-        let response: HTTPStreamingResponse
-        do {
-            response = try await http.stream(httpRequest)
-        } catch let failure as HTTPClientError {
-            throw MantleError.transport(failure, operation: operation)
-        } catch {
-            throw MantleError.transport(HTTPClientError(kind: .other, message: "\(type(of: error))", url: url), operation: operation)
-        }
-        guard (200..<300).contains(response.status) else {
-            let errorBody = (try? await response.collect(upTo: 64 << 10)) ?? Data()
-            let error = MantleError.http(
-                HTTPResponse(status: response.status, headers: response.headers, body: errorBody, httpVersion: response.httpVersion),
-                operation: operation, now: now())
-            if error.isUnauthorized { await credentials.invalidate() }
-            logger.info("generation refused", metadata: ["mantle.operation": "\(operation.rawValue)", "error": "\(error)"])
-            throw error
-        }
+        let response = try await http.openStream(httpRequest, operation: operation, credentials: credentials, now: now(), logger: logger)
         return GenerationStream(body: response.body, wire: wire)
     }
 

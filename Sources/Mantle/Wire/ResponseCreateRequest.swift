@@ -21,6 +21,9 @@ public struct ResponseCreateRequest: Sendable, Hashable, Codable {
     public var textFormat: TextFormat?
     /// `service_tier`; nil leaves it to the endpoint.
     public var serviceTier: ServiceTier?
+    /// Answer as server-sent events (`stream: true`) while the Response runs in the background:
+    /// the end is seen the moment it comes, and a dropped stream resumes or falls back to polls.
+    public var stream: Bool = false
 
     /// The smallest `max_output_tokens` the API accepts.
     public static let minimumMaxOutputTokens = 16
@@ -104,7 +107,7 @@ public struct ResponseCreateRequest: Sendable, Hashable, Codable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case model, instructions, input, metadata, reasoning, text, background, store
+        case model, instructions, input, metadata, reasoning, text, background, store, stream
         case maxOutputTokens = "max_output_tokens"
         case serviceTier = "service_tier"
     }
@@ -123,6 +126,7 @@ public struct ResponseCreateRequest: Sendable, Hashable, Codable {
         reasoningEffort = try container.decodeIfPresent(Reasoning.self, forKey: .reasoning)?.effort
         textFormat = try container.decodeIfPresent(Text.self, forKey: .text)?.format
         serviceTier = try container.decodeIfPresent(ServiceTier.self, forKey: .serviceTier)
+        stream = try container.decodeIfPresent(Bool.self, forKey: .stream) ?? false
     }
 
     /// Writes the body with `background: true` and `store: true`.
@@ -138,5 +142,6 @@ public struct ResponseCreateRequest: Sendable, Hashable, Codable {
         if let reasoningEffort { try container.encode(Reasoning(effort: reasoningEffort), forKey: .reasoning) }
         if let textFormat { try container.encode(Text(format: textFormat), forKey: .text) }
         try container.encodeIfPresent(serviceTier, forKey: .serviceTier)
+        if stream { try container.encode(true, forKey: .stream) }
     }
 }

@@ -40,7 +40,9 @@ public enum InjectedFaultKind: String, Codable, Sendable, CaseIterable, CodingKe
     public func applies(to route: FaultRoute) -> Bool {
         switch self {
         case .createdButAnswerLost, .failedResponse: route == .create
-        case .overloaded, .streamCut, .streamError: route.generates
+        case .overloaded, .streamError: route.generates
+        // A streamed background create is cut like a held stream (a plain create ignores it).
+        case .streamCut: route.generates || route == .create
         case .tokenQuotaExceeded: false
         default: true
         }

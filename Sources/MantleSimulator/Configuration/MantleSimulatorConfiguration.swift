@@ -51,6 +51,13 @@ public struct MantleSimulatorConfiguration: Codable, Sendable, Equatable {
     /// Multiplies every model's context window, input cap and output limit (0 < scale ≤ 1), so
     /// that tests cross a window with small documents; 1 is Mantle's windows.
     public var contextWindowScale: Double
+    /// Models whose background Responses may not also stream: a create with `background` and
+    /// `stream` both true gets a 400 for them (an endpoint that refuses the pair, for tests of the
+    /// fallback to polling).
+    public var backgroundStreamRefusedModels: [String]
+    /// Whether `GET …/responses/{id}?stream=true&starting_after=N` resumes a streamed background
+    /// Response (OpenAI's documented resume; unconfirmed on Mantle, so it can be turned off).
+    public var resumesStreams: Bool
 
     /// The defaults: real time, Responses of 2–6 s plus 1 s per 1,000 input tokens, no faults.
     public init(
@@ -75,7 +82,9 @@ public struct MantleSimulatorConfiguration: Codable, Sendable, Equatable {
         retentionSeconds: Double = 3600,
         region: String = "us-east-1",
         accountID: String = "123456789012",
-        contextWindowScale: Double = 1
+        contextWindowScale: Double = 1,
+        backgroundStreamRefusedModels: [String] = [],
+        resumesStreams: Bool = true
     ) {
         self.speed = speed
         self.zeroLatency = zeroLatency
@@ -99,6 +108,8 @@ public struct MantleSimulatorConfiguration: Codable, Sendable, Equatable {
         self.region = region
         self.accountID = accountID
         self.contextWindowScale = contextWindowScale
+        self.backgroundStreamRefusedModels = backgroundStreamRefusedModels
+        self.resumesStreams = resumesStreams
     }
 
     /// Fault rates of one route.
@@ -162,7 +173,7 @@ public struct MantleSimulatorConfiguration: Codable, Sendable, Equatable {
         case secondsPerThousandInputTokens, createFaults, retrieveFaults, cancelFaults
         case chatFaults, messagesFaults, invokeFaults
         case retryAfterSeconds, hangSeconds, apiKeys, awsCredentials, tokensPerMinute, projectTokensPerMinute
-        case retentionSeconds, region, accountID, contextWindowScale
+        case retentionSeconds, region, accountID, contextWindowScale, backgroundStreamRefusedModels, resumesStreams
     }
 
     /// Decodes a configuration; every missing key takes its default.
@@ -194,7 +205,9 @@ public struct MantleSimulatorConfiguration: Codable, Sendable, Equatable {
             retentionSeconds: try c.decodeIfPresent(Double.self, forKey: .retentionSeconds) ?? d.retentionSeconds,
             region: try c.decodeIfPresent(String.self, forKey: .region) ?? d.region,
             accountID: try c.decodeIfPresent(String.self, forKey: .accountID) ?? d.accountID,
-            contextWindowScale: try c.decodeIfPresent(Double.self, forKey: .contextWindowScale) ?? d.contextWindowScale
+            contextWindowScale: try c.decodeIfPresent(Double.self, forKey: .contextWindowScale) ?? d.contextWindowScale,
+            backgroundStreamRefusedModels: try c.decodeIfPresent([String].self, forKey: .backgroundStreamRefusedModels) ?? [],
+            resumesStreams: try c.decodeIfPresent(Bool.self, forKey: .resumesStreams) ?? d.resumesStreams
         )
     }
 }

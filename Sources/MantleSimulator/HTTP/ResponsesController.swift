@@ -61,6 +61,14 @@ struct ResponsesController {
             return MantleErrorBody.responseNotFound(previous).response
         }
 
+        let streaming = body.stream == true
+        if streaming && body.background == true && engine.configuration.backgroundStreamRefusedModels.contains(modelID) {
+            return MantleErrorBody.invalidRequest(
+                "Streaming is not supported for background responses with model '\(modelID)'.", param: "stream",
+                code: "unsupported_parameter"
+            ).response
+        }
+
         let inputTokens = AnswerWriter.inputTokens(of: body)
         let limits = model.limits.scaled(by: engine.configuration.contextWindowScale)
         if let refusal = ContextWindowCheck.problem(inputTokens: inputTokens, maxOutputTokens: body.maxOutputTokens, limits: limits) {
@@ -95,6 +103,9 @@ struct ResponsesController {
             await context.dropConnection()
             return .unwritten
         }
+        if streaming {
+            return streamed(stored, project: project, startingAfter: -1, cutHalfway: fault == .streamCut, context: context)
+        }
         if echo.background {
             // Mantle answers a background create with `in_progress`, even when it will finish at once.
             return .json(stored.object(at: stored.createdAt.nextDown))
@@ -119,6 +130,11 @@ struct ResponsesController {
         let id = context.parameters.get("id") ?? ""
         guard let stored = engine.response(id: id, project: project) else {
             return MantleErrorBody.responseNotFound(id).response
+        }
+        let query = request.uri.queryParameters
+        if query["stream"] == "true" {
+            let pairs = Dictionary(query.map { (String($0.key), String($0.value)) }, uniquingKeysWith: { $1 })
+            return resumed(stored, project: project, query: pairs, context: context)
         }
         return .json(stored.object(at: SimulatorEngine.now()))
     }

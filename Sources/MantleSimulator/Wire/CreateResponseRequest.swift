@@ -100,6 +100,8 @@ struct CreateResponseRequest: Decodable, Sendable {
     let tools: JSONValue?
     let parallelToolCalls: Bool?
     let truncation: String?
+    /// Answer as server-sent events instead of one JSON body.
+    let stream: Bool?
 
     enum CodingKeys: String, CodingKey {
         case model, input, instructions, background, store
@@ -113,7 +115,7 @@ struct CreateResponseRequest: Decodable, Sendable {
         case toolChoice = "tool_choice"
         case tools
         case parallelToolCalls = "parallel_tool_calls"
-        case truncation
+        case truncation, stream
     }
 
     init(from decoder: any Decoder) throws {
@@ -137,6 +139,7 @@ struct CreateResponseRequest: Decodable, Sendable {
         tools = try c.decodeIfPresent(JSONValue.self, forKey: .tools)
         parallelToolCalls = try c.decodeIfPresent(Bool.self, forKey: .parallelToolCalls)
         truncation = try c.decodeIfPresent(String.self, forKey: .truncation)
+        stream = try c.decodeIfPresent(Bool.self, forKey: .stream)
     }
 }
 

@@ -5,6 +5,9 @@ struct EchoedRequestFields: Sendable {
     let metadata: [String: String]
     let background: Bool
     let store: Bool
+    /// Created with `stream: true`: only such a background Response can be streamed again
+    /// (`GET …/responses/{id}?stream=true`).
+    let stream: Bool
     let maxOutputTokens: Int?
     let temperature: Double
     let topP: Double
@@ -24,6 +27,7 @@ struct EchoedRequestFields: Sendable {
         metadata = request.metadata ?? [:]
         background = request.background ?? false
         store = request.store ?? true
+        stream = request.stream ?? false
         maxOutputTokens = request.maxOutputTokens
         temperature = request.temperature ?? 1
         topP = request.topP ?? 1

@@ -31,6 +31,11 @@ struct WorkerOptions: ParsableArguments {
     @Option(name: .long, help: "Longest wait between polls of one Response, in seconds (default 30).")
     var maxPollInterval: Double?
 
+    @Option(
+        name: .long,
+        help: "Background Responses whose streams this worker holds, to see their end at once (default 64; 0 polls them all).")
+    var maxStreams: Int?
+
     func validate() throws {
         _ = try parsedRoles()
         if let leaseSeconds, !(1...3600).contains(leaseSeconds) {
@@ -47,6 +52,9 @@ struct WorkerOptions: ParsableArguments {
             if let value, !(0.1...3600).contains(value) {
                 throw ValidationError("\(name) must be between 0.1 and 3600 seconds")
             }
+        }
+        if let maxStreams, !(0...10_000).contains(maxStreams) {
+            throw ValidationError("--max-streams must be between 0 and 10000 (0 polls every Response)")
         }
         if let minPollInterval, let maxPollInterval, minPollInterval > maxPollInterval {
             throw ValidationError("--min-poll-interval (\(minPollInterval) s) must not exceed --max-poll-interval (\(maxPollInterval) s)")
@@ -90,6 +98,7 @@ struct WorkerOptions: ParsableArguments {
             configuration = configuration.withLease(.milliseconds(Int64(leaseSeconds * 1000)))
         }
         configuration.pollSchedule = pollSchedule()
+        if let maxStreams { configuration.maxBackgroundStreams = maxStreams }
         let projects = ProjectStore(pool: pool)
         _ = try await projects.ensureDefault()
         return WorkerGroup(

@@ -1,0 +1,119 @@
+public import Foundation
+
+/// What the stream of a background Response (`background: true, stream: true`, or its resume
+/// `GET …/responses/{id}?stream=true&starting_after=N`) has shown so far: its id, the last
+/// `sequence_number` (the resume cursor), the text, and how the stream ended. A pure value fed
+/// with server-sent events.
+///
+/// The stream is an optimisation, never the truth: only a terminal event
+/// (`response.completed`, `response.failed`, `response.incomplete`, with the whole Response and
+/// its usage) ends it as `.finished`; anything else that stops it is `.interrupted`, after which
+/// the caller resumes or polls.
+public struct StreamedResponse: Sendable, Hashable {
+    public enum Ending: Sendable, Hashable {
+        /// The terminal event arrived with the final Response.
+        case finished(MantleResponse)
+        /// The stream stopped without a terminal event: cut, idle, unreadable, or ended early
+        /// (a cancelled Response's stream just stops).
+        case interrupted(detail: String)
+        /// The reader cancelled it.
+        case cancelled
+    }
+
+    /// The Response id, from `response.created` (or known before a resume).
+    public private(set) var responseID: String?
+    /// The Response's status as the last lifecycle event gave it.
+    public private(set) var status: ResponseStatus?
+    /// The `sequence_number` of the last event read: resume with `starting_after` this.
+    public private(set) var lastSequenceNumber: Int?
+    /// The text of the answer so far (every `response.output_text.delta`).
+    public private(set) var text = ""
+    /// Text deltas read: about one token each, a rough count until the final usage.
+    public private(set) var deltas = 0
+    public private(set) var ending: Ending?
+
+    /// A stream about to start (`responseID` nil) or to resume after `lastSequenceNumber`.
+    public init(responseID: String? = nil, lastSequenceNumber: Int? = nil, text: String = "") {
+        self.responseID = responseID
+        self.lastSequenceNumber = lastSequenceNumber
+        self.text = text
+    }
+
+    /// The event types that end a Response.
+    public static let terminalEvents: Set<String> = ["response.completed", "response.failed", "response.incomplete"]
+
+    /// Applies one server-sent event's `data`.
+    public mutating func apply(data: Data) {
+        guard ending == nil else { return }
+        let head: EventHead
+        do {
+            head = try JSONDecoder().decode(EventHead.self, from: data)
+        } catch {
+            return interrupt("a Response stream event is not readable JSON: \(error)")
+        }
+        if let sequence = head.sequenceNumber {
+            // A replayed event (a resume that starts earlier than asked) is skipped.
+            if let last = lastSequenceNumber, sequence <= last { return }
+            lastSequenceNumber = sequence
+        }
+        if let response = head.response {
+            responseID = responseID ?? response.id
+            status = response.status
+        }
+        switch head.type {
+        case "response.output_text.delta":
+            text += head.delta ?? ""
+            deltas += 1
+        case let type where Self.terminalEvents.contains(type):
+            do {
+                ending = .finished(try MantleResponse(json: Self.responseJSON(in: data)))
+            } catch {
+                interrupt("the \(type) event carries no readable Response: \(error)")
+            }
+        case "error":
+            interrupt("the stream reported an error: \(head.message ?? head.code ?? "no detail")")
+        default:
+            break
+        }
+    }
+
+    /// The body ended or failed before a terminal event.
+    public mutating func interrupt(_ detail: String) {
+        guard ending == nil else { return }
+        ending = .interrupted(detail: detail)
+    }
+
+    /// The reader stopped the stream.
+    public mutating func cancel() {
+        guard ending == nil else { return }
+        ending = .cancelled
+    }
+
+    /// The bytes of the event's `response` object, as a Response body of their own.
+    static func responseJSON(in data: Data) throws -> Data {
+        guard let event = try JSONSerialization.jsonObject(with: data) as? [String: Any], let response = event["response"] else {
+            throw StreamedResponseError.noResponse
+        }
+        return try JSONSerialization.data(withJSONObject: response, options: [.withoutEscapingSlashes])
+    }
+
+    private struct EventHead: Decodable {
+        struct Head: Decodable {
+            var id: String
+            var status: ResponseStatus
+        }
+        var type: String
+        var sequenceNumber: Int?
+        var delta: String?
+        var response: Head?
+        var message: String?
+        var code: String?
+
+        enum CodingKeys: String, CodingKey {
+            case type, delta, response, message, code
+            case sequenceNumber = "sequence_number"
+        }
+    }
+}
+
+enum StreamedResponseError: Error { case noResponse }

@@ -1,0 +1,64 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+extension ResponsesController {
+    /// The events of `stored` after `startingAfter` as `text/event-stream`, each sent at its
+    /// moment (`ResponseEventTimeline`). A cancel stops the stream without a terminal event;
+    /// `cutHalfway` closes the connection after about half the text (the `streamCut` fault).
+    func streamed(_ stored: StoredResponse, project: String, startingAfter: Int, cutHalfway: Bool, context: Context) -> Response {
+        let entries = ResponseEventTimeline.entries(of: stored).filter { $0.event.sequenceNumber > startingAfter }
+        let deltas = entries.filter(\.event.isTextDelta).count
+        let cutAfterDeltas = cutHalfway ? max(1, deltas / 2) : nil
+        let body = ResponseBody { [engine] writer in
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .withoutEscapingSlashes
+            var sentDeltas = 0
+            for entry in entries {
+                let wait = entry.at - SimulatorEngine.now()
+                if wait > 0 { try await Task.sleep(for: .seconds(wait)) }
+                if engine.response(id: stored.id, project: project)?.cancelledAt != nil { break }
+                let data = try encoder.encode(entry.event)
+                var frame = ByteBuffer(string: "event: \(entry.event.type)\ndata: ")
+                frame.writeBytes(data)
+                frame.writeString("\n\n")
+                try await writer.write(frame)
+                if entry.event.isTextDelta { sentDeltas += 1 }
+                if sentDeltas == cutAfterDeltas {
+                    await context.dropConnection()
+                    throw CancellationError()
+                }
+            }
+            try await writer.finish(nil)
+        }
+        var headers: HTTPFields = [:]
+        headers[.contentType] = "text/event-stream"
+        headers[.cacheControl] = "no-cache"
+        return Response(status: .ok, headers: headers, body: body)
+    }
+
+    /// `GET …/responses/{id}?stream=true&starting_after=N`: the stream of a background Response
+    /// created with `stream: true`, from the event after N (all of it without N); a 400 for a
+    /// Response created otherwise, a bad N, or when resuming is turned off.
+    func resumed(_ stored: StoredResponse, project: String, query: [String: String], context: Context) -> Response {
+        guard engine.configuration.resumesStreams else {
+            return MantleErrorBody.invalidRequest("Streaming a stored response is not supported.", param: "stream").response
+        }
+        guard stored.echo.background && stored.echo.stream else {
+            return MantleErrorBody.invalidRequest(
+                "This response cannot be streamed because it was not created with background=true and stream=true.", param: "stream"
+            ).response
+        }
+        var after = -1
+        if let text = query["starting_after"] {
+            guard let value = Int(text), value >= 0 else {
+                return MantleErrorBody.invalidRequest(
+                    "Invalid 'starting_after': expected a non-negative integer, but got '\(text.prefix(32))'.", param: "starting_after"
+                ).response
+            }
+            after = value
+        }
+        return streamed(stored, project: project, startingAfter: after, cutHalfway: false, context: context)
+    }
+}

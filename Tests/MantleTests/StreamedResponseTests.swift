@@ -1,0 +1,59 @@
+import Foundation
+import Mantle
+import Testing
+
+/// The events of a streamed background Response, in OpenAI's shapes, into its id, cursor, text and end.
+@Suite struct StreamedResponseTests {
+    static let running = #"{"id":"resp_1","object":"response","status":"in_progress","output":[]}"#
+    static let completed = #"""
+        {"id":"resp_1","object":"response","status":"completed","created_at":1800000000,"completed_at":1800000060,\#
+        "output":[{"type":"message","id":"msg_1","status":"completed","role":"assistant","content":[{"type":"output_text","text":"Hello, world","annotations":[]}]}],\#
+        "usage":{"input_tokens":20,"input_tokens_details":{"cached_tokens":0},"output_tokens":3,"output_tokens_details":{"reasoning_tokens":0},"total_tokens":23}}
+        """#
+
+    static func events(_ lines: [String]) -> [Data] { lines.map { Data($0.utf8) } }
+
+    static let stream = events([
+        #"{"type":"response.created","sequence_number":0,"response":\#(running)}"#,
+        #"{"type":"response.in_progress","sequence_number":1,"response":\#(running)}"#,
+        #"{"type":"response.output_text.delta","sequence_number":2,"item_id":"msg_1","output_index":0,"content_index":0,"delta":"Hello, "}"#,
+        #"{"type":"response.output_text.delta","sequence_number":3,"item_id":"msg_1","output_index":0,"content_index":0,"delta":"world"}"#,
+        #"{"type":"response.completed","sequence_number":4,"response":\#(completed)}"#,
+    ])
+
+    @Test func theTerminalEventEndsItWithTheWholeResponseAndItsUsage() throws {
+        var state = StreamedResponse()
+        for event in Self.stream { state.apply(data: event) }
+        #expect(state.responseID == "resp_1")
+        #expect(state.lastSequenceNumber == 4)
+        #expect(state.text == "Hello, world")
+        guard case .finished(let response) = state.ending else { throw Unexpected(state: state) }
+        #expect(response.status == .completed)
+        #expect(response.outputText == "Hello, world")
+        #expect(response.usage?.outputTokens == 3)
+    }
+
+    @Test func aStreamCutBeforeItsEndIsInterruptedAndResumesAfterItsCursor() {
+        var state = StreamedResponse()
+        for event in Self.stream.prefix(3) { state.apply(data: event) }
+        state.interrupt("connection reset")
+        #expect(state.ending == .interrupted(detail: "connection reset"))
+        // A resume that replays from an earlier event adds nothing twice.
+        var resumed = StreamedResponse(responseID: "resp_1", lastSequenceNumber: state.lastSequenceNumber, text: state.text)
+        for event in Self.stream.dropFirst(1) { resumed.apply(data: event) }
+        #expect(resumed.text == "Hello, world")
+        #expect(resumed.lastSequenceNumber == 4)
+        #expect(resumed.ending.map { if case .finished = $0 { true } else { false } } == true)
+    }
+
+    @Test func anUnreadableEventOrAnErrorEventInterrupts() {
+        var garbled = StreamedResponse()
+        garbled.apply(data: Data("not json".utf8))
+        #expect(garbled.ending.map { if case .interrupted = $0 { true } else { false } } == true)
+        var failed = StreamedResponse()
+        failed.apply(data: Data(#"{"type":"error","code":"server_error","message":"boom","sequence_number":0}"#.utf8))
+        #expect(failed.ending == .interrupted(detail: "the stream reported an error: boom"))
+    }
+
+    struct Unexpected: Error { let state: StreamedResponse }
+}
