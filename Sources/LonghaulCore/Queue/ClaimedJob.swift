@@ -20,12 +20,16 @@ public struct ClaimedJob: Sendable, Equatable {
     public var retryingSince: Date?
     /// How long the job may keep meeting such failures before it fails (the project's setting).
     public var retryWindow: Duration
+    /// How the job's document is summarised: an `auto` job that Mantle refuses for length is
+    /// split instead of failing; a `single` one (and every map and merge call) fails.
+    public var strategy: SummaryStrategy
 
     public init(
         id: Int64, publicID: String, projectID: Int64, attempt: Int, maxAttempts: Int, model: String, maxOutputTokens: Int,
         estimatedInputTokens: Int, reasoningEffort: ReasoningEffort?, metadata: [String: String], document: String, instructions: String?,
-        retryingSince: Date? = nil, retryWindow: Duration = .seconds(86_400)
+        retryingSince: Date? = nil, retryWindow: Duration = .seconds(86_400), strategy: SummaryStrategy = .auto
     ) {
+        self.strategy = strategy
         self.id = id
         self.publicID = publicID
         self.projectID = projectID

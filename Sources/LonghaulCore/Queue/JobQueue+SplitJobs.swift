@@ -37,7 +37,15 @@ extension JobQueue {
             model: try row.decode("model"), maxOutputTokens: try row.decode("max_output_tokens"), instructions: try row.decode("instructions"),
             document: try row.decode("document"),
             settings: MapReduceSettings(params: try row.decode("params", as: PostgresJSON<[String: String]>.self).value))
-        let step = MapReduceStep.next(parent: parent, children: try await SplitJobs.children(of: id, on: connection))
+        let children = try await SplitJobs.children(of: id, on: connection)
+        var step = MapReduceStep.next(parent: parent, children: children)
+        if case .spawn = step {
+            // Cut with the models' calibrated estimates; read only when a level is cut, not on every look.
+            var calibrated = parent
+            calibrated.calibrations = try await Self.estimateCalibrations(
+                models: Array(Set([parent.model, parent.settings.mapModel ?? parent.model])), query: connection.query)
+            step = MapReduceStep.next(parent: calibrated, children: children)
+        }
         switch step {
         case .wait:
             try await recheckLater(id, on: connection)
