@@ -14,6 +14,9 @@ public struct MapReduceSettings: Sendable, Equatable {
     /// the refusal stated, and the estimate the job was sent with.
     public var refusal: ContextRefusal?
     public var refusedEstimate: Int?
+    /// The project's own windows per model (`longhaul projects limits`), read fresh where the job
+    /// is planned and cut; not kept in `params`.
+    public var limitOverrides: [String: ModelLimitOverride] = [:]
 
     public init(
         strategy: SummaryStrategy = .auto, mapModel: String? = nil, mapMaxOutputTokens: Int? = nil, contextWindowScale: Double = 1,
@@ -27,10 +30,12 @@ public struct MapReduceSettings: Sendable, Equatable {
         self.refusedEstimate = refusedEstimate
     }
 
-    /// The limits Longhaul plans with for `model`: the table's, scaled, and no larger than the
-    /// window a refusal stated for the job's own model (`refusedModel`).
+    /// The limits Longhaul plans with for `model`: the project's own figures where it set them,
+    /// else the table's, scaled; and no larger than the window a refusal stated for the job's own
+    /// model (`refusedModel`).
     public func limits(for model: String, refusedModel: String? = nil) -> ContextLimits {
-        var limits = ModelLimits.limits(for: model).scaled(by: contextWindowScale)
+        let table = ModelLimits.limits(for: model)
+        var limits = limitOverrides[model].map { $0.apply(to: table) } ?? table.scaled(by: contextWindowScale)
         if model == refusedModel, let window = refusal?.contextWindow, window > 0 {
             limits.contextWindow = min(limits.contextWindow, window)
         }

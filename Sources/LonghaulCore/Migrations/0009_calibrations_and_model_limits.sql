@@ -1,4 +1,4 @@
--- Longhaul schema, version 9: calibrated token estimates for the tokens-per-minute budget.
+-- Longhaul schema, version 9: calibrated token estimates, and project-specific model windows.
 --
 -- Longhaul estimates a job's input tokens before it is sent (UTF-8 bytes ÷ 4, a token per CJK
 -- character; exact with o200k_base for gpt-oss and gpt-5 when its ranks are installed), and
@@ -24,3 +24,17 @@ LANGUAGE sql STABLE AS $$
     SELECT CASE WHEN p_params ? 'input_count' THEN p_estimate
                 ELSE ceil(p_estimate * coalesce((SELECT c.factor FROM token_calibrations c WHERE c.model = p_model), 1))::integer END
 $$;
+
+-- A project's own context window (and output limit) for a model, in place of the model table's
+-- (`Sources/MantleModels/ModelTable.swift`): read where the project's jobs are planned — enqueue,
+-- plans — and cut into chunks. Set with `longhaul projects limits` or
+-- `PUT /v1/projects/{project}/model-limits/{model}`.
+CREATE TABLE project_model_limits (
+    project_id          bigint NOT NULL REFERENCES projects (id),
+    model               text NOT NULL,
+    context_window      integer NOT NULL CHECK (context_window >= 1024),
+    max_output_tokens   integer CHECK (max_output_tokens >= 16 AND max_output_tokens <= context_window),
+    created_at          timestamptz NOT NULL DEFAULT now(),
+    updated_at          timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (project_id, model)
+);
