@@ -1,8 +1,9 @@
 public import Logging
 public import LonghaulCore
 
-/// Rescues submissions whose worker vanished (lease expiry, never age), prunes finished rows, and
-/// keeps the hot tables' statistics fresh.
+/// Rescues submissions whose worker vanished (lease expiry, never age), prunes finished rows,
+/// keeps the hot tables' statistics fresh, and (with the prune, about once a minute) each
+/// model's calibrated token estimate for the tokens-per-minute budget.
 public struct Maintainer: Sendable {
     let queue: JobQueue
     let configuration: WorkerConfiguration
@@ -38,6 +39,7 @@ public struct Maintainer: Sendable {
                 logger.debug("analyzed tables that grew", metadata: ["tables": "\(analyzed.joined(separator: ", "))"])
             }
             if prune {
+                try await queue.refreshTokenCalibrations()
                 let pruned = try await queue.prune(retention: configuration.retention)
                 if pruned.prunedJobs + pruned.prunedDeliveries > 0 {
                     logger.info("pruned finished rows", metadata: ["jobs": "\(pruned.prunedJobs)", "deliveries": "\(pruned.prunedDeliveries)"])

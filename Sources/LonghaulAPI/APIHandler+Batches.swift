@@ -14,7 +14,7 @@ extension APIHandler {
                 "\(body.documents.count) documents; one request takes at most \(configuration.maxBatchDocuments) — split the batch")
         }
         let project = try await actingProject(named: body.project)
-        let validated = try validate(body, project: project)
+        let validated = try validate(body, project: project, limits: try await jobLimits(for: project))
         if body.dryRun == true {
             return .ok(.init(body: .json(try await plan(zip(body.documents, validated).map { ($0.customId, $1) }, project: project))))
         }
@@ -69,7 +69,7 @@ extension APIHandler {
     }
 
     /// Every document checked before anything is stored; the first refusal names its index.
-    private func validate(_ body: Components.Schemas.BatchCreate, project: Project) throws -> [ValidatedJob] {
+    private func validate(_ body: Components.Schemas.BatchCreate, project: Project, limits: JobLimits) throws -> [ValidatedJob] {
         var seenCustomIDs: Set<String> = []
         return try body.documents.enumerated().map { index, document in
             if let customID = document.customId {
@@ -91,8 +91,7 @@ extension APIHandler {
                 mapModel: document.mapModel ?? body.mapModel, mapMaxOutputTokens: document.mapMaxOutputTokens ?? body.mapMaxOutputTokens)
             request.serviceTier = (document.serviceTier ?? body.serviceTier).flatMap { ServiceTier(rawValue: $0.rawValue) }
             do throws(ValidationError) {
-                return try request.validated(
-                    defaultModel: project.defaultModel, limits: configuration.jobLimits, checkModel: MantleModel.jobModelCheck)
+                return try request.validated(defaultModel: project.defaultModel, limits: limits, checkModel: MantleModel.jobModelCheck)
             } catch {
                 let param = error.field == "webhook_url" ? error.field : "documents[\(index)].\(error.field)"
                 throw APIError.invalid(param, code: error.code, error.message)

@@ -9,7 +9,7 @@ extension APIHandler {
         let project = try await actingProject(named: body.project)
         let request = JobRequest(body, idempotencyKey: input.headers.idempotencyKey)
         let validated = try request.validated(
-            defaultModel: project.defaultModel, limits: configuration.jobLimits, checkModel: MantleModel.jobModelCheck)
+            defaultModel: project.defaultModel, limits: try await jobLimits(for: project), checkModel: MantleModel.jobModelCheck)
         let stored = try await enqueues.enqueue(EnqueueRequest(job: validated, project: project))
         let job = Components.Schemas.Job(stored.detail)
         return stored.created ? .accepted(.init(body: .json(job))) : .ok(.init(body: .json(job)))

@@ -7,7 +7,7 @@ extension APIHandler {
         guard case .json(let body) = input.body else { throw APIError.invalid(nil, "send the job as JSON") }
         let project = try await actingProject(named: body.project)
         let validated = try JobRequest(body).validated(
-            defaultModel: project.defaultModel, limits: configuration.jobLimits, checkModel: MantleModel.jobModelCheck)
+            defaultModel: project.defaultModel, limits: try await jobLimits(for: project), checkModel: MantleModel.jobModelCheck)
         return .ok(.init(body: .json(try await plan([(nil, validated)], project: project))))
     }
 

@@ -271,3 +271,22 @@ extension OperatorCommandTests {
         }
     }
 }
+
+extension OperatorCommandTests {
+    @Test("projects limits set, show and clear: the project's own window for a model, beside the table's")
+    func modelLimits() async throws {
+        try await withDatabase("cli_model_limits") { url, fixture in
+            _ = try await fixture.project("team-c")
+            let set = try await output(
+                ["projects", "limits", "set", "team-c", "--model", "openai.gpt-oss-120b", "--context-window", "32000"], url: url)
+            #expect(set.contains("openai.gpt-oss-120b") && set.contains("32000") && set.contains("131072"), "\(set)")
+            let shown = try #require(try await json(["projects", "limits", "show", "team-c"], url: url) as? [[String: Any]])
+            #expect(shown.first?["model"] as? String == "openai.gpt-oss-120b" && shown.first?["context_window"] as? Int == 32_000, "\(shown)")
+            let refused = try await run(
+                ["projects", "limits", "set", "team-c", "--model", "openai.gpt-oss-120b", "--context-window", "100"], url: url)
+            #expect(refused.exitCode != 0 && refused.standardError.contains("context_window is 100"), "\(refused.standardError)")
+            #expect(try await output(["projects", "limits", "clear", "team-c", "--model", "openai.gpt-oss-120b"], url: url).contains("removed"))
+            #expect(try await output(["projects", "limits", "show", "team-c"], url: url).contains("uses the model table's windows"))
+        }
+    }
+}

@@ -128,9 +128,11 @@ import Testing
     @Test func aRefusalBeforeTheStreamIsDecidedLikeARefusedCreate() {
         let refused = RemoteCallError.permanent(
             AttemptError(httpStatus: 400, code: "invalid_request_error", message: "prompt is too long: 210000 tokens > 200000 maximum"))
+        // A `single` job fails with it; an `auto` one is split (ContextRefusalTests).
+        var job = JobLifecycleTests.job(attempt: 1)
+        job.strategy = .single
         let result = JobLifecycle.afterStream(
-            JobLifecycleTests.job(attempt: 1), .failure(refused), cancelRequested: false, retry: JobLifecycleTests.retry,
-            startedAt: Self.started)
+            job, .failure(refused), cancelRequested: false, retry: JobLifecycleTests.retry, startedAt: Self.started)
         guard case .fail(_, _, let error, _) = result else {
             Issue.record("expected a failure")
             return

@@ -1639,6 +1639,130 @@ extension Components {
                 case data
             }
         }
+        /// - Remark: Generated from `#/components/schemas/ModelLimitSet`.
+        internal struct ModelLimitSet: Codable, Hashable, Sendable {
+            /// Input plus output tokens of one call.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ModelLimitSet/context_window`.
+            internal var contextWindow: Swift.Int
+            /// The largest `max_output_tokens` (at most the window); default: the table's.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ModelLimitSet/max_output_tokens`.
+            internal var maxOutputTokens: Swift.Int?
+            /// Creates a new `ModelLimitSet`.
+            ///
+            /// - Parameters:
+            ///   - contextWindow: Input plus output tokens of one call.
+            ///   - maxOutputTokens: The largest `max_output_tokens` (at most the window); default: the table's.
+            internal init(
+                contextWindow: Swift.Int,
+                maxOutputTokens: Swift.Int? = nil
+            ) {
+                self.contextWindow = contextWindow
+                self.maxOutputTokens = maxOutputTokens
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case contextWindow = "context_window"
+                case maxOutputTokens = "max_output_tokens"
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.contextWindow = try container.decode(
+                    Swift.Int.self,
+                    forKey: .contextWindow
+                )
+                self.maxOutputTokens = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .maxOutputTokens
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "context_window",
+                    "max_output_tokens"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ModelLimit`.
+        internal struct ModelLimit: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ModelLimit/object`.
+            internal enum ObjectPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case modelLimit = "model_limit"
+            }
+            /// - Remark: Generated from `#/components/schemas/ModelLimit/object`.
+            internal var object: Components.Schemas.ModelLimit.ObjectPayload
+            /// - Remark: Generated from `#/components/schemas/ModelLimit/model`.
+            internal var model: Swift.String
+            /// The window the project's jobs of this model are planned with.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ModelLimit/context_window`.
+            internal var contextWindow: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/ModelLimit/max_output_tokens`.
+            internal var maxOutputTokens: Swift.Int
+            /// The model table's window
+            ///
+            /// - Remark: Generated from `#/components/schemas/ModelLimit/table_context_window`.
+            internal var tableContextWindow: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/ModelLimit/table_max_output_tokens`.
+            internal var tableMaxOutputTokens: Swift.Int
+            /// Creates a new `ModelLimit`.
+            ///
+            /// - Parameters:
+            ///   - object:
+            ///   - model:
+            ///   - contextWindow: The window the project's jobs of this model are planned with.
+            ///   - maxOutputTokens:
+            ///   - tableContextWindow: The model table's window
+            ///   - tableMaxOutputTokens:
+            internal init(
+                object: Components.Schemas.ModelLimit.ObjectPayload,
+                model: Swift.String,
+                contextWindow: Swift.Int,
+                maxOutputTokens: Swift.Int,
+                tableContextWindow: Swift.Int,
+                tableMaxOutputTokens: Swift.Int
+            ) {
+                self.object = object
+                self.model = model
+                self.contextWindow = contextWindow
+                self.maxOutputTokens = maxOutputTokens
+                self.tableContextWindow = tableContextWindow
+                self.tableMaxOutputTokens = tableMaxOutputTokens
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case object
+                case model
+                case contextWindow = "context_window"
+                case maxOutputTokens = "max_output_tokens"
+                case tableContextWindow = "table_context_window"
+                case tableMaxOutputTokens = "table_max_output_tokens"
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ModelLimitList`.
+        internal struct ModelLimitList: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ModelLimitList/object`.
+            internal enum ObjectPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case list = "list"
+            }
+            /// - Remark: Generated from `#/components/schemas/ModelLimitList/object`.
+            internal var object: Components.Schemas.ModelLimitList.ObjectPayload
+            /// - Remark: Generated from `#/components/schemas/ModelLimitList/data`.
+            internal var data: [Components.Schemas.ModelLimit]
+            /// Creates a new `ModelLimitList`.
+            ///
+            /// - Parameters:
+            ///   - object:
+            ///   - data:
+            internal init(
+                object: Components.Schemas.ModelLimitList.ObjectPayload,
+                data: [Components.Schemas.ModelLimit]
+            ) {
+                self.object = object
+                self.data = data
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case object
+                case data
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/BatchRetry`.
         internal struct BatchRetry: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/BatchRetry/StatesPayload`.

@@ -187,6 +187,27 @@ internal protocol APIProtocol: Sendable {
     /// - Remark: HTTP `DELETE /v1/projects/{project}/budgets/{period}`.
     /// - Remark: Generated from `#/paths//v1/projects/{project}/budgets/{period}/delete(clearBudget)`.
     func clearBudget(_ input: Operations.ClearBudget.Input) async throws -> Operations.ClearBudget.Output
+    /// The project's own context windows per model, in place of the model table's.
+    ///
+    /// - Remark: HTTP `GET /v1/projects/{project}/model-limits`.
+    /// - Remark: Generated from `#/paths//v1/projects/{project}/model-limits/get(listModelLimits)`.
+    func listModelLimits(_ input: Operations.ListModelLimits.Input) async throws -> Operations.ListModelLimits.Output
+    /// Set the project's context window (and output limit) for a model (admin only).
+    ///
+    /// Longhaul fits each call to its model's window, from one table of Bedrock's models. A
+    /// project's own figures replace the table's for its jobs of that model — one the table does
+    /// not know, or a smaller window where it is served — at enqueue (one call or map-reduce, and
+    /// `single`'s refusal), in plans, and when a document is cut into chunks.
+    ///
+    ///
+    /// - Remark: HTTP `PUT /v1/projects/{project}/model-limits/{model}`.
+    /// - Remark: Generated from `#/paths//v1/projects/{project}/model-limits/{model}/put(setModelLimit)`.
+    func setModelLimit(_ input: Operations.SetModelLimit.Input) async throws -> Operations.SetModelLimit.Output
+    /// Remove the project's window for a model; the table's applies again (admin only).
+    ///
+    /// - Remark: HTTP `DELETE /v1/projects/{project}/model-limits/{model}`.
+    /// - Remark: Generated from `#/paths//v1/projects/{project}/model-limits/{model}/delete(clearModelLimit)`.
+    func clearModelLimit(_ input: Operations.ClearModelLimit.Input) async throws -> Operations.ClearModelLimit.Output
     /// A new project signing secret (it signs per-job and per-batch `webhook_url`s and endpoints without a secret of their own); the old one keeps signing too for 24 hours.
     ///
     /// - Remark: HTTP `POST /v1/projects/{project}/rotate-webhook-secret`.
@@ -643,6 +664,53 @@ extension APIProtocol {
         headers: Operations.ClearBudget.Input.Headers = .init()
     ) async throws -> Operations.ClearBudget.Output {
         try await clearBudget(Operations.ClearBudget.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// The project's own context windows per model, in place of the model table's.
+    ///
+    /// - Remark: HTTP `GET /v1/projects/{project}/model-limits`.
+    /// - Remark: Generated from `#/paths//v1/projects/{project}/model-limits/get(listModelLimits)`.
+    internal func listModelLimits(
+        path: Operations.ListModelLimits.Input.Path,
+        headers: Operations.ListModelLimits.Input.Headers = .init()
+    ) async throws -> Operations.ListModelLimits.Output {
+        try await listModelLimits(Operations.ListModelLimits.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Set the project's context window (and output limit) for a model (admin only).
+    ///
+    /// Longhaul fits each call to its model's window, from one table of Bedrock's models. A
+    /// project's own figures replace the table's for its jobs of that model — one the table does
+    /// not know, or a smaller window where it is served — at enqueue (one call or map-reduce, and
+    /// `single`'s refusal), in plans, and when a document is cut into chunks.
+    ///
+    ///
+    /// - Remark: HTTP `PUT /v1/projects/{project}/model-limits/{model}`.
+    /// - Remark: Generated from `#/paths//v1/projects/{project}/model-limits/{model}/put(setModelLimit)`.
+    internal func setModelLimit(
+        path: Operations.SetModelLimit.Input.Path,
+        headers: Operations.SetModelLimit.Input.Headers = .init(),
+        body: Operations.SetModelLimit.Input.Body
+    ) async throws -> Operations.SetModelLimit.Output {
+        try await setModelLimit(Operations.SetModelLimit.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Remove the project's window for a model; the table's applies again (admin only).
+    ///
+    /// - Remark: HTTP `DELETE /v1/projects/{project}/model-limits/{model}`.
+    /// - Remark: Generated from `#/paths//v1/projects/{project}/model-limits/{model}/delete(clearModelLimit)`.
+    internal func clearModelLimit(
+        path: Operations.ClearModelLimit.Input.Path,
+        headers: Operations.ClearModelLimit.Input.Headers = .init()
+    ) async throws -> Operations.ClearModelLimit.Output {
+        try await clearModelLimit(Operations.ClearModelLimit.Input(
             path: path,
             headers: headers
         ))

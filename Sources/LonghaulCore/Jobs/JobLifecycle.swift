@@ -46,7 +46,22 @@ public enum JobLifecycle {
                 startedAt: startedAt)
         case .failure(.needsAttention(let detail)):
             return .held(jobID: job.id, attempt: job.attempt, error: detail, startedAt: startedAt)
-        case .failure(.permanent(let detail)), .failure(.notFound(let detail)):
+        case .failure(.permanent(let detail)):
+            guard let refusal = ContextRefusal(detail) else {
+                return .fail(jobID: job.id, attempt: job.attempt, error: detail, startedAt: startedAt)
+            }
+            // Too long for one call: an `auto` job is split with the figures Mantle stated; a
+            // `single` one (and a map or merge call, created `single`) fails with them.
+            guard job.strategy == .auto else {
+                return .fail(
+                    jobID: job.id, attempt: job.attempt,
+                    error: AttemptError(
+                        httpStatus: detail.httpStatus, code: detail.code,
+                        message: detail.message + " (strategy \(job.strategy.rawValue): use strategy auto or map_reduce to split the document)"),
+                    startedAt: startedAt)
+            }
+            return .split(jobID: job.id, attempt: job.attempt, refusal: refusal, error: detail, startedAt: startedAt)
+        case .failure(.notFound(let detail)):
             return .fail(jobID: job.id, attempt: job.attempt, error: detail, startedAt: startedAt)
         }
     }

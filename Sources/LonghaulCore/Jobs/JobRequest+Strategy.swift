@@ -19,8 +19,9 @@ extension JobRequest {
                     message: "map_max_output_tokens is \(mapMaxOutputTokens); it must be between \(limits.minOutputTokens) and \(limits.maxOutputTokens)")
             }
         }
-        let settings = MapReduceSettings(
+        var settings = MapReduceSettings(
             strategy: strategy ?? .auto, mapModel: mapModel, mapMaxOutputTokens: mapMaxOutputTokens, contextWindowScale: limits.contextWindowScale)
+        settings.limitOverrides = limits.modelLimitOverrides
         try requireRoomForInput(model: model, outputTokens: maxOutputTokens, field: "max_output_tokens", settings: settings)
         if let mapMaxOutputTokens {
             try requireRoomForInput(model: mapModel ?? model, outputTokens: mapMaxOutputTokens, field: "map_max_output_tokens", settings: settings)

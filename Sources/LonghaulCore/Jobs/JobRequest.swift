@@ -83,6 +83,8 @@ public struct JobLimits: Sendable {
     /// Counts gpt-oss and gpt-5 input exactly when set (the `o200k_base` ranks were found); other
     /// models, or none set, are estimated with `ContextBudget.estimateMargin`.
     public var tokenizer: O200kTokenizer? = nil
+    /// The project's own windows per model (`ModelLimitStore`), in place of the table's.
+    public var modelLimitOverrides: [String: ModelLimitOverride] = [:]
 
     public init() {}
 }

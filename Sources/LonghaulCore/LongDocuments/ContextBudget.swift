@@ -9,8 +9,9 @@ public import MantleModels
 /// it undercounts. 1.35 × the estimate covers every chunk seen. A real tokenizer would let it go.
 public struct ContextBudget: Sendable, Equatable {
     public var limits: ContextLimits
-    /// Multiplies input tokens before they are compared with the window: `estimateMargin` for an
-    /// estimate, 1 for a count made with the model's own tokenizer.
+    /// Multiplies input tokens before they are compared with the window: the calibration's
+    /// factor times its margin (`estimateMargin` for an uncalibrated estimate, 1 for a count
+    /// made with the model's own tokenizer).
     public var margin: Double
     public static let estimateMargin = 1.35
     /// Tokens Mantle adds around the instructions and the input (the chat template; the
@@ -18,8 +19,13 @@ public struct ContextBudget: Sendable, Equatable {
     public static let templateTokens = 32
 
     public init(limits: ContextLimits, exactCount: Bool = false) {
+        self.init(limits: limits, calibration: exactCount ? .exact : .uncalibrated)
+    }
+
+    /// The budget for estimates calibrated by `calibration` (see `EstimateCalibration`).
+    public init(limits: ContextLimits, calibration: EstimateCalibration) {
         self.limits = limits
-        self.margin = exactCount ? 1 : Self.estimateMargin
+        self.margin = calibration.factor * calibration.margin
     }
 
     /// The input tokens a call may be estimated at, asking for `outputTokens`, with the margin.

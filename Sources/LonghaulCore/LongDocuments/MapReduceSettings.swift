@@ -10,17 +10,43 @@ public struct MapReduceSettings: Sendable, Equatable {
     public var mapMaxOutputTokens: Int?
     /// The context-window scale in force when the job was enqueued (1: the real windows).
     public var contextWindowScale: Double
+    /// Set when Mantle refused the job's one call for length (an `auto` job, split then): what
+    /// the refusal stated, and the estimate the job was sent with.
+    public var refusal: ContextRefusal?
+    public var refusedEstimate: Int?
+    /// The project's own windows per model (`longhaul projects limits`), read fresh where the job
+    /// is planned and cut; not kept in `params`.
+    public var limitOverrides: [String: ModelLimitOverride] = [:]
 
-    public init(strategy: SummaryStrategy = .auto, mapModel: String? = nil, mapMaxOutputTokens: Int? = nil, contextWindowScale: Double = 1) {
+    public init(
+        strategy: SummaryStrategy = .auto, mapModel: String? = nil, mapMaxOutputTokens: Int? = nil, contextWindowScale: Double = 1,
+        refusal: ContextRefusal? = nil, refusedEstimate: Int? = nil
+    ) {
         self.strategy = strategy
         self.mapModel = mapModel
         self.mapMaxOutputTokens = mapMaxOutputTokens
         self.contextWindowScale = contextWindowScale
+        self.refusal = refusal
+        self.refusedEstimate = refusedEstimate
     }
 
-    /// The limits Longhaul plans with for `model`.
-    public func limits(for model: String) -> ContextLimits {
-        ModelLimits.limits(for: model).scaled(by: contextWindowScale)
+    /// The limits Longhaul plans with for `model`: the project's own figures where it set them,
+    /// else the table's, scaled; and no larger than the window a refusal stated for the job's own
+    /// model (`refusedModel`).
+    public func limits(for model: String, refusedModel: String? = nil) -> ContextLimits {
+        let table = ModelLimits.limits(for: model)
+        var limits = limitOverrides[model].map { $0.apply(to: table) } ?? table.scaled(by: contextWindowScale)
+        if model == refusedModel, let window = refusal?.contextWindow, window > 0 {
+            limits.contextWindow = min(limits.contextWindow, window)
+        }
+        return limits
+    }
+
+    /// `calibration` of `model`, with the factor the refusal measured on this very document when
+    /// `model` is the one refused (`refusedModel`).
+    public func calibration(_ calibration: EstimateCalibration, for model: String, refusedModel: String) -> EstimateCalibration {
+        guard model == refusedModel, let measured = refusal?.inputTokens, let estimate = refusedEstimate else { return calibration }
+        return calibration.measured(measured, estimated: estimate)
     }
 
     /// The settings as `params` entries.
@@ -29,6 +55,9 @@ public struct MapReduceSettings: Sendable, Equatable {
         if let mapModel { params["map_model"] = mapModel }
         if let mapMaxOutputTokens { params["map_max_output_tokens"] = String(mapMaxOutputTokens) }
         if contextWindowScale != 1 { params["context_window_scale"] = String(contextWindowScale) }
+        if let tokens = refusal?.inputTokens { params["refused_input_tokens"] = String(tokens) }
+        if let window = refusal?.contextWindow { params["refused_context_window"] = String(window) }
+        if let refusedEstimate { params["refused_estimate"] = String(refusedEstimate) }
         return params
     }
 
@@ -37,6 +66,11 @@ public struct MapReduceSettings: Sendable, Equatable {
         self.init(
             strategy: params["strategy"].flatMap(SummaryStrategy.init(rawValue:)) ?? .auto, mapModel: params["map_model"],
             mapMaxOutputTokens: params["map_max_output_tokens"].flatMap(Int.init),
-            contextWindowScale: params["context_window_scale"].flatMap(Double.init) ?? 1)
+            contextWindowScale: params["context_window_scale"].flatMap(Double.init) ?? 1,
+            refusal: params["refused_input_tokens"] == nil && params["refused_context_window"] == nil
+                ? nil
+                : ContextRefusal(
+                    inputTokens: params["refused_input_tokens"].flatMap(Int.init), contextWindow: params["refused_context_window"].flatMap(Int.init)),
+            refusedEstimate: params["refused_estimate"].flatMap(Int.init))
     }
 }

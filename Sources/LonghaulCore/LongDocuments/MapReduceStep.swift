@@ -7,13 +7,27 @@ public struct MapReduceParent: Sendable, Equatable {
     public var instructions: String
     public var document: String
     public var settings: MapReduceSettings
+    /// How each model's estimates are calibrated (from the project's history); a model not
+    /// named is ``EstimateCalibration/uncalibrated``.
+    public var calibrations: [String: EstimateCalibration]
 
-    public init(model: String, maxOutputTokens: Int, instructions: String, document: String, settings: MapReduceSettings) {
+    public init(
+        model: String, maxOutputTokens: Int, instructions: String, document: String, settings: MapReduceSettings,
+        calibrations: [String: EstimateCalibration] = [:]
+    ) {
         self.model = model
         self.maxOutputTokens = maxOutputTokens
         self.instructions = instructions
         self.document = document
         self.settings = settings
+        self.calibrations = calibrations
+    }
+
+    /// The window budget of a call of `model`: the table's limits (capped by a refusal's window),
+    /// and the model's calibration (corrected by a refusal's count).
+    func budget(for model: String) -> ContextBudget {
+        let calibration = settings.calibration(calibrations[model] ?? .uncalibrated, for: model, refusedModel: self.model)
+        return ContextBudget(limits: settings.limits(for: model, refusedModel: self.model), calibration: calibration)
     }
 }
 
@@ -89,7 +103,7 @@ public enum MapReduceStep: Sendable, Equatable {
     private static func split(_ parent: MapReduceParent) -> MapReduceStep {
         let mapModel = parent.settings.mapModel ?? parent.model
         let mapOutput = parent.settings.mapMaxOutputTokens ?? parent.maxOutputTokens
-        let budget = ContextBudget(limits: parent.settings.limits(for: mapModel))
+        let budget = parent.budget(for: mapModel)
         // The instructions name the part and its headings; leave room for long ones.
         let instructionTokens = TokenEstimate.inputTokens(
             MapReducePrompts.mapInstructions(
@@ -118,7 +132,7 @@ public enum MapReduceStep: Sendable, Equatable {
 
     /// The next level: consecutive summaries grouped so that each group fits one merge call.
     private static func merge(_ parent: MapReduceParent, _ current: [MapReduceChild], level: Int, usage: Usage) -> MapReduceStep {
-        let budget = ContextBudget(limits: parent.settings.limits(for: parent.model))
+        let budget = parent.budget(for: parent.model)
         let instructionTokens = TokenEstimate.inputTokens(MapReducePrompts.reduceInstructions(userInstructions: parent.instructions, isFinal: false))
         let inputTokens = budget.allowedEstimatedInput(outputTokens: parent.maxOutputTokens) - instructionTokens
         let items = current.map { (placement: $0.placement, text: $0.outputText ?? "") }

@@ -11,7 +11,9 @@
 -- `budgets` is MATERIALIZED (one row per project, computed once; inlined into the per-project
 -- LATERAL, the tokens-per-minute sum ran once per claimed row: 256 claimed rows with 11,000
 -- recent submissions took 1.6 s per claim), and the sum runs only when the project has a
--- tokens-per-minute budget.
+-- tokens-per-minute budget. That budget counts each job as Mantle will: its input estimate
+-- times its model's calibrated factor (`longhaul_expected_input_tokens`, migration 0009), plus
+-- `max_output_tokens`; spending caps keep the raw worst case their view states.
 --
 -- A paused project (`paused_at`) and a project whose endpoint breaker is open are skipped: their
 -- jobs stay queued in their place and spend nothing. When such a project's probe is due (a
@@ -77,7 +79,8 @@ BEGIN
                                         WHERE f.project_id = p.id AND f.state IN ('submitting', 'running'))
                                      - (SELECT count(*) FROM jobs o WHERE o.project_id = p.id AND o.orphan_until > now())) AS free_slots,
                CASE WHEN p.tokens_per_minute IS NULL THEN NULL
-                    ELSE p.tokens_per_minute - (SELECT coalesce(sum(s.estimated_input_tokens + s.max_output_tokens), 0) FROM jobs s
+                    ELSE p.tokens_per_minute - (SELECT coalesce(sum(longhaul_expected_input_tokens(s.model, s.params, s.estimated_input_tokens)
+                                                                    + s.max_output_tokens), 0) FROM jobs s
                                                 WHERE s.project_id = p.id AND s.submitted_at > now() - interval '1 minute')
                END AS free_tokens,
                caps.budget_tokens, caps.budget_cost
@@ -94,6 +97,9 @@ BEGIN
         FROM budgets b
         CROSS JOIN LATERAL (
             SELECT j.id, j.project_id, j.priority, j.run_at, j.estimated_input_tokens + j.max_output_tokens AS cost,
+                   -- What Mantle's tokens-per-minute admission will count: the calibrated estimate.
+                   CASE WHEN b.free_tokens IS NULL THEN 0
+                        ELSE longhaul_expected_input_tokens(j.model, j.params, j.estimated_input_tokens) + j.max_output_tokens END AS rate_cost,
                    -- The worst case in money, only under a cap in money; no price: more than any cap.
                    CASE WHEN b.budget_cost IS NULL THEN NULL
                         ELSE coalesce(longhaul_call_cost(j.model, j.estimated_input_tokens, 0, j.max_output_tokens), 1e15) END AS money
@@ -108,12 +114,13 @@ BEGIN
         SELECT l.id, l.free_tokens, l.budget_tokens, l.budget_cost, l.cost, l.money,
                row_number() OVER (PARTITION BY l.project_id ORDER BY l.priority DESC, l.run_at, l.id) AS rank,
                sum(l.cost) OVER (PARTITION BY l.project_id ORDER BY l.priority DESC, l.run_at, l.id) AS spent,
+               sum(l.rate_cost) OVER (PARTITION BY l.project_id ORDER BY l.priority DESC, l.run_at, l.id) AS rate_spent,
                sum(l.money) OVER (PARTITION BY l.project_id ORDER BY l.priority DESC, l.run_at, l.id) AS spent_money
         FROM locked l
     ),
     picked AS (
         SELECT r.id, r.cost, r.money, r.budget_tokens IS NOT NULL OR r.budget_cost IS NOT NULL AS capped FROM ranked r
-        WHERE (r.free_tokens IS NULL OR r.spent <= r.free_tokens)
+        WHERE (r.free_tokens IS NULL OR r.rate_spent <= r.free_tokens)
           AND (r.budget_tokens IS NULL OR r.spent <= r.budget_tokens)
           AND (r.budget_cost IS NULL OR r.spent_money <= r.budget_cost)
         ORDER BY r.rank, r.id

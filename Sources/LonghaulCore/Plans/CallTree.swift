@@ -8,7 +8,7 @@ public struct CallTree: Sendable, Equatable {
         public var level: Int
         public var calls: Int
         public var model: String
-        /// Input tokens of all its calls together (the estimate Longhaul plans with).
+        /// Input tokens of all its calls together (the calibrated estimate Longhaul plans with).
         public var inputTokens: Int
         /// Output tokens of all its calls together, at the length the tree was worked out with.
         public var outputTokens: Int
@@ -30,21 +30,26 @@ public struct CallTree: Sendable, Equatable {
     /// The tree of `job`, with every call answering `outputLength(model, call input,
     /// max_output_tokens)` tokens: `max_output_tokens` for the worst case, an observed share of
     /// the input for the expected one.
+    /// Input tokens are the estimates as `calibrations` expect the models to count them (cut
+    /// with them too, as the Coordinator cuts); a count made with the model's tokenizer is kept.
     public static func of(
-        _ job: ValidatedJob, outputLength: (_ model: String, _ inputTokens: Int, _ maxOutputTokens: Int) -> Int
+        _ job: ValidatedJob, calibrations: [String: EstimateCalibration] = [:],
+        outputLength: (_ model: String, _ inputTokens: Int, _ maxOutputTokens: Int) -> Int
     ) -> CallTree {
+        func expected(_ model: String, _ estimate: Int) -> Int { (calibrations[model] ?? .uncalibrated).expectedTokens(estimate) }
         guard let settings = job.mapReduce else {
-            let output = outputLength(job.model, job.estimatedInputTokens, job.maxOutputTokens)
+            let input = job.inputCountedExactly ? job.estimatedInputTokens : expected(job.model, job.estimatedInputTokens)
+            let output = outputLength(job.model, input, job.maxOutputTokens)
             return CallTree(
                 levels: [
                     Level(
-                        level: 1, calls: 1, model: job.model, inputTokens: job.estimatedInputTokens, outputTokens: output,
+                        level: 1, calls: 1, model: job.model, inputTokens: input, outputTokens: output,
                         maxOutputTokensPerCall: job.maxOutputTokens)
                 ], failure: nil)
         }
         let parent = MapReduceParent(
             model: job.model, maxOutputTokens: job.maxOutputTokens, instructions: job.instructions, document: job.request.document,
-            settings: settings)
+            settings: settings, calibrations: calibrations)
         var children: [MapReduceChild] = []
         var levels: [Level] = []
         while true {
@@ -55,8 +60,9 @@ public struct CallTree: Sendable, Equatable {
                     level: first.placement.level, calls: specs.count, model: first.model, inputTokens: 0, outputTokens: 0,
                     maxOutputTokensPerCall: first.maxOutputTokens)
                 for spec in specs {
-                    let output = outputLength(spec.model, spec.estimatedInputTokens, spec.maxOutputTokens)
-                    level.inputTokens += spec.estimatedInputTokens
+                    let input = expected(spec.model, spec.estimatedInputTokens)
+                    let output = outputLength(spec.model, input, spec.maxOutputTokens)
+                    level.inputTokens += input
                     level.outputTokens += output
                     children.append(
                         MapReduceChild(placement: spec.placement, state: .completed, outputText: Self.text(ofTokens: output)))

@@ -7,11 +7,15 @@ public struct PlanFacts: Sendable, Equatable {
     public var callSeconds: [String: Double]
     public var tokensPerMinute: Int?
     public var maxInFlight: Int
+    /// How each model's token estimates are calibrated (`EstimateCalibration.decide` over the
+    /// last day's calls); a model not named is uncalibrated.
+    public var calibrations: [String: EstimateCalibration]
 
     public init(
         prices: [String: ModelPrice] = [:], outputRatios: [String: Double] = [:], callSeconds: [String: Double] = [:],
-        tokensPerMinute: Int? = nil, maxInFlight: Int = 50
+        tokensPerMinute: Int? = nil, maxInFlight: Int = 50, calibrations: [String: EstimateCalibration] = [:]
     ) {
+        self.calibrations = calibrations
         self.prices = prices
         self.outputRatios = outputRatios
         self.callSeconds = callSeconds

@@ -30,8 +30,8 @@ public struct RunPlan: Sendable, Equatable, Codable {
         /// Plans one document: its worst-case tree, and its expected tree where the project has
         /// observed how long this model's answers run.
         public init(name: String, job: ValidatedJob, alreadyDone: Bool, facts: PlanFacts) {
-            let worst = CallTree.of(job) { _, _, maxOutput in maxOutput }
-            let expected = RunPlan.expectedTree(job, worst: worst, ratios: facts.outputRatios)
+            let worst = CallTree.of(job, calibrations: facts.calibrations) { _, _, maxOutput in maxOutput }
+            let expected = RunPlan.expectedTree(job, worst: worst, facts: facts)
             self.name = name
             model = job.model
             self.alreadyDone = alreadyDone
@@ -96,10 +96,11 @@ public struct RunPlan: Sendable, Equatable, Codable {
     }
 
     /// The tree at the project's observed length of answers, when every model in it has one.
-    static func expectedTree(_ job: ValidatedJob, worst: CallTree, ratios: [String: Double]) -> CallTree? {
+    static func expectedTree(_ job: ValidatedJob, worst: CallTree, facts: PlanFacts) -> CallTree? {
+        let ratios = facts.outputRatios
         guard worst.levels.allSatisfy({ ratios[$0.model] != nil }) else { return nil }
         // Each call answers at its model's observed share of its input, never past its limit.
-        return CallTree.of(job) { model, input, maxOutput in
+        return CallTree.of(job, calibrations: facts.calibrations) { model, input, maxOutput in
             min(maxOutput, Int((Double(input) * (ratios[model] ?? 0)).rounded(.up)))
         }
     }

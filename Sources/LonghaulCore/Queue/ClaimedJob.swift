@@ -22,12 +22,17 @@ public struct ClaimedJob: Sendable, Equatable {
     public var retryWindow: Duration
     /// `service_tier` to ask for (nil: the endpoint's default).
     public var serviceTier: ServiceTier?
+    /// How the job's document is summarised: an `auto` job that Mantle refuses for length is
+    /// split instead of failing; a `single` one (and every map and merge call) fails.
+    public var strategy: SummaryStrategy
 
     public init(
         id: Int64, publicID: String, projectID: Int64, attempt: Int, maxAttempts: Int, model: String, maxOutputTokens: Int,
         estimatedInputTokens: Int, reasoningEffort: ReasoningEffort?, metadata: [String: String], document: String, instructions: String?,
-        retryingSince: Date? = nil, retryWindow: Duration = .seconds(86_400), serviceTier: ServiceTier? = nil
+        retryingSince: Date? = nil, retryWindow: Duration = .seconds(86_400), serviceTier: ServiceTier? = nil,
+        strategy: SummaryStrategy = .auto
     ) {
+        self.strategy = strategy
         self.id = id
         self.publicID = publicID
         self.projectID = projectID

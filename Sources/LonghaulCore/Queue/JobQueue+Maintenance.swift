@@ -146,17 +146,71 @@ extension JobQueue {
 
 extension JobQueue {
     /// Per model, the token estimate made at enqueue divided by the input tokens Mantle reported,
-    /// over the calls that ended in the last `window` (split jobs are left out: their estimate is
-    /// of the whole document, their usage of many calls). Below 1, the estimate undercounts.
-    public func tokenEstimateRatios(window: Duration = .seconds(3600)) async throws -> [(model: String, ratio: Double, calls: Int)] {
-        let rows = try await pool.query(
-            """
-            SELECT j.model, (sum(j.estimated_input_tokens)::float8 / sum(r.input_tokens)) AS ratio, count(*)::bigint AS calls
+    /// over the one-call jobs that ended in the last `window` (split jobs are left out: their
+    /// estimate is of the whole document, their usage of many calls; so are jobs counted with
+    /// the model's tokenizer, which have nothing to calibrate), with the standard deviation of
+    /// single calls' ratios. Below 1, the estimate undercounts. `models`: only these (nil: all).
+    public func tokenEstimateRatios(
+        window: Duration = .seconds(3600), models: [String]? = nil
+    ) async throws -> [(model: String, ratio: Double, calls: Int, spread: Double?)] {
+        try await Self.tokenEstimateRatios(window: window, models: models, query: pool.query)
+    }
+
+    static func tokenEstimateRatios(
+        window: Duration, models: [String]?, query: (PostgresQuery) async throws -> PostgresRows
+    ) async throws -> [(model: String, ratio: Double, calls: Int, spread: Double?)] {
+        let rows = try await query("""
+            SELECT j.model, (sum(j.estimated_input_tokens)::float8 / sum(r.input_tokens)) AS ratio, count(*)::bigint AS calls,
+                   stddev_samp(j.estimated_input_tokens::float8 / r.input_tokens) AS spread
             FROM jobs j JOIN results r ON r.job_id = j.id
             WHERE j.finished_at > now() - make_interval(secs => \(Double(window.milliseconds) / 1000))
-              AND r.input_tokens > 0 AND NOT (j.params ? 'strategy')
+              AND r.input_tokens > 0 AND coalesce(j.params->>'strategy', 'single') = 'single' AND NOT (j.params ? 'input_count')
+              AND (\(models == nil) OR j.model = ANY(\(models ?? [])))
             GROUP BY j.model
             """)
-        return try rows.map { (try $0.decode("model"), try $0.decode("ratio"), try $0.decode("calls")) }
+        return try rows.map { (try $0.decode("model"), try $0.decode("ratio"), try $0.decode("calls"), try $0.decode("spread")) }
+    }
+
+    /// How the estimates of `models` (nil: every model) are calibrated now (`EstimateCalibration.decide` over the
+    /// last day's calls: a day holds enough calls of a model in use, and follows a change of
+    /// the model behind an id within a day).
+    static func estimateCalibrations(
+        models: [String]?, query: (PostgresQuery) async throws -> PostgresRows
+    ) async throws -> [String: EstimateCalibration] {
+        var calibrations: [String: EstimateCalibration] = [:]
+        for row in try await tokenEstimateRatios(window: .seconds(86_400), models: models, query: query) {
+            calibrations[row.model] = EstimateCalibration.decide(ratio: row.ratio, calls: row.calls, spread: row.spread)
+        }
+        return calibrations
+    }
+}
+
+extension JobQueue {
+    private struct CalibrationRow: Encodable, Sendable {
+        var model: String
+        var factor: Double
+        var margin: Double
+        var samples: Int
+    }
+
+    /// Writes each model's calibration as `EstimateCalibration.decide` finds it now into
+    /// `token_calibrations`, which the claim's tokens-per-minute budget reads; a model that no
+    /// longer has enough history loses its row (factor 1). Returns the calibrations written.
+    @discardableResult
+    public func refreshTokenCalibrations() async throws -> [String: EstimateCalibration] {
+        let calibrations = try await Self.estimateCalibrations(models: nil, query: pool.query).filter { $0.value.samples > 0 }
+        let rows = calibrations.map { CalibrationRow(model: $0.key, factor: $0.value.factor, margin: $0.value.margin, samples: $0.value.samples) }
+        try await pool.transaction { connection in
+            try await connection.query("DELETE FROM token_calibrations WHERE NOT (model = ANY(\(rows.map(\.model))))")
+            guard !rows.isEmpty else { return }
+            try await connection.query("""
+                INSERT INTO token_calibrations (model, factor, margin, samples)
+                SELECT u.model, u.factor, u.margin, u.samples
+                FROM jsonb_to_recordset(\(recordset(rows))) AS u(model text, factor float8, margin float8, samples integer)
+                ON CONFLICT (model) DO UPDATE
+                SET factor = excluded.factor, margin = excluded.margin, samples = excluded.samples, updated_at = now()
+                """)
+        }
+        return calibrations
     }
 }

@@ -25,7 +25,7 @@ extension JobQueue {
 
     private func advanceOneSplitJob(on connection: PostgresConnection) async throws -> Bool {
         let rows = try await connection.query("""
-            SELECT j.id, j.model, j.max_output_tokens, j.params, d.body AS document, coalesce(i.body, '') AS instructions
+            SELECT j.id, j.project_id, j.model, j.max_output_tokens, j.params, d.body AS document, coalesce(i.body, '') AS instructions
             FROM jobs j JOIN documents d ON d.id = j.document_id LEFT JOIN documents i ON i.id = j.instructions_id
             WHERE j.children_due_at <= now() AND j.state = 'waiting_for_children'
             ORDER BY j.children_due_at LIMIT 1
@@ -37,7 +37,20 @@ extension JobQueue {
             model: try row.decode("model"), maxOutputTokens: try row.decode("max_output_tokens"), instructions: try row.decode("instructions"),
             document: try row.decode("document"),
             settings: MapReduceSettings(params: try row.decode("params", as: PostgresJSON<[String: String]>.self).value))
-        let step = MapReduceStep.next(parent: parent, children: try await SplitJobs.children(of: id, on: connection))
+        let children = try await SplitJobs.children(of: id, on: connection)
+        var step = MapReduceStep.next(parent: parent, children: children)
+        switch step {
+        case .wait, .complete: break
+        case .spawn, .fail:
+            // Cut (or judged unmergeable) with the models' calibrated estimates and the project's own
+            // windows; read only when a level is cut, not on every look.
+            var calibrated = parent
+            calibrated.calibrations = try await Self.estimateCalibrations(
+                models: Array(Set([parent.model, parent.settings.mapModel ?? parent.model])), query: connection.query)
+            calibrated.settings.limitOverrides = try await ModelLimitStore.overrides(
+                projectID: try row.decode("project_id"), query: connection.query)
+            step = MapReduceStep.next(parent: calibrated, children: children)
+        }
         switch step {
         case .wait:
             try await recheckLater(id, on: connection)

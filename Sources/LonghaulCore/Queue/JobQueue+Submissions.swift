@@ -23,7 +23,8 @@ extension JobQueue {
                 document: try row.decode("document"), instructions: try row.decode("instructions"),
                 retryingSince: try row.decode("retrying_since"),
                 retryWindow: .seconds(try row.decode("retry_window_seconds", as: Int.self)),
-                serviceTier: params["service_tier"].flatMap(ServiceTier.init(rawValue:)))
+                serviceTier: params["service_tier"].flatMap(ServiceTier.init(rawValue:)),
+                strategy: params["strategy"].flatMap(SummaryStrategy.init(rawValue:)) ?? .auto)
         }
     }
 
@@ -59,6 +60,13 @@ extension JobQueue {
         var orphan = false
     }
 
+    private struct SplitRow: Encodable, Sendable {
+        var job_id: Int64
+        var attempt: Int
+        /// `MapReduceSettings.params` of the split: strategy `auto` and the refusal's figures.
+        var params: [String: String]
+    }
+
     struct AttemptRow: Encodable, Sendable {
         var job_id: Int64
         var attempt: Int
@@ -86,6 +94,7 @@ extension JobQueue {
     ) async throws -> RecordedOutcomes {
         guard !outcomes.isEmpty else { return RecordedOutcomes() }
         var accepted: [AcceptedRow] = [], retries: [RetryRow] = [], failures: [Finalization] = [], attempts: [AttemptRow] = []
+        var splits: [SplitRow] = []
         for outcome in outcomes {
             switch outcome {
             case .accepted(let jobID, let attempt, let responseID, let remoteStatus, let firstPollIn, let startedAt, let streamLease):
@@ -120,18 +129,19 @@ extension JobQueue {
                         job_id: jobID, attempt: attempt, http_status: error.httpStatus, outcome: "permanent_error", error_code: error.code,
                         error_message: error.message, started_ms: startedAt.millisecondsSince1970))
             case .finished(let jobID, let attempt, let result, let startedAt):
-                failures.append(
-                    Finalization(
-                        jobID: jobID, attempt: attempt, state: result.state, remoteStatus: result.remoteStatus,
-                        outputText: result.outputText,
-                        usage: result.usage, incompleteReason: result.incompleteReason, errorCode: result.errorCode,
-                        errorMessage: result.errorMessage, response: result.responseJSON))
-                attempts.append(
-                    AttemptRow(
-                        job_id: jobID, attempt: attempt, outcome: result.state.rawValue, error_code: result.errorCode,
-                        error_message: result.errorMessage,
-                        started_ms: startedAt.millisecondsSince1970, input_tokens: result.usage?.inputTokens,
-                        cached_tokens: result.usage?.cachedTokens, output_tokens: result.usage?.outputTokens))
+                failures.append(Finalization(
+                    jobID: jobID, attempt: attempt, state: result.state, remoteStatus: result.remoteStatus, outputText: result.outputText,
+                    usage: result.usage, incompleteReason: result.incompleteReason, errorCode: result.errorCode,
+                    errorMessage: result.errorMessage, response: result.responseJSON))
+                attempts.append(AttemptRow(
+                    job_id: jobID, attempt: attempt, outcome: result.state.rawValue, error_code: result.errorCode, error_message: result.errorMessage,
+                    started_ms: startedAt.millisecondsSince1970, input_tokens: result.usage?.inputTokens,
+                    cached_tokens: result.usage?.cachedTokens, output_tokens: result.usage?.outputTokens))
+            case .split(let jobID, let attempt, let refusal, let error, let startedAt):
+                splits.append(SplitRow(job_id: jobID, attempt: attempt, params: MapReduceSettings(strategy: .auto, refusal: refusal).params))
+                attempts.append(AttemptRow(
+                    job_id: jobID, attempt: attempt, http_status: error.httpStatus, outcome: "split", error_code: error.code,
+                    error_message: error.message, started_ms: startedAt.millisecondsSince1970))
             case .interrupted(let jobID, let attempt, let retryIn, let error, let usage, let startedAt):
                 if let retryIn {
                     retries.append(RetryRow(job_id: jobID, attempt: attempt, delay_ms: retryIn.milliseconds, spent: true, in_place: false))
@@ -187,6 +197,30 @@ extension JobQueue {
                         WHERE j.id = u.job_id AND j.state = 'submitting' AND j.lease_owner = \(worker) AND j.attempt = u.attempt
                         """)
                     applied += rows.affectedRows
+                }
+                var failures = failures
+                if !splits.isEmpty {
+                    // Split where the refusal was: the Coordinator cuts the document next, with the
+                    // window and count Mantle stated and the estimate the job was sent with. A job
+                    // whose cancel was asked for meanwhile ends cancelled instead.
+                    let rows = try await connection.query("""
+                        UPDATE jobs j
+                        SET state = 'waiting_for_children', children_due_at = now(),
+                            params = j.params || u.params || jsonb_build_object('refused_estimate', j.estimated_input_tokens::text),
+                            -- Never submitted after all: its calls are its children's, counted by the
+                            -- tokens-per-minute budget and the spending caps as they are made.
+                            submitted_at = NULL, reserved_tokens = NULL, reserved_cost = NULL,
+                            retrying_since = NULL, lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+                        FROM jsonb_to_recordset(\(recordset(splits))) AS u(job_id bigint, attempt smallint, params jsonb)
+                        WHERE j.id = u.job_id AND j.state = 'submitting' AND j.lease_owner = \(worker) AND j.attempt = u.attempt
+                          AND j.cancel_requested_at IS NULL
+                        RETURNING j.id
+                        """)
+                    applied += rows.affectedRows
+                    let split = Set(try rows.map { try $0.decode("id", as: Int64.self) })
+                    failures += splits.filter { !split.contains($0.job_id) }.map {
+                        Finalization(jobID: $0.job_id, attempt: $0.attempt, state: .cancelled)
+                    }
                 }
                 if !failures.isEmpty {
                     applied += try await finalizer.finalize(failures, guard: .submittingLeasedBy(worker), on: connection)

@@ -13,6 +13,31 @@ enum SplitJobs {
             """)
     }
 
+    /// Makes the usage of each of `parentIDs` that has already ended the sum of its children's
+    /// again: a split job cancelled while calls ran ends at once with the usage so far, and the
+    /// calls that end later (a cancelled Response reports what it used) are added here, once —
+    /// the sum is taken afresh, never added to. Called after the children's results are written
+    /// and `wake` locked (or skipped) their parents: a cancel holds its job's row from its first
+    /// statement, so either the cancel's own sum saw this child's result or this statement,
+    /// waiting out the cancel, sees the job ended.
+    static func resettle(parentIDs: [Int64], on connection: PostgresConnection) async throws {
+        try await connection.query("""
+            UPDATE results pr
+            SET input_tokens = s.input_tokens, cached_tokens = s.cached_tokens, output_tokens = s.output_tokens,
+                reasoning_tokens = s.reasoning_tokens, total_tokens = s.total_tokens
+            FROM (
+                SELECT c.parent_id, sum(r.input_tokens)::integer AS input_tokens, sum(r.cached_tokens)::integer AS cached_tokens,
+                       sum(r.output_tokens)::integer AS output_tokens, sum(r.reasoning_tokens)::integer AS reasoning_tokens,
+                       sum(r.total_tokens)::integer AS total_tokens
+                FROM jobs c JOIN results r ON r.job_id = c.id
+                WHERE c.parent_id = ANY(\(Array(Set(parentIDs))))
+                GROUP BY c.parent_id
+            ) s
+            JOIN jobs p ON p.id = s.parent_id
+            WHERE pr.job_id = s.parent_id AND p.finished_at IS NOT NULL
+            """)
+    }
+
     /// The children of `parentID`, with their results' text only for the last level (the only
     /// one a step reads, and the largest part of what it would otherwise load each time a child ends).
     static func children(of parentID: Int64, on connection: PostgresConnection) async throws -> [MapReduceChild] {
@@ -73,8 +98,9 @@ enum SplitJobs {
                               estimated_input_tokens, model, params, metadata, source_path, parent_id, chunk)
             SELECT u.public_id, p.project_id, d.id, i.id, p.priority, p.max_attempts, u.max_output_tokens,
                    u.estimated_input_tokens, u.model,
+                   -- One call each: a map or merge call refused for length fails, it is not split again.
                    jsonb_strip_nulls(jsonb_build_object('reasoning_effort', p.params->>'reasoning_effort',
-                                                         'service_tier', p.params->>'service_tier')),
+                                                         'service_tier', p.params->>'service_tier', 'strategy', 'single')),
                    p.metadata, p.source_path, p.id, u.chunk
             FROM jsonb_to_recordset(\(recordset(rows))) AS u(
                 public_id text, document_sha text, instructions_sha text, model text, max_output_tokens integer,

@@ -20,6 +20,10 @@ public enum SubmissionOutcome: Sendable, Equatable {
     case held(jobID: Int64, attempt: Int, error: AttemptError, startedAt: Date)
     /// A permanent failure (or the last attempt): the job ends `failed` with this error.
     case fail(jobID: Int64, attempt: Int, error: AttemptError, startedAt: Date)
+    /// Mantle refused an `auto` job's one call because its input does not fit the model's
+    /// window (Longhaul's estimate was too low, or the window smaller than its table): the job is
+    /// split for map-reduce instead, with the figures `refusal` states. Nothing was billed.
+    case split(jobID: Int64, attempt: Int, refusal: ContextRefusal, error: AttemptError, startedAt: Date)
     /// A held stream reached its end (a terminal event, an error event that no retry cures, or
     /// the user's cancel): the job ends with `result`, as a finished poll ends one.
     case finished(jobID: Int64, attempt: Int, RemoteResult, startedAt: Date)
@@ -31,7 +35,7 @@ public enum SubmissionOutcome: Sendable, Equatable {
     var jobID: Int64 {
         switch self {
         case .accepted(let id, _, _, _, _, _, _), .retry(let id, _, _, _, _), .deferred(let id, _, _, _, _), .held(let id, _, _, _),
-            .fail(let id, _, _, _), .finished(let id, _, _, _), .interrupted(let id, _, _, _, _, _):
+            .fail(let id, _, _, _), .finished(let id, _, _, _), .interrupted(let id, _, _, _, _, _), .split(let id, _, _, _, _):
             id
         }
     }

@@ -154,7 +154,11 @@ extension JobStore {
                 source_path: job.request.sourcePath, webhook_url: job.request.webhookURL,
                 params: (job.request.reasoningEffort.map { ["reasoning_effort": $0.rawValue] } ?? [:])
                     .merging(job.request.serviceTier.map { ["service_tier": $0.rawValue] } ?? [:]) { first, _ in first }
-                    .merging(job.mapReduce?.params ?? [:]) { first, _ in first },
+                    .merging(job.mapReduce?.params ?? [:]) { first, _ in first }
+                    // `single` is kept so that a refusal for length fails it; no entry means `auto`.
+                    .merging(job.request.strategy == .single ? ["strategy": "single"] : [:]) { first, _ in first }
+                    // Counted with the model's tokenizer: left out of the estimate's calibration.
+                    .merging(job.inputCountedExactly ? ["input_count": "o200k_base"] : [:]) { first, _ in first },
                 metadata: job.request.metadata, state: job.mapReduce == nil ? nil : JobState.waitingForChildren.rawValue)
         }
         // What the listing searches (file name, metadata) also goes into `job_search`, once.

@@ -27,6 +27,7 @@ extension UsageStore {
             if let seconds: Double = try row.decode("seconds") { facts.callSeconds[model] = seconds }
         }
         for price in try await prices() { facts.prices[price.model] = price }
+        facts.calibrations = try await JobQueue.estimateCalibrations(models: nil, query: pool.query)
         return facts
     }
 }

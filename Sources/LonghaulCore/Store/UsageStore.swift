@@ -14,7 +14,8 @@ public struct UsageStore: Sendable {
     /// project's `tags[KEY]`, else `(none)`.
     ///
     /// Cost is `(input − cached) × input price + cached × (cached price ?? input price) +
-    /// output × output price`, per million; reasoning tokens are part of output and not added again.
+    /// output × output price`, per million (`longhaul_call_cost`), per call at the model of the
+    /// call; reasoning tokens are part of output and not added again.
     public func report(projectID: Int64?, from: Date?, to: Date?, groupBy: UsageGrouping) async throws -> [UsageRow] {
         if let from, let to, from >= to {
             throw StoreError.invalid(field: "to", message: "the end of the period must come after its start")
@@ -33,31 +34,41 @@ public struct UsageStore: Sendable {
             sql.appendInterpolation(key)
             sql.appendLiteral("::text, ''), '(none)')")
         }
+        // Tokens and cost are summed over calls: a job's own, or — for a split job — each of its
+        // map and merge calls at its own model's price (the map step may use a cheaper model).
+        // Jobs are counted once however many calls they made.
         sql.appendLiteral("""
              AS grp,
-                count(*)::bigint AS jobs,
-                count(*) FILTER (WHERE j.state = 'completed')::bigint AS completed,
-                count(*) FILTER (WHERE j.state = 'failed')::bigint AS failed,
-                count(*) FILTER (WHERE j.state = 'incomplete')::bigint AS incomplete,
-                count(*) FILTER (WHERE j.state = 'cancelled')::bigint AS cancelled,
-                coalesce(sum(r.input_tokens), 0)::bigint AS input_tokens,
-                coalesce(sum(r.cached_tokens), 0)::bigint AS cached_tokens,
-                coalesce(sum(r.output_tokens), 0)::bigint AS output_tokens,
-                coalesce(sum(r.reasoning_tokens), 0)::bigint AS reasoning_tokens,
-                (sum(greatest(coalesce(r.input_tokens, 0) - coalesce(r.cached_tokens, 0), 0) * mp.input_per_million
-                     + least(coalesce(r.cached_tokens, 0), coalesce(r.input_tokens, 0))
-                       * coalesce(mp.cached_input_per_million, mp.input_per_million)
-                     + coalesce(r.output_tokens, 0) * mp.output_per_million) / 1000000)::float8 AS cost,
+                count(DISTINCT j.id)::bigint AS jobs,
+                count(DISTINCT j.id) FILTER (WHERE j.state = 'completed')::bigint AS completed,
+                count(DISTINCT j.id) FILTER (WHERE j.state = 'failed')::bigint AS failed,
+                count(DISTINCT j.id) FILTER (WHERE j.state = 'incomplete')::bigint AS incomplete,
+                count(DISTINCT j.id) FILTER (WHERE j.state = 'cancelled')::bigint AS cancelled,
+                coalesce(sum(k.input_tokens), 0)::bigint AS input_tokens,
+                coalesce(sum(k.cached_tokens), 0)::bigint AS cached_tokens,
+                coalesce(sum(k.output_tokens), 0)::bigint AS output_tokens,
+                coalesce(sum(k.reasoning_tokens), 0)::bigint AS reasoning_tokens,
+                sum(longhaul_call_cost(k.model, coalesce(k.input_tokens, 0), coalesce(k.cached_tokens, 0), coalesce(k.output_tokens, 0)))::float8 AS cost,
                 count(mp.model)::bigint AS priced,
-                bool_and(mp.model IS NOT NULL OR coalesce(r.input_tokens, 0) + coalesce(r.output_tokens, 0) = 0) AS all_priced,
+                bool_and(mp.model IS NOT NULL OR coalesce(k.input_tokens, 0) + coalesce(k.output_tokens, 0) = 0) AS all_priced,
                 count(DISTINCT mp.currency)::bigint AS currencies,
                 min(mp.currency) AS currency
             FROM jobs j
             JOIN projects p ON p.id = j.project_id
             LEFT JOIN results r ON r.job_id = j.id
-            LEFT JOIN model_prices mp ON mp.model = j.model
+            -- A split job's calls are its children (its own result holds their sum); only a job
+            -- whose strategy split it has children, so for any other the index is not touched.
+            LEFT JOIN LATERAL (
+                SELECT c.model, cr.input_tokens, cr.cached_tokens, cr.output_tokens, cr.reasoning_tokens
+                FROM jobs c JOIN results cr ON cr.job_id = c.id
+                WHERE c.parent_id = j.id AND j.params->>'strategy' IN ('auto', 'map_reduce')
+                UNION ALL
+                SELECT j.model, r.input_tokens, r.cached_tokens, r.output_tokens, r.reasoning_tokens
+                WHERE coalesce(j.params->>'strategy' NOT IN ('auto', 'map_reduce'), true)
+            ) k ON true
+            LEFT JOIN model_prices mp ON mp.model = k.model
             WHERE j.finished_at IS NOT NULL
-              -- A split job's result holds the sum of its map and merge calls, which are not counted again.
+              -- Map and merge calls are counted with the job they belong to, not again on their own.
               AND j.parent_id IS NULL
             """)
         if let projectID {

@@ -133,8 +133,9 @@ struct BatchRun {
         _ entries: inout [Entry], folder: URL, instructions: String?, project: Project, batch: BatchRecord, store: JobStore
     ) async throws -> Int {
         var resumed = 0
+        let limits = try await Self.limits(of: project, store: store)
         for chunk in Self.chunksOfReadable(entries) {
-            let validated = try validate(&entries, chunk, folder: folder, instructions: instructions, project: project)
+            let validated = try validate(&entries, chunk, folder: folder, instructions: instructions, project: project, limits: limits)
             let enqueued = try await store.enqueue(validated.map(\.job), project: project, batchID: batch.id)
             for (item, job) in zip(validated, enqueued) {
                 entries[item.index].jobID = job.id
@@ -156,8 +157,9 @@ struct BatchRun {
     ) async throws -> RunPlan {
         let facts = try await UsageStore(pool: store.pool).planFacts(for: project)
         var documents: [RunPlan.Document] = []
+        let limits = try await Self.limits(of: project, store: store)
         for chunk in Self.chunksOfReadable(entries) {
-            let validated = try validate(&entries, chunk, folder: folder, instructions: instructions, project: project)
+            let validated = try validate(&entries, chunk, folder: folder, instructions: instructions, project: project, limits: limits)
             let done = try await store.completedIdempotencyKeys(project: project, keys: validated.compactMap(\.job.request.idempotencyKey))
             for (index, job) in validated {
                 documents.append(
@@ -167,6 +169,13 @@ struct BatchRun {
             }
         }
         return RunPlan(documents: documents, facts: facts)
+    }
+
+    /// The limits enqueue checks (`LONGHAUL_CONTEXT_WINDOW_SCALE`), with the project's own model windows.
+    private static func limits(of project: Project, store: JobStore) async throws -> JobLimits {
+        var limits = JobLimits.fromEnvironment()
+        limits.modelLimitOverrides = try await ModelLimitStore(pool: store.pool).overrides(projectID: project.id)
+        return limits
     }
 
     /// The readable entries' indices, 500 at a time: a folder's texts are never all held at once.
@@ -179,7 +188,7 @@ struct BatchRun {
     /// the content and the parameters; a refused document becomes a skip with the reason. The
     /// text is released from the entry once it is in its job.
     private func validate(
-        _ entries: inout [Entry], _ indices: [Int], folder: URL, instructions: String?, project: Project
+        _ entries: inout [Entry], _ indices: [Int], folder: URL, instructions: String?, project: Project, limits: JobLimits
     ) throws -> [(index: Int, job: ValidatedJob)] {
         var validated: [(index: Int, job: ValidatedJob)] = []
         for index in indices {
@@ -192,7 +201,7 @@ struct BatchRun {
             request.serviceTier = command.serviceTier.flatMap(ServiceTier.init(rawValue:))
             do {
                 var job = try request.validated(
-                    defaultModel: project.defaultModel, limits: .fromEnvironment(), checkModel: MantleModel.jobModelCheck)
+                    defaultModel: project.defaultModel, limits: limits, checkModel: MantleModel.jobModelCheck)
                 job.request.idempotencyKey = Self.idempotencyKey(folder: folder, path: document.relativePath, request: job.requestSHA256)
                 validated.append((index, job))
             } catch {

@@ -21,7 +21,7 @@ struct ProjectsCommand: AsyncParsableCommand {
             AWS_REGION, else the project's; the key is cached for 13 minutes and read again after a 401.
             `longhaul credentials check --project NAME` says where a project's credential comes from.
             """,
-        subcommands: [Add.self, List.self, Show.self, Update.self, Pause.self, Resume.self, Archive.self, BudgetCommand.self])
+        subcommands: [Add.self, List.self, Show.self, Update.self, Pause.self, Resume.self, Archive.self, BudgetCommand.self, ModelLimitsCommand.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a project.")
