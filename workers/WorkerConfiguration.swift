@@ -7,6 +7,12 @@ public struct WorkerConfiguration: Sendable {
     public var workerID: String
     /// Concurrent create calls.
     public var submitConcurrency: Int = 64
+    /// Concurrent held streams (models without background mode), apart from the creates: a held
+    /// stream takes a connection and a task for as long as the model writes (minutes), while
+    /// using almost no CPU; 512 held at once cost the worker about N MiB and N % of a core
+    /// (`bench/held-streams.sh`), and at ~30 output tokens/s each stay under a typical Mantle
+    /// output-token quota. Raise it for more; the project's `max_in_flight` caps it too.
+    public var streamConcurrency: Int = 512
     /// Concurrent retrieve calls.
     public var pollConcurrency: Int = 128
     /// A claimed submission belongs to this worker for this long, renewed by its heartbeat.

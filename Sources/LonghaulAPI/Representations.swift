@@ -14,7 +14,12 @@ extension Components.Schemas.Job {
             incompleteReason: job.incompleteReason,
             error: job.errorCode.map { Components.Schemas.JobError(code: $0, message: job.errorMessage ?? $0) },
             waiting: job.waiting.map(Components.Schemas.JobWait.init), parent: job.parent,
-            split: job.split.map(Components.Schemas.SplitProgress.init))
+            split: job.split.map(Components.Schemas.SplitProgress.init),
+            partial: job.partial.map { partial in
+                Components.Schemas.PartialOutput(
+                    text: partial.text, outputTokens: partial.outputTokens, checkpointedAt: partial.checkpointedAt,
+                    ageSeconds: partial.ageSeconds())
+            })
     }
 }
 

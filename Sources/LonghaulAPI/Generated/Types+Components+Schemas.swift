@@ -296,6 +296,8 @@ extension Components {
             internal var parent: Swift.String?
             /// - Remark: Generated from `#/components/schemas/Job/split`.
             internal var split: Components.Schemas.SplitProgress?
+            /// - Remark: Generated from `#/components/schemas/Job/partial`.
+            internal var partial: Components.Schemas.PartialOutput?
             /// Creates a new `Job`.
             ///
             /// - Parameters:
@@ -323,6 +325,7 @@ extension Components {
             ///   - waiting:
             ///   - parent: For a map or merge job: the job it is part of.
             ///   - split:
+            ///   - partial:
             internal init(
                 id: Swift.String,
                 object: Components.Schemas.Job.ObjectPayload,
@@ -347,7 +350,8 @@ extension Components {
                 error: Components.Schemas.JobError? = nil,
                 waiting: Components.Schemas.JobWait? = nil,
                 parent: Swift.String? = nil,
-                split: Components.Schemas.SplitProgress? = nil
+                split: Components.Schemas.SplitProgress? = nil,
+                partial: Components.Schemas.PartialOutput? = nil
             ) {
                 self.id = id
                 self.object = object
@@ -373,6 +377,7 @@ extension Components {
                 self.waiting = waiting
                 self.parent = parent
                 self.split = split
+                self.partial = partial
             }
             internal enum CodingKeys: String, CodingKey {
                 case id
@@ -399,6 +404,50 @@ extension Components {
                 case waiting
                 case parent
                 case split
+                case partial
+            }
+        }
+        /// Only in `GET /v1/jobs/{id}`, while a job runs as a held stream (Chat Completions, Anthropic Messages): the text of the current attempt's last checkpoint. Checkpoints are written every few seconds, not per token.
+        ///
+        /// - Remark: Generated from `#/components/schemas/PartialOutput`.
+        internal struct PartialOutput: Codable, Hashable, Sendable {
+            /// The text so far.
+            ///
+            /// - Remark: Generated from `#/components/schemas/PartialOutput/text`.
+            internal var text: Swift.String
+            /// Its output tokens as the stream counted them.
+            ///
+            /// - Remark: Generated from `#/components/schemas/PartialOutput/output_tokens`.
+            internal var outputTokens: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/PartialOutput/checkpointed_at`.
+            internal var checkpointedAt: Foundation.Date
+            /// Seconds since the checkpoint was written.
+            ///
+            /// - Remark: Generated from `#/components/schemas/PartialOutput/age_seconds`.
+            internal var ageSeconds: Swift.Int
+            /// Creates a new `PartialOutput`.
+            ///
+            /// - Parameters:
+            ///   - text: The text so far.
+            ///   - outputTokens: Its output tokens as the stream counted them.
+            ///   - checkpointedAt:
+            ///   - ageSeconds: Seconds since the checkpoint was written.
+            internal init(
+                text: Swift.String,
+                outputTokens: Swift.Int? = nil,
+                checkpointedAt: Foundation.Date,
+                ageSeconds: Swift.Int
+            ) {
+                self.text = text
+                self.outputTokens = outputTokens
+                self.checkpointedAt = checkpointedAt
+                self.ageSeconds = ageSeconds
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case text
+                case outputTokens = "output_tokens"
+                case checkpointedAt = "checkpointed_at"
+                case ageSeconds = "age_seconds"
             }
         }
         /// What holds a queued job, when something does.

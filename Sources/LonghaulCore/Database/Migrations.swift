@@ -45,6 +45,7 @@ extension Migration {
         Migration(name: "0006_budgets.sql", bytes: PackageResources._006_budgets_sql),
         Migration(name: "0007_dashboard_sessions.sql", bytes: PackageResources._007_dashboard_sessions_sql),
         Migration(name: "0008_held_streams.sql", bytes: PackageResources._008_held_streams_sql),
+        Migration(name: "0009_held_stream_slots.sql", bytes: PackageResources._009_held_stream_slots_sql),
     ]
 
     /// Every function, applied after the numbered migrations, again whenever its file changes.

@@ -30,4 +30,6 @@ public struct JobDetail: Sendable, Equatable, Codable {
     public var split: SplitProgress? = nil
     /// For a map or merge job: the public id of the job it is part of.
     public var parent: String? = nil
+    /// For a job whose stream is held: the text of this attempt's last checkpoint.
+    public var partial: PartialOutput? = nil
 }

@@ -102,6 +102,8 @@ extension JobStore {
         var metadata: [String: String]
         /// `waiting_for_children` for a job split for map-reduce; nil: `queued`.
         var state: String?
+        /// Runs as one held stream (`ModelRoute.isHeldStream`): claimed by the held-stream loop.
+        var held: Bool
     }
 
     private func insertJobs(
@@ -119,22 +121,23 @@ extension JobStore {
                 source_path: job.request.sourcePath, webhook_url: job.request.webhookURL,
                 params: (job.request.reasoningEffort.map { ["reasoning_effort": $0.rawValue] } ?? [:])
                     .merging(job.mapReduce?.params ?? [:]) { first, _ in first },
-                metadata: job.request.metadata, state: job.mapReduce == nil ? nil : JobState.waitingForChildren.rawValue)
+                metadata: job.request.metadata, state: job.mapReduce == nil ? nil : JobState.waitingForChildren.rawValue,
+                held: ModelRoute.isHeldStream(job.model))
         }
         let inserted = try await connection.query("""
             INSERT INTO jobs (public_id, project_id, batch_id, document_id, instructions_id, priority, max_attempts,
                               max_output_tokens, estimated_input_tokens, run_at, model, idempotency_key, request_sha256,
-                              source_path, webhook_url, params, metadata, state, children_due_at)
+                              source_path, webhook_url, params, metadata, state, children_due_at, held)
             SELECT u.public_id, \(project.id), \(batchID), u.document_id, u.instructions_id, u.priority, \(project.maxAttempts),
                    u.max_output_tokens, u.estimated_input_tokens, coalesce(u.run_at, now()), u.model, u.idempotency_key,
                    decode(u.request_sha, 'hex'), u.source_path, u.webhook_url, u.params, u.metadata,
                    coalesce(u.state, 'queued')::job_state,
                    -- a split job's first step (cutting the document) is due when it may run
-                   CASE WHEN u.state IS NOT NULL THEN coalesce(u.run_at, now()) END
+                   CASE WHEN u.state IS NOT NULL THEN coalesce(u.run_at, now()) END, u.held
             FROM jsonb_to_recordset(\(recordset(rows))) AS u(
                 public_id text, document_id bigint, instructions_id bigint, priority smallint, max_output_tokens integer,
                 estimated_input_tokens integer, run_at timestamptz, model text, idempotency_key text, request_sha text,
-                source_path text, webhook_url text, params jsonb, metadata jsonb, state text)
+                source_path text, webhook_url text, params jsonb, metadata jsonb, state text, held boolean)
             ON CONFLICT (project_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
             RETURNING public_id, id
             """)
