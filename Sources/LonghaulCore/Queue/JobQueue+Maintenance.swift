@@ -41,8 +41,11 @@ extension JobQueue {
                         ), requeued AS (
                             -- run_at is left as it was: the job keeps its place in line instead of
                             -- queueing behind everything enqueued since (a whole batch, perhaps).
+                            -- A create may have left a Response running unfollowed: it keeps a slot. A held
+                            -- stream died with its worker's connection, and its generation with it.
                             UPDATE jobs j SET state = 'queued', lease_owner = NULL, lease_expires_at = NULL, updated_at = now(),
-                                              orphan_until = longhaul_orphan_until(j.max_output_tokens)
+                                              orphan_until = CASE WHEN j.held THEN j.orphan_until
+                                                                  ELSE longhaul_orphan_until(j.max_output_tokens) END
                             FROM lost WHERE j.id = lost.job_id AND \(unescaped: FinalizationGuard.submittingOrHolding) AND j.attempt = lost.attempt
                             RETURNING j.id, j.submitted_at, j.partial_output_tokens, j.held, j.estimated_input_tokens,
                                       j.checkpointed_at >= j.submitted_at AS checkpointed
