@@ -36,10 +36,11 @@ struct HeldStreamKillTests {
             for (round, completed) in [60, 150].enumerated() {
                 let worker = try harness.startWorker()
                 try await harness.waitUntil("worker \(round + 1) completes \(completed) jobs") { $0[.completed, default: 0] >= completed }
-                heldAtKills.append(try await harness.fixture.count("SELECT count(*) FROM jobs WHERE held AND state IN ('submitting', 'running')"))
                 worker.signal(SIGKILL)
                 #expect(await worker.waitForExit(timeout: .seconds(10)) != nil, "the killed worker is still running")
+                // Once its sessions are gone nothing else runs: these are exactly the streams the dead worker held.
                 try await harness.waitForWorkerSessionsToEnd()
+                heldAtKills.append(try await harness.fixture.count("SELECT count(*) FROM jobs WHERE held AND state IN ('submitting', 'running')"))
             }
             _ = try harness.startWorker()
             let final = try await harness.waitForAllTerminal(ids.count, timeout: .seconds(60))
@@ -57,7 +58,7 @@ struct HeldStreamKillTests {
             // with the input it was billed for (estimated) — and never written over a later attempt.
             #expect(heldAtKills.allSatisfy { $0 > 0 }, "held streams at the kills: \(heldAtKills)")
             let abandoned = try await harness.fixture.count("SELECT count(*) FROM attempts WHERE outcome = 'abandoned'")
-            #expect(abandoned >= heldAtKills.reduce(0, +), "abandoned \(abandoned), held at the kills \(heldAtKills)")
+            #expect(abandoned == heldAtKills.reduce(0, +), "abandoned \(abandoned), held at the kills \(heldAtKills)")
             #expect(
                 try await harness.fixture.count(
                     "SELECT count(*) FROM attempts WHERE outcome = 'abandoned' AND input_tokens > 0 AND input_tokens_estimated") == abandoned)
