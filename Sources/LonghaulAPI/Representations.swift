@@ -76,7 +76,8 @@ extension Components.Schemas.Batch {
 extension Components.Schemas.Project {
     init(_ project: LonghaulCore.Project) {
         self.init(
-            id: project.slug, object: .project, slug: project.slug, region: project.region, baseUrl: project.baseURL,
+            id: project.slug, object: .project, slug: project.slug, region: project.region, runtimeRegion: project.runtimeRegion,
+            baseUrl: project.baseURL,
             mantleProjectId: project.mantleProjectID, credential: project.credentialReference,
             defaultModel: project.defaultModel, maxInFlight: project.maxInFlight, tokensPerMinute: project.tokensPerMinute,
             maxAttempts: project.maxAttempts, retryWindowSeconds: project.retryWindowSeconds, tags: .init(additionalProperties: project.tags),

@@ -1765,6 +1765,10 @@ extension Components {
             internal var slug: Swift.String
             /// - Remark: Generated from `#/components/schemas/Project/region`.
             internal var region: Swift.String?
+            /// The bedrock-runtime Region of Claude models Mantle does not serve, where it differs from `region`.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Project/runtime_region`.
+            internal var runtimeRegion: Swift.String?
             /// - Remark: Generated from `#/components/schemas/Project/base_url`.
             internal var baseUrl: Swift.String?
             /// - Remark: Generated from `#/components/schemas/Project/mantle_project_id`.
@@ -1820,6 +1824,7 @@ extension Components {
             ///   - object:
             ///   - slug:
             ///   - region:
+            ///   - runtimeRegion: The bedrock-runtime Region of Claude models Mantle does not serve, where it differs from `region`.
             ///   - baseUrl:
             ///   - mantleProjectId:
             ///   - credential: A reference (`env:NAME`, `file:PATH`, `aws`, `aws:PROFILE`), never a key.
@@ -1838,6 +1843,7 @@ extension Components {
                 object: Components.Schemas.Project.ObjectPayload,
                 slug: Swift.String,
                 region: Swift.String? = nil,
+                runtimeRegion: Swift.String? = nil,
                 baseUrl: Swift.String? = nil,
                 mantleProjectId: Swift.String? = nil,
                 credential: Swift.String? = nil,
@@ -1856,6 +1862,7 @@ extension Components {
                 self.object = object
                 self.slug = slug
                 self.region = region
+                self.runtimeRegion = runtimeRegion
                 self.baseUrl = baseUrl
                 self.mantleProjectId = mantleProjectId
                 self.credential = credential
@@ -1875,6 +1882,7 @@ extension Components {
                 case object
                 case slug
                 case region
+                case runtimeRegion = "runtime_region"
                 case baseUrl = "base_url"
                 case mantleProjectId = "mantle_project_id"
                 case credential
@@ -2007,6 +2015,10 @@ extension Components {
             internal var slug: Swift.String
             /// - Remark: Generated from `#/components/schemas/ProjectCreate/region`.
             internal var region: Swift.String?
+            /// bedrock-runtime Region (e.g. `eu-west-1`) for Claude models Mantle does not serve; default: `region`.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ProjectCreate/runtime_region`.
+            internal var runtimeRegion: Swift.String?
             /// - Remark: Generated from `#/components/schemas/ProjectCreate/base_url`.
             internal var baseUrl: Swift.String?
             /// - Remark: Generated from `#/components/schemas/ProjectCreate/mantle_project_id`.
@@ -2052,6 +2064,7 @@ extension Components {
             /// - Parameters:
             ///   - slug:
             ///   - region:
+            ///   - runtimeRegion: bedrock-runtime Region (e.g. `eu-west-1`) for Claude models Mantle does not serve; default: `region`.
             ///   - baseUrl:
             ///   - mantleProjectId:
             ///   - credential:
@@ -2065,6 +2078,7 @@ extension Components {
             internal init(
                 slug: Swift.String,
                 region: Swift.String? = nil,
+                runtimeRegion: Swift.String? = nil,
                 baseUrl: Swift.String? = nil,
                 mantleProjectId: Swift.String? = nil,
                 credential: Swift.String? = nil,
@@ -2078,6 +2092,7 @@ extension Components {
             ) {
                 self.slug = slug
                 self.region = region
+                self.runtimeRegion = runtimeRegion
                 self.baseUrl = baseUrl
                 self.mantleProjectId = mantleProjectId
                 self.credential = credential
@@ -2092,6 +2107,7 @@ extension Components {
             internal enum CodingKeys: String, CodingKey {
                 case slug
                 case region
+                case runtimeRegion = "runtime_region"
                 case baseUrl = "base_url"
                 case mantleProjectId = "mantle_project_id"
                 case credential
@@ -2112,6 +2128,10 @@ extension Components {
                 self.region = try container.decodeIfPresent(
                     Swift.String.self,
                     forKey: .region
+                )
+                self.runtimeRegion = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .runtimeRegion
                 )
                 self.baseUrl = try container.decodeIfPresent(
                     Swift.String.self,
@@ -2156,6 +2176,7 @@ extension Components {
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
                     "slug",
                     "region",
+                    "runtime_region",
                     "base_url",
                     "mantle_project_id",
                     "credential",
@@ -2183,6 +2204,10 @@ extension Components {
             internal var maxAttempts: Swift.Int?
             /// - Remark: Generated from `#/components/schemas/ProjectUpdate/retry_window_seconds`.
             internal var retryWindowSeconds: Swift.Int?
+            /// The bedrock-runtime Region; an empty string clears it.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ProjectUpdate/runtime_region`.
+            internal var runtimeRegion: Swift.String?
             /// - Remark: Generated from `#/components/schemas/ProjectUpdate/credential`.
             internal var credential: Swift.String?
             /// - Remark: Generated from `#/components/schemas/ProjectUpdate/mantle_project_id`.
@@ -2215,6 +2240,7 @@ extension Components {
             ///   - tokensPerMinute: 0 removes the limit.
             ///   - maxAttempts:
             ///   - retryWindowSeconds:
+            ///   - runtimeRegion: The bedrock-runtime Region; an empty string clears it.
             ///   - credential:
             ///   - mantleProjectId:
             ///   - tags:
@@ -2224,6 +2250,7 @@ extension Components {
                 tokensPerMinute: Swift.Int? = nil,
                 maxAttempts: Swift.Int? = nil,
                 retryWindowSeconds: Swift.Int? = nil,
+                runtimeRegion: Swift.String? = nil,
                 credential: Swift.String? = nil,
                 mantleProjectId: Swift.String? = nil,
                 tags: Components.Schemas.ProjectUpdate.TagsPayload? = nil
@@ -2233,6 +2260,7 @@ extension Components {
                 self.tokensPerMinute = tokensPerMinute
                 self.maxAttempts = maxAttempts
                 self.retryWindowSeconds = retryWindowSeconds
+                self.runtimeRegion = runtimeRegion
                 self.credential = credential
                 self.mantleProjectId = mantleProjectId
                 self.tags = tags
@@ -2243,6 +2271,7 @@ extension Components {
                 case tokensPerMinute = "tokens_per_minute"
                 case maxAttempts = "max_attempts"
                 case retryWindowSeconds = "retry_window_seconds"
+                case runtimeRegion = "runtime_region"
                 case credential
                 case mantleProjectId = "mantle_project_id"
                 case tags
@@ -2269,6 +2298,10 @@ extension Components {
                     Swift.Int.self,
                     forKey: .retryWindowSeconds
                 )
+                self.runtimeRegion = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .runtimeRegion
+                )
                 self.credential = try container.decodeIfPresent(
                     Swift.String.self,
                     forKey: .credential
@@ -2287,6 +2320,7 @@ extension Components {
                     "tokens_per_minute",
                     "max_attempts",
                     "retry_window_seconds",
+                    "runtime_region",
                     "credential",
                     "mantle_project_id",
                     "tags"

@@ -22,6 +22,10 @@ CREATE INDEX jobs_held_lease ON jobs (lease_expires_at) WHERE state = 'running' 
 
 ALTER TABLE attempts ADD COLUMN input_tokens_estimated boolean NOT NULL DEFAULT false;
 
+-- A project's bedrock-runtime Region, where it differs from Mantle's (Claude Sonnet 4.6 and the
+-- cross-Region ids run there); NULL: the Mantle Region, or the base URL, serves both.
+ALTER TABLE projects ADD COLUMN runtime_region text;
+
 -- A running job has a Response to poll, or is a held stream (which has none).
 ALTER TABLE jobs DROP CONSTRAINT jobs_running_has_response,
     ADD CONSTRAINT jobs_running_has_response CHECK (state <> 'running' OR response_id IS NOT NULL OR held);
