@@ -83,7 +83,7 @@ final class StreamCheckpoints: Sendable {
         guard !starts.isEmpty else { return }
         do {
             _ = try await queue.checkpointStreams([], held: [], worker: worker, started: starts)
-        } catch where !Task.isCancelled {
+        } catch  where !Task.isCancelled {
             logger.warning("showing \(starts.count) held streams as running failed; will retry", metadata: ["error": "\(error)"])
             held.withLock { streams in
                 for start in starts { streams[start.jobID]?.startPending = true }

@@ -2,8 +2,8 @@ import Foundation
 import LonghaulCore
 import MantleSimulator
 import Postgres
-import Testing
 import TestSupport
+import Testing
 
 /// Held streams on the three APIs without background mode, through `longhaul work` processes
 /// killed with `kill -9` twice mid-run, against a `longhaul sim` process that cuts one stream in
@@ -26,7 +26,8 @@ struct HeldStreamKillTests {
             for model in Self.models {
                 let requests = try (0..<100).map { index in
                     try harness.fixture.validated(
-                        JobRequest(document: "Report \(index) for \(model). The harbour has two piers.", model: model, maxOutputTokens: 200))
+                        JobRequest(document: "Report \(index) for \(model). The harbour has two piers.", model: model, maxOutputTokens: 200)
+                    )
                 }
                 ids += try await harness.fixture.store.enqueue(requests, project: project).map(\.publicID)
             }
@@ -40,7 +41,8 @@ struct HeldStreamKillTests {
                 #expect(await worker.waitForExit(timeout: .seconds(10)) != nil, "the killed worker is still running")
                 // Once its sessions are gone nothing else runs: these are exactly the streams the dead worker held.
                 try await harness.waitForWorkerSessionsToEnd()
-                heldAtKills.append(try await harness.fixture.count("SELECT count(*) FROM jobs WHERE held AND state IN ('submitting', 'running')"))
+                heldAtKills.append(
+                    try await harness.fixture.count("SELECT count(*) FROM jobs WHERE held AND state IN ('submitting', 'running')"))
             }
             _ = try harness.startWorker()
             let final = try await harness.waitForAllTerminal(ids.count, timeout: .seconds(60))
@@ -61,7 +63,8 @@ struct HeldStreamKillTests {
             #expect(abandoned == heldAtKills.reduce(0, +), "abandoned \(abandoned), held at the kills \(heldAtKills)")
             #expect(
                 try await harness.fixture.count(
-                    "SELECT count(*) FROM attempts WHERE outcome = 'abandoned' AND input_tokens > 0 AND input_tokens_estimated") == abandoned)
+                    "SELECT count(*) FROM attempts WHERE outcome = 'abandoned' AND input_tokens > 0 AND input_tokens_estimated")
+                    == abandoned)
 
             // Every stream the simulator finished reached a completed job, except those whose
             // outcome died with a worker: at most the streams held at the kills.
@@ -76,7 +79,8 @@ struct HeldStreamKillTests {
                 try await harness.fixture.count(
                     "SELECT count(*) FROM attempts a JOIN jobs j ON j.id = a.job_id WHERE a.outcome = 'interrupted' AND a.input_tokens > 0")
                     == interrupted, "every interrupted attempt records its input")
-            print("""
+            print(
+                """
                 held kill -9: held at the kills \(heldAtKills), \(abandoned) attempts abandoned, \(cuts) cuts → \(interrupted) \
                 interrupted attempts, \(finished) streams finished for 300 jobs
                 """)

@@ -50,7 +50,8 @@ struct DashboardPagesTests {
     func partialTextEscaped() async throws {
         try await DashboardHarness.run { dashboard in
             let id = try await dashboard.job(in: dashboard.alpha)
-            try await dashboard.fixture.pool.query("""
+            try await dashboard.fixture.pool.query(
+                """
                 UPDATE jobs SET state = 'running', held = true, attempt = 1, submitted_at = now() - interval '10 seconds',
                                 partial_text = \("So far: " + Self.hostile[0] + Self.hostile[1]), partial_output_tokens = 17,
                                 checkpointed_at = now() - interval '2 seconds'

@@ -125,7 +125,8 @@ extension HeldStreamTests {
                 let responses = try await harness.project("responses")
                 let created = try await harness.fixture.store.enqueue(
                     (0..<5).map { index in
-                        try harness.fixture.validated(JobRequest(document: "Short \(index).", model: "openai.gpt-oss-120b", maxOutputTokens: 100))
+                        try harness.fixture.validated(
+                            JobRequest(document: "Short \(index).", model: "openai.gpt-oss-120b", maxOutputTokens: 100))
                     }, project: responses
                 ).map(\.publicID)
                 let finished = try await harness.waitForTerminal(created, timeout: .seconds(30))

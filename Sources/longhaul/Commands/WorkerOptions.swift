@@ -17,7 +17,8 @@ struct WorkerOptions: ParsableArguments {
 
     @Option(
         name: .long,
-        help: "Held streams at once, apart from the calls of --concurrency (models without background mode: Claude, chat-only; default 512).")
+        help:
+            "Held streams at once, apart from the calls of --concurrency (models without background mode: Claude, chat-only; default 512).")
     var streamConcurrency: Int?
 
     // Hidden: the default 30 s lease suits production; end-to-end tests kill workers and must not
