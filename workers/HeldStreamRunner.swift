@@ -36,6 +36,7 @@ struct HeldStreamRunner: Sendable {
                 return last
             }
             checkpoints.register(jobID: job.id, attempt: job.attempt) { holding.cancel() }
+            checkpoints.started(jobID: job.id)
             let generation = await withTaskCancellationHandler {
                 await holding.value
             } onCancel: {

@@ -28,19 +28,25 @@ public struct Submitter: Sendable {
         self.metrics = WorkerMetrics(loop: "submit")
     }
 
-    /// The claim loop. When the first poll is due at once, `pollWake` (this process's Poller) is
-    /// signalled after each write that made jobs `running`, instead of leaving them to its timer.
-    func loop(pollWake: WakeSignal?) -> ClaimLoop<ClaimedJob, Reported<SubmissionOutcome>> {
+    /// The claim loop of creates (`held` false), or of held streams (`held` true), each with its
+    /// own slots: `submitConcurrency` creates, which take a second or so each, and
+    /// `streamConcurrency` held streams, which take as long as the model writes — shared slots
+    /// would let a few hundred long streams starve every create. When the first poll is due at
+    /// once, `pollWake` (this process's Poller) is signalled after each write that made jobs
+    /// `running` with a Response, instead of leaving them to its timer.
+    func loop(held: Bool = false, pollWake: WakeSignal?) -> ClaimLoop<ClaimedJob, Reported<SubmissionOutcome>> {
         let worker = configuration.workerID
         let wakesPoller = configuration.pollSchedule.first <= .zero ? pollWake : nil
         let changes = EndpointChangeLog(logger: logger)
         return ClaimLoop(
-            name: "jobs", concurrency: configuration.submitConcurrency, idleInterval: configuration.submitIdleInterval,
+            name: held ? "held streams" : "jobs", concurrency: held ? configuration.streamConcurrency : configuration.submitConcurrency,
+            idleInterval: configuration.submitIdleInterval,
             shutdownGrace: configuration.shutdownGrace, flushInterval: configuration.flushInterval,
             flushSize: configuration.flushSize, logger: logger,
             claim: { [queue, configuration] limit in
-                try await queue.claimJobs(worker: worker, limit: limit, lease: configuration.submitLease)
+                try await queue.claimJobs(worker: worker, limit: limit, lease: configuration.submitLease, held: held)
             },
+            // One call for both: a job is run by the API its model routes to now, whichever loop claimed it.
             work: submit,
             write: { [queue] reports in
                 let recorded = try await queue.recordSubmissions(
@@ -50,7 +56,7 @@ public struct Submitter: Sendable {
                 backgroundStreams?.start(reports.compactMap(\.outcome.streamedJobID))
             },
             heartbeat: .init(interval: configuration.heartbeatInterval) { [queue, configuration] in
-                try await queue.extendSubmissionLeases(worker: worker, lease: configuration.submitLease)
+                try await queue.extendSubmissionLeases(worker: worker, lease: configuration.submitLease, held: held)
             })
     }
 

@@ -7,6 +7,12 @@ public struct WorkerConfiguration: Sendable {
     public var workerID: String
     /// Concurrent create calls.
     public var submitConcurrency: Int = 64
+    /// Concurrent held streams (models without background mode), apart from the creates: a held
+    /// stream takes a connection and a task for as long as the model writes (minutes), while
+    /// using little CPU: 2,000 held at once cost a debug-built worker 162 MiB and 59 % of one core
+    /// (`bench/held-streams.sh 2000 40`). 512 leaves room on a small machine and is more than one
+    /// project's default `max_in_flight` (50) tenfold. Raise it for more; `max_in_flight` caps it too.
+    public var streamConcurrency: Int = 512
     /// Concurrent retrieve calls.
     public var pollConcurrency: Int = 128
     /// A claimed submission belongs to this worker for this long, renewed by its heartbeat.

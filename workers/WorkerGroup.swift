@@ -41,7 +41,7 @@ public struct WorkerGroup: Service {
 
     public func run() async throws {
         let stop = StopFlag()
-        let submitWake = WakeSignal(), pollWake = WakeSignal(), deliverWake = WakeSignal()
+        let submitWake = WakeSignal(), streamWake = WakeSignal(), pollWake = WakeSignal(), deliverWake = WakeSignal()
         var submitter = Submitter(queue: queue, gateway: gateway, configuration: configuration, logger: logger)
         let checkpoints = (gateway as? any StreamGateway).map { _ in
             StreamCheckpoints(queue: queue, worker: configuration.workerID, interval: configuration.checkpointInterval, logger: logger)
@@ -67,12 +67,15 @@ public struct WorkerGroup: Service {
 
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { outer in
-                outer.addTask { await listen(submitWake: submitWake, pollWake: pollWake, deliverWake: deliverWake) }
+                outer.addTask { await listen(submitWakes: [submitWake, streamWake], pollWake: pollWake, deliverWake: deliverWake) }
                 await withDiscardingTaskGroup { loops in
                     if roles.contains(.submit) {
                         let pollerHere = roles.contains(.poll) ? pollWake : nil
                         loops.addTask { [submitter] in await submitter.loop(pollWake: pollerHere).run(wake: submitWake, stop: stop) }
-                        if let checkpoints { loops.addTask { await checkpoints.run(stop: stop) } }
+                        if let checkpoints {
+                            loops.addTask { [submitter] in await submitter.loop(held: true, pollWake: pollerHere).run(wake: streamWake, stop: stop) }
+                            loops.addTask { await checkpoints.run(stop: stop) }
+                        }
                         if let streams = submitter.backgroundStreams { loops.addTask { await streams.run(stop: stop) } }
                     }
                     if roles.contains(.poll) { loops.addTask { [poller] in await poller.loop().run(wake: pollWake, stop: stop) } }
@@ -98,6 +101,7 @@ public struct WorkerGroup: Service {
         } onGracefulShutdown: {
             stop.set()
             submitWake.signal()
+            streamWake.signal()
             pollWake.signal()
             deliverWake.signal()
         }
@@ -107,17 +111,17 @@ public struct WorkerGroup: Service {
 
     /// Turns notifications into wake-ups, and a reconnect into a wake-up of everything (a
     /// notification may have been missed while the connection was down). Ends when cancelled.
-    private func listen(submitWake: WakeSignal, pollWake: WakeSignal, deliverWake: WakeSignal) async {
+    private func listen(submitWakes: [WakeSignal], pollWake: WakeSignal, deliverWake: WakeSignal) async {
         for await event in queue.pool.listen([QueueChannel.jobs, QueueChannel.polls, QueueChannel.deliveries]) {
             switch event {
             case .notification(let channel, _):
                 switch channel {
                 case QueueChannel.polls: pollWake.signal()
                 case QueueChannel.deliveries: deliverWake.signal()
-                default: submitWake.signal()
+                default: for wake in submitWakes { wake.signal() }
                 }
             case .reconnected:
-                submitWake.signal()
+                for wake in submitWakes { wake.signal() }
                 pollWake.signal()
                 deliverWake.signal()
             }

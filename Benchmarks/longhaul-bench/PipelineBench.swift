@@ -40,6 +40,9 @@ struct PipelineBench: AsyncParsableCommand {
         @Option(help: "The project's max_in_flight.")
         var maxInFlight = 100_000
 
+        @Option(help: "The model of every job (default: the project's); a Claude or chat-only model makes held streams.")
+        var model: String?
+
         func validate() throws {
             guard jobs > 0, chunk > 0, maxInFlight > 0 else {
                 throw ValidationError("--jobs, --chunk and --max-in-flight must be positive")
@@ -57,8 +60,8 @@ struct PipelineBench: AsyncParsableCommand {
                 while enqueued < jobs {
                     let count = min(chunk, jobs - enqueued)
                     let validated = try (enqueued..<(enqueued + count)).map { index in
-                        try JobRequest(document: Self.document(index), maxOutputTokens: 200, metadata: ["bench": "\(index)"])
-                            .validated(defaultModel: project.defaultModel, checkModel: MantleModel.responsesCheck)
+                        try JobRequest(document: Self.document(index), model: model, maxOutputTokens: 200, metadata: ["bench": "\(index)"])
+                            .validated(defaultModel: project.defaultModel, checkModel: MantleModel.jobModelCheck)
                     }
                     enqueued += try await store.enqueue(validated, project: project).count
                 }

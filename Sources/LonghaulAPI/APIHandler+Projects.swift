@@ -23,6 +23,7 @@ extension APIHandler {
         var new = NewProject(slug: body.slug)
         new.region = body.region
         new.baseURL = body.baseUrl
+        new.runtimeRegion = body.runtimeRegion
         new.mantleProjectID = body.mantleProjectId
         new.credentialReference = body.credential
         if let model = body.defaultModel { new.defaultModel = model }
@@ -54,6 +55,7 @@ extension APIHandler {
         }
         changes.maxAttempts = body.maxAttempts
         changes.retryWindowSeconds = body.retryWindowSeconds
+        changes.runtimeRegion = body.runtimeRegion
         changes.credentialReference = body.credential
         changes.mantleProjectID = body.mantleProjectId
         changes.tags = body.tags?.additionalProperties

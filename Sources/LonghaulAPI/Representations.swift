@@ -15,7 +15,12 @@ extension Components.Schemas.Job {
             error: job.errorCode.map { Components.Schemas.JobError(code: $0, message: job.errorMessage ?? $0) },
             waiting: job.waiting.map(Components.Schemas.JobWait.init), parent: job.parent,
             split: job.split.map(Components.Schemas.SplitProgress.init),
-            serviceTier: job.serviceTier.flatMap(Components.Schemas.ServiceTier.init(rawValue:)), servedTier: job.servedTier)
+            serviceTier: job.serviceTier.flatMap(Components.Schemas.ServiceTier.init(rawValue:)), servedTier: job.servedTier,
+            partial: job.partial.map { partial in
+                Components.Schemas.PartialOutput(
+                    text: partial.text, outputTokens: partial.outputTokens, checkpointedAt: partial.checkpointedAt,
+                    ageSeconds: partial.ageSeconds())
+            })
     }
 }
 
@@ -73,7 +78,8 @@ extension Components.Schemas.Batch {
 extension Components.Schemas.Project {
     init(_ project: LonghaulCore.Project) {
         self.init(
-            id: project.slug, object: .project, slug: project.slug, region: project.region, baseUrl: project.baseURL,
+            id: project.slug, object: .project, slug: project.slug, region: project.region, runtimeRegion: project.runtimeRegion,
+            baseUrl: project.baseURL,
             mantleProjectId: project.mantleProjectID, credential: project.credentialReference,
             defaultModel: project.defaultModel, maxInFlight: project.maxInFlight, tokensPerMinute: project.tokensPerMinute,
             maxAttempts: project.maxAttempts, retryWindowSeconds: project.retryWindowSeconds,

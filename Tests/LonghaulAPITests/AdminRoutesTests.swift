@@ -38,6 +38,24 @@ struct AdminRoutesTests {
         }
     }
 
+    @Test("a project's bedrock-runtime Region: set on create, changed and cleared by PATCH, refused by name when malformed")
+    func runtimeRegion() async throws {
+        try await APIHarness.run { api in
+            let created = try await api.send(
+                .post, "/v1/projects", object: ["slug": "delta", "region": "us-east-1", "runtime_region": "eu-west-1"])
+            #expect(created.status == .created, "\(created.text)")
+            #expect(created.json["runtime_region"] as? String == "eu-west-1")
+            let changed = try await api.send(.patch, "/v1/projects/delta", object: ["runtime_region": "us-west-2"])
+            #expect(changed.json["runtime_region"] as? String == "us-west-2")
+            #expect(try await api.fixture.projects.get(slug: "delta").runtimeRegion == "us-west-2")
+            let cleared = try await api.send(.patch, "/v1/projects/delta", object: ["runtime_region": ""])
+            #expect(cleared.json["runtime_region"] == nil)
+            let bad = try await api.send(.patch, "/v1/projects/delta", object: ["runtime_region": "Mars 1"])
+            #expect(bad.status == .badRequest)
+            #expect(bad.text.contains("runtime_region"))
+        }
+    }
+
     @Test("a project's token pauses and resumes its project; the hold shows on the project and on each waiting job")
     func pauseAndResume() async throws {
         try await APIHarness.run { api in

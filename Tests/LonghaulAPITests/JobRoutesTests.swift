@@ -30,6 +30,35 @@ struct JobRoutesTests {
         }
     }
 
+    @Test("GET /v1/jobs/{id} shows a held stream's checkpointed text and its age; not a cut attempt's, not in lists")
+    func partialOutputOfAHeldStream() async throws {
+        try await APIHarness.run { api in
+            let created = try await api.send(
+                .post, "/v1/jobs", token: api.alphaToken, object: ["document": "A long report.", "model": "anthropic.claude-opus-4-7"])
+            let id = created.json["id"] as? String ?? ""
+            #expect(try await api.fixture.count("SELECT count(*) FROM jobs WHERE held") == 1, "a Claude job runs as a held stream")
+            // As a worker's checkpoint leaves it: running, the text so far written 3 s ago.
+            try await api.fixture.pool.query("""
+                UPDATE jobs SET state = 'running', remote_status = 'in_progress', attempt = 1, submitted_at = now() - interval '10 seconds',
+                                partial_text = 'The report opens with', partial_output_tokens = 4, checkpointed_at = now() - interval '3 seconds'
+                WHERE public_id = \(id)
+                """)
+            let job = try await api.send(.get, "/v1/jobs/\(id)", token: api.alphaToken).json
+            #expect(job["state"] as? String == "running")
+            let partial = try #require(job["partial"] as? [String: Any])
+            #expect(partial["text"] as? String == "The report opens with")
+            #expect(partial["output_tokens"] as? Int == 4)
+            #expect((partial["age_seconds"] as? Int).map { $0 >= 3 } == true, "\(partial)")
+            #expect(partial["checkpointed_at"] is String)
+            let listed = try await api.send(.get, "/v1/jobs", token: api.alphaToken).json["data"] as? [[String: Any]]
+            #expect(listed?.first?["partial"] == nil, "lists never carry partial texts")
+
+            // A new attempt claimed after that checkpoint: the cut attempt's text is not its own.
+            try await api.fixture.pool.query("UPDATE jobs SET attempt = 2, submitted_at = now() WHERE public_id = \(id)")
+            #expect(try await api.send(.get, "/v1/jobs/\(id)", token: api.alphaToken).json["partial"] == nil)
+        }
+    }
+
     @Test("the same Idempotency-Key and body return the first job with 200; a different body is a 409")
     func idempotency() async throws {
         try await APIHarness.run { api in

@@ -81,7 +81,7 @@ import Testing
     /// Cut before `message_stop`: the attempt is spent with the usage so far and the job runs again.
     @Test func aCutStreamIsRetriedWithItsPartialUsage() {
         let cut = Self.anthropic(stop: "end_turn").components(separatedBy: "event: message_delta")[0]
-        guard case .interrupted(_, let attempt, let retryIn?, let error, let usage, _) = outcome(cut, cut: true) else {
+        guard case .interrupted(_, let attempt, let retryIn?, let error, let usage, let estimated, _) = outcome(cut, cut: true) else {
             Issue.record("expected a retry")
             return
         }
@@ -89,12 +89,27 @@ import Testing
         #expect(retryIn > .zero)
         #expect(error.code == "stream_interrupted")
         #expect(usage.inputTokens == 50)
+        #expect(!estimated, "message_start said the input")
         #expect(usage.outputTokens == 1, "one text delta, counted until the stream reports its usage")
+    }
+
+    /// Chat Completions says its usage in the last chunk: a stream cut before it records the
+    /// input from the enqueue estimate, marked estimated, and the output counted from the deltas.
+    @Test func aCutChatStreamRecordsItsEstimatedInput() {
+        let cut = "data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Half\"}}]}\n\n"
+        guard case .interrupted(_, _, _?, _, let usage, let estimated, _) = outcome(cut, wire: .chatCompletions, cut: true) else {
+            Issue.record("expected a retry")
+            return
+        }
+        #expect(estimated)
+        #expect(usage.inputTokens == JobLifecycleTests.job(attempt: 1).estimatedInputTokens)
+        #expect(usage.inputTokens > 0)
+        #expect(usage.outputTokens == 1)
     }
 
     @Test func aCutOnTheLastAttemptFailsTheJob() {
         let cut = Self.anthropic(stop: "end_turn").components(separatedBy: "event: message_delta")[0]
-        guard case .interrupted(_, _, nil, let error, _, _) = outcome(cut, cut: true, attempt: 3) else {
+        guard case .interrupted(_, _, nil, let error, _, _, _) = outcome(cut, cut: true, attempt: 3) else {
             Issue.record("expected the end of the attempts")
             return
         }
@@ -103,7 +118,7 @@ import Testing
 
     @Test func overloadedInsideTheStreamIsRetried() {
         let text = "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n"
-        guard case .interrupted(_, _, _?, let error, _, _) = outcome(text) else {
+        guard case .interrupted(_, _, _?, let error, _, _, _) = outcome(text) else {
             Issue.record("expected a retry")
             return
         }

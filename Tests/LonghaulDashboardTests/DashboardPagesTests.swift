@@ -46,6 +46,27 @@ struct DashboardPagesTests {
         }
     }
 
+    @Test("a streaming job's page shows the text of its last checkpoint as text, with its age")
+    func partialTextEscaped() async throws {
+        try await DashboardHarness.run { dashboard in
+            let id = try await dashboard.job(in: dashboard.alpha)
+            try await dashboard.fixture.pool.query(
+                """
+                UPDATE jobs SET state = 'running', held = true, attempt = 1, submitted_at = now() - interval '10 seconds',
+                                partial_text = \("So far: " + Self.hostile[0] + Self.hostile[1]), partial_output_tokens = 17,
+                                checkpointed_at = now() - interval '2 seconds'
+                WHERE public_id = \(id)
+                """)
+            let page = try await dashboard.signIn(dashboard.alphaToken).get("/dashboard/jobs/\(id)")
+            #expect(page.status == .ok)
+            #expect(page.text.contains("Still streaming"))
+            #expect(page.text.contains("17 output tokens"))
+            #expect(page.text.contains("So far: &lt;script&gt;window.__pwned=1&lt;/script&gt;"), "shown as text")
+            #expect(!page.text.contains("<script>window"))
+            #expect(!page.text.contains("<img"))
+        }
+    }
+
     @Test("another tenant's job, delivery, project and actions are a 404 in the dashboard, and nothing of theirs shows")
     func tenantIsolation() async throws {
         try await DashboardHarness.run { dashboard in

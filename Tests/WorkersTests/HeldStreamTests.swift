@@ -85,6 +85,65 @@ struct HeldStreamTests {
     }
 }
 
+extension HeldStreamTests {
+    @Test("held streams have slots of their own and show running: creates go on while 3 streams are held")
+    func heldStreamsHaveTheirOwnSlots() async throws {
+        let body = RecordedStreams.Kind.anthropic.data
+        let replay = StreamReplayServer.Replay(body: body, cutAfter: body.count * 3 / 4, stallAfterCut: true)
+        let workers = {
+            var configuration = Self.workers
+            configuration.submitConcurrency = 1
+            configuration.streamConcurrency = 3
+            return configuration
+        }()
+        try await StreamReplayServer.withRunning(replay) { baseURL, _ in
+            try await PipelineHarness.with("held_slots", simulator: .quick, workers: workers) { harness in
+                let streams = try await harness.fixture.projects.create(NewProject(slug: "streams", baseURL: baseURL))
+                let held = try await harness.fixture.store.enqueue(
+                    (0..<3).map { index in
+                        try harness.fixture.validated(
+                            JobRequest(document: "Long \(index).", model: "anthropic.claude-opus-4-7", maxOutputTokens: 200))
+                    }, project: streams
+                ).map(\.publicID)
+                // Each stalls after its text: held, and shown running with the text so far.
+                let showing = """
+                    SELECT count(*) FROM jobs WHERE held AND state = 'running' AND remote_status = 'in_progress'
+                      AND partial_text = 'Bonjour le monde' AND response_id IS NULL
+                    """
+                let deadline = ContinuousClock.now + .seconds(20)
+                while try await harness.fixture.count(showing) < 3 && ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+                #expect(try await harness.fixture.count(showing) == 3)
+                let detail = try await harness.fixture.store.job(publicID: held[0], projectID: nil)
+                #expect(detail.state == .running)
+
+                // A fourth waits for a stream slot, while Responses jobs take the one create slot in turn.
+                let fourth = try await harness.fixture.store.enqueue(
+                    [harness.fixture.validated(JobRequest(document: "Later.", model: "anthropic.claude-opus-4-7", maxOutputTokens: 200))],
+                    project: streams)
+                let responses = try await harness.project("responses")
+                let created = try await harness.fixture.store.enqueue(
+                    (0..<5).map { index in
+                        try harness.fixture.validated(
+                            JobRequest(document: "Short \(index).", model: "openai.gpt-oss-120b", maxOutputTokens: 100))
+                    }, project: responses
+                ).map(\.publicID)
+                let finished = try await harness.waitForTerminal(created, timeout: .seconds(30))
+                #expect(finished.allSatisfy { $0.state == .completed }, "\(finished.map(\.state))")
+                #expect(try await harness.fixture.store.job(publicID: fourth[0].publicID, projectID: nil).state == .queued)
+                #expect(try await harness.fixture.count("SELECT count(*) FROM jobs WHERE held AND state = 'running'") == 3)
+
+                for id in held + [fourth[0].publicID] {
+                    _ = try await harness.fixture.store.cancel(publicID: id, projectID: streams.id)
+                }
+                let ended = try await harness.waitForTerminal(held + [fourth[0].publicID], timeout: .seconds(20))
+                #expect(ended.allSatisfy { $0.state == .cancelled }, "\(ended.map(\.state))")
+            }
+        }
+    }
+}
+
 extension RecordedStreams {
     enum Kind: String, Sendable, CustomStringConvertible {
         case chat, anthropic, bedrock

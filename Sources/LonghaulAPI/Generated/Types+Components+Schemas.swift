@@ -310,6 +310,8 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/Job/served_tier`.
             internal var servedTier: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Job/partial`.
+            internal var partial: Components.Schemas.PartialOutput?
             /// Creates a new `Job`.
             ///
             /// - Parameters:
@@ -339,6 +341,7 @@ extension Components {
             ///   - split:
             ///   - serviceTier:
             ///   - servedTier: The service tier Mantle reported on the Response that ended the job (`auto` is answered as `default`).
+            ///   - partial:
             internal init(
                 id: Swift.String,
                 object: Components.Schemas.Job.ObjectPayload,
@@ -365,7 +368,8 @@ extension Components {
                 parent: Swift.String? = nil,
                 split: Components.Schemas.SplitProgress? = nil,
                 serviceTier: Components.Schemas.ServiceTier? = nil,
-                servedTier: Swift.String? = nil
+                servedTier: Swift.String? = nil,
+                partial: Components.Schemas.PartialOutput? = nil
             ) {
                 self.id = id
                 self.object = object
@@ -393,6 +397,7 @@ extension Components {
                 self.split = split
                 self.serviceTier = serviceTier
                 self.servedTier = servedTier
+                self.partial = partial
             }
             internal enum CodingKeys: String, CodingKey {
                 case id
@@ -421,6 +426,50 @@ extension Components {
                 case split
                 case serviceTier = "service_tier"
                 case servedTier = "served_tier"
+                case partial
+            }
+        }
+        /// Only in `GET /v1/jobs/{id}`, while a job runs as a held stream (Chat Completions, Anthropic Messages): the text of the current attempt's last checkpoint. Checkpoints are written every few seconds, not per token.
+        ///
+        /// - Remark: Generated from `#/components/schemas/PartialOutput`.
+        internal struct PartialOutput: Codable, Hashable, Sendable {
+            /// The text so far.
+            ///
+            /// - Remark: Generated from `#/components/schemas/PartialOutput/text`.
+            internal var text: Swift.String
+            /// Its output tokens as the stream counted them.
+            ///
+            /// - Remark: Generated from `#/components/schemas/PartialOutput/output_tokens`.
+            internal var outputTokens: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/PartialOutput/checkpointed_at`.
+            internal var checkpointedAt: Foundation.Date
+            /// Seconds since the checkpoint was written.
+            ///
+            /// - Remark: Generated from `#/components/schemas/PartialOutput/age_seconds`.
+            internal var ageSeconds: Swift.Int
+            /// Creates a new `PartialOutput`.
+            ///
+            /// - Parameters:
+            ///   - text: The text so far.
+            ///   - outputTokens: Its output tokens as the stream counted them.
+            ///   - checkpointedAt:
+            ///   - ageSeconds: Seconds since the checkpoint was written.
+            internal init(
+                text: Swift.String,
+                outputTokens: Swift.Int? = nil,
+                checkpointedAt: Foundation.Date,
+                ageSeconds: Swift.Int
+            ) {
+                self.text = text
+                self.outputTokens = outputTokens
+                self.checkpointedAt = checkpointedAt
+                self.ageSeconds = ageSeconds
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case text
+                case outputTokens = "output_tokens"
+                case checkpointedAt = "checkpointed_at"
+                case ageSeconds = "age_seconds"
             }
         }
         /// What holds a queued job, when something does.
@@ -1895,6 +1944,10 @@ extension Components {
             internal var slug: Swift.String
             /// - Remark: Generated from `#/components/schemas/Project/region`.
             internal var region: Swift.String?
+            /// The bedrock-runtime Region of Claude models Mantle does not serve, where it differs from `region`.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Project/runtime_region`.
+            internal var runtimeRegion: Swift.String?
             /// - Remark: Generated from `#/components/schemas/Project/base_url`.
             internal var baseUrl: Swift.String?
             /// - Remark: Generated from `#/components/schemas/Project/mantle_project_id`.
@@ -1950,6 +2003,7 @@ extension Components {
             ///   - object:
             ///   - slug:
             ///   - region:
+            ///   - runtimeRegion: The bedrock-runtime Region of Claude models Mantle does not serve, where it differs from `region`.
             ///   - baseUrl:
             ///   - mantleProjectId:
             ///   - credential: A reference (`env:NAME`, `file:PATH`, `aws`, `aws:PROFILE`), never a key.
@@ -1968,6 +2022,7 @@ extension Components {
                 object: Components.Schemas.Project.ObjectPayload,
                 slug: Swift.String,
                 region: Swift.String? = nil,
+                runtimeRegion: Swift.String? = nil,
                 baseUrl: Swift.String? = nil,
                 mantleProjectId: Swift.String? = nil,
                 credential: Swift.String? = nil,
@@ -1986,6 +2041,7 @@ extension Components {
                 self.object = object
                 self.slug = slug
                 self.region = region
+                self.runtimeRegion = runtimeRegion
                 self.baseUrl = baseUrl
                 self.mantleProjectId = mantleProjectId
                 self.credential = credential
@@ -2005,6 +2061,7 @@ extension Components {
                 case object
                 case slug
                 case region
+                case runtimeRegion = "runtime_region"
                 case baseUrl = "base_url"
                 case mantleProjectId = "mantle_project_id"
                 case credential
@@ -2137,6 +2194,10 @@ extension Components {
             internal var slug: Swift.String
             /// - Remark: Generated from `#/components/schemas/ProjectCreate/region`.
             internal var region: Swift.String?
+            /// bedrock-runtime Region (e.g. `eu-west-1`) for Claude models Mantle does not serve; default: `region`.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ProjectCreate/runtime_region`.
+            internal var runtimeRegion: Swift.String?
             /// - Remark: Generated from `#/components/schemas/ProjectCreate/base_url`.
             internal var baseUrl: Swift.String?
             /// - Remark: Generated from `#/components/schemas/ProjectCreate/mantle_project_id`.
@@ -2182,6 +2243,7 @@ extension Components {
             /// - Parameters:
             ///   - slug:
             ///   - region:
+            ///   - runtimeRegion: bedrock-runtime Region (e.g. `eu-west-1`) for Claude models Mantle does not serve; default: `region`.
             ///   - baseUrl:
             ///   - mantleProjectId:
             ///   - credential:
@@ -2195,6 +2257,7 @@ extension Components {
             internal init(
                 slug: Swift.String,
                 region: Swift.String? = nil,
+                runtimeRegion: Swift.String? = nil,
                 baseUrl: Swift.String? = nil,
                 mantleProjectId: Swift.String? = nil,
                 credential: Swift.String? = nil,
@@ -2208,6 +2271,7 @@ extension Components {
             ) {
                 self.slug = slug
                 self.region = region
+                self.runtimeRegion = runtimeRegion
                 self.baseUrl = baseUrl
                 self.mantleProjectId = mantleProjectId
                 self.credential = credential
@@ -2222,6 +2286,7 @@ extension Components {
             internal enum CodingKeys: String, CodingKey {
                 case slug
                 case region
+                case runtimeRegion = "runtime_region"
                 case baseUrl = "base_url"
                 case mantleProjectId = "mantle_project_id"
                 case credential
@@ -2242,6 +2307,10 @@ extension Components {
                 self.region = try container.decodeIfPresent(
                     Swift.String.self,
                     forKey: .region
+                )
+                self.runtimeRegion = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .runtimeRegion
                 )
                 self.baseUrl = try container.decodeIfPresent(
                     Swift.String.self,
@@ -2286,6 +2355,7 @@ extension Components {
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
                     "slug",
                     "region",
+                    "runtime_region",
                     "base_url",
                     "mantle_project_id",
                     "credential",
@@ -2313,6 +2383,10 @@ extension Components {
             internal var maxAttempts: Swift.Int?
             /// - Remark: Generated from `#/components/schemas/ProjectUpdate/retry_window_seconds`.
             internal var retryWindowSeconds: Swift.Int?
+            /// The bedrock-runtime Region; an empty string clears it.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ProjectUpdate/runtime_region`.
+            internal var runtimeRegion: Swift.String?
             /// - Remark: Generated from `#/components/schemas/ProjectUpdate/credential`.
             internal var credential: Swift.String?
             /// - Remark: Generated from `#/components/schemas/ProjectUpdate/mantle_project_id`.
@@ -2345,6 +2419,7 @@ extension Components {
             ///   - tokensPerMinute: 0 removes the limit.
             ///   - maxAttempts:
             ///   - retryWindowSeconds:
+            ///   - runtimeRegion: The bedrock-runtime Region; an empty string clears it.
             ///   - credential:
             ///   - mantleProjectId:
             ///   - tags:
@@ -2354,6 +2429,7 @@ extension Components {
                 tokensPerMinute: Swift.Int? = nil,
                 maxAttempts: Swift.Int? = nil,
                 retryWindowSeconds: Swift.Int? = nil,
+                runtimeRegion: Swift.String? = nil,
                 credential: Swift.String? = nil,
                 mantleProjectId: Swift.String? = nil,
                 tags: Components.Schemas.ProjectUpdate.TagsPayload? = nil
@@ -2363,6 +2439,7 @@ extension Components {
                 self.tokensPerMinute = tokensPerMinute
                 self.maxAttempts = maxAttempts
                 self.retryWindowSeconds = retryWindowSeconds
+                self.runtimeRegion = runtimeRegion
                 self.credential = credential
                 self.mantleProjectId = mantleProjectId
                 self.tags = tags
@@ -2373,6 +2450,7 @@ extension Components {
                 case tokensPerMinute = "tokens_per_minute"
                 case maxAttempts = "max_attempts"
                 case retryWindowSeconds = "retry_window_seconds"
+                case runtimeRegion = "runtime_region"
                 case credential
                 case mantleProjectId = "mantle_project_id"
                 case tags
@@ -2399,6 +2477,10 @@ extension Components {
                     Swift.Int.self,
                     forKey: .retryWindowSeconds
                 )
+                self.runtimeRegion = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .runtimeRegion
+                )
                 self.credential = try container.decodeIfPresent(
                     Swift.String.self,
                     forKey: .credential
@@ -2417,6 +2499,7 @@ extension Components {
                     "tokens_per_minute",
                     "max_attempts",
                     "retry_window_seconds",
+                    "runtime_region",
                     "credential",
                     "mantle_project_id",
                     "tags"

@@ -43,13 +43,23 @@ extension JobLifecycle {
                     incompleteReason: incomplete, errorCode: code, errorMessage: message),
                 startedAt: startedAt)
         }
+        // The input of an attempt cut before the stream said it was billed all the same: count it
+        // from the enqueue estimate, marked as such, so that interrupted attempts do not look free.
+        let inputEstimated = usage.inputTokens == 0 && job.estimatedInputTokens > 0
+        var spent = usage
+        if inputEstimated {
+            spent.inputTokens = job.estimatedInputTokens
+            spent.totalTokens = spent.inputTokens + spent.outputTokens
+        }
         func again(_ error: AttemptError) -> SubmissionOutcome {
             guard let delay = retry.delay(afterAttempt: job.attempt, of: job.maxAttempts) else {
                 return .interrupted(
-                    jobID: job.id, attempt: job.attempt, retryIn: nil, error: error.withAttemptsExhausted(job.attempt), usage: usage,
-                    startedAt: startedAt)
+                    jobID: job.id, attempt: job.attempt, retryIn: nil, error: error.withAttemptsExhausted(job.attempt), usage: spent,
+                    inputEstimated: inputEstimated, startedAt: startedAt)
             }
-            return .interrupted(jobID: job.id, attempt: job.attempt, retryIn: delay, error: error, usage: usage, startedAt: startedAt)
+            return .interrupted(
+                jobID: job.id, attempt: job.attempt, retryIn: delay, error: error, usage: spent, inputEstimated: inputEstimated,
+                startedAt: startedAt)
         }
         switch generation.ending {
         case .finished(let reason):

@@ -12,7 +12,7 @@
 -- LATERAL, the tokens-per-minute sum ran once per claimed row: 256 claimed rows with 11,000
 -- recent submissions took 1.6 s per claim), and the sum runs only when the project has a
 -- tokens-per-minute budget. That budget counts each job as Mantle will: its input estimate
--- times its model's calibrated factor (`longhaul_expected_input_tokens`, migration 0009), plus
+-- times its model's calibrated factor (`longhaul_expected_input_tokens`, migration 0010), plus
 -- `max_output_tokens`; spending caps keep the raw worst case their view states.
 --
 -- A paused project (`paused_at`) and a project whose endpoint breaker is open are skipped: their
@@ -29,11 +29,14 @@
 -- price cannot be admitted under a cap in money (its cost is unknown); it waits, and says so.
 -- A Response that may run unfollowed (`orphan_until`: its create's answer was lost, or its
 -- worker died mid-create) keeps a slot and its reservation until its worst-case end.
+--
+-- `p_held` picks which jobs: those that run as one held stream (the held-stream loop, with
+-- slots of its own) or the others (the create loop). `max_in_flight` and the budgets count both.
 
 -- Dropped and created (not replaced) so that a change of its result columns applies too; the
 -- migrator runs this in one transaction, so callers see the old function or the new one.
 DROP FUNCTION IF EXISTS longhaul_claim_jobs;
-CREATE FUNCTION longhaul_claim_jobs(p_worker text, p_limit integer, p_lease interval)
+CREATE FUNCTION longhaul_claim_jobs(p_worker text, p_limit integer, p_lease interval, p_held boolean DEFAULT false)
 RETURNS TABLE (
     job_id bigint, public_id text, project_id bigint, attempt smallint, max_attempts smallint,
     model text, max_output_tokens integer, estimated_input_tokens integer, params jsonb,
@@ -58,7 +61,7 @@ BEGIN
       -- with nothing queued reads the whole table on every claim. CASE keeps the order: the
       -- lock is tried only for a project that has due work.
       AND CASE WHEN (SELECT q.id FROM jobs q
-                     WHERE q.project_id = p.id AND q.state = 'queued' AND q.run_at <= now()
+                     WHERE q.project_id = p.id AND q.held = p_held AND q.state = 'queued' AND q.run_at <= now()
                      ORDER BY q.priority DESC, q.run_at, q.id LIMIT 1) IS NOT NULL
                THEN pg_try_advisory_xact_lock(1819242338, (p.id % 2147483647)::integer)
                ELSE false END;
@@ -104,7 +107,7 @@ BEGIN
                    CASE WHEN b.budget_cost IS NULL THEN NULL
                         ELSE coalesce(longhaul_call_cost(j.model, j.estimated_input_tokens, 0, j.max_output_tokens), 1e15) END AS money
             FROM jobs j
-            WHERE j.project_id = b.project_id AND j.state = 'queued' AND j.run_at <= now()
+            WHERE j.project_id = b.project_id AND j.held = p_held AND j.state = 'queued' AND j.run_at <= now()
             ORDER BY j.priority DESC, j.run_at, j.id
             LIMIT greatest(least(b.free_slots, p_limit), 0)
             FOR UPDATE OF j SKIP LOCKED

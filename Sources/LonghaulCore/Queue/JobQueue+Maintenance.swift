@@ -8,16 +8,17 @@ extension JobQueue {
         var error_message: String
     }
 
-    /// Takes back submissions whose worker stopped renewing its lease (killed mid-create) and does
+    /// Takes back submissions and held streams whose worker stopped renewing its lease (killed
+    /// mid-create or mid-stream) and does
     /// what `JobLifecycle.afterLostSubmission` decides for each: back to the queue in the place it
     /// had, or `failed` when that was its last attempt. Lease expiry, not age, drives this: a
     /// worker that is alive keeps extending its leases, however long its calls take.
     public func rescueExpiredSubmissions(limit: Int = 1000) async throws -> MaintenanceReport {
         try await pool.retryingSerializationFailures {
             try await pool.transaction { connection in
-                let expired = try await connection.query(
-                    """
-                    SELECT id, attempt, max_attempts FROM jobs WHERE state = 'submitting' AND lease_expires_at < now()
+                let expired = try await connection.query("""
+                    SELECT id, attempt, max_attempts FROM jobs j
+                    WHERE \(unescaped: FinalizationGuard.submittingOrHolding) AND lease_expires_at < now()
                     ORDER BY lease_expires_at LIMIT \(limit) FOR UPDATE SKIP LOCKED
                     """)
                 var requeue: [LostRow] = [], endings: [Finalization] = []
@@ -42,15 +43,23 @@ extension JobQueue {
                         ), requeued AS (
                             -- run_at is left as it was: the job keeps its place in line instead of
                             -- queueing behind everything enqueued since (a whole batch, perhaps).
+                            -- A create may have left a Response running unfollowed: it keeps a slot. A held
+                            -- stream died with its worker's connection, and its generation with it.
                             UPDATE jobs j SET state = 'queued', lease_owner = NULL, lease_expires_at = NULL, updated_at = now(),
-                                              orphan_until = longhaul_orphan_until(j.max_output_tokens)
-                            FROM lost WHERE j.id = lost.job_id AND j.state = 'submitting' AND j.attempt = lost.attempt
-                            RETURNING j.id, j.submitted_at, j.partial_output_tokens
+                                              orphan_until = CASE WHEN j.held THEN j.orphan_until
+                                                                  ELSE longhaul_orphan_until(j.max_output_tokens) END
+                            FROM lost WHERE j.id = lost.job_id AND \(unescaped: FinalizationGuard.submittingOrHolding) AND j.attempt = lost.attempt
+                            RETURNING j.id, j.submitted_at, j.partial_output_tokens, j.held, j.estimated_input_tokens,
+                                      j.checkpointed_at >= j.submitted_at AS checkpointed
                         )
-                        -- A held stream's last checkpoint says what the lost attempt had generated.
-                        INSERT INTO attempts (job_id, attempt, outcome, error_code, error_message, started_at, finished_at, output_tokens)
+                        -- A held stream's last checkpoint says what the lost attempt had generated; its
+                        -- input was billed as the request went out, counted from the enqueue estimate.
+                        INSERT INTO attempts (job_id, attempt, outcome, error_code, error_message, started_at, finished_at,
+                                              input_tokens, input_tokens_estimated, output_tokens)
                         SELECT lost.job_id, lost.attempt, 'abandoned', lost.error_code, lost.error_message,
-                               coalesce(requeued.submitted_at, now()), now(), requeued.partial_output_tokens
+                               coalesce(requeued.submitted_at, now()), now(),
+                               CASE WHEN requeued.held THEN requeued.estimated_input_tokens END, requeued.held,
+                               CASE WHEN requeued.checkpointed THEN requeued.partial_output_tokens END
                         FROM requeued JOIN lost ON lost.job_id = requeued.id
                         """)
                     report.requeued = rows.affectedRows

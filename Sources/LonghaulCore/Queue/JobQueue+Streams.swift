@@ -22,17 +22,44 @@ public struct StreamCheckpoint: Sendable, Equatable, Encodable {
     }
 }
 
+/// A held stream that has begun (its answer's head is in), to show its job `running`.
+public struct StreamStart: Sendable, Equatable, Encodable {
+    public var jobID: Int64
+    public var attempt: Int
+
+    public init(jobID: Int64, attempt: Int) {
+        self.jobID = jobID
+        self.attempt = attempt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case jobID = "job_id"
+        case attempt
+    }
+}
+
 extension JobQueue {
     /// Writes the checkpoints of held streams in one statement, each only while this worker still
     /// holds the job's attempt, and returns which of `held` (the jobs this worker streams) a user
-    /// has asked to cancel since.
-    public func checkpointStreams(_ checkpoints: [StreamCheckpoint], held: [Int64], worker: String) async throws -> Set<Int64> {
+    /// has asked to cancel since. `started` are held-stream jobs whose stream has begun since the
+    /// last round: they become `running` (`in_progress`), so a user sees the model at work.
+    public func checkpointStreams(
+        _ checkpoints: [StreamCheckpoint], held: [Int64], worker: String, started: [StreamStart] = []
+    ) async throws -> Set<Int64> {
+        if !started.isEmpty {
+            try await pool.query(
+                """
+                UPDATE jobs j SET state = 'running', remote_status = 'in_progress', updated_at = now()
+                FROM jsonb_to_recordset(\(recordset(started))) AS u(job_id bigint, attempt smallint)
+                WHERE j.id = u.job_id AND j.state = 'submitting' AND j.held AND j.lease_owner = \(worker) AND j.attempt = u.attempt
+                """)
+        }
         if !checkpoints.isEmpty {
             try await pool.query(
                 """
                 UPDATE jobs j SET partial_text = u.text, partial_output_tokens = u.output_tokens, checkpointed_at = now()
                 FROM jsonb_to_recordset(\(recordset(checkpoints))) AS u(job_id bigint, attempt smallint, text text, output_tokens integer)
-                WHERE j.id = u.job_id AND j.state = 'submitting' AND j.lease_owner = \(worker) AND j.attempt = u.attempt
+                WHERE j.id = u.job_id AND j.state IN ('submitting', 'running') AND j.lease_owner = \(worker) AND j.attempt = u.attempt
                 """)
         }
         guard !held.isEmpty else { return [] }

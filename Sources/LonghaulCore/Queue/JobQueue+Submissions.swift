@@ -5,12 +5,13 @@ import Postgres
 extension JobQueue {
     /// Claims up to `limit` due queued jobs, fairly across projects and within each project's
     /// `max_in_flight` and tokens-per-minute budget (`longhaul_claim_jobs` in the schema). One
-    /// statement and one commit for the whole claim.
-    public func claimJobs(worker: String, limit: Int, lease: Duration) async throws -> [ClaimedJob] {
+    /// statement and one commit for the whole claim. `held` picks the jobs that run as one held
+    /// stream (the held-stream loop) or the others (the create loop).
+    public func claimJobs(worker: String, limit: Int, lease: Duration, held: Bool = false) async throws -> [ClaimedJob] {
         guard limit > 0 else { return [] }
-        let rows = try await pool.query(
-            """
-            SELECT * FROM longhaul_claim_jobs(\(worker), \(limit)::integer, make_interval(secs => \(Double(lease.milliseconds) / 1000)))
+        let rows = try await pool.query("""
+            SELECT * FROM longhaul_claim_jobs(
+                \(worker), \(limit)::integer, make_interval(secs => \(Double(lease.milliseconds) / 1000)), \(held))
             """)
         return try rows.map { row in
             let params = try row.decode("params", as: PostgresJSON<[String: String]>.self).value
@@ -28,13 +29,21 @@ extension JobQueue {
         }
     }
 
-    /// Extends the submission leases this worker holds (its heartbeat while creates are in flight).
-    public func extendSubmissionLeases(worker: String, lease: Duration) async throws {
-        try await pool.query(
-            """
-            UPDATE jobs SET lease_expires_at = now() + make_interval(secs => \(Double(lease.milliseconds) / 1000))
-            WHERE state = 'submitting' AND lease_owner = \(worker)
-            """)
+    /// Extends the submission leases this worker holds (its heartbeat while creates are in
+    /// flight), or with `held` those of the streams it holds, `submitting` or `running`.
+    public func extendSubmissionLeases(worker: String, lease: Duration, held: Bool = false) async throws {
+        let seconds = Double(lease.milliseconds) / 1000
+        if held {
+            try await pool.query("""
+                UPDATE jobs SET lease_expires_at = now() + make_interval(secs => \(seconds))
+                WHERE state IN ('submitting', 'running') AND held AND lease_owner = \(worker)
+                """)
+        } else {
+            try await pool.query("""
+                UPDATE jobs SET lease_expires_at = now() + make_interval(secs => \(seconds))
+                WHERE state = 'submitting' AND lease_owner = \(worker)
+                """)
+        }
     }
 
     private struct AcceptedRow: Encodable, Sendable {
@@ -80,6 +89,8 @@ extension JobQueue {
         var input_tokens: Int?
         var cached_tokens: Int?
         var output_tokens: Int?
+        /// `input_tokens` is the enqueue estimate: the stream was cut before it said its input.
+        var input_tokens_estimated = false
     }
 
     /// Records the outcomes of a batch of create calls in one transaction: accepted jobs become
@@ -142,7 +153,7 @@ extension JobQueue {
                 attempts.append(AttemptRow(
                     job_id: jobID, attempt: attempt, http_status: error.httpStatus, outcome: "split", error_code: error.code,
                     error_message: error.message, started_ms: startedAt.millisecondsSince1970))
-            case .interrupted(let jobID, let attempt, let retryIn, let error, let usage, let startedAt):
+                        case .interrupted(let jobID, let attempt, let retryIn, let error, let usage, let inputEstimated, let startedAt):
                 if let retryIn {
                     retries.append(RetryRow(job_id: jobID, attempt: attempt, delay_ms: retryIn.milliseconds, spent: true, in_place: false))
                 } else {
@@ -151,11 +162,10 @@ extension JobQueue {
                             jobID: jobID, attempt: attempt, state: .failed, usage: usage, errorCode: error.code, errorMessage: error.message
                         ))
                 }
-                attempts.append(
-                    AttemptRow(
-                        job_id: jobID, attempt: attempt, http_status: error.httpStatus, outcome: "interrupted", error_code: error.code,
-                        error_message: error.message, started_ms: startedAt.millisecondsSince1970, input_tokens: usage.inputTokens,
-                        cached_tokens: usage.cachedTokens, output_tokens: usage.outputTokens))
+                attempts.append(AttemptRow(
+                    job_id: jobID, attempt: attempt, http_status: error.httpStatus, outcome: "interrupted", error_code: error.code,
+                    error_message: error.message, started_ms: startedAt.millisecondsSince1970, input_tokens: usage.inputTokens,
+                    cached_tokens: usage.cachedTokens, output_tokens: usage.outputTokens, input_tokens_estimated: inputEstimated))
             }
         }
         return try await pool.retryingSerializationFailures {
@@ -165,7 +175,8 @@ extension JobQueue {
                     let rows = try await connection.query(
                         """
                         UPDATE jobs j
-                        SET state = 'running', response_id = u.response_id, remote_status = u.remote_status, retrying_since = NULL,
+                        -- A Response is polled, not held, whatever the job was enqueued as (`held` follows the route).
+                        SET state = 'running', held = false, response_id = u.response_id, remote_status = u.remote_status, retrying_since = NULL,
                             next_poll_at = CASE WHEN j.cancel_requested_at IS NOT NULL THEN now()
                                                 ELSE now() + u.delay_ms * interval '1 millisecond' END,
                             poll_count = 0, updated_at = now(),
@@ -194,7 +205,7 @@ extension JobQueue {
                             retrying_since = CASE WHEN u.spent OR u.in_place THEN j.retrying_since ELSE coalesce(j.retrying_since, j.submitted_at) END,
                             lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
                         FROM jsonb_to_recordset(\(recordset(retries))) AS u(job_id bigint, attempt smallint, delay_ms bigint, spent boolean, in_place boolean, orphan boolean)
-                        WHERE j.id = u.job_id AND j.state = 'submitting' AND j.lease_owner = \(worker) AND j.attempt = u.attempt
+                        WHERE j.id = u.job_id AND \(unescaped: FinalizationGuard.submittingOrHolding) AND j.lease_owner = \(worker) AND j.attempt = u.attempt
                         """)
                     applied += rows.affectedRows
                 }
@@ -237,13 +248,14 @@ extension JobQueue {
         try await connection.query(
             """
             INSERT INTO attempts (job_id, attempt, worker, response_id, http_status, outcome, error_code, error_message, started_at, finished_at,
-                                  input_tokens, cached_tokens, output_tokens)
+                                  input_tokens, cached_tokens, output_tokens, input_tokens_estimated)
             SELECT u.job_id, u.attempt, \(worker), u.response_id, u.http_status, u.outcome, u.error_code, u.error_message,
                    to_timestamp(u.started_ms / 1000.0), CASE WHEN u.outcome = 'submitted' THEN NULL ELSE now() END,
-                   u.input_tokens, u.cached_tokens, u.output_tokens
+                   u.input_tokens, u.cached_tokens, u.output_tokens, u.input_tokens_estimated
             FROM jsonb_to_recordset(\(recordset(attempts))) AS u(job_id bigint, attempt smallint, response_id text, http_status smallint,
                                                                  outcome text, error_code text, error_message text, started_ms bigint,
-                                                                 input_tokens integer, cached_tokens integer, output_tokens integer)
+                                                                 input_tokens integer, cached_tokens integer, output_tokens integer,
+                                                                 input_tokens_estimated boolean)
             WHERE EXISTS (SELECT 1 FROM jobs WHERE jobs.id = u.job_id)
             """)
     }

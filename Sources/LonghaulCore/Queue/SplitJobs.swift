@@ -1,5 +1,6 @@
 import Foundation
 import Hashing
+import Mantle
 import Postgres
 
 /// The SQL of split jobs (map-reduce): waking a parent when a child ends, reading its children,
@@ -65,6 +66,8 @@ enum SplitJobs {
         var max_output_tokens: Int
         var estimated_input_tokens: Int
         var chunk: ChunkPlacement
+        /// Runs as one held stream (`ModelRoute.isHeldStream`).
+        var held: Bool
     }
 
     private struct TextRow: Encodable, Sendable {
@@ -84,7 +87,8 @@ enum SplitJobs {
             texts[instructionsSHA] = TextRow(sha: instructionsSHA, body: spec.instructions, media: "text/x-instructions")
             return ChildRow(
                 public_id: PublicID.make("job"), document_sha: documentSHA, instructions_sha: instructionsSHA, model: spec.model,
-                max_output_tokens: spec.maxOutputTokens, estimated_input_tokens: spec.estimatedInputTokens, chunk: spec.placement)
+                max_output_tokens: spec.maxOutputTokens, estimated_input_tokens: spec.estimatedInputTokens, chunk: spec.placement,
+                held: ModelRoute.isHeldStream(spec.model))
         }
         try await connection.query("""
             INSERT INTO documents (sha256, body, byte_size, media_type)
@@ -95,16 +99,16 @@ enum SplitJobs {
         // A new statement: it sees texts another transaction inserted while ours waited on them.
         try await connection.query("""
             INSERT INTO jobs (public_id, project_id, document_id, instructions_id, priority, max_attempts, max_output_tokens,
-                              estimated_input_tokens, model, params, metadata, source_path, parent_id, chunk)
+                              estimated_input_tokens, model, params, metadata, source_path, parent_id, chunk, held)
             SELECT u.public_id, p.project_id, d.id, i.id, p.priority, p.max_attempts, u.max_output_tokens,
                    u.estimated_input_tokens, u.model,
                    -- One call each: a map or merge call refused for length fails, it is not split again.
                    jsonb_strip_nulls(jsonb_build_object('reasoning_effort', p.params->>'reasoning_effort',
                                                          'service_tier', p.params->>'service_tier', 'strategy', 'single')),
-                   p.metadata, p.source_path, p.id, u.chunk
+                   p.metadata, p.source_path, p.id, u.chunk, u.held
             FROM jsonb_to_recordset(\(recordset(rows))) AS u(
                 public_id text, document_sha text, instructions_sha text, model text, max_output_tokens integer,
-                estimated_input_tokens integer, chunk jsonb)
+                estimated_input_tokens integer, chunk jsonb, held boolean)
             JOIN documents d ON d.sha256 = decode(u.document_sha, 'hex')
             JOIN documents i ON i.sha256 = decode(u.instructions_sha, 'hex')
             CROSS JOIN (SELECT * FROM jobs WHERE id = \(parentID)) p

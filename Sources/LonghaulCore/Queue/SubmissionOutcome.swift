@@ -29,13 +29,16 @@ public enum SubmissionOutcome: Sendable, Equatable {
     case finished(jobID: Int64, attempt: Int, RemoteResult, startedAt: Date)
     /// A held stream was cut, went idle, or failed transiently: the attempt is spent (its tokens
     /// were billed) and logged with `usage`; the job is due again after `retryIn`, or — nil, the
-    /// attempts are used up — ends `failed` with `error`.
-    case interrupted(jobID: Int64, attempt: Int, retryIn: Duration?, error: AttemptError, usage: Usage, startedAt: Date)
+    /// attempts are used up — ends `failed` with `error`. `inputEstimated`: the stream was cut
+    /// before it said its input tokens (Chat Completions says them last), so `usage` carries the
+    /// enqueue estimate of the input instead.
+    case interrupted(
+        jobID: Int64, attempt: Int, retryIn: Duration?, error: AttemptError, usage: Usage, inputEstimated: Bool = false, startedAt: Date)
 
     var jobID: Int64 {
         switch self {
         case .accepted(let id, _, _, _, _, _, _), .retry(let id, _, _, _, _), .deferred(let id, _, _, _, _), .held(let id, _, _, _),
-            .fail(let id, _, _, _), .finished(let id, _, _, _), .interrupted(let id, _, _, _, _, _), .split(let id, _, _, _, _):
+            .fail(let id, _, _, _), .finished(let id, _, _, _), .interrupted(let id, _, _, _, _, _, _), .split(let id, _, _, _, _):
             id
         }
     }

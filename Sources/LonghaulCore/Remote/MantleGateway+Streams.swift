@@ -1,6 +1,15 @@
 public import Mantle
 
 extension MantleGateway: StreamGateway {
+    /// Where a project's bedrock-runtime calls go: the Region it named for them, else Mantle's
+    /// Region, else its base URL (the simulator and proxies serve both route sets).
+    static func runtimeEndpoint(region runtimeRegion: String?, mantle: MantleEndpoint) throws(MantleError) -> BedrockRuntimeEndpoint {
+        if let region = runtimeRegion ?? mantle.region?.rawValue {
+            return try BedrockRuntimeEndpoint(region: region)
+        }
+        return try BedrockRuntimeEndpoint(baseURL: mantle.root)
+    }
+
     /// Every project reaches both hosts: a Region names Mantle's and bedrock-runtime's endpoints
     /// there; a base URL (the simulator, a proxy) serves both route sets.
     public func api(for job: ClaimedJob) -> GenerationAPI {
@@ -11,11 +20,7 @@ extension MantleGateway: StreamGateway {
         let mantle = try await client(for: job.projectID)
         let runtime: BedrockRuntimeEndpoint
         do throws(MantleError) {
-            if let region = mantle.endpoint.region {
-                runtime = try BedrockRuntimeEndpoint(region: region.rawValue)
-            } else {
-                runtime = try BedrockRuntimeEndpoint(baseURL: mantle.endpoint.root)
-            }
+            runtime = try Self.runtimeEndpoint(region: runtimeRegion(of: job.projectID), mantle: mantle.endpoint)
         } catch {
             throw .needsAttention(AttemptError(code: "project_misconfigured", message: error.message))
         }

@@ -64,8 +64,10 @@ public final class MantleGateway: ResponsesGateway {
         var baseURL: String?
         var mantleProjectID: String?
         var credentialReference: String?
+        var runtimeRegion: String?
 
         init(_ project: Project) {
+            runtimeRegion = project.runtimeRegion
             region = project.region
             baseURL = project.baseURL
             mantleProjectID = project.mantleProjectID
@@ -166,6 +168,12 @@ public final class MantleGateway: ResponsesGateway {
             let reason = (error as? MantleError)?.message ?? "\(error)"
             throw .needsAttention(AttemptError(code: "project_misconfigured", message: "project '\(project.slug)': \(reason)"))
         }
+    }
+
+    /// The bedrock-runtime Region the project named apart from Mantle's, as of its client's
+    /// settings (call after ``client(for:)``).
+    func runtimeRegion(of projectID: Int64) -> String? {
+        clients.withLock { $0[projectID]?.settings.runtimeRegion }
     }
 
     /// True when `project`'s Responses go to the simulator this process started (it names

@@ -57,9 +57,13 @@ enum FinalizationGuard {
     /// A job split for map-reduce, ended by its last merge, a failed child or a cancel.
     case waitingForChildren
 
+    /// A job being submitted, or whose held stream is under way (`running`, `held`, with no
+    /// Response to poll): the rows a create's or a stream's outcome may touch.
+    static let submittingOrHolding = "(j.state = 'submitting' OR (j.state = 'running' AND j.held))"
+
     var sql: String {
         switch self {
-        case .submittingLeasedBy, .submittingWithExpiredLease: "j.state = 'submitting'"
+        case .submittingLeasedBy, .submittingWithExpiredLease: Self.submittingOrHolding
         case .runningLeasedBy: "j.state = 'running'"
         case .queued: "j.state = 'queued'"
         case .waitingForChildren: "j.state = 'waiting_for_children'"

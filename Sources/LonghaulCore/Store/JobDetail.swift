@@ -34,4 +34,6 @@ public struct JobDetail: Sendable, Equatable, Codable {
     public var serviceTier: String? = nil
     /// The tier Mantle reported on the Response that ended the job.
     public var servedTier: String? = nil
+    /// For a job whose stream is held: the text of this attempt's last checkpoint.
+    public var partial: PartialOutput? = nil
 }

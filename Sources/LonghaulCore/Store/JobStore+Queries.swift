@@ -40,7 +40,22 @@ extension JobStore {
         guard let row = rows.first else { throw StoreError.notFound("job \(publicID)") }
         var detail = try Self.decodeDetail(row)
         detail.split = try await splitProgress(parentIDs: [detail.id])[detail.id]
+        if detail.state.isInFlight { detail.partial = try await partialOutput(jobID: detail.id) }
         return detail
+    }
+
+    /// The text the current attempt's held stream checkpointed, if any: a checkpoint older than
+    /// the attempt's claim (`submitted_at`) belongs to an attempt that was cut, and is not shown.
+    /// Read apart from the detail so that listings never carry the partial texts.
+    func partialOutput(jobID: Int64) async throws -> PartialOutput? {
+        let rows = try await pool.query("""
+            SELECT partial_text, partial_output_tokens, checkpointed_at FROM jobs
+            WHERE id = \(jobID) AND partial_text IS NOT NULL AND checkpointed_at >= submitted_at
+            """)
+        guard let row = rows.first else { return nil }
+        return PartialOutput(
+            text: try row.decode("partial_text"), outputTokens: try row.decode("partial_output_tokens"),
+            checkpointedAt: try row.decode("checkpointed_at"))
     }
 
     /// Jobs by id, in the order given (missing ids are left out).

@@ -23,6 +23,9 @@ public struct Project: Sendable, Equatable, Codable {
     public var retryWindowSeconds: Int = 86_400
     /// Why the project's jobs wait, when they do (paused, or the endpoint unavailable).
     public var hold: ProjectHold?
+    /// The bedrock-runtime Region of its held streams there (Claude that Mantle does not serve),
+    /// when it differs from `region`; nil: the same Region, or the base URL, serves both.
+    public var runtimeRegion: String? = nil
 
     public var isActive: Bool { archivedAt == nil }
 }
@@ -40,12 +43,16 @@ public struct NewProject: Sendable, Equatable {
     public var maxAttempts: Int
     public var tags: [String: String]
     public var retryWindowSeconds: Int
+    /// See ``Project/runtimeRegion``.
+    public var runtimeRegion: String?
 
     public init(
         slug: String, region: String? = nil, baseURL: String? = nil, mantleProjectID: String? = nil,
         credentialReference: String? = nil, defaultModel: String = "openai.gpt-oss-120b", maxInFlight: Int = 50,
-        tokensPerMinute: Int? = nil, maxAttempts: Int = 5, tags: [String: String] = [:], retryWindowSeconds: Int = 86_400
+        tokensPerMinute: Int? = nil, maxAttempts: Int = 5, tags: [String: String] = [:], retryWindowSeconds: Int = 86_400,
+        runtimeRegion: String? = nil
     ) {
+        self.runtimeRegion = runtimeRegion
         self.retryWindowSeconds = retryWindowSeconds
         self.slug = slug
         self.region = region

@@ -5,6 +5,12 @@ import Mantle
 /// failure is a `StoreError.invalid` naming the field and the allowed values.
 enum ProjectSettingsValidation {
     /// Where a new project sends its Responses: a known region's shape, or an http(s) base URL.
+    /// A bedrock-runtime Region is named like a Mantle one (`eu-west-1`); "" (clear) passes.
+    static func check(runtimeRegion: String?) throws {
+        guard let runtimeRegion, !runtimeRegion.isEmpty else { return }
+        do { _ = try MantleRegion(validating: runtimeRegion) } catch { throw StoreError.invalid(field: "runtime_region", message: error.message) }
+    }
+
     static func checkEndpoint(region: String?, baseURL: String?) throws {
         guard region == nil || baseURL == nil else {
             throw StoreError.invalid(field: "base_url", message: "give a region or a base URL, not both")

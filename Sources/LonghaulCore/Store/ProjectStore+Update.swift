@@ -13,6 +13,7 @@ extension ProjectStore {
             maxAttempts: changes.maxAttempts, credentialReference: changes.credentialReference,
             mantleProjectID: changes.mantleProjectID, tags: changes.tags)
         try ProjectSettingsValidation.check(retryWindowSeconds: changes.retryWindowSeconds)
+        try ProjectSettingsValidation.check(runtimeRegion: changes.runtimeRegion)
         // A new credential or Mantle project may be the fix a paused project waits for: try it at once.
         let mayFixRefusal = changes.credentialReference != nil || changes.mantleProjectID != nil
         let rows = try await pool.query("""
@@ -28,6 +29,8 @@ extension ProjectStore {
                                          ELSE nullif(\(changes.mantleProjectID)::text, '') END,
                 tags = coalesce(\(changes.tags.map(PostgresJSON.init))::jsonb, tags),
                 retry_window_seconds = coalesce(\(changes.retryWindowSeconds)::integer, retry_window_seconds),
+                runtime_region = CASE WHEN \(changes.runtimeRegion)::text IS NULL THEN runtime_region
+                                      ELSE nullif(\(changes.runtimeRegion)::text, '') END,
                 next_probe_at = CASE WHEN \(mayFixRefusal) AND pause_kind = 'needs_attention' THEN now() ELSE next_probe_at END,
                 updated_at = now()
             WHERE slug = \(slug)

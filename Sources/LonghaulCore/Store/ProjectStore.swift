@@ -10,7 +10,7 @@ public struct ProjectStore: Sendable {
     }
 
     static let columns = """
-        id, slug, region, base_url, mantle_project_id, credential_ref, default_model, max_in_flight,
+        id, slug, region, runtime_region, base_url, mantle_project_id, credential_ref, default_model, max_in_flight,
         tokens_per_minute, max_attempts, tags, archived_at, created_at, retry_window_seconds,
         paused_at, pause_kind, pause_code, pause_reason, next_probe_at,
         (SELECT b.opened_at FROM endpoint_breakers b WHERE b.project_id = projects.id AND b.opened_at IS NOT NULL
@@ -25,6 +25,7 @@ public struct ProjectStore: Sendable {
     public func create(_ new: NewProject) async throws -> Project {
         try Self.validate(slug: new.slug)
         try ProjectSettingsValidation.checkEndpoint(region: new.region, baseURL: new.baseURL)
+        try ProjectSettingsValidation.check(runtimeRegion: new.runtimeRegion)
         try ProjectSettingsValidation.check(
             defaultModel: new.defaultModel, maxInFlight: new.maxInFlight, tokensPerMinute: new.tokensPerMinute,
             maxAttempts: new.maxAttempts, credentialReference: new.credentialReference, mantleProjectID: new.mantleProjectID,
@@ -33,10 +34,11 @@ public struct ProjectStore: Sendable {
         do {
             let rows = try await pool.query("""
                 INSERT INTO projects (slug, region, base_url, mantle_project_id, credential_ref, default_model,
-                                      max_in_flight, tokens_per_minute, max_attempts, tags, webhook_secret, retry_window_seconds)
+                                      max_in_flight, tokens_per_minute, max_attempts, tags, webhook_secret, retry_window_seconds,
+                                      runtime_region)
                 VALUES (\(new.slug), \(new.region), \(new.baseURL), \(new.mantleProjectID), \(new.credentialReference),
                         \(new.defaultModel), \(new.maxInFlight), \(new.tokensPerMinute), \(new.maxAttempts),
-                        \(PostgresJSON(new.tags)), \(WebhookSecret.generate()), \(new.retryWindowSeconds))
+                        \(PostgresJSON(new.tags)), \(WebhookSecret.generate()), \(new.retryWindowSeconds), \(new.runtimeRegion))
                 RETURNING \(unescaped: Self.columns)
                 """)
             return try Self.decode(rows.first.orThrow("project insert returned no row"))
@@ -114,7 +116,8 @@ public struct ProjectStore: Sendable {
             maxAttempts: try row.decode("max_attempts"),
             tags: try row.decode("tags", as: PostgresJSON<[String: String]>.self).value,
             archivedAt: try row.decode("archived_at"), createdAt: try row.decode("created_at"),
-            retryWindowSeconds: try row.decode("retry_window_seconds"), hold: try holdDecoded(row))
+            retryWindowSeconds: try row.decode("retry_window_seconds"), hold: try holdDecoded(row),
+            runtimeRegion: try row.decode("runtime_region"))
     }
 
     /// The hold of a project row: a pause first (it needs a person or an operator), else an open breaker.

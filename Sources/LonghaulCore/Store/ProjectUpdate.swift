@@ -17,12 +17,15 @@ public struct ProjectUpdate: Sendable, Equatable {
     public var tags: [String: String]?
     /// How long a job may keep meeting transient failures that created nothing, in seconds.
     public var retryWindowSeconds: Int?
+    /// The bedrock-runtime Region (`Project.runtimeRegion`); "" clears it.
+    public var runtimeRegion: String?
 
     public init(
         defaultModel: String? = nil, maxInFlight: Int? = nil, tokensPerMinute: Int? = nil, clearTokensPerMinute: Bool = false,
         maxAttempts: Int? = nil, credentialReference: String? = nil, mantleProjectID: String? = nil, tags: [String: String]? = nil,
-        retryWindowSeconds: Int? = nil
+        retryWindowSeconds: Int? = nil, runtimeRegion: String? = nil
     ) {
+        self.runtimeRegion = runtimeRegion
         self.retryWindowSeconds = retryWindowSeconds
         self.defaultModel = defaultModel
         self.maxInFlight = maxInFlight

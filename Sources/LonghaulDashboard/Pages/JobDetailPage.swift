@@ -36,7 +36,15 @@ enum JobDetailPage {
                     ? HTML("<p class=\"hint\">Shown: the first 200,000 characters.</p>") : .empty
                 return "<pre class=\"text\">\(document.text)</pre>\(cut)"
             } ?? "<p>The document is not stored.</p>"
-        let summary: HTML = job.outputText.map { "<pre class=\"text\">\($0)</pre>" } ?? "<p>No summary yet.</p>"
+        let summary: HTML =
+            job.outputText.map { "<pre class=\"text\">\($0)</pre>" } ?? job.partial.map { partial -> HTML in
+                let tokens: HTML = partial.outputTokens.map { " (\(Format.count($0)) output tokens)" } ?? .empty
+                return """
+                    <p class="hint">Still streaming: the text so far\(tokens), checkpointed \(partial.ageSeconds()) s ago \
+                    at <time>\(Format.time(partial.checkpointedAt))</time>.</p>
+                    <pre class="text partial">\(partial.text)</pre>
+                    """
+            } ?? "<p>No summary yet.</p>"
         let batch: HTML =
             job.batch.map { "<dt>batch</dt><dd><a href=\"/dashboard/batches/\(JobsQuery.percentEncoded($0))\">\($0)</a></dd>" } ?? .empty
         return Layout.page(

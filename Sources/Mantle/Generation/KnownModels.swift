@@ -1,15 +1,11 @@
-/// Model ids Longhaul knows by name (the field test in `shared/models.md`): what enqueue offers
+import MantleModels
+
+/// Model ids Longhaul knows by name (the model table, from the field test in `shared/models.md`): what enqueue offers
 /// when a model id is unknown, closest first. A model of a known family is accepted even when it
 /// is not listed here; AWS adds models every month.
 public enum KnownModels {
-    public static let ids: [String] = [
-        "openai.gpt-oss-120b", "openai.gpt-oss-20b", "openai.gpt-oss-safeguard-120b", "openai.gpt-oss-safeguard-20b",
-        "openai.gpt-5.4", "openai.gpt-5.5", "google.gemma-4-27b", "xai.grok-4",
-        "qwen.qwen3-32b", "qwen.qwen3-235b-a22b", "deepseek.v3", "deepseek.r1", "mistral.mistral-large-3",
-        "minimax.minimax-m2", "zai.glm-4.6", "moonshotai.kimi-k2", "nvidia.nemotron-nano-12b",
-        "anthropic.claude-opus-4-7", "anthropic.claude-haiku-4-5", "anthropic.claude-sonnet-4-6",
-        "us.anthropic.claude-sonnet-4-6", "global.anthropic.claude-sonnet-4-6",
-    ]
+    /// The ids of the model table (`MantleModels.ModelTable.knownModels`).
+    public static var ids: [String] { ModelTable.knownModels.map(\.id) }
 
     /// Up to `limit` known ids closest to `model` by edit distance.
     public static func closest(to model: String, limit: Int = 3) -> [String] {
@@ -34,9 +30,7 @@ public enum KnownModels {
     /// closest ids it knows.
     public static func problem(with model: String) -> String? {
         let trimmed = model.trimmingWhitespace
-        let family = MantleModelFamily(modelID: trimmed)
-        let runtimeOnly = ModelRoute.isRuntimeOnly(trimmed.lowercased())
-        if family != .unrecognised || runtimeOnly { return nil }
+        if ModelTable.family(of: trimmed) != nil { return nil }
         return "model '\(trimmed.prefix(128))' is not a Bedrock model Longhaul knows; did you mean "
             + closest(to: trimmed).joined(separator: ", ") + "? (`longhaul models` lists what your endpoint serves)"
     }

@@ -15,6 +15,12 @@ struct WorkerOptions: ParsableArguments {
     @Option(name: .long, help: "Concurrent Mantle calls per loop (default: 64 creates, 128 retrieves).")
     var concurrency: Int?
 
+    @Option(
+        name: .long,
+        help:
+            "Held streams at once, apart from the calls of --concurrency (models without background mode: Claude, chat-only; default 512).")
+    var streamConcurrency: Int?
+
     // Hidden: the default 30 s lease suits production; end-to-end tests kill workers and must not
     // wait that long for the rescue.
     @Option(name: .long, help: ArgumentHelp("Lease of claimed jobs, in seconds (default 30).", visibility: .hidden))
@@ -43,6 +49,9 @@ struct WorkerOptions: ParsableArguments {
         }
         if let concurrency, concurrency < 1 || concurrency > 10_000 {
             throw ValidationError("--concurrency must be between 1 and 10000")
+        }
+        if let streamConcurrency, streamConcurrency < 1 || streamConcurrency > 10_000 {
+            throw ValidationError("--stream-concurrency must be between 1 and 10000")
         }
         if let firstPoll, !(0...3600).contains(firstPoll) {
             throw ValidationError("--first-poll must be between 0 and 3600 seconds")
@@ -94,6 +103,7 @@ struct WorkerOptions: ParsableArguments {
             configuration.submitConcurrency = concurrency
             configuration.pollConcurrency = concurrency
         }
+        if let streamConcurrency { configuration.streamConcurrency = streamConcurrency }
         if let leaseSeconds {
             configuration = configuration.withLease(.milliseconds(Int64(leaseSeconds * 1000)))
         }

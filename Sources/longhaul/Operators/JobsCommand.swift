@@ -126,11 +126,22 @@ struct JobsCommand: AsyncParsableCommand {
                 if detail.errorCode != nil || detail.errorMessage != nil {
                     fields.append(("error", [detail.errorCode, detail.errorMessage].compactMap { $0 }.joined(separator: ": ")))
                 }
+                if let partial = detail.partial {
+                    fields.append(("so far", Self.describe(partial)))
+                }
                 print(TextTable.fields(fields))
                 if let text = detail.outputText {
                     print("\n--- output ---\n\(text)")
+                } else if let partial = detail.partial {
+                    print("\n--- output so far (\(Self.describe(partial))) ---\n\(partial.text)")
                 }
             }
+        }
+
+        /// "1,234 characters, 310 output tokens, checkpointed 4 s ago".
+        static func describe(_ partial: PartialOutput) -> String {
+            "\(partial.text.count) characters" + (partial.outputTokens.map { ", \($0) output tokens" } ?? "")
+                + ", checkpointed \(partial.ageSeconds()) s ago"
         }
     }
 

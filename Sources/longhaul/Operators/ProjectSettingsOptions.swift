@@ -6,6 +6,11 @@ struct ProjectSettingsOptions: ParsableArguments {
     @Option(name: .customLong("model"), help: "The model jobs use when they name none (e.g. openai.gpt-oss-120b).")
     var defaultModel: String?
 
+    @Option(
+        name: .long,
+        help: "The bedrock-runtime Region for Claude models Mantle does not serve, when not the Mantle region (\"\" clears it).")
+    var runtimeRegion: String?
+
     @Option(name: .long, help: "At most this many jobs with Mantle at once.")
     var maxInFlight: Int?
 

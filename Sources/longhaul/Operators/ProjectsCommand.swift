@@ -58,6 +58,7 @@ struct ProjectsCommand: AsyncParsableCommand {
                 new.tokensPerMinute = settings.tokensPerMinute
                 if let value = settings.maxAttempts { new.maxAttempts = value }
                 if let value = settings.retryWindow { new.retryWindowSeconds = value.seconds }
+                new.runtimeRegion = settings.runtimeRegion.flatMap { $0.isEmpty ? nil : $0 }
                 var project = try await store.create(new)
                 if createMantleProject {
                     project = try await provisionMantleProject(project, store: store, options: options)
@@ -144,7 +145,7 @@ struct ProjectsCommand: AsyncParsableCommand {
                         defaultModel: settings.defaultModel, maxInFlight: settings.maxInFlight, tokensPerMinute: settings.tokensPerMinute,
                         clearTokensPerMinute: noTokensPerMinute, maxAttempts: settings.maxAttempts,
                         credentialReference: settings.credentialReference, mantleProjectID: settings.mantleProjectID, tags: tags,
-                        retryWindowSeconds: settings.retryWindow?.seconds))
+                        retryWindowSeconds: settings.retryWindow?.seconds, runtimeRegion: settings.runtimeRegion))
                 if createMantleProject {
                     project = try await provisionMantleProject(project, store: store, options: options)
                 }
@@ -242,6 +243,7 @@ private func show(_ project: Project, json: Bool) throws {
             ("project", project.slug),
             ("status", project.isActive ? project.hold.map { $0.message(project: project.slug) } ?? "active" : "archived since \(Cell.date(project.archivedAt))"),
             ("endpoint", project.region.map { "region \($0)" } ?? project.baseURL ?? "default (OPENAI_BASE_URL, else the simulator)"),
+            ("bedrock-runtime", project.runtimeRegion.map { "region \($0)" } ?? "as the endpoint"),
             ("mantle project", Cell.text(project.mantleProjectID)), ("credential", project.credentialReference ?? "endpoint default"),
             ("model", project.defaultModel), ("max in flight", String(project.maxInFlight)),
             ("tokens per minute", project.tokensPerMinute.map(String.init) ?? "unlimited"), ("max attempts", String(project.maxAttempts)),

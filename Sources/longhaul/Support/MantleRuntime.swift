@@ -12,7 +12,11 @@ struct MantleRuntime: Sendable {
     let http: HTTPClient
 
     fileprivate static func start(logger: Logger) async throws -> MantleRuntime {
-        let http = HTTPClient(logger: logger)
+        // A held stream keeps its connection for as long as the model writes: over HTTP/1.1 (the
+        // simulator, a proxy) each needs its own, and the 512 default held streams plus 64 creates
+        // and 128 polls would otherwise queue behind curl's per-host limit of 256. Over HTTP/2
+        // (Mantle) curl multiplexes them on a few connections.
+        let http = HTTPClient(configuration: .init(maxConnectionsPerHost: 4096), logger: logger)
         if let configured = try DefaultEndpoint.fromEnvironment() {
             Console.note("sending Responses to \(configured.endpoint)")
             return MantleRuntime(defaultEndpoint: configured, simulator: nil, http: http)
