@@ -35,7 +35,9 @@ struct HeldStreamKillTests {
 
             var heldAtKills: [Int] = []
             for (round, completed) in [60, 150].enumerated() {
-                let worker = try harness.startWorker()
+                // A 10 s lease: at 3 s, a worker starved of CPU by the rest of the suite lost leases of
+                // streams it still held, and their jobs ran twice (both attempts completed).
+                let worker = try harness.startWorker(leaseSeconds: 10)
                 try await harness.waitUntil("worker \(round + 1) completes \(completed) jobs") { $0[.completed, default: 0] >= completed }
                 worker.signal(SIGKILL)
                 #expect(await worker.waitForExit(timeout: .seconds(10)) != nil, "the killed worker is still running")
@@ -44,7 +46,7 @@ struct HeldStreamKillTests {
                 heldAtKills.append(
                     try await harness.fixture.count("SELECT count(*) FROM jobs WHERE held AND state IN ('submitting', 'running')"))
             }
-            _ = try harness.startWorker()
+            _ = try harness.startWorker(leaseSeconds: 10)
             let final = try await harness.waitForAllTerminal(ids.count, timeout: .seconds(60))
             #expect(final[.completed] == ids.count, "jobs: \(WorkerProcessHarness.describe(final))")
 
