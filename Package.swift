@@ -172,6 +172,7 @@ let package = Package(
             dependencies: [
                 "Postgres", "LonghaulCore", "HTTPClient", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/TestSupport",
             exclude: ["Interop"],  // the Python webhook receiver that WebhookReceiver starts
@@ -183,7 +184,7 @@ let package = Package(
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HTTPClientTests",
-            dependencies: ["HTTPClient", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: ["HTTPClient", "TestSupport", .product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,7 +1,8 @@
+import HTTPTypes
 import Hummingbird
 import Logging
-import HTTPTypes
 import NIOCore
+import TestSupport
 
 /// A real Hummingbird server on a free port of the loopback interface, for the client's tests.
 ///
@@ -15,7 +16,7 @@ enum TestHTTPServer {
     ) async throws -> T {
         let (ports, portContinuation) = AsyncStream<Int>.makeStream()
         var logger = Logger(label: "test-http-server")
-        logger.logLevel = .critical  // cancelling the server at the end logs errors
+        logger.logLevel = .critical  // a request cut off at the end logs errors
         let app = Application(
             router: makeRouter(),
             configuration: .init(address: .hostname(host, port: 0)),
@@ -25,16 +26,7 @@ enum TestHTTPServer {
             },
             logger: logger
         )
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.run() }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next(), port > 0 else {
-                throw TestServerError(message: "the test server did not report a port")
-            }
-            let result = try await body(port)
-            group.cancelAll()
-            return result
-        }
+        return try await withLocalServer(app, ports: ports, body)
     }
 
     private static func makeRouter() -> Router<BasicRequestContext> {

@@ -87,13 +87,8 @@ public enum StreamReplayServer {
                 portContinuation.yield(channel.localAddress?.port ?? 0)
                 portContinuation.finish()
             }, logger: logger)
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.run() }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next(), port > 0 else { throw CancellationError() }
-            let result = try await body("http://127.0.0.1:\(port)") { log.withLock { $0 } }
-            group.cancelAll()
-            return result
+        return try await withLocalServer(app, ports: ports) { port in
+            try await body("http://127.0.0.1:\(port)") { log.withLock { $0 } }
         }
     }
 }
