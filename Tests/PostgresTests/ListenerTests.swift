@@ -35,10 +35,12 @@ struct ListenerTests {
             var sawReconnected = false
             var afterPayload: String?
             let second = keepNotifying(pool, channel: "other channel", payload: "after")
+            // The dying backend may still deliver an "after" or two before it goes: only one that
+            // arrives after the reconnection shows the new connection listens.
             while afterPayload == nil, let next = await events.next() {
                 switch next {
                 case .reconnected: sawReconnected = true
-                case .notification(let channel, let payload) where channel == "other channel" && payload == "after":
+                case .notification(let channel, let payload) where channel == "other channel" && payload == "after" && sawReconnected:
                     afterPayload = payload
                 case .notification: continue
                 }
