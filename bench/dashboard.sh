@@ -36,6 +36,8 @@ INSERT INTO results (job_id, output_text, input_tokens, cached_tokens, output_to
 SELECT id, CASE WHEN state = 'completed' THEN 'A summary.' END, 800, 0, 200, 0, 1000,
        CASE WHEN state = 'failed' THEN 'server_error' END, CASE WHEN state = 'failed' THEN 'The model failed.' END
 FROM jobs WHERE state IN ('completed', 'failed');
+-- What enqueue writes beside each job for the file-name and metadata filters (migration 0009).
+INSERT INTO job_search (job_id, source_path, metadata) SELECT id, source_path, metadata FROM jobs;
 " >/dev/null
 sql "VACUUM ANALYZE" >/dev/null
 echo "dashboard bench: $JOBS jobs written in $(( $(date +%s) - started )) s"
