@@ -1,7 +1,8 @@
 public import Logging
 public import LonghaulCore
 
-/// Rescues submissions whose worker vanished (lease expiry, never age), prunes finished rows,
+/// Rescues submissions whose worker vanished (lease expiry, never age), moves jobs near their
+/// deadline ahead and ends those past it, prunes finished rows,
 /// keeps the hot tables' statistics fresh, and (with the prune, about once a minute) each
 /// model's calibrated token estimate for the tokens-per-minute budget.
 public struct Maintainer: Sendable {
@@ -33,6 +34,12 @@ public struct Maintainer: Sendable {
                 logger.warning(
                     "returned submissions of vanished workers to the queue",
                     metadata: ["requeued": "\(rescued.requeued)", "failed": "\(rescued.failed)"])
+            }
+            let deadlines = try await queue.enforceDeadlines()
+            if deadlines.expired + deadlines.cancelling > 0 {
+                logger.info(
+                    "ended jobs whose deadline passed",
+                    metadata: ["not_yet_submitted": "\(deadlines.expired)", "cancelling_with_mantle": "\(deadlines.cancelling)"])
             }
             let analyzed = try await queue.analyzeGrowingTables()
             if !analyzed.isEmpty {

@@ -90,6 +90,7 @@ extension APIHandler {
                 strategy: (document.strategy ?? body.strategy).flatMap { SummaryStrategy(rawValue: $0.rawValue) },
                 mapModel: document.mapModel ?? body.mapModel, mapMaxOutputTokens: document.mapMaxOutputTokens ?? body.mapMaxOutputTokens)
             request.serviceTier = (document.serviceTier ?? body.serviceTier).flatMap { ServiceTier(rawValue: $0.rawValue) }
+            request.deadline = body.deadline
             do throws(ValidationError) {
                 return try request.validated(defaultModel: project.defaultModel, limits: limits, checkModel: MantleModel.jobModelCheck)
             } catch {

@@ -30,6 +30,7 @@ extension JobRequest {
             strategy: body.strategy.flatMap { SummaryStrategy(rawValue: $0.rawValue) }, mapModel: body.mapModel,
             mapMaxOutputTokens: body.mapMaxOutputTokens)
         serviceTier = body.serviceTier.flatMap { ServiceTier(rawValue: $0.rawValue) }
+        deadline = body.deadline
     }
 }
 

@@ -16,6 +16,7 @@ extension Components.Schemas.Job {
             waiting: job.waiting.map(Components.Schemas.JobWait.init), parent: job.parent,
             split: job.split.map(Components.Schemas.SplitProgress.init),
             serviceTier: job.serviceTier.flatMap(Components.Schemas.ServiceTier.init(rawValue:)), servedTier: job.servedTier,
+            deadline: job.deadline, urgent: job.deadline == nil ? nil : job.urgent,
             partial: job.partial.map { partial in
                 Components.Schemas.PartialOutput(
                     text: partial.text, outputTokens: partial.outputTokens, checkpointedAt: partial.checkpointedAt,

@@ -30,6 +30,24 @@ struct JobRoutesTests {
         }
     }
 
+    @Test("a deadline is shown with the job, with whether it is near; one that has passed is refused by name")
+    func deadline() async throws {
+        try await APIHarness.run { api in
+            let soon = Date().addingTimeInterval(120).ISO8601Format()
+            let response = try await api.send(.post, "/v1/jobs", token: api.alphaToken, object: [
+                "document": "The river rose two metres overnight.", "deadline": soon, "max_output_tokens": 100,
+            ])
+            #expect(response.status == .accepted, "\(response.text)")
+            #expect((response.json["deadline"] as? String).flatMap { try? Date($0, strategy: .iso8601) }?.ISO8601Format() == soon)
+            #expect(response.json["urgent"] as? Bool == true)
+            let past = try await api.send(.post, "/v1/jobs", token: api.alphaToken, object: [
+                "document": "The river rose two metres overnight.", "deadline": "2020-01-01T00:00:00Z",
+            ])
+            #expect(past.status == .badRequest)
+            #expect(past.text.contains("deadline") && past.text.contains("has already passed"))
+        }
+    }
+
     @Test("GET /v1/jobs/{id} shows a held stream's checkpointed text and its age; not a cut attempt's, not in lists")
     func partialOutputOfAHeldStream() async throws {
         try await APIHarness.run { api in

@@ -1,3 +1,4 @@
+import Foundation
 import LonghaulCore
 import Mantle
 import MantleModels
@@ -38,6 +39,23 @@ struct JobRequestValidationTests {
         let plain = try JobRequest(document: "A short report.").validated(defaultModel: "openai.gpt-oss-120b", checkModel: noModelProblem)
         let tiered = try flex.validated(defaultModel: "openai.gpt-oss-120b", checkModel: noModelProblem)
         #expect(plain.requestSHA256 != tiered.requestSHA256)
+    }
+
+    @Test("a deadline must lie ahead and after run_at, and it does not change the request's fingerprint")
+    func deadline() throws {
+        let now = Date()
+        var past = JobRequest(document: "A short report.")
+        past.deadline = now.addingTimeInterval(-1)
+        #expect(refusal(past).map { [$0.field, $0.code] } == ["deadline", "in_the_past"])
+        var late = JobRequest(document: "A short report.", runAt: now.addingTimeInterval(7200))
+        late.deadline = now.addingTimeInterval(3600)
+        let error = try #require(refusal(late))
+        #expect(error.code == "before_run_at" && error.message.contains("could never run in time"))
+        var ahead = JobRequest(document: "A short report.")
+        ahead.deadline = now.addingTimeInterval(3600)
+        let plain = try JobRequest(document: "A short report.").validated(defaultModel: "openai.gpt-oss-120b", checkModel: noModelProblem)
+        // It says when, not what: a batch resumed with a new --deadline finds its jobs again.
+        #expect(try ahead.validated(defaultModel: "openai.gpt-oss-120b", checkModel: noModelProblem).requestSHA256 == plain.requestSHA256)
     }
 
     @Test("empty and whitespace-only documents are refused")

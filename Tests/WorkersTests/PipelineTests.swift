@@ -2,6 +2,7 @@ import Foundation
 import LonghaulCore
 import Mantle
 import MantleSimulator
+import Postgres
 import TestSupport
 import Testing
 import Workers
@@ -63,24 +64,47 @@ struct PipelineTests {
         }
     }
 
-    @Test("cancelling a running job sends Mantle's cancel and ends the job cancelled")
-    func cancelRunning() async throws {
+    /// Runs `body` with one job of `request` running on Mantle's side, where its Response lasts
+    /// 30 to 40 s: long enough to act on it while it runs.
+    func withRunningJob(
+        _ name: String, _ request: JobRequest, _ body: (PipelineHarness, Project, EnqueuedJob) async throws -> Void
+    ) async throws {
         var simulator = MantleSimulatorConfiguration(speed: 1, seed: 3)
         simulator.minimumDurationSeconds = 30
         simulator.maximumDurationSeconds = 40
-        try await PipelineHarness.with("cancel", simulator: simulator) { harness in
+        try await PipelineHarness.with(name, simulator: simulator) { harness in
             let project = try await harness.project("team")
-            let jobs = try await harness.fixture.store.enqueue(
-                [harness.fixture.validated(JobRequest(document: "A story about a lighthouse keeper and a storm."))], project: project)
-            // Wait until the job runs on Mantle's side (its Responses last 30 s or more), then cancel.
-            let deadline = ContinuousClock.now + .seconds(25)
-            while try await harness.fixture.state(of: jobs[0].publicID) != .running && ContinuousClock.now < deadline {
+            let job = try await harness.fixture.store.enqueue([harness.fixture.validated(request)], project: project)[0]
+            let giveUp = ContinuousClock.now + .seconds(25)
+            while try await harness.fixture.state(of: job.publicID) != .running && ContinuousClock.now < giveUp {
                 try await Task.sleep(for: .milliseconds(50))
             }
-            #expect(try await harness.fixture.store.cancel(publicID: jobs[0].publicID, projectID: project.id) == .cancelRequested)
-            let ended = try await harness.waitForTerminal(jobs.map(\.publicID), timeout: .seconds(25))
+            try await body(harness, project, job)
+        }
+    }
+
+    @Test("cancelling a running job sends Mantle's cancel and ends the job cancelled")
+    func cancelRunning() async throws {
+        try await withRunningJob("cancel", JobRequest(document: "A story about a lighthouse keeper and a storm.")) { harness, project, job in
+            #expect(try await harness.fixture.store.cancel(publicID: job.publicID, projectID: project.id) == .cancelRequested)
+            let ended = try await harness.waitForTerminal([job.publicID], timeout: .seconds(25))
             #expect(ended[0].state == .cancelled)
             #expect(ended[0].remoteStatus == "cancelled")
+        }
+    }
+
+    @Test("a job whose deadline passes while Mantle runs it is cancelled there and ends failed deadline_exceeded")
+    func deadlinePassesInFlight() async throws {
+        var request = JobRequest(document: "A story about a lighthouse keeper and a storm.")
+        request.deadline = Date().addingTimeInterval(3600)
+        try await withRunningJob("deadline", request) { harness, _, job in
+            // Time passes: the deadline is now behind it. The Maintainer's pass sends the cancel.
+            try await harness.fixture.pool.query("UPDATE jobs SET deadline = now() - interval '1 second' WHERE public_id = \(job.publicID)")
+            _ = try await harness.fixture.queue.enforceDeadlines()
+            let ended = try await harness.waitForTerminal([job.publicID], timeout: .seconds(25))
+            #expect(ended[0].state == .failed && ended[0].errorCode == "deadline_exceeded")
+            #expect(ended[0].remoteStatus == "cancelled")
+            #expect(ended[0].errorMessage?.contains("while it ran; its call was cancelled") == true)
         }
     }
 

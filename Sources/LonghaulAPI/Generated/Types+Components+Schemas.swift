@@ -310,6 +310,14 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/Job/served_tier`.
             internal var servedTier: Swift.String?
+            /// The time asked for, if any (see `JobCreate.deadline`).
+            ///
+            /// - Remark: Generated from `#/components/schemas/Job/deadline`.
+            internal var deadline: Foundation.Date?
+            /// True once the deadline is near: the job goes ahead of its project's others.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Job/urgent`.
+            internal var urgent: Swift.Bool?
             /// - Remark: Generated from `#/components/schemas/Job/partial`.
             internal var partial: Components.Schemas.PartialOutput?
             /// Creates a new `Job`.
@@ -341,6 +349,8 @@ extension Components {
             ///   - split:
             ///   - serviceTier:
             ///   - servedTier: The service tier Mantle reported on the Response that ended the job (`auto` is answered as `default`).
+            ///   - deadline: The time asked for, if any (see `JobCreate.deadline`).
+            ///   - urgent: True once the deadline is near: the job goes ahead of its project's others.
             ///   - partial:
             internal init(
                 id: Swift.String,
@@ -369,6 +379,8 @@ extension Components {
                 split: Components.Schemas.SplitProgress? = nil,
                 serviceTier: Components.Schemas.ServiceTier? = nil,
                 servedTier: Swift.String? = nil,
+                deadline: Foundation.Date? = nil,
+                urgent: Swift.Bool? = nil,
                 partial: Components.Schemas.PartialOutput? = nil
             ) {
                 self.id = id
@@ -397,6 +409,8 @@ extension Components {
                 self.split = split
                 self.serviceTier = serviceTier
                 self.servedTier = servedTier
+                self.deadline = deadline
+                self.urgent = urgent
                 self.partial = partial
             }
             internal enum CodingKeys: String, CodingKey {
@@ -426,6 +440,8 @@ extension Components {
                 case split
                 case serviceTier = "service_tier"
                 case servedTier = "served_tier"
+                case deadline
+                case urgent
                 case partial
             }
         }
@@ -676,6 +692,10 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/JobCreate/run_at`.
             internal var runAt: Foundation.Date?
+            /// Opt-in: the time after which the summary is of no use. As it nears (twice the job's worst-case generation time at 20 output tokens per second, and at least 5 minutes before), the job goes ahead of its project's other queued jobs, whatever their priority. A job not finished by then ends `failed` with error code `deadline_exceeded`: a queued job at once, a job with Mantle after a cancel (so it stops billing; its usage so far is kept). A Response that completes before the cancel lands stays completed. Retrying the job clears a deadline that has passed. Must lie in the future and after `run_at`.
+            ///
+            /// - Remark: Generated from `#/components/schemas/JobCreate/deadline`.
+            internal var deadline: Foundation.Date?
             /// Also send this job's event here, signed with the project's secret.
             ///
             /// - Remark: Generated from `#/components/schemas/JobCreate/webhook_url`.
@@ -706,6 +726,7 @@ extension Components {
             ///   - metadata:
             ///   - priority:
             ///   - runAt: Not before this time.
+            ///   - deadline: Opt-in: the time after which the summary is of no use. As it nears (twice the job's worst-case generation time at 20 output tokens per second, and at least 5 minutes before), the job goes ahead of its project's other queued jobs, whatever their priority. A job not finished by then ends `failed` with error code `deadline_exceeded`: a queued job at once, a job with Mantle after a cancel (so it stops billing; its usage so far is kept). A Response that completes before the cancel lands stays completed. Retrying the job clears a deadline that has passed. Must lie in the future and after `run_at`.
             ///   - webhookUrl: Also send this job's event here, signed with the project's secret.
             ///   - project: Admin tokens only; defaults to `default`.
             ///   - strategy:
@@ -721,6 +742,7 @@ extension Components {
                 metadata: Components.Schemas.Metadata? = nil,
                 priority: Swift.Int? = nil,
                 runAt: Foundation.Date? = nil,
+                deadline: Foundation.Date? = nil,
                 webhookUrl: Swift.String? = nil,
                 project: Swift.String? = nil,
                 strategy: Components.Schemas.SummaryStrategy? = nil,
@@ -736,6 +758,7 @@ extension Components {
                 self.metadata = metadata
                 self.priority = priority
                 self.runAt = runAt
+                self.deadline = deadline
                 self.webhookUrl = webhookUrl
                 self.project = project
                 self.strategy = strategy
@@ -752,6 +775,7 @@ extension Components {
                 case metadata
                 case priority
                 case runAt = "run_at"
+                case deadline
                 case webhookUrl = "webhook_url"
                 case project
                 case strategy
@@ -796,6 +820,10 @@ extension Components {
                     Foundation.Date.self,
                     forKey: .runAt
                 )
+                self.deadline = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .deadline
+                )
                 self.webhookUrl = try container.decodeIfPresent(
                     Swift.String.self,
                     forKey: .webhookUrl
@@ -826,6 +854,7 @@ extension Components {
                     "metadata",
                     "priority",
                     "run_at",
+                    "deadline",
                     "webhook_url",
                     "project",
                     "strategy",
@@ -1014,6 +1043,10 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/BatchCreate/webhook_url`.
             internal var webhookUrl: Swift.String?
+            /// The deadline of every job of the batch (see `JobCreate.deadline`).
+            ///
+            /// - Remark: Generated from `#/components/schemas/BatchCreate/deadline`.
+            internal var deadline: Foundation.Date?
             /// - Remark: Generated from `#/components/schemas/BatchCreate/project`.
             internal var project: Swift.String?
             /// - Remark: Generated from `#/components/schemas/BatchCreate/strategy`.
@@ -1043,6 +1076,7 @@ extension Components {
             ///   - metadata:
             ///   - priority:
             ///   - webhookUrl: Also send `batch.completed` and job events here.
+            ///   - deadline: The deadline of every job of the batch (see `JobCreate.deadline`).
             ///   - project:
             ///   - strategy:
             ///   - mapModel: The model of map calls (default: `model`) for every document that names none, e.g. a cheaper one; merges use `model`.
@@ -1059,6 +1093,7 @@ extension Components {
                 metadata: Components.Schemas.Metadata? = nil,
                 priority: Swift.Int? = nil,
                 webhookUrl: Swift.String? = nil,
+                deadline: Foundation.Date? = nil,
                 project: Swift.String? = nil,
                 strategy: Components.Schemas.SummaryStrategy? = nil,
                 mapModel: Swift.String? = nil,
@@ -1075,6 +1110,7 @@ extension Components {
                 self.metadata = metadata
                 self.priority = priority
                 self.webhookUrl = webhookUrl
+                self.deadline = deadline
                 self.project = project
                 self.strategy = strategy
                 self.mapModel = mapModel
@@ -1092,6 +1128,7 @@ extension Components {
                 case metadata
                 case priority
                 case webhookUrl = "webhook_url"
+                case deadline
                 case project
                 case strategy
                 case mapModel = "map_model"
@@ -1140,6 +1177,10 @@ extension Components {
                     Swift.String.self,
                     forKey: .webhookUrl
                 )
+                self.deadline = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .deadline
+                )
                 self.project = try container.decodeIfPresent(
                     Swift.String.self,
                     forKey: .project
@@ -1171,6 +1212,7 @@ extension Components {
                     "metadata",
                     "priority",
                     "webhook_url",
+                    "deadline",
                     "project",
                     "strategy",
                     "map_model",

@@ -27,8 +27,9 @@ public typealias ModelCheck = @Sendable (_ model: String) -> String?
 
 extension JobRequest {
     /// Checks every field and fills in the project's defaults. Each refusal names the field.
+    /// `now` is what a deadline must lie after.
     public func validated(
-        defaultModel: String, limits: JobLimits = JobLimits(), checkModel: ModelCheck
+        defaultModel: String, limits: JobLimits = JobLimits(), checkModel: ModelCheck, now: Date = Date()
     ) throws(ValidationError) -> ValidatedJob {
         let documentBytes = document.utf8.count
         guard documentBytes > 0, document.contains(where: { !$0.isWhitespace }) else {
@@ -83,6 +84,7 @@ extension JobRequest {
                 message:
                     "priority is \(priority); it must be between \(limits.priorityRange.lowerBound) and \(limits.priorityRange.upperBound)")
         }
+        try validateDeadline(now: now)
         if let key = idempotencyKey {
             guard !key.isEmpty, key.utf8.count <= limits.maxIdempotencyKeyLength else {
                 throw ValidationError(
@@ -133,6 +135,21 @@ extension JobRequest {
         }
         for case let (field, value?) in fields where value.unicodeScalars.contains(where: { $0.value == 0 }) {
             throw ValidationError(field: field, code: "binary", message: "\(field) contains a NUL character; send text")
+        }
+    }
+
+    /// A deadline lies ahead, and after the time the job may start.
+    private func validateDeadline(now: Date) throws(ValidationError) {
+        guard let deadline else { return }
+        guard deadline > now else {
+            throw ValidationError(
+                field: "deadline", code: "in_the_past",
+                message: "deadline \(deadline.ISO8601Format()) has already passed; give a time in the future, or leave deadline out")
+        }
+        if let runAt, runAt >= deadline {
+            throw ValidationError(
+                field: "deadline", code: "before_run_at",
+                message: "deadline \(deadline.ISO8601Format()) is not after run_at \(runAt.ISO8601Format()); the job could never run in time")
         }
     }
 

@@ -15,6 +15,11 @@ public struct JobRequest: Sendable, Equatable, Codable {
     public var metadata: [String: String]
     public var priority: Int
     public var runAt: Date?
+    /// The time after which the result is of no use (opt-in): the job moves ahead of its
+    /// project's others as it nears, and ends `failed` with `deadline_exceeded` once it passes.
+    /// Like `priority` and `runAt`, it says when, not what: it is not part of the fingerprint, so
+    /// a batch resumed with a new `--deadline` finds the jobs it enqueued before.
+    public var deadline: Date?
     public var idempotencyKey: String?
     public var webhookURL: String?
     /// Where the document came from (a batch folder's relative path); shown in outputs.

@@ -7,6 +7,8 @@
 -- lock, counts what is in flight and what was submitted in the last minute — so two workers can
 -- never both see free slots that only one of them may fill. Round robin: every project's first
 -- job comes before any project's second.
+-- Within a project, jobs whose deadline is near (`urgent`, migration 0012) come first, then by
+-- priority; a job past its deadline is left for the Maintainer to end.
 --
 -- `budgets` is MATERIALIZED (one row per project, computed once; inlined into the per-project
 -- LATERAL, the tokens-per-minute sum ran once per claimed row: 256 claimed rows with 11,000
@@ -62,7 +64,7 @@ BEGIN
       -- lock is tried only for a project that has due work.
       AND CASE WHEN (SELECT q.id FROM jobs q
                      WHERE q.project_id = p.id AND q.held = p_held AND q.state = 'queued' AND q.run_at <= now()
-                     ORDER BY q.priority DESC, q.run_at, q.id LIMIT 1) IS NOT NULL
+                     ORDER BY q.urgent DESC, q.priority DESC, q.run_at, q.id LIMIT 1) IS NOT NULL
                THEN pg_try_advisory_xact_lock(1819242338, (p.id % 2147483647)::integer)
                ELSE false END;
     IF cardinality(claimable) = 0 THEN
@@ -99,7 +101,7 @@ BEGIN
         SELECT c.*, b.free_tokens, b.budget_tokens, b.budget_cost
         FROM budgets b
         CROSS JOIN LATERAL (
-            SELECT j.id, j.project_id, j.priority, j.run_at, j.estimated_input_tokens + j.max_output_tokens AS cost,
+            SELECT j.id, j.project_id, j.urgent, j.priority, j.run_at, j.estimated_input_tokens + j.max_output_tokens AS cost,
                    -- What Mantle's tokens-per-minute admission will count: the calibrated estimate.
                    CASE WHEN b.free_tokens IS NULL THEN 0
                         ELSE longhaul_expected_input_tokens(j.model, j.params, j.estimated_input_tokens) + j.max_output_tokens END AS rate_cost,
@@ -108,17 +110,19 @@ BEGIN
                         ELSE coalesce(longhaul_call_cost(j.model, j.estimated_input_tokens, 0, j.max_output_tokens), 1e15) END AS money
             FROM jobs j
             WHERE j.project_id = b.project_id AND j.held = p_held AND j.state = 'queued' AND j.run_at <= now()
-            ORDER BY j.priority DESC, j.run_at, j.id
+              -- past its deadline: the Maintainer ends it; submitting it now would only bill
+              AND (j.deadline IS NULL OR j.deadline > now())
+            ORDER BY j.urgent DESC, j.priority DESC, j.run_at, j.id
             LIMIT greatest(least(b.free_slots, p_limit), 0)
             FOR UPDATE OF j SKIP LOCKED
         ) c
     ),
     ranked AS (
         SELECT l.id, l.free_tokens, l.budget_tokens, l.budget_cost, l.cost, l.money,
-               row_number() OVER (PARTITION BY l.project_id ORDER BY l.priority DESC, l.run_at, l.id) AS rank,
-               sum(l.cost) OVER (PARTITION BY l.project_id ORDER BY l.priority DESC, l.run_at, l.id) AS spent,
-               sum(l.rate_cost) OVER (PARTITION BY l.project_id ORDER BY l.priority DESC, l.run_at, l.id) AS rate_spent,
-               sum(l.money) OVER (PARTITION BY l.project_id ORDER BY l.priority DESC, l.run_at, l.id) AS spent_money
+               row_number() OVER (PARTITION BY l.project_id ORDER BY l.urgent DESC, l.priority DESC, l.run_at, l.id) AS rank,
+               sum(l.cost) OVER (PARTITION BY l.project_id ORDER BY l.urgent DESC, l.priority DESC, l.run_at, l.id) AS spent,
+               sum(l.rate_cost) OVER (PARTITION BY l.project_id ORDER BY l.urgent DESC, l.priority DESC, l.run_at, l.id) AS rate_spent,
+               sum(l.money) OVER (PARTITION BY l.project_id ORDER BY l.urgent DESC, l.priority DESC, l.run_at, l.id) AS spent_money
         FROM locked l
     ),
     picked AS (

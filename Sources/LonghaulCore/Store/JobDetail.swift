@@ -34,6 +34,9 @@ public struct JobDetail: Sendable, Equatable, Codable {
     public var serviceTier: String? = nil
     /// The tier Mantle reported on the Response that ended the job.
     public var servedTier: String? = nil
+    /// The job's deadline, if it has one, and whether it has come near (`longhaul_urgent_at`).
+    public var deadline: Date? = nil
+    public var urgent = false
     /// For a job whose stream is held: the text of this attempt's last checkpoint.
     public var partial: PartialOutput? = nil
 }

@@ -17,7 +17,7 @@ struct JobFinalizer: Sendable {
     func finalize(_ endings: [Finalization], guard rowGuard: FinalizationGuard, on connection: PostgresConnection) async throws -> Int {
         guard !endings.isEmpty else { return 0 }
         let ended = try await connection.query("""
-            WITH input AS (
+            WITH given AS (
                 -- One ending per job: a poll claimed again while its first outcome waited to be
                 -- written can put two endings of one job in a batch, and the results insert below
                 -- must not touch a row twice (SQLSTATE 21000 would fail the whole batch, forever).
@@ -25,6 +25,25 @@ struct JobFinalizer: Sendable {
                     job_id bigint, attempt smallint, state job_state, remote_status text, output_text text,
                     input_tokens integer, cached_tokens integer, output_tokens integer, reasoning_tokens integer,
                     total_tokens integer, incomplete_reason text, error_code text, error_message text, response text)
+            ), input AS (
+                -- A job cancelled because its deadline had passed (the Maintainer's sweep, or any
+                -- cancel asked for after it) ends as what that is: `failed`, `deadline_exceeded`,
+                -- keeping the usage of what it ran. A cancel asked for before the deadline stays a
+                -- cancel, even when Mantle's answer arrives after it. The one place of that rule.
+                SELECT g.job_id, g.attempt, CASE WHEN d.id IS NULL THEN g.state ELSE 'failed' END AS state,
+                       g.remote_status, g.output_text, g.input_tokens, g.cached_tokens, g.output_tokens, g.reasoning_tokens,
+                       g.total_tokens, g.incomplete_reason,
+                       CASE WHEN d.id IS NULL THEN g.error_code ELSE 'deadline_exceeded' END AS error_code,
+                       CASE WHEN d.id IS NULL THEN g.error_message
+                            ELSE 'the deadline ' || to_char(d.deadline AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') || ' passed '
+                                 || CASE d.state WHEN 'queued' THEN 'before the job was submitted'
+                                                 WHEN 'waiting_for_children' THEN 'while its chunks were being summarised; their calls were cancelled'
+                                                 ELSE 'while it ran; its call was cancelled' END
+                       END AS error_message,
+                       g.response
+                FROM given g
+                LEFT JOIN jobs d ON d.id = g.job_id AND g.state = 'cancelled'
+                                AND d.deadline <= coalesce(d.cancel_requested_at, now())
             ), ended AS (
                 UPDATE jobs j
                 SET state = u.state, remote_status = coalesce(u.remote_status, j.remote_status), finished_at = now(),

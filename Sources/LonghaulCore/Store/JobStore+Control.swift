@@ -30,16 +30,10 @@ extension JobStore {
                         guard: .queued, on: connection)
                     return .cancelled
                 case .submitting, .running:
-                    try await connection.query("""
-                        UPDATE jobs SET cancel_requested_at = coalesce(cancel_requested_at, now()),
-                                        next_poll_at = CASE WHEN state = 'running' AND lease_owner IS NULL THEN now() ELSE next_poll_at END,
-                                        updated_at = now()
-                        WHERE id = \(id)
-                        """)
-                    try await notifications.notify(QueueChannel.polls, on: connection)
+                    try await finalizer.requestCancel(of: [id], on: connection)
                     return .cancelRequested
                 case .waitingForChildren:
-                    try await cancelSplitJob(id, on: connection)
+                    try await finalizer.cancelSplitJob(id, on: connection)
                     return .cancelled
                 case .completed, .failed, .incomplete, .cancelled:
                     return .alreadyFinished(state)
@@ -60,6 +54,8 @@ extension JobStore {
                         children_due_at = CASE WHEN EXISTS (SELECT 1 FROM jobs c WHERE c.parent_id = j.id) THEN now() END,
                         finished_at = NULL, response_id = NULL, remote_status = NULL, run_at = now(),
                         next_poll_at = NULL, poll_count = 0, poll_failures = 0, retrying_since = NULL, cancel_requested_at = NULL, updated_at = now(),
+                        -- A retry asks for the work again: a deadline that has passed no longer applies.
+                        deadline = CASE WHEN j.deadline > now() THEN j.deadline END, urgent = false,
                         max_attempts = least(j.attempt + p.max_attempts, 32000)
                     FROM projects p
                     WHERE j.public_id = \(publicID) AND p.id = j.project_id
@@ -89,29 +85,6 @@ extension JobStore {
 }
 
 extension JobStore {
-    /// Cancels a split job: its queued children at once, a cancel request for those with Mantle,
-    /// and the job itself now, with the usage of the calls made so far.
-    func cancelSplitJob(_ id: Int64, on connection: PostgresConnection) async throws {
-        let queued = try await connection.query("SELECT id FROM jobs WHERE parent_id = \(id) AND state = 'queued' FOR UPDATE")
-        let endings = try queued.map { row in
-            Finalization(
-                jobID: try row.decode("id"), attempt: nil, state: .cancelled, errorCode: "cancelled",
-                errorMessage: "cancelled with the job it was part of")
-        }
-        _ = try await finalizer.finalize(endings, guard: .queued, on: connection)
-        let inFlight = try await connection.query("""
-            UPDATE jobs SET cancel_requested_at = coalesce(cancel_requested_at, now()),
-                            next_poll_at = CASE WHEN state = 'running' AND lease_owner IS NULL THEN now() ELSE next_poll_at END,
-                            updated_at = now()
-            WHERE parent_id = \(id) AND state IN ('submitting', 'running')
-            """)
-        if inFlight.affectedRows > 0 { try await notifications.notify(QueueChannel.polls, on: connection) }
-        let usage = try await SplitJobs.usage(of: id, on: connection)
-        _ = try await finalizer.finalize(
-            [Finalization(jobID: id, attempt: nil, state: .cancelled, usage: usage, errorCode: "cancelled", errorMessage: "cancelled while its chunks were being summarised")],
-            guard: .waitingForChildren, on: connection)
-    }
-
     /// Puts a split job's children that did not complete back on the queue; completed ones keep
     /// their summaries and are not called again.
     func retryUnfinishedChildren(of id: Int64, on connection: PostgresConnection) async throws {
@@ -119,6 +92,7 @@ extension JobStore {
             UPDATE jobs c
             SET state = 'queued', finished_at = NULL, response_id = NULL, remote_status = NULL, run_at = now(),
                 next_poll_at = NULL, poll_count = 0, poll_failures = 0, retrying_since = NULL, cancel_requested_at = NULL, updated_at = now(),
+                deadline = CASE WHEN c.deadline > now() THEN c.deadline END, urgent = false,
                 max_attempts = least(c.attempt + p.max_attempts, 32000)
             FROM projects p
             WHERE c.parent_id = \(id) AND p.id = c.project_id AND c.state IN ('failed', 'incomplete', 'cancelled')

@@ -128,6 +128,7 @@ extension JobStore {
         var max_output_tokens: Int
         var estimated_input_tokens: Int
         var run_at: String?
+        var deadline: String?
         var model: String
         var idempotency_key: String?
         var request_sha: String
@@ -152,6 +153,7 @@ extension JobStore {
                 priority: job.request.priority, max_output_tokens: job.maxOutputTokens,
                 estimated_input_tokens: job.estimatedInputTokens,
                 run_at: job.request.runAt.map { Date.ISO8601FormatStyle(includingFractionalSeconds: true).format($0) },
+                deadline: job.request.deadline.map { Date.ISO8601FormatStyle(includingFractionalSeconds: true).format($0) },
                 model: job.model, idempotency_key: job.request.idempotencyKey, request_sha: job.requestSHA256.hexString,
                 source_path: job.request.sourcePath, webhook_url: job.request.webhookURL,
                 params: (job.request.reasoningEffort.map { ["reasoning_effort": $0.rawValue] } ?? [:])
@@ -170,16 +172,17 @@ extension JobStore {
             WITH inserted AS (
             INSERT INTO jobs (public_id, project_id, batch_id, document_id, instructions_id, priority, max_attempts,
                               max_output_tokens, estimated_input_tokens, run_at, model, idempotency_key, request_sha256,
-                              source_path, webhook_url, params, metadata, state, children_due_at, held)
+                              source_path, webhook_url, params, metadata, state, children_due_at, held, deadline, urgent)
             SELECT u.public_id, \(project.id), \(batchID), u.document_id, u.instructions_id, u.priority, \(project.maxAttempts),
                    u.max_output_tokens, u.estimated_input_tokens, coalesce(u.run_at, now()), u.model, u.idempotency_key,
                    decode(u.request_sha, 'hex'), u.source_path, u.webhook_url, u.params, u.metadata,
                    coalesce(u.state, 'queued')::job_state,
                    -- a split job's first step (cutting the document) is due when it may run
-                   CASE WHEN u.state IS NOT NULL THEN coalesce(u.run_at, now()) END, u.held
+                   CASE WHEN u.state IS NOT NULL THEN coalesce(u.run_at, now()) END, u.held,
+                   u.deadline, coalesce(longhaul_urgent_at(u.deadline, u.max_output_tokens) <= now(), false)
             FROM jsonb_to_recordset(\(recordset(rows))) AS u(
                 public_id text, document_id bigint, instructions_id bigint, priority smallint, max_output_tokens integer,
-                estimated_input_tokens integer, run_at timestamptz, model text, idempotency_key text, request_sha text,
+                estimated_input_tokens integer, run_at timestamptz, deadline timestamptz, model text, idempotency_key text, request_sha text,
                 source_path text, webhook_url text, params jsonb, metadata jsonb, state text, held boolean)
             ON CONFLICT (project_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
             RETURNING public_id, id, source_path, metadata

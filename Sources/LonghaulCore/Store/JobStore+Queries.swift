@@ -5,7 +5,7 @@ extension JobStore {
     static let detailColumns = """
         j.id, j.public_id, p.slug AS project, b.public_id AS batch, j.state::text AS state, j.remote_status, j.model,
         j.response_id, j.attempt, j.max_attempts, j.poll_count, j.priority, j.source_path, j.metadata, j.created_at,
-        j.submitted_at, j.finished_at, j.params ->> 'service_tier' AS service_tier, r.response ->> 'service_tier' AS served_tier, r.output_text, r.input_tokens, r.cached_tokens, r.output_tokens,
+        j.submitted_at, j.finished_at, j.params ->> 'service_tier' AS service_tier, r.response ->> 'service_tier' AS served_tier, j.deadline, j.urgent, r.output_text, r.input_tokens, r.cached_tokens, r.output_tokens,
         r.reasoning_tokens, r.total_tokens, r.incomplete_reason, r.error_code, r.error_message,
         p.paused_at, p.pause_kind, p.pause_code, p.pause_reason, p.next_probe_at, j.retrying_since, j.run_at,
         (SELECT q.public_id FROM jobs q WHERE q.id = j.parent_id) AS parent,
@@ -138,7 +138,8 @@ extension JobStore {
             createdAt: try row.decode("created_at"), submittedAt: try row.decode("submitted_at"), finishedAt: try row.decode("finished_at"),
             outputText: try row.decode("output_text"), usage: usage, incompleteReason: try row.decode("incomplete_reason"),
             errorCode: try row.decode("error_code"), errorMessage: try row.decode("error_message"), waiting: waiting,
-            parent: try row.decode("parent"), serviceTier: try row.decode("service_tier"), servedTier: try row.decode("served_tier"))
+            parent: try row.decode("parent"), serviceTier: try row.decode("service_tier"), servedTier: try row.decode("served_tier"),
+            deadline: try row.decode("deadline"), urgent: try row.decode("urgent"))
     }
 
     /// The progress of each of `parentIDs` that was split (the others are left out).

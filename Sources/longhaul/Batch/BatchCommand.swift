@@ -83,6 +83,13 @@ struct BatchCommand: AsyncParsableCommand {
         name: .long, help: "Mantle's service tier for every call: auto, default or flex (flex: slower, cheaper; Responses models only).")
     var serviceTier: String?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Opt-in: each document's summary is wanted by then — a time (2027-01-31T18:00:00Z) or a span from now (90m, 2h). "
+                + "Jobs near it go first; jobs not done by then end failed (deadline_exceeded).", valueName: "time"))
+    var deadline: DeadlineArgument?
+
     @Flag(
         name: .long,
         help:

@@ -13,6 +13,8 @@ import Workers
 struct BatchRun {
     let command: BatchCommand
     let logger = Logger(label: "longhaul.batch")
+    /// What `--deadline 2h` counts from: one time for every document of the run.
+    let startedAt = Date()
 
     /// One document of the folder and what became of it in this run.
     struct Entry {
@@ -199,6 +201,7 @@ struct BatchRun {
                 webhookURL: command.webhook, sourcePath: document.relativePath, mediaType: document.mediaType,
                 strategy: command.summaryStrategy, mapModel: command.mapModel, mapMaxOutputTokens: command.mapMaxOutputTokens)
             request.serviceTier = command.serviceTier.flatMap(ServiceTier.init(rawValue:))
+            request.deadline = command.deadline?.date(from: startedAt)
             do {
                 var job = try request.validated(
                     defaultModel: project.defaultModel, limits: limits, checkModel: MantleModel.jobModelCheck)
