@@ -158,14 +158,18 @@ struct BatchCommandTests {
         }
     }
 
-    @Test("--no-wait enqueues and exits 0; the same command with --json then does the work, one JSON object per line")
+    @Test("--no-wait --deadline 2h enqueues with deadlines and exits 0; the same command with --json then does the work, one JSON object per line")
     func noWaitThenJSON() async throws {
         try await StoreFixture.with("batch_json") { fixture in
             let (root, folder) = try Self.makeMixedFolder()
             let runner = BatchRunner.inProcessSimulator(database: fixture.databaseURL)
 
-            let enqueued = try await runner.run([folder, "--no-wait"])
+            let enqueued = try await runner.run([folder, "--no-wait", "--deadline", "2h"])
             #expect(enqueued.exitCode == 0, "\(enqueued.log)")
+            #expect(
+                try await fixture.count(
+                    "SELECT count(*) FROM jobs WHERE deadline BETWEEN now() + interval '119 minutes' AND now() + interval '121 minutes'")
+                    == Self.documents.count)
             #expect(enqueued.standardError.contains("\(Self.documents.count) documents enqueued"), "\(enqueued.log)")
             #expect(enqueued.standardError.contains("run `longhaul work`"), "\(enqueued.log)")
             #expect(try await fixture.count("SELECT count(*) FROM jobs WHERE state = 'queued'") == Self.documents.count)
