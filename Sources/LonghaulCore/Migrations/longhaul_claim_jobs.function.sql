@@ -107,7 +107,8 @@ BEGIN
                         ELSE longhaul_expected_input_tokens(j.model, j.params, j.estimated_input_tokens) + j.max_output_tokens END AS rate_cost,
                    -- The worst case in money, only under a cap in money; no price: more than any cap.
                    CASE WHEN b.budget_cost IS NULL THEN NULL
-                        ELSE coalesce(longhaul_call_cost(j.model, j.estimated_input_tokens, 0, j.max_output_tokens), 1e15) END AS money
+                        ELSE coalesce(longhaul_call_cost(j.model, longhaul_priced_tier(NULL, j.params->>'service_tier'),
+                                                          j.estimated_input_tokens, 0, j.max_output_tokens), 1e15) END AS money
             FROM jobs j
             WHERE j.project_id = b.project_id AND j.held = p_held AND j.state = 'queued' AND j.run_at <= now()
               -- past its deadline: the Maintainer ends it; submitting it now would only bill

@@ -1,6 +1,11 @@
+public import Mantle
+
 /// What a plan knows about a project beyond the documents: prices, and how its earlier jobs ran.
 public struct PlanFacts: Sendable, Equatable {
+    /// Each model's default price.
     public var prices: [String: ModelPrice]
+    /// Each model's flex price, where one is set (a flex call of another model: the default price).
+    public var flexPrices: [String: ModelPrice] = [:]
     /// Output tokens ÷ input tokens of this project's completed calls, per model.
     public var outputRatios: [String: Double]
     /// Mean seconds from submission to the end of this project's completed calls, per model.
@@ -21,5 +26,10 @@ public struct PlanFacts: Sendable, Equatable {
         self.callSeconds = callSeconds
         self.tokensPerMinute = tokensPerMinute
         self.maxInFlight = maxInFlight
+    }
+
+    /// The prices calls on `tier` pay, per model: Mantle serves `auto` (and no tier) as `default`.
+    public func prices(for tier: ServiceTier?) -> [String: ModelPrice] {
+        tier == .flex ? prices.merging(flexPrices) { _, flex in flex } : prices
     }
 }

@@ -41,8 +41,9 @@ public struct RunPlan: Sendable, Equatable, Codable {
             inputCount = job.inputCountedExactly ? "o200k_base" : "estimate"
             worstOutputTokens = worst.outputTokens
             expectedOutputTokens = expected?.outputTokens
-            worstCost = RunPlan.cost(of: worst, prices: facts.prices)
-            expectedCost = expected.flatMap { RunPlan.cost(of: $0, prices: facts.prices) }
+            let prices = facts.prices(for: job.request.serviceTier)
+            worstCost = RunPlan.cost(of: worst, prices: prices)
+            expectedCost = expected.flatMap { RunPlan.cost(of: $0, prices: prices) }
             warning = worst.failure
             admittedTokens = worst.admittedTokens
             var seconds: Double? = 0

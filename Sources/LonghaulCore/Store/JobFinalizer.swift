@@ -53,7 +53,7 @@ struct JobFinalizer: Sendable {
                   AND (\(rowGuard.leaseOwner)::text IS NULL OR j.lease_owner = \(rowGuard.leaseOwner))
                   AND (u.attempt IS NULL OR j.attempt = u.attempt)
                   AND (\(rowGuard.isExpiredLease) = false OR j.lease_expires_at < now())
-                RETURNING j.id, j.batch_id, j.parent_id, j.project_id, j.model, j.submitted_at
+                RETURNING j.id, j.batch_id, j.parent_id, j.project_id, j.model, j.submitted_at, j.params->>'service_tier' AS asked_tier
             ), stored AS (
                 INSERT INTO results (job_id, output_text, input_tokens, cached_tokens, output_tokens, reasoning_tokens,
                                      total_tokens, incomplete_reason, error_code, error_message, response)
@@ -80,7 +80,8 @@ struct JobFinalizer: Sendable {
                     period_start = longhaul_period_start(b.period), updated_at = now()
                 FROM (
                     SELECT e.project_id, sum(coalesce(u.input_tokens, 0) + coalesce(u.output_tokens, 0)) AS tokens,
-                           coalesce(sum(longhaul_call_cost(e.model, coalesce(u.input_tokens, 0), coalesce(u.cached_tokens, 0),
+                           coalesce(sum(longhaul_call_cost(e.model, longhaul_priced_tier(u.response::jsonb->>'service_tier', e.asked_tier),
+                                                           coalesce(u.input_tokens, 0), coalesce(u.cached_tokens, 0),
                                                            coalesce(u.output_tokens, 0))), 0) AS cost
                     FROM ended e JOIN input u ON u.job_id = e.id
                     WHERE e.submitted_at IS NOT NULL

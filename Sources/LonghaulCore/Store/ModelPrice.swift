@@ -10,9 +10,18 @@ public struct ModelPrice: Sendable, Equatable, Codable {
     public var outputPerMillion: Double
     /// ISO 4217 code, e.g. `USD`.
     public var currency: String
+    /// `default` (the model's price, for every call Mantle did not serve on flex) or `flex`.
+    public var serviceTier: String
 
-    public init(model: String, inputPerMillion: Double, cachedInputPerMillion: Double? = nil, outputPerMillion: Double, currency: String = "USD") {
+    /// The tiers a price can be set for: Mantle serves `auto` as `default`.
+    public static let tiers = ["default", "flex"]
+
+    public init(
+        model: String, inputPerMillion: Double, cachedInputPerMillion: Double? = nil, outputPerMillion: Double, currency: String = "USD",
+        serviceTier: String = "default"
+    ) {
         self.model = model
+        self.serviceTier = serviceTier
         self.inputPerMillion = inputPerMillion
         self.cachedInputPerMillion = cachedInputPerMillion
         self.outputPerMillion = outputPerMillion

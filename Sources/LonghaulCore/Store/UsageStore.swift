@@ -48,7 +48,7 @@ public struct UsageStore: Sendable {
                 coalesce(sum(k.cached_tokens), 0)::bigint AS cached_tokens,
                 coalesce(sum(k.output_tokens), 0)::bigint AS output_tokens,
                 coalesce(sum(k.reasoning_tokens), 0)::bigint AS reasoning_tokens,
-                sum(longhaul_call_cost(k.model, coalesce(k.input_tokens, 0), coalesce(k.cached_tokens, 0), coalesce(k.output_tokens, 0)))::float8 AS cost,
+                sum(longhaul_call_cost(k.model, k.tier, coalesce(k.input_tokens, 0), coalesce(k.cached_tokens, 0), coalesce(k.output_tokens, 0)))::float8 AS cost,
                 count(mp.model)::bigint AS priced,
                 bool_and(mp.model IS NOT NULL OR coalesce(k.input_tokens, 0) + coalesce(k.output_tokens, 0) = 0) AS all_priced,
                 count(DISTINCT mp.currency)::bigint AS currencies,
@@ -59,14 +59,17 @@ public struct UsageStore: Sendable {
             -- A split job's calls are its children (its own result holds their sum); only a job
             -- whose strategy split it has children, so for any other the index is not touched.
             LEFT JOIN LATERAL (
-                SELECT c.model, cr.input_tokens, cr.cached_tokens, cr.output_tokens, cr.reasoning_tokens
+                SELECT c.model, longhaul_priced_tier(cr.response->>'service_tier', c.params->>'service_tier') AS tier,
+                       cr.input_tokens, cr.cached_tokens, cr.output_tokens, cr.reasoning_tokens
                 FROM jobs c JOIN results cr ON cr.job_id = c.id
                 WHERE c.parent_id = j.id AND j.params->>'strategy' IN ('auto', 'map_reduce')
                 UNION ALL
-                SELECT j.model, r.input_tokens, r.cached_tokens, r.output_tokens, r.reasoning_tokens
+                SELECT j.model, longhaul_priced_tier(r.response->>'service_tier', j.params->>'service_tier'),
+                       r.input_tokens, r.cached_tokens, r.output_tokens, r.reasoning_tokens
                 WHERE coalesce(j.params->>'strategy' NOT IN ('auto', 'map_reduce'), true)
             ) k ON true
-            LEFT JOIN model_prices mp ON mp.model = k.model
+            -- Priced: the model has its (default) price; a flex call without a flex price is charged at it.
+            LEFT JOIN model_prices mp ON mp.model = k.model AND mp.service_tier = 'default'
             WHERE j.finished_at IS NOT NULL
               -- Map and merge calls are counted with the job they belong to, not again on their own.
               AND j.parent_id IS NULL
@@ -97,8 +100,12 @@ public struct UsageStore: Sendable {
         }
     }
 
-    /// Sets (or replaces) a model's price.
+    /// Sets (or replaces) a model's price on a tier. A `flex` price overrides the model's default
+    /// price for flex calls, so it needs that price first, in the same currency.
     public func setPrice(_ price: ModelPrice) async throws {
+        guard ModelPrice.tiers.contains(price.serviceTier) else {
+            throw StoreError.invalid(field: "service_tier", message: "a price is for the default or the flex tier (got '\(price.serviceTier)')")
+        }
         guard !price.model.isEmpty, price.model.count <= 200 else {
             throw StoreError.invalid(field: "model", message: "give the model id as jobs record it, e.g. openai.gpt-oss-120b")
         }
@@ -110,26 +117,39 @@ public struct UsageStore: Sendable {
         guard price.currency.utf8.count == 3, price.currency.utf8.allSatisfy({ $0 >= 65 && $0 <= 90 }) else {
             throw StoreError.invalid(field: "currency", message: "a currency is a three-letter ISO 4217 code such as USD or EUR")
         }
+        if price.serviceTier != "default" {
+            let base = try await pool.query("SELECT currency FROM model_prices WHERE model = \(price.model) AND service_tier = 'default'")
+            guard let currency = try base.first?.decode("currency", as: String.self) else {
+                throw StoreError.invalid(
+                    field: "service_tier",
+                    message: "\(price.model) has no default price yet; set it first (`longhaul usage prices set \(price.model) --input … --output …`)")
+            }
+            guard currency == price.currency else {
+                throw StoreError.invalid(
+                    field: "currency", message: "\(price.model)'s default price is in \(currency); give its \(price.serviceTier) price in \(currency) too")
+            }
+        }
         try await pool.query("""
-            INSERT INTO model_prices (model, input_per_million, cached_input_per_million, output_per_million, currency)
-            VALUES (\(price.model), \(price.inputPerMillion), \(price.cachedInputPerMillion), \(price.outputPerMillion), \(price.currency))
-            ON CONFLICT (model) DO UPDATE SET input_per_million = excluded.input_per_million,
+            INSERT INTO model_prices (model, service_tier, input_per_million, cached_input_per_million, output_per_million, currency)
+            VALUES (\(price.model), \(price.serviceTier), \(price.inputPerMillion), \(price.cachedInputPerMillion), \(price.outputPerMillion),
+                    \(price.currency))
+            ON CONFLICT (model, service_tier) DO UPDATE SET input_per_million = excluded.input_per_million,
                 cached_input_per_million = excluded.cached_input_per_million,
                 output_per_million = excluded.output_per_million, currency = excluded.currency
             """)
     }
 
-    /// Every model price, by model id.
+    /// Every model price, by model id, the default tier first.
     public func prices() async throws -> [ModelPrice] {
         let rows = try await pool.query("""
-            SELECT model, input_per_million::float8 AS input, cached_input_per_million::float8 AS cached,
+            SELECT model, service_tier, input_per_million::float8 AS input, cached_input_per_million::float8 AS cached,
                    output_per_million::float8 AS output, currency
-            FROM model_prices ORDER BY model
+            FROM model_prices ORDER BY model, service_tier = 'default' DESC, service_tier
             """)
         return try rows.map { row in
             ModelPrice(
                 model: try row.decode("model"), inputPerMillion: try row.decode("input"), cachedInputPerMillion: try row.decode("cached"),
-                outputPerMillion: try row.decode("output"), currency: try row.decode("currency"))
+                outputPerMillion: try row.decode("output"), currency: try row.decode("currency"), serviceTier: try row.decode("service_tier"))
         }
     }
 }

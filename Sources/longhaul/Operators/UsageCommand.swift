@@ -79,17 +79,21 @@ struct UsageCommand: AsyncParsableCommand {
             var cached: Double?
             @Option(name: .long, help: "ISO 4217 currency code.")
             var currency = "USD"
+            @Option(name: .long, help: "default, or flex: the price of calls Mantle serves on the flex tier (set the default price first).")
+            var tier = "default"
             @Flag(name: .long, help: "Print the price as JSON.")
             var json = false
 
             func run() async throws {
                 try await withOperatorSession(options) { session in
                     let price = ModelPrice(
-                        model: model, inputPerMillion: input, cachedInputPerMillion: cached, outputPerMillion: output, currency: currency)
+                        model: model, inputPerMillion: input, cachedInputPerMillion: cached, outputPerMillion: output, currency: currency,
+                        serviceTier: tier)
                     try await UsageStore(pool: session.pool).setPrice(price)
                     if json { return try printJSON(price) }
                     let cachedPrice = cached.map { String($0) } ?? "as input"
-                    print("\(model): input \(input), cached \(cachedPrice), output \(output) \(currency) per million tokens")
+                    let onTier = tier == "default" ? "" : " on \(tier)"
+                    print("\(model)\(onTier): input \(input), cached \(cachedPrice), output \(output) \(currency) per million tokens")
                 }
             }
         }
@@ -104,10 +108,10 @@ struct UsageCommand: AsyncParsableCommand {
                 try await withOperatorSession(options) { session in
                     let prices = try await UsageStore(pool: session.pool).prices()
                     if json { return try printJSON(prices) }
-                    var table = TextTable("MODEL", "INPUT", "CACHED", "OUTPUT", "CURRENCY")
+                    var table = TextTable("MODEL", "TIER", "INPUT", "CACHED", "OUTPUT", "CURRENCY")
                     for price in prices {
                         table.append(
-                            price.model, String(price.inputPerMillion), price.cachedInputPerMillion.map { String($0) } ?? "-",
+                            price.model, price.serviceTier, String(price.inputPerMillion), price.cachedInputPerMillion.map { String($0) } ?? "-",
                             String(price.outputPerMillion), price.currency)
                     }
                     print(table.render())

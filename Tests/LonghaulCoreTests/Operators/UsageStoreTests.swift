@@ -113,6 +113,37 @@ struct UsageStoreTests {
         }
     }
 
+    @Test("a call Mantle served on flex costs the model's flex price, or its default price when it has none")
+    func flexPrices() async throws {
+        try await StoreFixture.with("usage_flex") { fixture in
+            let usage = UsageStore(pool: fixture.pool)
+            let project = try await fixture.project("team")
+            await #expect(throws: StoreError.self) {
+                try await usage.setPrice(ModelPrice(model: "m1", inputPerMillion: 0.5, outputPerMillion: 2, serviceTier: "flex"))
+            }
+            try await usage.setPrice(ModelPrice(model: "m1", inputPerMillion: 1, outputPerMillion: 4))
+            try await usage.setPrice(ModelPrice(model: "m1", inputPerMillion: 0.5, outputPerMillion: 2, serviceTier: "flex"))
+            try await usage.setPrice(ModelPrice(model: "m3", inputPerMillion: 2, outputPerMillion: 8))
+            for bad in [ModelPrice(model: "m3", inputPerMillion: 1, outputPerMillion: 4, currency: "EUR", serviceTier: "flex"),
+                        ModelPrice(model: "m3", inputPerMillion: 1, outputPerMillion: 4, serviceTier: "priority")] {
+                await #expect(throws: StoreError.self) { try await usage.setPrice(bad) }
+            }
+            #expect(try await usage.prices().map { "\($0.model) \($0.serviceTier)" } == ["m1 default", "m1 flex", "m3 default"])
+
+            let jobs = try await fixture.enqueue(
+                [JobRequest(document: "1", model: "m1"), JobRequest(document: "2", model: "m1"), JobRequest(document: "3", model: "m3")],
+                into: project)
+            let each = Usage(inputTokens: 1000, outputTokens: 100)
+            try await fixture.finish(jobs[0].id, .completed, usage: each, servedTier: "flex")
+            try await fixture.finish(jobs[1].id, .completed, usage: each, servedTier: "default")
+            try await fixture.finish(jobs[2].id, .completed, usage: each, servedTier: "flex")
+            let rows = try await usage.report(projectID: nil, from: nil, to: nil, groupBy: .model)
+            // m1: (1000 × 0.5 + 100 × 2) on flex + (1000 × 1 + 100 × 4) on default; m3 has no flex price.
+            #expect(abs(try #require(rows[0].cost) - 0.0021) < 1e-12)
+            #expect(abs(try #require(rows[1].cost) - 0.0028) < 1e-12)
+        }
+    }
+
     @Test("group_by parses model, day and tag:KEY; anything else names the accepted forms",
           arguments: [("model", UsageGrouping.model), ("day", .day), ("tag:customer", .tag("customer"))])
     func parsing(text: String, grouping: UsageGrouping) throws {

@@ -1,6 +1,7 @@
 import Testing
 
 import LonghaulCore
+import Mantle
 
 /// A plan: the calls, tokens, cost and time of a run, decided before any call.
 @Suite struct RunPlanTests {
@@ -55,6 +56,19 @@ import LonghaulCore
         #expect(document.expectedOutputTokens == Int(expectedOutput))
         #expect(abs(try #require(document.worstCost) - (input * 0.15 + 500 * 0.60) / 1_000_000) < 1e-12)
         #expect(abs(try #require(document.expectedCost) - (input * 0.15 + expectedOutput * 0.60) / 1_000_000) < 1e-12)
+    }
+
+    @Test func aFlexJobIsPlannedAtTheFlexPriceWhereTheModelHasOne() throws {
+        var facts = PlanFacts(prices: [Self.price.model: Self.price])
+        facts.flexPrices[Self.price.model] = ModelPrice(
+            model: Self.price.model, inputPerMillion: 0.075, outputPerMillion: 0.30, serviceTier: "flex")
+        var flex = Self.short
+        flex.request.serviceTier = .flex
+        let input = Double(Self.short.estimatedInputTokens)
+        let onFlex = RunPlan.Document(name: "a.txt", job: flex, alreadyDone: false, facts: facts)
+        #expect(abs(try #require(onFlex.worstCost) - (input * 0.075 + 500 * 0.30) / 1_000_000) < 1e-12)
+        let onDefault = RunPlan.Document(name: "a.txt", job: Self.short, alreadyDone: false, facts: facts)
+        #expect(abs(try #require(onDefault.worstCost) - (input * 0.15 + 500 * 0.60) / 1_000_000) < 1e-12)
     }
 
     @Test func totalsLeaveOutWhatAnEarlierRunCompleted() {
