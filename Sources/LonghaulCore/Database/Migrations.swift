@@ -53,6 +53,7 @@ extension Migration {
 
     /// Every function, applied after the numbered migrations, again whenever its file changes.
     public static let functions: [Migration] = [
-        Migration(name: "longhaul_claim_jobs.function.sql", bytes: PackageResources.longhaul_claim_jobs_function_sql)
+        Migration(name: "longhaul_budget_state.function.sql", bytes: PackageResources.longhaul_budget_state_function_sql),
+        Migration(name: "longhaul_claim_jobs.function.sql", bytes: PackageResources.longhaul_claim_jobs_function_sql),
     ]
 }
