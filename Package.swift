@@ -209,6 +209,7 @@ let package = Package(
             dependencies: [
                 "Workers", "LonghaulCore", "Postgres", "TestSupport", "MantleSimulator", "Mantle", "HTTPClient",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: swiftSettings
         ),

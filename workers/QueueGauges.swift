@@ -5,16 +5,21 @@ import Synchronization
 
 /// Samples the queue every few seconds into gauges: `longhaul_jobs{state,project}` (unfinished
 /// jobs), `longhaul_queue_lag_seconds{project}`, `longhaul_in_flight{project}` and
-/// `longhaul_token_estimate_ratio{model}` (estimate ÷ Mantle's input tokens over the last hour). Gauges are
+/// `longhaul_token_estimate_ratio{model}` (estimate ÷ Mantle's input tokens over the last hour), and
+/// for each spending cap `longhaul_budget_{limit,spent,reserved}{project,period,unit}` (unit
+/// `tokens` or `cost`, in the prices' currency) and `longhaul_budget_blocked{project,period}`. Gauges are
 /// made once per label set (projects are few) and reset to zero when a project's count drops out.
 final class QueueGauges: Sendable {
     let queue: JobQueue
     let logger: Logger
+    /// Where the gauges go: the process's metrics system, or a test's own registry.
+    let factory: any MetricsFactory
     private let gauges = Mutex<[String: Gauge]>([:])
 
-    init(queue: JobQueue, logger: Logger) {
+    init(queue: JobQueue, logger: Logger, factory: any MetricsFactory = MetricsSystem.factory) {
         self.queue = queue
         self.logger = logger
+        self.factory = factory
     }
 
     func run(stop: StopFlag, interval: Duration) async {
@@ -53,10 +58,31 @@ final class QueueGauges: Sendable {
         } catch {
             if !Task.isCancelled { logger.debug("sampling the token estimate failed", metadata: ["error": "\(error)"]) }
         }
+        do {
+            for (project, budget) in try await BudgetStore(pool: queue.pool).allBudgets() {
+                let period = budget.period.rawValue
+                let caps: [(unit: String, limit: Double?, spent: Double, reserved: Double)] = [
+                    ("tokens", budget.maxTokens.map(Double.init), Double(budget.spentTokens), Double(budget.reservedTokens)),
+                    ("cost", budget.maxCost, budget.spentCost, budget.reservedCost),
+                ]
+                for cap in caps where cap.limit != nil {
+                    let dimensions = [("project", project), ("period", period), ("unit", cap.unit)]
+                    let key = "budget|\(project)|\(period)|\(cap.unit)"
+                    values["\(key)|limit"] = ("longhaul_budget_limit", dimensions, cap.limit ?? 0)
+                    values["\(key)|spent"] = ("longhaul_budget_spent", dimensions, cap.spent)
+                    values["\(key)|reserved"] = ("longhaul_budget_reserved", dimensions, cap.reserved)
+                }
+                values["budget|\(project)|\(period)|blocked"] = (
+                    "longhaul_budget_blocked", [("project", project), ("period", period)], budget.blocksNextJob ? 1 : 0
+                )
+            }
+        } catch {
+            if !Task.isCancelled { logger.debug("sampling the budgets failed", metadata: ["error": "\(error)"]) }
+        }
         gauges.withLock { gauges in
             for (key, gauge) in gauges where values[key] == nil { gauge.record(0) }
             for (key, entry) in values {
-                let gauge = gauges[key] ?? Gauge(label: entry.label, dimensions: entry.dimensions)
+                let gauge = gauges[key] ?? Gauge(label: entry.label, dimensions: entry.dimensions, factory: factory)
                 gauges[key] = gauge
                 gauge.record(entry.value)
             }

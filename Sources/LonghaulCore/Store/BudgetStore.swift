@@ -37,21 +37,31 @@ public struct BudgetStore: Sendable {
 
     /// `projectID`'s caps with what this period spent and what calls in flight reserve.
     public func budgets(projectID: Int64) async throws -> [ProjectBudget] {
+        try await read(projectID: projectID).map(\.budget)
+    }
+
+    /// Every project's caps, by project slug: what the metrics show.
+    public func allBudgets() async throws -> [(project: String, budget: ProjectBudget)] {
+        try await read(projectID: nil)
+    }
+
+    private func read(projectID: Int64?) async throws -> [(project: String, budget: ProjectBudget)] {
         let rows = try await pool.query("""
-            SELECT period, max_tokens, max_cost::float8 AS max_cost, spent_tokens, spent_cost::float8 AS spent_cost,
+            SELECT p.slug, period, max_tokens, max_cost::float8 AS max_cost, spent_tokens, spent_cost::float8 AS spent_cost,
                    reserved_tokens, reserved_cost::float8 AS reserved_cost, resets_at, blocks_next_job,
                    (SELECT min(currency) FROM model_prices HAVING count(DISTINCT currency) = 1) AS currency
-            FROM longhaul_budget_state
-            WHERE project_id = \(projectID)
-            ORDER BY CASE period WHEN 'day' THEN 1 WHEN 'month' THEN 2 ELSE 3 END
+            FROM longhaul_budget_state s JOIN projects p ON p.id = s.project_id
+            WHERE \(projectID)::bigint IS NULL OR s.project_id = \(projectID)
+            ORDER BY p.slug, CASE period WHEN 'day' THEN 1 WHEN 'month' THEN 2 ELSE 3 END
             """)
         return try rows.map { row in
-            ProjectBudget(
+            let budget = ProjectBudget(
                 period: ProjectBudget.Period(rawValue: try row.decode("period")) ?? .total, maxTokens: try row.decode("max_tokens"),
                 maxCost: try row.decode("max_cost"), currency: try row.decode("currency"), spentTokens: try row.decode("spent_tokens"),
                 spentCost: try row.decode("spent_cost"), reservedTokens: try row.decode("reserved_tokens"),
                 reservedCost: try row.decode("reserved_cost"), resetsAt: try row.decode("resets_at"),
                 blocksNextJob: try row.decode("blocks_next_job"))
+            return (try row.decode("slug"), budget)
         }
     }
 }
