@@ -30,9 +30,19 @@ struct JobFinalizer: Sendable {
                 -- cancel asked for after it) ends as what that is: `failed`, `deadline_exceeded`,
                 -- keeping the usage of what it ran. A cancel asked for before the deadline stays a
                 -- cancel, even when Mantle's answer arrives after it. The one place of that rule.
+                --
+                -- A job's usage is every token it was billed for: the tokens of earlier attempts that
+                -- were cut mid-stream (`interrupted`) or lost with their worker (`abandoned`) are
+                -- added to the ending's, so reports and spending caps count them too.
                 SELECT g.job_id, g.attempt, CASE WHEN d.id IS NULL THEN g.state ELSE 'failed' END AS state,
-                       g.remote_status, g.output_text, g.input_tokens, g.cached_tokens, g.output_tokens, g.reasoning_tokens,
-                       g.total_tokens, g.incomplete_reason,
+                       g.remote_status, g.output_text,
+                       CASE WHEN e.attempts = 0 THEN g.input_tokens ELSE coalesce(g.input_tokens, 0) + e.input_tokens END AS input_tokens,
+                       CASE WHEN e.attempts = 0 THEN g.cached_tokens ELSE coalesce(g.cached_tokens, 0) + e.cached_tokens END AS cached_tokens,
+                       CASE WHEN e.attempts = 0 THEN g.output_tokens ELSE coalesce(g.output_tokens, 0) + e.output_tokens END AS output_tokens,
+                       g.reasoning_tokens,
+                       CASE WHEN e.attempts = 0 THEN g.total_tokens
+                            ELSE coalesce(g.total_tokens, 0) + e.input_tokens + e.output_tokens END AS total_tokens,
+                       g.incomplete_reason,
                        CASE WHEN d.id IS NULL THEN g.error_code ELSE 'deadline_exceeded' END AS error_code,
                        CASE WHEN d.id IS NULL THEN g.error_message
                             ELSE 'the deadline ' || to_char(d.deadline AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') || ' passed '
@@ -44,6 +54,15 @@ struct JobFinalizer: Sendable {
                 FROM given g
                 LEFT JOIN jobs d ON d.id = g.job_id AND g.state = 'cancelled'
                                 AND d.deadline <= coalesce(d.cancel_requested_at, now())
+                CROSS JOIN LATERAL (
+                    SELECT count(*) AS attempts, coalesce(sum(a.input_tokens), 0)::integer AS input_tokens,
+                           coalesce(sum(a.cached_tokens), 0)::integer AS cached_tokens,
+                           coalesce(sum(a.output_tokens), 0)::integer AS output_tokens
+                    FROM attempts a
+                    WHERE a.job_id = g.job_id AND a.outcome IN ('interrupted', 'abandoned')
+                      AND a.attempt < coalesce(g.attempt, 32767)
+                      AND (a.input_tokens IS NOT NULL OR a.output_tokens IS NOT NULL)
+                ) e
             ), ended AS (
                 UPDATE jobs j
                 SET state = u.state, remote_status = coalesce(u.remote_status, j.remote_status), finished_at = now(),
