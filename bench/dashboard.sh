@@ -2,7 +2,8 @@
 # Figures for the dashboard (issue 16) on a big table: JOBS jobs (default 1,000,000) written
 # straight into a throwaway PostgreSQL — 30 days of them, the newest 5 % queued, 5 % failed, the
 # rest completed with results; metadata {"team": t0…t19}; file names reports/2026/file-N.pdf; two
-# projects — then `longhaul serve` signed in with the admin token, and each page fetched RUNS
+# projects; a batch of 10,000 of them; model prices; a finished bulk action — then `longhaul serve`
+# signed in with the admin token, and each page fetched RUNS
 # times with curl: the median and the slowest of `time_total`, and the page's status.
 # Usage: bench/dashboard.sh [jobs=1000000] [runs=5]
 set -euo pipefail
@@ -36,6 +37,14 @@ INSERT INTO results (job_id, output_text, input_tokens, cached_tokens, output_to
 SELECT id, CASE WHEN state = 'completed' THEN 'A summary.' END, 800, 0, 200, 0, 1000,
        CASE WHEN state = 'failed' THEN 'server_error' END, CASE WHEN state = 'failed' THEN 'The model failed.' END
 FROM jobs WHERE state IN ('completed', 'failed');
+-- A batch of the newest 10,000 ended acme jobs (the largest a batch request takes), and prices.
+INSERT INTO batches (public_id, project_id, name, total_jobs, pending_jobs, finished_at)
+SELECT 'batch_bench', id, 'Bench batch', 10000, 0, now() FROM projects WHERE slug = 'acme';
+UPDATE jobs SET batch_id = (SELECT id FROM batches WHERE public_id = 'batch_bench')
+WHERE id IN (SELECT j.id FROM jobs j JOIN projects p ON p.id = j.project_id
+             WHERE p.slug = 'acme' AND j.state <> 'queued' ORDER BY j.id DESC LIMIT 10000);
+INSERT INTO model_prices (model, input_per_million, output_per_million, currency)
+VALUES ('openai.gpt-oss-120b', 0.15, 0.6, 'USD'), ('openai.gpt-oss-20b', 0.07, 0.3, 'USD');
 -- What enqueue writes beside each job for the file-name and metadata filters (migration 0009).
 INSERT INTO job_search (job_id, source_path, metadata) SELECT id, source_path, metadata FROM jobs;
 " >/dev/null
@@ -49,6 +58,9 @@ API=$(started_url "$WORK/serve.log" "listening on ")
 curl -s -o /dev/null -c "$WORK/cookies" --data-urlencode "token=$TOKEN" "$API/dashboard/sign-in"
 
 DAY=$(date -u -d '10 days ago' +%Y-%m-%d)
+MONTH=$(date -u -d '30 days ago' +%Y-%m-%d)
+sql "INSERT INTO dashboard_actions (public_id, action, filters, total, done, finished_at)
+     VALUES ('act_bench', 'retry', 'state=failed', 10000, 10000, now())" >/dev/null
 NEXT=$(date -u -d '9 days ago' +%Y-%m-%d)
 JOB=$(sql "SELECT public_id FROM jobs WHERE state = 'failed' ORDER BY id DESC LIMIT 1")
 printf '%-44s %8s %8s %6s\n' page "p50 ms" "max ms" status
@@ -64,7 +76,16 @@ for page in \
     "/dashboard/jobs?q=no-such-file" \
     "/dashboard/jobs/$JOB" \
     "/dashboard/batches" \
-    "/dashboard/deliveries"; do
+    "/dashboard/batches/batch_bench" \
+    "/dashboard/batches/batch_bench/results.jsonl" \
+    "/dashboard/deliveries" \
+    "/dashboard/usage" \
+    "/dashboard/usage?group=model" \
+    "/dashboard/usage?group=tag&tag=team" \
+    "/dashboard/usage?group=day&from=$MONTH" \
+    "/dashboard/projects" \
+    "/dashboard/tokens" \
+    "/dashboard/actions/act_bench"; do
     times=()
     status=""
     for _ in $(seq "$RUNS"); do

@@ -8,8 +8,8 @@ import TestSupport
 import Testing
 
 /// The dashboard in headless Chromium (`Browser/dashboard_in_chromium.py`, selenium): sign in,
-/// filter and share the URL, a job's timeline, retry, cancel, hostile values as text, another tenant's
-/// job a 404. Screenshots go to `.build/dashboard-screenshots/`.
+/// filter and share the URL, a job's timeline, retry, cancel, hostile values as text, a batch
+/// advancing and retried, a tracked bulk retry, usage and tokens, another tenant's job and batch a 404. Screenshots go to `.build/dashboard-screenshots/`.
 @Suite struct BrowserTests {
     @Test func dashboardInChromium() async throws {
         guard let python = ProcessInfo.processInfo.environment["LONGHAUL_PYTHON"], !python.isEmpty else {
@@ -43,6 +43,14 @@ import Testing
                 metadata: ["note": "javascript:window.__pwned=1"], failedWith: "<img src=x onerror=window.__pwned=1>",
                 summary: "<script>window.__pwned=1</script>")
             let other = try await seeds.job(in: beta, document: "Beta's own document.")
+            // A batch of two: one failed (to retry from its page), one queued (the script cancels it
+            // through the REST API, and watches the open page advance to 2 / 2).
+            let batch = try await BatchStore(pool: fixture.pool, jobs: fixture.store).createBatch(
+                project: alpha, name: "<img src=x onerror=window.__pwned=1>", source: nil, webhookURL: nil)
+            let batchJobs = try await fixture.enqueue(2, into: alpha, batchID: batch.id).map(\.publicID)
+            try await seeds.end(batchJobs[0], as: .failed, error: "The model failed.")
+            let otherBatch = try await BatchStore(pool: fixture.pool, jobs: fixture.store).createBatch(
+                project: beta, name: "beta's batch", source: nil, webhookURL: nil)
             var logger = Logger(label: "browser-test")
             logger.logLevel = .warning
             let server = APIServer(
@@ -54,13 +62,16 @@ import Testing
                     [
                         script.path, "--base-url", "http://127.0.0.1:\(port)", "--token", token, "--queued-job", queued, "--failed-job",
                         failed,
-                        "--hostile-job", hostile, "--other-tenant-job", other, "--screenshots", screenshots.path,
+                        "--hostile-job", hostile, "--other-tenant-job", other, "--screenshots", screenshots.path, "--batch", batch.publicID,
+                        "--batch-queued-job", batchJobs[1], "--other-tenant-batch", otherBatch.publicID,
                     ], environment: ["SE_OFFLINE": "true", "SE_AVOID_STATS": "true"])
                 #expect(result.status == 0, "the browser test failed:\n\(result.output)")
             }
             #expect(try await fixture.state(of: queued) == .cancelled)
             #expect(try await fixture.state(of: failed) == .queued, "retried")
             #expect(try await fixture.state(of: other) == .queued)
+            #expect(try await fixture.state(of: batchJobs[0]) == .queued, "retried from the batch's page")
+            #expect(try await fixture.state(of: batchJobs[1]) == .cancelled)
         }
     }
 }

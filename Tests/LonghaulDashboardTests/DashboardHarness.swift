@@ -81,23 +81,35 @@ struct DashboardSeeds: Sendable {
     ) async throws -> String {
         let request = JobRequest(document: document, metadata: metadata, sourcePath: sourcePath)
         let job = try #require(try await fixture.store.enqueue([fixture.validated(request)], project: project).first)
-        if let error {
-            try await fixture.pool.query(
-                """
-                UPDATE jobs SET state = 'failed', finished_at = now(), attempt = 1 WHERE public_id = \(job.publicID)
-                """)
-            try await fixture.pool.query(
-                """
-                INSERT INTO results (job_id, output_text, error_code, error_message)
-                SELECT id, \(summary), 'server_error', \(error) FROM jobs WHERE public_id = \(job.publicID)
-                """)
-            try await fixture.pool.query(
-                """
-                INSERT INTO attempts (job_id, attempt, outcome, http_status, error_code, error_message, started_at, finished_at)
-                SELECT id, 1, 'failed', 500, 'server_error', \(error), now(), now() FROM jobs WHERE public_id = \(job.publicID)
-                """)
-        }
+        if let error { try await end(job.publicID, as: .failed, error: error, summary: summary) }
         return job.publicID
+    }
+
+    /// Ends a job as a worker's finalizer would have: its state, result (with usage and the
+    /// final Response JSON when given) and one attempt.
+    func end(
+        _ publicID: String, as state: JobState, error: String? = nil, summary: String? = nil, outputTokens: Int? = nil,
+        response: String? = nil
+    ) async throws {
+        try await fixture.pool.query(
+            """
+            UPDATE jobs SET state = \(state.rawValue)::job_state, finished_at = now(), attempt = 1 WHERE public_id = \(publicID)
+            """)
+        let errorCode: String? = error == nil ? nil : "server_error"
+        try await fixture.pool.query(
+            """
+            INSERT INTO results (job_id, output_text, error_code, error_message, input_tokens, cached_tokens, output_tokens,
+                                 reasoning_tokens, total_tokens, response)
+            SELECT id, \(summary), \(errorCode), \(error), \(outputTokens.map { _ in 1000 }), \(outputTokens.map { _ in 0 }), \(outputTokens),
+                   \(outputTokens.map { _ in 0 }), \(outputTokens.map { 1000 + $0 }), \(response)::jsonb
+            FROM jobs WHERE public_id = \(publicID)
+            """)
+        try await fixture.pool.query(
+            """
+            INSERT INTO attempts (job_id, attempt, outcome, http_status, error_code, error_message, started_at, finished_at)
+            SELECT id, 1, \(error == nil ? "completed" : "failed"), \(error == nil ? 200 : 500), \(errorCode), \(error), now(), now()
+            FROM jobs WHERE public_id = \(publicID)
+            """)
     }
 }
 
@@ -121,6 +133,17 @@ struct Browser: Sendable {
         headers[.cookie] = cookie
         headers[.contentType] = "application/x-www-form-urlencoded"
         return Page(try await client.execute(uri: path, method: .post, headers: headers, body: ByteBuffer(string: body)))
+    }
+
+    /// The page of a tracked bulk action once it has finished (its work goes on after the
+    /// redirect; the page is read until it says so, at most 200 times).
+    func finishedAction(_ location: String) async throws -> Page {
+        var page = try await get(location)
+        for _ in 0..<200 where !page.text.contains("Finished at") {
+            try await Task.sleep(for: .milliseconds(50))
+            page = try await get(location)
+        }
+        return page
     }
 
     /// The CSRF token the dashboard rendered into its forms.

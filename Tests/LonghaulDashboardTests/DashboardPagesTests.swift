@@ -67,7 +67,7 @@ struct DashboardPagesTests {
         }
     }
 
-    @Test("another tenant's job, delivery, project and actions are a 404 in the dashboard, and nothing of theirs shows")
+    @Test("another tenant's job, batch, usage, tokens, project and actions are a 404 in the dashboard, and nothing of theirs shows")
     func tenantIsolation() async throws {
         try await DashboardHarness.run { dashboard in
             let secret = "Beta's confidential merger memo."
@@ -75,16 +75,30 @@ struct DashboardPagesTests {
             let browser = try await dashboard.signIn(dashboard.alphaToken)
             #expect(try await browser.get("/dashboard/jobs/\(job)").status == .notFound)
             #expect(try await browser.get("/dashboard/jobs?project=beta").status == .notFound)
+            let batch = try await BatchStore(pool: dashboard.fixture.pool, jobs: dashboard.fixture.store).createBatch(
+                project: dashboard.beta, name: "beta-secret batch", source: nil, webhookURL: nil)
+            try await dashboard.fixture.enqueue(1, into: dashboard.beta, batchID: batch.id)
+            for path in [
+                "/dashboard/batches/\(batch.publicID)", "/dashboard/batches/\(batch.publicID)/results.jsonl", "/dashboard/usage?project=beta",
+                "/dashboard/tokens?project=beta",
+            ] {
+                #expect(try await browser.get(path).status == .notFound, "\(path) is beta's")
+            }
             let csrf = try await browser.csrfToken()
+            #expect(try await browser.post("/dashboard/batches/\(batch.publicID)/retry", fields: [], csrf: csrf).status == .notFound)
             #expect(try await browser.post("/dashboard/jobs/\(job)/cancel", fields: [], csrf: csrf).status == .notFound)
             let selected = try await browser.post("/dashboard/jobs/selected", fields: [("action", "cancel"), ("id", job)], csrf: csrf)
             #expect(selected.text.contains("0</strong> done"))
             #expect(try await dashboard.fixture.state(of: job) == .queued)
-            for path in ["/dashboard/jobs", "/dashboard", "/dashboard/batches", "/dashboard/deliveries"] {
+            for path in [
+                "/dashboard/jobs", "/dashboard", "/dashboard/batches", "/dashboard/deliveries", "/dashboard/usage", "/dashboard/projects",
+                "/dashboard/tokens", "/dashboard/usage?group=model",
+            ] {
                 let page = try await browser.get(path)
                 #expect(page.status == .ok)
                 #expect(
-                    !page.text.contains(job) && !page.text.contains("beta-secret") && !page.text.contains(secret),
+                    !page.text.contains(job) && !page.text.contains("beta-secret") && !page.text.contains(secret)
+                        && !page.text.contains(batch.publicID) && !page.text.contains(">beta<"),
                     "\(path) shows beta's job")
             }
             let admin = try await dashboard.signIn(DashboardHarness.adminToken)
@@ -134,8 +148,9 @@ struct DashboardPagesTests {
             let confirm = try await browser.get("/dashboard/jobs/bulk?action=cancel&meta=run%3D7")
             #expect(confirm.text.contains("<strong class=\"count\">3</strong>"))
             let csrf = try await browser.csrfToken()
-            let done = try await browser.post(
+            let posted = try await browser.post(
                 "/dashboard/jobs/bulk", fields: [("action", "cancel"), ("count", "3"), ("meta", "run=7")], csrf: csrf)
+            let done = try await browser.finishedAction(try #require(posted.headers[.location]))
             #expect(done.text.contains("<strong class=\"done-count\">3</strong>"))
             for id in queued { #expect(try await dashboard.fixture.state(of: id) == .cancelled) }
             #expect(try await dashboard.fixture.state(of: untouched) == .queued)

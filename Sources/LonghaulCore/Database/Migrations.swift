@@ -49,6 +49,7 @@ extension Migration {
         Migration(name: "0010_calibrations_and_model_limits.sql", bytes: PackageResources._010_calibrations_and_model_limits_sql),
         Migration(name: "0011_held_stream_slots.sql", bytes: PackageResources._011_held_stream_slots_sql),
         Migration(name: "0012_deadlines.sql", bytes: PackageResources._012_deadlines_sql),
+        Migration(name: "0013_dashboard_actions.sql", bytes: PackageResources._013_dashboard_actions_sql),
     ]
 
     /// Every function, applied after the numbered migrations, again whenever its file changes.

@@ -2,7 +2,7 @@ import Foundation
 import LonghaulCore
 import Postgres
 
-/// The reads the job page needs beyond `JobStore.job`: its attempts and its document.
+/// The reads the job page needs beyond `JobStore.job`: its attempts, its document and its final Response.
 struct JobRecords: Sendable {
     let pool: PostgresPool
 
@@ -29,5 +29,12 @@ struct JobRecords: Sendable {
             """)
         guard let row = rows.first else { return nil }
         return (try row.decode("body"), try row.decode("byte_size"))
+    }
+
+    /// The final Response JSON Mantle returned, as stored with the result (nil before the end,
+    /// or for a job that ended without one).
+    func response(jobID: Int64) async throws -> String? {
+        let rows = try await pool.query("SELECT response::text AS response FROM results WHERE job_id = \(jobID)")
+        return try rows.first?.decode("response", as: String?.self)
     }
 }

@@ -1,11 +1,11 @@
-/// The newest batches with their progress; each links to its jobs.
+/// The newest batches with their progress; each links to its page.
 enum BatchesPage {
     static func render(_ batches: [BatchListRow], session: DashboardSession) -> HTML {
         let rows: [HTML] = batches.map { batch -> HTML in
             let done = batch.total - batch.pending
-            let jobs = "/dashboard/jobs?batch=\(JobsQuery.percentEncoded(batch.publicID))"
+            let link = "/dashboard/batches/\(JobsQuery.percentEncoded(batch.publicID))"
             return """
-                <tr><td><a href="\(jobs)">\(batch.publicID)</a></td><td>\(batch.project)</td><td class="source">\(HTMLEscaping.shortened(batch.name, to: 80))</td>\
+                <tr><td><a href="\(link)">\(batch.publicID)</a></td><td>\(batch.project)</td><td class="source">\(HTMLEscaping.shortened(batch.name, to: 80))</td>\
                 <td><progress max="\(max(batch.total, 1))" value="\(done)"></progress> \(Format.count(done)) / \(Format.count(batch.total))</td>\
                 <td>\(Format.time(batch.createdAt))</td><td>\(Format.time(batch.finishedAt))</td></tr>
                 """

@@ -1,6 +1,7 @@
+import Foundation
 import LonghaulCore
 
-/// The confirmation before acting on every job matching, and the report after.
+/// The confirmation before acting on every job matching, its progress, and the report after.
 enum BulkPages {
     static func confirm(_ action: JobAction, query: JobsQuery, count: Int, limit: Int, session: DashboardSession) -> HTML {
         let verb = action == .cancel ? "Cancel" : "Retry"
@@ -39,6 +40,35 @@ enum BulkPages {
             <p><strong class="done-count">\(Format.count(outcome.done))</strong> done, \(Format.count(outcome.skipped.count)) skipped.</p>
             <ul>\(skipped)</ul>
             <p><a href="\(back)">Back to the jobs</a></p>
+            """)
+    }
+
+    /// A tracked action: done / total, refreshed every 2 s until it ends.
+    static func progress(_ record: BulkActionRecord, now: Date, session: DashboardSession) -> HTML {
+        let verb = record.action == .cancel ? "Cancel" : "Retry"
+        let handled = record.done + record.skipped
+        let status: HTML
+        if record.finishedAt != nil {
+            status = "<p class=\"hint\">Finished at <time>\(Format.time(record.finishedAt))</time>.</p>"
+        } else if record.isInterrupted(now: now) {
+            status =
+                "<p class=\"error\">Interrupted: no progress since <time>\(Format.time(record.updatedAt))</time> (the server stopped). Start it again from the jobs: the jobs already handled are skipped.</p>"
+        } else {
+            status = "<p class=\"hint\" data-refresh=\"2\">Running: this page refreshes every 2 s.</p>"
+        }
+        let error: HTML = record.error.map { "<p class=\"error\">\($0)</p>" } ?? .empty
+        let skipped: [HTML] = record.skippedSample.map { "<li><code>\($0.id)</code>: \($0.reason)</li>" }
+        let more: HTML = record.skipped > record.skippedSample.count ? "<li>… and \(Format.count(record.skipped - record.skippedSample.count)) more</li>" : .empty
+        return Layout.page(
+            title: "\(verb) matching jobs", session: session, current: "Jobs",
+            """
+            <h1>\(verb) every job matching <code>\(record.filters.isEmpty ? "everything" : record.filters)</code></h1>
+            <p><progress max="\(max(record.total, 1))" value="\(handled)"></progress>
+            <strong class="action-progress">\(Format.count(handled)) / \(Format.count(record.total))</strong> handled:
+            <strong class="done-count">\(Format.count(record.done))</strong> done, <span class="skipped-count">\(Format.count(record.skipped))</span> skipped.</p>
+            \(status)\(error)
+            <ul>\(skipped)\(more)</ul>
+            <p><a href="/dashboard/jobs?\(record.filters)">Back to the jobs</a></p>
             """)
     }
 }

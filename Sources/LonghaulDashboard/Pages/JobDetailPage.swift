@@ -1,9 +1,11 @@
 import LonghaulCore
 
-/// One job: its summary beside its document, usage and cost, the timeline, and its actions.
+/// One job: its summary beside its document, usage and cost, the timeline, the final Response
+/// JSON, and its actions.
 enum JobDetailPage {
     static func render(
-        _ job: JobDetail, timeline: JobTimeline, document: (text: String, byteSize: Int)?, price: ModelPrice?, session: DashboardSession
+        _ job: JobDetail, timeline: JobTimeline, document: (text: String, byteSize: Int)?, response: String?, price: ModelPrice?,
+        session: DashboardSession
     ) -> HTML {
         let path = "/dashboard/jobs/\(JobsQuery.percentEncoded(job.publicID))"
         var buttons: [HTML] = []
@@ -45,6 +47,9 @@ enum JobDetailPage {
                     <pre class="text partial">\(partial.text)</pre>
                     """
             } ?? "<p>No summary yet.</p>"
+        let responseJSON: HTML =
+            response.map { "<pre class=\"text json\" id=\"response-json\">\(ResponseJSON.shown($0))</pre>" }
+            ?? "<p>No Response stored yet: it is kept when the job ends.</p>"
         let batch: HTML =
             job.batch.map { "<dt>batch</dt><dd><a href=\"/dashboard/batches/\(JobsQuery.percentEncoded($0))\">\($0)</a></dd>" } ?? .empty
         return Layout.page(
@@ -66,6 +71,8 @@ enum JobDetailPage {
             <section><h2>Summary</h2>\(summary)</section>
             <section><h2>Document</h2>\(documentText)</section>
             </div>
+            <h2>Final Response JSON</h2>
+            \(responseJSON)
             """)
     }
 }

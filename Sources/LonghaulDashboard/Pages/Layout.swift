@@ -23,7 +23,8 @@ enum Layout {
         guard let session else { return "<header><span class=\"brand\">Longhaul</span></header>" }
         let links: [HTML] = [
             ("Overview", "/dashboard"), ("Jobs", "/dashboard/jobs"), ("Batches", "/dashboard/batches"),
-            ("Deliveries", "/dashboard/deliveries"),
+            ("Deliveries", "/dashboard/deliveries"), ("Usage", "/dashboard/usage"), ("Projects", "/dashboard/projects"),
+            ("Tokens", "/dashboard/tokens"),
         ]
         .map { name, path in
             name == current ? "<a href=\"\(path)\" aria-current=\"page\">\(name)</a>" : "<a href=\"\(path)\">\(name)</a>"

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Logging
 import LonghaulCore
 
 /// Cancel or retry, of one job or many.
@@ -11,6 +12,8 @@ extension Dashboard {
     /// Most jobs one "everything matching" acts on: the count is stated first, and more than this
     /// is work for `longhaul jobs` or the API, not one request.
     static let bulkLimit = 10_000
+    /// Jobs acted on between two writes of an action's progress (~0.2 s of work).
+    static let bulkStep = 100
 
     func jobAction(_ name: String, id: String, _ session: DashboardSession) async throws -> Response {
         guard let action = JobAction(rawValue: name) else { throw DashboardError.notFound("Action \(name)") }
@@ -38,6 +41,8 @@ extension Dashboard {
     }
 
     /// Acts on every job matching the filters, as confirmed: at most the count the person saw.
+    /// The jobs are chosen now and recorded as a tracked action; the work goes on after the
+    /// redirect to the action's page, which shows done / total as it advances.
     func bulkAction(_ form: FormBody, _ session: DashboardSession) async throws -> Response {
         guard let action = form["action"].flatMap(JobAction.init(rawValue:)) else { throw DashboardError.invalid("say cancel or retry") }
         guard let confirmed = form["count"].flatMap(Int.init), confirmed > 0, confirmed <= Self.bulkLimit else {
@@ -54,8 +59,37 @@ extension Dashboard {
             ids += page.jobs.map(\.publicID)
             cursor = page.nextCursor
         } while cursor != nil && ids.count < confirmed
-        let outcome = try await perform(action, on: Array(ids.prefix(confirmed)), session)
-        return PageResponse.html(BulkPages.done(action, outcome: outcome, back: "/dashboard/jobs?\(query.queryString())", session: session))
+        let chosen = Array(ids.prefix(confirmed))
+        let publicID = try await actions.create(
+            action, filters: query.queryString(), total: chosen.count, projectID: session.caller.principal.projectID)
+        let dashboard = self
+        // Unstructured on purpose: the work outlives the request that confirmed it (10,000 jobs
+        // take ~20 s), and its row says how far it got, so the page after the redirect shows
+        // progress; a server stopped midway leaves the row unfinished and the page says so.
+        Task { await dashboard.run(action, on: chosen, tracking: publicID, session) }
+        return PageResponse.redirect(to: "/dashboard/actions/\(JobsQuery.percentEncoded(publicID))")
+    }
+
+    /// Acts on `ids` 100 at a time, recording each step in the action's row.
+    func run(_ action: JobAction, on ids: [String], tracking publicID: String, _ session: DashboardSession) async {
+        let steps = stride(from: 0, to: ids.count, by: Self.bulkStep).map { Array(ids[$0..<min($0 + Self.bulkStep, ids.count)]) }
+        do {
+            if steps.isEmpty { try await actions.record(publicID, step: BulkOutcome(), finished: true) }
+            for (index, step) in steps.enumerated() {
+                let outcome = try await perform(action, on: step, session)
+                try await actions.record(publicID, step: outcome, finished: index == steps.count - 1)
+            }
+        } catch {
+            logger.error("dashboard: bulk action stopped", metadata: ["action": "\(publicID)", "error": "\(error)"])
+            try? await actions.record(
+                publicID, step: BulkOutcome(), finished: true, error: "stopped early: the database refused a step (the server log says why)")
+        }
+    }
+
+    /// A tracked action's progress.
+    func actionPage(_ publicID: String, _ session: DashboardSession) async throws -> Response {
+        let record = try await actions.get(publicID, projectID: session.caller.principal.projectID)
+        return PageResponse.html(BulkPages.progress(record, now: Date(), session: session))
     }
 
     func redeliver(_ id: String, _ session: DashboardSession) async throws -> Response {
@@ -66,13 +100,16 @@ extension Dashboard {
     /// One job: a refusal (not found, wrong state) is the caller's to show.
     private func perform(_ action: JobAction, on id: String, _ session: DashboardSession) async throws {
         switch action {
-        case .cancel: _ = try await jobs.cancel(publicID: id, projectID: session.caller.principal.projectID)
+        case .cancel:
+            if case .alreadyFinished(let state) = try await jobs.cancel(publicID: id, projectID: session.caller.principal.projectID) {
+                throw StoreError.conflict("it already ended (\(state.rawValue))")
+            }
         case .retry: try await jobs.retry(publicID: id, projectID: session.caller.principal.projectID)
         }
     }
 
     /// Many jobs, one transaction each: what changed, and what was skipped with why.
-    private func perform(_ action: JobAction, on ids: [String], _ session: DashboardSession) async throws -> BulkOutcome {
+    func perform(_ action: JobAction, on ids: [String], _ session: DashboardSession) async throws -> BulkOutcome {
         var outcome = BulkOutcome()
         for id in ids {
             do {

@@ -22,6 +22,7 @@ extension Dashboard {
         let job = try await jobs.job(publicID: publicID, projectID: session.caller.principal.projectID)
         async let attempts = records.attempts(jobID: job.id)
         async let document = records.document(jobID: job.id)
+        async let response = records.response(jobID: job.id)
         let sent = try await deliveries.list(projectID: session.caller.principal.projectID, jobPublicID: job.publicID, limit: 20)
         var details: [DeliveryDetail] = []
         for delivery in sent {
@@ -30,7 +31,7 @@ extension Dashboard {
         let timeline = JobTimeline.of(job, attempts: try await attempts, deliveries: details)
         return PageResponse.html(
             JobDetailPage.render(
-                job, timeline: timeline, document: try await document, price: try await prices()[job.model], session: session))
+                job, timeline: timeline, document: try await document, response: try await response, price: try await prices()[job.model], session: session))
     }
 
     func batchesPage(_ session: DashboardSession) async throws -> Response {
@@ -48,17 +49,22 @@ extension Dashboard {
         return PageResponse.html(DeliveriesPage.detail(detail, session: session))
     }
 
-    /// The store's filter for a query, within what the session sees: a project token names only
-    /// its own project (another slug is a 404, as in the REST API).
+    /// The store's filter for a query, within what the session sees.
     func filter(_ query: JobsQuery, _ session: DashboardSession) async throws -> JobFilter {
-        var projectID = session.caller.principal.projectID
-        if let slug = query.project {
-            switch session.caller.principal {
-            case .admin: projectID = try await projects.get(slug: slug).id
-            case .project(let own): guard own.slug == slug else { throw DashboardError.notFound("Project \(slug)") }
-            }
+        query.filter(projectID: try await visibleProjectID(slug: query.project, session))
+    }
+
+    /// The project a page is narrowed to: the session's own for a project token (another slug
+    /// is a 404, as in the REST API), the named one or all (nil) for the admin.
+    func visibleProjectID(slug: String?, _ session: DashboardSession) async throws -> Int64? {
+        switch (session.caller.principal, slug) {
+        case (.admin, nil): return nil
+        case (.admin, .some(let slug)): return try await projects.get(slug: slug).id
+        case (.project(let own), nil): return own.id
+        case (.project(let own), .some(let slug)):
+            guard own.slug == slug else { throw DashboardError.notFound("Project \(slug)") }
+            return own.id
         }
-        return query.filter(projectID: projectID)
     }
 
     /// Prices by model (a small table, read per page).

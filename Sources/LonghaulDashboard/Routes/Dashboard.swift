@@ -18,6 +18,9 @@ public struct Dashboard: Sendable {
     let projects: ProjectStore
     let usage: UsageStore
     let deliveries: DeliveryStore
+    let batches: BatchStore
+    let tokens: TokenStore
+    let actions: BulkActionStore
     let pool: PostgresPool
     let configuration: DashboardConfiguration
     let logger: Logger
@@ -33,6 +36,9 @@ public struct Dashboard: Sendable {
         self.projects = ProjectStore(pool: pool)
         self.usage = UsageStore(pool: pool)
         self.deliveries = DeliveryStore(pool: pool)
+        self.batches = BatchStore(pool: pool, jobs: jobs)
+        self.tokens = TokenStore(pool: pool)
+        self.actions = BulkActionStore(pool: pool)
         self.configuration = configuration
         self.logger = logger
     }
@@ -60,10 +66,30 @@ public struct Dashboard: Sendable {
             return try await act(request) { session, _ in try await jobAction(action, id: id, session) }
         }
         group.get("batches") { request, _ in try await page(request) { session in try await batchesPage(session) } }
-        group.get("batches/:batch") { _, context in
+        group.get("batches/:batch") { request, context in
             let id = try context.parameters.require("batch")
-            return PageResponse.redirect(to: "/dashboard/jobs?batch=\(JobsQuery.percentEncoded(id))")
+            return try await page(request) { session in try await batchPage(id, request, session) }
         }
+        group.get("batches/:batch/results.jsonl") { request, context in
+            let id = try context.parameters.require("batch")
+            return try await page(request) { session in try await batchResults(id, session) }
+        }
+        group.post("batches/:batch/retry") { request, context in
+            let id = try context.parameters.require("batch")
+            return try await act(request) { session, _ in try await retryBatch(id, session) }
+        }
+        group.get("actions/:action") { request, context in
+            let id = try context.parameters.require("action")
+            return try await page(request) { session in try await actionPage(id, session) }
+        }
+        group.get("projects") { request, _ in try await page(request) { session in try await projectsPage(session) } }
+        group.get("tokens") { request, _ in try await page(request) { session in try await tokensPage(request, session) } }
+        group.post("tokens") { request, _ in try await act(request) { session, form in try await createToken(request, form, session) } }
+        group.post("tokens/:token/revoke") { request, context in
+            let id = try context.parameters.require("token")
+            return try await act(request) { session, _ in try await revokeToken(id, session) }
+        }
+        group.get("usage") { request, _ in try await page(request) { session in try await usagePage(request, session) } }
         group.get("deliveries") { request, _ in try await page(request) { session in try await deliveriesPage(session) } }
         group.get("deliveries/:delivery") { request, context in
             let id = try context.parameters.require("delivery")

@@ -39,8 +39,13 @@ struct JobsQuery: Sendable, Equatable {
         to = query.nonEmpty("to")
         search = query.nonEmpty("q")
         cursor = query.nonEmpty("cursor")
+        try Self.checkDates(from: from, to: to)
+    }
+
+    /// A `DashboardError.invalid` naming the first of `from` and `to` that is not a date.
+    static func checkDates(from: String?, to: String?) throws {
         for (name, value) in [("from", from), ("to", to)] {
-            if let value, Self.date(value) == nil {
+            if let value, date(value) == nil {
                 throw DashboardError.invalid("\(name) '\(value)' is not a date; write 2026-12-01 or 2026-12-01T09:30:00Z")
             }
         }

@@ -8,6 +8,7 @@ Chromium's own background traffic (updates, sync, safe browsing) is switched off
 import argparse
 import os
 import sys
+import urllib.request
 
 os.environ["SE_OFFLINE"] = "true"
 os.environ["SE_AVOID_STATS"] = "true"
@@ -27,6 +28,9 @@ parser.add_argument("--failed-job", required=True)
 parser.add_argument("--hostile-job", required=True)
 parser.add_argument("--other-tenant-job", required=True)
 parser.add_argument("--screenshots", required=True)
+parser.add_argument("--batch", required=True)
+parser.add_argument("--batch-queued-job", required=True)
+parser.add_argument("--other-tenant-batch", required=True)
 args = parser.parse_args()
 os.makedirs(args.screenshots, exist_ok=True)
 
@@ -113,9 +117,45 @@ try:
     check(driver.execute_script("return window.__pwned === undefined"), "no payload ran on the list")
     shot("jobs-hostile")
 
-    # Another tenant's job is a 404, and shows nothing of theirs.
+    # A batch's page advances by itself: one of its jobs is cancelled through the REST API
+    # meanwhile, and the open page (refreshed by its own script) shows 2 / 2 without the test reloading it.
+    driver.get(base + "/dashboard/batches/" + args.batch)
+    check(driver.find_element(By.CSS_SELECTOR, ".batch-progress").text == "1 / 2", "one of two ended")
+    cancel = urllib.request.Request(base + "/v1/jobs/" + args.batch_queued_job + "/cancel", method="POST",
+                                    headers={"Authorization": "Bearer " + args.token})
+    urllib.request.urlopen(cancel).read()
+    WebDriverWait(driver, 30, ignored_exceptions=[NoSuchElementException, StaleElementReferenceException]).until(
+        lambda d: d.find_element(By.CSS_SELECTOR, ".batch-progress").text == "2 / 2")
+    check(driver.execute_script("return window.__pwned === undefined"), "the batch's hostile name ran nothing")
+    shot("batch")
+    # Retry its failed job, after the confirmation.
+    driver.find_element(By.XPATH, "//button[starts-with(text(), 'Retry 1 failed')]").click()
+    wait.until(expected_conditions.alert_is_present())
+    driver.switch_to.alert.accept()
+    wait.until(lambda d: "1 job queued again." in d.find_element(By.TAG_NAME, "main").text)
+
+    # Bulk retry of a filter: the confirmation states the count, the action's page its progress.
+    driver.get(base + "/dashboard/jobs?state=failed&meta=customer%3Dzeta")
+    driver.find_element(By.LINK_TEXT, "Retry all matching…").click()
+    check(driver.find_element(By.CSS_SELECTOR, "strong.count").text == "1", "one job matches")
+    driver.find_element(By.CSS_SELECTOR, "main form button").click()
+    wait.until(lambda d: "/dashboard/actions/" in d.current_url and "Finished at" in d.find_element(By.TAG_NAME, "main").text)
+    check(driver.find_element(By.CSS_SELECTOR, ".action-progress").text == "1 / 1", "the action's progress")
+    shot("bulk-action")
+
+    # Usage and tokens: pages to look at.
+    driver.get(base + "/dashboard/usage?group=model")
+    check(h1() == "Usage", "the usage page")
+    shot("usage")
+    driver.get(base + "/dashboard/tokens")
+    check("browser" in driver.find_element(By.TAG_NAME, "tbody").text, "the session's own token is listed")
+    shot("tokens")
+
+    # Another tenant's job and batch are a 404, and show nothing of theirs.
     driver.get(base + "/dashboard/jobs/" + args.other_tenant_job)
     check(h1() == "Not found", "another tenant's job is not found")
+    driver.get(base + "/dashboard/batches/" + args.other_tenant_batch)
+    check(h1() == "Not found", "another tenant's batch is not found")
     print("OK")
 except Exception:
     shot("failure")
