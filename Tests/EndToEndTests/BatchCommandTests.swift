@@ -105,7 +105,7 @@ struct BatchCommandTests {
         }
     }
 
-    @Test("documents that fail are listed and the exit status is 1; the next run retries them")
+    @Test("documents that fail are listed and the exit status is 1; --retry-failed runs only them again")
     func failuresExitOne() async throws {
         try await StoreFixture.with("batch_failures") { fixture in
             // One attempt per job, so that the failures are final at once.
@@ -131,15 +131,19 @@ struct BatchCommandTests {
             }
             #expect(counters.responsesCreated == 2 && counters.duplicateAttempts.isEmpty, "\(counters.createsByJob)")
 
-            // Against a healthy endpoint the same command puts the failed documents back on the queue.
+            // Against a healthy endpoint, --retry-failed puts the failed documents back on the
+            // queue, and leaves a document added since alone.
+            try root.write("docs/c.txt", "A third document, added after the first run.")
             let (again, retried) = try await BatchRunner.runStandalone(
-                [folder, "--project", "strict"], simulator: ["--speed", "50"], database: fixture.databaseURL)
-            #expect(again.exitCode == 0, "\(again.log)")
+                [folder, "--project", "strict", "--retry-failed"], simulator: ["--speed", "50"], database: fixture.databaseURL)
             #expect(again.standardError.contains("2 documents enqueued (2 from an earlier run"), "\(again.log)")
             #expect(retried.responsesCreated == 2 && retried.duplicateAttempts.isEmpty, "\(retried.createsByJob)")
             for attempts in retried.createsByJob.values { #expect(attempts == ["2": 1]) }
             let after = try BatchManifest(contentsOf: root.url("docs.summaries/manifest.jsonl"))
-            #expect(after.lines.allSatisfy { $0["state"] as? String == "completed" && $0["error"] == nil })
+            #expect(["a.txt", "b.md"].allSatisfy { after[$0]?["state"] as? String == "completed" && after[$0]?["error"] == nil })
+            let added = try #require(after["c.txt"]?["error"] as? [String: Any])
+            #expect((added["message"] as? String)?.contains("--retry-failed enqueues nothing new") == true, "\(added)")
+            #expect(try await fixture.count("SELECT count(*) FROM jobs") == 2)
         }
     }
 

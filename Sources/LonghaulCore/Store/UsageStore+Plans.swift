@@ -35,13 +35,20 @@ extension UsageStore {
 }
 
 extension JobStore {
-    /// Of `keys`, the idempotency keys of `project`'s jobs that completed: what a resumed run skips.
-    public func completedIdempotencyKeys(project: Project, keys: [String]) async throws -> Set<String> {
-        guard !keys.isEmpty else { return [] }
+    /// Of `keys`, those of `project`'s jobs that exist, with each job: what a resumed run finds
+    /// (a plan skips the completed ones; `--retry-failed` runs the failed ones again).
+    public func jobs(project: Project, idempotencyKeys keys: [String]) async throws -> [String: EnqueuedJob] {
+        guard !keys.isEmpty else { return [:] }
         let rows = try await pool.query("""
-            SELECT idempotency_key FROM jobs
-            WHERE project_id = \(project.id) AND idempotency_key = ANY(\(keys)) AND state = 'completed'
+            SELECT idempotency_key, id, public_id, state::text AS state FROM jobs
+            WHERE project_id = \(project.id) AND idempotency_key = ANY(\(keys))
             """)
-        return Set(try rows.map { try $0.decode("idempotency_key", as: String.self) })
+        var found: [String: EnqueuedJob] = [:]
+        for row in rows {
+            found[try row.decode("idempotency_key")] = EnqueuedJob(
+                id: try row.decode("id"), publicID: try row.decode("public_id"), created: false,
+                state: JobState(rawValue: try row.decode("state")) ?? .queued)
+        }
+        return found
     }
 }

@@ -100,6 +100,13 @@ struct BatchCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Enqueue and return at once; `longhaul work` (or this command again) does the work.")
     var noWait = false
 
+    @Flag(
+        name: .long,
+        help: ArgumentHelp(
+            "Run again only what failed or ended incomplete in an earlier run of this folder with these settings; enqueue nothing new. "
+                + "(A plain rerun also retries those, and enqueues new or changed documents.)"))
+    var retryFailed = false
+
     @Option(
         name: .long,
         help: ArgumentHelp(

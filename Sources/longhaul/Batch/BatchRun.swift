@@ -138,6 +138,10 @@ struct BatchRun {
         let limits = try await Self.limits(of: project, store: store)
         for chunk in Self.chunksOfReadable(entries) {
             let validated = try validate(&entries, chunk, folder: folder, instructions: instructions, project: project, limits: limits)
+            if command.retryFailed {
+                resumed += try await retryEarlier(&entries, validated, project: project, store: store)
+                continue
+            }
             let enqueued = try await store.enqueue(validated.map(\.job), project: project, batchID: batch.id)
             for (item, job) in zip(validated, enqueued) {
                 entries[item.index].jobID = job.id
@@ -152,6 +156,26 @@ struct BatchRun {
         return resumed
     }
 
+    /// `--retry-failed`: the documents an earlier run enqueued are found again, and those that
+    /// failed or ended incomplete run again; a document no earlier run enqueued is not enqueued
+    /// now (it is listed as skipped, with why). Returns how many were found.
+    private func retryEarlier(
+        _ entries: inout [Entry], _ validated: [(index: Int, job: ValidatedJob)], project: Project, store: JobStore
+    ) async throws -> Int {
+        let found = try await store.jobs(project: project, idempotencyKeys: validated.compactMap(\.job.request.idempotencyKey))
+        for (index, job) in validated {
+            guard let earlier = job.request.idempotencyKey.flatMap({ found[$0] }) else {
+                entries[index].skipReason = "not in an earlier run with these settings (--retry-failed enqueues nothing new)"
+                continue
+            }
+            entries[index].jobID = earlier.id
+            if earlier.state == .failed || earlier.state == .incomplete {
+                try await store.retry(publicID: earlier.publicID, projectID: project.id)
+            }
+        }
+        return found.count
+    }
+
     /// What `enqueue` would do, stored nowhere and sent nowhere: each readable document planned
     /// as the run would cut it, and marked done where an earlier run completed it.
     private func plan(
@@ -162,12 +186,10 @@ struct BatchRun {
         let limits = try await Self.limits(of: project, store: store)
         for chunk in Self.chunksOfReadable(entries) {
             let validated = try validate(&entries, chunk, folder: folder, instructions: instructions, project: project, limits: limits)
-            let done = try await store.completedIdempotencyKeys(project: project, keys: validated.compactMap(\.job.request.idempotencyKey))
+            let found = try await store.jobs(project: project, idempotencyKeys: validated.compactMap(\.job.request.idempotencyKey))
             for (index, job) in validated {
-                documents.append(
-                    RunPlan.Document(
-                        name: entries[index].relativePath, job: job, alreadyDone: job.request.idempotencyKey.map(done.contains) ?? false,
-                        facts: facts))
+                let done = job.request.idempotencyKey.flatMap { found[$0] }?.state == .completed
+                documents.append(RunPlan.Document(name: entries[index].relativePath, job: job, alreadyDone: done, facts: facts))
             }
         }
         return RunPlan(documents: documents, facts: facts)
