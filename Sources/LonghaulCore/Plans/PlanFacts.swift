@@ -30,6 +30,6 @@ public struct PlanFacts: Sendable, Equatable {
 
     /// The prices calls on `tier` pay, per model: Mantle serves `auto` (and no tier) as `default`.
     public func prices(for tier: ServiceTier?) -> [String: ModelPrice] {
-        tier == .flex ? prices.merging(flexPrices) { _, flex in flex } : prices
+        PriceList(defaults: prices, flex: flexPrices).prices(for: tier?.rawValue)
     }
 }

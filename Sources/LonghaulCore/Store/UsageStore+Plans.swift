@@ -26,9 +26,8 @@ extension UsageStore {
             if let ratio: Double = try row.decode("ratio") { facts.outputRatios[model] = ratio }
             if let seconds: Double = try row.decode("seconds") { facts.callSeconds[model] = seconds }
         }
-        for price in try await prices() {
-            if price.serviceTier == "flex" { facts.flexPrices[price.model] = price } else { facts.prices[price.model] = price }
-        }
+        let prices = PriceList(try await prices())
+        (facts.prices, facts.flexPrices) = (prices.defaults, prices.flex)
         facts.calibrations = try await JobQueue.estimateCalibrations(models: nil, query: pool.query)
         return facts
     }

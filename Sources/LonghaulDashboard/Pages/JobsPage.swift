@@ -4,7 +4,7 @@ import LonghaulCore
 /// and cost, and the actions on the selected rows or on every job matching.
 enum JobsPage {
     static func render(
-        query: JobsQuery, page: JobPage, prices: [String: ModelPrice], session: DashboardSession, showProject: Bool
+        query: JobsQuery, page: JobPage, prices: PriceList, session: DashboardSession, showProject: Bool
     ) -> HTML {
         let rows: [HTML] = page.jobs.map { row($0, prices: prices, session: session, showProject: showProject) }
         let next: HTML =
@@ -39,9 +39,10 @@ enum JobsPage {
             """)
     }
 
-    private static func row(_ job: JobDetail, prices: [String: ModelPrice], session: DashboardSession, showProject: Bool) -> HTML {
-        let cost = job.usage.flatMap { usage in prices[job.model].map { $0.cost(of: usage) } }
-        let currency = prices[job.model]?.currency ?? "USD"
+    private static func row(_ job: JobDetail, prices: PriceList, session: DashboardSession, showProject: Bool) -> HTML {
+        let price = prices.price(of: job.model, tier: job.servedTier ?? job.serviceTier)
+        let cost = job.usage.flatMap { usage in price.map { $0.cost(of: usage) } }
+        let currency = price?.currency ?? "USD"
         let check: HTML =
             session.mayAct
             ? "<td><input type=\"checkbox\" name=\"id\" value=\"\(job.publicID)\" aria-label=\"select \(job.publicID)\"></td>" : .empty

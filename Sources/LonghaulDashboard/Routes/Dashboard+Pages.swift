@@ -31,7 +31,7 @@ extension Dashboard {
         let timeline = JobTimeline.of(job, attempts: try await attempts, deliveries: details)
         return PageResponse.html(
             JobDetailPage.render(
-                job, timeline: timeline, document: try await document, response: try await response, price: try await prices()[job.model], session: session))
+                job, timeline: timeline, document: try await document, response: try await response, price: try await prices().price(of: job.model, tier: job.servedTier ?? job.serviceTier), session: session))
     }
 
     func batchesPage(_ session: DashboardSession) async throws -> Response {
@@ -68,7 +68,7 @@ extension Dashboard {
     }
 
     /// Prices by model (a small table, read per page).
-    func prices() async throws -> [String: ModelPrice] {
-        Dictionary(try await usage.prices().map { ($0.model, $0) }, uniquingKeysWith: { a, _ in a })
+    func prices() async throws -> PriceList {
+        PriceList(try await usage.prices())
     }
 }
