@@ -49,7 +49,11 @@ bench_scratch() {
   chmod 0755 "$WORK"
   SIM_PID="" WORKER_PID=""
   trap bench_cleanup EXIT
+  # STATEMENTS=1: load pg_stat_statements (bench_pipeline then prints statements per job); off by
+  # default, as its bookkeeping costs the server a little CPU per statement.
+  if [ -n "${STATEMENTS:-}" ]; then export TEST_DATABASE_OPTIONS="-c shared_preload_libraries=pg_stat_statements"; fi
   URL=$(scripts/test-database start "$WORK/pg")
+  if [ -n "${STATEMENTS:-}" ]; then sql "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null; fi
 }
 
 bench_cleanup() {
@@ -112,6 +116,8 @@ bench_pipeline() {
   sql "CHECKPOINT" >/dev/null
 
   COMMITS_BEFORE=$(sql "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")
+  read -r WAL_RECORDS_BEFORE WAL_BYTES_BEFORE <<<"$(sql "SELECT wal_records, wal_bytes FROM pg_stat_wal" | tr '|' ' ')"
+  if [ -n "${STATEMENTS:-}" ]; then sql "SELECT pg_stat_statements_reset()" >/dev/null; fi
   SIM_TICKS_BEFORE=$(ticks "$SIM_PID")
   SERVER_TICKS_BEFORE=$(server_ticks)
   echo "== longhaul work --concurrency $concurrency --first-poll $FIRST_POLL --min-poll-interval $MIN_POLL $EXTRA_WORK_ARGS"
@@ -129,6 +135,7 @@ bench_pipeline() {
   SERVER_TICKS=$(( $(server_ticks) - SERVER_TICKS_BEFORE ))
   sleep 1  # let the server publish the last backends' statistics
   COMMITS_AFTER=$(sql "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")
+  read -r WAL_RECORDS WAL_BYTES <<<"$(sql "SELECT wal_records - $WAL_RECORDS_BEFORE, wal_bytes - $WAL_BYTES_BEFORE FROM pg_stat_wal" | tr '|' ' ')"
   WAITER_QUERIES=$(echo "$WAITER" | awk '/waiter queries/ {print $3}')
   COMMITS=$(( COMMITS_AFTER - COMMITS_BEFORE - WAITER_QUERIES - 1 ))
 
@@ -150,6 +157,12 @@ print(" ".join(f"{k}={v}" for k, v in sorted(routes.items())))')
   echo "burn-down:        ${WALL} s from worker start to last job finished → $(awk -v n="$DONE" -v s="$WALL" 'BEGIN{printf "%d", n / s}') jobs/s"
   echo "                  ${STEADY} s from first claim to last finish    → $(awk -v n="$DONE" -v s="$STEADY" 'BEGIN{printf "%d", n / s}') jobs/s"
   echo "transactions:     $COMMITS commits → $(awk -v c="$COMMITS" -v n="$DONE" 'BEGIN{printf "%.3f", c / n}') per job (waiter's $WAITER_QUERIES taken off)"
+  echo "WAL:              $(awk -v b="$WAL_BYTES" -v r="$WAL_RECORDS" -v n="$DONE" 'BEGIN{printf "%d bytes, %.1f records per job", b / n, r / n}') (the whole server, the waiter's reads included)"
+  if [ -n "${STATEMENTS:-}" ]; then
+    echo "statements:       $(sql "SELECT round(sum(calls) / $DONE, 2) FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat%'") per job; the most frequent (calls per job, WAL bytes per job):"
+    sql "SELECT round(calls::numeric / $DONE, 3) || ' | ' || round(wal_bytes / $DONE) || ' | ' || left(regexp_replace(query, '\s+', ' ', 'g'), 110)
+         FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat%' ORDER BY calls DESC LIMIT 14" | sed 's/^/                  /'
+  fi
   echo "CPU seconds:      worker $(awk -v t="$WORKER_TICKS" -v h="$HZ" 'BEGIN{printf "%.1f", t / h}'), simulator $(awk -v t="$SIM_TICKS" -v h="$HZ" 'BEGIN{printf "%.1f", t / h}'), postgres $(awk -v t="$SERVER_TICKS" -v h="$HZ" 'BEGIN{printf "%.1f", t / h}') of $(awk -v s="$WALL" 'BEGIN{printf "%.1f", 2 * s}') available (2 cores)"
   awk -v w="$WORKER_TICKS" -v s="$SIM_TICKS" -v p="$SERVER_TICKS" -v h="$HZ" -v n="$DONE" 'BEGIN {
     wu = w / h / n * 1e6; su = s / h / n * 1e6; pu = p / h / n * 1e6

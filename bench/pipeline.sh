@@ -10,6 +10,8 @@
 # Usage: bench/pipeline.sh [jobs] [concurrency]     (defaults: 20000, 256)
 # Worker tuning comes from the environment: FIRST_POLL (s, default 0), MIN_POLL (s, default 1),
 # EXTRA_WORK_ARGS (more `longhaul work` options); SKIP_PGBENCH=1 leaves out the pgbench run.
+# It prints WAL bytes and records per job (pg_stat_wal over the burn-down); STATEMENTS=1 loads
+# pg_stat_statements and prints statements per job and the most frequent, with their WAL per job.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JOBS=${1:-20000}

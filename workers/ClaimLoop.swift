@@ -49,7 +49,10 @@ struct ClaimLoop<Claim: Sendable, Outcome: Sendable>: Sendable {
         await withDiscardingTaskGroup { group in
             group.addTask { await writer.run() }
             if let heartbeat {
-                group.addTask { await beat(heartbeat, stop: stop) }
+                // Nothing in hand — no call in flight, no outcome waiting to be written — leaves
+                // no lease to renew: an idle worker's heartbeat was an empty UPDATE and a commit
+                // every third of a lease, per loop.
+                group.addTask { await beat(heartbeat, stop: stop) { inFlight.value > 0 || writer.unwritten > 0 } }
             }
             while !stop.isSet && !Task.isCancelled {
                 let free = concurrency - inFlight.value
@@ -86,10 +89,11 @@ struct ClaimLoop<Claim: Sendable, Outcome: Sendable>: Sendable {
         return []
     }
 
-    private func beat(_ heartbeat: Heartbeat, stop: StopFlag) async {
+    private func beat(_ heartbeat: Heartbeat, stop: StopFlag, inHand: @Sendable () -> Bool) async {
         while true {
             await stop.sleep(for: heartbeat.interval)
             if stop.isSet || Task.isCancelled { return }
+            guard inHand() else { continue }
             do {
                 try await heartbeat.renew()
             } catch where !Task.isCancelled {

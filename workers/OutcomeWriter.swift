@@ -12,6 +12,8 @@ import Synchronization
 /// afresh, where retrying it would stall every outcome behind it for ever.
 final class OutcomeWriter<Outcome: Sendable>: Sendable {
     private let pending = Mutex<[Outcome]>([])
+    /// Outcomes taken from `pending` by a write not yet finished.
+    private let writing = Mutex(0)
     /// The batch size while a bad outcome is being isolated (`size` otherwise).
     private let batchLimit: Mutex<Int>
     private let wake = WakeSignal()
@@ -38,6 +40,9 @@ final class OutcomeWriter<Outcome: Sendable>: Sendable {
 
     var count: Int { pending.withLock { $0.count } }
 
+    /// Outcomes not yet written: pending, or in a write that has not finished.
+    var unwritten: Int { count + writing.withLock { $0 } }
+
     /// Writes batches until the task is cancelled.
     func run() async {
         while !Task.isCancelled {
@@ -63,9 +68,11 @@ final class OutcomeWriter<Outcome: Sendable>: Sendable {
             let batch = pending.withLock { buffer -> [Outcome] in
                 let taken = Array(buffer.prefix(limit))
                 buffer.removeFirst(taken.count)
+                writing.withLock { $0 += taken.count }
                 return taken
             }
             guard !batch.isEmpty else { return }
+            defer { writing.withLock { $0 -= batch.count } }
             do {
                 try await write(batch)
                 // Isolation ends when what was pending has been written.

@@ -42,6 +42,7 @@ public struct WorkerGroup: Service {
     public func run() async throws {
         let stop = StopFlag()
         let submitWake = WakeSignal(), streamWake = WakeSignal(), pollWake = WakeSignal(), deliverWake = WakeSignal()
+        let splitWake = WakeSignal()
         var submitter = Submitter(queue: queue, gateway: gateway, configuration: configuration, logger: logger)
         let checkpoints = (gateway as? any StreamGateway).map { _ in
             StreamCheckpoints(queue: queue, worker: configuration.workerID, interval: configuration.checkpointInterval, logger: logger)
@@ -67,7 +68,9 @@ public struct WorkerGroup: Service {
 
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { outer in
-                outer.addTask { await listen(submitWakes: [submitWake, streamWake], pollWake: pollWake, deliverWake: deliverWake) }
+                outer.addTask {
+                    await listen(submitWakes: [submitWake, streamWake], pollWake: pollWake, deliverWake: deliverWake, splitWake: splitWake)
+                }
                 await withDiscardingTaskGroup { loops in
                     if roles.contains(.submit) {
                         let pollerHere = roles.contains(.poll) ? pollWake : nil
@@ -88,7 +91,7 @@ public struct WorkerGroup: Service {
                     }
                     if roles.contains(.coordinate) {
                         let coordinator = Coordinator(queue: queue, configuration: configuration, logger: logger)
-                        loops.addTask { await coordinator.run(stop: stop) }
+                        loops.addTask { await coordinator.run(wake: splitWake, stop: stop) }
                     }
                     if let webhookClient {
                         let deliverer = Deliverer(store: DeliveryStore(pool: queue.pool), http: webhookClient, configuration: configuration, logger: logger)
@@ -104,6 +107,7 @@ public struct WorkerGroup: Service {
             streamWake.signal()
             pollWake.signal()
             deliverWake.signal()
+            splitWake.signal()
         }
         await webhookClient?.shutdown()
         logger.info("worker stopped", metadata: ["worker": "\(configuration.workerID)"])
@@ -111,19 +115,21 @@ public struct WorkerGroup: Service {
 
     /// Turns notifications into wake-ups, and a reconnect into a wake-up of everything (a
     /// notification may have been missed while the connection was down). Ends when cancelled.
-    private func listen(submitWakes: [WakeSignal], pollWake: WakeSignal, deliverWake: WakeSignal) async {
-        for await event in queue.pool.listen([QueueChannel.jobs, QueueChannel.polls, QueueChannel.deliveries]) {
+    private func listen(submitWakes: [WakeSignal], pollWake: WakeSignal, deliverWake: WakeSignal, splitWake: WakeSignal) async {
+        for await event in queue.pool.listen([QueueChannel.jobs, QueueChannel.polls, QueueChannel.deliveries, QueueChannel.splits]) {
             switch event {
             case .notification(let channel, _):
                 switch channel {
                 case QueueChannel.polls: pollWake.signal()
                 case QueueChannel.deliveries: deliverWake.signal()
+                case QueueChannel.splits: splitWake.signal()
                 default: for wake in submitWakes { wake.signal() }
                 }
             case .reconnected:
                 for wake in submitWakes { wake.signal() }
                 pollWake.signal()
                 deliverWake.signal()
+                splitWake.signal()
             }
         }
     }

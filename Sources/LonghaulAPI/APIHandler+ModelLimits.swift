@@ -42,10 +42,13 @@ extension APIHandler {
 }
 
 extension APIHandler {
-    /// The limits enqueue checks for `project`: the server's, with the project's own model windows.
+    /// The limits enqueue checks for `project`: the server's, with the project's own model windows
+    /// (kept for a second, `RequestLookups`).
     func jobLimits(for project: Project) async throws -> JobLimits {
         var limits = configuration.jobLimits
-        limits.modelLimitOverrides = try await ModelLimitStore(pool: pool).overrides(projectID: project.id)
+        limits.modelLimitOverrides = try await lookups.modelLimits.value(for: project.id) {
+            try await ModelLimitStore(pool: pool).overrides(projectID: project.id)
+        } ?? [:]
         return limits
     }
 }

@@ -23,6 +23,8 @@ struct APIHandler: APIProtocol {
     let registry: PrometheusCollectorRegistry
     let provisioner: MantleProvisioning?
     let preflight: EndpointPreflight?
+    /// The projects and model limits kept for a second (shared with the authenticator).
+    let lookups: RequestLookups
     let logger: Logger
 
     /// The project a write acts on: a project token's own; for the admin, the one named (or `default`).
@@ -33,7 +35,12 @@ struct APIHandler: APIProtocol {
             guard slug == nil || slug == own.slug else { throw APIError.notFound("project '\(slug ?? "")'") }
             return own
         case .admin:
-            return try await project(slug: slug ?? "default")
+            let slug = slug ?? "default"
+            // Kept for a second: the admin's every enqueue names a project (`RequestLookups`).
+            guard let project = try await lookups.projects.value(for: slug, load: { try await self.project(slug: slug) }) else {
+                throw APIError.notFound("project '\(slug)'")
+            }
+            return project
         }
     }
 

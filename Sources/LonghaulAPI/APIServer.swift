@@ -46,7 +46,8 @@ public struct APIServer: Service {
         router.add(middleware: HTTPErrorMiddleware(routes: document.routes))
         router.add(middleware: MetricsMiddleware())
         let lookup = CallerLookup(tokens: TokenStore(pool: pool), adminToken: configuration.adminToken)
-        router.add(middleware: AuthenticationMiddleware(authenticator: Authenticator(lookup: lookup), logger: logger))
+        let lookups = RequestLookups()
+        router.add(middleware: AuthenticationMiddleware(authenticator: Authenticator(lookup: lookup, lookups: lookups), logger: logger))
         router.add(middleware: BodyLimitMiddleware(limits: configuration.bodyLimits))
         router.add(middleware: RequestValidationMiddleware(document: document))
         let jobs = JobStore(pool: pool, publicBaseURL: configuration.publicBaseURL)
@@ -55,7 +56,7 @@ public struct APIServer: Service {
             tokens: TokenStore(pool: pool),
             usage: UsageStore(pool: pool), webhooks: WebhookStore(pool: pool), deliveries: DeliveryStore(pool: pool),
             configuration: configuration, document: document, registry: registry, provisioner: provisioner, preflight: preflight,
-            logger: logger)
+            lookups: lookups, logger: logger)
         Dashboard(
             pool: pool, lookup: lookup, jobs: jobs, configuration: DashboardConfiguration(publicBaseURL: configuration.publicBaseURL),
             logger: logger

@@ -32,9 +32,18 @@ struct AuthenticationMiddleware<Context: RequestContext>: RouterMiddleware {
                 .permission, code: "read_only_token",
                 "this token is read-only: it may read but not \(request.method.rawValue) \(request.uri.path)")
         }
+        // A write may revoke a token or change a project or its limits: what this server keeps of
+        // them is forgotten, so the change holds here at once. Jobs and batches change none of it.
+        let forgets = !Self.onlyReads(method: request.method, path: request.uri.path) && !Self.onlyEnqueues(path: request.uri.path)
+        defer { if forgets { authenticator.lookups.forgetAll() } }
         return try await RequestPrincipal.$current.withValue(caller.principal) {
             try await next(request, context)
         }
+    }
+
+    /// The routes that write jobs and batches (and their cancels and retries) only.
+    static func onlyEnqueues(path: String) -> Bool {
+        path.hasPrefix("/v1/jobs") || path.hasPrefix("/v1/batches")
     }
 
     /// GET and HEAD, and the one POST that changes nothing: a plan (`POST /v1/jobs/plan`).

@@ -2,12 +2,15 @@ import Foundation
 public import LonghaulCore
 
 /// Turns an `Authorization` header into the caller a request acts for (``CallerLookup``: the admin
-/// token from the configuration, or a stored token looked up by its SHA-256).
+/// token from the configuration, or a stored token looked up by its SHA-256), kept for a second
+/// in `lookups` (see ``RequestLookups`` for what that bounds).
 public struct Authenticator: Sendable {
     let lookup: CallerLookup
+    let lookups: RequestLookups
 
-    public init(lookup: CallerLookup) {
+    public init(lookup: CallerLookup, lookups: RequestLookups = RequestLookups()) {
         self.lookup = lookup
+        self.lookups = lookups
     }
 
     /// The caller, or a 401 that says whether a token was missing or not accepted.
@@ -20,7 +23,9 @@ public struct Authenticator: Sendable {
         guard parts.count == 2, parts[0].lowercased() == "bearer" else {
             throw APIError.unauthorized("the Authorization header must be 'Bearer <token>'", tokenGiven: true)
         }
-        guard let caller = try await lookup.caller(secret: parts[1].trimmingCharacters(in: .whitespaces)) else {
+        let secret = parts[1].trimmingCharacters(in: .whitespaces)
+        let found = try await lookups.callers.value(for: CallerLookup.digest(secret)) { try await lookup.caller(secret: secret) }
+        guard let caller = found else {
             throw APIError.unauthorized("the token is not valid (unknown or revoked)", tokenGiven: true)
         }
         return caller

@@ -29,6 +29,8 @@ struct AdminRoutesTests {
             #expect(cleared.json["tokens_per_minute"] == nil)
             #expect(try await api.send(.patch, "/v1/projects/nope", object: ["max_in_flight": 5]).status == .notFound)
 
+            // Enqueued once first, so the server keeps the project (`RequestLookups`): the archive must forget it.
+            #expect(try await api.send(.post, "/v1/jobs", object: ["document": "Early work.", "project": "gamma"]).status == .accepted)
             let archived = try await api.send(.post, "/v1/projects/gamma/archive")
             #expect(archived.json["archived"] as? Bool == true)
             let refused = try await api.send(.post, "/v1/jobs", object: ["document": "Late work.", "project": "gamma"])

@@ -50,6 +50,7 @@ extension Migration {
         Migration(name: "0011_held_stream_slots.sql", bytes: PackageResources._011_held_stream_slots_sql),
         Migration(name: "0012_deadlines.sql", bytes: PackageResources._012_deadlines_sql),
         Migration(name: "0013_dashboard_actions.sql", bytes: PackageResources._013_dashboard_actions_sql),
+        Migration(name: "0014_lighter_job_writes.sql", bytes: PackageResources._014_lighter_job_writes_sql),
     ]
 
     /// Every function, applied after the numbered migrations, again whenever its file changes.

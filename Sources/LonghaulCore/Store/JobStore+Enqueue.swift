@@ -37,6 +37,9 @@ extension JobStore {
         if created > 0 {
             try await notifications.notify(QueueChannel.jobs, on: connection)
         }
+        if enqueued.contains(where: { $0.created && $0.state == .waitingForChildren }) {
+            try await notifications.notify(QueueChannel.splits, on: connection)
+        }
         return enqueued
     }
 
@@ -61,6 +64,9 @@ extension JobStore {
                 }
                 if answers.contains(where: { (try? $0?.get())?.created == true }) {
                     try await notifications.notify(QueueChannel.jobs, on: connection)
+                }
+                if answers.contains(where: { (try? $0?.get()).map { $0.created && $0.state == .waitingForChildren } == true }) {
+                    try await notifications.notify(QueueChannel.splits, on: connection)
                 }
                 return answers.map { $0 ?? .failure(InternalInconsistency("a grouped enqueue got no answer")) }
             }

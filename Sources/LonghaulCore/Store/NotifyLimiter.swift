@@ -38,4 +38,6 @@ public enum QueueChannel {
     public static let jobs = "longhaul_jobs"
     public static let polls = "longhaul_polls"
     public static let deliveries = "longhaul_deliveries"
+    /// A split job has a step due (cut, merge, end): wakes the Coordinator.
+    public static let splits = "longhaul_splits"
 }

@@ -3,7 +3,7 @@ import LonghaulCore
 import Postgres
 
 /// The overview's reads. None counts the whole jobs table: unfinished jobs come from the partial
-/// indexes that hold only them (`jobs_queued`, `jobs_in_flight`…), ended ones from
+/// indexes that hold only them (`jobs_queued_by_kind`, `jobs_in_flight`…), ended ones from
 /// `jobs_finished` over the last 24 hours, submissions from `jobs_submitted` over the window.
 struct OverviewStore: Sendable {
     let pool: PostgresPool
