@@ -2,6 +2,8 @@ import Foundation
 import HTTPTypes
 import LonghaulCore
 import Mantle
+import ServiceContextModule
+import Telemetry
 
 /// `/v1/batches`: many documents in one request, stored whole or not at all.
 extension APIHandler {
@@ -91,7 +93,10 @@ extension APIHandler {
                 mapModel: document.mapModel ?? body.mapModel, mapMaxOutputTokens: document.mapMaxOutputTokens ?? body.mapMaxOutputTokens)
             request.serviceTier = (document.serviceTier ?? body.serviceTier).flatMap { ServiceTier(rawValue: $0.rawValue) }
             do throws(ValidationError) {
-                return try request.validated(defaultModel: project.defaultModel, limits: limits, checkModel: MantleModel.jobModelCheck)
+                var validated = try request.validated(defaultModel: project.defaultModel, limits: limits, checkModel: MantleModel.jobModelCheck)
+                // Every job of the batch continues the trace of the request that brought it.
+                validated.traceContext = ServiceContext.current?.traceParent?.description
+                return validated
             } catch {
                 let param = error.field == "webhook_url" ? error.field : "documents[\(index)].\(error.field)"
                 throw APIError.invalid(param, code: error.code, error.message)

@@ -48,6 +48,7 @@ extension Migration {
         Migration(name: "0009_job_search.sql", bytes: PackageResources._009_job_search_sql),
         Migration(name: "0010_calibrations_and_model_limits.sql", bytes: PackageResources._010_calibrations_and_model_limits_sql),
         Migration(name: "0011_held_stream_slots.sql", bytes: PackageResources._011_held_stream_slots_sql),
+        Migration(name: "0012_trace_context.sql", bytes: PackageResources._012_trace_context_sql),
     ]
 
     /// Every function, applied after the numbered migrations, again whenever its file changes.
