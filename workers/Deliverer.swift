@@ -36,10 +36,9 @@ public struct Deliverer: Sendable {
             idleInterval: configuration.deliverIdleInterval, shutdownGrace: configuration.shutdownGrace,
             flushInterval: configuration.flushInterval, flushSize: configuration.flushSize, logger: logger,
             claim: { [store, configuration] limit in
-                let started = DefaultTracerClock.now
-                return try await tracing.claimed(
-                    try await store.claim(worker: worker, limit: limit, lease: configuration.deliverLease), since: started,
-                    name: "webhook.claim", lookup: store.traceContexts(deliveryIDs:))
+                try await tracing.claimed("webhook.claim", lookup: store.traceContexts(deliveryIDs:)) {
+                    try await store.claim(worker: worker, limit: limit, lease: configuration.deliverLease)
+                }
             },
             work: { delivery in
                 await tracing.span("webhook.deliver", continuing: delivery.traceContext, publicID: delivery.publicID) { span in

@@ -23,13 +23,15 @@ extension ClaimedDelivery: TracedClaim {}
 struct JobTracing: Sendable {
     var enabled: Bool
 
-    /// Fills in each claim's stored trace context (`lookup`: one query for the batch) and records
-    /// a `job.claim` span from `started` to now for each one that has a trace.
+    /// Claims with `claim`, then fills in each claim's stored trace context (`lookup`: one query
+    /// for the batch) and records a `name` span over the claim for each one that has a trace.
     func claimed<Claim: TracedClaim>(
-        _ claims: [Claim], since started: DefaultTracerClock.Instant, name: String = "job.claim",
-        lookup: ([Int64]) async throws -> [Int64: String]
-    ) async rethrows -> [Claim] {
-        guard enabled, !claims.isEmpty else { return claims }
+        _ name: String, lookup: ([Int64]) async throws -> [Int64: String], claim: () async throws -> [Claim]
+    ) async throws -> [Claim] {
+        guard enabled else { return try await claim() }
+        let started = DefaultTracerClock.now
+        let claims = try await claim()
+        guard !claims.isEmpty else { return claims }
         let contexts = try await lookup(claims.map(\.id))
         guard !contexts.isEmpty else { return claims }
         return claims.map { claim in

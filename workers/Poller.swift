@@ -34,10 +34,9 @@ public struct Poller: Sendable {
             shutdownGrace: configuration.shutdownGrace, flushInterval: configuration.flushInterval,
             flushSize: configuration.flushSize, logger: logger,
             claim: { [queue, configuration] limit in
-                let started = DefaultTracerClock.now
-                return try await tracing.claimed(
-                    try await queue.claimPolls(worker: worker, limit: limit, lease: configuration.pollLease), since: started,
-                    name: "job.claim_poll", lookup: queue.traceContexts(jobIDs:))
+                try await tracing.claimed("job.claim_poll", lookup: queue.traceContexts(jobIDs:)) {
+                    try await queue.claimPolls(worker: worker, limit: limit, lease: configuration.pollLease)
+                }
             },
             work: { poll in
                 await tracing.span("job.poll", continuing: poll.traceContext, publicID: poll.publicID) { span in

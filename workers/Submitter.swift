@@ -46,10 +46,9 @@ public struct Submitter: Sendable {
             shutdownGrace: configuration.shutdownGrace, flushInterval: configuration.flushInterval,
             flushSize: configuration.flushSize, logger: logger,
             claim: { [queue, configuration] limit in
-                let started = DefaultTracerClock.now
-                return try await tracing.claimed(
-                    try await queue.claimJobs(worker: worker, limit: limit, lease: configuration.submitLease, held: held), since: started,
-                    lookup: queue.traceContexts(jobIDs:))
+                try await tracing.claimed("job.claim", lookup: queue.traceContexts(jobIDs:)) {
+                    try await queue.claimJobs(worker: worker, limit: limit, lease: configuration.submitLease, held: held)
+                }
             },
             // One call for both: a job is run by the API its model routes to now, whichever loop claimed it.
             work: { job in

@@ -273,12 +273,17 @@ struct AWSCredentialChainTests {
 /// Keys from SSM Parameter Store and Secrets Manager, read from moto with credentials the chain resolved.
 @Suite("Secrets from Parameter Store and Secrets Manager")
 struct AWSSecretReferenceTests {
-    @Test func parametersAndSecretsAreReadAndRefreshedAfterA401() async throws {
+    /// moto, and an environment whose keys may write parameters and secrets there.
+    static func withAdminPeers(_ body: (AWSPeers, [String: String]) async throws -> Void) async throws {
         try await AWSPeers.with { peers in
             let home = try AWSHome()
             defer { home.remove() }
-            let environment = peers.environment(
-                home: home.url, ["AWS_ACCESS_KEY_ID": "AKIAADMIN", "AWS_SECRET_ACCESS_KEY": "admin-secret"])
+            try await body(peers, peers.environment(home: home.url, ["AWS_ACCESS_KEY_ID": "AKIAADMIN", "AWS_SECRET_ACCESS_KEY": "admin-secret"]))
+        }
+    }
+
+    @Test func parametersAndSecretsAreReadAndRefreshedAfterA401() async throws {
+        try await Self.withAdminPeers { peers, environment in
             _ = try await PythonInterop.run(
                 "botocore_tool.py", ["put-parameter", "/longhaul/team-a/key", "key-v1"], environment: environment)
             _ = try await PythonInterop.run(
@@ -327,11 +332,7 @@ struct AWSSecretReferenceTests {
     }
 
     @Test func webhookSigningSecretsAreReadLikeKeys() async throws {
-        try await AWSPeers.with { peers in
-            let home = try AWSHome()
-            defer { home.remove() }
-            let environment = peers.environment(
-                home: home.url, ["AWS_ACCESS_KEY_ID": "AKIAADMIN", "AWS_SECRET_ACCESS_KEY": "admin-secret"])
+        try await Self.withAdminPeers { peers, environment in
             _ = try await PythonInterop.run(
                 "botocore_tool.py", ["put-parameter", "/hooks/signing", "whsec_c3NtLXNpZ25pbmc="], environment: environment)
             _ = try await PythonInterop.run(
