@@ -30,6 +30,8 @@ let package = Package(
         // ConfigReader initialisers Longhaul does not use.
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.20.0", traits: ["FullFoundation"]),
         .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.13.0"),
+        // Already built for Hummingbird; Longhaul's own tracer and OTLP/HTTP exporter sit behind its API.
+        .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.1.0"),
         .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird.git", from: "2.1.0"),
     ],
     targets: [
@@ -59,6 +61,20 @@ let package = Package(
         .target(
             name: "HTTPClient",
             dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        // OpenTelemetry tracing behind swift-distributed-tracing: W3C trace context, a tracer, and
+        // an OTLP/HTTP protobuf exporter over HTTPClient (swift-otel would bring SwiftNIO SSL,
+        // AsyncHTTPClient and swift-protobuf to a build that has none of them).
+        .target(
+            name: "Telemetry",
+            dependencies: [
+                "HTTPClient",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "Instrumentation", package: "swift-distributed-tracing"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -98,7 +114,9 @@ let package = Package(
         .target(
             name: "Workers",
             dependencies: [
-                "LonghaulCore", "Mantle", "Postgres", "HTTPClient",
+                "LonghaulCore", "Mantle", "Postgres", "HTTPClient", "Telemetry",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "Instrumentation", package: "swift-distributed-tracing"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -120,7 +138,8 @@ let package = Package(
         .target(
             name: "LonghaulAPI",
             dependencies: [
-                "LonghaulCore", "LonghaulDashboard", "Postgres", "Mantle", "Hashing",
+                "LonghaulCore", "LonghaulDashboard", "Postgres", "Mantle", "Hashing", "Telemetry",
+                .product(name: "Instrumentation", package: "swift-distributed-tracing"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
@@ -141,6 +160,7 @@ let package = Package(
             name: "longhaul",
             dependencies: [
                 "LonghaulCore", "LonghaulAPI", "Workers", "MantleSimulator", "Mantle", "Postgres", "HTTPClient", "Hashing", "Tokenizers",
+                "Telemetry", .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -179,6 +199,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"], swiftSettings: swiftSettings),
+        .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "HTTPClient"], swiftSettings: swiftSettings),
         .testTarget(name: "MantleModelsTests", dependencies: ["MantleModels"], swiftSettings: swiftSettings),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "TestSupport"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"], swiftSettings: swiftSettings),

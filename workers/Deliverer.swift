@@ -3,6 +3,8 @@ public import HTTPClient
 public import Logging
 public import LonghaulCore
 import Mantle
+import Telemetry
+import Tracing
 
 /// Sends due webhook deliveries: claims them under a lease, checks each destination against the
 /// SSRF policy, signs the stored body (Standard Webhooks), POSTs it pinned to the checked
@@ -28,14 +30,26 @@ public struct Deliverer: Sendable {
     /// The claim loop. A send cut short at shutdown is released: it comes due again at once.
     func loop() -> ClaimLoop<ClaimedDelivery, DeliveryAttemptResult> {
         let worker = configuration.workerID
+        let tracing = JobTracing(enabled: configuration.tracing)
         return ClaimLoop(
             name: "webhook deliveries", concurrency: configuration.deliverConcurrency,
             idleInterval: configuration.deliverIdleInterval, shutdownGrace: configuration.shutdownGrace,
             flushInterval: configuration.flushInterval, flushSize: configuration.flushSize, logger: logger,
             claim: { [store, configuration] limit in
-                try await store.claim(worker: worker, limit: limit, lease: configuration.deliverLease)
+                try await tracing.claimed("webhook.claim", lookup: store.traceContexts(deliveryIDs:)) {
+                    try await store.claim(worker: worker, limit: limit, lease: configuration.deliverLease)
+                }
             },
-            work: attempt,
+            work: { delivery in
+                await tracing.span("webhook.deliver", continuing: delivery.traceContext, publicID: delivery.publicID) { span in
+                    span?.attributes["longhaul.webhook.event"] = delivery.eventType
+                    span?.attributes["longhaul.webhook.attempt"] = delivery.attempt
+                    let result = await attempt(delivery)
+                    if let status = result.httpStatus { span?.attributes["http.response.status_code"] = status }
+                    if result.outcome != .delivered { span?.setStatus(SpanStatus(code: .error, message: result.error)) }
+                    return result
+                }
+            },
             write: { [store, configuration] results in
                 try await store.record(results, worker: worker, disableAfter: configuration.webhookDisableAfter)
             })
@@ -73,17 +87,23 @@ public struct Deliverer: Sendable {
         result.address = destination.address.description
         let timestamp = Int64(Date().timeIntervalSince1970)
         let signature: String
+        let secrets: [String]
         do {
-            signature = try WebhookSigner.signature(id: delivery.publicID, timestamp: timestamp, body: delivery.body, secrets: delivery.secrets)
+            secrets = try await AWSStoredSecrets.resolve(delivery.secrets, transport: http).map(\.exposedValue)
+        } catch {
+            return finish(.failed(retryIn: retry()), error: "the signing secret: \(error.message)")
+        }
+        do {
+            signature = try WebhookSigner.signature(id: delivery.publicID, timestamp: timestamp, body: delivery.body, secrets: secrets)
         } catch {
             return finish(.failed(retryIn: retry()), error: "\(error)")
         }
         let request = HTTPRequest(
             method: .post, url: delivery.url,
-            headers: [
-                "content-type": "application/json", "user-agent": Self.userAgent, "webhook-id": delivery.publicID,
-                "webhook-timestamp": String(timestamp), "webhook-signature": signature,
-            ],
+            headers: HTTPHeaders(dictionaryLiteral:
+                ("content-type", "application/json"), ("user-agent", Self.userAgent), ("webhook-id", delivery.publicID),
+                ("webhook-timestamp", String(timestamp)), ("webhook-signature", signature)
+            ).tracing(),
             body: delivery.body, timeout: configuration.webhookTimeout,
             connectTimeout: min(configuration.webhookConnectTimeout, configuration.webhookTimeout),
             maxResponseBytes: 1 << 20, pinnedAddress: destination.address.description)
@@ -118,4 +138,15 @@ public struct Deliverer: Sendable {
 
     /// Sent with every webhook, so receivers can tell Longhaul's requests apart.
     static let userAgent = "Longhaul-Webhooks/1.0"
+}
+
+extension HTTPHeaders {
+    /// These headers with the current span's `traceparent` (the `webhook.deliver` span, so the
+    /// receiver's spans join the job's trace); unchanged when no span is current.
+    func tracing() -> HTTPHeaders {
+        guard let parent = ServiceContext.current?.traceParent else { return self }
+        var headers = self
+        headers["traceparent"] = parent.description
+        return headers
+    }
 }

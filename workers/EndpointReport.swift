@@ -9,6 +9,8 @@ struct Reported<Outcome: Sendable>: Sendable {
     var outcome: Outcome
     var projectID: Int64
     var signal: EndpointSignal
+    /// The job's stored `traceparent` while tracing is on, for the span of its terminal write.
+    var traceContext: String? = nil
 }
 
 extension Array {

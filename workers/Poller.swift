@@ -1,6 +1,7 @@
 import Foundation
 public import Logging
 public import LonghaulCore
+import Tracing
 
 /// Claims running jobs whose next poll is due and retrieves their Responses concurrently;
 /// `JobLifecycle.afterPoll` decides what each look means (look again later, store the end, or
@@ -27,16 +28,31 @@ public struct Poller: Sendable {
     func loop() -> ClaimLoop<ClaimedPoll, Reported<PollOutcome>> {
         let worker = configuration.workerID
         let changes = EndpointChangeLog(logger: logger)
+        let tracing = JobTracing(enabled: configuration.tracing)
         return ClaimLoop(
             name: "polls", concurrency: configuration.pollConcurrency, idleInterval: configuration.pollIdleInterval,
             shutdownGrace: configuration.shutdownGrace, flushInterval: configuration.flushInterval,
             flushSize: configuration.flushSize, logger: logger,
             claim: { [queue, configuration] limit in
-                try await queue.claimPolls(worker: worker, limit: limit, lease: configuration.pollLease)
+                try await tracing.claimed("job.claim_poll", lookup: queue.traceContexts(jobIDs:)) {
+                    try await queue.claimPolls(worker: worker, limit: limit, lease: configuration.pollLease)
+                }
             },
-            work: look,
+            work: { poll in
+                await tracing.span("job.poll", continuing: poll.traceContext, publicID: poll.publicID) { span in
+                    span?.recordCall(model: poll.model, maxOutputTokens: nil)
+                    var reported = await look(at: poll)
+                    reported.outcome.record(on: span, responseID: poll.responseID)
+                    reported.traceContext = poll.traceContext
+                    return reported
+                }
+            },
             write: { [queue] reports in
-                let recorded = try await queue.recordPolls(reports.map(\.outcome), worker: worker, health: reports.endpointObservations(creates: false))
+                var recorded = RecordedOutcomes()
+                try await tracing.finishing(reports, ends: \.endsJob) {
+                    recorded = try await queue.recordPolls(
+                        reports.map(\.outcome), worker: worker, health: reports.endpointObservations(creates: false))
+                }
                 changes.record(recorded.endpointChanges)
             })
     }

@@ -2,6 +2,7 @@ import Foundation
 public import Logging
 public import LonghaulCore
 import Mantle
+import Tracing
 
 /// Claims due queued jobs — fairly across projects, within each project's limits — and creates
 /// their background Responses concurrently; `JobLifecycle.afterCreate` decides what each call
@@ -38,19 +39,33 @@ public struct Submitter: Sendable {
         let worker = configuration.workerID
         let wakesPoller = configuration.pollSchedule.first <= .zero ? pollWake : nil
         let changes = EndpointChangeLog(logger: logger)
+        let tracing = JobTracing(enabled: configuration.tracing)
         return ClaimLoop(
             name: held ? "held streams" : "jobs", concurrency: held ? configuration.streamConcurrency : configuration.submitConcurrency,
             idleInterval: configuration.submitIdleInterval,
             shutdownGrace: configuration.shutdownGrace, flushInterval: configuration.flushInterval,
             flushSize: configuration.flushSize, logger: logger,
             claim: { [queue, configuration] limit in
-                try await queue.claimJobs(worker: worker, limit: limit, lease: configuration.submitLease, held: held)
+                try await tracing.claimed("job.claim", lookup: queue.traceContexts(jobIDs:)) {
+                    try await queue.claimJobs(worker: worker, limit: limit, lease: configuration.submitLease, held: held)
+                }
             },
             // One call for both: a job is run by the API its model routes to now, whichever loop claimed it.
-            work: submit,
+            work: { job in
+                await tracing.span(held ? "job.stream" : "job.create", continuing: job.traceContext, publicID: job.publicID) { span in
+                    span?.recordCall(model: job.model, maxOutputTokens: job.maxOutputTokens)
+                    var reported = await submit(job)
+                    reported.outcome.record(on: span)
+                    reported.traceContext = job.traceContext
+                    return reported
+                }
+            },
             write: { [queue] reports in
-                let recorded = try await queue.recordSubmissions(
-                    reports.map(\.outcome), worker: worker, health: reports.endpointObservations(creates: true))
+                var recorded = RecordedOutcomes()
+                try await tracing.finishing(reports, ends: \.endsJob) {
+                    recorded = try await queue.recordSubmissions(
+                        reports.map(\.outcome), worker: worker, health: reports.endpointObservations(creates: true))
+                }
                 changes.record(recorded.endpointChanges)
                 if reports.contains(where: \.outcome.isAccepted) { wakesPoller?.signal() }
                 backgroundStreams?.start(reports.compactMap(\.outcome.streamedJobID))

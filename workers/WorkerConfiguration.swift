@@ -24,6 +24,10 @@ public struct WorkerConfiguration: Sendable {
     /// their end is seen the moment it comes; the rest are polled. On HTTP/1.1 each stream holds a
     /// connection of the 256 per host, beside 64 creates and 128 polls; 0 polls every Response.
     public var maxBackgroundStreams: Int = 64
+    /// Spans for each job's claim, create, polls, terminal write and webhook attempts, in the
+    /// trace stored with the job (the process's tracer exports them). Off: no span is made and
+    /// no trace context is read.
+    public var tracing = false
     /// How often held streams checkpoint their text and look for cancels (one statement for all).
     public var checkpointInterval: Duration = .seconds(5)
     public var pollSchedule = PollSchedule()

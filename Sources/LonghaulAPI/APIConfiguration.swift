@@ -13,6 +13,9 @@ public struct APIConfiguration: Sendable {
     public var maxBatchDocuments: Int
     /// Where webhook receivers reach this API (`LONGHAUL_PUBLIC_URL`): the base of `result_url`.
     public var publicBaseURL: String
+    /// A server span per request (continuing an incoming W3C `traceparent`), and each enqueued
+    /// job stores its request's trace for the workers; off, neither happens.
+    public var tracing = false
 
     /// Body size limits by route: batches carry many documents, everything else little.
     public struct BodyLimits: Sendable {
@@ -37,8 +40,9 @@ public struct APIConfiguration: Sendable {
     public init(
         host: String = "127.0.0.1", port: Int = 8080, adminToken: String? = nil, bodyLimits: BodyLimits = BodyLimits(),
         jobLimits: JobLimits = JobLimits(), maxBatchDocuments: Int = 10_000,
-        publicBaseURL: String = WebhookOutbox.defaultPublicBaseURL
+        publicBaseURL: String = WebhookOutbox.defaultPublicBaseURL, tracing: Bool = false
     ) {
+        self.tracing = tracing
         self.publicBaseURL = publicBaseURL
         self.host = host
         self.port = port

@@ -2,6 +2,8 @@ import Foundation
 import HTTPTypes
 import LonghaulCore
 import Mantle
+import ServiceContextModule
+import Telemetry
 
 /// `/v1/batches`: many documents in one request, stored whole or not at all.
 extension APIHandler {
@@ -92,7 +94,10 @@ extension APIHandler {
             request.serviceTier = (document.serviceTier ?? body.serviceTier).flatMap { ServiceTier(rawValue: $0.rawValue) }
             request.deadline = body.deadline
             do throws(ValidationError) {
-                return try request.validated(defaultModel: project.defaultModel, limits: limits, checkModel: MantleModel.jobModelCheck)
+                var validated = try request.validated(defaultModel: project.defaultModel, limits: limits, checkModel: MantleModel.jobModelCheck)
+                // Every job of the batch continues the trace of the request that brought it.
+                validated.traceContext = ServiceContext.current?.traceParent?.description
+                return validated
             } catch {
                 let param = error.field == "webhook_url" ? error.field : "documents[\(index)].\(error.field)"
                 throw APIError.invalid(param, code: error.code, error.message)

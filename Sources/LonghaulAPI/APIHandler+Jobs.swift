@@ -1,6 +1,8 @@
 import Foundation
 import LonghaulCore
 import Mantle
+import ServiceContextModule
+import Telemetry
 
 /// `/v1/jobs`: enqueue, read, list, cancel, retry.
 extension APIHandler {
@@ -8,8 +10,9 @@ extension APIHandler {
         guard case .json(let body) = input.body else { throw APIError.invalid(nil, "send the job as JSON") }
         let project = try await actingProject(named: body.project)
         let request = JobRequest(body, idempotencyKey: input.headers.idempotencyKey)
-        let validated = try request.validated(
+        var validated = try request.validated(
             defaultModel: project.defaultModel, limits: try await jobLimits(for: project), checkModel: MantleModel.jobModelCheck)
+        validated.traceContext = ServiceContext.current?.traceParent?.description
         let stored = try await enqueues.enqueue(EnqueueRequest(job: validated, project: project))
         let job = Components.Schemas.Job(stored.detail)
         return stored.created ? .accepted(.init(body: .json(job))) : .ok(.init(body: .json(job)))

@@ -27,7 +27,7 @@ extension APIHandler {
         let types = (body.eventTypes ?? []).compactMap { WebhookEventType(rawValue: $0.rawValue) }
         let (endpoint, secret) = try await webhooks.addEndpoint(
             projectID: project.id, url: body.url, eventTypes: Array(Set(types)).sorted { $0.rawValue < $1.rawValue },
-            includeResult: body.includeResult ?? false)
+            includeResult: body.includeResult ?? false, secretReference: body.secret)
         return .created(.init(body: .json(.init(endpoint: .init(endpoint, project: project.slug), secret: secret.secret))))
     }
 

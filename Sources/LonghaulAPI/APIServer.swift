@@ -43,6 +43,7 @@ public struct APIServer: Service {
     public func makeApplication() throws -> some ApplicationProtocol {
         let document = try OpenAPIDocument.load()
         let router = Router()
+        if configuration.tracing { router.add(middleware: TracingMiddleware()) }
         router.add(middleware: HTTPErrorMiddleware(routes: document.routes))
         router.add(middleware: MetricsMiddleware())
         let lookup = CallerLookup(tokens: TokenStore(pool: pool), adminToken: configuration.adminToken)

@@ -240,17 +240,50 @@ struct AWSCredentialChainTests {
             #expect(!error.description.contains("base-secret"))
         }
     }
+
+    @Test("a machine without credentials waits for instance metadata once per 30 s, not at every resolution")
+    func noCredentialsIsRememberedBriefly() async throws {
+        let home = try AWSHome()
+        defer { home.remove() }
+        let http = HTTPClient()
+        // Port 1 refuses at once: instance metadata does not answer, as off EC2.
+        let environment = [
+            "HOME": home.url.path, "AWS_SHARED_CREDENTIALS_FILE": home.url.appendingPathComponent("credentials").path,
+            "AWS_CONFIG_FILE": home.url.appendingPathComponent("config").path,
+            "AWS_EC2_METADATA_DISABLED": "false", "AWS_EC2_METADATA_SERVICE_ENDPOINT": "http://127.0.0.1:1",
+        ]
+        let clock = TestClock(Date())
+        let provider = try MantleCredentialProvider(
+            .awsShortTerm(profile: nil), region: .usEast1, environment: environment, transport: http, now: clock.closure)
+        let first = try await #require(throws: MantleError.self) { try await provider.bearerToken() }
+        #expect(first.message.contains("no AWS credentials found"), "\(first.message)")
+        clock.advance(seconds: 20)
+        let again = try await #require(throws: MantleError.self) { try await provider.bearerToken() }
+        #expect(again.message == first.message)
+        #expect(await provider.awsResolutionCount(profile: nil) == 1, "the failure is answered from the cache for 30 s")
+        // Keys written meanwhile are seen once the 30 s are over.
+        _ = try home.write("credentials", "[default]\naws_access_key_id = AKIAFIXED\naws_secret_access_key = fixed-secret\n")
+        clock.advance(seconds: 11)
+        #expect(try await provider.awsCredentials(profile: nil).credentials.accessKeyID == "AKIAFIXED")
+        #expect(await provider.awsResolutionCount(profile: nil) == 2)
+        await http.shutdown()
+    }
 }
 
 /// Keys from SSM Parameter Store and Secrets Manager, read from moto with credentials the chain resolved.
 @Suite("Secrets from Parameter Store and Secrets Manager")
 struct AWSSecretReferenceTests {
-    @Test func parametersAndSecretsAreReadAndRefreshedAfterA401() async throws {
+    /// moto, and an environment whose keys may write parameters and secrets there.
+    static func withAdminPeers(_ body: (AWSPeers, [String: String]) async throws -> Void) async throws {
         try await AWSPeers.with { peers in
             let home = try AWSHome()
             defer { home.remove() }
-            let environment = peers.environment(
-                home: home.url, ["AWS_ACCESS_KEY_ID": "AKIAADMIN", "AWS_SECRET_ACCESS_KEY": "admin-secret"])
+            try await body(peers, peers.environment(home: home.url, ["AWS_ACCESS_KEY_ID": "AKIAADMIN", "AWS_SECRET_ACCESS_KEY": "admin-secret"]))
+        }
+    }
+
+    @Test func parametersAndSecretsAreReadAndRefreshedAfterA401() async throws {
+        try await Self.withAdminPeers { peers, environment in
             _ = try await PythonInterop.run(
                 "botocore_tool.py", ["put-parameter", "/longhaul/team-a/key", "key-v1"], environment: environment)
             _ = try await PythonInterop.run(
@@ -295,6 +328,30 @@ struct AWSSecretReferenceTests {
             await simulator.shutdown()
             #expect(try !listed.get().isEmpty)
             #expect(await provider.refreshCount == 2)
+        }
+    }
+
+    @Test func webhookSigningSecretsAreReadLikeKeys() async throws {
+        try await Self.withAdminPeers { peers, environment in
+            _ = try await PythonInterop.run(
+                "botocore_tool.py", ["put-parameter", "/hooks/signing", "whsec_c3NtLXNpZ25pbmc="], environment: environment)
+            _ = try await PythonInterop.run(
+                "botocore_tool.py", ["put-secret", "hooks/all", #"{"signing": "whsec_c20tc2lnbmluZw=="}"#], environment: environment)
+            #expect(AWSStoredSecrets.isReference("ssm:/hooks/signing") && AWSStoredSecrets.isReference("secretsmanager:hooks/all#signing"))
+            #expect(!AWSStoredSecrets.isReference("whsec_c3NtLXNpZ25pbmc=") && !AWSStoredSecrets.isReference("env:HOOK_SECRET"))
+
+            func resolve(_ secrets: [String]) async throws -> [String] {
+                try await AWSStoredSecrets.resolve(secrets, environment: environment, transport: peers.http).map(\.exposedValue)
+            }
+            #expect(
+                try await resolve(["ssm:/hooks/signing", "whsec_cGxhaW4=", "secretsmanager:hooks/all#signing"])
+                    == ["whsec_c3NtLXNpZ25pbmc=", "whsec_cGxhaW4=", "whsec_c20tc2lnbmluZw=="])
+            // Read once per TTL for the whole process, as Bedrock keys kept in AWS are.
+            _ = try await PythonInterop.run(
+                "botocore_tool.py", ["put-parameter", "/hooks/signing", "whsec_cm90YXRlZA=="], environment: environment)
+            #expect(try await resolve(["ssm:/hooks/signing"]) == ["whsec_c3NtLXNpZ25pbmc="])
+            let missing = try await #require(throws: MantleError.self) { try await resolve(["whsec_cGxhaW4=", "ssm:/hooks/nope"]) }
+            #expect(missing.message.contains("SSM parameter /hooks/nope") && !missing.description.contains("whsec_"))
         }
     }
 }

@@ -49,34 +49,8 @@ public final class WebhookReceiver: Sendable {
         return try await withResource(WebhookReceiver(port: bound, process: process, client: HTTPClient()), close: { await $0.stop() }, body)
     }
 
-    /// Starts the script; its stdout goes to a file of its own, read until it says its port.
     private static func launch(secrets: [String], port: Int) async throws -> (Process, Int) {
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("receiver-\(UUID().uuidString).out")
-        defer { try? FileManager.default.removeItem(at: output) }
-        guard let python = ProcessInfo.processInfo.environment["LONGHAUL_PYTHON"], !python.isEmpty else {
-            throw Failure(description: "LONGHAUL_PYTHON is not set; run scripts/test, or export LONGHAUL_PYTHON=/work/main/.build-python/bin/python")
-        }
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("Interop/webhook_receiver.py").path
-        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [script, "--port", String(port)] + secrets.flatMap { ["--secret", $0] }
-        process.standardOutput = try FileHandle(forWritingTo: output)
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let deadline = ContinuousClock.now + .seconds(60)
-        while ContinuousClock.now < deadline {
-            let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
-            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("PORT ") }), let bound = Int(line.dropFirst(5)) {
-                return (process, bound)
-            }
-            guard process.isRunning else { throw Failure(description: "the webhook receiver exited at start (is port \(port) taken?)") }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        process.terminate()
-        throw Failure(description: "the webhook receiver did not start within 60 s")
+        try await PythonServer.launch(script: "webhook_receiver.py", arguments: secrets.flatMap { ["--secret", $0] }, port: port)
     }
 
     /// The base URL plus `path`, e.g. `url("/fail/2")`.

@@ -1994,7 +1994,7 @@ extension Components {
             internal var baseUrl: Swift.String?
             /// - Remark: Generated from `#/components/schemas/Project/mantle_project_id`.
             internal var mantleProjectId: Swift.String?
-            /// A reference (`env:NAME`, `file:PATH`, `aws`, `aws:PROFILE`), never a key.
+            /// A credential reference, never a key: `env:NAME` (an environment variable of the workers), `file:PATH` (a file holding the key), `aws` or `aws:PROFILE` (short-term Bedrock keys minted from the AWS credential chain, the named profile's for `aws:PROFILE`), `ssm:NAME_OR_ARN` (an SSM Parameter Store SecureString, read with decryption) or `secretsmanager:ID_OR_ARN[#KEY]` (a Secrets Manager secret: the whole SecretString, or with `#KEY` one key of a JSON secret). Keys read from AWS are cached 13 minutes and read again after a 401.
             ///
             /// - Remark: Generated from `#/components/schemas/Project/credential`.
             internal var credential: Swift.String?
@@ -2048,7 +2048,7 @@ extension Components {
             ///   - runtimeRegion: The bedrock-runtime Region of Claude models Mantle does not serve, where it differs from `region`.
             ///   - baseUrl:
             ///   - mantleProjectId:
-            ///   - credential: A reference (`env:NAME`, `file:PATH`, `aws`, `aws:PROFILE`), never a key.
+            ///   - credential: A credential reference, never a key: `env:NAME` (an environment variable of the workers), `file:PATH` (a file holding the key), `aws` or `aws:PROFILE` (short-term Bedrock keys minted from the AWS credential chain, the named profile's for `aws:PROFILE`), `ssm:NAME_OR_ARN` (an SSM Parameter Store SecureString, read with decryption) or `secretsmanager:ID_OR_ARN[#KEY]` (a Secrets Manager secret: the whole SecretString, or with `#KEY` one key of a JSON secret). Keys read from AWS are cached 13 minutes and read again after a 401.
             ///   - defaultModel:
             ///   - maxInFlight:
             ///   - tokensPerMinute:
@@ -2244,6 +2244,8 @@ extension Components {
             internal var baseUrl: Swift.String?
             /// - Remark: Generated from `#/components/schemas/ProjectCreate/mantle_project_id`.
             internal var mantleProjectId: Swift.String?
+            /// A credential reference, never a key: `env:NAME` (an environment variable of the workers), `file:PATH` (a file holding the key), `aws` or `aws:PROFILE` (short-term Bedrock keys minted from the AWS credential chain, the named profile's for `aws:PROFILE`), `ssm:NAME_OR_ARN` (an SSM Parameter Store SecureString, read with decryption) or `secretsmanager:ID_OR_ARN[#KEY]` (a Secrets Manager secret: the whole SecretString, or with `#KEY` one key of a JSON secret). Keys read from AWS are cached 13 minutes and read again after a 401.
+            ///
             /// - Remark: Generated from `#/components/schemas/ProjectCreate/credential`.
             internal var credential: Swift.String?
             /// - Remark: Generated from `#/components/schemas/ProjectCreate/default_model`.
@@ -2288,7 +2290,7 @@ extension Components {
             ///   - runtimeRegion: bedrock-runtime Region (e.g. `eu-west-1`) for Claude models Mantle does not serve; default: `region`.
             ///   - baseUrl:
             ///   - mantleProjectId:
-            ///   - credential:
+            ///   - credential: A credential reference, never a key: `env:NAME` (an environment variable of the workers), `file:PATH` (a file holding the key), `aws` or `aws:PROFILE` (short-term Bedrock keys minted from the AWS credential chain, the named profile's for `aws:PROFILE`), `ssm:NAME_OR_ARN` (an SSM Parameter Store SecureString, read with decryption) or `secretsmanager:ID_OR_ARN[#KEY]` (a Secrets Manager secret: the whole SecretString, or with `#KEY` one key of a JSON secret). Keys read from AWS are cached 13 minutes and read again after a 401.
             ///   - defaultModel:
             ///   - maxInFlight:
             ///   - tokensPerMinute:
@@ -2429,6 +2431,8 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/ProjectUpdate/runtime_region`.
             internal var runtimeRegion: Swift.String?
+            /// A credential reference, never a key: `env:NAME` (an environment variable of the workers), `file:PATH` (a file holding the key), `aws` or `aws:PROFILE` (short-term Bedrock keys minted from the AWS credential chain, the named profile's for `aws:PROFILE`), `ssm:NAME_OR_ARN` (an SSM Parameter Store SecureString, read with decryption) or `secretsmanager:ID_OR_ARN[#KEY]` (a Secrets Manager secret: the whole SecretString, or with `#KEY` one key of a JSON secret). Keys read from AWS are cached 13 minutes and read again after a 401.
+            ///
             /// - Remark: Generated from `#/components/schemas/ProjectUpdate/credential`.
             internal var credential: Swift.String?
             /// - Remark: Generated from `#/components/schemas/ProjectUpdate/mantle_project_id`.
@@ -2462,7 +2466,7 @@ extension Components {
             ///   - maxAttempts:
             ///   - retryWindowSeconds:
             ///   - runtimeRegion: The bedrock-runtime Region; an empty string clears it.
-            ///   - credential:
+            ///   - credential: A credential reference, never a key: `env:NAME` (an environment variable of the workers), `file:PATH` (a file holding the key), `aws` or `aws:PROFILE` (short-term Bedrock keys minted from the AWS credential chain, the named profile's for `aws:PROFILE`), `ssm:NAME_OR_ARN` (an SSM Parameter Store SecureString, read with decryption) or `secretsmanager:ID_OR_ARN[#KEY]` (a Secrets Manager secret: the whole SecretString, or with `#KEY` one key of a JSON secret). Keys read from AWS are cached 13 minutes and read again after a 401.
             ///   - mantleProjectId:
             ///   - tags:
             internal init(
@@ -3063,6 +3067,10 @@ extension Components {
             internal var includeResult: Swift.Bool?
             /// - Remark: Generated from `#/components/schemas/WebhookEndpointCreate/project`.
             internal var project: Swift.String?
+            /// Sign with a secret kept in AWS instead of a generated one: `ssm:NAME_OR_ARN` (a SecureString parameter) or `secretsmanager:ID_OR_ARN[#KEY]`, read by the workers with their AWS credentials and cached 13 minutes. Only the reference is stored.
+            ///
+            /// - Remark: Generated from `#/components/schemas/WebhookEndpointCreate/secret`.
+            internal var secret: Swift.String?
             /// Creates a new `WebhookEndpointCreate`.
             ///
             /// - Parameters:
@@ -3070,22 +3078,26 @@ extension Components {
             ///   - eventTypes:
             ///   - includeResult: Put the summary text in job events when the payload stays under 20 KB.
             ///   - project:
+            ///   - secret: Sign with a secret kept in AWS instead of a generated one: `ssm:NAME_OR_ARN` (a SecureString parameter) or `secretsmanager:ID_OR_ARN[#KEY]`, read by the workers with their AWS credentials and cached 13 minutes. Only the reference is stored.
             internal init(
                 url: Swift.String,
                 eventTypes: [Components.Schemas.WebhookEventType]? = nil,
                 includeResult: Swift.Bool? = nil,
-                project: Swift.String? = nil
+                project: Swift.String? = nil,
+                secret: Swift.String? = nil
             ) {
                 self.url = url
                 self.eventTypes = eventTypes
                 self.includeResult = includeResult
                 self.project = project
+                self.secret = secret
             }
             internal enum CodingKeys: String, CodingKey {
                 case url
                 case eventTypes = "event_types"
                 case includeResult = "include_result"
                 case project
+                case secret
             }
             internal init(from decoder: any Swift.Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -3105,11 +3117,16 @@ extension Components {
                     Swift.String.self,
                     forKey: .project
                 )
+                self.secret = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .secret
+                )
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
                     "url",
                     "event_types",
                     "include_result",
-                    "project"
+                    "project",
+                    "secret"
                 ])
             }
         }
@@ -3142,7 +3159,7 @@ extension Components {
         internal struct WebhookEndpointCreated: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/WebhookEndpointCreated/endpoint`.
             internal var endpoint: Components.Schemas.WebhookEndpoint
-            /// `whsec_…`, shown once.
+            /// `whsec_…`, shown once; or the reference given in `secret`.
             ///
             /// - Remark: Generated from `#/components/schemas/WebhookEndpointCreated/secret`.
             internal var secret: Swift.String
@@ -3150,7 +3167,7 @@ extension Components {
             ///
             /// - Parameters:
             ///   - endpoint:
-            ///   - secret: `whsec_…`, shown once.
+            ///   - secret: `whsec_…`, shown once; or the reference given in `secret`.
             internal init(
                 endpoint: Components.Schemas.WebhookEndpoint,
                 secret: Swift.String

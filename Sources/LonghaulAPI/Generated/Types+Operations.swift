@@ -771,6 +771,10 @@ internal enum Operations {
     /// Returns 202 with the new job. With an `Idempotency-Key`, sending the same request again returns
     /// the job it made (200); the same key with a different request is a 409.
     ///
+    /// When the server exports traces (`OTEL_EXPORTER_OTLP_ENDPOINT`), a W3C `traceparent` header
+    /// becomes the parent of the request's span, and the job keeps that trace: its claim, create,
+    /// polls, terminal write and webhook attempts are spans of it, in whichever worker runs them.
+    ///
     ///
     /// - Remark: HTTP `POST /v1/jobs`.
     /// - Remark: Generated from `#/paths//v1/jobs/post(createJob)`.
@@ -2144,7 +2148,8 @@ internal enum Operations {
     /// Enqueue many documents as one batch.
     ///
     /// Every document is checked before anything is stored: one bad document refuses the whole
-    /// request with a 400 whose `param` names it (`documents[12].document`).
+    /// request with a 400 whose `param` names it (`documents[12].document`). A W3C `traceparent`
+    /// header is continued as for `POST /v1/jobs`: every job of the batch is in the request's trace.
     ///
     /// Then the project's Mantle endpoint is asked once whether it takes the project's key and
     /// serves the batch's models (`GET /v1/models`, reused for a minute per project): a key,

@@ -20,6 +20,10 @@ public struct ValidatedJob: Sendable, Equatable {
     /// SHA-256 over everything that defines the work: an idempotency key reused with a
     /// different hash is a conflict.
     public var requestSHA256: Data
+    /// The W3C `traceparent` of the request that enqueued the job, stored so that the workers
+    /// continue its trace; nil when tracing is off. Not part of `requestSHA256`: the same request
+    /// sent again under another trace is the same work.
+    public var traceContext: String? = nil
 }
 
 /// Says whether a model can take a background Response; `nil` means yes, otherwise the reason.

@@ -25,6 +25,8 @@ public struct ClaimedJob: Sendable, Equatable {
     /// How the job's document is summarised: an `auto` job that Mantle refuses for length is
     /// split instead of failing; a `single` one (and every map and merge call) fails.
     public var strategy: SummaryStrategy
+    /// The job's stored W3C `traceparent`, filled in after the claim only while tracing is on.
+    public var traceContext: String? = nil
 
     public init(
         id: Int64, publicID: String, projectID: Int64, attempt: Int, maxAttempts: Int, model: String, maxOutputTokens: Int,

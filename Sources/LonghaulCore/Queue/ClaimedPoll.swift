@@ -18,6 +18,8 @@ public struct ClaimedPoll: Sendable, Equatable {
     /// What was known of the job before it ran, for its expected end (`ResponseDurationModel`).
     public var estimatedInputTokens: Int
     public var maxOutputTokens: Int
+    /// The job's stored W3C `traceparent`, filled in after the claim only while tracing is on.
+    public var traceContext: String? = nil
 
     public init(
         id: Int64, publicID: String, projectID: Int64, attempt: Int, maxAttempts: Int, responseID: String, model: String,

@@ -99,7 +99,8 @@ enum SplitJobs {
         // A new statement: it sees texts another transaction inserted while ours waited on them.
         try await connection.query("""
             INSERT INTO jobs (public_id, project_id, document_id, instructions_id, priority, max_attempts, max_output_tokens,
-                              estimated_input_tokens, model, params, metadata, source_path, parent_id, chunk, held, deadline, urgent)
+                              estimated_input_tokens, model, params, metadata, source_path, parent_id, chunk, held, deadline, urgent,
+                              trace_context)
             SELECT u.public_id, p.project_id, d.id, i.id, p.priority, p.max_attempts, u.max_output_tokens,
                    u.estimated_input_tokens, u.model,
                    -- One call each: a map or merge call refused for length fails, it is not split again.
@@ -107,7 +108,7 @@ enum SplitJobs {
                                                          'service_tier', p.params->>'service_tier', 'strategy', 'single')),
                    p.metadata, p.source_path, p.id, u.chunk, u.held,
                    -- the parent's deadline is each chunk's: one late chunk makes the summary late
-                   p.deadline, coalesce(longhaul_urgent_at(p.deadline, u.max_output_tokens) <= now(), false)
+                   p.deadline, coalesce(longhaul_urgent_at(p.deadline, u.max_output_tokens) <= now(), false), p.trace_context
             FROM jsonb_to_recordset(\(recordset(rows))) AS u(
                 public_id text, document_sha text, instructions_sha text, model text, max_output_tokens integer,
                 estimated_input_tokens integer, chunk jsonb, held boolean)

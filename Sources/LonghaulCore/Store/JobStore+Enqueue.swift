@@ -146,6 +146,7 @@ extension JobStore {
         var state: String?
         /// Runs as one held stream (`ModelRoute.isHeldStream`): claimed by the held-stream loop.
         var held: Bool
+        var trace_context: String?
     }
 
     private func insertJobs(
@@ -170,7 +171,7 @@ extension JobStore {
                     // Counted with the model's tokenizer: left out of the estimate's calibration.
                     .merging(job.inputCountedExactly ? ["input_count": "o200k_base"] : [:]) { first, _ in first },
                 metadata: job.request.metadata, state: job.mapReduce == nil ? nil : JobState.waitingForChildren.rawValue,
-                held: ModelRoute.isHeldStream(job.model))
+                held: ModelRoute.isHeldStream(job.model), trace_context: job.traceContext)
         }
         // What the listing searches (file name, metadata) also goes into `job_search`, once.
         let inserted = try await connection.query(
@@ -178,18 +179,19 @@ extension JobStore {
             WITH inserted AS (
             INSERT INTO jobs (public_id, project_id, batch_id, document_id, instructions_id, priority, max_attempts,
                               max_output_tokens, estimated_input_tokens, run_at, model, idempotency_key, request_sha256,
-                              source_path, webhook_url, params, metadata, state, children_due_at, held, deadline, urgent)
+                              source_path, webhook_url, params, metadata, state, children_due_at, held, deadline, urgent, trace_context)
             SELECT u.public_id, \(project.id), \(batchID), u.document_id, u.instructions_id, u.priority, \(project.maxAttempts),
                    u.max_output_tokens, u.estimated_input_tokens, coalesce(u.run_at, now()), u.model, u.idempotency_key,
                    decode(u.request_sha, 'hex'), u.source_path, u.webhook_url, u.params, u.metadata,
                    coalesce(u.state, 'queued')::job_state,
                    -- a split job's first step (cutting the document) is due when it may run
                    CASE WHEN u.state IS NOT NULL THEN coalesce(u.run_at, now()) END, u.held,
-                   u.deadline, coalesce(longhaul_urgent_at(u.deadline, u.max_output_tokens) <= now(), false)
+                   u.deadline, coalesce(longhaul_urgent_at(u.deadline, u.max_output_tokens) <= now(), false), u.trace_context
             FROM jsonb_to_recordset(\(recordset(rows))) AS u(
                 public_id text, document_id bigint, instructions_id bigint, priority smallint, max_output_tokens integer,
                 estimated_input_tokens integer, run_at timestamptz, deadline timestamptz, model text, idempotency_key text, request_sha text,
-                source_path text, webhook_url text, params jsonb, metadata jsonb, state text, held boolean)
+                source_path text, webhook_url text, params jsonb, metadata jsonb, state text, held boolean,
+                trace_context text)
             ON CONFLICT (project_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
             RETURNING public_id, id, source_path, metadata
             ), searchable AS (

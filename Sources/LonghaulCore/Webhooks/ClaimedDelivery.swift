@@ -18,6 +18,8 @@ public struct ClaimedDelivery: Sendable {
     public var schedulePosition: Int
     /// The current secret first, then the previous one while it still signs. Never logged.
     public var secrets: [String]
+    /// The job's stored W3C `traceparent`, filled in after the claim only while tracing is on.
+    public var traceContext: String? = nil
 }
 
 /// What one attempt came to, for the store to record.

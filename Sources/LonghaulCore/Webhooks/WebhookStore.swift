@@ -1,4 +1,5 @@
 import Foundation
+import Mantle
 public import Postgres
 
 /// Webhook endpoints and signing secrets in the database: what `longhaul webhooks` manages.
@@ -16,12 +17,19 @@ public struct WebhookStore: Sendable {
         public_id, project_id, url, event_types, include_result, enabled, disabled_reason, failing_since, created_at
         """
 
-    /// Adds an endpoint with a secret of its own; returns it with the secret (shown once).
+    /// Adds an endpoint with a secret of its own; returns it with the secret (shown once). With
+    /// `secretReference` (`ssm:…`, `secretsmanager:…[#KEY]`) the endpoint signs with the secret
+    /// kept there, read by the Deliverer; only the reference is stored.
     public func addEndpoint(
-        projectID: Int64, url: String, eventTypes: [WebhookEventType] = [], includeResult: Bool = false
+        projectID: Int64, url: String, eventTypes: [WebhookEventType] = [], includeResult: Bool = false, secretReference: String? = nil
     ) async throws -> (WebhookEndpoint, IssuedWebhookSecret) {
         try Self.validate(url: url)
-        let secret = WebhookSecret.generate()
+        if let secretReference, !AWSStoredSecrets.isReference(secretReference) {
+            throw StoreError.invalid(
+                field: "secret",
+                message: "give a reference to a secret kept in AWS (ssm:NAME_OR_ARN or secretsmanager:ID_OR_ARN[#KEY]), or none to have one generated")
+        }
+        let secret = secretReference ?? WebhookSecret.generate()
         let rows = try await pool.query("""
             INSERT INTO webhook_endpoints (public_id, project_id, url, event_types, include_result, secret)
             VALUES (\(PublicID.make("we")), \(projectID), \(url), \(eventTypes.map(\.rawValue)), \(includeResult), \(secret))

@@ -16,6 +16,15 @@ enum AWSCredentialRefresh {
 
     static let staticLifetime: TimeInterval = 300
 
+    /// How long a chain that found no credentials at all (nothing configured, and no instance
+    /// metadata answered: `MantleError.noAWSCredentials`) keeps answering with that failure before
+    /// it is tried again. A project with a Region on a machine without credentials otherwise waits
+    /// for IMDS (1 s for its token) at every resolution, and every job of the project pays it;
+    /// 30 s bounds that to one wait per half minute, and a fixed machine (keys exported, a profile
+    /// written, a role attached) is seen within it. Other failures (a refusal, an outage of a
+    /// configured source) are not kept: the next call tries again, as before.
+    static let failureLifetime: TimeInterval = 30
+
     static func decide(expiration: Date?, obtainedAt: Date, now: Date) -> Decision {
         guard let expiration else { return now.timeIntervalSince(obtainedAt) < staticLifetime ? .use : .refresh }
         let lifetime = max(0, expiration.timeIntervalSince(obtainedAt))
@@ -49,6 +58,8 @@ actor AWSCredentialCache {
     private var entries: [Key: AWSResolvedCredentials] = [:]
     private var inFlight: [Key: Task<Result<AWSResolvedCredentials, MantleError>, Never>] = [:]
     private var resolutions: [Key: Int] = [:]
+    /// Each chain's last "no credentials at all", kept `AWSCredentialRefresh.failureLifetime`.
+    private var failures: [Key: (error: MantleError, at: Date)] = [:]
 
     /// The credentials of `key`'s chain, from the cache while `AWSCredentialRefresh` allows.
     func credentials(
@@ -58,7 +69,11 @@ actor AWSCredentialCache {
         let decision =
             current.map { AWSCredentialRefresh.decide(expiration: $0.expiration, obtainedAt: $0.obtainedAt, now: now) } ?? .refresh
         if decision == .use, let current { return current }
-        switch await refresh(key, resolve) {
+        if let failed = failures[key], now >= failed.at, now.timeIntervalSince(failed.at) < AWSCredentialRefresh.failureLifetime {
+            if decision == .refreshOrKeep, let current { return current }
+            throw failed.error
+        }
+        switch await refresh(key, now: now, resolve) {
         case .success(let fresh):
             return fresh
         case .failure(let error):
@@ -77,7 +92,7 @@ actor AWSCredentialCache {
 
     /// One resolution at a time per key: a caller that finds one under way awaits it.
     private func refresh(
-        _ key: Key, _ resolve: @escaping @Sendable () async throws(MantleError) -> AWSResolvedCredentials
+        _ key: Key, now: Date, _ resolve: @escaping @Sendable () async throws(MantleError) -> AWSResolvedCredentials
     ) async -> Result<AWSResolvedCredentials, MantleError> {
         if let running = inFlight[key] { return await running.value }
         resolutions[key, default: 0] += 1
@@ -87,7 +102,15 @@ actor AWSCredentialCache {
         inFlight[key] = task
         let result = await task.value
         inFlight[key] = nil
-        if case .success(let fresh) = result { entries[key] = fresh }
+        switch result {
+        case .success(let fresh):
+            entries[key] = fresh
+            failures[key] = nil
+        case .failure(let error) where error.code == MantleError.noAWSCredentialsCode:
+            failures[key] = (error, now)
+        case .failure:
+            break
+        }
         return result
     }
 }

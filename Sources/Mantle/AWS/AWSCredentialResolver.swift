@@ -197,7 +197,7 @@ struct AWSMetadataEndpoints: Sendable {
         switch try await (call ?? self.call).send({ () throws(MantleError) -> HTTPRequest in request }) {
         case .noAnswer(let failure):
             if lastResort {
-                throw .credential(
+                throw .noAWSCredentials(
                     "no AWS credentials found: no environment keys, profile, web identity or container variables, and \(source) "
                         + "did not answer (\(failure.kind.rawValue)); outside EC2, export the keys or write a profile (AWS_EC2_METADATA_DISABLED=true skips this)"
                 )

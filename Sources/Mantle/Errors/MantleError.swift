@@ -139,6 +139,16 @@ extension MantleError {
     static func credential(_ message: String) -> MantleError {
         MantleError(kind: .credential, classification: .permanent, message: message)
     }
+
+    /// The `code` of `noAWSCredentials`: the credential chain reached instance metadata for want
+    /// of any configured source, and nothing answered there.
+    static let noAWSCredentialsCode = "no_aws_credentials"
+
+    static func noAWSCredentials(_ message: String) -> MantleError {
+        var error = credential(message)
+        error.code = noAWSCredentialsCode
+        return error
+    }
 }
 
 extension Duration {

@@ -53,9 +53,12 @@ struct ServeCommand: AsyncParsableCommand {
         try await announceAdminAccess(configured: adminToken, tokens: TokenStore(pool: session.pool))
         _ = try await ProjectStore(pool: session.pool).ensureDefault()
 
-        var services: [any Service] = []
+        let tracing = try TracingSetup.start(logger: logger)
+        // The exporter first: the group stops services in reverse, so it sends the last spans.
+        var services: [any Service] = tracing.map { [$0.exporter] } ?? []
         if withWorkers, let runtime {
-            services.append(try await workers.makeWorkerGroup(pool: session.pool, runtime: runtime, logger: logger))
+            services.append(
+                try await workers.makeWorkerGroup(pool: session.pool, runtime: runtime, tracing: tracing != nil, logger: logger))
         }
         let provisioning: MantleProvisioning? = runtime.map { runtime in
             let provisioner = MantleProjectProvisioner(projects: ProjectStore(pool: session.pool), http: runtime.http, logger: logger)
@@ -69,7 +72,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let api = APIServer(
             configuration: APIConfiguration(
-                host: host, port: port, adminToken: adminToken, jobLimits: .fromEnvironment(), publicBaseURL: PublicURL.configured),
+                host: host, port: port, adminToken: adminToken, jobLimits: .fromEnvironment(), publicBaseURL: PublicURL.configured,
+                tracing: tracing != nil),
             pool: session.pool,
             registry: registry, provisioner: provisioning, preflight: preflight, logger: logger,
             onListening: { [host, withWorkers] port in
@@ -79,6 +83,7 @@ struct ServeCommand: AsyncParsableCommand {
         services.append(api)
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
+        await tracing?.shutdown()
     }
 
     /// Says how to get in when nobody can yet: no `LONGHAUL_ADMIN_TOKEN` and no token stored.

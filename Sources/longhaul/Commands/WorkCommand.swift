@@ -34,9 +34,12 @@ struct WorkCommand: AsyncParsableCommand {
         LoggingSetup.bootstrap(options)
         let logger = Logger(label: "longhaul.work")
         try await withDatabaseSession(options, logger: logger, maxConnections: 12) { session in
+            let tracing = try TracingSetup.start(logger: logger)
             try await withMantleRuntime(logger: logger) { runtime in
-                let workers = try await self.workers.makeWorkerGroup(pool: session.pool, runtime: runtime, logger: logger)
-                var services: [any Service] = [workers]
+                let workers = try await self.workers.makeWorkerGroup(
+                    pool: session.pool, runtime: runtime, tracing: tracing != nil, logger: logger)
+                // The exporter first: the group stops services in reverse, so it sends the last spans.
+                var services: [any Service] = (tracing.map { [$0.exporter] } ?? []) + [workers]
                 if let metricsPort {
                     let registry = PrometheusCollectorRegistry()
                     MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
@@ -48,6 +51,7 @@ struct WorkCommand: AsyncParsableCommand {
                         services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
                 try await group.run()
             }
+            await tracing?.shutdown()
         }
     }
 }

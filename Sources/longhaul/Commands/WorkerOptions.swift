@@ -92,7 +92,7 @@ struct WorkerOptions: ParsableArguments {
     }
 
     /// The worker loops with these options over the environment's configuration.
-    func makeWorkerGroup(pool: PostgresPool, runtime: MantleRuntime, logger: Logger) async throws -> WorkerGroup {
+    func makeWorkerGroup(pool: PostgresPool, runtime: MantleRuntime, tracing: Bool = false, logger: Logger) async throws -> WorkerGroup {
         var configuration: WorkerConfiguration
         do {
             configuration = try WorkerConfiguration.fromEnvironment()
@@ -109,6 +109,7 @@ struct WorkerOptions: ParsableArguments {
         }
         configuration.pollSchedule = pollSchedule()
         if let maxStreams { configuration.maxBackgroundStreams = maxStreams }
+        configuration.tracing = tracing
         let projects = ProjectStore(pool: pool)
         _ = try await projects.ensureDefault()
         return WorkerGroup(

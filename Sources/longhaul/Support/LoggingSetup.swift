@@ -1,17 +1,22 @@
 import Foundation
 import Logging
+import Telemetry
 
 /// Sets up swift-log once per process: readable text or one JSON object per line, on stderr.
 enum LoggingSetup {
     static func bootstrap(_ options: GlobalOptions, defaultLevel: Logger.Level = .info) {
         let level = options.logLevel ?? defaultLevel
         let format = options.logFormat
-        LoggingSystem.bootstrap { label in
-            var handler: any LogHandler =
-                format == .json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        // Log lines written inside a traced span carry its trace, span and job ids (`.trace`).
+        LoggingSystem.bootstrap(
+            { label, provider in
+                var handler: any LogHandler =
+                    format == .json
+                    ? JSONLogHandler(label: label, metadataProvider: provider)
+                    : StreamLogHandler.standardError(label: label, metadataProvider: provider)
+                handler.logLevel = level
+                return handler
+            }, metadataProvider: .trace)
     }
 }
 
@@ -20,6 +25,7 @@ struct JSONLogHandler: LogHandler {
     let label: String
     var logLevel: Logger.Level = .info
     var metadata: Logger.Metadata = [:]
+    var metadataProvider: Logger.MetadataProvider?
 
     subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
@@ -31,7 +37,8 @@ struct JSONLogHandler: LogHandler {
             "time": Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(Date()),
             "level": event.level.rawValue, "label": label, "message": "\(event.message)",
         ]
-        for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) {
+        let provided = metadataProvider?.get() ?? [:]
+        for (key, value) in provided.merging(metadata, uniquingKeysWith: { $1 }).merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) {
             fields[key] = "\(value)"
         }
         guard var line = try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys]) else { return }

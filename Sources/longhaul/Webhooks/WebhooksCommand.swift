@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LonghaulCore
+import Mantle
 
 /// `longhaul webhooks add|list|remove|enable|disable|rotate-secret|secret`: a project's endpoints and secrets.
 struct WebhooksCommand: AsyncParsableCommand {
@@ -24,8 +25,16 @@ struct WebhooksCommand: AsyncParsableCommand {
         @Flag(name: .long, help: "Include the summary text in job events when the payload stays under 20 KB.")
         var includeResult = false
 
+        @Option(
+            name: .long,
+            help: "Sign with a secret kept in AWS (ssm:NAME_OR_ARN or secretsmanager:ID_OR_ARN[#KEY]) instead of a generated one.")
+        var secret: String?
+
         func validate() throws {
             _ = try eventTypes()
+            if let secret, !AWSStoredSecrets.isReference(secret) {
+                throw ValidationError("--secret must be ssm:NAME_OR_ARN or secretsmanager:ID_OR_ARN[#KEY]: the secret stays in AWS, the database keeps only where it is")
+            }
         }
 
         func eventTypes() throws -> [WebhookEventType] {
@@ -45,7 +54,7 @@ struct WebhooksCommand: AsyncParsableCommand {
             try await withSession(options) { session in
                 let owner = try await project.resolve(ProjectStore(pool: session.pool))
                 let (endpoint, issued) = try await WebhookStore(pool: session.pool).addEndpoint(
-                    projectID: owner.id, url: url, eventTypes: try eventTypes(), includeResult: includeResult)
+                    projectID: owner.id, url: url, eventTypes: try eventTypes(), includeResult: includeResult, secretReference: secret)
                 print("endpoint: \(endpoint.publicID)")
                 print("url: \(endpoint.url)")
                 print("events: \(endpoint.eventTypes.isEmpty ? "all" : endpoint.eventTypes.map(\.rawValue).joined(separator: ","))")

@@ -1,0 +1,108 @@
+import Foundation
+import HTTPClient
+import Logging
+import TestSupport
+import Testing
+
+/// One job, one trace, two processes: `longhaul serve` takes the job with the caller's W3C
+/// `traceparent`, `longhaul work` (another process, sharing only the database) claims, creates,
+/// polls, finishes and announces it, and both export over OTLP/HTTP to a Python receiver that
+/// decodes the protobuf with opentelemetry-proto.
+@Suite struct TracingTests {
+    static let token = "tracing-test-admin-token-0123456789"
+    /// The caller's trace and span, as a client instrumented with OpenTelemetry would send them.
+    static let traceID = "4bf92f3577b34da6a3ce929d0e0e4736"
+    static let callerSpanID = "00f067aa0ba902b7"
+
+    @Test func aJobIsOneTraceFromTheAPIThroughAWorkerProcessToItsWebhook() async throws {
+        try await TraceReceiver.with { receiver in
+            try await TestDatabase.withFreshDatabase(named: "tracing") { database in
+                let common = [
+                    "OTEL_EXPORTER_OTLP_ENDPOINT": receiver.url(), "OTEL_BSP_SCHEDULE_DELAY": "100",
+                    "LONGHAUL_ADMIN_TOKEN": Self.token, "LONGHAUL_SIMULATOR_SPEED": "100", "LONGHAUL_WEBHOOK_ALLOW_CIDRS": "127.0.0.0/8",
+                ]
+                // Without OPENAI_BASE_URL the worker runs the simulator in-process; the API needs no Mantle.
+                let unset = ["OPENAI_BASE_URL", "OPENAI_API_KEY", "AWS_BEARER_TOKEN_BEDROCK", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_SDK_DISABLED"]
+                try await LonghaulProcess.with(
+                    ["serve", "--database-url", database.url, "--port", "0"],
+                    environment: common.merging(["OTEL_SERVICE_NAME": "longhaul-api"]) { $1 }, unsetting: unset
+                ) { api in
+                    let port = try await api.waitForOutput { log in
+                        log.firstMatch(of: /listening on http:\/\/127\.0\.0\.1:(\d+)/).map { String($0.1) }
+                    }
+                    // --max-streams 0: every Response is polled, so the trace shows the polls.
+                    try await LonghaulProcess.with(
+                        ["work", "--database-url", database.url, "--first-poll", "0", "--min-poll-interval", "0.1", "--max-streams", "0"],
+                        environment: common.merging(["OTEL_SERVICE_NAME": "longhaul-worker"]) { $1 }, unsetting: unset
+                    ) { worker in
+                        let jobID = try await Self.postJob(port: port, webhook: receiver.url("/hook"))
+                        let hooks = try await Self.waitFor("the webhook", in: worker) {
+                            let hooks = try await receiver.hooks()
+                            return hooks.isEmpty ? nil : hooks
+                        }
+                        let spans = try await Self.waitFor("the worker's last span", in: worker) {
+                            let spans = try await receiver.spans()
+                            return spans.contains { $0.name == "webhook.deliver" } ? spans : nil
+                        }
+                        try Self.check(spans, jobID: jobID, webhookTraceparent: hooks[0].traceparent)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Every span of the job is in the caller's trace, each from the process that did the work.
+    static func check(_ spans: [TraceReceiver.ReceivedSpan], jobID: String, webhookTraceparent: String?) throws {
+        let trace = spans.filter { $0.traceId == traceID }
+        let jobSpans = spans.filter { $0.attributes["longhaul.job.id"] == .string(jobID) }
+        #expect(jobSpans.allSatisfy { $0.traceId == traceID }, "every span naming the job is in the caller's trace")
+
+        let request = try #require(trace.first { $0.kind == 2 && $0.attributes["http.request.method"] == .string("POST") }, "\(trace.map(\.name))")
+        #expect(request.parentSpanId == callerSpanID, "the request's span continues the caller's traceparent")
+        #expect(request.service == "longhaul-api")
+        for name in ["job.claim", "job.create", "job.claim_poll", "job.poll", "job.finish", "webhook.claim", "webhook.deliver"] {
+            let named = trace.filter { $0.name == name }
+            #expect(!named.isEmpty, "a \(name) span in the trace; got \(trace.map(\.name))")
+            #expect(named.allSatisfy { $0.service == "longhaul-worker" && $0.parentSpanId == request.spanId }, "\(name) is the worker's, under the request")
+        }
+        let create = try #require(trace.first { $0.name == "job.create" })
+        let responseID = create.attributes["gen_ai.response.id"]
+        #expect(create.attributes["gen_ai.request.model"] != nil && responseID != nil, "\(create.attributes)")
+        let finished = try #require(trace.first { $0.name == "job.poll" && $0.attributes["longhaul.job.state"] == .string("completed") })
+        #expect(finished.attributes["gen_ai.response.id"] == responseID)
+        guard case .int(let input) = finished.attributes["gen_ai.usage.input_tokens"], case .int(let output) = finished.attributes["gen_ai.usage.output_tokens"]
+        else {
+            Issue.record("the finishing poll carries the usage: \(finished.attributes)")
+            return
+        }
+        #expect(input > 0 && output > 0)
+        let deliver = try #require(trace.first { $0.name == "webhook.deliver" })
+        #expect(webhookTraceparent == "00-\(traceID)-\(deliver.spanId)-01", "the webhook carries the trace, under its delivery span")
+    }
+
+    static func postJob(port: String, webhook: String) async throws -> String {
+        try await withResource(HTTPClient(logger: Logger(label: "tracing-test")), close: { await $0.shutdown() }) { http in
+            let body = #"{"document": "The committee met on Tuesday and approved the budget of 4.2 million.", "webhook_url": "\#(webhook)"}"#
+            let response = try await http.send(
+                HTTPRequest(
+                    method: .post, url: "http://127.0.0.1:\(port)/v1/jobs",
+                    headers: [
+                        "Authorization": "Bearer \(token)", "Content-Type": "application/json",
+                        "traceparent": "00-\(traceID)-\(callerSpanID)-01",
+                    ], body: Data(body.utf8)))
+            let json = (try? JSONSerialization.jsonObject(with: response.body)) as? [String: Any] ?? [:]
+            #expect(response.status == 202, "\(json)")
+            return try #require(json["id"] as? String)
+        }
+    }
+
+    /// Polls `probe` until it gives a value; fails with the worker's log after 60 s.
+    static func waitFor<T>(_ what: String, in worker: LonghaulProcess, _ probe: () async throws -> T?) async throws -> T {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            if let value = try await probe() { return value }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw LonghaulProcessError("timed out waiting for \(what):\n\(worker.log().suffix(3000))")
+    }
+}
