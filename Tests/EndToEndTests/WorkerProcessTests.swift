@@ -93,10 +93,11 @@ struct WorkerProcessTests {
             // Coordinator looked for split jobs every 250 ms and each heartbeat renewed nothing once
             // a third of a lease: 39 commits/s for the two measured alone (84 on a loaded machine);
             // the Coordinator now waits for `longhaul_splits` (2 s fallback) and a heartbeat with
-            // nothing in hand skips its write. A loop that spins makes thousands: this bound
-            // catches that with room to spare.
+            // nothing in hand skips its write: 21 alone, 132 seen in the full suite on 2 busy cores,
+            // measured right after the 500 jobs while their tail (webhooks, statistics) settles. A
+            // loop that spins makes thousands: this bound catches that with room to spare.
             let idleCommits = try await harness.commitsPerSecond(over: .seconds(2))
-            #expect(idleCommits < 100, "two idle workers commit \(idleCommits) transactions a second")
+            #expect(idleCommits < 300, "two idle workers commit \(idleCommits) transactions a second")
             print("two workers: submissions per worker \(byWorker.map(\.1)); peak in flight at Mantle \(peak) (max_in_flight 100); idle: \(idleCommits) commits/s")
             for worker in workers { worker.signal(SIGTERM) }
             for worker in workers { #expect(await worker.waitForExit(timeout: .seconds(10)) == 0) }
