@@ -59,7 +59,10 @@ struct JobFinalizer: Sendable {
                            coalesce(sum(a.cached_tokens), 0)::integer AS cached_tokens,
                            coalesce(sum(a.output_tokens), 0)::integer AS output_tokens
                     FROM attempts a
-                    WHERE a.job_id = g.job_id AND a.outcome IN ('interrupted', 'abandoned')
+                    -- A first attempt has none before it: the test on `g` alone skips the scan
+                    -- for most endings.
+                    WHERE coalesce(g.attempt, 2) > 1
+                      AND a.job_id = g.job_id AND a.outcome IN ('interrupted', 'abandoned')
                       AND a.attempt < coalesce(g.attempt, 32767)
                       AND (a.input_tokens IS NOT NULL OR a.output_tokens IS NOT NULL)
                 ) e
