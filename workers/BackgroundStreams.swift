@@ -71,8 +71,11 @@ final class BackgroundStreams: Sendable {
     }
 
     /// The accepts of `jobIDs` are written: hold their streams. Streams adopted long ago whose
-    /// accept never came (a write that failed for good) are dropped, which closes them.
-    func start(_ jobIDs: [Int64]) {
+    /// accept never came (a write that failed for good) are dropped, which closes them. Accepts
+    /// written after the stream loop stopped (the worker is stopping while creates are answered)
+    /// hand their Responses to the Poller at once: their jobs must not stay leased to a worker
+    /// that no longer holds them until the lease runs out.
+    func start(_ jobIDs: [Int64]) async {
         let now = ContinuousClock.now
         let (ready, stale) = adopted.withLock { adopted -> ([Adopted], Int) in
             let ready = jobIDs.compactMap { adopted.removeValue(forKey: $0) }
@@ -81,7 +84,21 @@ final class BackgroundStreams: Sendable {
             return (ready, stale.count)
         }
         for _ in 0..<stale { release() }
-        for item in ready { startsInput.yield(item) }
+        var late: [PollOutcome] = []
+        for item in ready {
+            guard case .terminated = startsInput.yield(item) else { continue }
+            release()
+            late.append(JobLifecycle.afterBackgroundStream(
+                item.poll, item.stream.state, retry: configuration.retryPolicy, polls: configuration.pollSchedule, now: Date()))
+        }
+        guard !late.isEmpty else { return }
+        do {
+            _ = try await queue.recordPolls(late, worker: configuration.workerID)
+        } catch {
+            logger.warning(
+                "handing the Responses of a stopping worker's new streams to the Poller failed; they are polled when their lease ends",
+                metadata: ["jobs": "\(late.count)", "error": "\(error)"])
+        }
     }
 
     /// Holds the started streams until `stop` is set, then hands every held Response to the

@@ -68,7 +68,7 @@ public struct Submitter: Sendable {
                 }
                 changes.record(recorded.endpointChanges)
                 if reports.contains(where: \.outcome.isAccepted) { wakesPoller?.signal() }
-                backgroundStreams?.start(reports.compactMap(\.outcome.streamedJobID))
+                await backgroundStreams?.start(reports.compactMap(\.outcome.streamedJobID))
             },
             heartbeat: .init(interval: configuration.heartbeatInterval) { [queue, configuration] in
                 try await queue.extendSubmissionLeases(worker: worker, lease: configuration.submitLease, held: held)
