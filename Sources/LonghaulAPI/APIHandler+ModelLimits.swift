@@ -43,11 +43,14 @@ extension APIHandler {
 
 extension APIHandler {
     /// The limits enqueue checks for `project`: the server's, with the project's own model windows
-    /// (kept for a second, `RequestLookups`).
+    /// and the models' estimate calibrations (each kept for a second, `RequestLookups`).
     func jobLimits(for project: Project) async throws -> JobLimits {
         var limits = configuration.jobLimits
         limits.modelLimitOverrides = try await lookups.modelLimits.value(for: project.id) {
             try await ModelLimitStore(pool: pool).overrides(projectID: project.id)
+        } ?? [:]
+        limits.calibrations = try await lookups.calibrations.value(for: 0) {
+            try await ModelLimitStore(pool: pool).calibrations()
         } ?? [:]
         return limits
     }

@@ -50,6 +50,25 @@ struct LongDocumentRoutesTests {
         }
     }
 
+    @Test("a document that fits by the model's calibrated estimates is one call, not a split")
+    func calibratedModelsFitMore() async throws {
+        // Claude at 1 %: a 2,000-token window. About 1,460 estimated tokens need 1,970 with the
+        // uncalibrated 35 % margin, 1,610 once 40 calls showed the estimate right (10 % margin).
+        @Sendable func body() -> [String: Any] {
+            ["document": String(Self.long.prefix(5_760)), "model": "anthropic.claude-haiku-4-5", "max_output_tokens": 200]
+        }
+        try await APIHarness.run(configuration: Self.scaled) { api in
+            let uncalibrated = try await api.send(.post, "/v1/jobs", token: api.alphaToken, object: body())
+            #expect(uncalibrated.json["state"] as? String == "waiting_for_children", "\(uncalibrated.text)")
+        }
+        try await APIHarness.run(configuration: Self.scaled) { api in
+            _ = try await api.fixture.strings(
+                "INSERT INTO token_calibrations (model, factor, margin, samples) VALUES ('anthropic.claude-haiku-4-5', 1, 1.1, 40) RETURNING model")
+            let calibrated = try await api.send(.post, "/v1/jobs", token: api.alphaToken, object: body())
+            #expect(calibrated.json["state"] as? String == "queued", "\(calibrated.text)")
+        }
+    }
+
     @Test("a batch's strategy applies to every document that names none")
     func batchStrategy() async throws {
         try await APIHarness.run(configuration: Self.scaled) { api in

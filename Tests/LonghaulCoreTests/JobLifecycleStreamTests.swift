@@ -140,6 +140,30 @@ import Testing
         #expect(remote.usage?.inputTokens == 50)
     }
 
+    @Test("a refusal for length inside the stream, before any output, is a refused create: auto splits, single fails")
+    func aLengthRefusalInsideTheStream() {
+        var generation = StreamedGeneration()
+        generation.fail(type: "validationException", message: "Input is too long for requested model.")
+        var job = JobLifecycleTests.job(attempt: 1)
+        job.strategy = .auto
+        let split = JobLifecycle.afterStream(
+            job, .success(generation), cancelRequested: false, retry: JobLifecycleTests.retry, startedAt: Self.started)
+        guard case .split(_, 1, let refusal, let error, _) = split else {
+            Issue.record("expected a split, got \(split)")
+            return
+        }
+        #expect(refusal == ContextRefusal(inputTokens: nil, contextWindow: nil))
+        #expect(error.code == "validationException")
+        job.strategy = .single
+        let failed = JobLifecycle.afterStream(
+            job, .success(generation), cancelRequested: false, retry: JobLifecycleTests.retry, startedAt: Self.started)
+        guard case .fail(_, 1, let refused, _) = failed else {
+            Issue.record("expected a failure, got \(failed)")
+            return
+        }
+        #expect(refused.message.contains("Input is too long for requested model.") && refused.message.contains("strategy single"))
+    }
+
     @Test func aRefusalBeforeTheStreamIsDecidedLikeARefusedCreate() {
         let refused = RemoteCallError.permanent(
             AttemptError(httpStatus: 400, code: "invalid_request_error", message: "prompt is too long: 210000 tokens > 200000 maximum"))

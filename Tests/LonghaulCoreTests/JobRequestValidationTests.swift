@@ -154,6 +154,30 @@ struct JobRequestValidationTests {
         #expect(MapReduceSettings(params: forced.mapReduce?.params ?? [:]) == forced.mapReduce)
     }
 
+    @Test("a model whose estimates are calibrated is judged on the calibrated count: no split a document does not need")
+    func calibratedFit() throws {
+        // Claude (no tokenizer here), a 20,000-token window: 16,000 estimated tokens need
+        // 16,000 × 1.35 without history, and 16,000 × 1.0 × 1.10 once 40 calls showed the
+        // estimate right; a model that counts 30 % more than estimated needs a split again.
+        let model = "anthropic.claude-haiku-4-5"
+        func plan(_ calibration: EstimateCalibration?, strategy: SummaryStrategy = .auto) throws(ValidationError) -> MapReduceSettings? {
+            var limits = Self.limits(scale: 0.1)
+            limits.calibrations = calibration.map { [model: $0] } ?? [:]
+            return try JobRequest(document: Self.long, strategy: strategy)
+                .validated(defaultModel: model, limits: limits, checkModel: { _ in nil }).mapReduce
+        }
+        #expect(try plan(nil)?.strategy == .auto, "uncalibrated: split")
+        #expect(try plan(EstimateCalibration(factor: 1, margin: 1.1, samples: 40)) == nil, "calibrated: one call")
+        #expect(try plan(EstimateCalibration(factor: 1.3, margin: 1.1, samples: 40))?.strategy == .auto, "counts more: split")
+        do {
+            _ = try plan(EstimateCalibration(factor: 1.3, margin: 1.1, samples: 40), strategy: .single)
+            Issue.record("single accepted a document over the calibrated window")
+        } catch {
+            #expect(error.message.contains("about 20829 tokens (estimated, calibrated on 40 calls of \(model))"), "\(error.message)")
+            #expect(error.message.contains("a 10 % margin"), "\(error.message)")
+        }
+    }
+
     @Test func mapSettingsAreChecked() {
         let badModel = JobRequest(document: "x", mapModel: "qwen.qwen3-32b")
         #expect(throws: ValidationError.self) {

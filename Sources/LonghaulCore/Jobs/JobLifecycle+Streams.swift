@@ -17,7 +17,8 @@ extension JobLifecycle {
     /// - a refusal before the stream began: as `afterCreate` decides a refused create;
     /// - the terminal event: `stop`/`end_turn`/`stop_sequence` → completed; `length`/`max_tokens`
     ///   → incomplete `max_output_tokens`; `content_filter` and `refusal` → incomplete with that reason;
-    /// - an error event: retried as a new attempt when transient, else failed;
+    /// - an error event: retried as a new attempt when transient; a refusal for length before any
+    ///   output, as a refused create (split when `auto`); else failed;
     /// - a cut (no terminal event, an idle connection, a damaged frame): `.interrupted`, the
     ///   attempt spent (its tokens were billed) and the job due again with backoff, within
     ///   `max_attempts`;
@@ -69,9 +70,12 @@ extension JobLifecycle {
             default: return finished(.completed)
             }
         case .failed(let type, let message):
-            if transientStreamErrors.contains(type) {
-                return again(AttemptError(code: type, message: message.isEmpty ? "the stream reported \(type)" : message))
-            }
+            let error = AttemptError(code: type, message: message.isEmpty ? "the stream reported \(type)" : message)
+            if transientStreamErrors.contains(type) { return again(error) }
+            // A refusal for length sent as the stream's only event (bedrock-runtime's
+            // `validationException` "Input is too long for requested model.") is a refused
+            // create: an `auto` job is split. It generated nothing.
+            if ContextRefusal(error) != nil, usage.outputTokens == 0 { return afterRefusal(job, error, startedAt: startedAt) }
             return finished(.failed, code: type, message: message)
         case .cancelled where cancelRequested:
             return finished(.cancelled)

@@ -47,23 +47,28 @@ public enum JobLifecycle {
         case .failure(.needsAttention(let detail)):
             return .held(jobID: job.id, attempt: job.attempt, error: detail, startedAt: startedAt)
         case .failure(.permanent(let detail)):
-            guard let refusal = ContextRefusal(detail) else {
-                return .fail(jobID: job.id, attempt: job.attempt, error: detail, startedAt: startedAt)
-            }
-            // Too long for one call: an `auto` job is split with the figures Mantle stated; a
-            // `single` one (and a map or merge call, created `single`) fails with them.
-            guard job.strategy == .auto else {
-                return .fail(
-                    jobID: job.id, attempt: job.attempt,
-                    error: AttemptError(
-                        httpStatus: detail.httpStatus, code: detail.code,
-                        message: detail.message + " (strategy \(job.strategy.rawValue): use strategy auto or map_reduce to split the document)"),
-                    startedAt: startedAt)
-            }
-            return .split(jobID: job.id, attempt: job.attempt, refusal: refusal, error: detail, startedAt: startedAt)
+            return afterRefusal(job, detail, startedAt: startedAt)
         case .failure(.notFound(let detail)):
             return .fail(jobID: job.id, attempt: job.attempt, error: detail, startedAt: startedAt)
         }
+    }
+
+    /// What to do with `job` after the model refused its call for good (before or inside a stream).
+    static func afterRefusal(_ job: ClaimedJob, _ detail: AttemptError, startedAt: Date) -> SubmissionOutcome {
+        guard let refusal = ContextRefusal(detail) else {
+            return .fail(jobID: job.id, attempt: job.attempt, error: detail, startedAt: startedAt)
+        }
+        // Too long for one call: an `auto` job is split with the figures Mantle stated; a
+        // `single` one (and a map or merge call, created `single`) fails with them.
+        guard job.strategy == .auto else {
+            return .fail(
+                jobID: job.id, attempt: job.attempt,
+                error: AttemptError(
+                    httpStatus: detail.httpStatus, code: detail.code,
+                    message: detail.message + " (strategy \(job.strategy.rawValue): use strategy auto or map_reduce to split the document)"),
+                startedAt: startedAt)
+        }
+        return .split(jobID: job.id, attempt: job.attempt, refusal: refusal, error: detail, startedAt: startedAt)
     }
 
     /// What to do after a retrieve (or, when a cancel was asked for, a cancel call) of `poll`'s

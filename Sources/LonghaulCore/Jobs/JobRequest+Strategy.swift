@@ -26,7 +26,8 @@ extension JobRequest {
         if let mapMaxOutputTokens {
             try requireRoomForInput(model: mapModel ?? model, outputTokens: mapMaxOutputTokens, field: "map_max_output_tokens", settings: settings)
         }
-        let budget = ContextBudget(limits: settings.limits(for: model), exactCount: inputTokens.isExact)
+        let calibration = inputTokens.isExact ? .exact : limits.calibrations[model] ?? .uncalibrated
+        let budget = ContextBudget(limits: settings.limits(for: model), calibration: calibration)
         let fits = budget.fits(estimatedInputTokens: inputTokens.tokens, outputTokens: maxOutputTokens)
         switch settings.strategy {
         case .mapReduce: return settings
@@ -34,11 +35,14 @@ extension JobRequest {
         case .single:
             guard fits else {
                 let needed = budget.needed(estimatedInputTokens: inputTokens.tokens, outputTokens: maxOutputTokens)
+                let margin = "a \(Int(((calibration.margin - 1) * 100).rounded())) % margin on the estimate"
                 let counted =
                     inputTokens.isExact
                     ? "are \(inputTokens.tokens) tokens (o200k_base); with max_output_tokens \(maxOutputTokens)"
-                    : "are about \(inputTokens.tokens) tokens (estimated); with max_output_tokens \(maxOutputTokens) "
-                        + "and a \(Int(((ContextBudget.estimateMargin - 1) * 100).rounded())) % margin on the estimate"
+                    : calibration.samples > 0
+                        ? "are about \(Int((Double(inputTokens.tokens) * calibration.factor).rounded())) tokens (estimated, calibrated on "
+                            + "\(calibration.samples) calls of \(model)); with max_output_tokens \(maxOutputTokens) and \(margin)"
+                        : "are about \(inputTokens.tokens) tokens (estimated); with max_output_tokens \(maxOutputTokens) and \(margin)"
                 throw ValidationError(
                     field: "document", code: "context_length_exceeded",
                     message: "the document and instructions \(counted) they need \(needed) of \(model)'s "

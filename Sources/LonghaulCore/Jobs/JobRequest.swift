@@ -90,6 +90,10 @@ public struct JobLimits: Sendable {
     public var tokenizer: O200kTokenizer? = nil
     /// The project's own windows per model (`ModelLimitStore`), in place of the table's.
     public var modelLimitOverrides: [String: ModelLimitOverride] = [:]
+    /// How each model's estimates are calibrated (`ModelLimitStore.calibrations`, kept by the Maintainer): a
+    /// document is judged to fit one call on the calibrated count, not the raw estimate with the
+    /// 35 % margin, so a calibrated model is not split (a lossy extra pass) for nothing.
+    public var calibrations: [String: EstimateCalibration] = [:]
 
     public init() {}
 }

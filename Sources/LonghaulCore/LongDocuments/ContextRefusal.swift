@@ -13,7 +13,11 @@ import Foundation
 ///   messages, O in the completion). …";
 /// - Anthropic Messages (Mantle and bedrock-runtime), 400 `invalid_request_error`: "prompt is
 ///   too long: M tokens > N maximum", or "input length and `max_tokens` exceed context limit:
-///   M + O > N, …".
+///   M + O > N, …"; bedrock-runtime puts either after "The model returned the following errors: "
+///   (a ValidationException seen in 2026, moca#254);
+/// - bedrock-runtime's older `ValidationException` "Input is too long for requested model.", which
+///   states no figures, sent inside the stream of `invoke-with-response-stream`
+///   (aws-samples/bedrock-chat#95, aws-sdk-js-v3#6266, continuedev/continue#6005).
 public struct ContextRefusal: Sendable, Equatable {
     /// The input tokens the model counted (M), when the message says.
     public var inputTokens: Int?
@@ -34,14 +38,19 @@ public struct ContextRefusal: Sendable, Equatable {
                 Self.number(in: message, after: "your messages resulted in ") ?? Self.number(in: message, after: "tokens (")
             return
         }
-        if message.hasPrefix("prompt is too long: ") {
+        if message.contains("prompt is too long: ") {
             inputTokens = Self.number(in: message, after: "prompt is too long: ")
             contextWindow = Self.number(in: message, after: " tokens > ")
             return
         }
-        if message.hasPrefix("input length and `max_tokens` exceed context limit: ") {
+        if message.contains("input length and `max_tokens` exceed context limit: ") {
             inputTokens = Self.number(in: message, after: "exceed context limit: ")
             contextWindow = Self.number(in: message, after: " > ")
+            return
+        }
+        if message.contains("Input is too long for requested model") {
+            inputTokens = nil
+            contextWindow = nil
             return
         }
         return nil

@@ -43,10 +43,14 @@ public struct MapReduceSettings: Sendable, Equatable {
     }
 
     /// `calibration` of `model`, with the factor the refusal measured on this very document when
-    /// `model` is the one refused (`refusedModel`).
-    public func calibration(_ calibration: EstimateCalibration, for model: String, refusedModel: String) -> EstimateCalibration {
-        guard model == refusedModel, let measured = refusal?.inputTokens, let estimate = refusedEstimate else { return calibration }
-        return calibration.measured(measured, estimated: estimate)
+    /// `model` is the one refused (`refusedModel`). A refusal that states no count (bedrock-runtime's
+    /// "Input is too long for requested model.") still says the model counted more than
+    /// `leastRefusedCount`, the input the window left room for: that floor is the measure then.
+    public func calibration(
+        _ calibration: EstimateCalibration, for model: String, refusedModel: String, leastRefusedCount: Int
+    ) -> EstimateCalibration {
+        guard model == refusedModel, let refusal, let estimate = refusedEstimate else { return calibration }
+        return calibration.measured(refusal.inputTokens ?? leastRefusedCount, estimated: estimate)
     }
 
     /// The settings as `params` entries.
@@ -67,7 +71,8 @@ public struct MapReduceSettings: Sendable, Equatable {
             strategy: params["strategy"].flatMap(SummaryStrategy.init(rawValue:)) ?? .auto, mapModel: params["map_model"],
             mapMaxOutputTokens: params["map_max_output_tokens"].flatMap(Int.init),
             contextWindowScale: params["context_window_scale"].flatMap(Double.init) ?? 1,
-            refusal: params["refused_input_tokens"] == nil && params["refused_context_window"] == nil
+            // Every split after a refusal records the estimate refused, figures or not.
+            refusal: params["refused_input_tokens"] == nil && params["refused_context_window"] == nil && params["refused_estimate"] == nil
                 ? nil
                 : ContextRefusal(
                     inputTokens: params["refused_input_tokens"].flatMap(Int.init), contextWindow: params["refused_context_window"].flatMap(Int.init)),

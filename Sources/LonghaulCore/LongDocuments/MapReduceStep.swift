@@ -26,8 +26,11 @@ public struct MapReduceParent: Sendable, Equatable {
     /// The window budget of a call of `model`: the table's limits (capped by a refusal's window),
     /// and the model's calibration (corrected by a refusal's count).
     func budget(for model: String) -> ContextBudget {
-        let calibration = settings.calibration(calibrations[model] ?? .uncalibrated, for: model, refusedModel: self.model)
-        return ContextBudget(limits: settings.limits(for: model, refusedModel: self.model), calibration: calibration)
+        let limits = settings.limits(for: model, refusedModel: self.model)
+        let calibration = settings.calibration(
+            calibrations[model] ?? .uncalibrated, for: model, refusedModel: self.model,
+            leastRefusedCount: limits.inputBudget(reservingOutput: maxOutputTokens) + 1)
+        return ContextBudget(limits: limits, calibration: calibration)
     }
 }
 

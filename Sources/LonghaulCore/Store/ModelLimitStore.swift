@@ -10,6 +10,18 @@ public struct ModelLimitStore: Sendable {
         self.pool = pool
     }
 
+    /// How each model's estimates are calibrated, as the Maintainer last wrote them
+    /// (`JobQueue.refreshTokenCalibrations`): enqueue judges fit with them (`JobLimits.calibrations`).
+    /// One small table read, not the day's calls aggregated.
+    public func calibrations() async throws -> [String: EstimateCalibration] {
+        var calibrations: [String: EstimateCalibration] = [:]
+        for row in try await pool.query("SELECT model, factor, margin, samples FROM token_calibrations") {
+            calibrations[try row.decode("model")] = EstimateCalibration(
+                factor: try row.decode("factor"), margin: try row.decode("margin"), samples: try row.decode("samples"))
+        }
+        return calibrations
+    }
+
     /// Sets (or replaces) `projectID`'s figures for `override.model`.
     public func set(projectID: Int64, _ override: ModelLimitOverride) async throws {
         guard !override.model.isEmpty, override.model.count <= 200 else {

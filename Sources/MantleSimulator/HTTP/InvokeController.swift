@@ -57,6 +57,8 @@ struct InvokeController {
         let limits = model.limits.scaled(by: engine.configuration.contextWindowScale)
         let plan: MessagesValidation.Plan
         switch MessagesValidation.plan(body, model: model, limits: limits) {
+        case .failure(let problem) where stream && problem.forLength:
+            return BedrockErrorBody.inputTooLong.inStream
         case .failure(let problem): return BedrockErrorBody.validation(problem.message).response
         case .success(let value): plan = value
         }

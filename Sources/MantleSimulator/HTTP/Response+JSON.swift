@@ -41,6 +41,14 @@ extension BedrockErrorBody {
         headers[.amznErrorType] = "\(exception):http://internal.amazon.com/coral/com.amazon.bedrock/"
         return .json(json, status: status, headers: headers)
     }
+
+    /// The error as the one message of an event stream answered 200, as `invoke-with-response-stream`
+    /// sends an error it finds only once the stream has begun.
+    var inStream: Response {
+        Response(
+            status: .ok, headers: [.contentType: "application/vnd.amazon.eventstream", .bedrockContentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: EventStreamFrame.exception(streamExceptionType, message: message))))
+    }
 }
 
 extension HTTPField.Name {

@@ -114,10 +114,14 @@ enum MessagesValidation {
     /// Why a request is refused, in the words both routes use.
     struct Refusal: Error {
         let message: String
+        /// The input does not fit the model's window.
+        var forLength = false
     }
 
     static func plan(_ body: MessagesRequest, model: SimulatedModel, limits: ContextLimits) -> Result<Plan, Refusal> {
-        func refuse(_ message: String) -> Result<Plan, Refusal> { .failure(Refusal(message: message)) }
+        func refuse(_ message: String, forLength: Bool = false) -> Result<Plan, Refusal> {
+            .failure(Refusal(message: message, forLength: forLength))
+        }
         guard let maxTokens = body.maxTokens else { return refuse("max_tokens: Field required") }
         if maxTokens < 1 { return refuse("max_tokens: Input should be greater than or equal to 1") }
         if maxTokens > limits.maxOutputTokens {
@@ -130,7 +134,7 @@ enum MessagesValidation {
         if messages.first?.role != .user { return refuse("messages: first message must use the \"user\" role") }
         let inputTokens = AnswerWriter.inputTokens(instructions: body.system?.text, document: body.document, messageCount: messages.count)
         if let problem = ContextWindowCheck.anthropicProblem(inputTokens: inputTokens, maxTokens: maxTokens, limits: limits) {
-            return refuse(problem)
+            return refuse(problem, forLength: true)
         }
         return .success(Plan(maxTokens: maxTokens, inputTokens: inputTokens))
     }

@@ -38,6 +38,11 @@ struct BedrockErrorBody: Error, Sendable {
         BedrockErrorBody(status: .badRequest, exception: "ValidationException", message: message)
     }
 
+    /// What `invoke-with-response-stream` says of input too long for the model: no figures,
+    /// and inside the stream (botocore raises it as an `EventStreamError` while iterating:
+    /// aws-samples/bedrock-chat#95; the same words in aws-sdk-js-v3#6266, continuedev/continue#6005).
+    static let inputTooLong = validation("Input is too long for requested model.")
+
     static func accessDenied(_ message: String) -> BedrockErrorBody {
         BedrockErrorBody(status: .forbidden, exception: "AccessDeniedException", message: message)
     }

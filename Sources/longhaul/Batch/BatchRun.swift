@@ -195,10 +195,12 @@ struct BatchRun {
         return RunPlan(documents: documents, facts: facts)
     }
 
-    /// The limits enqueue checks (`LONGHAUL_CONTEXT_WINDOW_SCALE`), with the project's own model windows.
+    /// The limits enqueue checks (`LONGHAUL_CONTEXT_WINDOW_SCALE`), with the project's own model
+    /// windows and the models' estimate calibrations.
     private static func limits(of project: Project, store: JobStore) async throws -> JobLimits {
         var limits = JobLimits.fromEnvironment()
         limits.modelLimitOverrides = try await ModelLimitStore(pool: store.pool).overrides(projectID: project.id)
+        limits.calibrations = try await ModelLimitStore(pool: store.pool).calibrations()
         return limits
     }
 

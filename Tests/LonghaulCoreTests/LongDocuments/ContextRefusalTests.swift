@@ -30,11 +30,37 @@ import Testing
             ),
             3_900, 4_000
         ),
+        (
+            AttemptError(
+                httpStatus: 400, code: "ValidationException",
+                message: "The model returned the following errors: prompt is too long: 200049 tokens > 200000 maximum"),
+            200_049, 200_000
+        ),
     ])
     func figuresAreRead(error: AttemptError, inputTokens: Int, window: Int) throws {
         let refusal = try #require(ContextRefusal(error))
         #expect(refusal.inputTokens == inputTokens)
         #expect(refusal.contextWindow == window)
+    }
+
+    @Test func bedrockRuntimesRefusalWithoutFiguresIsStillForLength() throws {
+        let refusal = try #require(
+            ContextRefusal(AttemptError(code: "validationException", message: "Input is too long for requested model.")))
+        #expect(refusal == ContextRefusal(inputTokens: nil, contextWindow: nil))
+    }
+
+    @Test("a refusal without figures still cuts smaller: the model counted more than the window left for input")
+    func aRefusalWithoutFiguresSplitsOnTheLeastCountItImplies() {
+        // The job's one call: 3,000 estimated tokens, 400 of output, in a window of 4,000 × 2 %…
+        // which Longhaul's table says is 8,000: the model refused without saying by how much.
+        var settings = MapReduceSettings(
+            strategy: .auto, contextWindowScale: 0.04, refusal: ContextRefusal(inputTokens: nil, contextWindow: nil), refusedEstimate: 3_000)
+        settings = MapReduceSettings(params: settings.params)
+        #expect(settings.refusal != nil, "the refusal survives the job's params without figures")
+        let calibration = settings.calibration(.uncalibrated, for: "m", refusedModel: "m", leastRefusedCount: 7_601)
+        #expect(abs(calibration.factor - Double(7_601 - ContextBudget.templateTokens) / 3_000) < 1e-9)
+        #expect(calibration.margin == ContextBudget.estimateMargin)
+        #expect(settings.calibration(.uncalibrated, for: "map", refusedModel: "m", leastRefusedCount: 7_601) == .uncalibrated)
     }
 
     @Test func otherRefusalsAreNotForLength() {

@@ -220,6 +220,17 @@ def bedrock_runtime(base):
     expect_error(anthropic.APIStatusError, "invoke stream with an exception message", stream_call)
     simulator_config(base, {"invokeFaults": {"streamError": 0}})
 
+    # Input over the window: InvokeModel refuses with a 400; the stream route answers 200 and
+    # refuses inside the stream, as botocore reports it from bedrock-runtime (bedrock-chat#95).
+    simulator_config(base, {"contextWindowScale": 0.0001})
+    too_long = dict(model="anthropic.claude-opus-4-7", max_tokens=16, messages=CLAUDE_MESSAGES, extra_body=BEDROCK_VERSION)
+    expect_error(anthropic.BadRequestError, "invoke: prompt is too long", lambda: client.messages.create(**too_long))
+    error = expect_error(
+        anthropic.APIStatusError, "invoke stream: input too long", lambda: drain(client.messages.create(stream=True, **too_long))
+    )
+    check(error is not None and "Input is too long for requested model" in str(error), "invoke stream: refused inside the stream")
+    simulator_config(base, {"contextWindowScale": 1})
+
 
 def main():
     parser = argparse.ArgumentParser()
