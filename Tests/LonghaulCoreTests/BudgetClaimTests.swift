@@ -94,6 +94,29 @@ struct BudgetClaimTests {
         }
     }
 
+    @Test("a cap reserves a calibrated model's input as the model counts it, not as estimated")
+    func reservationsUseTheCalibratedEstimate() async throws {
+        try await StoreFixture.with("budget_calibrated") { fixture in
+            let project = try await fixture.project("capped")
+            try await fixture.enqueue(1, into: project)
+            let model = try #require(try await fixture.strings("SELECT model FROM jobs").first)
+            let estimate = try await fixture.count("SELECT estimated_input_tokens FROM jobs")
+            let output = try await fixture.count("SELECT max_output_tokens FROM jobs")
+            _ = try await fixture.strings(
+                "INSERT INTO token_calibrations (model, factor, margin, samples) VALUES ('\(model)', 1.5, 1.1, 40) RETURNING model")
+            let budgets = BudgetStore(pool: fixture.pool)
+            let expected = Int((Double(estimate) * 1.5).rounded(.up)) + output
+            // A cap that the raw estimate would fit under, and the calibrated one does not.
+            try await budgets.set(projectID: project.id, period: .month, maxTokens: Int64(expected - 1), maxCost: nil)
+            #expect(try await budgets.budgets(projectID: project.id).first?.blocksNextJob == true)
+            #expect(try await fixture.queue.claimJobs(worker: "w", limit: 1, lease: .seconds(60)).isEmpty)
+            try await budgets.set(projectID: project.id, period: .month, maxTokens: Int64(expected), maxCost: nil)
+            #expect(try await budgets.budgets(projectID: project.id).first?.blocksNextJob == false)
+            #expect(try await fixture.queue.claimJobs(worker: "w", limit: 1, lease: .seconds(60)).count == 1)
+            #expect(try await fixture.count("SELECT reserved_tokens FROM jobs") == expected)
+        }
+    }
+
     @Test("a project without a cap reserves nothing")
     func noCapNoReservation() async throws {
         try await StoreFixture.with("budget_none") { fixture in

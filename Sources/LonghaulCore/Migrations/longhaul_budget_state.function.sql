@@ -33,9 +33,11 @@ CROSS JOIN LATERAL (
 ) f
 LEFT JOIN LATERAL (
     -- No price under a cap in money: more than any cap (the claim cannot admit it either).
-    SELECT q.estimated_input_tokens + q.max_output_tokens AS tokens,
+    -- As the claim reserves it: the calibrated input and the whole output.
+    SELECT longhaul_expected_input_tokens(q.model, q.params, q.estimated_input_tokens) + q.max_output_tokens AS tokens,
            coalesce(longhaul_call_cost(q.model, longhaul_priced_tier(NULL, q.params->>'service_tier'),
-                                       q.estimated_input_tokens, 0, q.max_output_tokens), 1e15) AS cost
+                                       longhaul_expected_input_tokens(q.model, q.params, q.estimated_input_tokens),
+                                       0, q.max_output_tokens), 1e15) AS cost
     FROM jobs q WHERE q.project_id = b.project_id AND q.state = 'queued'
     ORDER BY q.urgent DESC, q.priority DESC, q.run_at, q.id LIMIT 1
 ) n ON true;

@@ -101,14 +101,19 @@ BEGIN
         SELECT c.*, b.free_tokens, b.budget_tokens, b.budget_cost
         FROM budgets b
         CROSS JOIN LATERAL (
-            SELECT j.id, j.project_id, j.urgent, j.priority, j.run_at, j.estimated_input_tokens + j.max_output_tokens AS cost,
+            SELECT j.id, j.project_id, j.urgent, j.priority, j.run_at,
+                   -- What a cap reserves: the calibrated input (a model that counts more than the
+                   -- estimate must not slip under the cap) and the whole output asked for.
+                   CASE WHEN b.budget_tokens IS NULL AND b.budget_cost IS NULL THEN j.estimated_input_tokens + j.max_output_tokens
+                        ELSE longhaul_expected_input_tokens(j.model, j.params, j.estimated_input_tokens) + j.max_output_tokens END AS cost,
                    -- What Mantle's tokens-per-minute admission will count: the calibrated estimate.
                    CASE WHEN b.free_tokens IS NULL THEN 0
                         ELSE longhaul_expected_input_tokens(j.model, j.params, j.estimated_input_tokens) + j.max_output_tokens END AS rate_cost,
                    -- The worst case in money, only under a cap in money; no price: more than any cap.
                    CASE WHEN b.budget_cost IS NULL THEN NULL
                         ELSE coalesce(longhaul_call_cost(j.model, longhaul_priced_tier(NULL, j.params->>'service_tier'),
-                                                          j.estimated_input_tokens, 0, j.max_output_tokens), 1e15) END AS money
+                                                          longhaul_expected_input_tokens(j.model, j.params, j.estimated_input_tokens),
+                                                          0, j.max_output_tokens), 1e15) END AS money
             FROM jobs j
             WHERE j.project_id = b.project_id AND j.held = p_held AND j.state = 'queued' AND j.run_at <= now()
               -- past its deadline: the Maintainer ends it; submitting it now would only bill
