@@ -1,4 +1,5 @@
 import LonghaulCore
+import Mantle
 
 /// `/v1/projects/{project}/model-limits`: a project's own context windows per model; anyone who
 /// sees the project reads them, only an admin sets them (as with budgets).
@@ -14,7 +15,9 @@ extension APIHandler {
         let project = try await visibleProject(slug: input.path.project)
         try await ModelLimitStore(pool: pool).set(
             projectID: project.id,
-            ModelLimitOverride(model: input.path.model, contextWindow: body.contextWindow, maxOutputTokens: body.maxOutputTokens))
+            ModelLimitOverride(
+                model: input.path.model, contextWindow: body.contextWindow, maxOutputTokens: body.maxOutputTokens,
+                api: body.api.flatMap { GenerationAPI(rawValue: $0.rawValue) }))
         return .ok(.init(body: .json(try await modelLimitList(project))))
     }
 
@@ -36,7 +39,8 @@ extension APIHandler {
                 return Components.Schemas.ModelLimit(
                     object: .modelLimit, model: override.model, contextWindow: figures.overridden.contextWindow,
                     maxOutputTokens: figures.overridden.maxOutputTokens, tableContextWindow: figures.table.contextWindow,
-                    tableMaxOutputTokens: figures.table.maxOutputTokens)
+                    tableMaxOutputTokens: figures.table.maxOutputTokens,
+                    api: override.api.flatMap { Components.Schemas.ModelAPI(rawValue: $0.rawValue) })
             })
     }
 }

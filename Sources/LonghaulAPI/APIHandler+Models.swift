@@ -23,7 +23,7 @@ extension APIHandler {
                 body: .json(
                     .init(
                         object: .list,
-                        data: ModelCatalogue.listing(served: served).map { model in
+                        data: ModelCatalogue.listing(served: served, entries: try await jobLimits(for: project).modelLimitOverrides).map { model in
                             .init(
                                 id: model.id, object: .model,
                                 api: model.api.flatMap(Components.Schemas.ModelInfo.ApiPayload.init(rawValue:)),

@@ -57,4 +57,33 @@ struct ModelLimitRoutesTests {
             #expect(try await api.send(.delete, path).status == .notFound)
         }
     }
+
+    @Test("a project's own entry names the API of a model the table does not know: enqueue takes it, routed so, and lists it")
+    func anEntryNamesTheAPIOfANewModel() async throws {
+        try await APIHarness.run { api in
+            let newModel = "amazon.nova-premier-v2"
+            let unknown = try await api.send(.post, "/v1/jobs", token: api.alphaToken, object: ["document": "A note.", "model": newModel])
+            #expect(unknown.status == .badRequest && unknown.errorCode == "unsupported_model", "\(unknown.text)")
+
+            let wrongAPI = try await api.send(
+                .put, "/v1/projects/alpha/model-limits/openai.gpt-oss-120b", object: ["context_window": 131_072, "api": "anthropic_messages"])
+            #expect(wrongAPI.status == .badRequest && wrongAPI.errorParam == "api", "\(wrongAPI.text)")
+            #expect((wrongAPI.error["message"] as? String)?.contains("responses or chat_completions") == true, "\(wrongAPI.text)")
+
+            let set = try await api.send(
+                .put, "/v1/projects/alpha/model-limits/\(newModel)", object: ["context_window": 300_000, "api": "chat_completions"])
+            #expect(set.status == .ok && set.data.first?["api"] as? String == "chat_completions", "\(set.text)")
+            let job = try await api.send(.post, "/v1/jobs", token: api.alphaToken, object: ["document": "A note.", "model": newModel])
+            #expect(job.status == .accepted && job.json["state"] as? String == "queued", "\(job.text)")
+            let row = try await api.fixture.strings("SELECT (params->>'api') || ' ' || held::text FROM jobs")
+            #expect(row == ["chat_completions true"], "a held stream through Chat Completions")
+            // Only alpha vouched for it.
+            let beta = try await api.send(.post, "/v1/jobs", token: api.betaToken, object: ["document": "A note.", "model": newModel])
+            #expect(beta.status == .badRequest && beta.errorCode == "unsupported_model")
+
+            let models = try await api.send(.get, "/v1/models?project=alpha", token: api.alphaToken)
+            let listed = models.data.first { $0["id"] as? String == newModel }
+            #expect(listed?["api"] as? String == "chat_completions" && listed?["context_window"] as? Int == 300_000, "\(models.text)")
+        }
+    }
 }

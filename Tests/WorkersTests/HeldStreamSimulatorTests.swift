@@ -1,5 +1,6 @@
 import Foundation
 import LonghaulCore
+import Mantle
 import MantleSimulator
 import TestSupport
 import Testing
@@ -75,6 +76,28 @@ struct HeldStreamSimulatorTests {
                 }
             }
             #expect(counters.generationsInFlight == 0)
+        }
+    }
+
+    @Test("a project's own entry routes gpt-oss through Chat Completions: held streams, no background Response")
+    func anEntryChoosesTheAPI() async throws {
+        try await PipelineHarness.with("held_entry", simulator: .quick, workers: HeldStreamTests.workers) { harness in
+            let project = try await harness.project("entries")
+            let model = "openai.gpt-oss-120b"
+            try await ModelLimitStore(pool: harness.fixture.pool).set(
+                projectID: project.id, ModelLimitOverride(model: model, contextWindow: 131_072, api: .chatCompletions))
+            var limits = JobLimits()
+            limits.modelLimitOverrides = try await ModelLimitStore(pool: harness.fixture.pool).overrides(projectID: project.id)
+            let requests = try (0..<5).map { index in
+                try JobRequest(document: "Report \(index). The harbour has two piers.", model: model, maxOutputTokens: 200)
+                    .validated(defaultModel: model, limits: limits, checkModel: { _ in nil })
+            }
+            let ids = try await harness.fixture.store.enqueue(requests, project: project).map(\.publicID)
+            let jobs = try await harness.waitForTerminal(ids)
+            #expect(jobs.allSatisfy { $0.state == .completed && $0.outputText?.isEmpty == false })
+            let counters = harness.simulator.counters()
+            #expect(counters.generationsCompleted[.chatCompletions] == 5, "\(counters.generationsCompleted)")
+            #expect(counters.generationsCompleted[.createResponse, default: 0] == 0)
         }
     }
 

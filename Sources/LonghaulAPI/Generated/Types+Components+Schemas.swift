@@ -1740,21 +1740,27 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/ModelLimitSet/max_output_tokens`.
             internal var maxOutputTokens: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/ModelLimitSet/api`.
+            internal var api: Components.Schemas.ModelAPI?
             /// Creates a new `ModelLimitSet`.
             ///
             /// - Parameters:
             ///   - contextWindow: Input plus output tokens of one call.
             ///   - maxOutputTokens: The largest `max_output_tokens` (at most the window); default: the table's.
+            ///   - api:
             internal init(
                 contextWindow: Swift.Int,
-                maxOutputTokens: Swift.Int? = nil
+                maxOutputTokens: Swift.Int? = nil,
+                api: Components.Schemas.ModelAPI? = nil
             ) {
                 self.contextWindow = contextWindow
                 self.maxOutputTokens = maxOutputTokens
+                self.api = api
             }
             internal enum CodingKeys: String, CodingKey {
                 case contextWindow = "context_window"
                 case maxOutputTokens = "max_output_tokens"
+                case api
             }
             internal init(from decoder: any Swift.Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -1766,11 +1772,25 @@ extension Components {
                     Swift.Int.self,
                     forKey: .maxOutputTokens
                 )
+                self.api = try container.decodeIfPresent(
+                    Components.Schemas.ModelAPI.self,
+                    forKey: .api
+                )
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
                     "context_window",
-                    "max_output_tokens"
+                    "max_output_tokens",
+                    "api"
                 ])
             }
+        }
+        /// The API that runs the model for this project, in place of the model table's choice: a model the table does not know (AWS adds models every month) is accepted at enqueue once a project names its API; a model the table knows may name only an API its family speaks (gpt-oss: responses or chat_completions). Default: the table's.
+        ///
+        /// - Remark: Generated from `#/components/schemas/ModelAPI`.
+        internal enum ModelAPI: String, Codable, Hashable, Sendable, CaseIterable {
+            case responses = "responses"
+            case chatCompletions = "chat_completions"
+            case anthropicMessages = "anthropic_messages"
+            case bedrockRuntime = "bedrock_runtime"
         }
         /// - Remark: Generated from `#/components/schemas/ModelLimit`.
         internal struct ModelLimit: Codable, Hashable, Sendable {
@@ -1794,6 +1814,8 @@ extension Components {
             internal var tableContextWindow: Swift.Int
             /// - Remark: Generated from `#/components/schemas/ModelLimit/table_max_output_tokens`.
             internal var tableMaxOutputTokens: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/ModelLimit/api`.
+            internal var api: Components.Schemas.ModelAPI?
             /// Creates a new `ModelLimit`.
             ///
             /// - Parameters:
@@ -1803,13 +1825,15 @@ extension Components {
             ///   - maxOutputTokens:
             ///   - tableContextWindow: The model table's window
             ///   - tableMaxOutputTokens:
+            ///   - api:
             internal init(
                 object: Components.Schemas.ModelLimit.ObjectPayload,
                 model: Swift.String,
                 contextWindow: Swift.Int,
                 maxOutputTokens: Swift.Int,
                 tableContextWindow: Swift.Int,
-                tableMaxOutputTokens: Swift.Int
+                tableMaxOutputTokens: Swift.Int,
+                api: Components.Schemas.ModelAPI? = nil
             ) {
                 self.object = object
                 self.model = model
@@ -1817,6 +1841,7 @@ extension Components {
                 self.maxOutputTokens = maxOutputTokens
                 self.tableContextWindow = tableContextWindow
                 self.tableMaxOutputTokens = tableMaxOutputTokens
+                self.api = api
             }
             internal enum CodingKeys: String, CodingKey {
                 case object
@@ -1825,6 +1850,7 @@ extension Components {
                 case maxOutputTokens = "max_output_tokens"
                 case tableContextWindow = "table_context_window"
                 case tableMaxOutputTokens = "table_max_output_tokens"
+                case api
             }
         }
         /// - Remark: Generated from `#/components/schemas/ModelLimitList`.

@@ -7,7 +7,7 @@ extension JobRequest {
     func plan(
         model: String, maxOutputTokens: Int, inputTokens: InputTokenCount, limits: JobLimits, checkModel: ModelCheck
     ) throws(ValidationError) -> MapReduceSettings? {
-        if let mapModel {
+        if let mapModel, limits.modelLimitOverrides[mapModel]?.api == nil {
             if let reason = checkModel(mapModel) {
                 throw ValidationError(field: "map_model", code: "unsupported_model", message: reason)
             }

@@ -1,6 +1,6 @@
 public import Foundation
 import Hashing
-import Mantle
+public import Mantle
 
 /// A request that passed validation, with defaults filled in and the figures the queue needs.
 public struct ValidatedJob: Sendable, Equatable {
@@ -24,6 +24,9 @@ public struct ValidatedJob: Sendable, Equatable {
     /// continue its trace; nil when tracing is off. Not part of `requestSHA256`: the same request
     /// sent again under another trace is the same work.
     public var traceContext: String? = nil
+    /// The API the project's own entry for the model names (`ModelLimitOverride.api`); nil: the
+    /// model table decides. Kept in the job's `params` so that workers route it without a lookup.
+    public var api: GenerationAPI? = nil
 }
 
 /// Says whether a model can take a background Response; `nil` means yes, otherwise the reason.
@@ -56,7 +59,9 @@ extension JobRequest {
                 message: "instructions are \(instructions.utf8.count) bytes; the limit is \(limits.maxInstructionsBytes)")
         }
         let model = (self.model?.isEmpty == false ? self.model : nil) ?? defaultModel
-        if let reason = checkModel(model) {
+        // A model the project has its own entry for, naming the API, is the project's to vouch for.
+        let api = limits.modelLimitOverrides[model]?.api
+        if api == nil, let reason = checkModel(model) {
             throw ValidationError(field: "model", code: "unsupported_model", message: reason)
         }
         let maxOutputTokens = self.maxOutputTokens ?? limits.defaultOutputTokens
@@ -75,7 +80,7 @@ extension JobRequest {
         let mapReduce = try plan(
             model: model, maxOutputTokens: maxOutputTokens, inputTokens: inputTokens, limits: limits, checkModel: checkModel)
         try validateMetadata(limits)
-        if let serviceTier, !MantleModel.capabilities(of: model).supportsResponses {
+        if let serviceTier, !(api.map { $0 == .responses } ?? MantleModel.capabilities(of: model).supportsResponses) {
             throw ValidationError(
                 field: "service_tier", code: "unsupported",
                 message:
@@ -123,7 +128,7 @@ extension JobRequest {
             request: self, model: model, instructions: instructions, maxOutputTokens: maxOutputTokens,
             estimatedInputTokens: estimatedInputTokens, inputCountedExactly: inputTokens.isExact, mapReduce: mapReduce,
             documentSHA256: documentSHA256, instructionsSHA256: instructionsSHA256,
-            requestSHA256: Data(fingerprint.finalize()))
+            requestSHA256: Data(fingerprint.finalize()), api: api)
     }
 
     /// PostgreSQL stores no NUL character in text or jsonb: a field holding one is refused by name

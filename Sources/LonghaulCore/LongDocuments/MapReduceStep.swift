@@ -1,3 +1,4 @@
+public import Mantle
 import MantleModels
 
 /// A job split for map-reduce, as its next step needs it.
@@ -64,6 +65,8 @@ public struct MapReduceChildSpec: Sendable, Equatable {
     public var instructions: String
     public var document: String
     public var estimatedInputTokens: Int
+    /// The API the project's own entry for `model` names (nil: the model table decides).
+    public var api: GenerationAPI?
 }
 
 /// What a split job does next — decided from its children alone, so that the step is the same
@@ -128,7 +131,8 @@ public enum MapReduceStep: Sendable, Equatable {
             let instructions = MapReducePrompts.mapInstructions(placement: placement, userInstructions: parent.instructions)
             return MapReduceChildSpec(
                 placement: placement, model: mapModel, maxOutputTokens: mapOutput, instructions: instructions, document: chunk.text,
-                estimatedInputTokens: chunk.estimatedTokens + TokenEstimate.inputTokens(instructions))
+                estimatedInputTokens: chunk.estimatedTokens + TokenEstimate.inputTokens(instructions),
+                api: parent.settings.limitOverrides[mapModel]?.api)
         }
         return .spawn(specs)
     }
@@ -169,7 +173,8 @@ public enum MapReduceStep: Sendable, Equatable {
                 partsTotal: first.placement.partsTotal, headingPath: first.placement.headingPath)
             return MapReduceChildSpec(
                 placement: placement, model: parent.model, maxOutputTokens: parent.maxOutputTokens, instructions: instructions,
-                document: document, estimatedInputTokens: TokenEstimate.inputTokens(document) + TokenEstimate.inputTokens(instructions))
+                document: document, estimatedInputTokens: TokenEstimate.inputTokens(document) + TokenEstimate.inputTokens(instructions),
+                api: parent.settings.limitOverrides[parent.model]?.api)
         }
         return .spawn(specs)
     }

@@ -27,6 +27,9 @@ public struct ClaimedJob: Sendable, Equatable {
     public var strategy: SummaryStrategy
     /// The job's stored W3C `traceparent`, filled in after the claim only while tracing is on.
     public var traceContext: String? = nil
+    /// The API the project's own entry for the model named at enqueue (`params.api`); nil: the
+    /// model table decides (`ModelRoute`).
+    public var api: GenerationAPI? = nil
 
     public init(
         id: Int64, publicID: String, projectID: Int64, attempt: Int, maxAttempts: Int, model: String, maxOutputTokens: Int,

@@ -15,7 +15,7 @@ extension JobQueue {
             """)
         return try rows.map { row in
             let params = try row.decode("params", as: PostgresJSON<[String: String]>.self).value
-            return ClaimedJob(
+            var job = ClaimedJob(
                 id: try row.decode("job_id"), publicID: try row.decode("public_id"), projectID: try row.decode("project_id"),
                 attempt: try row.decode("attempt"), maxAttempts: try row.decode("max_attempts"), model: try row.decode("model"),
                 maxOutputTokens: try row.decode("max_output_tokens"), estimatedInputTokens: try row.decode("estimated_input_tokens"),
@@ -26,6 +26,8 @@ extension JobQueue {
                 retryWindow: .seconds(try row.decode("retry_window_seconds", as: Int.self)),
                 serviceTier: params["service_tier"].flatMap(ServiceTier.init(rawValue:)),
                 strategy: params["strategy"].flatMap(SummaryStrategy.init(rawValue:)) ?? .auto)
+            job.api = params["api"].flatMap(GenerationAPI.init(rawValue:))
+            return job
         }
     }
 

@@ -68,6 +68,8 @@ enum SplitJobs {
         var chunk: ChunkPlacement
         /// Runs as one held stream (`ModelRoute.isHeldStream`).
         var held: Bool
+        /// The project's own entry's API for `model`, kept in `params.api`.
+        var api: String?
     }
 
     private struct TextRow: Encodable, Sendable {
@@ -88,7 +90,7 @@ enum SplitJobs {
             return ChildRow(
                 public_id: PublicID.make("job"), document_sha: documentSHA, instructions_sha: instructionsSHA, model: spec.model,
                 max_output_tokens: spec.maxOutputTokens, estimated_input_tokens: spec.estimatedInputTokens, chunk: spec.placement,
-                held: ModelRoute.isHeldStream(spec.model))
+                held: ModelRoute.isHeldStream(spec.model, entry: spec.api), api: spec.api?.rawValue)
         }
         try await connection.query("""
             INSERT INTO documents (sha256, body, byte_size, media_type)
@@ -105,13 +107,14 @@ enum SplitJobs {
                    u.estimated_input_tokens, u.model,
                    -- One call each: a map or merge call refused for length fails, it is not split again.
                    jsonb_strip_nulls(jsonb_build_object('reasoning_effort', p.params->>'reasoning_effort',
-                                                         'service_tier', p.params->>'service_tier', 'strategy', 'single')),
+                                                         'service_tier', p.params->>'service_tier', 'strategy', 'single',
+                                                         'api', u.api)),
                    p.metadata, p.source_path, p.id, u.chunk, u.held,
                    -- the parent's deadline is each chunk's: one late chunk makes the summary late
                    p.deadline, coalesce(longhaul_urgent_at(p.deadline, u.max_output_tokens) <= now(), false), p.trace_context
             FROM jsonb_to_recordset(\(recordset(rows))) AS u(
                 public_id text, document_sha text, instructions_sha text, model text, max_output_tokens integer,
-                estimated_input_tokens integer, chunk jsonb, held boolean)
+                estimated_input_tokens integer, chunk jsonb, held boolean, api text)
             JOIN documents d ON d.sha256 = decode(u.document_sha, 'hex')
             JOIN documents i ON i.sha256 = decode(u.instructions_sha, 'hex')
             CROSS JOIN (SELECT * FROM jobs WHERE id = \(parentID)) p

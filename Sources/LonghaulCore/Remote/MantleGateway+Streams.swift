@@ -13,7 +13,7 @@ extension MantleGateway: StreamGateway {
     /// Every project reaches both hosts: a Region names Mantle's and bedrock-runtime's endpoints
     /// there; a base URL (the simulator, a proxy) serves both route sets.
     public func api(for job: ClaimedJob) -> GenerationAPI {
-        (try? ModelRoute.api(for: job.model, mantle: true, runtime: true)) ?? .responses
+        ModelRoute.api(for: job.model, entry: job.api)
     }
 
     public func stream(_ job: ClaimedJob, via api: GenerationAPI) async throws(RemoteCallError) -> GenerationStream {

@@ -23,19 +23,24 @@ public struct ModelListing: Sendable, Equatable, Encodable {
 }
 
 /// What a project can run: the ids its endpoint serves, joined with the model table, plus the
-/// Claude models that only bedrock-runtime serves.
+/// Claude models that only bedrock-runtime serves and the project's own entries
+/// (`ModelLimitOverride`: their window, and their API where they name one).
 public enum ModelCatalogue {
     /// `served` nil: no endpoint was asked, and every model the table knows is listed.
-    public static func listing(served: [String]?) -> [ModelListing] {
-        guard let served else { return KnownModels.ids.sorted().map { entry($0, served: nil) } }
-        let servedSet = Set(served)
-        let runtimeOnly = KnownModels.ids.filter { (try? ModelRoute.api(for: $0, mantle: true, runtime: true)) == .bedrockRuntime }
-        return (served + runtimeOnly.filter { !servedSet.contains($0) }).sorted().map { entry($0, served: servedSet.contains($0)) }
+    public static func listing(served: [String]?, entries: [String: ModelLimitOverride] = [:]) -> [ModelListing] {
+        let servedSet = served.map(Set.init)
+        var ids = Set(served ?? KnownModels.ids).union(entries.keys)
+        if served != nil {
+            ids.formUnion(KnownModels.ids.filter { (try? ModelRoute.api(for: $0, mantle: true, runtime: true)) == .bedrockRuntime })
+        }
+        return ids.sorted().map { id in entry(id, served: servedSet?.contains(id), own: entries[id]) }
     }
 
-    private static func entry(_ id: String, served: Bool?) -> ModelListing {
-        let limits = ModelLimits.limits(for: id)
-        let api = KnownModels.problem(with: id) == nil ? try? ModelRoute.api(for: id, mantle: true, runtime: true) : nil
+    private static func entry(_ id: String, served: Bool?, own: ModelLimitOverride?) -> ModelListing {
+        let table = ModelLimits.limits(for: id)
+        let limits = own.map { $0.apply(to: table) } ?? table
+        let known = KnownModels.problem(with: id) == nil
+        let api = own?.api ?? (known ? try? ModelRoute.api(for: id, mantle: true, runtime: true) : nil)
         return ModelListing(
             id: id, api: api?.rawValue, contextWindow: limits.contextWindow, maxOutputTokens: limits.maxOutputTokens, servedByEndpoint: served)
     }

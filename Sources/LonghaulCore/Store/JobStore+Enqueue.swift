@@ -169,9 +169,11 @@ extension JobStore {
                     // `single` is kept so that a refusal for length fails it; no entry means `auto`.
                     .merging(job.request.strategy == .single ? ["strategy": "single"] : [:]) { first, _ in first }
                     // Counted with the model's tokenizer: left out of the estimate's calibration.
-                    .merging(job.inputCountedExactly ? ["input_count": "o200k_base"] : [:]) { first, _ in first },
+                    .merging(job.inputCountedExactly ? ["input_count": "o200k_base"] : [:]) { first, _ in first }
+                    // The project's own entry's API: workers route on it.
+                    .merging(job.api.map { ["api": $0.rawValue] } ?? [:]) { first, _ in first },
                 metadata: job.request.metadata, state: job.mapReduce == nil ? nil : JobState.waitingForChildren.rawValue,
-                held: ModelRoute.isHeldStream(job.model), trace_context: job.traceContext)
+                held: ModelRoute.isHeldStream(job.model, entry: job.api), trace_context: job.traceContext)
         }
         // What the listing searches (file name, metadata) also goes into `job_search`, once.
         let inserted = try await connection.query(

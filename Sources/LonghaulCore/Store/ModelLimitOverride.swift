@@ -1,19 +1,25 @@
+public import Mantle
 public import MantleModels
 
-/// A project's own figures for one model's window and output limit, in place of the table's
-/// (`ModelTable`, from `shared/models.md`): for a model the table does not know, a Region where
-/// a model is served with a smaller window, or a newer model behind an old id.
+/// A project's own entry for one model — its window and output limit in place of the table's
+/// (`ModelTable`, from `shared/models.md`), and optionally the API that runs it: for a model the
+/// table does not know, a Region where a model is served with a smaller window, or a newer
+/// model behind an old id.
 public struct ModelLimitOverride: Sendable, Equatable, Codable {
     public var model: String
     /// Input plus output tokens of one call.
     public var contextWindow: Int
     /// The largest `max_output_tokens`; nil keeps the table's (never more than the window).
     public var maxOutputTokens: Int?
+    /// The API that runs the model for this project: a model the table does not know (AWS adds
+    /// some every month), or another API the model speaks; nil keeps the table's choice.
+    public var api: GenerationAPI?
 
-    public init(model: String, contextWindow: Int, maxOutputTokens: Int? = nil) {
+    public init(model: String, contextWindow: Int, maxOutputTokens: Int? = nil, api: GenerationAPI? = nil) {
         self.model = model
         self.contextWindow = contextWindow
         self.maxOutputTokens = maxOutputTokens
+        self.api = api
     }
 
     /// The least window an override may state: splitting needs room for a chunk and an answer

@@ -1,4 +1,6 @@
 public import Postgres
+import Mantle
+import MantleModels
 
 /// A project's overrides of the model table's windows (`project_model_limits`): set, listed and
 /// cleared by `longhaul projects limits` and `/v1/projects/{project}/model-limits`, read where a
@@ -40,12 +42,19 @@ public struct ModelLimitStore: Sendable {
                     "max_output_tokens is \(output); it must be between 16 (Mantle's floor) and the context window (\(override.contextWindow))"
             )
         }
+        if let api = override.api, let family = ModelTable.family(of: override.model), !family.speaks(api.modelAPI) {
+            throw StoreError.invalid(
+                field: "api",
+                message: "\(override.model) is a \(family.name) model, which Bedrock serves through "
+                    + family.apis.map { GenerationAPI($0).rawValue }.joined(separator: " or ") + ", not \(api.rawValue); leave api out or name one of those")
+        }
         try await pool.query(
             """
-            INSERT INTO project_model_limits (project_id, model, context_window, max_output_tokens)
-            VALUES (\(projectID), \(override.model), \(override.contextWindow), \(override.maxOutputTokens))
+            INSERT INTO project_model_limits (project_id, model, context_window, max_output_tokens, api)
+            VALUES (\(projectID), \(override.model), \(override.contextWindow), \(override.maxOutputTokens), \(override.api?.rawValue))
             ON CONFLICT (project_id, model) DO UPDATE
-            SET context_window = excluded.context_window, max_output_tokens = excluded.max_output_tokens, updated_at = now()
+            SET context_window = excluded.context_window, max_output_tokens = excluded.max_output_tokens, api = excluded.api,
+                updated_at = now()
             """)
     }
 
@@ -64,13 +73,14 @@ public struct ModelLimitStore: Sendable {
     ) async throws -> [String: ModelLimitOverride] {
         let rows = try await query(
             """
-            SELECT model, context_window, max_output_tokens FROM project_model_limits WHERE project_id = \(projectID) ORDER BY model
+            SELECT model, context_window, max_output_tokens, api FROM project_model_limits WHERE project_id = \(projectID)
+            ORDER BY model
             """)
         var overrides: [String: ModelLimitOverride] = [:]
         for row in rows {
             let override = ModelLimitOverride(
                 model: try row.decode("model"), contextWindow: try row.decode("context_window"),
-                maxOutputTokens: try row.decode("max_output_tokens"))
+                maxOutputTokens: try row.decode("max_output_tokens"), api: try row.decode("api", as: String?.self).flatMap(GenerationAPI.init))
             overrides[override.model] = override
         }
         return overrides

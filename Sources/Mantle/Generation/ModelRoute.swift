@@ -1,4 +1,4 @@
-import MantleModels
+public import MantleModels
 
 /// The one function that says which API runs a model, for a project with a Mantle endpoint,
 /// a bedrock-runtime Region, or both (`shared/models.md`, "Which API a family speaks"), read
@@ -51,6 +51,18 @@ public enum ModelRoute {
         ((try? api(for: modelID, mantle: true, runtime: true)) ?? .responses) != .responses
     }
 
+    /// The API that runs `modelID` for a project whose own entry for it names `entry` (nil: the
+    /// table decides), for a project that reaches both hosts; an id Longhaul cannot route is left
+    /// to the Responses create, which Mantle refuses with the reason.
+    public static func api(for modelID: String, entry: GenerationAPI?) -> GenerationAPI {
+        entry ?? (try? api(for: modelID, mantle: true, runtime: true)) ?? .responses
+    }
+
+    /// Whether `modelID` runs as one held stream, as ``api(for:entry:)`` routes it.
+    public static func isHeldStream(_ modelID: String, entry: GenerationAPI?) -> Bool {
+        api(for: modelID, entry: entry) != .responses
+    }
+
     /// Whether Mantle serves `id` by the table: a Claude id the table does not name is taken to be
     /// bedrock-runtime's (Mantle lists only the Claude models the table marks; AWS adds new ones to
     /// bedrock-runtime first), any other id Mantle's (nil: the table's default).
@@ -61,8 +73,18 @@ public enum ModelRoute {
 }
 
 extension GenerationAPI {
+    /// The model table's name of this API (`.bedrockRuntime` is `.bedrockInvoke`).
+    public var modelAPI: ModelAPI {
+        switch self {
+        case .responses: .responses
+        case .chatCompletions: .chatCompletions
+        case .anthropicMessages: .anthropicMessages
+        case .bedrockRuntime: .bedrockInvoke
+        }
+    }
+
     /// The generation API of a Mantle table API (`.bedrockInvoke` is `.bedrockRuntime`).
-    init(_ api: ModelAPI) {
+    public init(_ api: ModelAPI) {
         switch api {
         case .responses: self = .responses
         case .chatCompletions: self = .chatCompletions

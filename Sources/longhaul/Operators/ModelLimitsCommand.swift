@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LonghaulCore
+import Mantle
 
 extension ProjectsCommand {
     /// `longhaul projects limits show|set|clear`: a project's own context windows per model.
@@ -11,7 +12,8 @@ extension ProjectsCommand {
                 Longhaul fits each call to its model's window (one table, from Bedrock's model cards). A project can state \
                 its own figures for a model — one the table does not know, or a smaller window where it is served — and \
                 they are used where jobs are planned and split: at enqueue (one call or map-reduce), in plans, and when the \
-                document is cut into chunks.
+                document is cut into chunks. With --api the entry also says which API runs the model, so that a model \
+                AWS added after the table was written (or another API the model speaks) runs for this project.
                 """,
             subcommands: [Show.self, Set.self, Clear.self], defaultSubcommand: Show.self)
 
@@ -35,10 +37,22 @@ extension ProjectsCommand {
             @Option(name: .long, help: "The model id, as jobs name it (e.g. openai.gpt-oss-120b).") var model: String
             @Option(name: .long, help: "Input plus output tokens of one call.") var contextWindow: Int
             @Option(name: .long, help: "The largest max_output_tokens (default: the table's).") var maxOutputTokens: Int?
+            @Option(
+                name: .long,
+                help: "The API that runs the model: \(GenerationAPI.allCases.map(\.rawValue).joined(separator: ", ")) (default: the table's).")
+            var api: String?
             @Flag(name: .long, help: "Print the overrides as JSON.") var json = false
 
             func run() async throws {
-                let override = ModelLimitOverride(model: model, contextWindow: contextWindow, maxOutputTokens: maxOutputTokens)
+                let api = try self.api.map { name in
+                    guard let api = GenerationAPI(rawValue: name) else {
+                        throw ValidationError(
+                            "--api \(name) is not an API Longhaul runs; give one of "
+                                + GenerationAPI.allCases.map(\.rawValue).joined(separator: ", "))
+                    }
+                    return api
+                }
+                let override = ModelLimitOverride(model: model, contextWindow: contextWindow, maxOutputTokens: maxOutputTokens, api: api)
                 try await withModelLimits(of: name, options) { [json] store, project in
                     try await store.set(projectID: project.id, override)
                     try printModelLimits(try await store.overrides(projectID: project.id), project: project.slug, json: json)
@@ -77,13 +91,12 @@ private func printModelLimits(_ overrides: [String: ModelLimitOverride], project
     let sorted = overrides.values.sorted { $0.model < $1.model }
     if json { return try printJSON(sorted) }
     guard !sorted.isEmpty else { return print("project '\(project)' uses the model table's windows") }
-    var table = TextTable("MODEL", "CONTEXT WINDOW", "MAX OUTPUT", "TABLE'S WINDOW", "TABLE'S MAX OUTPUT")
+    var table = TextTable("MODEL", "CONTEXT WINDOW", "MAX OUTPUT", "API", "TABLE'S WINDOW", "TABLE'S MAX OUTPUT")
     for override in sorted {
         let figures = override.comparison
         table.append(
             override.model, "\(figures.overridden.contextWindow)", "\(figures.overridden.maxOutputTokens)",
-            "\(figures.table.contextWindow)",
-            "\(figures.table.maxOutputTokens)")
+            override.api?.rawValue ?? "(table's)", "\(figures.table.contextWindow)", "\(figures.table.maxOutputTokens)")
     }
     print(table.render())
 }

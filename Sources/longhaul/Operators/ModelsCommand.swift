@@ -24,10 +24,11 @@ struct ModelsCommand: AsyncParsableCommand {
         let listing = try await withOperatorSession(options) { session in
             let projects = ProjectStore(pool: session.pool)
             let found = try await ProjectOption.resolve(slug: project, in: projects)
+            let entries = try await ModelLimitStore(pool: session.pool).overrides(projectID: found.id)
             return try await withMantleRuntime(logger: logger) { runtime in
                 do throws(RemoteCallError) {
                     return ModelCatalogue.listing(
-                        served: try await runtime.gateway(projects: projects, logger: logger).servedModels(of: found))
+                        served: try await runtime.gateway(projects: projects, logger: logger).servedModels(of: found), entries: entries)
                 } catch {
                     throw CommandFailure("cannot list the models of project '\(found.slug)': \(error.detail.message)")
                 }

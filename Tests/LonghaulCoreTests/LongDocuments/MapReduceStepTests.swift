@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 import LonghaulCore
+import Mantle
 
 /// A split job's next step, decided from its children alone.
 @Suite struct MapReduceStepTests {
@@ -30,6 +31,22 @@ import LonghaulCore
         #expect(specs.allSatisfy { budget.fits(estimatedInputTokens: $0.estimatedInputTokens, outputTokens: 300) })
         #expect(specs[0].instructions.contains("Part 1 of \(specs.count)"))
         #expect(specs[0].instructions.contains("Summarise."))
+    }
+
+    @Test func childrenRunOnTheAPIOfTheProjectsOwnEntryForTheirModel() throws {
+        var parent = Self.parent
+        parent.settings.limitOverrides = [
+            parent.model: ModelLimitOverride(model: parent.model, contextWindow: 131_072, api: .chatCompletions)
+        ]
+        parent.settings.contextWindowScale = 1
+        parent.settings.limitOverrides[parent.model]?.contextWindow = 2_621
+        guard case .spawn(let specs) = MapReduceStep.next(parent: parent, children: []) else {
+            Issue.record("expected map jobs")
+            return
+        }
+        #expect(!specs.isEmpty && specs.allSatisfy { $0.api == .chatCompletions })
+        guard case .spawn(let specs) = MapReduceStep.next(parent: Self.parent, children: []) else { return }
+        #expect(specs.allSatisfy { $0.api == nil })
     }
 
     @Test func aLevelStillWorkingMeansWait() {
