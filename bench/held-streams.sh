@@ -6,8 +6,8 @@
 #   streams held         the simulator's generations in flight (peak)
 #   worker CPU and RSS   CPU % of one core over the hold, peak RSS (VmHWM)
 #   checkpoint writes    rows of `jobs` updated per second during the hold (the checkpoints every
-#                        5 s plus the lease renewals every 10 s, each one statement for all) and
-#                        transactions per second
+#                        5 s plus the lease renewals every 10 s, each one statement for all),
+#                        transactions per second, and the WAL they write per second and per stream
 # Usage: bench/held-streams.sh [streams] [seconds-per-stream]     (defaults: 2000, 40)
 # Builds release unless LONGHAUL_BENCH_BIN_DIR names a folder with `longhaul` and `longhaul-bench`
 # (e.g. .build/debug: debug figures, as the output says).
@@ -38,6 +38,7 @@ sql "VACUUM ANALYZE" >/dev/null
 counter() { curl -s "$SIM_URL/_simulator/counters" | python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 updates() { sql "SELECT n_tup_upd FROM pg_stat_user_tables WHERE relname = 'jobs'"; }
 commits() { sql "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()"; }
+wal() { sql "SELECT pg_current_wal_lsn() - '0/0'"; }
 
 echo "== longhaul work --stream-concurrency $STREAMS"
 OPENAI_BASE_URL="$SIM_URL/v1" OPENAI_API_KEY=bench DATABASE_URL="$URL" LONGHAUL_AUTO_MIGRATE=0 \
@@ -52,10 +53,10 @@ for _ in $(seq $((SECONDS_PER_STREAM * 6 + 120))); do
   [ "$held" -gt "$PEAK" ] && PEAK=$held
   done_streams=$(counter '["generationsCompleted"]' | python3 -c 'import sys, ast; print(sum(ast.literal_eval(sys.stdin.read()).values()))')
   if [ -z "$HOLD_START" ] && [ "$held" -ge $((STREAMS * 95 / 100)) ]; then
-    HOLD_START=$held T0=$(date +%s.%N) U0=$(updates) C0=$(commits) TICKS0=$(ticks "$WORKER_PID")
+    HOLD_START=$held T0=$(date +%s.%N) U0=$(updates) C0=$(commits) W0=$(wal) TICKS0=$(ticks "$WORKER_PID")
   fi
   if [ -n "$HOLD_START" ] && [ -z "$HOLD_END" ] && [ "$done_streams" -gt 0 ]; then
-    T1=$(date +%s.%N) U1=$(updates) C1=$(commits) TICKS1=$(ticks "$WORKER_PID") HOLD_END=$held
+    T1=$(date +%s.%N) U1=$(updates) C1=$(commits) W1=$(wal) TICKS1=$(ticks "$WORKER_PID") HOLD_END=$held
   fi
   unfinished=$(sql "SELECT count(*) FROM jobs WHERE finished_at IS NULL")
   [ "$unfinished" -eq 0 ] && break
@@ -72,6 +73,8 @@ if [ -n "$HOLD_START" ] && [ -n "$HOLD_END" ]; then
   echo "hold measured:      ${SPAN_HOLD} s with $HOLD_START → $HOLD_END streams held"
   echo "worker CPU:         $(awk -v t=$((TICKS1 - TICKS0)) -v h="$HZ" -v s="$SPAN_HOLD" 'BEGIN{printf "%.1f", 100 * t / h / s}') % of one core"
   echo "checkpoint writes:  $(awk -v u=$((U1 - U0)) -v s="$SPAN_HOLD" 'BEGIN{printf "%.0f", u / s}') job rows updated/s, $(awk -v c=$((C1 - C0)) -v s="$SPAN_HOLD" 'BEGIN{printf "%.1f", c / s}') transactions/s"
+  echo "checkpoint WAL:     $(awk -v w0="$W0" -v w1="$W1" -v s="$SPAN_HOLD" -v n="$HOLD_START" \
+    'BEGIN{w = w1 - w0; printf "%.2f MB/s, %.0f B per held stream per second", w / s / 1e6, w / s / n}')"
 else
   echo "hold measured:      never reached 95 % of $STREAMS streams held at once (peak $PEAK)"
 fi
