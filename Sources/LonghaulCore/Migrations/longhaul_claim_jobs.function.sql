@@ -15,7 +15,7 @@
 -- recent submissions took 1.6 s per claim), and the sum runs only when the project has a
 -- tokens-per-minute budget. That budget counts each job as Mantle will: its input estimate
 -- times its model's calibrated factor (`longhaul_expected_input_tokens`, migration 0010), plus
--- `max_output_tokens`; spending caps keep the raw worst case their view states.
+-- `max_output_tokens`; spending caps reserve that calibrated input too, with the whole output.
 --
 -- A paused project (`paused_at`) and a project whose endpoint breaker is open are skipped: their
 -- jobs stay queued in their place and spend nothing. When such a project's probe is due (a
@@ -24,7 +24,7 @@
 -- the next probe (JobQueue+Health), or closes the breaker and resumes the project.
 --
 -- A project with spending caps (`project_budgets`) is admitted only jobs whose worst case —
--- input estimate plus `max_output_tokens`, priced at the model's price for a cap in money —
+-- calibrated input estimate plus `max_output_tokens`, priced at the model's price for a cap in money —
 -- fits each cap less what finished calls spent this period and the worst case of its calls in
 -- flight (their `reserved_*`, set here). The per-project lock makes that check and the
 -- reservation one step: two workers can never spend the same headroom. A model without a
