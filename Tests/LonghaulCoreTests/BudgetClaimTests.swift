@@ -117,6 +117,51 @@ struct BudgetClaimTests {
         }
     }
 
+    @Test("a cut stream goes on at Bedrock: its attempt keeps its slot and reservation, and the cap is charged its unseen rest")
+    func cutStreamsAreChargedTheirUnseenOutput() async throws {
+        try await StoreFixture.with("budget_cut") { fixture in
+            let project = try await fixture.project("capped")
+            try await fixture.enqueue(1, into: project, maxOutputTokens: 500)
+            try await BudgetStore(pool: fixture.pool).set(projectID: project.id, period: .month, maxTokens: 1_000_000, maxCost: nil)
+            let first = try #require(try await fixture.queue.claimJobs(worker: "w", limit: 1, lease: .seconds(60)).first)
+            let cut = AttemptError(code: AttemptError.streamCut, message: "the stream ended without an end")
+            try await fixture.queue.recordSubmissions(
+                [.interrupted(jobID: first.id, attempt: 1, retryIn: .zero, error: cut, usage: Usage(inputTokens: 100, outputTokens: 40), startedAt: Date())],
+                worker: "w")
+            #expect(try await fixture.count("SELECT count(*) FROM jobs WHERE orphan_until > now() AND reserved_tokens IS NOT NULL") == 1)
+
+            try await fixture.pool.query("UPDATE jobs SET orphan_until = NULL")
+            let second = try #require(try await fixture.queue.claimJobs(worker: "w", limit: 1, lease: .seconds(60)).first)
+            let usage = Usage(inputTokens: 100, outputTokens: 200)
+            try await fixture.queue.recordSubmissions(
+                [.finished(jobID: second.id, attempt: 2, RemoteResult(state: .completed, remoteStatus: "end_turn", outputText: "S.", usage: usage), startedAt: Date())],
+                worker: "w")
+            // Usage is what was seen: both attempts' input, 40 + 200 output. The cap also pays
+            // the 460 tokens the cut attempt may have gone on to write.
+            #expect(try await fixture.count("SELECT input_tokens + output_tokens FROM results") == 440)
+            #expect(try await BudgetStore(pool: fixture.pool).budgets(projectID: project.id).first?.spentTokens == 900)
+        }
+    }
+
+    @Test("a held stream cancelled by the user is charged its unseen rest; a cancelled Response is not")
+    func cancelledStreamsAreChargedTheirUnseenOutput() async throws {
+        try await StoreFixture.with("budget_cancel") { fixture in
+            let project = try await fixture.project("capped")
+            try await fixture.enqueue(2, into: project, maxOutputTokens: 500)
+            try await fixture.pool.query("UPDATE jobs SET held = (id = (SELECT min(id) FROM jobs))")
+            try await BudgetStore(pool: fixture.pool).set(projectID: project.id, period: .month, maxTokens: 1_000_000, maxCost: nil)
+            let held = try await fixture.queue.claimJobs(worker: "w", limit: 1, lease: .seconds(60), held: true)
+            let background = try await fixture.queue.claimJobs(worker: "w", limit: 1, lease: .seconds(60))
+            let seen = Usage(inputTokens: 100, outputTokens: 40)
+            try await fixture.queue.recordSubmissions(
+                (held + background).map {
+                    .finished(jobID: $0.id, attempt: 1, RemoteResult(state: .cancelled, remoteStatus: "cancelled", usage: seen), startedAt: Date())
+                }, worker: "w")
+            // 2 × 140 seen, and the stream's 460 unseen.
+            #expect(try await BudgetStore(pool: fixture.pool).budgets(projectID: project.id).first?.spentTokens == 740)
+        }
+    }
+
     @Test("a project without a cap reserves nothing")
     func noCapNoReservation() async throws {
         try await StoreFixture.with("budget_none") { fixture in

@@ -10,4 +10,8 @@ public struct AttemptError: Sendable, Equatable, Codable {
         self.code = code
         self.message = message
     }
+
+    /// The code of a held stream cut before its end (by the network, an idle connection, or the
+    /// worker stopping): the generation goes on at Bedrock, unread, and is billed whole.
+    public static let streamCut = "stream_interrupted"
 }

@@ -80,11 +80,11 @@ extension JobLifecycle {
         case .cancelled where cancelRequested:
             return finished(.cancelled)
         case .cancelled:
-            return again(AttemptError(code: "stream_interrupted", message: "the worker stopped while holding the stream"))
+            return again(AttemptError(code: AttemptError.streamCut, message: "the worker stopped while holding the stream"))
         case .interrupted(let detail):
-            return again(AttemptError(code: "stream_interrupted", message: detail))
+            return again(AttemptError(code: AttemptError.streamCut, message: detail))
         case nil:
-            return again(AttemptError(code: "stream_interrupted", message: "the stream ended without an end"))
+            return again(AttemptError(code: AttemptError.streamCut, message: "the stream ended without an end"))
         }
     }
 }

@@ -66,8 +66,10 @@ extension JobQueue {
         var spent: Bool
         /// Keep the job's place in the queue (a held job), else due after `delay_ms`.
         var in_place: Bool
-        /// The create may have made a Response that runs on unfollowed (its answer was lost); a
-        /// held stream that was cut, or a create refused, left nothing running.
+        /// The create may have made a Response that runs on unfollowed (its answer was lost), or
+        /// a held stream was cut: Bedrock goes on generating, and billing, a stream whose
+        /// connection dropped (litellm#34147, from AWS's Cost and Usage Reports). A create refused,
+        /// or a stream that ended with an error, left nothing running.
         var orphan = false
     }
 
@@ -155,9 +157,12 @@ extension JobQueue {
                 attempts.append(AttemptRow(
                     job_id: jobID, attempt: attempt, http_status: error.httpStatus, outcome: "split", error_code: error.code,
                     error_message: error.message, started_ms: startedAt.millisecondsSince1970))
-                        case .interrupted(let jobID, let attempt, let retryIn, let error, let usage, let inputEstimated, let startedAt):
+            case .interrupted(let jobID, let attempt, let retryIn, let error, let usage, let inputEstimated, let startedAt):
                 if let retryIn {
-                    retries.append(RetryRow(job_id: jobID, attempt: attempt, delay_ms: retryIn.milliseconds, spent: true, in_place: false))
+                    retries.append(
+                        RetryRow(
+                            job_id: jobID, attempt: attempt, delay_ms: retryIn.milliseconds, spent: true, in_place: false,
+                            orphan: error.code == AttemptError.streamCut))
                 } else {
                     failures.append(
                         Finalization(

@@ -34,6 +34,13 @@ struct JobFinalizer: Sendable {
                 -- A job's usage is every token it was billed for: the tokens of earlier attempts that
                 -- were cut mid-stream (`interrupted`) or lost with their worker (`abandoned`) are
                 -- added to the ending's, so reports and spending caps count them too.
+                --
+                -- Bedrock goes on generating, and billing, a held stream whose connection dropped
+                -- (litellm#34147, from AWS's Cost and Usage Reports): what a cut attempt went on to
+                -- write is unseen, up to its `max_output_tokens`, and so is what a held stream closed
+                -- by the user's cancel goes on to write (Mantle's cancel stops a background Response;
+                -- a stream has no cancel). Usage keeps what was seen; the spending caps are also
+                -- charged the unseen rest (`unseen_output`), at the worst case.
                 SELECT g.job_id, g.attempt, CASE WHEN d.id IS NULL THEN g.state ELSE 'failed' END AS state,
                        g.remote_status, g.output_text,
                        CASE WHEN e.attempts = 0 THEN g.input_tokens ELSE coalesce(g.input_tokens, 0) + e.input_tokens END AS input_tokens,
@@ -50,15 +57,22 @@ struct JobFinalizer: Sendable {
                                                  WHEN 'waiting_for_children' THEN 'while its chunks were being summarised; their calls were cancelled'
                                                  ELSE 'while it ran; its call was cancelled' END
                        END AS error_message,
-                       g.response
+                       g.response,
+                       e.unseen_output + CASE WHEN g.error_code = \(AttemptError.streamCut) OR g.state = 'cancelled'
+                           THEN (SELECT CASE WHEN g.error_code = \(AttemptError.streamCut) OR m.held
+                                             THEN greatest(m.max_output_tokens - coalesce(g.output_tokens, 0), 0) ELSE 0 END
+                                 FROM jobs m WHERE m.id = g.job_id)
+                           ELSE 0 END AS unseen_output
                 FROM given g
                 LEFT JOIN jobs d ON d.id = g.job_id AND g.state = 'cancelled'
                                 AND d.deadline <= coalesce(d.cancel_requested_at, now())
                 CROSS JOIN LATERAL (
                     SELECT count(*) AS attempts, coalesce(sum(a.input_tokens), 0)::integer AS input_tokens,
                            coalesce(sum(a.cached_tokens), 0)::integer AS cached_tokens,
-                           coalesce(sum(a.output_tokens), 0)::integer AS output_tokens
-                    FROM attempts a
+                           coalesce(sum(a.output_tokens), 0)::integer AS output_tokens,
+                           coalesce(sum(greatest(m.max_output_tokens - coalesce(a.output_tokens, 0), 0))
+                                    FILTER (WHERE a.outcome = 'abandoned' OR a.error_code = \(AttemptError.streamCut)), 0)::integer AS unseen_output
+                    FROM attempts a JOIN jobs m ON m.id = a.job_id
                     -- A first attempt has none before it: the test on `g` alone skips the scan
                     -- for most endings.
                     WHERE coalesce(g.attempt, 2) > 1
@@ -101,10 +115,10 @@ struct JobFinalizer: Sendable {
                     spent_cost = CASE WHEN b.period_start = longhaul_period_start(b.period) THEN b.spent_cost ELSE 0 END + s.cost,
                     period_start = longhaul_period_start(b.period), updated_at = now()
                 FROM (
-                    SELECT e.project_id, sum(coalesce(u.input_tokens, 0) + coalesce(u.output_tokens, 0)) AS tokens,
+                    SELECT e.project_id, sum(coalesce(u.input_tokens, 0) + coalesce(u.output_tokens, 0) + u.unseen_output) AS tokens,
                            coalesce(sum(longhaul_call_cost(e.model, longhaul_priced_tier(u.response::jsonb->>'service_tier', e.asked_tier),
                                                            coalesce(u.input_tokens, 0), coalesce(u.cached_tokens, 0),
-                                                           coalesce(u.output_tokens, 0))), 0) AS cost
+                                                           coalesce(u.output_tokens, 0) + u.unseen_output)), 0) AS cost
                     FROM ended e JOIN input u ON u.job_id = e.id
                     WHERE e.submitted_at IS NOT NULL
                     GROUP BY e.project_id
