@@ -470,6 +470,8 @@ struct AWSSecretReferenceTests {
             [services local]
             sts =
               endpoint_url = http://127.0.0.1:4566
+            sso_oidc =
+              endpoint_url = http://127.0.0.1:4567
             [profile other]
             region = ap-south-1
             """
@@ -477,6 +479,9 @@ struct AWSSecretReferenceTests {
         #expect(settings.region() == "eu-west-3")
         #expect(settings.endpoint(.sts, region: "eu-west-3").url == "http://127.0.0.1:4566")
         #expect(settings.endpoint(.ssm, region: "eu-west-3").url == "https://ssm.eu-west-3.amazonaws.com")
+        #expect(settings.endpoint(.ssoOIDC, region: "eu-west-1").url == "http://127.0.0.1:4567")
+        #expect(settings.endpoint(.sso, region: "eu-west-1").url == "https://portal.sso.eu-west-1.amazonaws.com")
+        #expect(Self.settings([:]).endpoint(.ssoOIDC, region: "eu-west-1").url == "https://oidc.eu-west-1.amazonaws.com")
         let global = Self.settings([:]).endpoint(.sts, region: nil)
         #expect(global.url == "https://sts.amazonaws.com" && global.signingRegion == "us-east-1")
         let overridden = Self.settings(
