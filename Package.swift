@@ -176,7 +176,8 @@ let package = Package(
         .executableTarget(
             name: "longhaul-bench",
             dependencies: [
-                "LonghaulCore", "Workers", "Mantle", "Postgres", "HTTPClient",
+                "LonghaulCore", "Workers", "Mantle", "Postgres", "HTTPClient", "Telemetry",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -210,7 +211,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MantleTests",
-            dependencies: ["Mantle", "MantleSimulator", "HTTPClient", "TestSupport"],
+            dependencies: ["Mantle", "MantleSimulator", "HTTPClient", "Hashing", "TestSupport"],
             exclude: ["Interop"],
             swiftSettings: swiftSettings
         ),

@@ -117,10 +117,19 @@ final class BackgroundStreams: Sendable {
                 startsInput.finish()
             }
             group.addTask { await self.renew(stop: stop) }
+            let tracing = JobTracing(enabled: configuration.tracing)
             for await item in starts {
                 group.addTask {
                     self.held.withLock { _ = $0.insert(item.poll.id) }
-                    let outcome = await self.hold(item)
+                    // The span covers the held stream, from its accept's write to its end or hand-over.
+                    let outcome = await tracing.span(
+                        "job.background_stream", continuing: item.poll.traceContext, publicID: item.poll.publicID
+                    ) { span in
+                        span?.recordCall(model: item.poll.model, maxOutputTokens: item.poll.maxOutputTokens)
+                        let outcome = await self.hold(item)
+                        outcome.record(on: span, responseID: item.poll.responseID)
+                        return outcome
+                    }
                     self.held.withLock { _ = $0.remove(item.poll.id) }
                     writer.add(outcome)
                     self.release()

@@ -1,10 +1,10 @@
 import Foundation
 import LonghaulCore
 import Telemetry
-import Tracing
+package import Tracing
 
 /// What a claim carries to be traced: its job's stored `traceparent`, filled in after the claim.
-protocol TracedClaim: Sendable {
+package protocol TracedClaim: Sendable {
     var id: Int64 { get }
     var traceContext: String? { get set }
     /// The public id logs and spans name (`job_…`, or the delivery's `msg_…`).
@@ -16,16 +16,21 @@ extension ClaimedPoll: TracedClaim {}
 extension ClaimedDelivery: TracedClaim {}
 
 /// The spans of a job's life on the worker's side, each a child of the trace stored with the
-/// job: `job.claim`, `job.create` (or `job.stream` for a held stream), `job.poll`, `job.finish`
-/// (the terminal write) and `webhook.deliver`. Attributes follow the OpenTelemetry GenAI
+/// job: `job.claim`, `job.create` (or `job.stream` for a held stream), `job.background_stream`
+/// (a background Response's stream held after its create), `job.poll`, `job.finish` (the
+/// terminal write) and `webhook.deliver`. Attributes follow the OpenTelemetry GenAI
 /// conventions where they fit. Off (`enabled` false) every entry point is one branch: nothing
-/// is read, no span is made.
-struct JobTracing: Sendable {
-    var enabled: Bool
+/// is read, no span is made (`longhaul-bench tracing-off` times that branch, hence `package`).
+package struct JobTracing: Sendable {
+    package var enabled: Bool
+
+    package init(enabled: Bool) {
+        self.enabled = enabled
+    }
 
     /// Claims with `claim`, then fills in each claim's stored trace context (`lookup`: one query
     /// for the batch) and records a `name` span over the claim for each one that has a trace.
-    func claimed<Claim: TracedClaim>(
+    package func claimed<Claim: TracedClaim>(
         _ name: String, lookup: ([Int64]) async throws -> [Int64: String], claim: () async throws -> [Claim]
     ) async throws -> [Claim] {
         guard enabled else { return try await claim() }
@@ -48,7 +53,7 @@ struct JobTracing: Sendable {
     }
 
     /// Runs `body` in a span continuing `stored`; without tracing or a stored trace, runs it bare.
-    func span<T>(
+    package func span<T>(
         _ name: String, continuing stored: String?, publicID: String, kind: SpanKind = .client,
         _ body: ((any Span)?) async -> T
     ) async -> T {

@@ -12,6 +12,7 @@ struct LonghaulBench: AsyncParsableCommand {
         abstract: "Run a benchmark and print its figures (used by the bench/ scripts).",
         subcommands: [
             PoolBench.self, HTTPBench.self, MantleClientBench.self, WebhooksBench.self, PipelineBench.self, PollScheduleBench.self,
+            TracingOffBench.self,
         ]
     )
 }

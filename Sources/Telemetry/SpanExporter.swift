@@ -43,11 +43,15 @@ public final class SpanExporter: Service, Sendable {
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
                 // A full batch or a flush exports at once, between the schedule's ticks.
+                // Never export from a cancelled task (a graceful shutdown cancels this group): the
+                // HTTP client gives up a cancelled task's request, and the spans it took would be
+                // lost; the export after the group sends them instead.
                 group.addTask {
-                    for await _ in self.wake.stream { await self.exportPending() }
+                    for await _ in self.wake.stream where !Task.isCancelled { await self.exportPending() }
                 }
                 while !Task.isCancelled {
                     try? await Task.sleep(for: self.configuration.scheduleDelay)
+                    if Task.isCancelled { break }
                     await self.exportPending()
                 }
                 group.cancelAll()
@@ -70,11 +74,13 @@ public final class SpanExporter: Service, Sendable {
                 logger.warning("dropped \(dropped) spans: the export queue was full (\(configuration.maxQueueSize)); is the collector reachable?")
             }
             guard !batch.isEmpty else { return }
-            await send(batch)
+            guard await send(batch) else { return }
         }
     }
 
-    private func send(_ batch: [FinishedSpan]) async {
+    /// False when the send was cancelled (shutdown began mid-send): the batch goes back to the
+    /// front of the queue for the final export, instead of being lost.
+    private func send(_ batch: [FinishedSpan]) async -> Bool {
         let body = OTLPTraceRequest.encode(batch, resource: configuration.resource, scope: "longhaul")
         var headers = configuration.headers
         headers["content-type"] = "application/x-protobuf"
@@ -88,10 +94,14 @@ public final class SpanExporter: Service, Sendable {
                     "the OTLP collector refused \(batch.count) spans",
                     metadata: ["status": "\(response.status)", "endpoint": "\(configuration.tracesEndpoint)"])
             }
+        } catch let error as HTTPClientError where error.kind == .cancelled {
+            pending.withLock { $0.spans.insert(contentsOf: batch, at: 0) }
+            return false
         } catch {
             logger.warning(
                 "sending \(batch.count) spans to the OTLP collector failed; they are dropped",
                 metadata: ["error": "\(error)", "endpoint": "\(configuration.tracesEndpoint)"])
         }
+        return true
     }
 }

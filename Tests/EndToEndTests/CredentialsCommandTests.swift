@@ -31,5 +31,17 @@ struct CredentialsCommandTests {
             ["credentials", "check", "--profile", "nope"], environment: environment, unsetting: unsetting)
         #expect(missing.exitCode == 1)
         #expect(missing.standardOutput.contains("profile 'nope' is in neither"), "\(missing.standardOutput)")
+
+        // An IAM Identity Center profile before `aws sso login`: the fix, not a refusal of SSO.
+        let config = try home.write(
+            ".aws/config",
+            "[profile dev]\nsso_session = corp\nsso_account_id = 123456789012\nsso_role_name = Dev\n"
+                + "[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n")
+        let sso = try await LonghaulProcess.run(
+            ["credentials", "check", "--profile", "dev"], environment: environment.merging(["AWS_CONFIG_FILE": config]) { $1 },
+            unsetting: unsetting)
+        #expect(sso.exitCode == 1)
+        #expect(sso.standardOutput.contains("sign-in of profile 'dev' (sso_session 'corp')"), "\(sso.standardOutput)")
+        #expect(sso.standardOutput.contains("is not cached") && sso.standardOutput.contains("run `aws sso login --profile dev`"))
     }
 }

@@ -51,6 +51,38 @@ import Testing
         }
     }
 
+    /// `longhaul batch` on a folder: one trace under the run's root span, every job's spans in it,
+    /// and each Response's held stream (background, `stream: true`) a span of its own.
+    @Test func aFolderRunIsOneTraceUnderItsRootSpan() async throws {
+        try await TraceReceiver.with { receiver in
+            try await TestDatabase.withFreshDatabase(named: "tracing_batch") { database in
+                let root = try TemporaryFolder(prefix: "longhaul-trace")
+                try root.write("docs/a.txt", "The ferry leaves at nine. It crosses the bay in forty minutes and returns at noon.")
+                try root.write("docs/b.txt", "The library moved to the old post office. It opens at ten on weekdays.")
+                var runner = BatchRunner.inProcessSimulator(database: database.url, speed: 100)
+                runner.environment.merge(
+                    ["OTEL_EXPORTER_OTLP_ENDPOINT": receiver.url(), "OTEL_BSP_SCHEDULE_DELAY": "100", "OTEL_SERVICE_NAME": "longhaul-batch"]
+                ) { $1 }
+                let run = try await runner.run([root.path + "/docs"])
+                #expect(run.exitCode == 0, "\(run.log)")
+                // The exporter sends the last spans before the command exits.
+                let spans = try await receiver.spans()
+                let batch = try #require(spans.first { $0.name == "longhaul.batch" }, "\(spans.map(\.name))\n\(run.log)")
+                #expect(batch.parentSpanId.isEmpty && batch.service == "longhaul-batch")
+                #expect(batch.attributes["longhaul.batch.jobs"] == .int(2))
+                let jobSpans = spans.filter { $0.attributes["longhaul.job.id"] != nil }
+                #expect(Set(jobSpans.compactMap { span -> String? in
+                    guard case .string(let id) = span.attributes["longhaul.job.id"] else { return nil }
+                    return id
+                }).count == 2)
+                #expect(jobSpans.allSatisfy { $0.traceId == batch.traceId && $0.parentSpanId == batch.spanId }, "\(jobSpans.map(\.name))")
+                let streams = spans.filter { $0.name == "job.background_stream" }
+                #expect(streams.count == 2, "each Response's stream is held and traced: \(spans.map(\.name))")
+                #expect(streams.allSatisfy { $0.attributes["longhaul.job.state"] == .string("completed") && $0.attributes["gen_ai.response.id"] != nil })
+            }
+        }
+    }
+
     /// Every span of the job is in the caller's trace, each from the process that did the work.
     static func check(_ spans: [TraceReceiver.ReceivedSpan], jobID: String, webhookTraceparent: String?) throws {
         let trace = spans.filter { $0.traceId == traceID }

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPClient
+import Hashing
 import Logging
 import MantleSimulator
 import Testing
@@ -388,6 +389,13 @@ struct AWSSecretReferenceTests {
             "[profile r]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = base\n[profile base]\naws_access_key_id = AKIABASE\naws_secret_access_key = b\n"
         #expect(try AWSCredentialChain.plan(Self.settings(web.merging(["AWS_PROFILE": "r"]) { $1 }, config: role)).method == "assume-role")
         #expect(try AWSCredentialChain.plan(Self.settings(keys, config: role, profile: "base")).method == "config-file")
+        // An IAM Identity Center role comes before the credentials file's keys; a profile that names
+        // a session but no role is not an SSO source (botocore's test).
+        let sso = "[profile s]\nsso_session = corp\nsso_account_id = 1\nsso_role_name = r\n[sso-session corp]\nsso_start_url = https://x\nsso_region = eu-west-1\n"
+        guard case .sso(let plan) = try AWSCredentialChain.plan(Self.settings(["HOME": "/h"], config: sso, credentials: "[s]\n" + file.dropFirst(10), profile: "s"))
+        else { throw PlanFailure() }
+        #expect(plan.cacheFile == "/h/.aws/sso/cache/\(SHA1.hex(of: Data("corp".utf8))).json" && plan.region == "eu-west-1")
+        #expect(try AWSCredentialChain.plan(Self.settings([:], config: "[profile t]\nsso_session = corp\n", credentials: "[t]\n" + file.dropFirst(10), profile: "t")).method == "shared-credentials-file")
         let disabled = try #require(throws: MantleError.self) {
             try AWSCredentialChain.plan(Self.settings(["AWS_EC2_METADATA_DISABLED": "true"]))
         }
@@ -401,7 +409,12 @@ struct AWSSecretReferenceTests {
         ("[profile a]\nrole_arn = arn:r\ncredential_source = Ec2InstanceMetadata\nmfa_serial = arn:mfa\n", "MFA"),
         ("[profile a]\nrole_arn = arn:r\ncredential_source = Laptop\n", "must be Environment, Ec2InstanceMetadata or EcsContainer"),
         ("[profile a]\nrole_arn = arn:r\nsource_profile = ghost\n", "source_profile 'ghost'"),
-        ("[profile a]\nsso_session = corp\n", "IAM Identity Center"),
+        ("[profile a]\nsso_session = corp\nsso_account_id = 1\nsso_role_name = r\n", "no [sso-session corp] section"),
+        (
+            "[profile a]\nsso_session = c\nsso_account_id = 1\nsso_role_name = r\nsso_region = us-east-1\n[sso-session c]\nsso_region = eu-west-1\nsso_start_url = https://x\n",
+            "keep one of them"
+        ),
+        ("[profile a]\nsso_start_url = https://x\nsso_account_id = 1\n", "lacks sso_region, sso_role_name"),
         ("[profile a]\naws_access_key_id = AKIA\n", "only one of"),
     ])
     func refusals(config: String, expected: String) {
@@ -457,6 +470,8 @@ struct AWSSecretReferenceTests {
             [services local]
             sts =
               endpoint_url = http://127.0.0.1:4566
+            sso_oidc =
+              endpoint_url = http://127.0.0.1:4567
             [profile other]
             region = ap-south-1
             """
@@ -464,6 +479,9 @@ struct AWSSecretReferenceTests {
         #expect(settings.region() == "eu-west-3")
         #expect(settings.endpoint(.sts, region: "eu-west-3").url == "http://127.0.0.1:4566")
         #expect(settings.endpoint(.ssm, region: "eu-west-3").url == "https://ssm.eu-west-3.amazonaws.com")
+        #expect(settings.endpoint(.ssoOIDC, region: "eu-west-1").url == "http://127.0.0.1:4567")
+        #expect(settings.endpoint(.sso, region: "eu-west-1").url == "https://portal.sso.eu-west-1.amazonaws.com")
+        #expect(Self.settings([:]).endpoint(.ssoOIDC, region: "eu-west-1").url == "https://oidc.eu-west-1.amazonaws.com")
         let global = Self.settings([:]).endpoint(.sts, region: nil)
         #expect(global.url == "https://sts.amazonaws.com" && global.signingRegion == "us-east-1")
         let overridden = Self.settings(
@@ -562,6 +580,8 @@ struct AWSSecretReferenceTests {
         #expect(ours == official)
     }
 }
+
+struct PlanFailure: Error {}
 
 extension AWSCredentialChainTests.Case {
     fileprivate func with(environment: [String: String]) -> Self {

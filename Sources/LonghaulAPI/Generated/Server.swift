@@ -958,6 +958,11 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
                         name: "Idempotency-Key",
                         as: Components.Parameters.IdempotencyKey.self
                     ),
+                    traceparent: try converter.getOptionalHeaderFieldAsURI(
+                        in: request.headerFields,
+                        name: "traceparent",
+                        as: Components.Parameters.TraceParent.self
+                    ),
                     accept: try converter.extractAcceptHeaderIfPresent(in: request.headerFields)
                 )
                 let contentType = converter.extractContentTypeIfPresent(in: request.headerFields)
@@ -1863,7 +1868,14 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
                 APIHandler.createBatch($0)
             },
             deserializer: { request, requestBody, metadata in
-                let headers: Operations.CreateBatch.Input.Headers = .init(accept: try converter.extractAcceptHeaderIfPresent(in: request.headerFields))
+                let headers: Operations.CreateBatch.Input.Headers = .init(
+                    traceparent: try converter.getOptionalHeaderFieldAsURI(
+                        in: request.headerFields,
+                        name: "traceparent",
+                        as: Components.Parameters.TraceParent.self
+                    ),
+                    accept: try converter.extractAcceptHeaderIfPresent(in: request.headerFields)
+                )
                 let contentType = converter.extractContentTypeIfPresent(in: request.headerFields)
                 let body: Operations.CreateBatch.Input.Body
                 let chosenContentType = try converter.bestContentType(

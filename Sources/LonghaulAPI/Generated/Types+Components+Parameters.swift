@@ -10,6 +10,20 @@ extension Components {
         ///
         /// - Remark: Generated from `#/components/parameters/IdempotencyKey`.
         internal typealias IdempotencyKey = Swift.String
+        /// W3C Trace Context: `00-<trace id, 32 hex>-<parent span id, 16 hex>-<flags, 2 hex>`, e.g.
+        /// `00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01`, as an OpenTelemetry-instrumented
+        /// client sends it. Read only while the server exports traces (`OTEL_EXPORTER_OTLP_ENDPOINT`):
+        /// the request's span becomes its child, and the jobs the request makes store the trace, so the
+        /// workers' spans (claim, create or stream, polls, terminal write, webhook attempts) join it and
+        /// each webhook carries a `traceparent` of its delivery. A value that is not a valid
+        /// `traceparent` (all-zero ids, upper-case hex, a version `ff`) is ignored, as the W3C
+        /// specification asks, and the request starts a trace of its own; it is never refused for it.
+        /// Tracing off, the header is ignored. Not part of a request's idempotency: the same request
+        /// under another trace is the same work.
+        ///
+        ///
+        /// - Remark: Generated from `#/components/parameters/TraceParent`.
+        internal typealias TraceParent = Swift.String
         /// - Remark: Generated from `#/components/parameters/JobID`.
         internal typealias JobID = Swift.String
         /// - Remark: Generated from `#/components/parameters/BatchID`.

@@ -787,17 +787,34 @@ internal enum Operations {
                 ///
                 /// - Remark: Generated from `#/paths/v1/jobs/POST/header/Idempotency-Key`.
                 internal var idempotencyKey: Components.Parameters.IdempotencyKey?
+                /// W3C Trace Context: `00-<trace id, 32 hex>-<parent span id, 16 hex>-<flags, 2 hex>`, e.g.
+                /// `00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01`, as an OpenTelemetry-instrumented
+                /// client sends it. Read only while the server exports traces (`OTEL_EXPORTER_OTLP_ENDPOINT`):
+                /// the request's span becomes its child, and the jobs the request makes store the trace, so the
+                /// workers' spans (claim, create or stream, polls, terminal write, webhook attempts) join it and
+                /// each webhook carries a `traceparent` of its delivery. A value that is not a valid
+                /// `traceparent` (all-zero ids, upper-case hex, a version `ff`) is ignored, as the W3C
+                /// specification asks, and the request starts a trace of its own; it is never refused for it.
+                /// Tracing off, the header is ignored. Not part of a request's idempotency: the same request
+                /// under another trace is the same work.
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v1/jobs/POST/header/traceparent`.
+                internal var traceparent: Components.Parameters.TraceParent?
                 internal var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.CreateJob.AcceptableContentType>]
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
                 ///   - idempotencyKey: Makes retrying a create safe; 1 to 255 bytes.
+                ///   - traceparent: W3C Trace Context: `00-<trace id, 32 hex>-<parent span id, 16 hex>-<flags, 2 hex>`, e.g.
                 ///   - accept:
                 internal init(
                     idempotencyKey: Components.Parameters.IdempotencyKey? = nil,
+                    traceparent: Components.Parameters.TraceParent? = nil,
                     accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.CreateJob.AcceptableContentType>] = .defaultValues()
                 ) {
                     self.idempotencyKey = idempotencyKey
+                    self.traceparent = traceparent
                     self.accept = accept
                 }
             }
@@ -2168,12 +2185,31 @@ internal enum Operations {
         internal struct Input: Sendable, Hashable {
             /// - Remark: Generated from `#/paths/v1/batches/POST/header`.
             internal struct Headers: Sendable, Hashable {
+                /// W3C Trace Context: `00-<trace id, 32 hex>-<parent span id, 16 hex>-<flags, 2 hex>`, e.g.
+                /// `00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01`, as an OpenTelemetry-instrumented
+                /// client sends it. Read only while the server exports traces (`OTEL_EXPORTER_OTLP_ENDPOINT`):
+                /// the request's span becomes its child, and the jobs the request makes store the trace, so the
+                /// workers' spans (claim, create or stream, polls, terminal write, webhook attempts) join it and
+                /// each webhook carries a `traceparent` of its delivery. A value that is not a valid
+                /// `traceparent` (all-zero ids, upper-case hex, a version `ff`) is ignored, as the W3C
+                /// specification asks, and the request starts a trace of its own; it is never refused for it.
+                /// Tracing off, the header is ignored. Not part of a request's idempotency: the same request
+                /// under another trace is the same work.
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v1/batches/POST/header/traceparent`.
+                internal var traceparent: Components.Parameters.TraceParent?
                 internal var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.CreateBatch.AcceptableContentType>]
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
+                ///   - traceparent: W3C Trace Context: `00-<trace id, 32 hex>-<parent span id, 16 hex>-<flags, 2 hex>`, e.g.
                 ///   - accept:
-                internal init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.CreateBatch.AcceptableContentType>] = .defaultValues()) {
+                internal init(
+                    traceparent: Components.Parameters.TraceParent? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.CreateBatch.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.traceparent = traceparent
                     self.accept = accept
                 }
             }

@@ -26,5 +26,6 @@ extension ClaimedPoll {
             id: job.id, publicID: job.publicID, projectID: job.projectID, attempt: job.attempt, maxAttempts: job.maxAttempts,
             responseID: responseID, model: job.model, submittedAt: submittedAt, cancelRequested: false,
             estimatedInputTokens: job.estimatedInputTokens, maxOutputTokens: job.maxOutputTokens)
+        traceContext = job.traceContext
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Hashing
 
 /// Where a project's AWS credentials come from: the decision of the credential chain, made from
 /// the environment and the shared files before any call.
@@ -15,6 +16,8 @@ indirect enum AWSCredentialPlan: Sendable, Equatable {
     case assumeRole(AssumeRole)
     /// A profile's `credential_process`.
     case process(command: String, profile: String)
+    /// AWS IAM Identity Center: the SSO portal's `GetRoleCredentials` with the token `aws sso login` cached.
+    case sso(SSO)
     /// The ECS or EKS Pod Identity container credentials endpoint.
     case container(url: String, authorization: ContainerAuthorization)
     /// EC2 instance metadata (IMDSv2). `lastResort` when the chain reached it for want of any
@@ -29,6 +32,21 @@ indirect enum AWSCredentialPlan: Sendable, Equatable {
         var durationSeconds: Int?
         var profile: String
         var source: AWSCredentialPlan
+    }
+
+    /// An IAM Identity Center role, and the sign-in whose cached token gets its credentials.
+    struct SSO: Sendable, Equatable {
+        var profile: String
+        var startURL: String
+        /// `sso_region`: where the portal and OIDC endpoints are.
+        var region: String
+        var accountID: String
+        var roleName: String
+        /// The `sso_session` name; nil for the legacy form (`sso_start_url` in the profile), whose
+        /// token is never refreshed (botocore's rule).
+        var session: String?
+        /// `~/.aws/sso/cache/<sha1 of the session name, else of the start URL>.json`, as the AWS CLI writes it.
+        var cacheFile: String
     }
 
     /// The container endpoint's `Authorization` header, when it needs one.
@@ -47,6 +65,7 @@ indirect enum AWSCredentialPlan: Sendable, Equatable {
         case .webIdentity: "assume-role-with-web-identity"
         case .assumeRole: "assume-role"
         case .process: "custom-process"
+        case .sso: "sso"
         case .container: "container-role"
         case .instanceMetadata: "iam-role"
         }
@@ -60,6 +79,9 @@ indirect enum AWSCredentialPlan: Sendable, Equatable {
         case .webIdentity(let role, _, let file, _): "web identity (role \(role), token file \(file))"
         case .assumeRole(let call): "assume role \(call.roleARN) (profile '\(call.profile)') from \(call.source.summary)"
         case .process(_, let profile): "credential_process of profile '\(profile)'"
+        case .sso(let sso):
+            "IAM Identity Center role \(sso.roleName) in account \(sso.accountID) (profile '\(sso.profile)', "
+                + (sso.session.map { "sso_session '\($0)'" } ?? "sso_start_url \(sso.startURL)") + ")"
         case .container(let url, _): "container credentials (\(url))"
         case .instanceMetadata(let endpoint, _): "EC2 instance metadata (\(endpoint))"
         }
@@ -69,8 +91,9 @@ indirect enum AWSCredentialPlan: Sendable, Equatable {
 /// The order in which the AWS SDKs look for credentials, as botocore's default chain has it:
 /// environment keys; a profile's `role_arn` (AssumeRole, chained through `source_profile` or a
 /// `credential_source`); web identity (`AWS_WEB_IDENTITY_TOKEN_FILE` + `AWS_ROLE_ARN`, or the
-/// profile's `web_identity_token_file`); the credentials file's keys; `credential_process`; the
-/// config file's keys; the container endpoint; EC2 instance metadata.
+/// profile's `web_identity_token_file`); IAM Identity Center (`sso_account_id` + `sso_role_name`);
+/// the credentials file's keys; `credential_process`; the config file's keys; the container
+/// endpoint; EC2 instance metadata.
 enum AWSCredentialChain {
     /// The plan for `settings`, or an error naming what is wrong and how to fix it.
     static func plan(_ settings: AWSSettings) throws(MantleError) -> AWSCredentialPlan {
@@ -94,7 +117,7 @@ enum AWSCredentialChain {
         if let endpoint = instanceMetadataEndpoint(settings) { return .instanceMetadata(endpoint: endpoint, lastResort: true) }
         throw .credential(
             "no AWS credentials found: AWS_ACCESS_KEY_ID is not set, profile '\(name)' in \(settings.files.credentialsPath) and "
-                + "\(settings.files.configPath) has no keys, role_arn or credential_process, no web identity or container "
+                + "\(settings.files.configPath) has no keys, role_arn, SSO role or credential_process, no web identity or container "
                 + "variables are set, and instance metadata is disabled (AWS_EC2_METADATA_DISABLED); export the keys, or "
                 + "write a [\(name)] profile")
     }
@@ -133,26 +156,61 @@ enum AWSCredentialChain {
             tokenFile: settings.expandingHome(tokenFile), profile: profile)
     }
 
-    /// The sources a profile can hold by itself: keys in the credentials file, `credential_process`,
-    /// keys in the config file (SSO is named and refused with its workaround).
+    /// The sources a profile can hold by itself, in botocore's order: an IAM Identity Center role,
+    /// keys in the credentials file, `credential_process`, keys in the config file.
     static func profileSources(_ settings: AWSSettings, profile: String) throws(MantleError) -> AWSCredentialPlan? {
+        if let plan = try sso(settings, profile: profile) { return plan }
         if let credentials = try keys(
             settings.files.credentialsFileProfiles[profile], profile: profile, path: settings.files.credentialsPath)
         {
             return .staticProfile(profile: profile, path: settings.files.credentialsPath, credentials)
         }
         let fields = settings.files.profile(profile) ?? [:]
-        if fields["sso_session"] != nil || fields["sso_start_url"] != nil {
-            throw .credential(
-                "profile '\(profile)' uses AWS IAM Identity Center (SSO), which Longhaul does not read yet; run `aws sso login` and "
-                    + "`aws configure export-credentials --profile \(profile) --format process`, and give the profile that as credential_process"
-            )
-        }
         if let command = fields["credential_process"], !command.isEmpty { return .process(command: command, profile: profile) }
         if let credentials = try keys(fields, profile: profile, path: settings.files.configPath) {
             return .staticProfile(profile: profile, path: settings.files.configPath, credentials)
         }
         return nil
+    }
+
+    /// An IAM Identity Center role: a profile with `sso_account_id` or `sso_role_name` (botocore's
+    /// test), its start URL and Region in the profile (legacy) or in the `[sso-session NAME]` it
+    /// names; nil for any other profile.
+    static func sso(_ settings: AWSSettings, profile: String) throws(MantleError) -> AWSCredentialPlan? {
+        let fields = settings.files.profile(profile) ?? [:]
+        guard fields["sso_account_id"] != nil || fields["sso_role_name"] != nil else { return nil }
+        var resolved = fields
+        let session = fields["sso_session"].flatMap { $0.isEmpty ? nil : $0 }
+        if let session {
+            guard let sessionFields = settings.files.ssoSessions[session] else {
+                throw .credential(
+                    "profile '\(profile)' names sso_session '\(session)', but \(settings.files.configPath) has no [sso-session \(session)] "
+                        + "section; add it (`aws configure sso-session`)")
+            }
+            for (key, value) in sessionFields {
+                if let own = fields[key], own != value {
+                    throw .credential(
+                        "profile '\(profile)' sets \(key) = \(own) but its sso-session '\(session)' sets \(value); keep one of them")
+                }
+                resolved[key] = value
+            }
+        }
+        func field(_ key: String) -> String? { resolved[key].flatMap { $0.isEmpty ? nil : $0 } }
+        let required = ["sso_start_url", "sso_region", "sso_account_id", "sso_role_name"]
+        let missing = required.filter { field($0) == nil }
+        guard missing.isEmpty, let startURL = field("sso_start_url"), let region = field("sso_region"),
+            let accountID = field("sso_account_id"), let roleName = field("sso_role_name")
+        else {
+            throw .credential(
+                "profile '\(profile)' is set up for IAM Identity Center (SSO) but lacks \(missing.joined(separator: ", "))"
+                    + (session.map { " (in the profile or its [sso-session \($0)])" } ?? "")
+                    + "; run `aws configure sso --profile \(profile)`")
+        }
+        let cacheKey = SHA1.hex(of: Data((session ?? startURL).utf8))
+        return .sso(
+            .init(
+                profile: profile, startURL: startURL, region: region, accountID: accountID, roleName: roleName, session: session,
+                cacheFile: settings.expandingHome("~/.aws/sso/cache/\(cacheKey).json")))
     }
 
     /// A profile's `role_arn`, with the source of the credentials that assume it.
@@ -301,7 +359,9 @@ enum AWSCredentialChain {
 /// The timestamps AWS answers with: ISO 8601 with or without fractional seconds, or Unix seconds.
 enum AWSTime {
     static func parse(_ text: String) -> Date? {
-        let trimmed = text.trimmingWhitespace
+        var trimmed = text.trimmingWhitespace
+        // Early AWS CLI v2 releases wrote the SSO cache's times as `2019-11-14T04:05:45UTC`.
+        if trimmed.hasSuffix("UTC") { trimmed = String(trimmed.dropLast(3)) + "Z" }
         if let seconds = Double(trimmed), seconds.isFinite { return Date(timeIntervalSince1970: seconds) }
         let plain = ISO8601DateFormatter()
         if let date = plain.date(from: trimmed) { return date }

@@ -15,6 +15,8 @@ public struct AWSResolvedCredentials: Sendable, CustomStringConvertible {
     public var source: String
     /// The role or user they act as, when the source says (`AssumedRoleUser.Arn`, `RoleArn`).
     public var identity: String?
+    /// When an IAM Identity Center sign-in ends (then `aws sso login` again); nil for other sources.
+    public var signInExpiration: Date? = nil
 
     /// `env: …ABCD until …`; never a secret.
     public var description: String {
@@ -22,8 +24,8 @@ public struct AWSResolvedCredentials: Sendable, CustomStringConvertible {
     }
 }
 
-/// Carries out an `AWSCredentialPlan`: reads token files, calls STS, the container endpoint and
-/// instance metadata, runs `credential_process`. Every failure names its source and the fix.
+/// Carries out an `AWSCredentialPlan`: reads token files, calls STS, IAM Identity Center, the
+/// container endpoint and instance metadata, runs `credential_process`. Every failure names its source and the fix.
 struct AWSCredentialResolver: Sendable {
     let settings: AWSSettings
     /// nil where no HTTP is at hand; a plan that needs it then fails saying so.
@@ -70,6 +72,11 @@ struct AWSCredentialResolver: Sendable {
             // A chained session ends no later than the one that assumed it would have to be renewed.
             let expiration = [session.expiration, source.expiration].compactMap { $0 }.min()
             return done(session.credentials, expiration, session.arn ?? call.roleARN)
+        case .sso(let sso):
+            let answer = try await AWSSSOClient(settings: settings, call: try call(quick: false), now: now).roleCredentials(sso)
+            var resolved = done(answer.credentials, answer.expiration, "role \(sso.roleName) in account \(sso.accountID)")
+            resolved.signInExpiration = answer.signInExpiration
+            return resolved
         case .process(let command, let profile):
             let answer = try await AWSCredentialProcess.run(command, environment: settings.environment, profile: profile)
             return done(answer.credentials, answer.expiration)

@@ -13,6 +13,8 @@ struct AWSProfileFiles: Sendable {
     private(set) var credentialsFileProfiles: [String: [String: String]] = [:]
     /// Fields of each `[services NAME]` section of the config file.
     private(set) var services: [String: [String: String]] = [:]
+    /// Fields of each `[sso-session NAME]` section of the config file.
+    private(set) var ssoSessions: [String: [String: String]] = [:]
     /// Where the two files are (whether or not they exist), for messages.
     let configPath: String
     let credentialsPath: String
@@ -27,6 +29,8 @@ struct AWSProfileFiles: Sendable {
                 profiles[name, default: [:]].merge(fields) { $1 }
             } else if let name = Self.named(section, "services") {
                 services[name, default: [:]].merge(fields) { $1 }
+            } else if let name = Self.named(section, "sso-session") {
+                ssoSessions[name, default: [:]].merge(fields) { $1 }
             }
         }
         for (section, fields) in Self.sections(credentials ?? "") {

@@ -87,6 +87,8 @@ struct AWSSettings: Sendable {
 /// The AWS services Longhaul calls, with the names each configuration layer uses for them.
 enum AWSService: Sendable {
     case sts, ssm, secretsManager
+    /// The IAM Identity Center portal (`GetRoleCredentials`) and its OIDC service (`CreateToken`).
+    case sso, ssoOIDC
 
     /// `AWS_ENDPOINT_URL_<this>`.
     var environmentSuffix: String {
@@ -94,6 +96,8 @@ enum AWSService: Sendable {
         case .sts: "STS"
         case .ssm: "SSM"
         case .secretsManager: "SECRETS_MANAGER"
+        case .sso: "SSO"
+        case .ssoOIDC: "SSO_OIDC"
         }
     }
 
@@ -103,15 +107,20 @@ enum AWSService: Sendable {
         case .sts: "sts"
         case .ssm: "ssm"
         case .secretsManager: "secrets_manager"
+        case .sso: "sso"
+        case .ssoOIDC: "sso_oidc"
         }
     }
 
-    /// The first label of the public endpoint's host, and the SigV4 service name.
+    /// The public endpoint's host before the Region, and for the signed services the SigV4
+    /// service name (the SSO calls are unsigned: they carry the sign-in's token).
     var hostPrefix: String {
         switch self {
         case .sts: "sts"
         case .ssm: "ssm"
         case .secretsManager: "secretsmanager"
+        case .sso: "portal.sso"
+        case .ssoOIDC: "oidc"
         }
     }
 }

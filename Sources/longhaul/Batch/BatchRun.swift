@@ -5,6 +5,8 @@ import Logging
 import LonghaulCore
 import Mantle
 import ServiceLifecycle
+import Telemetry
+import Tracing
 import UnixSignals
 import Workers
 
@@ -34,11 +36,14 @@ struct BatchRun {
         let instructions = try command.resolvedInstructions()
 
         return try await withDatabaseSession(command.options, logger: logger, maxConnections: 12) { session in
-            try await run(folder: folderURL, out: outURL, instructions: instructions, session: session)
+            // One trace for the folder's run: every job it enqueues continues this root span.
+            try await TracingSetup.rootSpan("longhaul.batch", enabled: !command.plan, logger: logger) { span in
+                try await run(folder: folderURL, out: outURL, instructions: instructions, session: session, span: span)
+            }
         }
     }
 
-    private func run(folder: URL, out: URL, instructions: String?, session: DatabaseSession) async throws -> Int32 {
+    private func run(folder: URL, out: URL, instructions: String?, session: DatabaseSession, span: (any Span)?) async throws -> Int32 {
         let store = JobStore(pool: session.pool, publicBaseURL: PublicURL.configured)
         let projects = ProjectStore(pool: session.pool)
         let project = try await resolveProject(projects)
@@ -61,12 +66,17 @@ struct BatchRun {
         let resumed = try await enqueue(&entries, folder: folder, instructions: instructions, project: project, batch: batch, store: store)
         let jobIDs = entries.compactMap(\.jobID)
         reporter.batchEnqueued(batch: batch.publicID, jobs: jobIDs.count, resumed: resumed)
+        span?.attributes["longhaul.batch.id"] = batch.publicID
+        span?.attributes["longhaul.batch.jobs"] = jobIDs.count
+        span?.attributes["longhaul.batch.resumed"] = resumed
 
         if command.noWait {
             reporter.note("enqueued without waiting; run `longhaul work` (or this command again) to do the work")
             return 0
         }
-        let end = try await work(on: jobIDs, batchID: batch.id, project: project, store: store, projects: projects, reporter: reporter)
+        let end = try await work(
+            on: jobIDs, batchID: batch.id, project: project, store: store, projects: projects, reporter: reporter, traced: span != nil)
+        span?.attributes["longhaul.batch.end"] = "\(end)"
         let jobs = try await store.jobs(ids: jobIDs)
         let outputs = try BatchOutputs(folder: folder, out: out, entries: entries, jobs: jobs)
         try outputs.write()
@@ -230,6 +240,7 @@ struct BatchRun {
                 var job = try request.validated(
                     defaultModel: project.defaultModel, limits: limits, checkModel: MantleModel.jobModelCheck)
                 job.request.idempotencyKey = Self.idempotencyKey(folder: folder, path: document.relativePath, request: job.requestSHA256)
+                job.traceContext = ServiceContext.current?.traceParent?.description
                 validated.append((index, job))
             } catch {
                 if error.code == "unsupported_model" { throw ValidationError(error.message) }
@@ -253,10 +264,12 @@ struct BatchRun {
     /// cannot move for the give-up time; returns which. Jobs left unfinished stay in the database
     /// for the next run.
     private func work(
-        on jobIDs: [Int64], batchID: Int64, project: Project, store: JobStore, projects: ProjectStore, reporter: BatchReporter
+        on jobIDs: [Int64], batchID: Int64, project: Project, store: JobStore, projects: ProjectStore, reporter: BatchReporter,
+        traced: Bool
     ) async throws -> BatchReporter.FollowEnd {
         try await withMantleRuntime(logger: logger) { runtime in
-            let configuration = try WorkerConfiguration.fromEnvironment()
+            var configuration = try WorkerConfiguration.fromEnvironment()
+            configuration.tracing = traced
             let workers = WorkerGroup(
                 queue: JobQueue(pool: store.pool, publicBaseURL: PublicURL.configured),
                 gateway: runtime.gateway(projects: projects, logger: logger), configuration: configuration, logger: logger)

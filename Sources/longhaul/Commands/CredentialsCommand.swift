@@ -16,8 +16,8 @@ struct CredentialsCommand: AsyncParsableCommand {
             abstract: "Resolve a credential (a project's, or the AWS chain) and say which source answered, for which identity, until when.",
             discussion: """
                 Without --project it resolves the AWS credential chain (aws, or aws:PROFILE with --profile) as the
-                AWS SDKs do: environment, profiles (role_arn, credential_process), web identity, container
-                credentials, EC2 instance metadata. With --project it reads that project's credential reference
+                AWS SDKs do: environment, profiles (role_arn, IAM Identity Center sign-ins cached by `aws sso login`,
+                credential_process), web identity, container credentials, EC2 instance metadata. With --project it reads that project's credential reference
                 (env:NAME, file:PATH, aws[:PROFILE], ssm:NAME, secretsmanager:ID[#KEY]). Exit status 1 when it
                 cannot be used; the message names the source that failed and the fix.
                 """)
@@ -59,7 +59,8 @@ struct CredentialsCommand: AsyncParsableCommand {
             } else {
                 let rows: [(String, String?)] = [
                     ("credential", report.credential), ("source", report.source), ("method", report.method), ("identity", report.identity),
-                    ("access key", report.accessKey), ("expires", report.expires), ("bearer key", report.bearerKey),
+                    ("access key", report.accessKey), ("expires", report.expires), ("sign-in", report.signIn),
+                    ("bearer key", report.bearerKey),
                     ("error", report.error),
                 ]
                 for (name, value) in rows { if let value { print(name.padding(toLength: 12, withPad: " ", startingAt: 0) + value) } }
@@ -86,6 +87,9 @@ struct CredentialsCommand: AsyncParsableCommand {
                         let id = resolved.credentials.accessKeyID
                         report.accessKey = id.count > 8 ? "\(id.prefix(4))…\(id.suffix(4))" : "\(id.prefix(4))…"
                         report.expires = resolved.expiration.map { ISO8601DateFormatter().string(from: $0) } ?? "never (long-term keys)"
+                        report.signIn = resolved.signInExpiration.map {
+                            "IAM Identity Center token until \(ISO8601DateFormatter().string(from: $0)) (`aws sso login` once the sign-in ends)"
+                        }
                     }
                     let token = try await provider.token()
                     if case .awsShortTerm = credential {
@@ -112,6 +116,8 @@ struct CredentialReport: Encodable, Sendable {
     var identity: String?
     var accessKey: String?
     var expires: String?
+    /// When an IAM Identity Center sign-in's cached token ends.
+    var signIn: String?
     var bearerKey: String?
     var error: String?
 }

@@ -10,18 +10,27 @@ The metadata server is steered over POST /control with JSON: {"fail": N} answers
 credential requests with 503, {"lifetime": S} sets how long new credentials live, {"generation": G}
 changes the access key ids handed out, {"container_token": T} sets the expected token.
 GET /control answers the request counts.
+
+moto serves neither IAM Identity Center API (only sso-admin), so the same server also plays the
+SSO portal (GET /federation/credentials, the token in x-amz-sso_bearer_token) and SSO OIDC
+(POST /token, refresh grant) in the shapes of botocore's service models: access tokens starting
+"valid-" or "access-from-" are accepted, others answer 401 UnauthorizedException; refresh tokens
+starting "refresh-" are exchanged for "access-from-<refresh token>", others answer 400
+InvalidGrantException. Each SSO call is recorded (path, query, token, body); GET /control/sso
+answers the record and clears it, so a test can check that Longhaul sent what botocore sent.
 """
 import datetime
 import json
 import sys
 import threading
+import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from moto.server import ThreadedMotoServer
 
 ROLE = "longhaul-instance-role"
 state = {"fail": 0, "lifetime": 3600, "generation": 1, "container_token": "container-secret-token",
-         "counts": {"token": 0, "roles": 0, "credentials": 0, "container": 0, "refused": 0}, "tokens": set()}
+         "counts": {"token": 0, "roles": 0, "credentials": 0, "container": 0, "refused": 0}, "tokens": set(), "sso": []}
 lock = threading.Lock()
 
 
@@ -75,10 +84,56 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(token.encode())
 
+    def record(self, body=None):
+        url = urllib.parse.urlsplit(self.path)
+        with lock:
+            state["sso"].append({"path": url.path, "query": dict(urllib.parse.parse_qsl(url.query)),
+                                 "token": self.headers.get("x-amz-sso_bearer_token"), "body": body})
+
+    def refuse(self, status, error_type, body):
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("x-amzn-ErrorType", error_type + ":http://internal.amazon.com/coral/com.amazonaws.switchboard.portal/")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def role_credentials(self):
+        self.record()
+        query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(self.path).query))
+        token = self.headers.get("x-amz-sso_bearer_token") or ""
+        if not (token.startswith("valid-") or token.startswith("access-from-")):
+            return self.refuse(401, "UnauthorizedException", {"message": "Session token not found or invalid"})
+        if "account_id" not in query or "role_name" not in query:
+            return self.refuse(400, "InvalidRequestException", {"message": "missing account_id or role_name"})
+        with lock:
+            expires = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=state["lifetime"])
+        key = "ASIASSO%s%s" % (query["account_id"][-4:], query["role_name"].upper()[:8])
+        self.answer(200, json.dumps({"roleCredentials": {
+            "accessKeyId": key, "secretAccessKey": "secret-of-" + key.lower(), "sessionToken": "session-of-" + key.lower(),
+            "expiration": int(expires.timestamp() * 1000)}}), "application/json")
+
+    def create_token(self):
+        length = int(self.headers.get("Content-Length", "0"))
+        body = json.loads(self.rfile.read(length) or b"{}")
+        self.record(body)
+        refresh = body.get("refreshToken") or ""
+        if body.get("grantType") != "refresh_token" or not refresh.startswith("refresh-") or not body.get("clientId"):
+            return self.refuse(400, "InvalidGrantException", {"error": "invalid_grant", "error_description": "Invalid refresh token provided"})
+        self.answer(200, json.dumps({"accessToken": "access-from-" + refresh, "tokenType": "Bearer", "expiresIn": 28800,
+                                     "refreshToken": refresh + "-next"}), "application/json")
+
     def do_GET(self):
         if self.path == "/control":
             with lock:
                 return self.answer(200, json.dumps(state["counts"]), "application/json")
+        if self.path == "/control/sso":
+            with lock:
+                calls, state["sso"] = state["sso"], []
+            return self.answer(200, json.dumps(calls), "application/json")
+        if self.path.startswith("/federation/credentials"):
+            return self.role_credentials()
         if self.path.startswith("/latest/meta-data/iam/security-credentials/"):
             with lock:
                 known = self.headers.get("X-aws-ec2-metadata-token") in state["tokens"]
@@ -112,6 +167,8 @@ class Handler(BaseHTTPRequestHandler):
         self.answer(404, "not found")
 
     def do_POST(self):
+        if self.path == "/token":
+            return self.create_token()
         if self.path != "/control":
             return self.answer(404, "not found")
         length = int(self.headers.get("Content-Length", "0"))

@@ -2,7 +2,8 @@
 
   resolve [PROFILE]      resolve credentials as botocore does from this process's environment and
                          the files it names; print {"method", "access_key", "arn"} (arn from STS
-                         GetCallerIdentity at AWS_ENDPOINT_URL, when it is set)
+                         GetCallerIdentity at AWS_ENDPOINT_URL, when it is set), or
+                         {"method": null, "error": the exception's class} when botocore fails
   put-parameter NAME VALUE        a SecureString in SSM (moto at AWS_ENDPOINT_URL)
   put-secret NAME VALUE           create or update a Secrets Manager secret
   sign METHOD URL BODY SERVICE REGION UNIX_TIME HEADER=VALUE...
@@ -30,11 +31,15 @@ def main(argv):
     if command == "resolve":
         profile = argv[1] if len(argv) > 1 and argv[1] else None
         session = botocore.session.Session(profile=profile)
-        credentials = session.get_credentials()
+        try:
+            credentials = session.get_credentials()
+            frozen = credentials.get_frozen_credentials() if credentials is not None else None
+        except Exception as error:  # the oracle's refusal is an answer too (an expired SSO sign-in)
+            print(json.dumps({"method": None, "error": type(error).__name__}))
+            return
         if credentials is None:
             print(json.dumps({"method": None}))
             return
-        frozen = credentials.get_frozen_credentials()
         out = {"method": credentials.method, "access_key": frozen.access_key, "arn": None}
         if os.environ.get("AWS_ENDPOINT_URL"):
             out["arn"] = client(session, "sts").get_caller_identity()["Arn"]

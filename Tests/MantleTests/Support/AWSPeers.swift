@@ -89,3 +89,19 @@ struct AWSPeers: Sendable {
         ].merging(extra) { $1 }
     }
 }
+
+extension AWSPeers {
+    /// One call the SSO portal or OIDC stand-in received.
+    struct SSOCall: Decodable, Equatable, Sendable {
+        var path: String
+        var query: [String: String]
+        var token: String?
+        var body: [String: String]?
+    }
+
+    /// The SSO calls received since the last look (the record is cleared).
+    func ssoCalls() async throws -> [SSOCall] {
+        let response = try await http.send(HTTPRequest(url: metadata + "/control/sso"))
+        return try JSONDecoder().decode([SSOCall].self, from: response.body)
+    }
+}
