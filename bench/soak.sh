@@ -6,12 +6,12 @@
 # often as it would be in real time and the machine sees SPEED × the real-time load. A feeder
 # tops the queue up to IN_FLIGHT every 5 s as jobs end; the workers prune finished jobs after
 # RETENTION (`longhaul work --retention`), so the tables should stay flat.
-# Every SAMPLE seconds it prints: open jobs, jobs ended/s, polls/s (simulator retrieves; ÷ SPEED
+# Every SAMPLE seconds it prints: open jobs, running jobs whose poll is over 1 s overdue (the
+# Pollers falling behind), jobs ended/s, polls/s (simulator retrieves; ÷ SPEED
 # for the real-time rate), PostgreSQL's and the simulator's CPU (% of one core), each worker's
 # RSS and CPU, and per hot table its size and dead tuples; then a summary, first → last sample.
-# Every ending writes its webhook outbox row (the bench project has an endpoint on a loopback
-# address, which the default address policy refuses, so each delivery ends at its first attempt
-# with no receiver's CPU in the figures).
+# Every ending writes its webhook outbox row, delivered to a small local receiver that answers 204
+# (allowed by LONGHAUL_WEBHOOK_ALLOW_CIDRS=127.0.0.0/8), so deliveries end and are pruned too.
 # A warm-up of WARM jobs (default 50) runs first, so the workers have learned how long the
 # model's Responses take and poll near their expected end (`bench/polling.sh` measures both
 # schedules); the soak's own clock starts after it.
@@ -47,24 +47,42 @@ retrieves() {
   curl -s "$SIM_URL/_simulator/counters" | python3 -c 'import json,sys; print(json.load(sys.stdin)["requestsByRoute"].get("retrieveResponse", 0))'
 }
 
+# The webhook receiver: answers every POST with 204.
+python3 -c '
+import http.server, sys
+class Receiver(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send_response(204); self.send_header("Content-Length", "0"); self.end_headers()
+    def log_message(self, *args): pass
+server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+print(f"listening on http://127.0.0.1:{server.server_address[1]}", flush=True)
+server.serve_forever()' >"$WORK/receiver.log" 2>&1 &
+RECEIVER_PID=$!
+RECEIVER_URL=$(started_url "$WORK/receiver.log" "listening on ")
+export LONGHAUL_WEBHOOK_ALLOW_CIDRS=127.0.0.0/8
+
 DATABASE_URL="$URL" "$BIN" migrate >/dev/null
 scaled() { awk -v v="$1" -v s="$SPEED" 'BEGIN{v = v / s; if (v < 0.1) v = 0.1; printf "%.2f", v}'; }
 WORK_ARGS=(--log-level warning --max-streams "$STREAMS" --retention "$RETENTION"
   --first-poll "$(scaled 1)" --min-poll-interval "$(scaled 1)" --max-poll-interval "$(scaled 30)")
 echo "== $WORKERS × longhaul work ${WORK_ARGS[*]}"
-WORKER_PID=""
+WORKER_PID="$RECEIVER_PID"
 for index in $(seq "$WORKERS"); do
   OPENAI_BASE_URL="$SIM_URL/v1" OPENAI_API_KEY=bench DATABASE_URL="$URL" LONGHAUL_AUTO_MIGRATE=0 \
     "$BIN" work "${WORK_ARGS[@]}" >"$WORK/worker-$index.log" 2>&1 &
   WORKER_PID="$WORKER_PID $!"
 done
-read -r -a WORKERS_PIDS <<<"$WORKER_PID"
+read -r -a WORKERS_PIDS <<<"${WORKER_PID#"$RECEIVER_PID"}"
 
 NEXT=0  # the next document number: every job gets a distinct document
 enqueue() {
   "$BENCH" pipeline enqueue --database-url "$URL" --jobs "$1" --first "$NEXT" --chunk 5000 \
     --max-in-flight "$((IN_FLIGHT + WARM))" >/dev/null
   NEXT=$((NEXT + $1))
+  # The first call made the project and its endpoint: point it at the receiver.
+  sql "UPDATE webhook_endpoints SET url = '$RECEIVER_URL/soak' WHERE url <> '$RECEIVER_URL/soak'" >/dev/null
 }
 open_jobs() { sql "SELECT count(*) FROM jobs WHERE state IN ('queued', 'submitting', 'running', 'waiting_for_children')"; }
 
@@ -89,27 +107,36 @@ table_figures() {
 }
 rss() { awk '/^VmRSS/ {printf "%d", $2 / 1024}' "/proc/$1/status" 2>/dev/null || echo 0; }
 
-printf '%6s %7s %7s %8s %5s %5s' "t (s)" open "ended/s" "polls/s" "pg%" "sim%"
+printf '%6s %7s %7s %7s %8s %5s %5s' "t (s)" open overdue "ended/s" "polls/s" "pg%" "sim%"
 for index in $(seq "$WORKERS"); do printf ' %11s' "w$index MiB/%"; done
 printf '  %s (MiB/dead tuples)\n' "$TABLES"
 
 END=$((START + MINUTES * 60))
+# The feeder: tops the queue up to IN_FLIGHT every 5 s, apart from the sampling (which can be slow
+# on a loaded machine) so that the load stays what was asked.
+( while [ "$(date +%s)" -lt "$END" ]; do
+    open=$(open_jobs)
+    if [ "$open" -lt "$IN_FLIGHT" ]; then enqueue $((IN_FLIGHT - open)); fi
+    sleep 5
+  done ) &
+FEEDER_PID=$!
+WORKER_PID="$WORKER_PID $FEEDER_PID"
 LAST_SAMPLE=$START LAST_RETRIEVES=$(retrieves) LAST_SERVER=$(server_ticks) LAST_SIM=$(ticks "$SIM_PID")
 declare -A LAST_WORKER
 for pid in "${WORKERS_PIDS[@]}"; do LAST_WORKER[$pid]=$(ticks "$pid"); done
 FIRST_LINE="" LINE="" PEAK_RSS=0 ENDED_TOTAL=0 POLLS_TOTAL=0 SERVER_TOTAL=0 SAMPLES=0
 while [ "$(date +%s)" -lt "$END" ]; do
+  sleep "$SAMPLE"
   for pid in "${WORKERS_PIDS[@]}"; do
     kill -0 "$pid" 2>/dev/null || { echo "bench/soak: worker $pid exited:" >&2; tail -20 "$WORK"/worker-*.log >&2; exit 1; }
   done
-  open=$(open_jobs)
-  if [ "$open" -lt "$IN_FLIGHT" ]; then enqueue $((IN_FLIGHT - open)); fi
-  now=$(date +%s)
-  [ $((now - LAST_SAMPLE)) -ge "$SAMPLE" ] || { sleep 5; continue; }
-  span=$((now - LAST_SAMPLE))
   polls=$(retrieves) server=$(server_ticks) sim=$(ticks "$SIM_PID")
+  now=$(date +%s)
+  span=$((now - LAST_SAMPLE))
+  open=$(open_jobs)
+  overdue=$(sql "SELECT count(*) FROM jobs WHERE state = 'running' AND next_poll_at < now() - interval '1 second'")
   ended=$(sql "SELECT count(*) FROM jobs WHERE finished_at > now() - make_interval(secs => $span)")
-  LINE=$(printf '%6d %7d %7.0f %8.0f %5.0f %5.0f' $((now - START)) "$open" "$(awk -v n="$ended" -v s="$span" 'BEGIN{print n / s}')" \
+  LINE=$(printf '%6d %7d %7d %7.0f %8.0f %5.0f %5.0f' $((now - START)) "$open" "$overdue" "$(awk -v n="$ended" -v s="$span" 'BEGIN{print n / s}')" \
     "$(awk -v n=$((polls - LAST_RETRIEVES)) -v s="$span" 'BEGIN{print n / s}')" \
     "$(awk -v t=$((server - LAST_SERVER)) -v h="$HZ" -v s="$span" 'BEGIN{print 100 * t / h / s}')" \
     "$(awk -v t=$((sim - LAST_SIM)) -v h="$HZ" -v s="$span" 'BEGIN{print 100 * t / h / s}')")
@@ -126,6 +153,7 @@ while [ "$(date +%s)" -lt "$END" ]; do
   SERVER_TOTAL=$((SERVER_TOTAL + server - LAST_SERVER)) SAMPLES=$((SAMPLES + 1))
   LAST_SAMPLE=$now LAST_RETRIEVES=$polls LAST_SERVER=$server LAST_SIM=$sim
 done
+wait "$FEEDER_PID" 2>/dev/null || true
 
 ELAPSED=$(( $(date +%s) - START ))
 echo "== summary: $IN_FLIGHT in flight, $WORKERS workers, Responses of $RESPONSE_SECONDS s at speed $SPEED, $MINUTES min"

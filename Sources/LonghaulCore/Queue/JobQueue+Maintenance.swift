@@ -81,7 +81,8 @@ extension JobQueue {
         let deliveries = try await pool.query(
             """
             DELETE FROM deliveries WHERE id IN (
-                SELECT id FROM deliveries WHERE finished_at < now() - make_interval(secs => \(seconds)) LIMIT \(limit))
+                SELECT id FROM deliveries WHERE finished_at < now() - make_interval(secs => \(seconds)) LIMIT \(limit)
+                FOR UPDATE SKIP LOCKED)
             """)
         report.prunedDeliveries = deliveries.affectedRows
         (report.prunedJobs, report.prunedDocuments) = try await pool.retryingSerializationFailures {
@@ -90,7 +91,9 @@ extension JobQueue {
                     """
                     DELETE FROM jobs WHERE id IN (
                         -- A split job's children go with it (ON DELETE CASCADE), never before it.
-                        SELECT id FROM jobs WHERE finished_at < now() - make_interval(secs => \(seconds)) AND parent_id IS NULL LIMIT \(limit))
+                        -- SKIP LOCKED: another worker's Maintainer pruning at the same moment takes other rows.
+                        SELECT id FROM jobs WHERE finished_at < now() - make_interval(secs => \(seconds)) AND parent_id IS NULL LIMIT \(limit)
+                        FOR UPDATE SKIP LOCKED)
                     RETURNING document_id, instructions_id
                     """)
                 var texts = Set<Int64>()
@@ -139,9 +142,12 @@ extension JobQueue {
         var analyzed: [String] = []
         for row in rows {
             let name: String = try row.decode("name")
-            // Only names from the fixed list reach the statement.
+            // Only names from the fixed list reach the statement. SKIP_LOCKED: with several workers,
+            // every Maintainer saw the same table grow and their ANALYZEs queued on its lock behind
+            // one another and behind autovacuum (`bench/soak.sh`: 4 of them waiting seconds at a
+            // time), holding up the rescue and the prune of the same pass; one is enough.
             guard Self.analyzedTables.contains(name) else { continue }
-            try await pool.query(PostgresQuery(unsafeSQL: "ANALYZE \(name)"))
+            try await pool.query(PostgresQuery(unsafeSQL: "ANALYZE (SKIP_LOCKED) \(name)"))
             analyzed.append(name)
         }
         return analyzed
