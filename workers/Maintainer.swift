@@ -52,7 +52,8 @@ public struct Maintainer: Sendable {
                     logger.info(
                         "pruned finished rows",
                         metadata: [
-                            "jobs": "\(pruned.prunedJobs)", "documents": "\(pruned.prunedDocuments)", "deliveries": "\(pruned.prunedDeliveries)",
+                            "jobs": "\(pruned.prunedJobs)", "documents": "\(pruned.prunedDocuments)",
+                            "deliveries": "\(pruned.prunedDeliveries)",
                         ])
                 }
             }

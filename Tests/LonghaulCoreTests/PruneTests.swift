@@ -17,7 +17,8 @@ struct PruneTests {
             // second (old) and third (still queued) job.
             try await fixture.pool.query(
                 "UPDATE jobs SET state = 'completed', finished_at = now() - interval '2 hours' WHERE id = ANY(\([ids[0], ids[1]]))")
-            try await fixture.pool.query("UPDATE jobs SET state = 'completed', finished_at = now() - interval '1 minute' WHERE id = \(ids[3])")
+            try await fixture.pool.query(
+                "UPDATE jobs SET state = 'completed', finished_at = now() - interval '1 minute' WHERE id = \(ids[3])")
             let texts = "SELECT count(*) FROM documents WHERE media_type = 'text/plain'"
             #expect(try await fixture.count(texts) == 3)
 

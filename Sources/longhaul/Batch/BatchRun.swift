@@ -155,7 +155,8 @@ struct BatchRun {
             var next = 0, running = 0
             while next < chunks.count || running > 0 {
                 while next < chunks.count && running < Self.chunksInFlight {
-                    let validated = try validate(&entries, chunks[next], folder: folder, instructions: instructions, project: project, limits: limits)
+                    let validated = try validate(
+                        &entries, chunks[next], folder: folder, instructions: instructions, project: project, limits: limits)
                     next += 1
                     running += 1
                     group.addTask {

@@ -44,7 +44,9 @@ struct WorkerOptions: ParsableArguments {
 
     @Option(
         name: .long,
-        help: "How long finished jobs (with their results) and webhook deliveries are kept before they are pruned: 90s, 15m, 24h, 7d (default 7d).")
+        help:
+            "How long finished jobs (with their results) and webhook deliveries are kept before they are pruned: 90s, 15m, 24h, 7d (default 7d)."
+    )
     var retention: HumanDuration?
 
     func validate() throws {
