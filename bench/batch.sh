@@ -4,15 +4,16 @@
 #      split into reading and enqueueing, and the same command again (everything already enqueued);
 #   2. end-to-end seconds for 1,000 documents through a standalone `longhaul sim --speed 20`
 #      (Mantle's 2–6 s Responses compressed twentyfold), with the simulator's duplicate count.
-# Usage: bench/batch.sh [files] [documents] [speed]   (defaults 10000 1000 20)
+# Usage: bench/batch.sh [files] [documents] [speed]   (defaults 10000 1000 20; documents 0 skips part 2)
+# LONGHAUL_BENCH_BIN_DIR: release binaries built elsewhere (see bench/lib.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 FILES=${1:-10000}
 DOCUMENTS=${2:-1000}
 SPEED=${3:-20}
 
-swift build -c release --product longhaul >&2
-BIN="$(swift build -c release --show-bin-path)/longhaul"
+. bench/lib.sh
+bench_build
 
 WORK=$(mktemp -d /tmp/longhaul-bench-batch.XXXXXX)
 chmod 0755 "$WORK"
@@ -80,6 +81,7 @@ echo "enqueue:   $TOTAL s for $FILES files ($(python3 -c "print(round($FILES / $
 read -r AGAIN READ_AGAIN < <(DATABASE_URL="$ENQUEUE_DB" timed "$BIN" batch "$WORK/small" --no-wait)
 echo "again:     $AGAIN s for the same command once everything is enqueued (reading $READ_AGAIN s)"
 
+[ "$DOCUMENTS" -gt 0 ] || exit 0
 echo "== end to end: $DOCUMENTS documents through longhaul sim --speed $SPEED"
 make_documents "$WORK/docs" "$DOCUMENTS"
 RUN_DB=$(database bench_run)

@@ -49,7 +49,12 @@ public struct Maintainer: Sendable {
                 try await queue.refreshTokenCalibrations()
                 let pruned = try await queue.prune(retention: configuration.retention)
                 if pruned.prunedJobs + pruned.prunedDeliveries > 0 {
-                    logger.info("pruned finished rows", metadata: ["jobs": "\(pruned.prunedJobs)", "deliveries": "\(pruned.prunedDeliveries)"])
+                    logger.info(
+                        "pruned finished rows",
+                        metadata: [
+                            "jobs": "\(pruned.prunedJobs)", "documents": "\(pruned.prunedDocuments)",
+                            "deliveries": "\(pruned.prunedDeliveries)",
+                        ])
                 }
             }
         } catch {

@@ -34,6 +34,9 @@ struct PipelineBench: AsyncParsableCommand {
         @Option(help: "Jobs to enqueue.")
         var jobs = 20_000
 
+        @Option(help: "The first document's number: a later call with a higher one adds new, distinct documents (bench/soak.sh tops up).")
+        var first = 0
+
         @Option(help: "Jobs per enqueue call (one transaction each).")
         var chunk = 1_000
 
@@ -44,8 +47,8 @@ struct PipelineBench: AsyncParsableCommand {
         var model: String?
 
         func validate() throws {
-            guard jobs > 0, chunk > 0, maxInFlight > 0 else {
-                throw ValidationError("--jobs, --chunk and --max-in-flight must be positive")
+            guard jobs > 0, chunk > 0, maxInFlight > 0, first >= 0 else {
+                throw ValidationError("--jobs, --chunk and --max-in-flight must be positive, --first not negative")
             }
         }
 
@@ -59,7 +62,7 @@ struct PipelineBench: AsyncParsableCommand {
                 var enqueued = 0
                 while enqueued < jobs {
                     let count = min(chunk, jobs - enqueued)
-                    let validated = try (enqueued..<(enqueued + count)).map { index in
+                    let validated = try (first + enqueued..<(first + enqueued + count)).map { index in
                         try JobRequest(document: Self.document(index), model: model, maxOutputTokens: 200, metadata: ["bench": "\(index)"])
                             .validated(defaultModel: project.defaultModel, checkModel: MantleModel.jobModelCheck)
                     }

@@ -14,4 +14,14 @@ struct WorkOptionsTests {
         let help = try await LonghaulProcess.run(["work", "--help"])
         #expect(help.standardOutput.contains("--first-poll"))
     }
+
+    @Test("--retention takes a span of at least a minute; anything else is refused, naming the option")
+    func badRetention() async throws {
+        let short = try await LonghaulProcess.run(["work", "--retention", "30s"])
+        #expect(short.exitCode == 64)
+        #expect(short.standardError.contains("--retention must be at least 60s (got 30s)"))
+        let garbled = try await LonghaulProcess.run(["work", "--retention", "a week"])
+        #expect(garbled.exitCode == 64)
+        #expect(garbled.standardError.contains("--retention"))
+    }
 }

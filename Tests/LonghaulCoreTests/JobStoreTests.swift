@@ -344,4 +344,35 @@ struct TableStatisticsTests {
             #expect(try await fixture.queue.analyzeGrowingTables().isEmpty, "nothing changed since")
         }
     }
+
+    @Test("a table another session is analyzing or vacuuming is skipped, not waited for")
+    func analyzeSkipsLockedTables() async throws {
+        try await StoreFixture.with("statistics-locked") { fixture in
+            let project = try await fixture.project("stats")
+            try await fixture.pool.query("ALTER TABLE jobs SET (autovacuum_enabled = false)")
+            _ = try await fixture.store.enqueue(
+                try (0..<50).map { try fixture.validated(JobRequest(document: "Document \($0).")) }, project: project)
+            let jobStatistics = "SELECT count(*) FROM pg_stat_user_tables WHERE relname = 'jobs'"
+            // PostgreSQL publishes the change counts a moment after the commits (before the lock
+            // below: a connection inside a transaction publishes nothing).
+            var changed = false
+            let deadline = ContinuousClock.now + .seconds(10)
+            while !changed && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(200))
+                changed = try await fixture.count("\(jobStatistics) AND n_mod_since_analyze >= 50") == 1
+            }
+            #expect(changed)
+            // The lock ANALYZE and (auto)vacuum take, held by another session as a second worker's
+            // ANALYZE would: without SKIP_LOCKED the call below waits until this transaction ends,
+            // which it never does before the call returns.
+            try await fixture.pool.withConnection { holder in
+                try await holder.query("BEGIN")
+                try await holder.query("LOCK TABLE jobs IN SHARE UPDATE EXCLUSIVE MODE")
+                _ = try await fixture.queue.analyzeGrowingTables(minimumChanges: 0)
+                try await holder.query("ROLLBACK")
+            }
+            #expect(try await fixture.count("\(jobStatistics) AND last_analyze IS NULL") == 1, "skipped, not analyzed")
+            #expect(try await fixture.queue.analyzeGrowingTables(minimumChanges: 0).contains("jobs"))
+        }
+    }
 }

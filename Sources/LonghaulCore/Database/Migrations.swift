@@ -53,6 +53,7 @@ extension Migration {
         Migration(name: "0014_lighter_job_writes.sql", bytes: PackageResources._014_lighter_job_writes_sql),
         Migration(name: "0015_trace_context.sql", bytes: PackageResources._015_trace_context_sql),
         Migration(name: "0016_project_model_apis.sql", bytes: PackageResources._016_project_model_apis_sql),
+        Migration(name: "0017_prunable_documents.sql", bytes: PackageResources._017_prunable_documents_sql),
     ]
 
     /// Every function, applied after the numbered migrations, again whenever its file changes.

@@ -72,23 +72,50 @@ extension JobQueue {
     }
 
     /// Deletes finished jobs (with their results and attempts) and finished deliveries older
-    /// than `retention`, at most `limit` of each per call, so the hot tables stay small.
+    /// than `retention`, at most `limit` of each per call, so the hot tables stay small; with the
+    /// jobs go the stored texts no other job uses. Kept, those grew by one row per job for good
+    /// (`bench/soak.sh`: documents were the one table that grew while the others stayed flat).
     public func prune(retention: Duration, limit: Int = 10_000) async throws -> MaintenanceReport {
         let seconds = Double(retention.milliseconds) / 1000
         var report = MaintenanceReport()
         let deliveries = try await pool.query(
             """
             DELETE FROM deliveries WHERE id IN (
-                SELECT id FROM deliveries WHERE finished_at < now() - make_interval(secs => \(seconds)) LIMIT \(limit))
+                SELECT id FROM deliveries WHERE finished_at < now() - make_interval(secs => \(seconds)) LIMIT \(limit)
+                FOR UPDATE SKIP LOCKED)
             """)
         report.prunedDeliveries = deliveries.affectedRows
-        let jobs = try await pool.query(
-            """
-            DELETE FROM jobs WHERE id IN (
-                -- A split job's children go with it (ON DELETE CASCADE), never before it.
-                SELECT id FROM jobs WHERE finished_at < now() - make_interval(secs => \(seconds)) AND parent_id IS NULL LIMIT \(limit))
-            """)
-        report.prunedJobs = jobs.affectedRows
+        (report.prunedJobs, report.prunedDocuments) = try await pool.retryingSerializationFailures {
+            try await pool.transaction { connection in
+                let gone = try await connection.query(
+                    """
+                    DELETE FROM jobs WHERE id IN (
+                        -- A split job's children go with it (ON DELETE CASCADE), never before it.
+                        -- SKIP LOCKED: another worker's Maintainer pruning at the same moment takes other rows.
+                        SELECT id FROM jobs WHERE finished_at < now() - make_interval(secs => \(seconds)) AND parent_id IS NULL LIMIT \(limit)
+                        FOR UPDATE SKIP LOCKED)
+                    RETURNING document_id, instructions_id
+                    """)
+                var texts = Set<Int64>()
+                for row in gone {
+                    texts.insert(try row.decode("document_id"))
+                    if let instructions: Int64 = try row.decode("instructions_id") { texts.insert(instructions) }
+                }
+                guard !texts.isEmpty else { return (gone.affectedRows, 0) }
+                // SKIP LOCKED: a text an enqueue is taking up right now (its job's foreign key check
+                // holds a share lock on the row) stays. An enqueue that looked the text up just
+                // before this delete commits retries (`JobStore.enqueue`) and stores it anew.
+                let documents = try await connection.query(
+                    """
+                    DELETE FROM documents WHERE id IN (
+                        SELECT d.id FROM documents d WHERE d.id = ANY(\(Array(texts)))
+                          AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.document_id = d.id)
+                          AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.instructions_id = d.id)
+                        FOR UPDATE SKIP LOCKED)
+                    """)
+                return (gone.affectedRows, documents.affectedRows)
+            }
+        }
         return report
     }
 }
@@ -115,9 +142,12 @@ extension JobQueue {
         var analyzed: [String] = []
         for row in rows {
             let name: String = try row.decode("name")
-            // Only names from the fixed list reach the statement.
+            // Only names from the fixed list reach the statement. SKIP_LOCKED: with several workers,
+            // every Maintainer saw the same table grow and their ANALYZEs queued on its lock behind
+            // one another and behind autovacuum (`bench/soak.sh`: 4 of them waiting seconds at a
+            // time), holding up the rescue and the prune of the same pass; one is enough.
             guard Self.analyzedTables.contains(name) else { continue }
-            try await pool.query(PostgresQuery(unsafeSQL: "ANALYZE \(name)"))
+            try await pool.query(PostgresQuery(unsafeSQL: "ANALYZE (SKIP_LOCKED) \(name)"))
             analyzed.append(name)
         }
         return analyzed

@@ -7,4 +7,6 @@ public struct MaintenanceReport: Sendable, Equatable {
     public var failed = 0
     public var prunedJobs = 0
     public var prunedDeliveries = 0
+    /// Stored texts (documents, instructions) that no job used any more once its jobs were pruned.
+    public var prunedDocuments = 0
 }

@@ -11,10 +11,25 @@ extension JobStore {
             throw StoreError.conflict("project '\(project.slug)' is archived; it accepts no new jobs")
         }
         guard !jobs.isEmpty else { return [] }
-        return try await pool.retryingSerializationFailures {
-            try await pool.transaction { connection in
-                try await enqueue(jobs, project: project, batchID: batchID, on: connection)
+        return try await Self.retryingPrunedDocument {
+            try await pool.retryingSerializationFailures {
+                try await pool.transaction { connection in
+                    try await enqueue(jobs, project: project, batchID: batchID, on: connection)
+                }
             }
+        }
+    }
+
+    /// Runs `body` again once if it failed a foreign key: a stored text found by its hash was
+    /// pruned (`JobQueue.prune`, its last job past retention) between the lookup and the job's
+    /// insert. The second run finds it gone and stores it anew.
+    static func retryingPrunedDocument<T: Sendable>(
+        isolation: isolated (any Actor)? = #isolation, _ body: () async throws -> T
+    ) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as PostgresError where error.code == .foreignKeyViolation {
+            return try await body()
         }
     }
 
@@ -47,6 +62,10 @@ extension JobStore {
     /// with one answer per request: a request refused (an archived project, a reused idempotency
     /// key) fails alone. Throws only what fails the transaction itself.
     func enqueueGroup(_ requests: [EnqueueRequest]) async throws -> [Result<EnqueuedJob, any Error>] {
+        try await Self.retryingPrunedDocument { try await enqueueGroupOnce(requests) }
+    }
+
+    private func enqueueGroupOnce(_ requests: [EnqueueRequest]) async throws -> [Result<EnqueuedJob, any Error>] {
         try await pool.retryingSerializationFailures {
             try await pool.transaction { connection in
                 var answers = [Result<EnqueuedJob, any Error>?](repeating: nil, count: requests.count)

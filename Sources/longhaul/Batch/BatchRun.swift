@@ -138,6 +138,11 @@ struct BatchRun {
         .sorted { $0.relativePath < $1.relativePath }
     }
 
+    /// Chunks enqueued at once, each in its own transaction on its own connection: one at a time,
+    /// the client validated while PostgreSQL waited and PostgreSQL inserted while the client
+    /// waited, on a machine whose two cores could do both (`bench/batch.sh 100000 0`).
+    static let chunksInFlight = 4
+
     /// Enqueues every readable document under an idempotency key made of the folder, the path,
     /// the content and the parameters: a document already done is not submitted again, and one
     /// that failed before is retried. Returns how many were found from an earlier run.
@@ -146,20 +151,41 @@ struct BatchRun {
     ) async throws -> Int {
         var resumed = 0
         let limits = try await Self.limits(of: project, store: store)
-        for chunk in Self.chunksOfReadable(entries) {
-            let validated = try validate(&entries, chunk, folder: folder, instructions: instructions, project: project, limits: limits)
-            if command.retryFailed {
+        let chunks = Self.chunksOfReadable(entries)
+        if command.retryFailed {
+            for chunk in chunks {
+                let validated = try validate(&entries, chunk, folder: folder, instructions: instructions, project: project, limits: limits)
                 resumed += try await retryEarlier(&entries, validated, project: project, store: store)
-                continue
             }
-            let enqueued = try await store.enqueue(validated.map(\.job), project: project, batchID: batch.id)
-            for (item, job) in zip(validated, enqueued) {
-                entries[item.index].jobID = job.id
-                if !job.created {
-                    resumed += 1
-                    if job.state == .failed || job.state == .incomplete {
-                        try await store.retry(publicID: job.publicID, projectID: project.id)
+            return resumed
+        }
+        var enqueued: [(index: Int, job: EnqueuedJob)] = []
+        let batchID = batch.id
+        try await withThrowingTaskGroup(of: [(index: Int, job: EnqueuedJob)].self) { group in
+            var next = 0, running = 0
+            while next < chunks.count || running > 0 {
+                while next < chunks.count && running < Self.chunksInFlight {
+                    let validated = try validate(
+                        &entries, chunks[next], folder: folder, instructions: instructions, project: project, limits: limits)
+                    next += 1
+                    running += 1
+                    group.addTask {
+                        let jobs = try await store.enqueue(validated.map(\.job), project: project, batchID: batchID)
+                        return zip(validated, jobs).map { (index: $0.index, job: $1) }
                     }
+                }
+                if let done = try await group.next() {
+                    running -= 1
+                    enqueued += done
+                }
+            }
+        }
+        for (index, job) in enqueued {
+            entries[index].jobID = job.id
+            if !job.created {
+                resumed += 1
+                if job.state == .failed || job.state == .incomplete {
+                    try await store.retry(publicID: job.publicID, projectID: project.id)
                 }
             }
         }

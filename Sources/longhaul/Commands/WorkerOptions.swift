@@ -42,6 +42,13 @@ struct WorkerOptions: ParsableArguments {
         help: "Background Responses whose streams this worker holds, to see their end at once (default 64; 0 polls them all).")
     var maxStreams: Int?
 
+    @Option(
+        name: .long,
+        help:
+            "How long finished jobs (with their results) and webhook deliveries are kept before they are pruned: 90s, 15m, 24h, 7d (default 7d)."
+    )
+    var retention: HumanDuration?
+
     func validate() throws {
         _ = try parsedRoles()
         if let leaseSeconds, !(1...3600).contains(leaseSeconds) {
@@ -64,6 +71,9 @@ struct WorkerOptions: ParsableArguments {
         }
         if let maxStreams, !(0...10_000).contains(maxStreams) {
             throw ValidationError("--max-streams must be between 0 and 10000 (0 polls every Response)")
+        }
+        if let retention, retention.seconds < 60 {
+            throw ValidationError("--retention must be at least 60s (got \(retention)): a finished job must stay readable for a while")
         }
         if let minPollInterval, let maxPollInterval, minPollInterval > maxPollInterval {
             throw ValidationError("--min-poll-interval (\(minPollInterval) s) must not exceed --max-poll-interval (\(maxPollInterval) s)")
@@ -109,6 +119,7 @@ struct WorkerOptions: ParsableArguments {
         }
         configuration.pollSchedule = pollSchedule()
         if let maxStreams { configuration.maxBackgroundStreams = maxStreams }
+        if let retention { configuration.retention = retention.duration }
         configuration.tracing = tracing
         let projects = ProjectStore(pool: pool)
         _ = try await projects.ensureDefault()
