@@ -52,6 +52,8 @@ extension Migration {
         Migration(name: "0013_dashboard_actions.sql", bytes: PackageResources._013_dashboard_actions_sql),
         Migration(name: "0014_lighter_job_writes.sql", bytes: PackageResources._014_lighter_job_writes_sql),
         Migration(name: "0015_trace_context.sql", bytes: PackageResources._015_trace_context_sql),
+        Migration(name: "0016_usage_rollup.sql", bytes: PackageResources._016_usage_rollup_sql),
+        Migration(name: "0017_resumable_actions.sql", bytes: PackageResources._017_resumable_actions_sql),
     ]
 
     /// Every function, applied after the numbered migrations, again whenever its file changes.

@@ -1,0 +1,113 @@
+public import Foundation
+import Postgres
+
+/// What one roll-up pass did.
+public struct UsageRollUpReport: Sendable, Equatable {
+    /// Hours newly summed behind the advanced watermark.
+    public var hoursRolledUp = 0
+    /// Stale hours summed again.
+    public var staleHoursRedone = 0
+    /// True when the watermark stopped short of where it could go (more to do next pass).
+    public var behind = false
+    /// How far the roll-up could safely go: every job finished before it has committed.
+    public var safeUntil: Date?
+}
+
+extension UsageStore {
+    /// One pass of the usage roll-up (the workers' Maintainer runs it every few seconds): sums the
+    /// stale hours again, then advances the watermark over whole UTC hours, at most
+    /// `maxHours` of them (a first pass over a large table goes a day at a time, about 1 s per
+    /// 33,000 jobs).
+    ///
+    /// The watermark never passes the start of the oldest transaction still open in this
+    /// database, nor `lag` ago: a job's `finished_at` is its finishing transaction's start,
+    /// and that transaction may commit later; every job finished before the watermark has then
+    /// committed. When the other sessions' activity is hidden from this role (no
+    /// `pg_read_all_stats`), it keeps 10 minutes back instead.
+    ///
+    /// Passes serialise on the state row, so several Maintainers never sum an hour twice.
+    @discardableResult
+    public func rollUp(maxHours: Int = 24, maxStaleHours: Int = 200, lag: Duration = .seconds(60)) async throws -> UsageRollUpReport {
+        try await pool.transaction { connection in
+            var report = UsageRollUpReport()
+            let state = try await connection.query("""
+                SELECT s.watermark, least(
+                           now() - make_interval(secs => \(Double(lag.milliseconds) / 1000)),
+                           (SELECT min(a.xact_start) FROM pg_stat_activity a
+                            WHERE a.datname = current_database() AND a.pid <> pg_backend_pid() AND a.backend_type = 'client backend'),
+                           (SELECT now() - interval '10 minutes' FROM pg_stat_activity a
+                            WHERE a.datname = current_database() AND a.query = '<insufficient privilege>' LIMIT 1)
+                       ) AS safe,
+                       (SELECT date_trunc('hour', min(finished_at), 'UTC') FROM jobs WHERE finished_at IS NOT NULL AND parent_id IS NULL
+                        AND s.watermark IS NULL) AS first_hour
+                FROM usage_rollup_state s FOR UPDATE
+                """)
+            guard let row = state.first else { return report }
+            let safeUntil: Date = try row.decode("safe")
+            report.safeUntil = safeUntil
+            let safe = Self.hour(containing: safeUntil)
+            let watermark: Date = try row.decode("watermark", as: Date?.self) ?? row.decode("first_hour", as: Date?.self) ?? safe
+
+            // Stale hours behind the watermark: sum them again, then drop the marks that were
+            // read (a newer mark, from a change this pass may not have seen, stays).
+            let stale = try await connection.query("""
+                SELECT hour, version FROM usage_rollup_stale WHERE hour < \(watermark) ORDER BY hour LIMIT \(maxStaleHours)
+                """)
+            let marks = try stale.map { (hour: try $0.decode("hour", as: Date.self), version: try $0.decode("version", as: Int64.self)) }
+            if !marks.isEmpty {
+                let hours = marks.map(\.hour)
+                try await connection.query("DELETE FROM usage_rollup WHERE hour = ANY(\(Self.texts(hours))::timestamptz[])")
+                try await insertBuckets(ranges: hours.map { ($0, $0.addingTimeInterval(3600)) }, on: connection)
+                try await dropMarks(marks, on: connection)
+                report.staleHoursRedone = marks.count
+            }
+
+            let target = min(safe, watermark.addingTimeInterval(Double(maxHours) * 3600))
+            report.behind = target < safe
+            if target > watermark {
+                // Marks in the hours about to be summed: this pass's sums include their changes.
+                let fresh = try await connection.query("""
+                    SELECT hour, version FROM usage_rollup_stale WHERE hour >= \(watermark) AND hour < \(target)
+                    """)
+                try await insertBuckets(ranges: [(watermark, target)], on: connection)
+                try await dropMarks(
+                    try fresh.map { (hour: try $0.decode("hour", as: Date.self), version: try $0.decode("version", as: Int64.self)) },
+                    on: connection)
+                report.hoursRolledUp = Int((target.timeIntervalSince(watermark) / 3600).rounded())
+            }
+            try await connection.query("UPDATE usage_rollup_state SET watermark = \(max(target, watermark)), updated_at = now()")
+            return report
+        }
+    }
+
+    /// Instants as `timestamptz` reads them (the client binds no arrays of dates); hours, so whole seconds.
+    static func texts(_ dates: [Date]) -> [String] {
+        dates.map { $0.ISO8601Format() }
+    }
+
+    /// The start of the UTC hour `date` falls in.
+    static func hour(containing date: Date) -> Date {
+        Date(timeIntervalSince1970: (date.timeIntervalSince1970 / 3600).rounded(.down) * 3600)
+    }
+
+    /// Inserts `UsageBuckets`' sums over the jobs finished in `ranges` (`[lo, hi)`, disjoint).
+    private func insertBuckets(ranges: [(lo: Date, hi: Date)], on connection: PostgresConnection) async throws {
+        var sql = PostgresQuery.StringInterpolation(literalCapacity: 2048, interpolationCount: 2)
+        sql.appendLiteral("INSERT INTO usage_rollup (\(UsageBuckets.columns)) WITH ranges AS (SELECT * FROM unnest(")
+        sql.appendInterpolation(Self.texts(ranges.map(\.lo)))
+        sql.appendLiteral("::timestamptz[], ")
+        sql.appendInterpolation(Self.texts(ranges.map(\.hi)))
+        sql.appendLiteral("::timestamptz[]) AS r(lo, hi)) ")
+        UsageBuckets.appendSelect(to: &sql, ranges: "ranges", projectID: nil, batchID: nil)
+        try await connection.query("SET LOCAL jit = off")
+        try await connection.query(PostgresQuery(stringInterpolation: sql))
+    }
+
+    private func dropMarks(_ marks: [(hour: Date, version: Int64)], on connection: PostgresConnection) async throws {
+        guard !marks.isEmpty else { return }
+        try await connection.query("""
+            DELETE FROM usage_rollup_stale s USING unnest(\(Self.texts(marks.map(\.hour)))::timestamptz[], \(marks.map(\.version))) AS m(hour, version)
+            WHERE s.hour = m.hour AND s.version = m.version
+            """)
+    }
+}
