@@ -46,7 +46,8 @@ extension UsageStore {
             let safeUntil: Date = try row.decode("safe")
             report.safeUntil = safeUntil
             let safe = Self.hour(containing: safeUntil)
-            let watermark: Date = try row.decode("watermark", as: Date?.self) ?? row.decode("first_hour", as: Date?.self) ?? safe
+            let stored: Date? = try row.decode("watermark")
+            let watermark: Date = try stored ?? row.decode("first_hour", as: Date?.self) ?? safe
 
             // Stale hours behind the watermark: sum them again, then drop the marks that were
             // read (a newer mark, from a change this pass may not have seen, stays).
@@ -75,7 +76,10 @@ extension UsageStore {
                     on: connection)
                 report.hoursRolledUp = Int((target.timeIntervalSince(watermark) / 3600).rounded())
             }
-            try await connection.query("UPDATE usage_rollup_state SET watermark = \(max(target, watermark)), updated_at = now()")
+            // Idle, a pass writes nothing (it runs every 5 s).
+            if stored == nil || target > watermark {
+                try await connection.query("UPDATE usage_rollup_state SET watermark = \(max(target, watermark)), updated_at = now()")
+            }
             return report
         }
     }
