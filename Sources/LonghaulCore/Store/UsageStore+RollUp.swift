@@ -25,11 +25,16 @@ extension UsageStore {
     /// committed. When the other sessions' activity is hidden from this role (no
     /// `pg_read_all_stats`), it keeps 10 minutes back instead.
     ///
-    /// Passes serialise on the state row, so several Maintainers never sum an hour twice.
+    /// One pass runs at a time (an advisory lock; a pass that finds it taken does nothing), so
+    /// several Maintainers never sum an hour twice.
     @discardableResult
     public func rollUp(maxHours: Int = 24, maxStaleHours: Int = 200, lag: Duration = .seconds(60)) async throws -> UsageRollUpReport {
         try await pool.transaction { connection in
             var report = UsageRollUpReport()
+            // One pass at a time across every Maintainer; a lock that writes nothing, unlike a
+            // row lock, so an idle pass leaves no WAL.
+            let locked = try await connection.query("SELECT pg_try_advisory_xact_lock(hashtext('longhaul_usage_rollup')) AS locked")
+            guard try locked.first?.decode("locked", as: Bool.self) == true else { return report }
             let state = try await connection.query("""
                 SELECT s.watermark, least(
                            now() - make_interval(secs => \(Double(lag.milliseconds) / 1000)),
@@ -40,7 +45,7 @@ extension UsageStore {
                        ) AS safe,
                        (SELECT date_trunc('hour', min(finished_at), 'UTC') FROM jobs WHERE finished_at IS NOT NULL AND parent_id IS NULL
                         AND s.watermark IS NULL) AS first_hour
-                FROM usage_rollup_state s FOR UPDATE
+                FROM usage_rollup_state s
                 """)
             guard let row = state.first else { return report }
             let safeUntil: Date = try row.decode("safe")
