@@ -3,9 +3,9 @@ import Postgres
 
 /// What one roll-up pass did.
 public struct UsageRollUpReport: Sendable, Equatable {
-    /// Hours newly summed behind the advanced watermark.
+    /// Hours newly summed behind the advanced watermark (rounded down).
     public var hoursRolledUp = 0
-    /// Stale hours summed again.
+    /// Stale buckets summed again.
     public var staleHoursRedone = 0
     /// True when the watermark stopped short of where it could go (more to do next pass).
     public var behind = false
@@ -15,7 +15,7 @@ public struct UsageRollUpReport: Sendable, Equatable {
 
 extension UsageStore {
     /// One pass of the usage roll-up (the workers' Maintainer runs it every few seconds): sums the
-    /// stale hours again, then advances the watermark over whole UTC hours, at most
+    /// stale buckets again, then advances the watermark over whole 5-minute buckets, at most
     /// `maxHours` of them (a first pass over a large table goes a day at a time, about 1 s per
     /// 33,000 jobs).
     ///
@@ -26,7 +26,7 @@ extension UsageStore {
     /// `pg_read_all_stats`), it keeps 10 minutes back instead.
     ///
     /// One pass runs at a time (an advisory lock; a pass that finds it taken does nothing), so
-    /// several Maintainers never sum an hour twice.
+    /// several Maintainers never sum a bucket twice.
     @discardableResult
     public func rollUp(maxHours: Int = 24, maxStaleHours: Int = 200, lag: Duration = .seconds(60)) async throws -> UsageRollUpReport {
         try await pool.transaction { connection in
@@ -43,27 +43,27 @@ extension UsageStore {
                            (SELECT now() - interval '10 minutes' FROM pg_stat_activity a
                             WHERE a.datname = current_database() AND a.query = '<insufficient privilege>' LIMIT 1)
                        ) AS safe,
-                       (SELECT date_trunc('hour', min(finished_at), 'UTC') FROM jobs WHERE finished_at IS NOT NULL AND parent_id IS NULL
-                        AND s.watermark IS NULL) AS first_hour
+                       (SELECT date_bin('5 minutes', min(finished_at), timestamptz '2000-01-01 00:00:00+00') FROM jobs WHERE finished_at IS NOT NULL AND parent_id IS NULL
+                        AND s.watermark IS NULL) AS first_bucket
                 FROM usage_rollup_state s
                 """)
             guard let row = state.first else { return report }
             let safeUntil: Date = try row.decode("safe")
             report.safeUntil = safeUntil
-            let safe = Self.hour(containing: safeUntil)
+            let safe = Self.bucket(containing: safeUntil)
             let stored: Date? = try row.decode("watermark")
-            let watermark: Date = try stored ?? row.decode("first_hour", as: Date?.self) ?? safe
+            let watermark: Date = try stored ?? row.decode("first_bucket", as: Date?.self) ?? safe
 
-            // Stale hours behind the watermark: sum them again, then drop the marks that were
+            // Stale buckets behind the watermark: sum them again, then drop the marks that were
             // read (a newer mark, from a change this pass may not have seen, stays).
             let stale = try await connection.query("""
-                SELECT hour, version FROM usage_rollup_stale WHERE hour < \(watermark) ORDER BY hour LIMIT \(maxStaleHours)
+                SELECT bucket, version FROM usage_rollup_stale WHERE bucket < \(watermark) ORDER BY bucket LIMIT \(maxStaleHours)
                 """)
-            let marks = try stale.map { (hour: try $0.decode("hour", as: Date.self), version: try $0.decode("version", as: Int64.self)) }
+            let marks = try stale.map { (bucket: try $0.decode("bucket", as: Date.self), version: try $0.decode("version", as: Int64.self)) }
             if !marks.isEmpty {
-                let hours = marks.map(\.hour)
-                try await connection.query("DELETE FROM usage_rollup WHERE hour = ANY(\(Self.texts(hours))::timestamptz[])")
-                try await insertBuckets(ranges: hours.map { ($0, $0.addingTimeInterval(3600)) }, on: connection)
+                let buckets = marks.map(\.bucket)
+                try await connection.query("DELETE FROM usage_rollup WHERE bucket = ANY(\(Self.texts(buckets))::timestamptz[])")
+                try await insertBuckets(ranges: buckets.map { ($0, $0.addingTimeInterval(Self.bucketSeconds)) }, on: connection)
                 try await dropMarks(marks, on: connection)
                 report.staleHoursRedone = marks.count
             }
@@ -71,15 +71,15 @@ extension UsageStore {
             let target = min(safe, watermark.addingTimeInterval(Double(maxHours) * 3600))
             report.behind = target < safe
             if target > watermark {
-                // Marks in the hours about to be summed: this pass's sums include their changes.
+                // Marks in the buckets about to be summed: this pass's sums include their changes.
                 let fresh = try await connection.query("""
-                    SELECT hour, version FROM usage_rollup_stale WHERE hour >= \(watermark) AND hour < \(target)
+                    SELECT bucket, version FROM usage_rollup_stale WHERE bucket >= \(watermark) AND bucket < \(target)
                     """)
                 try await insertBuckets(ranges: [(watermark, target)], on: connection)
                 try await dropMarks(
-                    try fresh.map { (hour: try $0.decode("hour", as: Date.self), version: try $0.decode("version", as: Int64.self)) },
+                    try fresh.map { (bucket: try $0.decode("bucket", as: Date.self), version: try $0.decode("version", as: Int64.self)) },
                     on: connection)
-                report.hoursRolledUp = Int((target.timeIntervalSince(watermark) / 3600).rounded())
+                report.hoursRolledUp = Int((target.timeIntervalSince(watermark) / 3600).rounded(.down))
             }
             // Idle, a pass writes nothing (it runs every 5 s).
             if stored == nil || target > watermark {
@@ -89,14 +89,17 @@ extension UsageStore {
         }
     }
 
-    /// Instants as `timestamptz` reads them (the client binds no arrays of dates); hours, so whole seconds.
+    /// Instants as `timestamptz` reads them (the client binds no arrays of dates); bucket starts, so whole seconds.
     static func texts(_ dates: [Date]) -> [String] {
         dates.map { $0.ISO8601Format() }
     }
 
-    /// The start of the UTC hour `date` falls in.
-    static func hour(containing date: Date) -> Date {
-        Date(timeIntervalSince1970: (date.timeIntervalSince1970 / 3600).rounded(.down) * 3600)
+    /// The roll-up's bucket: 5 minutes, counted from 2000-01-01 UTC like `date_bin` in the SQL.
+    static let bucketSeconds: TimeInterval = 300
+
+    /// The start of the bucket `date` falls in (the Unix epoch is a bucket start as well).
+    static func bucket(containing date: Date) -> Date {
+        Date(timeIntervalSince1970: (date.timeIntervalSince1970 / bucketSeconds).rounded(.down) * bucketSeconds)
     }
 
     /// Inserts `UsageBuckets`' sums over the jobs finished in `ranges` (`[lo, hi)`, disjoint).
@@ -112,11 +115,11 @@ extension UsageStore {
         try await connection.query(PostgresQuery(stringInterpolation: sql))
     }
 
-    private func dropMarks(_ marks: [(hour: Date, version: Int64)], on connection: PostgresConnection) async throws {
+    private func dropMarks(_ marks: [(bucket: Date, version: Int64)], on connection: PostgresConnection) async throws {
         guard !marks.isEmpty else { return }
         try await connection.query("""
-            DELETE FROM usage_rollup_stale s USING unnest(\(Self.texts(marks.map(\.hour)))::timestamptz[], \(marks.map(\.version))) AS m(hour, version)
-            WHERE s.hour = m.hour AND s.version = m.version
+            DELETE FROM usage_rollup_stale s USING unnest(\(Self.texts(marks.map(\.bucket)))::timestamptz[], \(marks.map(\.version))) AS m(bucket, version)
+            WHERE s.bucket = m.bucket AND s.version = m.version
             """)
     }
 }

@@ -2,11 +2,11 @@ import Foundation
 import Postgres
 
 extension UsageStore {
-    /// The report by model or by day from the roll-up: whole UTC hours inside `[from, to)` below
+    /// The report by model or by day from the roll-up: whole 5-minute buckets inside `[from, to)` below
     /// the watermark that are not stale come from `usage_rollup`; the rest of the period (its
-    /// partial first and last hours, everything from the watermark on, stale hours) is summed
+    /// partial first and last buckets, everything from the watermark on, stale buckets) is summed
     /// live with the same `UsageBuckets` select. One statement, so one snapshot: a change that
-    /// marks an hour stale is seen together with the mark.
+    /// marks a bucket stale is seen together with the mark.
     func rolledUpReport(
         projectID: Int64?, from: Date?, to: Date?, groupBy: UsageGrouping, batchID: Int64?
     ) async throws -> [UsageRow] {
@@ -18,12 +18,12 @@ extension UsageStore {
         sql.appendLiteral("""
             ::timestamptz, 'infinity') AS hi
             ), whole AS (
-                -- The first whole hour of the period, and the end of the last one.
-                SELECT CASE WHEN date_trunc('hour', lo, 'UTC') = lo THEN lo ELSE date_trunc('hour', lo, 'UTC') + interval '1 hour' END AS lo,
-                       date_trunc('hour', hi, 'UTC') AS hi
+                -- The first whole bucket of the period, and the end of the last one.
+                SELECT CASE WHEN date_bin('5 minutes', lo, timestamptz '2000-01-01 00:00:00+00') = lo THEN lo ELSE date_bin('5 minutes', lo, timestamptz '2000-01-01 00:00:00+00') + interval '5 minutes' END AS lo,
+                       date_bin('5 minutes', hi, timestamptz '2000-01-01 00:00:00+00') AS hi
                 FROM period
             ), rolled AS (
-                -- Hours [lo, hi) are answered from the roll-up, but for stale ones.
+                -- Buckets in [lo, hi) are answered from the roll-up, but for stale ones.
                 SELECT w.lo, greatest(w.lo, least(w.hi, coalesce(s.watermark, '-infinity'))) AS hi
                 FROM whole w CROSS JOIN usage_rollup_state s
             ), live AS (
@@ -31,11 +31,11 @@ extension UsageStore {
                 UNION ALL
                 SELECT greatest(p.lo, r.hi), p.hi FROM period p, rolled r
                 UNION ALL
-                SELECT s.hour, s.hour + interval '1 hour' FROM usage_rollup_stale s, rolled r WHERE s.hour >= r.lo AND s.hour < r.hi
+                SELECT s.bucket, s.bucket + interval '5 minutes' FROM usage_rollup_stale s, rolled r WHERE s.bucket >= r.lo AND s.bucket < r.hi
             ), buckets AS (
                 SELECT \(UsageBuckets.columns)
                 FROM usage_rollup u, rolled r
-                WHERE u.hour >= r.lo AND u.hour < r.hi AND NOT EXISTS (SELECT 1 FROM usage_rollup_stale s WHERE s.hour = u.hour)
+                WHERE u.bucket >= r.lo AND u.bucket < r.hi AND NOT EXISTS (SELECT 1 FROM usage_rollup_stale s WHERE s.bucket = u.bucket)
             """)
         if let projectID {
             sql.appendLiteral(" AND u.project_id = ")
@@ -50,7 +50,7 @@ extension UsageStore {
         sql.appendLiteral("), calls AS (SELECT ")
         switch groupBy {
         case .model: sql.appendLiteral("model")
-        case .day: sql.appendLiteral("to_char(hour AT TIME ZONE 'UTC', 'YYYY-MM-DD')")
+        case .day: sql.appendLiteral("to_char(bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD')")
         case .tag: throw StoreError.invalid(field: "group_by", message: "the roll-up holds no tags; group by tag is summed over the jobs")
         }
         // Sums per call model and tier first: cost is linear in each bucket's tokens, so pricing
