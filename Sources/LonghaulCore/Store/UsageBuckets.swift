@@ -1,7 +1,7 @@
 import Postgres
 
 /// The one summing of finished jobs' calls into `usage_rollup`'s rows (migration 0016): the
-/// Maintainer stores it per 5 minutes, and a report runs it live over what the roll-up does not hold,
+/// Maintainer stores it per 15 minutes, and a report runs it live over what the roll-up does not hold,
 /// so both count exactly alike.
 enum UsageBuckets {
     /// Appends a SELECT of `usage_rollup`'s columns over the top-level jobs that finished inside
@@ -11,7 +11,7 @@ enum UsageBuckets {
         to sql: inout PostgresQuery.StringInterpolation, ranges: String, projectID: Int64?, batchID: Int64?
     ) {
         sql.appendLiteral("""
-            SELECT date_bin('5 minutes', j.finished_at, timestamptz '2000-01-01 00:00:00+00') AS bucket, j.project_id, j.batch_id, j.model,
+            SELECT date_bin('15 minutes', j.finished_at, timestamptz '2000-01-01 00:00:00+00') AS bucket, j.project_id, j.batch_id, j.model,
                    coalesce(k.model, '') AS call_model, coalesce(k.tier, '') AS tier,
                    count(*) FILTER (WHERE k.n IS NULL OR k.n = 1) AS jobs,
                    count(*) FILTER (WHERE (k.n IS NULL OR k.n = 1) AND j.state = 'completed') AS completed,

@@ -15,7 +15,7 @@ public struct UsageRollUpReport: Sendable, Equatable {
 
 extension UsageStore {
     /// One pass of the usage roll-up (the workers' Maintainer runs it every few seconds): sums the
-    /// stale buckets again, then advances the watermark over whole 5-minute buckets, at most
+    /// stale buckets again, then advances the watermark over whole 15-minute buckets, at most
     /// `maxHours` of them (a first pass over a large table goes a day at a time, about 1 s per
     /// 33,000 jobs).
     ///
@@ -43,7 +43,7 @@ extension UsageStore {
                            (SELECT now() - interval '10 minutes' FROM pg_stat_activity a
                             WHERE a.datname = current_database() AND a.query = '<insufficient privilege>' LIMIT 1)
                        ) AS safe,
-                       (SELECT date_bin('5 minutes', min(finished_at), timestamptz '2000-01-01 00:00:00+00') FROM jobs WHERE finished_at IS NOT NULL AND parent_id IS NULL
+                       (SELECT date_bin('15 minutes', min(finished_at), timestamptz '2000-01-01 00:00:00+00') FROM jobs WHERE finished_at IS NOT NULL AND parent_id IS NULL
                         AND s.watermark IS NULL) AS first_bucket
                 FROM usage_rollup_state s
                 """)
@@ -94,8 +94,8 @@ extension UsageStore {
         dates.map { $0.ISO8601Format() }
     }
 
-    /// The roll-up's bucket: 5 minutes, counted from 2000-01-01 UTC like `date_bin` in the SQL.
-    static let bucketSeconds: TimeInterval = 300
+    /// The roll-up's bucket: 15 minutes, counted from 2000-01-01 UTC like `date_bin` in the SQL.
+    static let bucketSeconds: TimeInterval = 900
 
     /// The start of the bucket `date` falls in (the Unix epoch is a bucket start as well).
     static func bucket(containing date: Date) -> Date {

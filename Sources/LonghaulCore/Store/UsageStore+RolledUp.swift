@@ -2,7 +2,7 @@ import Foundation
 import Postgres
 
 extension UsageStore {
-    /// The report by model or by day from the roll-up: whole 5-minute buckets inside `[from, to)` below
+    /// The report by model or by day from the roll-up: whole 15-minute buckets inside `[from, to)` below
     /// the watermark that are not stale come from `usage_rollup`; the rest of the period (its
     /// partial first and last buckets, everything from the watermark on, stale buckets) is summed
     /// live with the same `UsageBuckets` select. One statement, so one snapshot: a change that
@@ -19,8 +19,8 @@ extension UsageStore {
             ::timestamptz, 'infinity') AS hi
             ), whole AS (
                 -- The first whole bucket of the period, and the end of the last one.
-                SELECT CASE WHEN date_bin('5 minutes', lo, timestamptz '2000-01-01 00:00:00+00') = lo THEN lo ELSE date_bin('5 minutes', lo, timestamptz '2000-01-01 00:00:00+00') + interval '5 minutes' END AS lo,
-                       date_bin('5 minutes', hi, timestamptz '2000-01-01 00:00:00+00') AS hi
+                SELECT CASE WHEN date_bin('15 minutes', lo, timestamptz '2000-01-01 00:00:00+00') = lo THEN lo ELSE date_bin('15 minutes', lo, timestamptz '2000-01-01 00:00:00+00') + interval '15 minutes' END AS lo,
+                       date_bin('15 minutes', hi, timestamptz '2000-01-01 00:00:00+00') AS hi
                 FROM period
             ), rolled AS (
                 -- Buckets in [lo, hi) are answered from the roll-up, but for stale ones.
@@ -31,7 +31,7 @@ extension UsageStore {
                 UNION ALL
                 SELECT greatest(p.lo, r.hi), p.hi FROM period p, rolled r
                 UNION ALL
-                SELECT s.bucket, s.bucket + interval '5 minutes' FROM usage_rollup_stale s, rolled r WHERE s.bucket >= r.lo AND s.bucket < r.hi
+                SELECT s.bucket, s.bucket + interval '15 minutes' FROM usage_rollup_stale s, rolled r WHERE s.bucket >= r.lo AND s.bucket < r.hi
             ), buckets AS (
                 SELECT \(UsageBuckets.columns)
                 FROM usage_rollup u, rolled r

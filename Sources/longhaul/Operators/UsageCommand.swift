@@ -24,7 +24,7 @@ struct UsageCommand: AsyncParsableCommand {
                     report = try await usage.rollUp()
                     hours += report.hoursRolledUp
                 }
-                print("usage rolled up to a minute ago: \(hours) hour(s) summed, \(report.staleHoursRedone) stale 5-minute bucket(s) summed again")
+                print("usage rolled up to a minute ago: \(hours) hour(s) summed, \(report.staleHoursRedone) stale 15-minute bucket(s) summed again")
             }
         }
     }
