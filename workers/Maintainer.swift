@@ -2,7 +2,7 @@ public import Logging
 public import LonghaulCore
 
 /// Rescues submissions whose worker vanished (lease expiry, never age), moves jobs near their
-/// deadline ahead and ends those past it, prunes finished rows,
+/// deadline ahead and ends those past it, finishes bulk actions a stopped server left, keeps the usage roll-up current, prunes finished rows,
 /// keeps the hot tables' statistics fresh, and (with the prune, about once a minute) each
 /// model's calibrated token estimate for the tokens-per-minute budget.
 public struct Maintainer: Sendable {
@@ -26,7 +26,7 @@ public struct Maintainer: Sendable {
         }
     }
 
-    /// One pass: rescue, analyze what grew, then (when asked) prune.
+    /// One pass: rescue, deadlines, analyze what grew, (when asked) prune; then bulk actions and the usage roll-up.
     public func runOnce(prune: Bool) async {
         do {
             let rescued = try await queue.rescueExpiredSubmissions()
@@ -59,6 +59,21 @@ public struct Maintainer: Sendable {
             }
         } catch {
             logger.warning("maintenance pass failed", metadata: ["error": "\(error)"])
+        }
+        // Apart from the rest, so that neither stops the pass's other work when it fails.
+        do {
+            let resumed = try await queue.resumeBulkActions()
+            if !resumed.isEmpty {
+                logger.info("took over the dashboard's bulk actions whose server stopped", metadata: ["actions": "\(resumed.joined(separator: ", "))"])
+            }
+            let rolled = try await queue.rollUpUsage()
+            if rolled.hoursRolledUp + rolled.staleHoursRedone > 0 {
+                logger.debug(
+                    "rolled up usage",
+                    metadata: ["hours": "\(rolled.hoursRolledUp)", "stale_hours": "\(rolled.staleHoursRedone)", "behind": "\(rolled.behind)"])
+            }
+        } catch {
+            logger.warning("usage roll-up or bulk action pass failed", metadata: ["error": "\(error)"])
         }
     }
 }

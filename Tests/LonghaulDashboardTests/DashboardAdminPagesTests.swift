@@ -36,7 +36,14 @@ struct DashboardAdminPagesTests {
             let viewer = try await dashboard.signIn(dashboard.alphaReadOnlyToken)
             let betaTokens = try await TokenStore(pool: dashboard.fixture.pool).list(projectID: dashboard.beta.id)
             let betaToken = try #require(betaTokens.first).publicID
-            #expect(try await alpha.post("/dashboard/tokens/\(betaToken)/revoke", fields: [], csrf: try await alpha.csrfToken()).status == .notFound)
+            // Revoking is the admin's, here (the REST API still lets a project revoke its own tokens).
+            #expect(try await alpha.post("/dashboard/tokens/\(betaToken)/revoke", fields: [], csrf: try await alpha.csrfToken()).status == .forbidden)
+            let alphaViewer = try #require(try await TokenStore(pool: dashboard.fixture.pool).list(projectID: dashboard.alpha.id)
+                .first { $0.name == "alpha viewer" })
+            #expect(!own.text.contains("/revoke\""), "no revoke button for a project token")
+            #expect(try await alpha.post("/dashboard/tokens/\(alphaViewer.publicID)/revoke", fields: [], csrf: try await alpha.csrfToken()).status
+                    == .forbidden)
+            #expect(try await TokenStore(pool: dashboard.fixture.pool).caller(secret: dashboard.alphaReadOnlyToken) != nil, "still active")
             #expect(try await viewer.post("/dashboard/tokens/\(betaToken)/revoke", fields: [], csrf: try await viewer.csrfToken()).status == .forbidden)
             let revoked = try await admin.post("/dashboard/tokens/\(betaToken)/revoke", fields: [], csrf: try await admin.csrfToken())
             #expect(revoked.status == .seeOther)

@@ -67,6 +67,23 @@ struct DashboardPagesTests {
         }
     }
 
+    @Test("a job's deadline, and that it turned urgent, show on its page and in the jobs list")
+    func deadlineAndUrgent() async throws {
+        try await DashboardHarness.run { dashboard in
+            let id = try await dashboard.job(in: dashboard.alpha)
+            let plain = try await dashboard.job(in: dashboard.alpha)
+            try await dashboard.fixture.pool.query(
+                "UPDATE jobs SET deadline = '2031-05-06 07:08:09+00', urgent = true WHERE public_id = \(id)")
+            let browser = try await dashboard.signIn(dashboard.alphaToken)
+            let page = try await browser.get("/dashboard/jobs/\(id)")
+            #expect(page.text.contains("<dt>deadline</dt>") && page.text.contains("2031-05-06 07:08:09"))
+            #expect(page.text.contains("class=\"urgent\"") && page.text.contains("claimed before its project's other queued jobs"))
+            #expect(!(try await browser.get("/dashboard/jobs/\(plain)").text.contains("<dt>deadline</dt>")), "no deadline, no line")
+            let list = try await browser.get("/dashboard/jobs")
+            #expect(list.text.contains("<th>deadline</th>") && list.text.contains("2031-05-06 07:08:09 <strong class=\"urgent\">urgent</strong>"))
+        }
+    }
+
     @Test("another tenant's job, batch, usage, tokens, project and actions are a 404 in the dashboard, and nothing of theirs shows")
     func tenantIsolation() async throws {
         try await DashboardHarness.run { dashboard in

@@ -54,6 +54,8 @@ extension Migration {
         Migration(name: "0015_trace_context.sql", bytes: PackageResources._015_trace_context_sql),
         Migration(name: "0016_project_model_apis.sql", bytes: PackageResources._016_project_model_apis_sql),
         Migration(name: "0017_prunable_documents.sql", bytes: PackageResources._017_prunable_documents_sql),
+        Migration(name: "0018_usage_rollup.sql", bytes: PackageResources._018_usage_rollup_sql),
+        Migration(name: "0019_resumable_actions.sql", bytes: PackageResources._019_resumable_actions_sql),
     ]
 
     /// Every function, applied after the numbered migrations, again whenever its file changes.

@@ -253,3 +253,18 @@ extension JobQueue {
         return calibrations
     }
 }
+
+extension JobQueue {
+    /// One pass of the usage roll-up (`UsageStore.rollUp`), for the Maintainer.
+    public func rollUpUsage() async throws -> UsageRollUpReport {
+        try await UsageStore(pool: pool).rollUp()
+    }
+}
+
+extension JobQueue {
+    /// Finishes the dashboard's bulk actions whose server stopped midway (`BulkActions`), for
+    /// the Maintainer: at most 1,000 jobs a pass (~2 s), the rest on the next.
+    public func resumeBulkActions() async throws -> [String] {
+        try await BulkActions(pool: pool, jobs: JobStore(pool: pool)).resumeAbandoned(maxJobs: 1000)
+    }
+}

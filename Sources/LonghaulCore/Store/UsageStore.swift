@@ -17,12 +17,26 @@ public struct UsageStore: Sendable {
     /// Cost is `(input − cached) × input price + cached × (cached price ?? input price) +
     /// output × output price`, per million (`longhaul_call_cost`), per call at the model of the
     /// call; reasoning tokens are part of output and not added again.
+    ///
+    /// By model or by day the sums come from the roll-up (`usage_rollup`, kept by the Maintainer)
+    /// plus a live sum of what it does not hold yet; by tag (any key) they are computed over the jobs.
     public func report(
         projectID: Int64?, from: Date?, to: Date?, groupBy: UsageGrouping, batchID: Int64? = nil
     ) async throws -> [UsageRow] {
         if let from, let to, from >= to {
             throw StoreError.invalid(field: "to", message: "the end of the period must come after its start")
         }
+        if case .tag = groupBy {
+            return try await directReport(projectID: projectID, from: from, to: to, groupBy: groupBy, batchID: batchID)
+        }
+        return try await rolledUpReport(projectID: projectID, from: from, to: to, groupBy: groupBy, batchID: batchID)
+    }
+
+    /// The report summed over the jobs themselves, call by call: the tag grouping's way, and what
+    /// the roll-up's answers are checked against.
+    func directReport(
+        projectID: Int64?, from: Date?, to: Date?, groupBy: UsageGrouping, batchID: Int64? = nil
+    ) async throws -> [UsageRow] {
         var sql = PostgresQuery.StringInterpolation(literalCapacity: 2048, interpolationCount: 6)
         sql.appendLiteral("SELECT ")
         switch groupBy {
@@ -59,18 +73,7 @@ public struct UsageStore: Sendable {
             FROM jobs j
             JOIN projects p ON p.id = j.project_id
             LEFT JOIN results r ON r.job_id = j.id
-            -- A split job's calls are its children (its own result holds their sum); only a job
-            -- whose strategy split it has children, so for any other the index is not touched.
-            LEFT JOIN LATERAL (
-                SELECT c.model, longhaul_priced_tier(cr.response->>'service_tier', c.params->>'service_tier') AS tier,
-                       cr.input_tokens, cr.cached_tokens, cr.output_tokens, cr.reasoning_tokens
-                FROM jobs c JOIN results cr ON cr.job_id = c.id
-                WHERE c.parent_id = j.id AND j.params->>'strategy' IN ('auto', 'map_reduce')
-                UNION ALL
-                SELECT j.model, longhaul_priced_tier(r.response->>'service_tier', j.params->>'service_tier'),
-                       r.input_tokens, r.cached_tokens, r.output_tokens, r.reasoning_tokens
-                WHERE coalesce(j.params->>'strategy' NOT IN ('auto', 'map_reduce'), true)
-            ) k ON true
+            \(UsageBuckets.jobCalls)
             -- Priced: the model has its (default) price; a flex call without a flex price is charged at it.
             LEFT JOIN model_prices mp ON mp.model = k.model AND mp.service_tier = 'default'
             WHERE j.finished_at IS NOT NULL
@@ -94,23 +97,8 @@ public struct UsageStore: Sendable {
             sql.appendInterpolation(to)
         }
         sql.appendLiteral(" GROUP BY 1 ORDER BY 1")
-        let query = PostgresQuery(stringInterpolation: sql)
-        // Without JIT: with 1,000,000 jobs stored the planner's costs start JIT compilation here,
-        // which took 2.0 s of the 4.1 s a 3-day report (50,000 jobs) took, and saved nothing.
-        let rows = try await pool.transaction { connection in
-            try await connection.query("SET LOCAL jit = off")
-            return try await connection.query(query)
-        }
-        return try rows.map { row in
-            let priced = try row.decode("priced", as: Int.self) > 0 && row.decode("all_priced", as: Bool.self)
-                && row.decode("currencies", as: Int.self) == 1
-            return UsageRow(
-                group: try row.decode("grp"), jobs: try row.decode("jobs"), completed: try row.decode("completed"),
-                failed: try row.decode("failed"), incomplete: try row.decode("incomplete"), cancelled: try row.decode("cancelled"),
-                inputTokens: try row.decode("input_tokens"), cachedTokens: try row.decode("cached_tokens"),
-                outputTokens: try row.decode("output_tokens"), reasoningTokens: try row.decode("reasoning_tokens"),
-                cost: priced ? try row.decode("cost") : nil, currency: priced ? try row.decode("currency") : nil)
-        }
+        let rows = try await queryWithoutJIT(PostgresQuery(stringInterpolation: sql))
+        return try rows.map(UsageRow.init(reportRow:))
     }
 
     /// Sets (or replaces) a model's price on a tier. A `flex` price overrides the model's default

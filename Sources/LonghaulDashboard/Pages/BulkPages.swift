@@ -52,7 +52,7 @@ enum BulkPages {
             status = "<p class=\"hint\">Finished at <time>\(Format.time(record.finishedAt))</time>.</p>"
         } else if record.isInterrupted(now: now) {
             status =
-                "<p class=\"error\">Interrupted: no progress since <time>\(Format.time(record.updatedAt))</time> (the server stopped). Start it again from the jobs: the jobs already handled are skipped.</p>"
+                "<p class=\"error\" data-refresh=\"10\">Paused: no progress since <time>\(Format.time(record.updatedAt))</time> (the server running it stopped). The workers take it over a minute after its last step and finish it; no job is acted on twice.</p>"
         } else {
             status = "<p class=\"hint\" data-refresh=\"2\">Running: this page refreshes every 2 s.</p>"
         }

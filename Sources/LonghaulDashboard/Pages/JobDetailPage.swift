@@ -62,7 +62,7 @@ enum JobDetailPage {
             <dt>source</dt><dd class="source">\(job.sourcePath ?? "–")</dd>
             <dt>model</dt><dd>\(job.model)</dd>
             <dt>attempt</dt><dd>\(job.attempt) of \(job.maxAttempts)</dd>
-            <dt>response</dt><dd>\(job.responseID ?? "–")</dd>
+            <dt>response</dt><dd>\(job.responseID ?? "–")</dd>\(JobsPage.deadlineFact(job))
             \(usage)\(metadata)
             </dl>
             <h2>Timeline</h2>

@@ -32,8 +32,8 @@ enum JobsPage {
             <form method="post" action="/dashboard/jobs/selected">\(Layout.csrfField(session))
             <input type="hidden" name="return" value="\(filters)">
             \(actions)
-            <table class="jobs"><thead><tr>\(session.mayAct ? HTML("<th></th>") : .empty)<th>job</th>\(showProject ? HTML("<th>project</th>") : .empty)<th>state</th><th>source</th><th>model</th><th>created</th><th class="num">input</th><th class="num">output</th><th class="num">cost</th></tr></thead>
-            <tbody>\(rows.isEmpty ? HTML("<tr><td colspan=\"10\">No job matches.</td></tr>") : HTML.joined(rows))</tbody></table>
+            <table class="jobs"><thead><tr>\(session.mayAct ? HTML("<th></th>") : .empty)<th>job</th>\(showProject ? HTML("<th>project</th>") : .empty)<th>state</th><th>source</th><th>model</th><th>created</th><th>deadline</th><th class="num">input</th><th class="num">output</th><th class="num">cost</th></tr></thead>
+            <tbody>\(rows.isEmpty ? HTML("<tr><td colspan=\"11\">No job matches.</td></tr>") : HTML.joined(rows))</tbody></table>
             </form>
             \(next)
             """)
@@ -50,7 +50,7 @@ enum JobsPage {
             job.sourcePath ?? job.metadata.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "), to: 80)
         return """
             <tr>\(check)<td><a href="/dashboard/jobs/\(JobsQuery.percentEncoded(job.publicID))">\(job.publicID)</a></td>\(showProject ? HTML("<td>\(job.project)</td>") : .empty)\
-            <td>\(Format.state(job.state))</td><td class="source">\(source)</td><td>\(job.model)</td><td>\(Format.time(job.createdAt))</td>\
+            <td>\(Format.state(job.state))</td><td class="source">\(source)</td><td>\(job.model)</td><td>\(Format.time(job.createdAt))</td><td class="deadline">\(deadline(job))</td>\
             <td class="num">\(job.usage.map { Format.count($0.inputTokens) } ?? "–")</td><td class="num">\(job.usage.map { Format.count($0.outputTokens) } ?? "–")</td>\
             <td class="num">\(cost.map { Format.cost($0, currency: currency) } ?? "–")</td></tr>
             """
@@ -78,5 +78,20 @@ enum JobsPage {
 
     private static func field(_ name: String, _ label: String, _ value: String?, placeholder: String) -> HTML {
         "<label>\(label) <input name=\"\(name)\" value=\"\(value ?? "")\" placeholder=\"\(placeholder)\"></label>"
+    }
+
+    /// A job's deadline in a list cell: the time, marked urgent once it is claimed ahead of its
+    /// project's other jobs (`longhaul_urgent_at`); "–" without one.
+    static func deadline(_ job: JobDetail) -> HTML {
+        guard let deadline = job.deadline else { return "–" }
+        return job.urgent && !job.state.isTerminal
+            ? "\(Format.time(deadline)) <strong class=\"urgent\">urgent</strong>" : "\(Format.time(deadline))"
+    }
+
+    /// The job page's deadline fact (nothing without one).
+    static func deadlineFact(_ job: JobDetail) -> HTML {
+        guard job.deadline != nil else { return .empty }
+        let note: HTML = job.urgent && !job.state.isTerminal ? " (claimed before its project's other queued jobs)" : .empty
+        return "<dt>deadline</dt><dd class=\"deadline\">\(deadline(job))\(note)</dd>"
     }
 }

@@ -1,7 +1,7 @@
 import LonghaulCore
 
 /// API tokens by id and name (a secret is never stored, so never shown, except once: on the
-/// page that answers its creation). The admin creates them; revoking follows the REST API.
+/// page that answers its creation). The admin creates and revokes them; others read.
 enum TokensPage {
     static func render(
         _ tokens: [APIToken], projects: [String], created: IssuedToken?, session: DashboardSession
@@ -9,7 +9,7 @@ enum TokensPage {
         let isAdmin = session.caller.principal == .admin
         let rows: [HTML] = tokens.map { token -> HTML in
             let revoke: HTML =
-                session.mayAct && token.isActive
+                isAdmin && session.mayAct && token.isActive
                 ? """
                 <form method="post" action="/dashboard/tokens/\(JobsQuery.percentEncoded(token.publicID))/revoke" class="inline">\
                 \(Layout.csrfField(session))<button type="submit" data-confirm="Revoke \(token.name)? Every program using it stops at once.">Revoke</button></form>

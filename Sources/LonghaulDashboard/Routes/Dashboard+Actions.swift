@@ -4,16 +4,12 @@ import Logging
 import LonghaulCore
 
 /// Cancel or retry, of one job or many.
-enum JobAction: String, Sendable {
-    case cancel, retry
-}
+typealias JobAction = BulkActions.Action
 
 extension Dashboard {
     /// Most jobs one "everything matching" acts on: the count is stated first, and more than this
     /// is work for `longhaul jobs` or the API, not one request.
     static let bulkLimit = 10_000
-    /// Jobs acted on between two writes of an action's progress (~0.2 s of work).
-    static let bulkStep = 100
 
     func jobAction(_ name: String, id: String, _ session: DashboardSession) async throws -> Response {
         guard let action = JobAction(rawValue: name) else { throw DashboardError.notFound("Action \(name)") }
@@ -60,30 +56,19 @@ extension Dashboard {
             cursor = page.nextCursor
         } while cursor != nil && ids.count < confirmed
         let chosen = Array(ids.prefix(confirmed))
-        let publicID = try await actions.create(
-            action, filters: query.queryString(), total: chosen.count, projectID: session.caller.principal.projectID)
-        let dashboard = self
+        let publicID = try await bulk.create(action, filters: query.queryString(), jobIDs: chosen, projectID: session.caller.principal.projectID)
+        let (bulk, logger) = (bulk, logger)
         // Unstructured on purpose: the work outlives the request that confirmed it (10,000 jobs
         // take ~20 s), and its row says how far it got, so the page after the redirect shows
-        // progress; a server stopped midway leaves the row unfinished and the page says so.
-        Task { await dashboard.run(action, on: chosen, tracking: publicID, session) }
-        return PageResponse.redirect(to: "/dashboard/actions/\(JobsQuery.percentEncoded(publicID))")
-    }
-
-    /// Acts on `ids` 100 at a time, recording each step in the action's row.
-    func run(_ action: JobAction, on ids: [String], tracking publicID: String, _ session: DashboardSession) async {
-        let steps = stride(from: 0, to: ids.count, by: Self.bulkStep).map { Array(ids[$0..<min($0 + Self.bulkStep, ids.count)]) }
-        do {
-            if steps.isEmpty { try await actions.record(publicID, step: BulkOutcome(), finished: true) }
-            for (index, step) in steps.enumerated() {
-                let outcome = try await perform(action, on: step, session)
-                try await actions.record(publicID, step: outcome, finished: index == steps.count - 1)
+        // progress. A server stopped midway leaves the rest to the workers' Maintainer.
+        Task {
+            do {
+                try await bulk.run(publicID)
+            } catch {
+                logger.error("dashboard: bulk action stopped", metadata: ["action": "\(publicID)", "error": "\(error)"])
             }
-        } catch {
-            logger.error("dashboard: bulk action stopped", metadata: ["action": "\(publicID)", "error": "\(error)"])
-            try? await actions.record(
-                publicID, step: BulkOutcome(), finished: true, error: "stopped early: the database refused a step (the server log says why)")
         }
+        return PageResponse.redirect(to: "/dashboard/actions/\(JobsQuery.percentEncoded(publicID))")
     }
 
     /// A tracked action's progress.

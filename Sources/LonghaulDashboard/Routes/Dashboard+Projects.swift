@@ -37,9 +37,14 @@ extension Dashboard {
         return try await tokensPage(request, session, created: issued)
     }
 
-    /// Revokes a token the session sees (as `DELETE /v1/tokens/{id}`: a project's own tokens, or any for the admin).
+    /// Revokes a token: the admin only, as the issue has it ("projects and tokens: read; admin can
+    /// create/revoke"), so a project token signed in here cannot lock its team out.
+    /// `DELETE /v1/tokens/{id}` still lets a program revoke its own project's tokens (rotation).
     func revokeToken(_ publicID: String, _ session: DashboardSession) async throws -> Response {
-        _ = try await tokens.revoke(publicID: publicID, projectID: session.caller.principal.projectID)
+        guard session.caller.principal == .admin else {
+            throw DashboardError(status: 403, title: "Admin only", message: "Only the admin token revokes tokens here; ask whoever holds it.")
+        }
+        _ = try await tokens.revoke(publicID: publicID, projectID: nil)
         return PageResponse.redirect(to: "/dashboard/tokens")
     }
 

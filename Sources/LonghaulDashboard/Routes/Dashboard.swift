@@ -21,6 +21,7 @@ public struct Dashboard: Sendable {
     let batches: BatchStore
     let tokens: TokenStore
     let actions: BulkActionStore
+    let bulk: BulkActions
     let pool: PostgresPool
     let configuration: DashboardConfiguration
     let logger: Logger
@@ -39,6 +40,7 @@ public struct Dashboard: Sendable {
         self.batches = BatchStore(pool: pool, jobs: jobs)
         self.tokens = TokenStore(pool: pool)
         self.actions = BulkActionStore(pool: pool)
+        self.bulk = BulkActions(pool: pool, jobs: jobs)
         self.configuration = configuration
         self.logger = logger
     }

@@ -6,7 +6,28 @@ import LonghaulCore
 struct UsageCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "usage", abstract: "Report tokens and cost of finished jobs; manage model prices.",
-        subcommands: [Report.self, Prices.self], defaultSubcommand: Report.self)
+        subcommands: [Report.self, Prices.self, RollUp.self], defaultSubcommand: Report.self)
+
+    struct RollUp: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "roll-up",
+            abstract: "Bring the usage roll-up up to date now (the workers do it every few seconds; this is for after an import).")
+        @OptionGroup var options: GlobalOptions
+
+        func run() async throws {
+            try await withOperatorSession(options) { session in
+                let usage = UsageStore(pool: session.pool)
+                var hours = 0
+                var report = try await usage.rollUp()
+                hours += report.hoursRolledUp
+                while report.behind {
+                    report = try await usage.rollUp()
+                    hours += report.hoursRolledUp
+                }
+                print("usage rolled up to a minute ago: \(hours) hour(s) summed, \(report.staleHoursRedone) stale 15-minute bucket(s) summed again")
+            }
+        }
+    }
 
     struct Report: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

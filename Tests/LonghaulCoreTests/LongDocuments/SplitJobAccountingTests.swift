@@ -152,6 +152,13 @@ struct SplitJobAccountingTests {
             #expect(try await end(running[0], .completed, Usage(inputTokens: 100, outputTokens: 10)).applied == 1)
             #expect(try await fixture.store.cancel(publicID: job.publicID, projectID: project.id) == .cancelled)
             #expect(try await fixture.store.job(publicID: job.publicID, projectID: nil).usage?.totalTokens == 110)
+            // The cancelled job's hour is summed into the usage roll-up before the late call ends
+            // (its ending moved back three hours, so that the roll-up's watermark passes it).
+            let usage = UsageStore(pool: fixture.pool)
+            try await fixture.pool.query("UPDATE jobs SET finished_at = finished_at - interval '3 hours' WHERE public_id = \(job.publicID)")
+            try await usage.rollUp()
+            #expect(try await fixture.count("SELECT count(*) FROM usage_rollup WHERE jobs > 0") == 1)
+            #expect(try await usage.report(projectID: project.id, from: nil, to: nil, groupBy: .model).first?.inputTokens == 100)
             #expect(try await end(running[1], .cancelled, Usage(inputTokens: 50, outputTokens: 5)).applied == 1)
             let ended = try await fixture.store.job(publicID: job.publicID, projectID: nil)
             #expect(ended.state == .cancelled)
@@ -159,8 +166,11 @@ struct SplitJobAccountingTests {
             // The same end written again applies to nothing and adds nothing.
             #expect(try await end(running[1], .cancelled, Usage(inputTokens: 50, outputTokens: 5)).applied == 0)
             #expect(try await fixture.store.job(publicID: job.publicID, projectID: nil).usage == Usage(inputTokens: 150, outputTokens: 15))
-            let report = try await UsageStore(pool: fixture.pool).report(projectID: project.id, from: nil, to: nil, groupBy: .model)
+            let report = try await usage.report(projectID: project.id, from: nil, to: nil, groupBy: .model)
             #expect(report.first?.inputTokens == 150 && report.first?.cancelled == 1)
+            // Summed again, the hour holds the late call once.
+            #expect(try await usage.rollUp().staleHoursRedone == 1)
+            #expect(try await usage.report(projectID: project.id, from: nil, to: nil, groupBy: .model) == report)
         }
     }
 }
