@@ -30,6 +30,12 @@ enum UsageBuckets {
             -- Map and merge calls are counted with the job they belong to, not again on their own.
             WHERE j.parent_id IS NULL
             """)
+        appendScope(to: &sql, projectID: projectID, batchID: batchID)
+        sql.appendLiteral(" GROUP BY 1, 2, 3, 4, 5, 6")
+    }
+
+    /// Narrows a query over jobs `j` to a project and a batch, when given.
+    static func appendScope(to sql: inout PostgresQuery.StringInterpolation, projectID: Int64?, batchID: Int64?) {
         if let projectID {
             sql.appendLiteral(" AND j.project_id = ")
             sql.appendInterpolation(projectID)
@@ -38,7 +44,6 @@ enum UsageBuckets {
             sql.appendLiteral(" AND j.batch_id = ")
             sql.appendInterpolation(batchID)
         }
-        sql.appendLiteral(" GROUP BY 1, 2, 3, 4, 5, 6")
     }
 
     /// A job's calls, as the lateral relation `k` (model, tier, tokens, and `n` numbering them from

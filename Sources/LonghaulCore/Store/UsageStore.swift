@@ -80,14 +80,7 @@ public struct UsageStore: Sendable {
               -- Map and merge calls are counted with the job they belong to, not again on their own.
               AND j.parent_id IS NULL
             """)
-        if let projectID {
-            sql.appendLiteral(" AND j.project_id = ")
-            sql.appendInterpolation(projectID)
-        }
-        if let batchID {
-            sql.appendLiteral(" AND j.batch_id = ")
-            sql.appendInterpolation(batchID)
-        }
+        UsageBuckets.appendScope(to: &sql, projectID: projectID, batchID: batchID)
         if let from {
             sql.appendLiteral(" AND j.finished_at >= ")
             sql.appendInterpolation(from)
