@@ -111,7 +111,6 @@ extension UsageStore {
         sql.appendInterpolation(Self.texts(ranges.map(\.hi)))
         sql.appendLiteral("::timestamptz[]) AS r(lo, hi)) ")
         UsageBuckets.appendSelect(to: &sql, ranges: "ranges", projectID: nil, batchID: nil)
-        try await connection.query("SET LOCAL jit = off")
         try await connection.query(PostgresQuery(stringInterpolation: sql))
     }
 

@@ -90,7 +90,7 @@ public struct UsageStore: Sendable {
             sql.appendInterpolation(to)
         }
         sql.appendLiteral(" GROUP BY 1 ORDER BY 1")
-        let rows = try await queryWithoutJIT(PostgresQuery(stringInterpolation: sql))
+        let rows = try await pool.query(PostgresQuery(stringInterpolation: sql))
         return try rows.map(UsageRow.init(reportRow:))
     }
 

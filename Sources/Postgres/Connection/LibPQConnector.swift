@@ -17,7 +17,7 @@ struct LibPQHandle: @unchecked Sendable {
 /// Opening a `PGconn` with `PQconnectdbParams`: blocking, so only ever called on a connection's
 /// own queue or the listener's thread.
 enum LibPQConnector {
-    /// Connects and prepares the session (UTC, ISO dates). On any failure the `PGconn` is finished
+    /// Connects and prepares the session (UTC, ISO dates, no JIT). On any failure the `PGconn` is finished
     /// (exactly once) and the error names the server, never the password.
     static func open(_ configuration: PostgresConfiguration) throws -> LibPQHandle {
         guard configuration.isWellFormed else {
@@ -47,14 +47,17 @@ enum LibPQConnector {
             )
         }
         // The decoders read ISO timestamps in UTC; make sure whatever the server's defaults are.
-        let setup = PQexec(connection, "SET TimeZone TO 'UTC'; SET DateStyle TO 'ISO, MDY'")
+        // JIT off: our queries are short, and on big tables the planner's costs (a LIMIT over
+        // 1,000,000 jobs, a subplan per row) start JIT compilation that saves nothing: it took
+        // 1.6 s of a 1.6 s page of 50 jobs (0.6 ms without) and 2.0 s of a 4.1 s usage report.
+        let setup = PQexec(connection, "SET TimeZone TO 'UTC'; SET DateStyle TO 'ISO, MDY'; SET jit TO off")
         defer { PQclear(setup) }
         guard let setup, PQresultStatus(setup) == PGRES_COMMAND_OK else {
             let error = LibPQResult.error(from: setup, connection: connection)
             PQfinish(connection)
             throw PostgresError(
                 kind: .connection,
-                message: "connected to \(configuration.description) but could not set the session time zone: \(error.message)"
+                message: "connected to \(configuration.description) but could not prepare the session (time zone, date style, JIT): \(error.message)"
             )
         }
         return LibPQHandle(pointer: connection)
