@@ -37,7 +37,7 @@ extension BatchStore {
         }
         let batch = try await batch(publicID: batchPublicID, projectID: projectID)
         let rows = try await pool.query("""
-            SELECT j.public_id, j.state::text AS state FROM jobs j LEFT JOIN results r ON r.job_id = j.id
+            SELECT j.public_id, j.state::text AS state FROM jobs j \(unescaped: JobStore.resultByKey)
             WHERE j.batch_id = \(batch.id) AND j.parent_id IS NULL AND j.state::text = ANY (\(retry.states.map(\.rawValue)))
               AND (\(retry.errorCode)::text IS NULL OR r.error_code = \(retry.errorCode) OR r.incomplete_reason = \(retry.errorCode))
             ORDER BY j.id
@@ -91,7 +91,7 @@ extension BatchStore {
                            'error', CASE WHEN r.error_code IS NOT NULL AND j.state <> 'completed' THEN jsonb_build_object(
                                'code', r.error_code, 'message', r.error_message) END,
                            'incomplete_reason', r.incomplete_reason))::text AS line
-                FROM jobs j LEFT JOIN results r ON r.job_id = j.id
+                FROM jobs j \(unescaped: JobStore.resultByKey)
                 WHERE j.batch_id = \(batch.id) AND j.parent_id IS NULL AND j.finished_at IS NOT NULL AND j.id > \(after)
                 ORDER BY j.id LIMIT 500
                 """)

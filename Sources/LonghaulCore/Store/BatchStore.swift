@@ -65,7 +65,7 @@ public struct BatchStore: Sendable {
         try JobStore.progress(rows: try await pool.query("""
             SELECT j.state::text AS state, count(*)::bigint AS n,
                    coalesce(sum(r.input_tokens), 0)::bigint AS input_tokens, coalesce(sum(r.output_tokens), 0)::bigint AS output_tokens
-            FROM jobs j LEFT JOIN results r ON r.job_id = j.id WHERE j.batch_id = \(batchID) GROUP BY j.state
+            FROM jobs j \(unescaped: JobStore.resultByKey) WHERE j.batch_id = \(batchID) GROUP BY j.state
             """))
     }
 
@@ -85,7 +85,7 @@ public struct BatchStore: Sendable {
                 FROM (
                     SELECT j.state::text AS state, count(*) AS n, sum(r.input_tokens) AS input, sum(r.cached_tokens) AS cached,
                            sum(r.output_tokens) AS output, sum(r.reasoning_tokens) AS reasoning, sum(r.total_tokens) AS total
-                    FROM jobs j LEFT JOIN results r ON r.job_id = j.id
+                    FROM jobs j \(unescaped: JobStore.resultByKey)
                     WHERE j.batch_id = b.id
                     GROUP BY j.state
                 ) c

@@ -30,6 +30,13 @@ extension JobStore {
         LEFT JOIN endpoint_breakers h ON h.project_id = j.project_id AND h.api = 'responses' AND h.opened_at IS NOT NULL
         """
 
+    /// Each job `j`'s `results` row as `r`, looked up by the job's key, for queries over a set of
+    /// jobs (a batch's, ids given). Joined plainly, the planner's costs hash the whole results
+    /// table or merge along it: with 1,000,000 jobs stored, a 10,000-job batch's tallies took
+    /// 184 ms and a 500-line page of its results 850 ms, against 32 ms and 2 ms by key.
+    /// `OFFSET 0` keeps the subquery from being flattened back into that join.
+    static let resultByKey = "LEFT JOIN LATERAL (SELECT * FROM results r WHERE r.job_id = j.id OFFSET 0) r ON true"
+
     /// One job by public id, visible to `projectID` (nil: any project).
     public func job(publicID: String, projectID: Int64?) async throws -> JobDetail {
         let rows = try await pool.query(
@@ -80,7 +87,7 @@ extension JobStore {
                 """
                 SELECT j.state::text AS state, count(*)::bigint AS n,
                        coalesce(sum(r.input_tokens), 0)::bigint AS input_tokens, coalesce(sum(r.output_tokens), 0)::bigint AS output_tokens
-                FROM jobs j LEFT JOIN results r ON r.job_id = j.id WHERE j.id = ANY(\(jobIDs)) GROUP BY j.state
+                FROM jobs j \(unescaped: Self.resultByKey) WHERE j.id = ANY(\(jobIDs)) GROUP BY j.state
                 """))
         try await addSplitProgress(&progress, jobIDs: jobIDs)
         return progress

@@ -125,7 +125,7 @@ public struct WebhookOutbox: Sendable {
                                           'total_tokens', sum(s.total_tokens)) AS usage
                 FROM (SELECT j.state::text AS state, count(*) AS n, coalesce(sum(r.input_tokens), 0) AS input_tokens,
                              coalesce(sum(r.output_tokens), 0) AS output_tokens, coalesce(sum(r.total_tokens), 0) AS total_tokens
-                      FROM jobs j LEFT JOIN results r ON r.job_id = j.id WHERE j.batch_id = b.id GROUP BY j.state) s
+                      FROM jobs j \(unescaped: JobStore.resultByKey) WHERE j.batch_id = b.id GROUP BY j.state) s
             ) c
             CROSS JOIN LATERAL (
                 SELECT e.id AS endpoint_id, e.url FROM webhook_endpoints e
