@@ -4,7 +4,9 @@
 # rest completed with results; metadata {"team": t0…t19}; file names reports/2026/file-N.pdf; two
 # projects; a batch of 10,000 of them; model prices; a finished bulk action — then `longhaul serve`
 # signed in with the admin token, and each page fetched RUNS
-# times with curl: the median and the slowest of `time_total`, and the page's status.
+# times with curl: the median and the slowest of `time_total`, and the page's status. Then each
+# page once more with PostgreSQL's auto_explain on, and how its queries read the big tables (the
+# index each scan uses; a sequential scan of one of them is what makes a page slow at scale).
 # Usage: bench/dashboard.sh [jobs=1000000] [runs=5]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +14,8 @@ JOBS=${1:-1000000}
 RUNS=${2:-5}
 
 . bench/lib.sh
+# auto_explain is loaded but silent (-1) until the plans are taken, so the timings pay nothing for it.
+export TEST_DATABASE_OPTIONS="-c shared_preload_libraries=auto_explain -c auto_explain.log_min_duration=-1"
 bench_setup dashboard
 DATABASE_URL="$URL" "$BIN" migrate >/dev/null 2>&1
 
@@ -68,29 +72,32 @@ sql "INSERT INTO dashboard_actions (public_id, action, filters, total, done, fin
      VALUES ('act_bench', 'retry', 'state=failed', 10000, 10000, now())" >/dev/null
 NEXT=$(date -u -d '9 days ago' +%Y-%m-%d)
 JOB=$(sql "SELECT public_id FROM jobs WHERE state = 'failed' ORDER BY id DESC LIMIT 1")
+PAGES=(
+    "/dashboard"
+    "/dashboard/jobs"
+    "/dashboard/jobs?state=failed"
+    "/dashboard/jobs?model=openai.gpt-oss-20b&project=globex"
+    "/dashboard/jobs?state=failed&meta=team%3Dt7"
+    "/dashboard/jobs?meta=team%3Dt7"
+    "/dashboard/jobs?from=$DAY&to=$NEXT"
+    "/dashboard/jobs?q=file-12345.pdf"
+    "/dashboard/jobs?q=no-such-file"
+    "/dashboard/jobs/$JOB"
+    "/dashboard/batches"
+    "/dashboard/batches/batch_bench"
+    "/dashboard/batches/batch_bench/results.jsonl"
+    "/dashboard/deliveries"
+    "/dashboard/usage"
+    "/dashboard/usage?group=model"
+    "/dashboard/usage?group=tag&tag=team"
+    "/dashboard/usage?group=day&from=$MONTH"
+    "/dashboard/projects"
+    "/dashboard/tokens"
+    "/dashboard/actions/act_bench")
+# A page's path after /dashboard (the overview: /).
+page_name() { local name=${1#/dashboard}; echo "${name:-/}"; }
 printf '%-44s %8s %8s %6s\n' page "p50 ms" "max ms" status
-for page in \
-    "/dashboard" \
-    "/dashboard/jobs" \
-    "/dashboard/jobs?state=failed" \
-    "/dashboard/jobs?model=openai.gpt-oss-20b&project=globex" \
-    "/dashboard/jobs?state=failed&meta=team%3Dt7" \
-    "/dashboard/jobs?meta=team%3Dt7" \
-    "/dashboard/jobs?from=$DAY&to=$NEXT" \
-    "/dashboard/jobs?q=file-12345.pdf" \
-    "/dashboard/jobs?q=no-such-file" \
-    "/dashboard/jobs/$JOB" \
-    "/dashboard/batches" \
-    "/dashboard/batches/batch_bench" \
-    "/dashboard/batches/batch_bench/results.jsonl" \
-    "/dashboard/deliveries" \
-    "/dashboard/usage" \
-    "/dashboard/usage?group=model" \
-    "/dashboard/usage?group=tag&tag=team" \
-    "/dashboard/usage?group=day&from=$MONTH" \
-    "/dashboard/projects" \
-    "/dashboard/tokens" \
-    "/dashboard/actions/act_bench"; do
+for page in "${PAGES[@]}"; do
     times=()
     status=""
     for _ in $(seq "$RUNS"); do
@@ -98,7 +105,29 @@ for page in \
         status=$code
         times+=("$seconds")
     done
-    printf '%-44s %s %6s\n' "${page/#\/dashboard/}" \
+    printf '%-44s %s %6s\n' "$(page_name "$page")" \
         "$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1*1000} END {printf "%8.0f %8.0f", a[int((NR+1)/2)], a[NR]}')" "$status"
 done
 echo "load average before → after: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# How each page's queries read the big tables (over 10,000 rows here), from the plans PostgreSQL
+# logged while it was fetched once more (auto_explain with row counts but no timing; parts of a
+# plan that never ran are left out).
+echo
+echo "scans of the big tables per page (auto_explain)"
+big=$(sql "SELECT string_agg(relname, '|') FROM pg_class WHERE relkind = 'r' AND reltuples >= 10000")
+for setting in "log_analyze = on" "log_timing = off" "log_min_duration = 0"; do sql "ALTER SYSTEM SET auto_explain.$setting" >/dev/null; done
+sql "SELECT pg_reload_conf()" >/dev/null
+log="$WORK/pg/server.log"
+for page in "${PAGES[@]}"; do
+    from=$(stat -c %s "$log")
+    curl -s -o /dev/null -b "$WORK/cookies" "$API$page"
+    sleep 0.2  # the server's log writes are not synchronous with the answer
+    scans=$(tail -c +"$((from + 1))" "$log" | { grep -v 'never executed' || true; } \
+        | { grep -oE "(Seq Scan|Index Scan( Backward)?|Index Only Scan( Backward)?|Bitmap Heap Scan) (using [a-z_0-9]+ )?on ($big)\b" || true; } \
+        | sed -E 's/^(.*) using ([a-z_0-9]+) on ([a-z_]+)$/\3 (\1 \2)/; s/^(Seq Scan|Bitmap Heap Scan) on ([a-z_]+)$/\2 (\1)/' \
+        | sort -u | paste -sd ';' | sed 's/;/; /g')
+    printf '%-44s %s\n' "$(page_name "$page")" "${scans:-(none of the big tables)}"
+done
+sql "ALTER SYSTEM SET auto_explain.log_min_duration = -1" >/dev/null
+sql "SELECT pg_reload_conf()" >/dev/null
