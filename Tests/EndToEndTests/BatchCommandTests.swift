@@ -162,6 +162,33 @@ struct BatchCommandTests {
         }
     }
 
+    @Test("a folder of several chunks, read and enqueued at once: every readable file once, in one batch; run again, all found")
+    func severalChunks() async throws {
+        try await StoreFixture.with("batch_chunks") { fixture in
+            let root = try TemporaryFolder(prefix: "longhaul-batch-chunks")
+            // 1,234 files: two full chunks of 500 readable documents and a part, with an empty
+            // (unreadable) file every 100 so skips fall inside chunks and across their edges.
+            let files = 1_234
+            for n in 0..<files {
+                try root.write("docs/\(String(format: "%05d", n)).txt", n % 100 == 99 ? "" : "Document \(n). The harbour has \(n) boats.")
+            }
+            let readable = files - files / 100
+            let runner = BatchRunner.inProcessSimulator(database: fixture.databaseURL)
+
+            let first = try await runner.run([root.path + "/docs", "--no-wait"], timeout: .seconds(120))
+            #expect(first.exitCode == 0, "\(first.log)")
+            #expect(first.standardError.contains("found \(files) files in \(root.path)/docs: \(readable) to summarise, \(files / 100) skipped"), "\(first.log)")
+            #expect(try await fixture.count("SELECT count(*) FROM jobs") == readable)
+            #expect(try await fixture.count("SELECT count(DISTINCT source_path) FROM jobs") == readable)
+            #expect(try await fixture.count("SELECT count(DISTINCT batch_id) FROM jobs") == 1)
+
+            let again = try await runner.run([root.path + "/docs", "--no-wait", "--json"], timeout: .seconds(120))
+            #expect(again.exitCode == 0, "\(again.log)")
+            #expect(again.standardOutput.contains(#""resumed":\#(readable)"#), "\(again.log)")
+            #expect(try await fixture.count("SELECT count(*) FROM jobs") == readable)
+        }
+    }
+
     @Test("--no-wait --deadline 2h enqueues with deadlines and exits 0; the same command with --json then does the work, one JSON object per line")
     func noWaitThenJSON() async throws {
         try await StoreFixture.with("batch_json") { fixture in

@@ -49,21 +49,22 @@ struct BatchRun {
         let project = try await resolveProject(projects)
         let reporter = BatchReporter(json: command.json)
         if command.plan {
-            var entries = try await readFolder(folder)
-            let runPlan = try await plan(&entries, folder: folder, instructions: instructions, project: project, store: store)
+            var entries: [Entry] = []
+            let runPlan = try await plan(
+                &entries, files: try await scan(folder), folder: folder, instructions: instructions, project: project, store: store)
             try BatchPlanReport(plan: runPlan, skipped: entries.compactMap { entry in entry.skipReason.map { (entry.relativePath, $0) } })
                 .print(json: command.json)
             return 0
         }
         if let refused = try await preflight(project, projects: projects, reporter: reporter) { return refused }
 
-        var entries = try await readFolder(folder)
-        let documents = entries.filter { $0.skipReason == nil }.count
-        reporter.note("found \(entries.count) files in \(folder.path): \(documents) to summarise, \(entries.count - documents) skipped")
-
+        let files = try await scan(folder)
         let batch = try await BatchStore(pool: session.pool, jobs: store).findOrCreateBatch(
             project: project, name: command.name ?? folder.lastPathComponent, source: folder.path, webhookURL: command.webhook)
-        let resumed = try await enqueue(&entries, folder: folder, instructions: instructions, project: project, batch: batch, store: store)
+        var entries: [Entry] = []
+        let (documents, resumed) = try await enqueue(
+            &entries, files: files, folder: folder, instructions: instructions, project: project, batch: batch, store: store)
+        reporter.note("found \(entries.count) files in \(folder.path): \(documents) to summarise, \(entries.count - documents) skipped")
         let jobIDs = entries.compactMap(\.jobID)
         reporter.batchEnqueued(batch: batch.publicID, jobs: jobIDs.count, resumed: resumed)
         span?.attributes["longhaul.batch.id"] = batch.publicID
@@ -98,87 +99,50 @@ struct BatchRun {
         }
     }
 
-    /// Scans the folder and reads every file, a few at a time (PDF and DOCX run external tools).
-    private func readFolder(_ folder: URL) async throws -> [Entry] {
-        let scanner = DocumentFolderScanner(
-            folder: folder.path, recursive: command.recursive,
-            include: try command.include.map { try DocumentGlob($0) }, exclude: try command.exclude.map { try DocumentGlob($0) })
-        let files: [DocumentFile]
-        do {
-            files = try await scanner.scan()
-        } catch {
-            throw ValidationError("\(error)")
-        }
-        let reader = DocumentReader()
-        var results = [DocumentReadResult?](repeating: nil, count: files.count)
-        await withTaskGroup(of: (Int, DocumentReadResult).self) { group in
-            var next = 0
-            func startNext() {
-                guard next < files.count else { return }
-                let index = next
-                next += 1
-                group.addTask { (index, await reader.read(files[index])) }
-            }
-            for _ in 0..<4 { startNext() }
-            for await (index, result) in group {
-                results[index] = result
-                startNext()
-            }
-        }
-        return results.compactMap { $0 }.map { result in
-            switch result {
-            case .document(let document):
-                Entry(
-                    relativePath: document.relativePath, fileSHA256: document.sha256, byteSize: document.byteSize,
-                    format: document.format.rawValue, document: document)
-            case .skipped(let skip):
-                Entry(relativePath: skip.relativePath, skipReason: skip.reason.description)
-            }
-        }
-        .sorted { $0.relativePath < $1.relativePath }
-    }
-
     /// Chunks enqueued at once, each in its own transaction on its own connection: one at a time,
     /// the client validated while PostgreSQL waited and PostgreSQL inserted while the client
     /// waited, on a machine whose two cores could do both (`bench/batch.sh 100000 0`).
     static let chunksInFlight = 4
 
-    /// Enqueues every readable document under an idempotency key made of the folder, the path,
-    /// the content and the parameters: a document already done is not submitted again, and one
-    /// that failed before is retried. Returns how many were found from an earlier run.
+    /// Reads `files` into `entries` and enqueues every readable document as it is read, under
+    /// an idempotency key made of the folder, the path, the content and the parameters: a
+    /// document already done is not submitted again, and one that failed before is retried.
+    /// Returns how many documents were readable, and how many were found from an earlier run.
     private func enqueue(
-        _ entries: inout [Entry], folder: URL, instructions: String?, project: Project, batch: BatchRecord, store: JobStore
-    ) async throws -> Int {
-        var resumed = 0
+        _ entries: inout [Entry], files: [DocumentFile], folder: URL, instructions: String?, project: Project, batch: BatchRecord,
+        store: JobStore
+    ) async throws -> (documents: Int, resumed: Int) {
+        var documents = 0, resumed = 0
         let limits = try await Self.limits(of: project, store: store)
-        let chunks = Self.chunksOfReadable(entries)
         if command.retryFailed {
-            for chunk in chunks {
-                let validated = try validate(&entries, chunk, folder: folder, instructions: instructions, project: project, limits: limits)
+            try await read(files) { chunk in
+                let indices = Self.append(chunk, to: &entries)
+                documents += indices.count
+                let validated = try validate(&entries, indices, folder: folder, instructions: instructions, project: project, limits: limits)
                 resumed += try await retryEarlier(&entries, validated, project: project, store: store)
             }
-            return resumed
+            return (documents, resumed)
         }
         var enqueued: [(index: Int, job: EnqueuedJob)] = []
         let batchID = batch.id
         try await withThrowingTaskGroup(of: [(index: Int, job: EnqueuedJob)].self) { group in
-            var next = 0, running = 0
-            while next < chunks.count || running > 0 {
-                while next < chunks.count && running < Self.chunksInFlight {
-                    let validated = try validate(
-                        &entries, chunks[next], folder: folder, instructions: instructions, project: project, limits: limits)
-                    next += 1
-                    running += 1
-                    group.addTask {
-                        let jobs = try await store.enqueue(validated.map(\.job), project: project, batchID: batchID)
-                        return zip(validated, jobs).map { (index: $0.index, job: $1) }
-                    }
-                }
-                if let done = try await group.next() {
+            var running = 0
+            try await read(files) { chunk in
+                let indices = Self.append(chunk, to: &entries)
+                documents += indices.count
+                let validated = try validate(&entries, indices, folder: folder, instructions: instructions, project: project, limits: limits)
+                guard !validated.isEmpty else { return }
+                if running == Self.chunksInFlight, let done = try await group.next() {
                     running -= 1
                     enqueued += done
                 }
+                running += 1
+                group.addTask {
+                    let jobs = try await store.enqueue(validated.map(\.job), project: project, batchID: batchID)
+                    return zip(validated, jobs).map { (index: $0.index, job: $1) }
+                }
             }
+            for try await done in group { enqueued += done }
         }
         for (index, job) in enqueued {
             entries[index].jobID = job.id
@@ -189,7 +153,14 @@ struct BatchRun {
                 }
             }
         }
-        return resumed
+        return (documents, resumed)
+    }
+
+    /// Appends a chunk read from the folder; returns the indices of its readable documents.
+    private static func append(_ chunk: [Entry], to entries: inout [Entry]) -> [Int] {
+        let start = entries.count
+        entries += chunk
+        return (start..<entries.count).filter { entries[$0].document != nil }
     }
 
     /// `--retry-failed`: the documents an earlier run enqueued are found again, and those that
@@ -215,13 +186,14 @@ struct BatchRun {
     /// What `enqueue` would do, stored nowhere and sent nowhere: each readable document planned
     /// as the run would cut it, and marked done where an earlier run completed it.
     private func plan(
-        _ entries: inout [Entry], folder: URL, instructions: String?, project: Project, store: JobStore
+        _ entries: inout [Entry], files: [DocumentFile], folder: URL, instructions: String?, project: Project, store: JobStore
     ) async throws -> RunPlan {
         let facts = try await UsageStore(pool: store.pool).planFacts(for: project)
         var documents: [RunPlan.Document] = []
         let limits = try await Self.limits(of: project, store: store)
-        for chunk in Self.chunksOfReadable(entries) {
-            let validated = try validate(&entries, chunk, folder: folder, instructions: instructions, project: project, limits: limits)
+        try await read(files) { chunk in
+            let indices = Self.append(chunk, to: &entries)
+            let validated = try validate(&entries, indices, folder: folder, instructions: instructions, project: project, limits: limits)
             let found = try await store.jobs(project: project, idempotencyKeys: validated.compactMap(\.job.request.idempotencyKey))
             for (index, job) in validated {
                 let done = job.request.idempotencyKey.flatMap { found[$0] }?.state == .completed
@@ -238,12 +210,6 @@ struct BatchRun {
         limits.modelLimitOverrides = try await ModelLimitStore(pool: store.pool).overrides(projectID: project.id)
         limits.calibrations = try await ModelLimitStore(pool: store.pool).calibrations()
         return limits
-    }
-
-    /// The readable entries' indices, 500 at a time: a folder's texts are never all held at once.
-    private static func chunksOfReadable(_ entries: [Entry]) -> [[Int]] {
-        let readable = entries.indices.filter { entries[$0].document != nil }
-        return stride(from: 0, to: readable.count, by: 500).map { Array(readable[$0..<min($0 + 500, readable.count)]) }
     }
 
     /// Validates the documents at `indices` under the resume key made of the folder, the path,
