@@ -66,7 +66,7 @@ public enum DocumentFormat: String, Sendable, Hashable, CaseIterable, CustomStri
 
     /// Whether the file's bytes are themselves text (decoded and checked for binary content), as
     /// opposed to a container that an external tool opens.
-    var isTextFile: Bool {
+    public var isTextFile: Bool {
         switch self {
         case .plainText, .markdown, .reStructuredText, .csv, .json, .html: true
         case .pdf, .docx: false
