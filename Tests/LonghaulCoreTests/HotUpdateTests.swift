@@ -40,17 +40,23 @@ struct HotUpdateTests {
         try await StoreFixture.with(name, maxConnections: 1, body)
     }
 
-    /// `count` running jobs with a Response each, due for a poll now.
-    static func running(_ count: Int, _ fixture: StoreFixture) async throws -> [ClaimedJob] {
+    /// `count` running jobs with a Response each, accepted by `w`: first poll due after
+    /// `firstPollIn`; with `streamLease`, their streams held by `w` under that lease.
+    @discardableResult
+    static func running(
+        _ count: Int, _ fixture: StoreFixture, firstPollIn: Duration = .zero, streamLease: Duration? = nil
+    ) async throws -> [Int64] {
         let project = try await fixture.project("hot")
         try await fixture.enqueue(count, into: project)
         let claimed = try await fixture.queue.claimJobs(worker: "w", limit: count, lease: .seconds(30))
         try await fixture.queue.recordSubmissions(
             claimed.map {
-                .accepted(jobID: $0.id, attempt: $0.attempt, responseID: "resp_\($0.id)", remoteStatus: "in_progress", firstPollIn: .zero, startedAt: Date())
+                .accepted(
+                    jobID: $0.id, attempt: $0.attempt, responseID: "resp_\($0.id)", remoteStatus: "in_progress", firstPollIn: firstPollIn,
+                    startedAt: Date(), streamLease: streamLease)
             },
             worker: "w")
-        return claimed
+        return claimed.map(\.id)
     }
 
     /// `count` held streams of `worker` that have begun: `running`, `held`, leased to it for 30 s.
@@ -78,7 +84,7 @@ struct HotUpdateTests {
     @Test("a poll claim writes only the lease: every claimed row is a HOT update")
     func pollClaimIsHOT() async throws {
         try await Self.with("hot_poll") { fixture in
-            _ = try await Self.running(5, fixture)
+            try await Self.running(5, fixture)
             var polls: [ClaimedPoll] = []
             let updates = try await Self.updates(of: "jobs", fixture) {
                 polls = try await fixture.queue.claimPolls(worker: "p", limit: 10, lease: .seconds(30))
@@ -91,7 +97,7 @@ struct HotUpdateTests {
     @Test("a job under a live poll lease is not claimed again; once the lease runs out it is, and the first poller's outcome changes nothing")
     func expiredPollLeaseIsTakenBack() async throws {
         try await Self.with("hot_poll_lease") { fixture in
-            _ = try await Self.running(2, fixture)
+            try await Self.running(2, fixture)
             let first = try await fixture.queue.claimPolls(worker: "gone", limit: 1, lease: .seconds(30))
             let other = try await fixture.queue.claimPolls(worker: "live", limit: 10, lease: .seconds(30))
             #expect(first.count == 1 && other.count == 1 && first[0].id != other[0].id)
@@ -108,26 +114,32 @@ struct HotUpdateTests {
         }
     }
 
-    @Test("a Response stream's lease renewal is HOT, and keeps the Poller away until the lease runs out")
-    func backgroundStreamRenewalIsHOT() async throws {
+    @Test("a Response stream's renewal is HOT while its next poll is over half a lease away, and moves that poll to the lease's end when nearer")
+    func backgroundStreamRenewal() async throws {
         try await Self.with("hot_stream") { fixture in
-            let project = try await fixture.project("hot")
-            try await fixture.enqueue(3, into: project)
-            let claimed = try await fixture.queue.claimJobs(worker: "w", limit: 3, lease: .seconds(30))
-            // Accepted with the stream held by this worker: leased to it, first poll due at once.
-            try await fixture.queue.recordSubmissions(
-                claimed.map {
-                    .accepted(
-                        jobID: $0.id, attempt: $0.attempt, responseID: "resp_\($0.id)", remoteStatus: "in_progress", firstPollIn: .zero,
-                        startedAt: Date(), streamLease: .seconds(30))
-                },
-                worker: "w")
-            #expect(try await fixture.queue.claimPolls(worker: "p", limit: 10, lease: .seconds(30)).isEmpty)
-            let updates = try await Self.updates(of: "jobs", fixture) {
-                try await fixture.queue.renewHeldBackgroundStreams(claimed.map(\.id), worker: "w", lease: .milliseconds(1))
+            let ids = try await Self.running(3, fixture, firstPollIn: .seconds(30), streamLease: .seconds(30))
+            let far = try await Self.updates(of: "jobs", fixture) {
+                try await fixture.queue.renewHeldBackgroundStreams(ids, worker: "w", lease: .seconds(30))
             }
-            #expect(updates == Updates(all: 3, hot: 3))
-            try await Task.sleep(for: .milliseconds(20))
+            #expect(far == Updates(all: 3, hot: 3))
+
+            try await fixture.pool.query("UPDATE jobs SET next_poll_at = now() + interval '5 seconds'")
+            let near = try await Self.updates(of: "jobs", fixture) {
+                try await fixture.queue.renewHeldBackgroundStreams(ids, worker: "w", lease: .seconds(30))
+            }
+            #expect(near == Updates(all: 3, hot: 0))
+            #expect(try await fixture.count("SELECT count(*) FROM jobs WHERE next_poll_at > now() + interval '25 seconds'") == 3)
+        }
+    }
+
+    @Test("a Response stream under a live lease is not polled, even past its next poll; once the lease runs out it is")
+    func streamLeaseKeepsThePollerAway() async throws {
+        try await Self.with("hot_stream_lease") { fixture in
+            try await Self.running(3, fixture, firstPollIn: .seconds(30), streamLease: .seconds(30))
+            try await fixture.pool.query("UPDATE jobs SET next_poll_at = now() - interval '1 second'")
+            #expect(try await fixture.queue.claimPolls(worker: "p", limit: 10, lease: .seconds(30)).isEmpty)
+            // The worker holding the streams died: it renews no more.
+            try await fixture.pool.query("UPDATE jobs SET lease_expires_at = now() - interval '1 second'")
             #expect(try await fixture.queue.claimPolls(worker: "p", limit: 10, lease: .seconds(30)).count == 3)
         }
     }
