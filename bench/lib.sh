@@ -121,6 +121,7 @@ bench_pipeline() {
   COMMITS_BEFORE=$(sql "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")
   read -r WAL_RECORDS_BEFORE WAL_BYTES_BEFORE <<<"$(sql "SELECT wal_records, wal_bytes FROM pg_stat_wal" | tr '|' ' ')"
   if [ -n "${STATEMENTS:-}" ]; then sql "SELECT pg_stat_statements_reset()" >/dev/null; fi
+  UPDATES_BEFORE=$(table_updates)
   SIM_TICKS_BEFORE=$(ticks "$SIM_PID")
   SERVER_TICKS_BEFORE=$(server_ticks)
   echo "== longhaul work --concurrency $concurrency --first-poll $FIRST_POLL --min-poll-interval $MIN_POLL $EXTRA_WORK_ARGS"
@@ -161,9 +162,10 @@ print(" ".join(f"{k}={v}" for k, v in sorted(routes.items())))')
   echo "                  ${STEADY} s from first claim to last finish    → $(awk -v n="$DONE" -v s="$STEADY" 'BEGIN{printf "%d", n / s}') jobs/s"
   echo "transactions:     $COMMITS commits → $(awk -v c="$COMMITS" -v n="$DONE" 'BEGIN{printf "%.3f", c / n}') per job (waiter's $WAITER_QUERIES taken off)"
   echo "WAL:              $(awk -v b="$WAL_BYTES" -v r="$WAL_RECORDS" -v n="$DONE" 'BEGIN{printf "%d bytes, %.1f records per job", b / n, r / n}') (the whole server, the waiter's reads included)"
+  echo "row updates:      $(hot_updates "$UPDATES_BEFORE" "$DONE") (HOT: rewritten on their page, no index entry)"
   if [ -n "${STATEMENTS:-}" ]; then
-    echo "statements:       $(sql "SELECT round(sum(calls) / $DONE, 2) FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat%'") per job; the most frequent (calls per job, WAL bytes per job):"
-    sql "SELECT round(calls::numeric / $DONE, 3) || ' | ' || round(wal_bytes / $DONE) || ' | ' || left(regexp_replace(query, '\s+', ' ', 'g'), 110)
+    echo "statements:       $(sql "SELECT round(sum(calls) / $DONE, 2) FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat%'") per job; the most frequent (calls per job, WAL bytes per job, execution µs per job):"
+    sql "SELECT round(calls::numeric / $DONE, 3) || ' | ' || round(wal_bytes / $DONE) || ' | ' || round((total_exec_time * 1000 / $DONE)::numeric) || ' | ' || left(regexp_replace(query, '\s+', ' ', 'g'), 100)
          FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat%' ORDER BY calls DESC LIMIT 14" | sed 's/^/                  /'
   fi
   echo "CPU seconds:      worker $(awk -v t="$WORKER_TICKS" -v h="$HZ" 'BEGIN{printf "%.1f", t / h}'), simulator $(awk -v t="$SIM_TICKS" -v h="$HZ" 'BEGIN{printf "%.1f", t / h}'), postgres $(awk -v t="$SERVER_TICKS" -v h="$HZ" 'BEGIN{printf "%.1f", t / h}') of $(awk -v s="$WALL" 'BEGIN{printf "%.1f", 2 * s}') available (2 cores)"
@@ -175,6 +177,19 @@ print(" ".join(f"{k}={v}" for k, v in sorted(routes.items())))')
   echo "load average:     $(cut -d' ' -f1-3 /proc/loadavg) (other processes on this machine take CPU too)"
 
   kill -TERM "$SIM_PID"; wait "$SIM_PID" 2>/dev/null || true; SIM_PID=""
+}
+
+# Each table's updates so far, all and HOT (heap-only: the new version stays on its page and no
+# index gets an entry), one "table all hot" line per table.
+table_updates() { sql "SELECT relname || ' ' || n_tup_upd || ' ' || n_tup_hot_upd FROM pg_stat_user_tables ORDER BY relname"; }
+
+# hot_updates BEFORE JOBS: per table updated since BEFORE (table_updates), updates per job and the
+# HOT share, the most updated first.
+hot_updates() {
+  { echo "$1" | sed 's/^/before /'; table_updates | sed 's/^/after /'; } | awk -v n="$2" '
+    $1 == "before" { all[$2] = $3; hot[$2] = $4; next }
+    $3 - all[$2] > 0 { printf "%d %s %.2f/job %d%% HOT\n", $3 - all[$2], $2, ($3 - all[$2]) / n, 100 * ($4 - hot[$2]) / ($3 - all[$2]) }' |
+    sort -rn | cut -d' ' -f2- | paste -sd';' | sed 's/;/; /g'
 }
 
 # CPU ticks of this shell's reaped children (cutime + cstime): read before and after a command

@@ -63,6 +63,8 @@ FIRST_ID=0
 RETRIEVES_BEFORE=$(retrieves)
 CREATES_BEFORE=$(curl -s "$SIM_URL/_simulator/counters" | python3 -c 'import json,sys; print(json.load(sys.stdin)["requestsByRoute"].get("createResponse", 0))')
 
+UPDATES_BEFORE=$(table_updates)
+
 echo "== enqueue $JOBS jobs (Responses of ${DURATION} s each)"
 "$BENCH" pipeline enqueue --database-url "$URL" --jobs "$JOBS"
 "$BENCH" pipeline wait --database-url "$URL" --interval-ms 1000 --timeout 1800 >"$WORK/wait.out" &
@@ -104,6 +106,7 @@ echo "polls per second:   $(awk -v r="$RETRIEVES" -v s="$SPAN" 'BEGIN{printf "%.
 echo "detection delay:    vs completed_at (whole s): p50 ${P50_JSON} s, p99 ${P99_JSON} s, max ${MAX_JSON} s"
 echo "                    vs create start + ${DURATION} s:   p50 ${P50_START} s, p99 ${P99_START} s, max ${MAX_START} s"
 echo "poll backlog:       $(grep 'peak overdue' "$WORK/wait.out" | cut -d: -f2-)"
+echo "row updates:        $(hot_updates "$UPDATES_BEFORE" "$DONE") (the enqueue's and polls'; HOT: no index entry)"
 echo "worker RSS:         peak $((HWM / 1024)) MiB (sampled peak $((PEAK_RSS / 1024)) MiB), at the end $((FINAL_RSS / 1024)) MiB"
 
 if [ "$MODE" != streamed ]; then

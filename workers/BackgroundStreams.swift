@@ -12,8 +12,8 @@ import Synchronization
 /// also closes the stream of a job a user cancelled. A dropped stream is resumed after its last
 /// event where the endpoint allows it, at most `maximumResumes` times; otherwise — and when the
 /// worker stops — the Response is handed to the Poller at once. While held, the job stays leased
-/// to this worker and its next poll is pushed past the lease every heartbeat, so a worker that
-/// dies leaves its Responses to be polled within one lease.
+/// to this worker, renewed every heartbeat, and the Poller skips a job under a live lease, so a
+/// worker that dies leaves its Responses to be polled within one lease.
 final class BackgroundStreams: Sendable {
     /// A stream whose job's accept is not yet written.
     private struct Adopted: Sendable {

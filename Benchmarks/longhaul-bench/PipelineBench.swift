@@ -128,14 +128,15 @@ struct PipelineBench: AsyncParsableCommand {
                     // Raw SQL on purpose: no store answers "how far behind is the Poller", and one
                     // statement per look keeps the waiter's own load countable. Its columns are
                     // checked against the migrations by BenchmarkCommandTests.
+                    // A job under a live lease is being polled, or its stream held: not waiting for a Poller.
                     let row = try await pool.query(
                         """
                         SELECT count(*) FILTER (WHERE j.finished_at IS NULL) AS open, count(*) AS total,
-                               count(*) FILTER (WHERE j.state = 'running' AND j.next_poll_at < now() - interval '1 second')
-                                   AS overdue,
-                               coalesce(extract(epoch FROM now() - min(j.next_poll_at) FILTER (WHERE j.state = 'running')), 0)::float8
-                                   AS late
-                        FROM jobs j JOIN projects p ON p.id = j.project_id WHERE p.slug = \(target.project)
+                               count(*) FILTER (WHERE waiting AND j.next_poll_at < now() - interval '1 second') AS overdue,
+                               coalesce(extract(epoch FROM now() - min(j.next_poll_at) FILTER (WHERE waiting)), 0)::float8 AS late
+                        FROM jobs j JOIN projects p ON p.id = j.project_id,
+                             LATERAL (SELECT j.state = 'running' AND (j.lease_expires_at IS NULL OR j.lease_expires_at <= now()) AS waiting) w
+                        WHERE p.slug = \(target.project)
                         """
                     ).first
                     queries += 1

@@ -56,6 +56,7 @@ extension Migration {
         Migration(name: "0017_prunable_documents.sql", bytes: PackageResources._017_prunable_documents_sql),
         Migration(name: "0018_usage_rollup.sql", bytes: PackageResources._018_usage_rollup_sql),
         Migration(name: "0019_resumable_actions.sql", bytes: PackageResources._019_resumable_actions_sql),
+        Migration(name: "0020_hot_updates.sql", bytes: PackageResources._020_hot_updates_sql),
     ]
 
     /// Every function, applied after the numbered migrations, again whenever its file changes.

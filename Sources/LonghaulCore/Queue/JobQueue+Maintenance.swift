@@ -12,7 +12,9 @@ extension JobQueue {
     /// mid-create or mid-stream) and does
     /// what `JobLifecycle.afterLostSubmission` decides for each: back to the queue in the place it
     /// had, or `failed` when that was its last attempt. Lease expiry, not age, drives this: a
-    /// worker that is alive keeps extending its leases, however long its calls take.
+    /// worker that is alive keeps extending its leases, however long its calls take. The leased
+    /// rows are found through `jobs_leased` (a few hundred at most) and sorted here: an index
+    /// keyed on `lease_expires_at` made every renewal write an index entry (not a HOT update).
     public func rescueExpiredSubmissions(limit: Int = 1000) async throws -> MaintenanceReport {
         try await pool.retryingSerializationFailures {
             try await pool.transaction { connection in

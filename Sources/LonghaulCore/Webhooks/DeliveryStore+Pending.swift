@@ -17,8 +17,7 @@ public struct PendingDeliveries: Sendable, Equatable {
 
 extension DeliveryStore {
     /// The pending deliveries of these jobs and of this batch (its `batch.completed`). A delivery
-    /// being sent counts as due whatever its `next_attempt_at` says: a claim moves that past the
-    /// lease, which says nothing about when the attempt ends.
+    /// being sent (under a lease) counts as due whatever its `next_attempt_at` says.
     public func pending(jobIDs: [Int64], batchID: Int64?, dueWithin horizon: Duration) async throws -> PendingDeliveries {
         let seconds = Double(horizon.milliseconds) / 1000
         let rows = try await pool.query("""

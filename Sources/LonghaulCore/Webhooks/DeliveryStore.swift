@@ -4,8 +4,9 @@ public import Postgres
 /// The webhook outbox as the Deliverer sees it: claim due deliveries under a lease, record what
 /// each attempt came to — in batches, one transaction for many — and disable failing endpoints.
 ///
-/// A claim moves `next_attempt_at` past the lease, so a Deliverer that dies mid-send simply lets
-/// the delivery come due again (with the same `webhook-id`): at least once, with no rescue pass.
+/// A claim takes a lease, and a due delivery under a live lease is not claimed again, so a
+/// Deliverer that dies mid-send simply lets the lease run out and the delivery come due again
+/// (with the same `webhook-id`): at least once, with no rescue pass.
 public struct DeliveryStore: Sendable {
     public let pool: PostgresPool
 
@@ -13,8 +14,13 @@ public struct DeliveryStore: Sendable {
         self.pool = pool
     }
 
-    /// Claims up to `limit` due deliveries whose endpoint (if any) is enabled, counting an attempt
-    /// for each; with the secrets that sign them.
+    /// Claims up to `limit` due deliveries whose endpoint (if any) is enabled and that no live
+    /// lease holds, counting an attempt for each; with the secrets that sign them.
+    ///
+    /// The claim writes the lease and the attempt count, which no index names, so PostgreSQL
+    /// updates the row in place (a HOT update; the table leaves half of each page free for it).
+    /// Moving `next_attempt_at` past the lease instead, as it once did, wrote an entry in each of
+    /// the table's indexes: 1,669–1,821 WAL bytes per claim against 289–335 (`bench/pipeline.sh`).
     public func claim(worker: String, limit: Int, lease: Duration) async throws -> [ClaimedDelivery] {
         guard limit > 0 else { return [] }
         let leaseSeconds = Double(lease.milliseconds) / 1000
@@ -22,14 +28,14 @@ public struct DeliveryStore: Sendable {
             WITH due AS (
                 SELECT d.id FROM deliveries d
                 WHERE d.state = 'pending' AND d.next_attempt_at <= now()
+                  AND (d.lease_expires_at IS NULL OR d.lease_expires_at <= now())
                   AND (d.endpoint_id IS NULL OR EXISTS (
                        SELECT 1 FROM webhook_endpoints w WHERE w.id = d.endpoint_id AND w.enabled))
                 ORDER BY d.next_attempt_at LIMIT \(limit) FOR UPDATE OF d SKIP LOCKED
             ), claimed AS (
                 UPDATE deliveries d
                 SET attempt = d.attempt + 1, lease_owner = \(worker),
-                    lease_expires_at = now() + make_interval(secs => \(leaseSeconds)),
-                    next_attempt_at = now() + make_interval(secs => \(leaseSeconds))
+                    lease_expires_at = now() + make_interval(secs => \(leaseSeconds))
                 FROM due WHERE d.id = due.id
                 RETURNING d.id, d.public_id, d.project_id, d.endpoint_id, d.url, d.event_type, d.body, d.attempt, d.schedule_start
             )
