@@ -38,6 +38,7 @@ struct WorkerProcessTests {
             #expect(submittingAtKill >= 5, "the creates held unanswered are the dead worker's submissions")
             let pollClaimsAtKill = try await harness.fixture.count("SELECT count(*) FROM jobs WHERE state = 'running' AND lease_owner IS NOT NULL")
 
+            try await harness.makeRoomBesideOrphans()
             let started = ContinuousClock.now
             _ = try harness.startWorker()
             let final = try await harness.waitForAllTerminal(ids.count)
@@ -135,6 +136,7 @@ struct WorkerProcessTests {
                 """)
 
             try await harness.simulator.configure(Self.answerCreates)
+            try await harness.makeRoomBesideOrphans()
             _ = try harness.startWorker()
             let final = try await harness.waitForAllTerminal(ids.count)
             #expect(final[.completed] == ids.count, "jobs: \(WorkerProcessHarness.describe(final))")
