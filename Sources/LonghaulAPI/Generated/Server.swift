@@ -400,6 +400,17 @@ extension APIProtocol {
         )
         try transport.register(
             {
+                try await server.listPrices(
+                    request: $0,
+                    body: $1,
+                    metadata: $2
+                )
+            },
+            method: .get,
+            path: server.apiPathComponentsWithServerPrefix("/v1/prices")
+        )
+        try transport.register(
+            {
                 try await server.listModels(
                     request: $0,
                     body: $1,
@@ -4179,7 +4190,7 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
     }
     /// Set the project's cap for a period (admin only).
     ///
-    /// A cap in money (`max_cost`, at the model prices set with `longhaul usage prices set`) or in
+    /// A cap in money (`max_cost`, at the model prices, `GET /v1/prices`) or in
     /// tokens (`max_tokens`, input + output), or both. Before each call the worker reserves its
     /// worst case (input + `max_output_tokens`); a job whose worst case does not fit what is left
     /// stays queued with `waiting.reason` `budget_reached`, and runs when the cap is raised or
@@ -5757,6 +5768,101 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
                     suppressUnusedWarning(value)
                     var response = HTTPTypes.HTTPResponse(soar_statusCode: 404)
                     suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .json(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                case let .serviceUnavailable(value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 503)
+                    suppressMutabilityWarning(&response)
+                    try converter.setHeaderFieldAsURI(
+                        in: &response.headerFields,
+                        name: "Retry-After",
+                        value: value.headers.retryAfter
+                    )
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .json(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                case let .undocumented(statusCode, _):
+                    return (.init(soar_statusCode: statusCode), nil)
+                }
+            }
+        )
+    }
+    /// The model prices in effect, per million tokens, each with where it comes from.
+    ///
+    /// Longhaul ships the prices it can cite (`source` names the page or file and when it was checked); an operator's price (`longhaul usage prices set`, `source: operator`) replaces the shipped one for that model and tier. A model not listed has no price: its calls have no cost, and it waits under a budget in money. The same for every token.
+    ///
+    /// - Remark: HTTP `GET /v1/prices`.
+    /// - Remark: Generated from `#/paths//v1/prices/get(listPrices)`.
+    func listPrices(
+        request: HTTPTypes.HTTPRequest,
+        body: OpenAPIRuntime.HTTPBody?,
+        metadata: OpenAPIRuntime.ServerRequestMetadata
+    ) async throws -> (HTTPTypes.HTTPResponse, OpenAPIRuntime.HTTPBody?) {
+        try await handle(
+            request: request,
+            requestBody: body,
+            metadata: metadata,
+            forOperation: Operations.ListPrices.id,
+            using: {
+                APIHandler.listPrices($0)
+            },
+            deserializer: { request, requestBody, metadata in
+                let headers: Operations.ListPrices.Input.Headers = .init(accept: try converter.extractAcceptHeaderIfPresent(in: request.headerFields))
+                return Operations.ListPrices.Input(headers: headers)
+            },
+            serializer: { output, request in
+                switch output {
+                case let .ok(value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 200)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .json(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                case let .unauthorized(value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 401)
+                    suppressMutabilityWarning(&response)
+                    try converter.setHeaderFieldAsURI(
+                        in: &response.headerFields,
+                        name: "WWW-Authenticate",
+                        value: value.headers.wwwAuthenticate
+                    )
                     let body: OpenAPIRuntime.HTTPBody
                     switch value.body {
                     case let .json(value):

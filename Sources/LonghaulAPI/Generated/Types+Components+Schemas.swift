@@ -1356,7 +1356,7 @@ extension Components {
             }
         }
         /// What a run will do, decided before any call. Totals count the documents that will run.
-        /// Costs are in `currency`, from the prices set with `longhaul usage prices set`; they are
+        /// Costs are in `currency`, from the model prices (`GET /v1/prices`); they are
         /// absent when a model has no price (`unpriced_models` names it). Expected figures come from
         /// this project's completed jobs of the model and are absent before there are any.
         ///
@@ -1851,6 +1851,117 @@ extension Components {
                 case tableContextWindow = "table_context_window"
                 case tableMaxOutputTokens = "table_max_output_tokens"
                 case api
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Price`.
+        internal struct Price: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Price/object`.
+            internal enum ObjectPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case price = "price"
+            }
+            /// - Remark: Generated from `#/components/schemas/Price/object`.
+            internal var object: Components.Schemas.Price.ObjectPayload
+            /// The model id as jobs record it.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Price/model`.
+            internal var model: Swift.String
+            /// `flex` prices the calls Mantle served on flex; other calls pay `default`.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Price/service_tier`.
+            internal enum ServiceTierPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case _default = "default"
+                case flex = "flex"
+            }
+            /// `flex` prices the calls Mantle served on flex; other calls pay `default`.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Price/service_tier`.
+            internal var serviceTier: Components.Schemas.Price.ServiceTierPayload
+            /// Per million uncached input tokens.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Price/input_per_million`.
+            internal var inputPerMillion: Swift.Double
+            /// Per million cached input tokens; absent when cached input is charged as input.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Price/cached_input_per_million`.
+            internal var cachedInputPerMillion: Swift.Double?
+            /// Per million output tokens (reasoning included).
+            ///
+            /// - Remark: Generated from `#/components/schemas/Price/output_per_million`.
+            internal var outputPerMillion: Swift.Double
+            /// ISO 4217 code.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Price/currency`.
+            internal var currency: Swift.String
+            /// `operator` for a price set by the operator, else where the shipped price comes from.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Price/source`.
+            internal var source: Swift.String
+            /// Creates a new `Price`.
+            ///
+            /// - Parameters:
+            ///   - object:
+            ///   - model: The model id as jobs record it.
+            ///   - serviceTier: `flex` prices the calls Mantle served on flex; other calls pay `default`.
+            ///   - inputPerMillion: Per million uncached input tokens.
+            ///   - cachedInputPerMillion: Per million cached input tokens; absent when cached input is charged as input.
+            ///   - outputPerMillion: Per million output tokens (reasoning included).
+            ///   - currency: ISO 4217 code.
+            ///   - source: `operator` for a price set by the operator, else where the shipped price comes from.
+            internal init(
+                object: Components.Schemas.Price.ObjectPayload,
+                model: Swift.String,
+                serviceTier: Components.Schemas.Price.ServiceTierPayload,
+                inputPerMillion: Swift.Double,
+                cachedInputPerMillion: Swift.Double? = nil,
+                outputPerMillion: Swift.Double,
+                currency: Swift.String,
+                source: Swift.String
+            ) {
+                self.object = object
+                self.model = model
+                self.serviceTier = serviceTier
+                self.inputPerMillion = inputPerMillion
+                self.cachedInputPerMillion = cachedInputPerMillion
+                self.outputPerMillion = outputPerMillion
+                self.currency = currency
+                self.source = source
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case object
+                case model
+                case serviceTier = "service_tier"
+                case inputPerMillion = "input_per_million"
+                case cachedInputPerMillion = "cached_input_per_million"
+                case outputPerMillion = "output_per_million"
+                case currency
+                case source
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/PriceList`.
+        internal struct PriceList: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/PriceList/object`.
+            internal enum ObjectPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case list = "list"
+            }
+            /// - Remark: Generated from `#/components/schemas/PriceList/object`.
+            internal var object: Components.Schemas.PriceList.ObjectPayload
+            /// - Remark: Generated from `#/components/schemas/PriceList/data`.
+            internal var data: [Components.Schemas.Price]
+            /// Creates a new `PriceList`.
+            ///
+            /// - Parameters:
+            ///   - object:
+            ///   - data:
+            internal init(
+                object: Components.Schemas.PriceList.ObjectPayload,
+                data: [Components.Schemas.Price]
+            ) {
+                self.object = object
+                self.data = data
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case object
+                case data
             }
         }
         /// - Remark: Generated from `#/components/schemas/ModelLimitList`.
