@@ -492,7 +492,7 @@ extension Components {
         ///
         /// - Remark: Generated from `#/components/schemas/JobWait`.
         internal struct JobWait: Codable, Hashable, Sendable {
-            /// `project_refused`: Mantle refuses the project's key or Mantle project (a person must fix it); `paused_by_operator`; `endpoint_unavailable`: the endpoint kept failing, jobs wait for it; `retrying`: the endpoint did not take this job, which is tried again without spending an attempt; `budget_reached`: a spending cap of the project cannot admit its next job this period (raise it, or wait for `next_try_at`).
+            /// `project_refused`: Mantle refuses the project's key or Mantle project (a person must fix it); `paused_by_operator`; `endpoint_unavailable`: the endpoint kept failing, jobs wait for it; `retrying`: the endpoint did not take this job, which is tried again without spending an attempt; `budget_reached`: a spending cap of the project cannot admit its next job this period (raise it, or wait for `next_try_at`); `batch_budget_reached`: the cap of the job's batch cannot admit its worst case (it runs when calls in flight settle below theirs, or the cap is raised).
             ///
             /// - Remark: Generated from `#/components/schemas/JobWait/reason`.
             internal enum ReasonPayload: String, Codable, Hashable, Sendable, CaseIterable {
@@ -501,8 +501,9 @@ extension Components {
                 case endpointUnavailable = "endpoint_unavailable"
                 case retrying = "retrying"
                 case budgetReached = "budget_reached"
+                case batchBudgetReached = "batch_budget_reached"
             }
-            /// `project_refused`: Mantle refuses the project's key or Mantle project (a person must fix it); `paused_by_operator`; `endpoint_unavailable`: the endpoint kept failing, jobs wait for it; `retrying`: the endpoint did not take this job, which is tried again without spending an attempt; `budget_reached`: a spending cap of the project cannot admit its next job this period (raise it, or wait for `next_try_at`).
+            /// `project_refused`: Mantle refuses the project's key or Mantle project (a person must fix it); `paused_by_operator`; `endpoint_unavailable`: the endpoint kept failing, jobs wait for it; `retrying`: the endpoint did not take this job, which is tried again without spending an attempt; `budget_reached`: a spending cap of the project cannot admit its next job this period (raise it, or wait for `next_try_at`); `batch_budget_reached`: the cap of the job's batch cannot admit its worst case (it runs when calls in flight settle below theirs, or the cap is raised).
             ///
             /// - Remark: Generated from `#/components/schemas/JobWait/reason`.
             internal var reason: Components.Schemas.JobWait.ReasonPayload
@@ -517,7 +518,7 @@ extension Components {
             /// Creates a new `JobWait`.
             ///
             /// - Parameters:
-            ///   - reason: `project_refused`: Mantle refuses the project's key or Mantle project (a person must fix it); `paused_by_operator`; `endpoint_unavailable`: the endpoint kept failing, jobs wait for it; `retrying`: the endpoint did not take this job, which is tried again without spending an attempt; `budget_reached`: a spending cap of the project cannot admit its next job this period (raise it, or wait for `next_try_at`).
+            ///   - reason: `project_refused`: Mantle refuses the project's key or Mantle project (a person must fix it); `paused_by_operator`; `endpoint_unavailable`: the endpoint kept failing, jobs wait for it; `retrying`: the endpoint did not take this job, which is tried again without spending an attempt; `budget_reached`: a spending cap of the project cannot admit its next job this period (raise it, or wait for `next_try_at`); `batch_budget_reached`: the cap of the job's batch cannot admit its worst case (it runs when calls in flight settle below theirs, or the cap is raised).
             ///   - message:
             ///   - since:
             ///   - nextTryAt: When Longhaul tries again by itself; absent when only a person can lift the hold.
@@ -1063,6 +1064,10 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/BatchCreate/dry_run`.
             internal var dryRun: Swift.Bool?
+            /// A cap on what the batch's calls may spend over its whole life, in money at the model prices (`GET /v1/prices`) or in tokens (input + output), or both. Each call reserves its worst case (calibrated input estimate and `max_output_tokens`) when it starts and settles to its real usage when it ends; a job whose worst case does not fit what is left stays queued with `waiting.reason` `batch_budget_reached`. Other batches and jobs are not held back. `longhaul batches budget BATCH` changes it.
+            ///
+            /// - Remark: Generated from `#/components/schemas/BatchCreate/budget`.
+            internal var budget: Components.Schemas.BudgetSet?
             /// Creates a new `BatchCreate`.
             ///
             /// - Parameters:
@@ -1082,6 +1087,7 @@ extension Components {
             ///   - mapModel: The model of map calls (default: `model`) for every document that names none, e.g. a cheaper one; merges use `model`.
             ///   - mapMaxOutputTokens: `max_output_tokens` of each map call for every document that gives none.
             ///   - dryRun: Answer with the plan (200) instead of enqueueing: nothing is stored, Mantle is not asked.
+            ///   - budget: A cap on what the batch's calls may spend over its whole life, in money at the model prices (`GET /v1/prices`) or in tokens (input + output), or both. Each call reserves its worst case (calibrated input estimate and `max_output_tokens`) when it starts and settles to its real usage when it ends; a job whose worst case does not fit what is left stays queued with `waiting.reason` `batch_budget_reached`. Other batches and jobs are not held back. `longhaul batches budget BATCH` changes it.
             internal init(
                 name: Swift.String? = nil,
                 documents: [Components.Schemas.BatchDocument],
@@ -1098,7 +1104,8 @@ extension Components {
                 strategy: Components.Schemas.SummaryStrategy? = nil,
                 mapModel: Swift.String? = nil,
                 mapMaxOutputTokens: Swift.Int? = nil,
-                dryRun: Swift.Bool? = nil
+                dryRun: Swift.Bool? = nil,
+                budget: Components.Schemas.BudgetSet? = nil
             ) {
                 self.name = name
                 self.documents = documents
@@ -1116,6 +1123,7 @@ extension Components {
                 self.mapModel = mapModel
                 self.mapMaxOutputTokens = mapMaxOutputTokens
                 self.dryRun = dryRun
+                self.budget = budget
             }
             internal enum CodingKeys: String, CodingKey {
                 case name
@@ -1134,6 +1142,7 @@ extension Components {
                 case mapModel = "map_model"
                 case mapMaxOutputTokens = "map_max_output_tokens"
                 case dryRun = "dry_run"
+                case budget
             }
             internal init(from decoder: any Swift.Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -1201,6 +1210,10 @@ extension Components {
                     Swift.Bool.self,
                     forKey: .dryRun
                 )
+                self.budget = try container.decodeIfPresent(
+                    Components.Schemas.BudgetSet.self,
+                    forKey: .budget
+                )
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
                     "name",
                     "documents",
@@ -1217,7 +1230,8 @@ extension Components {
                     "strategy",
                     "map_model",
                     "map_max_output_tokens",
-                    "dry_run"
+                    "dry_run",
+                    "budget"
                 ])
             }
         }
@@ -1298,6 +1312,8 @@ extension Components {
             internal var createdAt: Foundation.Date
             /// - Remark: Generated from `#/components/schemas/Batch/finished_at`.
             internal var finishedAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/Batch/budget`.
+            internal var budget: Components.Schemas.BatchBudget?
             /// Creates a new `Batch`.
             ///
             /// - Parameters:
@@ -1313,6 +1329,7 @@ extension Components {
             ///   - finished:
             ///   - createdAt:
             ///   - finishedAt:
+            ///   - budget:
             internal init(
                 id: Swift.String,
                 object: Components.Schemas.Batch.ObjectPayload,
@@ -1325,7 +1342,8 @@ extension Components {
                 usage: Components.Schemas.Usage,
                 finished: Swift.Bool,
                 createdAt: Foundation.Date,
-                finishedAt: Foundation.Date? = nil
+                finishedAt: Foundation.Date? = nil,
+                budget: Components.Schemas.BatchBudget? = nil
             ) {
                 self.id = id
                 self.object = object
@@ -1339,6 +1357,7 @@ extension Components {
                 self.finished = finished
                 self.createdAt = createdAt
                 self.finishedAt = finishedAt
+                self.budget = budget
             }
             internal enum CodingKeys: String, CodingKey {
                 case id
@@ -1353,6 +1372,66 @@ extension Components {
                 case finished
                 case createdAt = "created_at"
                 case finishedAt = "finished_at"
+                case budget
+            }
+        }
+        /// The batch's cap, when it has one, and where it stands.
+        ///
+        /// - Remark: Generated from `#/components/schemas/BatchBudget`.
+        internal struct BatchBudget: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/BatchBudget/max_cost`.
+            internal var maxCost: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/BatchBudget/max_tokens`.
+            internal var maxTokens: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/BatchBudget/currency`.
+            internal var currency: Swift.String?
+            /// What the batch's finished calls spent under the cap.
+            ///
+            /// - Remark: Generated from `#/components/schemas/BatchBudget/spent_tokens`.
+            internal var spentTokens: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/BatchBudget/spent_cost`.
+            internal var spentCost: Swift.Double
+            /// The worst case of its calls in flight.
+            ///
+            /// - Remark: Generated from `#/components/schemas/BatchBudget/reserved_tokens`.
+            internal var reservedTokens: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/BatchBudget/reserved_cost`.
+            internal var reservedCost: Swift.Double
+            /// Creates a new `BatchBudget`.
+            ///
+            /// - Parameters:
+            ///   - maxCost:
+            ///   - maxTokens:
+            ///   - currency:
+            ///   - spentTokens: What the batch's finished calls spent under the cap.
+            ///   - spentCost:
+            ///   - reservedTokens: The worst case of its calls in flight.
+            ///   - reservedCost:
+            internal init(
+                maxCost: Swift.Double? = nil,
+                maxTokens: Swift.Int? = nil,
+                currency: Swift.String? = nil,
+                spentTokens: Swift.Int,
+                spentCost: Swift.Double,
+                reservedTokens: Swift.Int,
+                reservedCost: Swift.Double
+            ) {
+                self.maxCost = maxCost
+                self.maxTokens = maxTokens
+                self.currency = currency
+                self.spentTokens = spentTokens
+                self.spentCost = spentCost
+                self.reservedTokens = reservedTokens
+                self.reservedCost = reservedCost
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case maxCost = "max_cost"
+                case maxTokens = "max_tokens"
+                case currency
+                case spentTokens = "spent_tokens"
+                case spentCost = "spent_cost"
+                case reservedTokens = "reserved_tokens"
+                case reservedCost = "reserved_cost"
             }
         }
         /// What a run will do, decided before any call. Totals count the documents that will run.

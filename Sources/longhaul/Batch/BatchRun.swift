@@ -61,8 +61,13 @@ struct BatchRun {
         let documents = entries.filter { $0.skipReason == nil }.count
         reporter.note("found \(entries.count) files in \(folder.path): \(documents) to summarise, \(entries.count - documents) skipped")
 
-        let batch = try await BatchStore(pool: session.pool, jobs: store).findOrCreateBatch(
+        let batches = BatchStore(pool: session.pool, jobs: store)
+        let batch = try await batches.findOrCreateBatch(
             project: project, name: command.name ?? folder.lastPathComponent, source: folder.path, webhookURL: command.webhook)
+        if let cap = BatchBudgetCap(maxTokens: command.budgetTokens, maxCost: command.budget) {
+            // Before anything is enqueued, so that no job of the run is claimed without it.
+            try await batches.setBudget(batchPublicID: batch.publicID, projectID: project.id, cap)
+        }
         let resumed = try await enqueue(&entries, folder: folder, instructions: instructions, project: project, batch: batch, store: store)
         let jobIDs = entries.compactMap(\.jobID)
         reporter.batchEnqueued(batch: batch.publicID, jobs: jobIDs.count, resumed: resumed)
