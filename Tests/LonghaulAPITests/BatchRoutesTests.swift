@@ -41,6 +41,37 @@ struct BatchRoutesTests {
         }
     }
 
+    @Test("a batch with a budget shows its cap, what is spent and reserved; a job its cap cannot admit waits with the reason")
+    func budget() async throws {
+        try await APIHarness.run { api in
+            let response = try await api.send(.post, "/v1/batches", token: api.alphaToken, object: [
+                "model": "openai.gpt-5.4", "max_output_tokens": 1000, "budget": ["max_cost": 0.02],
+                "documents": [["document": "First report text."], ["document": "Second report text."]],
+            ])
+            #expect(response.status == .accepted, "\(response.text)")
+            let batch = try #require(response.json["batch"] as? [String: Any])
+            let budget = try #require(batch["budget"] as? [String: Any])
+            #expect(budget["max_cost"] as? Double == 0.02 && budget["spent_cost"] as? Double == 0 && budget["reserved_cost"] as? Double == 0)
+            #expect(budget["currency"] as? String == "USD" && budget["max_tokens"] == nil)
+
+            // 1,000 output tokens at 16.50 per million: $0.0165 and a little input; $0.02 fits one.
+            #expect(try await api.fixture.queue.claimJobs(worker: "w", limit: 10, lease: .seconds(60)).count == 1)
+            let batchID = try #require(batch["id"] as? String)
+            let fetched = try #require(try await api.send(.get, "/v1/batches/\(batchID)", token: api.alphaToken).json["budget"] as? [String: Any])
+            #expect((fetched["reserved_cost"] as? Double ?? 0) > 0.0165)
+            let jobIDs = try #require(response.json["job_ids"] as? [String])
+            let waiting = try await api.send(.get, "/v1/jobs/\(jobIDs[1])", token: api.alphaToken).json["waiting"] as? [String: Any]
+            #expect(waiting?["reason"] as? String == "batch_budget_reached", "\(String(describing: waiting))")
+
+            let plain = try await api.send(.post, "/v1/batches", token: api.alphaToken, object: ["documents": [["document": "Text."]]])
+            #expect((plain.json["batch"] as? [String: Any])?["budget"] == nil)
+            let negative = try await api.send(.post, "/v1/batches", token: api.alphaToken, object: [
+                "budget": ["max_cost": -1], "documents": [["document": "Text."]],
+            ])
+            #expect(negative.status == .badRequest, "\(negative.text)")
+        }
+    }
+
     @Test("one bad document refuses the whole batch, names it, and stores nothing")
     func allOrNothing() async throws {
         try await APIHarness.run { api in
