@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What the Submitter's claim (`longhaul_claim_jobs`, 20 jobs) costs with 10,000 queued jobs of one
 # batch: without a batch cap, under a cap that admits them, and under a cap that holds back all
-# 10,000 (the claim reads past them to 100 jobs queued after them). Each claim runs in a
+# 10,000 (the claim reads past them to 100 jobs queued after them), once where the least a job's
+# output can cost already exceeds what is left and once where each job must be priced to tell. Each claim runs in a
 # subtransaction that is rolled back, so every one sees the same queue; prints the median of 50.
 #   bench/claim-caps.sh                 on a throwaway PostgreSQL (scripts/test-database)
 #   bench/claim-caps.sh URL             on that server (creates and drops database claim_caps_bench)
@@ -63,5 +64,9 @@ if [ "$capped" = 1 ]; then
   echo "a cap that admits:         $(measure 2>&1 | sed 's/.*NOTICE: *//')"
   run -c "UPDATE batches SET budget_max_cost = 0.001" >/dev/null
   echo "a cap that holds back all: $(measure 2>&1 | sed 's/.*NOTICE: *//')"
+  # $0.01 is more than a job's output at the cheapest price ($0.005) but less than its worst case
+  # ($0.0193): each held-back job is priced before it is passed over.
+  run -c "UPDATE batches SET budget_max_cost = 0.01" >/dev/null
+  echo "  … each priced to tell:   $(measure 2>&1 | sed 's/.*NOTICE: *//')"
 fi
 [ -n "${KEEP:-}" ] || psql -q "$server" -c "DROP DATABASE claim_caps_bench"

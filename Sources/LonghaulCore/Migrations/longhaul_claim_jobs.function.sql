@@ -36,7 +36,7 @@
 -- left of it (`longhaul_batch_budget_state`): the claim reserves the job's worst case against the
 -- batch too (`budget_batch_id`). A job its batch cannot admit even alone is passed over in the
 -- scan, so a batch at its cap holds back its own jobs only, never the project's others (they are
--- read past: ~4 µs a held-back job). Map and merge calls count against their parent's batch.
+-- read past, see below). Map and merge calls count against their parent's batch.
 --
 -- `p_held` picks which jobs: those that run as one held stream (the held-stream loop, with
 -- slots of its own) or the others (the create loop). `max_in_flight` and the budgets count both.
@@ -107,7 +107,10 @@ BEGIN
     ),
     batch_caps AS MATERIALIZED (
         -- What is left of each open capped batch of the projects claimed for (usually none).
-        SELECT s.batch_id, s.free_tokens, s.free_cost
+        -- `least_output_price`: the cheapest output token of any model, per token; a job whose output
+        -- alone costs more at it than what is left cannot fit, and is passed over unpriced.
+        SELECT s.batch_id, s.free_tokens, s.free_cost,
+               coalesce((SELECT min(m.output_per_million) FROM model_prices m), 0) / 1000000 AS least_output_price
         FROM budgets b JOIN longhaul_batch_budget_state s ON s.project_id = b.project_id
         WHERE b.batch_capped AND s.open
     ),
@@ -120,7 +123,7 @@ BEGIN
             FROM jobs j
             LEFT JOIN LATERAL (
                 -- The job's batch when it has a cap (a map or merge call's: its parent's).
-                SELECT c.batch_id, c.free_tokens, c.free_cost FROM batch_caps c
+                SELECT c.batch_id, c.free_tokens, c.free_cost, c.least_output_price FROM batch_caps c
                 WHERE b.batch_capped AND c.batch_id = coalesce(j.batch_id, (SELECT p.batch_id FROM jobs p WHERE p.id = j.parent_id))
                 LIMIT 1
             ) bc ON true
@@ -128,7 +131,7 @@ BEGIN
                 SELECT
                    -- What a cap reserves: the calibrated input (a model that counts more than the
                    -- estimate must not slip under the cap) and the whole output asked for.
-                   CASE WHEN b.budget_tokens IS NULL AND b.budget_cost IS NULL AND bc.batch_id IS NULL
+                   CASE WHEN b.budget_tokens IS NULL AND b.budget_cost IS NULL AND bc.free_tokens IS NULL
                         THEN j.estimated_input_tokens + j.max_output_tokens
                         ELSE longhaul_expected_input_tokens(j.model, j.params, j.estimated_input_tokens) + j.max_output_tokens END AS cost,
                    -- What Mantle's tokens-per-minute admission will count: the calibrated estimate.
@@ -137,6 +140,14 @@ BEGIN
                    -- The worst case in money, only under a cap in money; no price: more than any cap.
                    CASE WHEN b.budget_cost IS NULL AND bc.free_cost IS NULL THEN NULL
                         ELSE longhaul_worst_case_cost(j.model, j.params, j.estimated_input_tokens, j.max_output_tokens) END AS money
+                -- A job its batch cannot admit even at the least its output can cost is passed over
+                -- before it is priced: a claim reading past 10,000 held-back jobs takes ~12 ms so,
+                -- 150-300 ms pricing each (bench/claim-caps.sh; ~15 µs a job, as when what is left
+                -- lies between that least and the job's worst case).
+                WHERE bc.batch_id IS NULL OR ((bc.free_tokens IS NULL OR j.max_output_tokens <= bc.free_tokens)
+                                              AND (bc.free_cost IS NULL OR j.max_output_tokens * bc.least_output_price <= bc.free_cost))
+                -- OFFSET 0: computed once a row; pulled up, the batch check and the result each priced it again.
+                OFFSET 0
             ) w
             WHERE j.project_id = b.project_id AND j.held = p_held AND j.state = 'queued' AND j.run_at <= now()
               -- past its deadline: the Maintainer ends it; submitting it now would only bill
