@@ -106,6 +106,33 @@ struct BatchBudgetTests {
         }
     }
 
+    @Test("a map or merge call of a long document counts against its document's batch")
+    func childCallsCountAgainstTheParentsBatch() async throws {
+        try await StoreFixture.with("batch_budget_children") { fixture in
+            let project = try await fixture.project("acme", maxInFlight: 100)
+            let capped = try await Self.batch(fixture, "capped", of: 1, in: project, cap: BatchBudgetCap(maxTokens: 0, maxCost: nil))
+            // The document was split: its job waits for two chunk calls, which carry no batch of their own.
+            try await fixture.pool.query("UPDATE jobs SET state = 'waiting_for_children' WHERE id = \(capped.jobs[0].id)")
+            try await fixture.pool.query("""
+                INSERT INTO jobs (public_id, project_id, document_id, max_attempts, max_output_tokens, estimated_input_tokens, model, params,
+                                  metadata, parent_id, chunk, held)
+                SELECT p.public_id || '_' || n, p.project_id, p.document_id, p.max_attempts, p.max_output_tokens, p.estimated_input_tokens,
+                       p.model, '{"strategy": "single"}', '{}', p.id, jsonb_build_object('level', 1, 'index', n), false
+                FROM jobs p, generate_series(1, 2) n WHERE p.id = \(capped.jobs[0].id)
+                """)
+            let child = try #require(try await fixture.strings("SELECT public_id FROM jobs WHERE parent_id IS NOT NULL ORDER BY id").first)
+            #expect(try await fixture.queue.claimJobs(worker: "w", limit: 20, lease: .seconds(60)).isEmpty)
+            let waiting = try await fixture.store.job(publicID: child, projectID: nil).waiting
+            #expect(waiting?.reason == .batchBudgetReached && waiting?.message.contains(capped.batch.publicID) == true, "\(String(describing: waiting))")
+
+            let worst = try await fixture.count("SELECT max(estimated_input_tokens + max_output_tokens) FROM jobs WHERE parent_id IS NOT NULL")
+            try await BatchStore(pool: fixture.pool, jobs: fixture.store).setBudget(
+                batchPublicID: capped.batch.publicID, projectID: nil, BatchBudgetCap(maxTokens: Int64(worst + worst / 2), maxCost: nil))
+            #expect(try await fixture.queue.claimJobs(worker: "w", limit: 20, lease: .seconds(60)).count == 1)
+            #expect(try await fixture.count("SELECT count(*) FROM jobs WHERE budget_batch_id = \(capped.batch.id) AND state = 'submitting'") == 1)
+        }
+    }
+
     @Test("a cap is refused when it is negative, and an unknown batch is not found")
     func badCaps() async throws {
         try await StoreFixture.with("batch_budget_bad") { fixture in
