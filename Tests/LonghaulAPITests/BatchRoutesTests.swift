@@ -63,6 +63,17 @@ struct BatchRoutesTests {
             let waiting = try await api.send(.get, "/v1/jobs/\(jobIDs[1])", token: api.alphaToken).json["waiting"] as? [String: Any]
             #expect(waiting?["reason"] as? String == "batch_budget_reached", "\(String(describing: waiting))")
 
+            // Raising the cap lets the waiting job run; clearing it removes it.
+            let raised = try await api.send(.put, "/v1/batches/\(batchID)/budget", token: api.alphaToken, object: ["max_cost": 1])
+            #expect(raised.status == .ok && (raised.json["budget"] as? [String: Any])?["max_cost"] as? Double == 1, "\(raised.text)")
+            #expect(try await api.fixture.queue.claimJobs(worker: "w", limit: 10, lease: .seconds(60)).count == 1)
+            let empty = try await api.send(.put, "/v1/batches/\(batchID)/budget", token: api.alphaToken, object: [:])
+            #expect(empty.status == .badRequest, "\(empty.text)")
+            let cleared = try await api.send(.delete, "/v1/batches/\(batchID)/budget", token: api.alphaToken)
+            #expect(cleared.status == .ok && cleared.json["budget"] == nil, "\(cleared.text)")
+            let unknown = try await api.send(.put, "/v1/batches/batch_nope/budget", token: api.alphaToken, object: ["max_tokens": 5])
+            #expect(unknown.status == .notFound)
+
             let plain = try await api.send(.post, "/v1/batches", token: api.alphaToken, object: ["documents": [["document": "Text."]]])
             #expect((plain.json["batch"] as? [String: Any])?["budget"] == nil)
             let negative = try await api.send(.post, "/v1/batches", token: api.alphaToken, object: [

@@ -1064,7 +1064,7 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/BatchCreate/dry_run`.
             internal var dryRun: Swift.Bool?
-            /// A cap on what the batch's calls may spend over its whole life, in money at the model prices (`GET /v1/prices`) or in tokens (input + output), or both. Each call reserves its worst case (calibrated input estimate and `max_output_tokens`) when it starts and settles to its real usage when it ends; a job whose worst case does not fit what is left stays queued with `waiting.reason` `batch_budget_reached`. Other batches and jobs are not held back. `longhaul batches budget BATCH` changes it.
+            /// A cap on what the batch's calls may spend over its whole life, in money at the model prices (`GET /v1/prices`) or in tokens (input + output), or both. Each call reserves its worst case (calibrated input estimate and `max_output_tokens`) when it starts and settles to its real usage when it ends; a job whose worst case does not fit what is left stays queued with `waiting.reason` `batch_budget_reached`. Other batches and jobs are not held back. `PUT /v1/batches/{id}/budget` (or `longhaul batches budget BATCH`) changes it.
             ///
             /// - Remark: Generated from `#/components/schemas/BatchCreate/budget`.
             internal var budget: Components.Schemas.BudgetSet?
@@ -1087,7 +1087,7 @@ extension Components {
             ///   - mapModel: The model of map calls (default: `model`) for every document that names none, e.g. a cheaper one; merges use `model`.
             ///   - mapMaxOutputTokens: `max_output_tokens` of each map call for every document that gives none.
             ///   - dryRun: Answer with the plan (200) instead of enqueueing: nothing is stored, Mantle is not asked.
-            ///   - budget: A cap on what the batch's calls may spend over its whole life, in money at the model prices (`GET /v1/prices`) or in tokens (input + output), or both. Each call reserves its worst case (calibrated input estimate and `max_output_tokens`) when it starts and settles to its real usage when it ends; a job whose worst case does not fit what is left stays queued with `waiting.reason` `batch_budget_reached`. Other batches and jobs are not held back. `longhaul batches budget BATCH` changes it.
+            ///   - budget: A cap on what the batch's calls may spend over its whole life, in money at the model prices (`GET /v1/prices`) or in tokens (input + output), or both. Each call reserves its worst case (calibrated input estimate and `max_output_tokens`) when it starts and settles to its real usage when it ends; a job whose worst case does not fit what is left stays queued with `waiting.reason` `batch_budget_reached`. Other batches and jobs are not held back. `PUT /v1/batches/{id}/budget` (or `longhaul batches budget BATCH`) changes it.
             internal init(
                 name: Swift.String? = nil,
                 documents: [Components.Schemas.BatchDocument],

@@ -118,6 +118,18 @@ internal protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /v1/batches/{batch_id}/cancel`.
     /// - Remark: Generated from `#/paths//v1/batches/{batch_id}/cancel/post(cancelBatch)`.
     func cancelBatch(_ input: Operations.CancelBatch.Input) async throws -> Operations.CancelBatch.Output
+    /// Set, raise or lower the batch's spending cap; raising it lets the jobs waiting on it run.
+    ///
+    /// The cap in money at the model prices (`max_cost`) or in tokens (`max_tokens`, input + output), or both, replacing the one the batch had. A cap set on a batch that had none counts what its calls spend from then on.
+    ///
+    /// - Remark: HTTP `PUT /v1/batches/{batch_id}/budget`.
+    /// - Remark: Generated from `#/paths//v1/batches/{batch_id}/budget/put(setBatchBudget)`.
+    func setBatchBudget(_ input: Operations.SetBatchBudget.Input) async throws -> Operations.SetBatchBudget.Output
+    /// Remove the batch's spending cap; its waiting jobs run.
+    ///
+    /// - Remark: HTTP `DELETE /v1/batches/{batch_id}/budget`.
+    /// - Remark: Generated from `#/paths//v1/batches/{batch_id}/budget/delete(clearBatchBudget)`.
+    func clearBatchBudget(_ input: Operations.ClearBatchBudget.Input) async throws -> Operations.ClearBatchBudget.Output
     /// The batch's finished jobs as JSON Lines, in document order.
     ///
     /// One line per finished job, in the order the documents were sent: `custom_id`, `job_id`,
@@ -503,6 +515,36 @@ extension APIProtocol {
         headers: Operations.CancelBatch.Input.Headers = .init()
     ) async throws -> Operations.CancelBatch.Output {
         try await cancelBatch(Operations.CancelBatch.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Set, raise or lower the batch's spending cap; raising it lets the jobs waiting on it run.
+    ///
+    /// The cap in money at the model prices (`max_cost`) or in tokens (`max_tokens`, input + output), or both, replacing the one the batch had. A cap set on a batch that had none counts what its calls spend from then on.
+    ///
+    /// - Remark: HTTP `PUT /v1/batches/{batch_id}/budget`.
+    /// - Remark: Generated from `#/paths//v1/batches/{batch_id}/budget/put(setBatchBudget)`.
+    internal func setBatchBudget(
+        path: Operations.SetBatchBudget.Input.Path,
+        headers: Operations.SetBatchBudget.Input.Headers = .init(),
+        body: Operations.SetBatchBudget.Input.Body
+    ) async throws -> Operations.SetBatchBudget.Output {
+        try await setBatchBudget(Operations.SetBatchBudget.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Remove the batch's spending cap; its waiting jobs run.
+    ///
+    /// - Remark: HTTP `DELETE /v1/batches/{batch_id}/budget`.
+    /// - Remark: Generated from `#/paths//v1/batches/{batch_id}/budget/delete(clearBatchBudget)`.
+    internal func clearBatchBudget(
+        path: Operations.ClearBatchBudget.Input.Path,
+        headers: Operations.ClearBatchBudget.Input.Headers = .init()
+    ) async throws -> Operations.ClearBatchBudget.Output {
+        try await clearBatchBudget(Operations.ClearBatchBudget.Input(
             path: path,
             headers: headers
         ))
