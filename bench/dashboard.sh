@@ -47,7 +47,7 @@ SELECT 'batch_bench', id, 'Bench batch', 10000, 0, now() FROM projects WHERE slu
 UPDATE jobs SET batch_id = (SELECT id FROM batches WHERE public_id = 'batch_bench')
 WHERE id IN (SELECT j.id FROM jobs j JOIN projects p ON p.id = j.project_id
              WHERE p.slug = 'acme' AND j.state <> 'queued' ORDER BY j.id DESC LIMIT 10000);
-INSERT INTO model_prices (model, input_per_million, output_per_million, currency)
+INSERT INTO operator_prices (model, input_per_million, output_per_million, currency)
 VALUES ('openai.gpt-oss-120b', 0.15, 0.6, 'USD'), ('openai.gpt-oss-20b', 0.07, 0.3, 'USD');
 -- What enqueue writes beside each job for the file-name and metadata filters (migration 0009).
 INSERT INTO job_search (job_id, source_path, metadata) SELECT id, source_path, metadata FROM jobs;

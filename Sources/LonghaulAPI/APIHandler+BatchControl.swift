@@ -24,6 +24,22 @@ extension APIHandler {
         return .accepted(.init(body: .json(.init(batch: .init(batch), cancelled: outcome.cancelled, cancelRequested: outcome.cancelRequested))))
     }
 
+    func setBatchBudget(_ input: Operations.SetBatchBudget.Input) async throws -> Operations.SetBatchBudget.Output {
+        guard case .json(let body) = input.body else { throw APIError.invalid(nil, "send the cap as JSON") }
+        guard let cap = BatchBudgetCap(maxTokens: body.maxTokens.map(Int64.init), maxCost: body.maxCost) else {
+            throw APIError.invalid("max_cost", code: "missing", "give a cap: max_cost (money at the model prices) or max_tokens, or both")
+        }
+        let projectID = try RequestPrincipal.required().projectID
+        try await batches.setBudget(batchPublicID: input.path.batchId, projectID: projectID, cap)
+        return .ok(.init(body: .json(.init(try await batches.batch(publicID: input.path.batchId, projectID: projectID)))))
+    }
+
+    func clearBatchBudget(_ input: Operations.ClearBatchBudget.Input) async throws -> Operations.ClearBatchBudget.Output {
+        let projectID = try RequestPrincipal.required().projectID
+        try await batches.setBudget(batchPublicID: input.path.batchId, projectID: projectID, nil)
+        return .ok(.init(body: .json(.init(try await batches.batch(publicID: input.path.batchId, projectID: projectID)))))
+    }
+
     /// Gathered before answering, so that an unknown batch is a 404 rather than a cut 200; a
     /// batch's lines are its summaries (a few kB each), tens of MB for the largest batch.
     func getBatchResults(_ input: Operations.GetBatchResults.Input) async throws -> Operations.GetBatchResults.Output {

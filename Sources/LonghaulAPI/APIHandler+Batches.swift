@@ -22,7 +22,8 @@ extension APIHandler {
         }
         try await checkEndpoint(of: project, for: validated, body: body)
         let (batch, enqueued) = try await batches.enqueueBatch(
-            validated, project: project, name: body.name ?? "api batch", source: nil, webhookURL: body.webhookUrl)
+            validated, project: project, name: body.name ?? "api batch", source: nil, webhookURL: body.webhookUrl,
+            budget: BatchBudgetCap(maxTokens: body.budget?.maxTokens.map(Int64.init), maxCost: body.budget?.maxCost))
         let summary = try await batches.batch(publicID: batch.publicID, projectID: project.id)
         return .accepted(.init(body: .json(.init(batch: .init(summary), jobIds: enqueued.map(\.publicID)))))
     }

@@ -16,3 +16,19 @@ extension APIHandler {
             data: rows.map(Components.Schemas.UsageRow.init)))))
     }
 }
+
+/// `/v1/prices`: the prices usage is charged at — shipped, or the operator's over them — for any token.
+extension APIHandler {
+    func listPrices(_ input: Operations.ListPrices.Input) async throws -> Operations.ListPrices.Output {
+        let prices = try await usage.prices()
+        return .ok(.init(body: .json(.init(
+            object: .list,
+            data: prices.map { price in
+                Components.Schemas.Price(
+                    object: .price, model: price.model,
+                    serviceTier: Components.Schemas.Price.ServiceTierPayload(rawValue: price.serviceTier) ?? ._default,
+                    inputPerMillion: price.inputPerMillion, cachedInputPerMillion: price.cachedInputPerMillion,
+                    outputPerMillion: price.outputPerMillion, currency: price.currency, source: price.source)
+            }))))
+    }
+}

@@ -72,7 +72,13 @@ extension Components.Schemas.Batch {
         self.init(
             id: batch.publicID, object: .batch, project: batch.project, name: batch.name, source: batch.source,
             webhookUrl: batch.webhookURL, totalJobs: batch.totalJobs, counts: .init(additionalProperties: batch.counts),
-            usage: .init(batch.usage), finished: batch.finished, createdAt: batch.createdAt, finishedAt: batch.finishedAt)
+            usage: .init(batch.usage), finished: batch.finished, createdAt: batch.createdAt, finishedAt: batch.finishedAt,
+            budget: batch.budget.map { budget in
+                .init(
+                    maxCost: budget.maxCost, maxTokens: budget.maxTokens.map(Int.init), currency: budget.currency,
+                    spentTokens: Int(budget.spentTokens), spentCost: budget.spentCost, reservedTokens: Int(budget.reservedTokens),
+                    reservedCost: budget.reservedCost)
+            })
     }
 }
 

@@ -189,6 +189,31 @@ struct BatchCommandTests {
         }
     }
 
+    @Test("--budget caps the folder's batch; a rerun with another --budget changes it, and `batches budget` shows and clears it")
+    func budget() async throws {
+        try await StoreFixture.with("batch_budget_cli") { fixture in
+            let (root, folder) = try Self.makeMixedFolder()
+            let runner = BatchRunner.inProcessSimulator(database: fixture.databaseURL)
+            let enqueued = try await runner.run([folder, "--no-wait", "--budget", "5.00"])
+            #expect(root.exists("docs"))
+            #expect(enqueued.exitCode == 0, "\(enqueued.log)")
+            #expect(try await fixture.strings("SELECT budget_max_cost::text FROM batches") == ["5.000000"])
+            let again = try await runner.run([folder, "--no-wait", "--budget", "6", "--budget-tokens", "900000"])
+            #expect(again.exitCode == 0, "\(again.log)")
+            #expect(try await fixture.strings("SELECT budget_max_cost::text || ' ' || budget_max_tokens FROM batches") == ["6.000000 900000"])
+
+            let batch = try #require(try await fixture.strings("SELECT public_id FROM batches").first)
+            let shown = try await LonghaulProcess.run(["batches", "budget", batch], environment: runner.environment, unsetting: runner.unsetting)
+            #expect(shown.exitCode == 0 && shown.standardOutput.contains("$0.00 spent and $0.00 reserved of $6.00"), "\(shown.log)")
+            #expect(shown.standardOutput.contains("0 tokens spent and 0 reserved of 900000"), "\(shown.log)")
+            let cleared = try await LonghaulProcess.run(
+                ["batches", "budget", batch, "--clear"], environment: runner.environment, unsetting: runner.unsetting)
+            #expect(cleared.exitCode == 0 && cleared.standardOutput.contains("has no cap"), "\(cleared.log)")
+            let bad = try await runner.run([folder, "--budget=-1"])
+            #expect(bad.exitCode != 0 && bad.standardError.contains("--budget must be an amount of 0 or more"), "\(bad.log)")
+        }
+    }
+
     @Test("--no-wait --deadline 2h enqueues with deadlines and exits 0; the same command with --json then does the work, one JSON object per line")
     func noWaitThenJSON() async throws {
         try await StoreFixture.with("batch_json") { fixture in

@@ -203,8 +203,19 @@ struct OperatorCommandTests {
 
             #expect(try await output(["usage", "prices", "set", "m1", "--input", "0.15", "--output", "0.6"], url: url).hasPrefix("m1: input 0.15"))
             let prices = try #require(try await json(["usage", "prices", "list"], url: url) as? [[String: Any]])
-            #expect(prices.count == 1 && prices[0]["input_per_million"] as? Double == 0.15 && prices[0]["currency"] as? String == "USD")
-            #expect(try await output(["usage", "prices", "list"], url: url).hasPrefix("MODEL"))
+            let m1 = try #require(prices.first { $0["model"] as? String == "m1" })
+            #expect(m1["input_per_million"] as? Double == 0.15 && m1["currency"] as? String == "USD" && m1["source"] as? String == "operator")
+            let shipped = try #require(prices.first { $0["model"] as? String == "openai.gpt-5.4" })
+            #expect((shipped["source"] as? String)?.contains("STATIC_FALLBACK") == true)
+            let listed = try await output(["usage", "prices", "list"], url: url)
+            #expect(listed.hasPrefix("MODEL") && listed.split(separator: "\n")[0].hasSuffix("SOURCE"))
+
+            // An override of a shipped price, deleted: the shipped price applies again.
+            _ = try await output(["usage", "prices", "set", "openai.gpt-5.4", "--input", "1", "--output", "2"], url: url)
+            let deleted = try await output(["usage", "prices", "delete", "openai.gpt-5.4"], url: url)
+            #expect(deleted.contains("the shipped price applies") && deleted.contains("input 2.75"), "\(deleted)")
+            let again = try await run(["usage", "prices", "delete", "openai.gpt-5.4"], url: url)
+            #expect(again.exitCode != 0 && again.standardError.contains("no price of openai.gpt-5.4 on default was set"))
 
             let table = try await output(["usage", "--from", "2026-03-01", "--to", "2026-03-02T00:00:00Z"], url: url)
             let lines = table.split(separator: "\n")

@@ -128,6 +128,15 @@ struct AdminRoutesTests {
             let small = try #require(byModel.data.first { $0["group"] as? String == "openai.gpt-oss-20b" })
             #expect(small["cost"] == nil)
 
+            // Any token reads the prices: the operator's, and those Longhaul ships with their source.
+            let prices = try await api.send(.get, "/v1/prices", token: api.alphaToken)
+            #expect(prices.status == .ok, "\(prices.text)")
+            let set = try #require(prices.data.first { $0["model"] as? String == "openai.gpt-oss-120b" })
+            #expect(set["source"] as? String == "operator" && set["output_per_million"] as? Double == 4.0 && set["service_tier"] as? String == "default")
+            let shipped = try #require(prices.data.first { $0["model"] as? String == "anthropic.claude-sonnet-4-6" })
+            #expect(shipped["cached_input_per_million"] as? Double == 0.3 && (shipped["source"] as? String)?.contains("pricing") == true)
+            #expect(!prices.data.contains { $0["model"] as? String == "openai.gpt-oss-20b" })
+
             let byTag = try await api.send(.get, "/v1/usage?group_by=tag:team", token: api.alphaToken)
             #expect(Set(byTag.data.compactMap { $0["group"] as? String }) == ["red", "(none)"])
             let byDay = try await api.send(.get, "/v1/usage?group_by=day", token: api.alphaToken)

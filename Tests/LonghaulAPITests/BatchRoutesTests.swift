@@ -41,6 +41,48 @@ struct BatchRoutesTests {
         }
     }
 
+    @Test("a batch with a budget shows its cap, what is spent and reserved; a job its cap cannot admit waits with the reason")
+    func budget() async throws {
+        try await APIHarness.run { api in
+            let response = try await api.send(.post, "/v1/batches", token: api.alphaToken, object: [
+                "model": "openai.gpt-5.4", "max_output_tokens": 1000, "budget": ["max_cost": 0.02],
+                "documents": [["document": "First report text."], ["document": "Second report text."]],
+            ])
+            #expect(response.status == .accepted, "\(response.text)")
+            let batch = try #require(response.json["batch"] as? [String: Any])
+            let budget = try #require(batch["budget"] as? [String: Any])
+            #expect(budget["max_cost"] as? Double == 0.02 && budget["spent_cost"] as? Double == 0 && budget["reserved_cost"] as? Double == 0)
+            #expect(budget["currency"] as? String == "USD" && budget["max_tokens"] == nil)
+
+            // 1,000 output tokens at 16.50 per million: $0.0165 and a little input; $0.02 fits one.
+            #expect(try await api.fixture.queue.claimJobs(worker: "w", limit: 10, lease: .seconds(60)).count == 1)
+            let batchID = try #require(batch["id"] as? String)
+            let fetched = try #require(try await api.send(.get, "/v1/batches/\(batchID)", token: api.alphaToken).json["budget"] as? [String: Any])
+            #expect((fetched["reserved_cost"] as? Double ?? 0) > 0.0165)
+            let jobIDs = try #require(response.json["job_ids"] as? [String])
+            let waiting = try await api.send(.get, "/v1/jobs/\(jobIDs[1])", token: api.alphaToken).json["waiting"] as? [String: Any]
+            #expect(waiting?["reason"] as? String == "batch_budget_reached", "\(String(describing: waiting))")
+
+            // Raising the cap lets the waiting job run; clearing it removes it.
+            let raised = try await api.send(.put, "/v1/batches/\(batchID)/budget", token: api.alphaToken, object: ["max_cost": 1])
+            #expect(raised.status == .ok && (raised.json["budget"] as? [String: Any])?["max_cost"] as? Double == 1, "\(raised.text)")
+            #expect(try await api.fixture.queue.claimJobs(worker: "w", limit: 10, lease: .seconds(60)).count == 1)
+            let empty = try await api.send(.put, "/v1/batches/\(batchID)/budget", token: api.alphaToken, object: [:])
+            #expect(empty.status == .badRequest, "\(empty.text)")
+            let cleared = try await api.send(.delete, "/v1/batches/\(batchID)/budget", token: api.alphaToken)
+            #expect(cleared.status == .ok && cleared.json["budget"] == nil, "\(cleared.text)")
+            let unknown = try await api.send(.put, "/v1/batches/batch_nope/budget", token: api.alphaToken, object: ["max_tokens": 5])
+            #expect(unknown.status == .notFound)
+
+            let plain = try await api.send(.post, "/v1/batches", token: api.alphaToken, object: ["documents": [["document": "Text."]]])
+            #expect((plain.json["batch"] as? [String: Any])?["budget"] == nil)
+            let negative = try await api.send(.post, "/v1/batches", token: api.alphaToken, object: [
+                "budget": ["max_cost": -1], "documents": [["document": "Text."]],
+            ])
+            #expect(negative.status == .badRequest, "\(negative.text)")
+        }
+    }
+
     @Test("one bad document refuses the whole batch, names it, and stores nothing")
     func allOrNothing() async throws {
         try await APIHarness.run { api in

@@ -492,7 +492,7 @@ extension Components {
         ///
         /// - Remark: Generated from `#/components/schemas/JobWait`.
         internal struct JobWait: Codable, Hashable, Sendable {
-            /// `project_refused`: Mantle refuses the project's key or Mantle project (a person must fix it); `paused_by_operator`; `endpoint_unavailable`: the endpoint kept failing, jobs wait for it; `retrying`: the endpoint did not take this job, which is tried again without spending an attempt; `budget_reached`: a spending cap of the project cannot admit its next job this period (raise it, or wait for `next_try_at`).
+            /// `project_refused`: Mantle refuses the project's key or Mantle project (a person must fix it); `paused_by_operator`; `endpoint_unavailable`: the endpoint kept failing, jobs wait for it; `retrying`: the endpoint did not take this job, which is tried again without spending an attempt; `budget_reached`: a spending cap of the project cannot admit its next job this period (raise it, or wait for `next_try_at`); `batch_budget_reached`: the cap of the job's batch cannot admit its worst case (it runs when calls in flight settle below theirs, or the cap is raised).
             ///
             /// - Remark: Generated from `#/components/schemas/JobWait/reason`.
             internal enum ReasonPayload: String, Codable, Hashable, Sendable, CaseIterable {
@@ -501,8 +501,9 @@ extension Components {
                 case endpointUnavailable = "endpoint_unavailable"
                 case retrying = "retrying"
                 case budgetReached = "budget_reached"
+                case batchBudgetReached = "batch_budget_reached"
             }
-            /// `project_refused`: Mantle refuses the project's key or Mantle project (a person must fix it); `paused_by_operator`; `endpoint_unavailable`: the endpoint kept failing, jobs wait for it; `retrying`: the endpoint did not take this job, which is tried again without spending an attempt; `budget_reached`: a spending cap of the project cannot admit its next job this period (raise it, or wait for `next_try_at`).
+            /// `project_refused`: Mantle refuses the project's key or Mantle project (a person must fix it); `paused_by_operator`; `endpoint_unavailable`: the endpoint kept failing, jobs wait for it; `retrying`: the endpoint did not take this job, which is tried again without spending an attempt; `budget_reached`: a spending cap of the project cannot admit its next job this period (raise it, or wait for `next_try_at`); `batch_budget_reached`: the cap of the job's batch cannot admit its worst case (it runs when calls in flight settle below theirs, or the cap is raised).
             ///
             /// - Remark: Generated from `#/components/schemas/JobWait/reason`.
             internal var reason: Components.Schemas.JobWait.ReasonPayload
@@ -517,7 +518,7 @@ extension Components {
             /// Creates a new `JobWait`.
             ///
             /// - Parameters:
-            ///   - reason: `project_refused`: Mantle refuses the project's key or Mantle project (a person must fix it); `paused_by_operator`; `endpoint_unavailable`: the endpoint kept failing, jobs wait for it; `retrying`: the endpoint did not take this job, which is tried again without spending an attempt; `budget_reached`: a spending cap of the project cannot admit its next job this period (raise it, or wait for `next_try_at`).
+            ///   - reason: `project_refused`: Mantle refuses the project's key or Mantle project (a person must fix it); `paused_by_operator`; `endpoint_unavailable`: the endpoint kept failing, jobs wait for it; `retrying`: the endpoint did not take this job, which is tried again without spending an attempt; `budget_reached`: a spending cap of the project cannot admit its next job this period (raise it, or wait for `next_try_at`); `batch_budget_reached`: the cap of the job's batch cannot admit its worst case (it runs when calls in flight settle below theirs, or the cap is raised).
             ///   - message:
             ///   - since:
             ///   - nextTryAt: When Longhaul tries again by itself; absent when only a person can lift the hold.
@@ -1063,6 +1064,10 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/BatchCreate/dry_run`.
             internal var dryRun: Swift.Bool?
+            /// A cap on what the batch's calls may spend over its whole life, in money at the model prices (`GET /v1/prices`) or in tokens (input + output), or both. Each call reserves its worst case (calibrated input estimate and `max_output_tokens`) when it starts and settles to its real usage when it ends; a job whose worst case does not fit what is left stays queued with `waiting.reason` `batch_budget_reached`. Other batches and jobs are not held back. `PUT /v1/batches/{id}/budget` (or `longhaul batches budget BATCH`) changes it.
+            ///
+            /// - Remark: Generated from `#/components/schemas/BatchCreate/budget`.
+            internal var budget: Components.Schemas.BudgetSet?
             /// Creates a new `BatchCreate`.
             ///
             /// - Parameters:
@@ -1082,6 +1087,7 @@ extension Components {
             ///   - mapModel: The model of map calls (default: `model`) for every document that names none, e.g. a cheaper one; merges use `model`.
             ///   - mapMaxOutputTokens: `max_output_tokens` of each map call for every document that gives none.
             ///   - dryRun: Answer with the plan (200) instead of enqueueing: nothing is stored, Mantle is not asked.
+            ///   - budget: A cap on what the batch's calls may spend over its whole life, in money at the model prices (`GET /v1/prices`) or in tokens (input + output), or both. Each call reserves its worst case (calibrated input estimate and `max_output_tokens`) when it starts and settles to its real usage when it ends; a job whose worst case does not fit what is left stays queued with `waiting.reason` `batch_budget_reached`. Other batches and jobs are not held back. `PUT /v1/batches/{id}/budget` (or `longhaul batches budget BATCH`) changes it.
             internal init(
                 name: Swift.String? = nil,
                 documents: [Components.Schemas.BatchDocument],
@@ -1098,7 +1104,8 @@ extension Components {
                 strategy: Components.Schemas.SummaryStrategy? = nil,
                 mapModel: Swift.String? = nil,
                 mapMaxOutputTokens: Swift.Int? = nil,
-                dryRun: Swift.Bool? = nil
+                dryRun: Swift.Bool? = nil,
+                budget: Components.Schemas.BudgetSet? = nil
             ) {
                 self.name = name
                 self.documents = documents
@@ -1116,6 +1123,7 @@ extension Components {
                 self.mapModel = mapModel
                 self.mapMaxOutputTokens = mapMaxOutputTokens
                 self.dryRun = dryRun
+                self.budget = budget
             }
             internal enum CodingKeys: String, CodingKey {
                 case name
@@ -1134,6 +1142,7 @@ extension Components {
                 case mapModel = "map_model"
                 case mapMaxOutputTokens = "map_max_output_tokens"
                 case dryRun = "dry_run"
+                case budget
             }
             internal init(from decoder: any Swift.Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -1201,6 +1210,10 @@ extension Components {
                     Swift.Bool.self,
                     forKey: .dryRun
                 )
+                self.budget = try container.decodeIfPresent(
+                    Components.Schemas.BudgetSet.self,
+                    forKey: .budget
+                )
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
                     "name",
                     "documents",
@@ -1217,7 +1230,8 @@ extension Components {
                     "strategy",
                     "map_model",
                     "map_max_output_tokens",
-                    "dry_run"
+                    "dry_run",
+                    "budget"
                 ])
             }
         }
@@ -1298,6 +1312,8 @@ extension Components {
             internal var createdAt: Foundation.Date
             /// - Remark: Generated from `#/components/schemas/Batch/finished_at`.
             internal var finishedAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/Batch/budget`.
+            internal var budget: Components.Schemas.BatchBudget?
             /// Creates a new `Batch`.
             ///
             /// - Parameters:
@@ -1313,6 +1329,7 @@ extension Components {
             ///   - finished:
             ///   - createdAt:
             ///   - finishedAt:
+            ///   - budget:
             internal init(
                 id: Swift.String,
                 object: Components.Schemas.Batch.ObjectPayload,
@@ -1325,7 +1342,8 @@ extension Components {
                 usage: Components.Schemas.Usage,
                 finished: Swift.Bool,
                 createdAt: Foundation.Date,
-                finishedAt: Foundation.Date? = nil
+                finishedAt: Foundation.Date? = nil,
+                budget: Components.Schemas.BatchBudget? = nil
             ) {
                 self.id = id
                 self.object = object
@@ -1339,6 +1357,7 @@ extension Components {
                 self.finished = finished
                 self.createdAt = createdAt
                 self.finishedAt = finishedAt
+                self.budget = budget
             }
             internal enum CodingKeys: String, CodingKey {
                 case id
@@ -1353,10 +1372,70 @@ extension Components {
                 case finished
                 case createdAt = "created_at"
                 case finishedAt = "finished_at"
+                case budget
+            }
+        }
+        /// The batch's cap, when it has one, and where it stands.
+        ///
+        /// - Remark: Generated from `#/components/schemas/BatchBudget`.
+        internal struct BatchBudget: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/BatchBudget/max_cost`.
+            internal var maxCost: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/BatchBudget/max_tokens`.
+            internal var maxTokens: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/BatchBudget/currency`.
+            internal var currency: Swift.String?
+            /// What the batch's finished calls spent under the cap.
+            ///
+            /// - Remark: Generated from `#/components/schemas/BatchBudget/spent_tokens`.
+            internal var spentTokens: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/BatchBudget/spent_cost`.
+            internal var spentCost: Swift.Double
+            /// The worst case of its calls in flight.
+            ///
+            /// - Remark: Generated from `#/components/schemas/BatchBudget/reserved_tokens`.
+            internal var reservedTokens: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/BatchBudget/reserved_cost`.
+            internal var reservedCost: Swift.Double
+            /// Creates a new `BatchBudget`.
+            ///
+            /// - Parameters:
+            ///   - maxCost:
+            ///   - maxTokens:
+            ///   - currency:
+            ///   - spentTokens: What the batch's finished calls spent under the cap.
+            ///   - spentCost:
+            ///   - reservedTokens: The worst case of its calls in flight.
+            ///   - reservedCost:
+            internal init(
+                maxCost: Swift.Double? = nil,
+                maxTokens: Swift.Int? = nil,
+                currency: Swift.String? = nil,
+                spentTokens: Swift.Int,
+                spentCost: Swift.Double,
+                reservedTokens: Swift.Int,
+                reservedCost: Swift.Double
+            ) {
+                self.maxCost = maxCost
+                self.maxTokens = maxTokens
+                self.currency = currency
+                self.spentTokens = spentTokens
+                self.spentCost = spentCost
+                self.reservedTokens = reservedTokens
+                self.reservedCost = reservedCost
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case maxCost = "max_cost"
+                case maxTokens = "max_tokens"
+                case currency
+                case spentTokens = "spent_tokens"
+                case spentCost = "spent_cost"
+                case reservedTokens = "reserved_tokens"
+                case reservedCost = "reserved_cost"
             }
         }
         /// What a run will do, decided before any call. Totals count the documents that will run.
-        /// Costs are in `currency`, from the prices set with `longhaul usage prices set`; they are
+        /// Costs are in `currency`, from the model prices (`GET /v1/prices`); they are
         /// absent when a model has no price (`unpriced_models` names it). Expected figures come from
         /// this project's completed jobs of the model and are absent before there are any.
         ///
@@ -1851,6 +1930,117 @@ extension Components {
                 case tableContextWindow = "table_context_window"
                 case tableMaxOutputTokens = "table_max_output_tokens"
                 case api
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Price`.
+        internal struct Price: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Price/object`.
+            internal enum ObjectPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case price = "price"
+            }
+            /// - Remark: Generated from `#/components/schemas/Price/object`.
+            internal var object: Components.Schemas.Price.ObjectPayload
+            /// The model id as jobs record it.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Price/model`.
+            internal var model: Swift.String
+            /// `flex` prices the calls Mantle served on flex; other calls pay `default`.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Price/service_tier`.
+            internal enum ServiceTierPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case _default = "default"
+                case flex = "flex"
+            }
+            /// `flex` prices the calls Mantle served on flex; other calls pay `default`.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Price/service_tier`.
+            internal var serviceTier: Components.Schemas.Price.ServiceTierPayload
+            /// Per million uncached input tokens.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Price/input_per_million`.
+            internal var inputPerMillion: Swift.Double
+            /// Per million cached input tokens; absent when cached input is charged as input.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Price/cached_input_per_million`.
+            internal var cachedInputPerMillion: Swift.Double?
+            /// Per million output tokens (reasoning included).
+            ///
+            /// - Remark: Generated from `#/components/schemas/Price/output_per_million`.
+            internal var outputPerMillion: Swift.Double
+            /// ISO 4217 code.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Price/currency`.
+            internal var currency: Swift.String
+            /// `operator` for a price set by the operator, else where the shipped price comes from.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Price/source`.
+            internal var source: Swift.String
+            /// Creates a new `Price`.
+            ///
+            /// - Parameters:
+            ///   - object:
+            ///   - model: The model id as jobs record it.
+            ///   - serviceTier: `flex` prices the calls Mantle served on flex; other calls pay `default`.
+            ///   - inputPerMillion: Per million uncached input tokens.
+            ///   - cachedInputPerMillion: Per million cached input tokens; absent when cached input is charged as input.
+            ///   - outputPerMillion: Per million output tokens (reasoning included).
+            ///   - currency: ISO 4217 code.
+            ///   - source: `operator` for a price set by the operator, else where the shipped price comes from.
+            internal init(
+                object: Components.Schemas.Price.ObjectPayload,
+                model: Swift.String,
+                serviceTier: Components.Schemas.Price.ServiceTierPayload,
+                inputPerMillion: Swift.Double,
+                cachedInputPerMillion: Swift.Double? = nil,
+                outputPerMillion: Swift.Double,
+                currency: Swift.String,
+                source: Swift.String
+            ) {
+                self.object = object
+                self.model = model
+                self.serviceTier = serviceTier
+                self.inputPerMillion = inputPerMillion
+                self.cachedInputPerMillion = cachedInputPerMillion
+                self.outputPerMillion = outputPerMillion
+                self.currency = currency
+                self.source = source
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case object
+                case model
+                case serviceTier = "service_tier"
+                case inputPerMillion = "input_per_million"
+                case cachedInputPerMillion = "cached_input_per_million"
+                case outputPerMillion = "output_per_million"
+                case currency
+                case source
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/PriceList`.
+        internal struct PriceList: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/PriceList/object`.
+            internal enum ObjectPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case list = "list"
+            }
+            /// - Remark: Generated from `#/components/schemas/PriceList/object`.
+            internal var object: Components.Schemas.PriceList.ObjectPayload
+            /// - Remark: Generated from `#/components/schemas/PriceList/data`.
+            internal var data: [Components.Schemas.Price]
+            /// Creates a new `PriceList`.
+            ///
+            /// - Parameters:
+            ///   - object:
+            ///   - data:
+            internal init(
+                object: Components.Schemas.PriceList.ObjectPayload,
+                data: [Components.Schemas.Price]
+            ) {
+                self.object = object
+                self.data = data
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case object
+                case data
             }
         }
         /// - Remark: Generated from `#/components/schemas/ModelLimitList`.

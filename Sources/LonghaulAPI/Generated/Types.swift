@@ -118,6 +118,18 @@ internal protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /v1/batches/{batch_id}/cancel`.
     /// - Remark: Generated from `#/paths//v1/batches/{batch_id}/cancel/post(cancelBatch)`.
     func cancelBatch(_ input: Operations.CancelBatch.Input) async throws -> Operations.CancelBatch.Output
+    /// Set, raise or lower the batch's spending cap; raising it lets the jobs waiting on it run.
+    ///
+    /// The cap in money at the model prices (`max_cost`) or in tokens (`max_tokens`, input + output), or both, replacing the one the batch had. A cap set on a batch that had none counts what its calls spend from then on.
+    ///
+    /// - Remark: HTTP `PUT /v1/batches/{batch_id}/budget`.
+    /// - Remark: Generated from `#/paths//v1/batches/{batch_id}/budget/put(setBatchBudget)`.
+    func setBatchBudget(_ input: Operations.SetBatchBudget.Input) async throws -> Operations.SetBatchBudget.Output
+    /// Remove the batch's spending cap; its waiting jobs run.
+    ///
+    /// - Remark: HTTP `DELETE /v1/batches/{batch_id}/budget`.
+    /// - Remark: Generated from `#/paths//v1/batches/{batch_id}/budget/delete(clearBatchBudget)`.
+    func clearBatchBudget(_ input: Operations.ClearBatchBudget.Input) async throws -> Operations.ClearBatchBudget.Output
     /// The batch's finished jobs as JSON Lines, in document order.
     ///
     /// One line per finished job, in the order the documents were sent: `custom_id`, `job_id`,
@@ -175,7 +187,7 @@ internal protocol APIProtocol: Sendable {
     func listBudgets(_ input: Operations.ListBudgets.Input) async throws -> Operations.ListBudgets.Output
     /// Set the project's cap for a period (admin only).
     ///
-    /// A cap in money (`max_cost`, at the model prices set with `longhaul usage prices set`) or in
+    /// A cap in money (`max_cost`, at the model prices, `GET /v1/prices`) or in
     /// tokens (`max_tokens`, input + output), or both. Before each call the worker reserves its
     /// worst case (input + `max_output_tokens`); a job whose worst case does not fit what is left
     /// stays queued with `waiting.reason` `budget_reached`, and runs when the cap is raised or
@@ -238,6 +250,13 @@ internal protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /v1/usage`.
     /// - Remark: Generated from `#/paths//v1/usage/get(getUsage)`.
     func getUsage(_ input: Operations.GetUsage.Input) async throws -> Operations.GetUsage.Output
+    /// The model prices in effect, per million tokens, each with where it comes from.
+    ///
+    /// Longhaul ships the prices it can cite (`source` names the page or file and when it was checked); an operator's price (`longhaul usage prices set`, `source: operator`) replaces the shipped one for that model and tier. A model not listed has no price: its calls have no cost, and it waits under a budget in money. The same for every token.
+    ///
+    /// - Remark: HTTP `GET /v1/prices`.
+    /// - Remark: Generated from `#/paths//v1/prices/get(listPrices)`.
+    func listPrices(_ input: Operations.ListPrices.Input) async throws -> Operations.ListPrices.Output
     /// The models the project's endpoint serves, each with the API Longhaul runs it on, its context window and largest output.
     ///
     /// Asks the project's endpoint (`GET /v1/models`) and joins the answer with Longhaul's model table. Claude models that only bedrock-runtime serves are listed too, with `served_by_endpoint: false`. Admin tokens name the project with `project` (default `default`).
@@ -500,6 +519,36 @@ extension APIProtocol {
             headers: headers
         ))
     }
+    /// Set, raise or lower the batch's spending cap; raising it lets the jobs waiting on it run.
+    ///
+    /// The cap in money at the model prices (`max_cost`) or in tokens (`max_tokens`, input + output), or both, replacing the one the batch had. A cap set on a batch that had none counts what its calls spend from then on.
+    ///
+    /// - Remark: HTTP `PUT /v1/batches/{batch_id}/budget`.
+    /// - Remark: Generated from `#/paths//v1/batches/{batch_id}/budget/put(setBatchBudget)`.
+    internal func setBatchBudget(
+        path: Operations.SetBatchBudget.Input.Path,
+        headers: Operations.SetBatchBudget.Input.Headers = .init(),
+        body: Operations.SetBatchBudget.Input.Body
+    ) async throws -> Operations.SetBatchBudget.Output {
+        try await setBatchBudget(Operations.SetBatchBudget.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Remove the batch's spending cap; its waiting jobs run.
+    ///
+    /// - Remark: HTTP `DELETE /v1/batches/{batch_id}/budget`.
+    /// - Remark: Generated from `#/paths//v1/batches/{batch_id}/budget/delete(clearBatchBudget)`.
+    internal func clearBatchBudget(
+        path: Operations.ClearBatchBudget.Input.Path,
+        headers: Operations.ClearBatchBudget.Input.Headers = .init()
+    ) async throws -> Operations.ClearBatchBudget.Output {
+        try await clearBatchBudget(Operations.ClearBatchBudget.Input(
+            path: path,
+            headers: headers
+        ))
+    }
     /// The batch's finished jobs as JSON Lines, in document order.
     ///
     /// One line per finished job, in the order the documents were sent: `custom_id`, `job_id`,
@@ -643,7 +692,7 @@ extension APIProtocol {
     }
     /// Set the project's cap for a period (admin only).
     ///
-    /// A cap in money (`max_cost`, at the model prices set with `longhaul usage prices set`) or in
+    /// A cap in money (`max_cost`, at the model prices, `GET /v1/prices`) or in
     /// tokens (`max_tokens`, input + output), or both. Before each call the worker reserves its
     /// worst case (input + `max_output_tokens`); a job whose worst case does not fit what is left
     /// stays queued with `waiting.reason` `budget_reached`, and runs when the cap is raised or
@@ -789,6 +838,15 @@ extension APIProtocol {
             query: query,
             headers: headers
         ))
+    }
+    /// The model prices in effect, per million tokens, each with where it comes from.
+    ///
+    /// Longhaul ships the prices it can cite (`source` names the page or file and when it was checked); an operator's price (`longhaul usage prices set`, `source: operator`) replaces the shipped one for that model and tier. A model not listed has no price: its calls have no cost, and it waits under a budget in money. The same for every token.
+    ///
+    /// - Remark: HTTP `GET /v1/prices`.
+    /// - Remark: Generated from `#/paths//v1/prices/get(listPrices)`.
+    internal func listPrices(headers: Operations.ListPrices.Input.Headers = .init()) async throws -> Operations.ListPrices.Output {
+        try await listPrices(Operations.ListPrices.Input(headers: headers))
     }
     /// The models the project's endpoint serves, each with the API Longhaul runs it on, its context window and largest output.
     ///

@@ -57,11 +57,15 @@ extension Migration {
         Migration(name: "0018_usage_rollup.sql", bytes: PackageResources._018_usage_rollup_sql),
         Migration(name: "0019_resumable_actions.sql", bytes: PackageResources._019_resumable_actions_sql),
         Migration(name: "0020_hot_updates.sql", bytes: PackageResources._020_hot_updates_sql),
+        Migration(name: "0021_shipped_prices.sql", bytes: PackageResources._021_shipped_prices_sql),
+        Migration(name: "0022_batch_budgets.sql", bytes: PackageResources._022_batch_budgets_sql),
     ]
 
     /// Every function, applied after the numbered migrations, again whenever its file changes.
     public static let functions: [Migration] = [
         Migration(name: "longhaul_budget_state.function.sql", bytes: PackageResources.longhaul_budget_state_function_sql),
+        Migration(name: "longhaul_batch_budget_state.function.sql", bytes: PackageResources.longhaul_batch_budget_state_function_sql),
         Migration(name: "longhaul_claim_jobs.function.sql", bytes: PackageResources.longhaul_claim_jobs_function_sql),
+        Migration(name: "longhaul_shipped_prices.function.sql", bytes: PackageResources.longhaul_shipped_prices_function_sql),
     ]
 }

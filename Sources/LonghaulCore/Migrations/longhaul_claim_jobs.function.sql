@@ -32,6 +32,12 @@
 -- A Response that may run unfollowed (`orphan_until`: its create's answer was lost, or its
 -- worker died mid-create) keeps a slot and its reservation until its worst-case end.
 --
+-- A batch with a cap (`budget_max_*`, migration 0022) is admitted the same way, against what is
+-- left of it (`longhaul_batch_budget_state`): the claim reserves the job's worst case against the
+-- batch too (`budget_batch_id`). A job its batch cannot admit even alone is passed over in the
+-- scan, so a batch at its cap holds back its own jobs only, never the project's others (they are
+-- read past, see below). Map and merge calls count against their parent's batch.
+--
 -- `p_held` picks which jobs: those that run as one held stream (the held-stream loop, with
 -- slots of its own) or the others (the create loop). `max_in_flight` and the budgets count both.
 
@@ -88,7 +94,9 @@ BEGIN
                                                                     + s.max_output_tokens), 0) FROM jobs s
                                                 WHERE s.project_id = p.id AND s.submitted_at > now() - interval '1 minute')
                END AS free_tokens,
-               caps.budget_tokens, caps.budget_cost
+               caps.budget_tokens, caps.budget_cost,
+               EXISTS (SELECT 1 FROM batches c WHERE c.project_id = p.id AND c.pending_jobs > 0
+                                                 AND (c.budget_max_tokens IS NOT NULL OR c.budget_max_cost IS NOT NULL)) AS batch_capped
         FROM projects p
         LEFT JOIN LATERAL (
             SELECT min(c.free_tokens) AS budget_tokens, min(c.free_cost) AS budget_cost
@@ -97,45 +105,80 @@ BEGIN
         ) caps ON true
         WHERE p.id = ANY (claimable)
     ),
+    batch_caps AS MATERIALIZED (
+        -- What is left of each open capped batch of the projects claimed for (usually none).
+        -- `least_output_price`: the cheapest output token of any model, per token; a job whose output
+        -- alone costs more at it than what is left cannot fit, and is passed over unpriced.
+        SELECT s.batch_id, s.free_tokens, s.free_cost,
+               coalesce((SELECT min(m.output_per_million) FROM model_prices m), 0) / 1000000 AS least_output_price
+        FROM budgets b JOIN longhaul_batch_budget_state s ON s.project_id = b.project_id
+        WHERE b.batch_capped AND s.open
+    ),
     locked AS (
         SELECT c.*, b.free_tokens, b.budget_tokens, b.budget_cost
         FROM budgets b
         CROSS JOIN LATERAL (
-            SELECT j.id, j.project_id, j.urgent, j.priority, j.run_at,
+            SELECT j.id, j.project_id, j.urgent, j.priority, j.run_at, w.cost, w.rate_cost, w.money,
+                   bc.batch_id AS cap_batch, bc.free_tokens AS batch_tokens, bc.free_cost AS batch_money
+            FROM jobs j
+            LEFT JOIN LATERAL (
+                -- The job's batch when it has a cap (a map or merge call's: its parent's).
+                SELECT c.batch_id, c.free_tokens, c.free_cost, c.least_output_price FROM batch_caps c
+                WHERE b.batch_capped AND c.batch_id = coalesce(j.batch_id, (SELECT p.batch_id FROM jobs p WHERE p.id = j.parent_id))
+                LIMIT 1
+            ) bc ON true
+            CROSS JOIN LATERAL (
+                SELECT
                    -- What a cap reserves: the calibrated input (a model that counts more than the
                    -- estimate must not slip under the cap) and the whole output asked for.
-                   CASE WHEN b.budget_tokens IS NULL AND b.budget_cost IS NULL THEN j.estimated_input_tokens + j.max_output_tokens
+                   CASE WHEN b.budget_tokens IS NULL AND b.budget_cost IS NULL AND bc.free_tokens IS NULL
+                        THEN j.estimated_input_tokens + j.max_output_tokens
                         ELSE longhaul_expected_input_tokens(j.model, j.params, j.estimated_input_tokens) + j.max_output_tokens END AS cost,
                    -- What Mantle's tokens-per-minute admission will count: the calibrated estimate.
                    CASE WHEN b.free_tokens IS NULL THEN 0
                         ELSE longhaul_expected_input_tokens(j.model, j.params, j.estimated_input_tokens) + j.max_output_tokens END AS rate_cost,
                    -- The worst case in money, only under a cap in money; no price: more than any cap.
-                   CASE WHEN b.budget_cost IS NULL THEN NULL
-                        ELSE coalesce(longhaul_call_cost(j.model, longhaul_priced_tier(NULL, j.params->>'service_tier'),
-                                                          longhaul_expected_input_tokens(j.model, j.params, j.estimated_input_tokens),
-                                                          0, j.max_output_tokens), 1e15) END AS money
-            FROM jobs j
+                   CASE WHEN b.budget_cost IS NULL AND bc.free_cost IS NULL THEN NULL
+                        ELSE longhaul_worst_case_cost(j.model, j.params, j.estimated_input_tokens, j.max_output_tokens) END AS money
+                -- A job its batch cannot admit even at the least its output can cost is passed over
+                -- before it is priced: a claim reading past 10,000 held-back jobs takes ~12 ms so,
+                -- 150-300 ms pricing each (bench/claim-caps.sh; ~15 µs a job, as when what is left
+                -- lies between that least and the job's worst case).
+                WHERE bc.batch_id IS NULL OR ((bc.free_tokens IS NULL OR j.max_output_tokens <= bc.free_tokens)
+                                              AND (bc.free_cost IS NULL OR j.max_output_tokens * bc.least_output_price <= bc.free_cost))
+                -- OFFSET 0: computed once a row; pulled up, the batch check and the result each priced it again.
+                OFFSET 0
+            ) w
             WHERE j.project_id = b.project_id AND j.held = p_held AND j.state = 'queued' AND j.run_at <= now()
               -- past its deadline: the Maintainer ends it; submitting it now would only bill
               AND (j.deadline IS NULL OR j.deadline > now())
+              -- a job its batch's cap cannot admit even alone waits, and takes no other job's place
+              AND (bc.batch_id IS NULL OR ((bc.free_tokens IS NULL OR w.cost <= bc.free_tokens)
+                                           AND (bc.free_cost IS NULL OR w.money <= bc.free_cost)))
             ORDER BY j.urgent DESC, j.priority DESC, j.run_at, j.id
             LIMIT greatest(least(b.free_slots, p_limit), 0)
             FOR UPDATE OF j SKIP LOCKED
         ) c
     ),
     ranked AS (
-        SELECT l.id, l.free_tokens, l.budget_tokens, l.budget_cost, l.cost, l.money,
+        SELECT l.id, l.free_tokens, l.budget_tokens, l.budget_cost, l.cost, l.money, l.cap_batch, l.batch_tokens, l.batch_money,
                row_number() OVER (PARTITION BY l.project_id ORDER BY l.urgent DESC, l.priority DESC, l.run_at, l.id) AS rank,
                sum(l.cost) OVER (PARTITION BY l.project_id ORDER BY l.urgent DESC, l.priority DESC, l.run_at, l.id) AS spent,
                sum(l.rate_cost) OVER (PARTITION BY l.project_id ORDER BY l.urgent DESC, l.priority DESC, l.run_at, l.id) AS rate_spent,
-               sum(l.money) OVER (PARTITION BY l.project_id ORDER BY l.urgent DESC, l.priority DESC, l.run_at, l.id) AS spent_money
+               sum(l.money) OVER (PARTITION BY l.project_id ORDER BY l.urgent DESC, l.priority DESC, l.run_at, l.id) AS spent_money,
+               sum(l.cost) OVER (PARTITION BY l.cap_batch ORDER BY l.urgent DESC, l.priority DESC, l.run_at, l.id) AS batch_spent,
+               sum(l.money) OVER (PARTITION BY l.cap_batch ORDER BY l.urgent DESC, l.priority DESC, l.run_at, l.id) AS batch_spent_money
         FROM locked l
     ),
     picked AS (
-        SELECT r.id, r.cost, r.money, r.budget_tokens IS NOT NULL OR r.budget_cost IS NOT NULL AS capped FROM ranked r
+        SELECT r.id, r.cost, r.money, r.cap_batch,
+               r.budget_tokens IS NOT NULL OR r.budget_cost IS NOT NULL OR r.cap_batch IS NOT NULL AS capped
+        FROM ranked r
         WHERE (r.free_tokens IS NULL OR r.rate_spent <= r.free_tokens)
           AND (r.budget_tokens IS NULL OR r.spent <= r.budget_tokens)
           AND (r.budget_cost IS NULL OR r.spent_money <= r.budget_cost)
+          AND (r.cap_batch IS NULL OR ((r.batch_tokens IS NULL OR r.batch_spent <= r.batch_tokens)
+                                       AND (r.batch_money IS NULL OR r.batch_spent_money <= r.batch_money)))
         ORDER BY r.rank, r.id
         LIMIT p_limit
     ),
@@ -144,7 +187,7 @@ BEGIN
         SET state = 'submitting', attempt = j.attempt + 1, lease_owner = p_worker,
             lease_expires_at = now() + p_lease, submitted_at = now(), updated_at = now(),
             reserved_tokens = CASE WHEN picked.capped THEN picked.cost END,
-            reserved_cost = CASE WHEN picked.capped THEN picked.money END
+            reserved_cost = CASE WHEN picked.capped THEN picked.money END, budget_batch_id = picked.cap_batch
         FROM picked
         WHERE j.id = picked.id
         RETURNING j.*

@@ -13,19 +13,21 @@ public struct BatchStore: Sendable {
     }
 
     /// Creates a batch and enqueues its jobs in one transaction: the batch is stored whole or not
-    /// at all (the API's `POST /v1/batches`).
+    /// at all (the API's `POST /v1/batches`). With `budget`, its jobs run only while their worst
+    /// case fits what is left of it.
     public func enqueueBatch(
-        _ validated: [ValidatedJob], project: Project, name: String, source: String?, webhookURL: String?
+        _ validated: [ValidatedJob], project: Project, name: String, source: String?, webhookURL: String?, budget: BatchBudgetCap? = nil
     ) async throws -> (batch: BatchRecord, jobs: [EnqueuedJob]) {
         guard project.isActive else {
             throw StoreError.conflict("project '\(project.slug)' is archived; it accepts no new jobs")
         }
+        let budget = try budget?.validated()
         return try await pool.retryingSerializationFailures {
             try await pool.transaction { connection in
                 let publicID = PublicID.make("batch")
                 let rows = try await connection.query("""
-                    INSERT INTO batches (public_id, project_id, name, source, webhook_url)
-                    VALUES (\(publicID), \(project.id), \(name), \(source), \(webhookURL))
+                    INSERT INTO batches (public_id, project_id, name, source, webhook_url, budget_max_tokens, budget_max_cost)
+                    VALUES (\(publicID), \(project.id), \(name), \(source), \(webhookURL), \(budget?.maxTokens), \(budget?.maxCost)::numeric)
                     RETURNING id
                     """)
                 let batch = BatchRecord(id: try rows.first.orThrow("batch insert").decode("id"), publicID: publicID, name: name)
@@ -60,6 +62,20 @@ public struct BatchStore: Sendable {
         return BatchRecord(id: try rows.first.orThrow("batch insert").decode("id"), publicID: publicID, name: name)
     }
 
+    /// Sets (or, with nil, removes) the cap of batch `publicID` as `projectID` sees it (nil: any
+    /// project). A cap counts what the batch's calls spend from the time it is first set; raising
+    /// it lets its waiting jobs run at once.
+    public func setBudget(batchPublicID publicID: String, projectID: Int64?, _ budget: BatchBudgetCap?) async throws {
+        let budget = try budget?.validated()
+        let updated = try await pool.query("""
+            UPDATE batches SET budget_max_tokens = \(budget?.maxTokens), budget_max_cost = \(budget?.maxCost)::numeric
+            WHERE public_id = \(publicID) AND (\(projectID)::bigint IS NULL OR project_id = \(projectID))
+            RETURNING id
+            """)
+        guard !updated.isEmpty else { throw StoreError.notFound("batch \(publicID)") }
+        try await pool.query("SELECT pg_notify(\(QueueChannel.jobs), '')")
+    }
+
     /// Counts by state and tokens so far for a batch.
     public func progress(batchID: Int64) async throws -> BatchProgress {
         try JobStore.progress(rows: try await pool.query("""
@@ -76,8 +92,13 @@ public struct BatchStore: Sendable {
         let rows = try await pool.query("""
             SELECT b.id, b.public_id, p.slug AS project, b.name, b.source, b.webhook_url, b.total_jobs, b.pending_jobs,
                    b.created_at, b.finished_at, s.counts, s.input_tokens, s.cached_tokens, s.output_tokens, s.reasoning_tokens,
-                   s.total_tokens
+                   s.total_tokens, c.max_tokens AS budget_max_tokens, c.max_cost::float8 AS budget_max_cost,
+                   c.spent_tokens AS budget_spent_tokens, c.spent_cost::float8 AS budget_spent_cost,
+                   c.reserved_tokens AS budget_reserved_tokens, c.reserved_cost::float8 AS budget_reserved_cost,
+                   CASE WHEN c.batch_id IS NOT NULL THEN (SELECT min(currency) FROM model_prices HAVING count(DISTINCT currency) = 1) END
+                       AS budget_currency
             FROM batches b JOIN projects p ON p.id = b.project_id
+            LEFT JOIN longhaul_batch_budget_state c ON c.batch_id = b.id
             CROSS JOIN LATERAL (
                 SELECT coalesce(jsonb_object_agg(c.state, c.n), '{}') AS counts, coalesce(sum(c.input), 0)::bigint AS input_tokens,
                        coalesce(sum(c.cached), 0)::bigint AS cached_tokens, coalesce(sum(c.output), 0)::bigint AS output_tokens,
@@ -108,6 +129,15 @@ public struct BatchStore: Sendable {
                 outputTokens: try row.decode("output_tokens"), reasoningTokens: try row.decode("reasoning_tokens"),
                 totalTokens: try row.decode("total_tokens")),
             createdAt: try row.decode("created_at"), finishedAt: finishedAt,
-            finished: finishedAt != nil || (total > 0 && pending == 0))
+            finished: finishedAt != nil || (total > 0 && pending == 0), budget: try Self.budget(row))
+    }
+
+    /// The batch's cap and where it stands, from the `budget_*` columns of `batch(publicID:projectID:)`.
+    static func budget(_ row: PostgresRow) throws -> BatchBudget? {
+        guard let spentTokens = try row.decode("budget_spent_tokens", as: Int64?.self) else { return nil }
+        return BatchBudget(
+            maxTokens: try row.decode("budget_max_tokens"), maxCost: try row.decode("budget_max_cost"), currency: try row.decode("budget_currency"),
+            spentTokens: spentTokens, spentCost: try row.decode("budget_spent_cost"), reservedTokens: try row.decode("budget_reserved_tokens"),
+            reservedCost: try row.decode("budget_reserved_cost"))
     }
 }

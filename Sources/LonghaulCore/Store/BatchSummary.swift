@@ -22,11 +22,14 @@ public struct BatchSummary: Sendable, Equatable, Codable {
     public var finishedAt: Date?
     /// Whether every job has ended.
     public var finished: Bool
+    /// Its spending cap and where it stands, when it has one.
+    public var budget: BatchBudget?
 
     public init(
         id: Int64, publicID: String, project: String, name: String, source: String?, webhookURL: String?, totalJobs: Int,
-        counts: [String: Int], usage: Usage, createdAt: Date, finishedAt: Date?, finished: Bool
+        counts: [String: Int], usage: Usage, createdAt: Date, finishedAt: Date?, finished: Bool, budget: BatchBudget? = nil
     ) {
+        self.budget = budget
         self.id = id
         self.publicID = publicID
         self.project = project

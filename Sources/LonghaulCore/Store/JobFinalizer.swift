@@ -89,7 +89,8 @@ struct JobFinalizer: Sendable {
                   AND (\(rowGuard.leaseOwner)::text IS NULL OR j.lease_owner = \(rowGuard.leaseOwner))
                   AND (u.attempt IS NULL OR j.attempt = u.attempt)
                   AND (\(rowGuard.isExpiredLease) = false OR j.lease_expires_at < now())
-                RETURNING j.id, j.batch_id, j.parent_id, j.project_id, j.model, j.submitted_at, j.params->>'service_tier' AS asked_tier
+                RETURNING j.id, j.batch_id, j.parent_id, j.project_id, j.budget_batch_id, j.model, j.submitted_at,
+                          j.params->>'service_tier' AS asked_tier
             ), stored AS (
                 INSERT INTO results (job_id, output_text, input_tokens, cached_tokens, output_tokens, reasoning_tokens,
                                      total_tokens, incomplete_reason, error_code, error_message, response)
@@ -107,24 +108,31 @@ struct JobFinalizer: Sendable {
                        error_code = coalesce(a.error_code, u.error_code), error_message = coalesce(a.error_message, u.error_message)
                 FROM input u JOIN ended e ON e.id = u.job_id
                 WHERE a.job_id = u.job_id AND a.attempt = u.attempt AND a.outcome = 'submitted'
+            ), spent AS (
+                -- What each ended job's calls spent (a split job's own row, never submitted, sums
+                -- calls counted already), for the caps it ran under.
+                SELECT e.project_id, e.budget_batch_id,
+                       coalesce(u.input_tokens, 0) + coalesce(u.output_tokens, 0) + u.unseen_output AS tokens,
+                       coalesce(longhaul_call_cost(e.model, longhaul_priced_tier(u.response::jsonb->>'service_tier', e.asked_tier),
+                                                   coalesce(u.input_tokens, 0), coalesce(u.cached_tokens, 0),
+                                                   coalesce(u.output_tokens, 0) + u.unseen_output), 0) AS cost
+                FROM ended e JOIN input u ON u.job_id = e.id
+                WHERE e.submitted_at IS NOT NULL
             ), settled AS (
-                -- What the calls spent, against their project's caps (a split job's own row, never
-                -- submitted, sums calls counted already). No cap: no row to update.
+                -- Against their project's caps. No cap: no row to update.
                 UPDATE project_budgets b
                 SET spent_tokens = CASE WHEN b.period_start = longhaul_period_start(b.period) THEN b.spent_tokens ELSE 0 END + s.tokens,
                     spent_cost = CASE WHEN b.period_start = longhaul_period_start(b.period) THEN b.spent_cost ELSE 0 END + s.cost,
                     period_start = longhaul_period_start(b.period), updated_at = now()
-                FROM (
-                    SELECT e.project_id, sum(coalesce(u.input_tokens, 0) + coalesce(u.output_tokens, 0) + u.unseen_output) AS tokens,
-                           coalesce(sum(longhaul_call_cost(e.model, longhaul_priced_tier(u.response::jsonb->>'service_tier', e.asked_tier),
-                                                           coalesce(u.input_tokens, 0), coalesce(u.cached_tokens, 0),
-                                                           coalesce(u.output_tokens, 0) + u.unseen_output)), 0) AS cost
-                    FROM ended e JOIN input u ON u.job_id = e.id
-                    WHERE e.submitted_at IS NOT NULL
-                    GROUP BY e.project_id
-                ) s
+                FROM (SELECT project_id, sum(tokens) AS tokens, sum(cost) AS cost FROM spent GROUP BY project_id) s
                 WHERE b.project_id = s.project_id
                 RETURNING b.project_id
+            ), batch_settled AS (
+                -- Against the cap of the batch each was admitted under (migration 0022).
+                UPDATE batches b SET spent_tokens = b.spent_tokens + s.tokens, spent_cost = b.spent_cost + s.cost
+                FROM (SELECT budget_batch_id, sum(tokens) AS tokens, sum(cost) AS cost FROM spent
+                      WHERE budget_batch_id IS NOT NULL GROUP BY budget_batch_id) s
+                WHERE b.id = s.budget_batch_id
             )
             SELECT id, batch_id, parent_id, (SELECT array_agg(DISTINCT project_id) FROM settled) AS budget_projects FROM ended
             """)

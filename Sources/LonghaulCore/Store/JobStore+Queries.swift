@@ -21,7 +21,26 @@ extension JobStore {
                               'currency', (SELECT min(currency) FROM model_prices HAVING count(DISTINCT currency) = 1))
                    FROM longhaul_budget_state s WHERE s.project_id = j.project_id AND s.blocks_next_job
                    ORDER BY CASE s.period WHEN 'day' THEN 1 WHEN 'month' THEN 2 ELSE 3 END LIMIT 1)
-        END AS budget_block
+        END AS budget_block,
+        CASE WHEN j.state = 'queued'
+             THEN (SELECT jsonb_build_object(
+                              'batch', s.public_id, 'worstTokens', w.tokens, 'worstCost', w.cost,
+                              -- As BatchBudget decodes it.
+                              'budget', jsonb_build_object(
+                                  'maxTokens', s.max_tokens, 'maxCost', s.max_cost, 'spentTokens', s.spent_tokens, 'spentCost', s.spent_cost,
+                                  'reservedTokens', s.reserved_tokens, 'reservedCost', s.reserved_cost,
+                                  'currency', (SELECT min(currency) FROM model_prices HAVING count(DISTINCT currency) = 1)))
+                   FROM longhaul_batch_budget_state s
+                   CROSS JOIN LATERAL (
+                       -- The job's worst case, as the claim reserves it.
+                       SELECT longhaul_expected_input_tokens(j.model, j.params, j.estimated_input_tokens) + j.max_output_tokens AS tokens,
+                              CASE WHEN s.max_cost IS NOT NULL
+                                   THEN longhaul_worst_case_cost(j.model, j.params, j.estimated_input_tokens, j.max_output_tokens) END AS cost
+                   ) w
+                   -- A map or merge call counts against its parent's batch.
+                   WHERE s.batch_id = coalesce(j.batch_id, (SELECT q.batch_id FROM jobs q WHERE q.id = j.parent_id))
+                     AND (s.free_tokens < w.tokens OR s.free_cost < w.cost))
+        END AS batch_budget_block
         """
 
     static let detailJoins = """
@@ -134,7 +153,8 @@ extension JobStore {
         let waiting = JobWait.of(
             state: state, project: project, hold: try ProjectStore.holdDecoded(row), retryingSince: try row.decode("retrying_since"),
             runAt: try row.decode("run_at"), lastError: try row.decode("last_error"),
-            budget: try row.decode("budget_block", as: PostgresJSON<BudgetBlock>?.self)?.value.budget)
+            budget: try row.decode("budget_block", as: PostgresJSON<BudgetBlock>?.self)?.value.budget,
+            batchBudget: try row.decode("batch_budget_block", as: PostgresJSON<BatchBudgetBlock>?.self)?.value.message)
         return JobDetail(
             id: try row.decode("id"), publicID: try row.decode("public_id"), project: project,
             batch: try row.decode("batch"), state: state,
@@ -201,4 +221,14 @@ struct BudgetBlock: Decodable {
             spentTokens: spent_tokens, spentCost: spent_cost, reservedTokens: reserved_tokens, reservedCost: reserved_cost,
             resetsAt: resets_at.map { Date(timeIntervalSince1970: $0) }, blocksNextJob: true)
     }
+}
+
+/// The `batch_budget_block` of a job's detail: its batch's cap, which cannot admit the job's worst case.
+struct BatchBudgetBlock: Decodable {
+    var batch: String
+    var budget: BatchBudget
+    var worstTokens: Int64
+    var worstCost: Double?
+
+    var message: String { budget.message(batch: batch, worstTokens: worstTokens, worstCost: worstCost) }
 }

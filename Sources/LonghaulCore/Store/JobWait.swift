@@ -14,6 +14,8 @@ public struct JobWait: Sendable, Equatable, Codable {
         case retrying
         /// A spending cap of the project cannot admit its next job this period.
         case budgetReached = "budget_reached"
+        /// The cap of the job's batch cannot admit the job's worst case.
+        case batchBudgetReached = "batch_budget_reached"
     }
 
     public var reason: Reason
@@ -30,10 +32,11 @@ public struct JobWait: Sendable, Equatable, Codable {
     }
 
     /// The wait of a queued job: its project's hold first (it holds every job), then a spending
-    /// cap the project reached, else its own retries.
+    /// cap the project reached, then its batch's cap (`batchBudget`: why it cannot admit the job),
+    /// else its own retries.
     static func of(
         state: JobState, project: String, hold: ProjectHold?, retryingSince: Date?, runAt: Date, lastError: String?,
-        budget: ProjectBudget? = nil
+        budget: ProjectBudget? = nil, batchBudget: String? = nil
     ) -> JobWait? {
         guard state == .queued else { return nil }
         if let hold {
@@ -47,6 +50,9 @@ public struct JobWait: Sendable, Equatable, Codable {
         }
         if let budget {
             return JobWait(reason: .budgetReached, message: budget.message(project: project), since: Date(), nextTryAt: budget.resetsAt)
+        }
+        if let batchBudget {
+            return JobWait(reason: .batchBudgetReached, message: batchBudget, since: Date(), nextTryAt: nil)
         }
         guard let retryingSince else { return nil }
         return JobWait(

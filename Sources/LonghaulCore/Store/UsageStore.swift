@@ -1,7 +1,8 @@
 public import Foundation
 public import Postgres
 
-/// Usage reports over finished jobs, and the model prices that turn tokens into cost.
+/// Usage reports over finished jobs, and the model prices that turn tokens into cost: those
+/// Longhaul ships (`shipped_prices`) and the operator's (`operator_prices`), which win.
 public struct UsageStore: Sendable {
     let pool: PostgresPool
 
@@ -94,8 +95,9 @@ public struct UsageStore: Sendable {
         return try rows.map(UsageRow.init(reportRow:))
     }
 
-    /// Sets (or replaces) a model's price on a tier. A `flex` price overrides the model's default
-    /// price for flex calls, so it needs that price first, in the same currency.
+    /// Sets (or replaces) the operator's price of a model on a tier, over any price Longhaul ships
+    /// for it. A `flex` price overrides the model's default price (the operator's or the shipped
+    /// one) for flex calls, so it needs that price first, in the same currency.
     public func setPrice(_ price: ModelPrice) async throws {
         guard ModelPrice.tiers.contains(price.serviceTier) else {
             throw StoreError.invalid(field: "service_tier", message: "a price is for the default or the flex tier (got '\(price.serviceTier)')")
@@ -124,7 +126,7 @@ public struct UsageStore: Sendable {
             }
         }
         try await pool.query("""
-            INSERT INTO model_prices (model, service_tier, input_per_million, cached_input_per_million, output_per_million, currency)
+            INSERT INTO operator_prices (model, service_tier, input_per_million, cached_input_per_million, output_per_million, currency)
             VALUES (\(price.model), \(price.serviceTier), \(price.inputPerMillion), \(price.cachedInputPerMillion), \(price.outputPerMillion),
                     \(price.currency))
             ON CONFLICT (model, service_tier) DO UPDATE SET input_per_million = excluded.input_per_million,
@@ -133,17 +135,50 @@ public struct UsageStore: Sendable {
             """)
     }
 
-    /// Every model price, by model id, the default tier first.
+    /// Removes the operator's price of `model` on `tier`; the price Longhaul ships for it, if any,
+    /// applies again. False when the operator had set none. The model's default price stays while
+    /// the operator's flex price leans on it: a flex price needs a default one in its currency.
+    @discardableResult
+    public func deletePrice(model: String, tier: String = "default") async throws -> Bool {
+        guard ModelPrice.tiers.contains(tier) else {
+            throw StoreError.invalid(field: "service_tier", message: "a price is for the default or the flex tier (got '\(tier)')")
+        }
+        if tier == "default" {
+            let rows = try await pool.query("""
+                SELECT f.currency AS flex, s.currency AS shipped
+                FROM operator_prices f
+                LEFT JOIN shipped_prices s ON s.model = f.model AND s.service_tier = 'default'
+                WHERE f.model = \(model) AND f.service_tier = 'flex'
+                  AND EXISTS (SELECT 1 FROM operator_prices d WHERE d.model = f.model AND d.service_tier = 'default')
+                """)
+            if let row = rows.first {
+                let flex: String = try row.decode("flex")
+                if try row.decode("shipped", as: String?.self) != flex {
+                    throw StoreError.invalid(
+                        field: "service_tier",
+                        message: "\(model)'s flex price leans on its default price; delete the flex price first "
+                            + "(`longhaul usage prices delete \(model) --tier flex`)")
+                }
+            }
+        }
+        let deleted = try await pool.query(
+            "DELETE FROM operator_prices WHERE model = \(model) AND service_tier = \(tier) RETURNING model")
+        return !deleted.isEmpty
+    }
+
+    /// Every model price in effect — the operator's, and those Longhaul ships that no operator
+    /// price replaces — by model id, the default tier first.
     public func prices() async throws -> [ModelPrice] {
         let rows = try await pool.query("""
             SELECT model, service_tier, input_per_million::float8 AS input, cached_input_per_million::float8 AS cached,
-                   output_per_million::float8 AS output, currency
+                   output_per_million::float8 AS output, currency, source
             FROM model_prices ORDER BY model, service_tier = 'default' DESC, service_tier
             """)
         return try rows.map { row in
             ModelPrice(
                 model: try row.decode("model"), inputPerMillion: try row.decode("input"), cachedInputPerMillion: try row.decode("cached"),
-                outputPerMillion: try row.decode("output"), currency: try row.decode("currency"), serviceTier: try row.decode("service_tier"))
+                outputPerMillion: try row.decode("output"), currency: try row.decode("currency"), serviceTier: try row.decode("service_tier"),
+                source: try row.decode("source"))
         }
     }
 }

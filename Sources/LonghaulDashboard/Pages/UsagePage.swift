@@ -33,7 +33,7 @@ enum UsagePage {
             \(query.from == nil ? " (the last \(UsageQuery.defaultHours) hours unless a start is given)" : ""); \
             <a href="/dashboard/usage?group=\(groupName)&amp;from=\(day(now, daysBack: 7))\(narrowing)">the last 7 days</a>, \
             <a href="/dashboard/usage?group=\(groupName)&amp;from=\(day(now, daysBack: 30))\(narrowing)">the last 30 days</a>. \
-            Cost from the model prices (<code>longhaul usage prices set</code>); a split job counts each of its calls at its own model.</p>
+            Cost from the model prices (<code>longhaul usage prices list</code>: shipped, or the operator's over them); a split job counts each of its calls at its own model.</p>
             \(UsageTable.render(rows, groupLabel: label))
             """)
     }

@@ -90,6 +90,16 @@ struct BatchCommand: AsyncParsableCommand {
                 + "Jobs near it go first; jobs not done by then end failed (deadline_exceeded).", valueName: "time"))
     var deadline: DeadlineArgument?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "A cap on what this batch may spend, in money at the model prices (`longhaul usage prices list`): documents whose "
+                + "worst case does not fit what is left wait (batch_budget_reached). Again on a rerun: the new cap.", valueName: "amount"))
+    var budget: Double?
+
+    @Option(name: .long, help: ArgumentHelp("A cap on the batch's tokens (input + output), like --budget.", valueName: "tokens"))
+    var budgetTokens: Int64?
+
     @Flag(
         name: .long,
         help:
@@ -129,6 +139,12 @@ struct BatchCommand: AsyncParsableCommand {
         }
         if let strategy, SummaryStrategy(rawValue: strategy) == nil {
             throw ValidationError("--strategy must be auto, single or map_reduce (got '\(strategy)')")
+        }
+        if let budget, !budget.isFinite || budget < 0 {
+            throw ValidationError("--budget must be an amount of 0 or more (got \(budget))")
+        }
+        if let budgetTokens, budgetTokens < 0 {
+            throw ValidationError("--budget-tokens must be 0 or more (got \(budgetTokens))")
         }
         if let mapMaxOutputTokens, mapMaxOutputTokens < 16 {
             throw ValidationError("--map-max-output-tokens must be at least 16 (Mantle's minimum)")

@@ -59,8 +59,13 @@ struct BatchRun {
         if let refused = try await preflight(project, projects: projects, reporter: reporter) { return refused }
 
         let files = try await scan(folder)
-        let batch = try await BatchStore(pool: session.pool, jobs: store).findOrCreateBatch(
+        let batches = BatchStore(pool: session.pool, jobs: store)
+        let batch = try await batches.findOrCreateBatch(
             project: project, name: command.name ?? folder.lastPathComponent, source: folder.path, webhookURL: command.webhook)
+        if let cap = BatchBudgetCap(maxTokens: command.budgetTokens, maxCost: command.budget) {
+            // Before anything is enqueued, so that no job of the run is claimed without it.
+            try await batches.setBudget(batchPublicID: batch.publicID, projectID: project.id, cap)
+        }
         var entries: [Entry] = []
         let (documents, resumed) = try await enqueue(
             &entries, files: files, folder: folder, instructions: instructions, project: project, batch: batch, store: store)

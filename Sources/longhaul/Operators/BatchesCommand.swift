@@ -2,12 +2,12 @@ import ArgumentParser
 import Foundation
 import LonghaulCore
 
-/// `longhaul batches retry|cancel|results BATCH`: a batch as one unit of work, from any machine
+/// `longhaul batches retry|cancel|results|budget BATCH`: a batch as one unit of work, from any machine
 /// that reaches the database (the API has the same under /v1/batches/{id}/…).
 struct BatchesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "batches", abstract: "Retry what did not complete, cancel, or read the results of a batch (batch_…).",
-        subcommands: [Retry.self, Cancel.self, Results.self])
+        commandName: "batches", abstract: "Retry what did not complete, cancel, read the results of, or cap a batch (batch_…).",
+        subcommands: [Retry.self, Cancel.self, Results.self, Budget.self])
 
     struct Retry: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -60,6 +60,48 @@ struct BatchesCommand: AsyncParsableCommand {
             try await withOperatorSession(options) { [batch] session in
                 let store = BatchStore(pool: session.pool, jobs: JobStore(pool: session.pool))
                 try await store.results(batchPublicID: batch, projectID: nil) { FileHandle.standardOutput.write($0) }
+            }
+        }
+    }
+
+    struct Budget: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show the batch's spending cap with what is spent and reserved; or set, raise or clear it.",
+            discussion: """
+                A cap counts what the batch's calls spend from when it is first set. Raising it lets the jobs waiting on it \
+                (batch_budget_reached) run at once.
+                """)
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "The batch id (batch_…).") var batch: String
+        @Option(name: .long, help: "The cap in money, at the model prices.") var maxCost: Double?
+        @Option(name: .long, help: "The cap in tokens (input + output).") var maxTokens: Int64?
+        @Flag(name: .long, help: "Remove the cap.") var clear = false
+        @Flag(name: .long, help: "Print the batch's budget as JSON.") var json = false
+
+        func validate() throws {
+            if clear && (maxCost != nil || maxTokens != nil) { throw ValidationError("give --clear or a cap, not both") }
+        }
+
+        func run() async throws {
+            try await withOperatorSession(options) { [batch, maxCost, maxTokens, clear, json] session in
+                let store = BatchStore(pool: session.pool, jobs: JobStore(pool: session.pool))
+                if clear {
+                    try await store.setBudget(batchPublicID: batch, projectID: nil, nil)
+                } else if let cap = BatchBudgetCap(maxTokens: maxTokens, maxCost: maxCost) {
+                    try await store.setBudget(batchPublicID: batch, projectID: nil, cap)
+                }
+                let budget = try await store.batch(publicID: batch, projectID: nil).budget
+                if json { return try printJSON(budget) }
+                guard let budget else { return print("\(batch) has no cap") }
+                var caps: [String] = []
+                if let cost = budget.maxCost {
+                    caps.append("\(Money.format(budget.spentCost, currency: budget.currency)) spent and "
+                        + "\(Money.format(budget.reservedCost, currency: budget.currency)) reserved of \(Money.format(cost, currency: budget.currency))")
+                }
+                if let tokens = budget.maxTokens {
+                    caps.append("\(budget.spentTokens) tokens spent and \(budget.reservedTokens) reserved of \(tokens)")
+                }
+                print("\(batch): \(caps.joined(separator: "; "))")
             }
         }
     }

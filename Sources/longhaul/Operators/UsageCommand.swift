@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import LonghaulCore
 
-/// `longhaul usage [report]` and `longhaul usage prices set|list`: tokens and cost of finished jobs.
+/// `longhaul usage [report]` and `longhaul usage prices set|list|delete`: tokens and cost of finished jobs.
 struct UsageCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "usage", abstract: "Report tokens and cost of finished jobs; manage model prices.",
@@ -86,7 +86,12 @@ struct UsageCommand: AsyncParsableCommand {
 
     struct Prices: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Prices per million tokens, which turn usage into cost.", subcommands: [SetPrice.self, ListPrices.self])
+            abstract: "Prices per million tokens, which turn usage into cost.",
+            discussion: """
+                Longhaul ships the prices it can cite (SOURCE says where each comes from); a price set here \
+                replaces the shipped one for that model and tier, until it is deleted.
+                """,
+            subcommands: [SetPrice.self, ListPrices.self, DeletePrice.self])
 
         struct SetPrice: AsyncParsableCommand {
             static let configuration = CommandConfiguration(commandName: "set", abstract: "Set a model's prices per million tokens.")
@@ -129,13 +134,38 @@ struct UsageCommand: AsyncParsableCommand {
                 try await withOperatorSession(options) { session in
                     let prices = try await UsageStore(pool: session.pool).prices()
                     if json { return try printJSON(prices) }
-                    var table = TextTable("MODEL", "TIER", "INPUT", "CACHED", "OUTPUT", "CURRENCY")
+                    var table = TextTable("MODEL", "TIER", "INPUT", "CACHED", "OUTPUT", "CURRENCY", "SOURCE")
                     for price in prices {
                         table.append(
                             price.model, price.serviceTier, String(price.inputPerMillion), price.cachedInputPerMillion.map { String($0) } ?? "-",
-                            String(price.outputPerMillion), price.currency)
+                            String(price.outputPerMillion), price.currency, price.source)
                     }
                     print(table.render())
+                }
+            }
+        }
+
+        struct DeletePrice: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                commandName: "delete", abstract: "Delete a price set with `prices set`; the price Longhaul ships for the model, if any, applies again.")
+            @OptionGroup var options: GlobalOptions
+            @Argument(help: "The model id, as `prices list` shows it.") var model: String
+            @Option(name: .long, help: "default or flex.")
+            var tier = "default"
+
+            func run() async throws {
+                try await withOperatorSession(options) { session in
+                    let usage = UsageStore(pool: session.pool)
+                    guard try await usage.deletePrice(model: model, tier: tier) else {
+                        throw ValidationError("no price of \(model) on \(tier) was set with `longhaul usage prices set`; `longhaul usage prices list` shows the prices")
+                    }
+                    let now = try await usage.prices().first { $0.model == model && $0.serviceTier == tier }
+                    let onTier = tier == "default" ? "" : " on \(tier)"
+                    if let now {
+                        print("\(model)\(onTier): the operator's price deleted; the shipped price applies (input \(now.inputPerMillion), output \(now.outputPerMillion) \(now.currency) per million tokens; \(now.source))")
+                    } else {
+                        print("\(model)\(onTier): price deleted; \(tier == "flex" ? "its flex calls cost its default price" : "it has no price now")")
+                    }
                 }
             }
         }
