@@ -129,7 +129,7 @@ bench_pipeline() {
   # shellcheck disable=SC2086
   OPENAI_BASE_URL="$SIM_URL/v1" OPENAI_API_KEY=bench DATABASE_URL="$URL" LONGHAUL_AUTO_MIGRATE=0 \
     "$BIN" work --log-level warning --concurrency "$concurrency" --first-poll "$FIRST_POLL" --min-poll-interval "$MIN_POLL" \
-    $EXTRA_WORK_ARGS >"$WORK/worker.log" 2>&1 &
+    --roles "${ROLES:-submit,poll,maintain,coordinate}" $EXTRA_WORK_ARGS >"$WORK/worker.log" 2>&1 &
   WORKER_PID=$!
   WAITER=$("$BENCH" pipeline wait --database-url "$URL" --interval-ms 100)
   WORKER_HWM=$(awk '/^VmHWM/ {print $2}' "/proc/$WORKER_PID/status")

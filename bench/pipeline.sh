@@ -6,7 +6,11 @@
 #   4. `longhaul work` (its own process, OPENAI_BASE_URL at the simulator) from start until every
 #      job is terminal → jobs/s; pg_stat_database.xact_commit before/after → transactions per job
 #   5. `pgbench -i` and `pgbench -N -c 8 -T 10` on the same server → tps, for scale
-# Each job is two HTTP calls (create, retrieve), a stored result and an outbox row.
+# Each job is two HTTP calls (create, retrieve), a stored result and an outbox row. The outbox
+# is not delivered (no deliver loop; ROLES=… to change): the bench's endpoint has no receiver,
+# and delivering to it failed and rescheduled every row (3 updates a job, a quarter of the WAL:
+# 10,449 → 7,962 bytes a job without them, debug build, 3,000 jobs), writes no real receiver
+# causes. bench/webhooks.sh measures delivery.
 # Usage: bench/pipeline.sh [jobs] [concurrency]     (defaults: 20000, 256)
 # Worker tuning comes from the environment: FIRST_POLL (s, default 0), MIN_POLL (s, default 1),
 # EXTRA_WORK_ARGS (more `longhaul work` options); SKIP_PGBENCH=1 leaves out the pgbench run.
