@@ -122,6 +122,7 @@ bench_pipeline() {
   read -r WAL_RECORDS_BEFORE WAL_BYTES_BEFORE <<<"$(sql "SELECT wal_records, wal_bytes FROM pg_stat_wal" | tr '|' ' ')"
   if [ -n "${STATEMENTS:-}" ]; then sql "SELECT pg_stat_statements_reset()" >/dev/null; fi
   UPDATES_BEFORE=$(table_updates)
+  INDEX_SCANS_BEFORE=$(index_scans)
   SIM_TICKS_BEFORE=$(ticks "$SIM_PID")
   SERVER_TICKS_BEFORE=$(server_ticks)
   echo "== longhaul work --concurrency $concurrency --first-poll $FIRST_POLL --min-poll-interval $MIN_POLL $EXTRA_WORK_ARGS"
@@ -163,6 +164,7 @@ print(" ".join(f"{k}={v}" for k, v in sorted(routes.items())))')
   echo "transactions:     $COMMITS commits → $(awk -v c="$COMMITS" -v n="$DONE" 'BEGIN{printf "%.3f", c / n}') per job (waiter's $WAITER_QUERIES taken off)"
   echo "WAL:              $(awk -v b="$WAL_BYTES" -v r="$WAL_RECORDS" -v n="$DONE" 'BEGIN{printf "%d bytes, %.1f records per job", b / n, r / n}') (the whole server, the waiter's reads included)"
   echo "row updates:      $(hot_updates "$UPDATES_BEFORE" "$DONE") (HOT: rewritten on their page, no index entry)"
+  echo "unread indexes:   $(unread_indexes "$INDEX_SCANS_BEFORE") (written by every non-HOT update of their rows, never scanned during the run)"
   if [ -n "${STATEMENTS:-}" ]; then
     echo "statements:       $(sql "SELECT round(sum(calls) / $DONE, 2) FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat%'") per job; the most frequent (calls per job, WAL bytes per job, execution µs per job):"
     sql "SELECT round(calls::numeric / $DONE, 3) || ' | ' || round(wal_bytes / $DONE) || ' | ' || round((total_exec_time * 1000 / $DONE)::numeric) || ' | ' || left(regexp_replace(query, '\s+', ' ', 'g'), 100)
@@ -182,6 +184,15 @@ print(" ".join(f"{k}={v}" for k, v in sorted(routes.items())))')
 # Each table's updates so far, all and HOT (heap-only: the new version stays on its page and no
 # index gets an entry), one "table all hot" line per table.
 table_updates() { sql "SELECT relname || ' ' || n_tup_upd || ' ' || n_tup_hot_upd FROM pg_stat_user_tables ORDER BY relname"; }
+
+index_scans() { sql "SELECT relname || ' ' || indexrelname || ' ' || idx_scan FROM pg_stat_user_indexes WHERE relname IN ('jobs', 'deliveries', 'attempts', 'results') ORDER BY 1"; }
+
+# unread_indexes BEFORE: the indexes of the hot tables that no query scanned since BEFORE (index_scans).
+unread_indexes() {
+  { echo "$1" | sed 's/^/before /'; index_scans | sed 's/^/after /'; } | awk '
+    $1 == "before" { scans[$2 "." $3] = $4; next }
+    $4 == scans[$2 "." $3] { print $2 "." $3 }' | paste -sd' ' | sed 's/ /, /g'
+}
 
 # hot_updates BEFORE JOBS: per table updated since BEFORE (table_updates), updates per job and the
 # HOT share, the most updated first.
