@@ -85,6 +85,34 @@ struct BatchBudgetTests {
         }
     }
 
+    @Test("a cap set on a batch that already ran counts its whole life: finished calls at once, calls in flight when they end")
+    func aLateCapCountsTheWholeBatch() async throws {
+        try await StoreFixture.with("batch_budget_late") { fixture in
+            let project = try await fixture.project("acme", maxInFlight: 100)
+            let late = try await Self.batch(fixture, "late", of: 3, in: project)
+            let store = BatchStore(pool: fixture.pool, jobs: fixture.store)
+            let claimed = try await fixture.queue.claimJobs(worker: "w", limit: 2, lease: .seconds(60))
+            #expect(claimed.count == 2)
+            func finish(_ index: Int, input: Int, output: Int) async throws {
+                try await fixture.queue.recordSubmissions(
+                    [.finished(jobID: claimed[index].id, attempt: 1,
+                               RemoteResult(state: .completed, remoteStatus: "completed", outputText: "S.",
+                                            usage: Usage(inputTokens: input, outputTokens: output)), startedAt: Date())],
+                    worker: "w")
+            }
+            try await finish(0, input: 20, output: 10)
+
+            try await store.setBudget(batchPublicID: late.batch.publicID, projectID: nil, BatchBudgetCap(maxTokens: 10_000, maxCost: nil))
+            #expect(try await store.batch(publicID: late.batch.publicID, projectID: nil).budget?.spentTokens == 30, "the finished call")
+            try await finish(1, input: 40, output: 5)
+            #expect(try await store.batch(publicID: late.batch.publicID, projectID: nil).budget?.spentTokens == 75, "and the one in flight")
+
+            // Setting the cap again (already capped) keeps the tally.
+            try await store.setBudget(batchPublicID: late.batch.publicID, projectID: nil, BatchBudgetCap(maxTokens: 20_000, maxCost: nil))
+            #expect(try await store.batch(publicID: late.batch.publicID, projectID: nil).budget?.spentTokens == 75)
+        }
+    }
+
     @Test("a cap in money admits jobs at their model's price; a job of a model without a price waits")
     func moneyCapUsesPrices() async throws {
         try await StoreFixture.with("batch_budget_money") { fixture in

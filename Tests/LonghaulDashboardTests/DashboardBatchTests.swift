@@ -39,6 +39,15 @@ struct DashboardBatchTests {
             #expect(page.text.contains("0.0030 USD"), "the cost of the batch's completed job")
             #expect(page.text.contains("&lt;script&gt;window.__pwned=1&lt;/script&gt;") && !page.text.contains("<script>window"))
             #expect(page.text.contains("Retry 1 failed"))
+            #expect(page.text.contains("<dd class=\"batch-budget\">no cap</dd>"))
+
+            // A cap set on the batch after it ran starts from what its finished calls spent: the
+            // completed job's 0.003 USD (the seeds leave `submitted_at` unset; a real run sets it).
+            try await dashboard.fixture.pool.query("UPDATE jobs SET submitted_at = finished_at WHERE finished_at IS NOT NULL")
+            try await BatchStore(pool: dashboard.fixture.pool, jobs: dashboard.fixture.store).setBudget(
+                batchPublicID: seeded.batch, projectID: nil, BatchBudgetCap(maxTokens: nil, maxCost: 2))
+            let capped = try await browser.get("/dashboard/batches/\(seeded.batch)")
+            #expect(capped.text.contains("<dd class=\"batch-budget\">$0.0030 spent and $0.00 reserved of $2.00</dd>"), "\(capped.text)")
 
             let download = try await browser.get("/dashboard/batches/\(seeded.batch)/results.jsonl")
             #expect(download.status == .ok)

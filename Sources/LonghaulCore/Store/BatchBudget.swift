@@ -27,6 +27,19 @@ public struct BatchBudget: Sendable, Equatable, Codable {
         self.reservedCost = reservedCost
     }
 
+    /// Where the batch stands against its cap, for people (`longhaul batches budget`, the
+    /// dashboard's batch page): "$1.20 spent and $0.30 reserved of $5.00; 9000 tokens spent and 2000 reserved of 900000".
+    public var standing: String {
+        var caps: [String] = []
+        if let maxCost {
+            caps.append(
+                "\(Money.format(spentCost, currency: currency)) spent and \(Money.format(reservedCost, currency: currency)) reserved of "
+                    + Money.format(maxCost, currency: currency))
+        }
+        if let maxTokens { caps.append("\(spentTokens) tokens spent and \(reservedTokens) reserved of \(maxTokens)") }
+        return caps.joined(separator: "; ")
+    }
+
     /// Why a queued job of batch `batch` whose worst case is `worstTokens` / `worstCost` waits:
     /// "budget for batch batch_x reached: $4.95 of $5.00 spent or reserved; this job's worst case, $0.12, does not fit …".
     public func message(batch: String, worstTokens: Int64, worstCost: Double?) -> String {

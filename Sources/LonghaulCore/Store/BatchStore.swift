@@ -63,17 +63,47 @@ public struct BatchStore: Sendable {
     }
 
     /// Sets (or, with nil, removes) the cap of batch `publicID` as `projectID` sees it (nil: any
-    /// project). A cap counts what the batch's calls spend from the time it is first set; raising
-    /// it lets its waiting jobs run at once.
+    /// project); raising it lets its waiting jobs run at once.
+    ///
+    /// A cap covers the batch's whole life, also when it is set on a batch that already ran: its
+    /// first cap starts from what the batch's finished calls spent (priced as `JobFinalizer`
+    /// prices an ending), and its calls in flight are marked to settle against it when they end.
+    /// The batch's row is locked first, so an ending that settles against the batch waits for
+    /// this commit and is counted once: by the sum if it committed before, by its own settling after.
     public func setBudget(batchPublicID publicID: String, projectID: Int64?, _ budget: BatchBudgetCap?) async throws {
         let budget = try budget?.validated()
-        let updated = try await pool.query("""
-            UPDATE batches SET budget_max_tokens = \(budget?.maxTokens), budget_max_cost = \(budget?.maxCost)::numeric
-            WHERE public_id = \(publicID) AND (\(projectID)::bigint IS NULL OR project_id = \(projectID))
-            RETURNING id
-            """)
-        guard !updated.isEmpty else { throw StoreError.notFound("batch \(publicID)") }
-        try await pool.query("SELECT pg_notify(\(QueueChannel.jobs), '')")
+        try await pool.transaction { connection in
+            let rows = try await connection.query("""
+                SELECT id, budget_max_tokens IS NOT NULL OR budget_max_cost IS NOT NULL AS capped FROM batches
+                WHERE public_id = \(publicID) AND (\(projectID)::bigint IS NULL OR project_id = \(projectID))
+                FOR UPDATE
+                """)
+            guard let row = rows.first else { throw StoreError.notFound("batch \(publicID)") }
+            let id: Int64 = try row.decode("id")
+            if budget != nil, try !row.decode("capped", as: Bool.self) {
+                // The batch's calls: its jobs', and their map and merge calls' (which carry no batch).
+                try await connection.query("""
+                    UPDATE jobs SET budget_batch_id = \(id)
+                    WHERE state IN ('submitting', 'running') AND budget_batch_id IS NULL
+                      AND (batch_id = \(id) OR parent_id IN (SELECT p.id FROM jobs p WHERE p.batch_id = \(id)))
+                    """)
+                try await connection.query("""
+                    UPDATE batches SET spent_tokens = s.tokens, spent_cost = s.cost
+                    FROM (SELECT coalesce(sum(coalesce(r.input_tokens, 0) + coalesce(r.output_tokens, 0)), 0)::bigint AS tokens,
+                                 coalesce(sum(coalesce(longhaul_call_cost(
+                                     j.model, longhaul_priced_tier(r.response->>'service_tier', j.params->>'service_tier'),
+                                     coalesce(r.input_tokens, 0), coalesce(r.cached_tokens, 0), coalesce(r.output_tokens, 0)), 0)), 0) AS cost
+                          FROM jobs j \(unescaped: JobStore.resultByKey)
+                          WHERE j.submitted_at IS NOT NULL AND j.finished_at IS NOT NULL
+                            AND (j.batch_id = \(id) OR j.parent_id IN (SELECT p.id FROM jobs p WHERE p.batch_id = \(id)))) s
+                    WHERE batches.id = \(id)
+                    """)
+            }
+            try await connection.query("""
+                UPDATE batches SET budget_max_tokens = \(budget?.maxTokens), budget_max_cost = \(budget?.maxCost)::numeric WHERE id = \(id)
+                """)
+            try await connection.query("SELECT pg_notify(\(QueueChannel.jobs), '')")
+        }
     }
 
     /// Counts by state and tokens so far for a batch.

@@ -33,6 +33,7 @@ enum BatchPage {
             <dt>created</dt><dd>\(Format.time(batch.createdAt))</dd><dt>finished</dt><dd>\(Format.time(batch.finishedAt))</dd>
             <dt>tokens</dt><dd>\(Format.count(batch.usage.inputTokens)) input (\(Format.count(batch.usage.cachedTokens)) cached), \
             \(Format.count(batch.usage.outputTokens)) output (\(Format.count(batch.usage.reasoningTokens)) reasoning)</dd>
+            <dt>budget</dt><dd class="batch-budget">\(batch.budget.map(\.standing) ?? "no cap")</dd>
             </dl>
             <h2>Jobs by state</h2>
             <ul class="states">\(states)</ul>

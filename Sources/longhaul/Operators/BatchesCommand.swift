@@ -93,15 +93,7 @@ struct BatchesCommand: AsyncParsableCommand {
                 let budget = try await store.batch(publicID: batch, projectID: nil).budget
                 if json { return try printJSON(budget) }
                 guard let budget else { return print("\(batch) has no cap") }
-                var caps: [String] = []
-                if let cost = budget.maxCost {
-                    caps.append("\(Money.format(budget.spentCost, currency: budget.currency)) spent and "
-                        + "\(Money.format(budget.reservedCost, currency: budget.currency)) reserved of \(Money.format(cost, currency: budget.currency))")
-                }
-                if let tokens = budget.maxTokens {
-                    caps.append("\(budget.spentTokens) tokens spent and \(budget.reservedTokens) reserved of \(tokens)")
-                }
-                print("\(batch): \(caps.joined(separator: "; "))")
+                print("\(batch): \(budget.standing)")
             }
         }
     }
