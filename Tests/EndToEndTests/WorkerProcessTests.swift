@@ -95,9 +95,14 @@ struct WorkerProcessTests {
             // a third of a lease: 39 commits/s for the two measured alone (84 on a loaded machine);
             // the Coordinator now waits for `longhaul_splits` (2 s fallback) and a heartbeat with
             // nothing in hand skips its write: 21 alone, 132 seen in the full suite on 2 busy cores,
-            // measured right after the 500 jobs while their tail (webhooks, statistics) settles. A
-            // loop that spins makes thousands: this bound catches that with room to spare.
-            let idleCommits = try await harness.commitsPerSecond(over: .seconds(2))
+            // measured right after the 500 jobs while their tail (webhooks, statistics) settles,
+            // and once 322. A loop that spins makes thousands: this bound catches that with room to
+            // spare, and the least of up to three windows lets the tail settle (two idle workers
+            // alone: 25 a second; the first window after the jobs, alone: 88–113).
+            var idleCommits = Int.max
+            for _ in 0..<3 where idleCommits >= 300 {
+                idleCommits = min(idleCommits, try await harness.commitsPerSecond(over: .seconds(2)))
+            }
             #expect(idleCommits < 300, "two idle workers commit \(idleCommits) transactions a second")
             print("two workers: submissions per worker \(byWorker.map(\.1)); peak in flight at Mantle \(peak) (max_in_flight 100); idle: \(idleCommits) commits/s")
             for worker in workers { worker.signal(SIGTERM) }
