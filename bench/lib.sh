@@ -51,7 +51,7 @@ bench_scratch() {
   trap bench_cleanup EXIT
   # STATEMENTS=1: load pg_stat_statements (bench_pipeline then prints statements per job); off by
   # default, as its bookkeeping costs the server a little CPU per statement.
-  if [ -n "${STATEMENTS:-}" ]; then export TEST_DATABASE_OPTIONS="-c shared_preload_libraries=pg_stat_statements"; fi
+  if [ -n "${STATEMENTS:-}" ]; then export TEST_DATABASE_OPTIONS="-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_planning=on"; fi
   URL=$(scripts/test-database start "$WORK/pg")
   if [ -n "${STATEMENTS:-}" ]; then sql "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null; fi
 }
@@ -102,7 +102,8 @@ HZ=$(getconf CLK_TCK)
 
 # The burn-down of bench/pipeline.sh (its header says what and why) on the server bench_setup made.
 # Worker tuning from the environment: FIRST_POLL (s, default 0), MIN_POLL (s, default 1),
-# EXTRA_WORK_ARGS (more `longhaul work` options).
+# EXTRA_WORK_ARGS (more `longhaul work` options). PERF=FILE records the whole machine's profile
+# over the burn-down (`perf record -a -g`; read it with `perf report -i FILE --sort comm,dso`).
 bench_pipeline() {
   local jobs=$1 concurrency=$2
   FIRST_POLL=${FIRST_POLL:-0}
@@ -132,7 +133,9 @@ bench_pipeline() {
     "$BIN" work --log-level warning --concurrency "$concurrency" --first-poll "$FIRST_POLL" --min-poll-interval "$MIN_POLL" \
     --roles "${ROLES:-submit,poll,maintain,coordinate}" $EXTRA_WORK_ARGS >"$WORK/worker.log" 2>&1 &
   WORKER_PID=$!
+  if [ -n "${PERF:-}" ]; then perf record -a -g -o "$PERF" >/dev/null 2>&1 & PERF_PID=$!; fi
   WAITER=$("$BENCH" pipeline wait --database-url "$URL" --interval-ms 100)
+  if [ -n "${PERF:-}" ]; then kill -INT "$PERF_PID"; wait "$PERF_PID" || true; fi
   WORKER_HWM=$(awk '/^VmHWM/ {print $2}' "/proc/$WORKER_PID/status")
   WORKER_TICKS=$(ticks "$WORKER_PID")
   kill -TERM "$WORKER_PID"; wait "$WORKER_PID" || true; WORKER_PID=""
@@ -166,8 +169,8 @@ print(" ".join(f"{k}={v}" for k, v in sorted(routes.items())))')
   echo "row updates:      $(hot_updates "$UPDATES_BEFORE" "$DONE") (HOT: rewritten on their page, no index entry)"
   echo "unread indexes:   $(unread_indexes "$INDEX_SCANS_BEFORE") (written by every non-HOT update of their rows, never scanned during the run)"
   if [ -n "${STATEMENTS:-}" ]; then
-    echo "statements:       $(sql "SELECT round(sum(calls) / $DONE, 2) FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat%'") per job; the most frequent (calls per job, WAL bytes per job, execution µs per job):"
-    sql "SELECT round(calls::numeric / $DONE, 3) || ' | ' || round(wal_bytes / $DONE) || ' | ' || round((total_exec_time * 1000 / $DONE)::numeric) || ' | ' || left(regexp_replace(query, '\s+', ' ', 'g'), 100)
+    echo "statements:       $(sql "SELECT round(sum(calls) / $DONE, 2) FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat%'") per job; the most frequent (calls per job, WAL bytes per job, execution µs per job, planning µs per job):"
+    sql "SELECT round(calls::numeric / $DONE, 3) || ' | ' || round(wal_bytes / $DONE) || ' | ' || round((total_exec_time * 1000 / $DONE)::numeric) || ' | ' || round((total_plan_time * 1000 / $DONE)::numeric) || ' | ' || left(regexp_replace(query, '\s+', ' ', 'g'), 100)
          FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat%' ORDER BY calls DESC LIMIT 14" | sed 's/^/                  /'
   fi
   echo "CPU seconds:      worker $(awk -v t="$WORKER_TICKS" -v h="$HZ" 'BEGIN{printf "%.1f", t / h}'), simulator $(awk -v t="$SIM_TICKS" -v h="$HZ" 'BEGIN{printf "%.1f", t / h}'), postgres $(awk -v t="$SERVER_TICKS" -v h="$HZ" 'BEGIN{printf "%.1f", t / h}') of $(awk -v s="$WALL" 'BEGIN{printf "%.1f", 2 * s}') available (2 cores)"

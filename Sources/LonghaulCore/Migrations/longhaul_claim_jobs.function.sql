@@ -50,7 +50,14 @@ RETURNS TABLE (
     model text, max_output_tokens integer, estimated_input_tokens integer, params jsonb,
     metadata jsonb, document text, instructions text, retrying_since timestamptz, retry_window_seconds integer
 )
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql
+-- Plan the claim's statements once per session and reuse the plans. Left to choose, PostgreSQL
+-- plans the big statement afresh on every call: a plan made for the call's own `p_limit` is
+-- estimated cheaper than the reusable one (whose LIMIT it cannot know), so the reusable plan never
+-- wins. Planning was 3.7 of a claim's 5.5 ms (10,000 queued jobs, 34 claimed; 1.8 ms with the
+-- reused plan, the same plan shape: the same indexes, `jobs_queued_by_kind` for the scan).
+SET plan_cache_mode = force_generic_plan
+AS $$
 #variable_conflict use_column
 DECLARE
     claimable bigint[];
