@@ -55,5 +55,36 @@ import Testing
         #expect(failed.ending == .interrupted(detail: "the stream reported an error: boom"))
     }
 
+    /// Events read member by member (`JSONMembers`): escapes, braces inside strings and spacing
+    /// are read as JSON reads them, and the stored Response is the bytes the event carried.
+    @Test func eventsAreReadAsJSONReadsThem() throws {
+        var state = StreamedResponse()
+        let response = #"{ "id" : "resp_2", "status":"completed", "metadata": {"note": "a } and a ] and a \" inside"},"output":[] }"#
+        for event in Self.events([
+            #" { "sequence_number" : 7 , "type":"response.output_text.delta", "delta":"\"Quoted\"\n\u00e9t\u00e9 {x} " } "#,
+            #"{"type":"response.output_text.delta","sequence_number":8,"delta":"plain","logprobs":[[1,2],{"a":"]"}]}"#,
+            #"{"type":"response.completed","sequence_number":9,"response":\#(response)}"#,
+        ]) { state.apply(data: event) }
+        #expect(state.text == "\"Quoted\"\nété {x} plain")
+        #expect(state.lastSequenceNumber == 9 && state.deltas == 2 && state.responseID == "resp_2")
+        guard case .finished(let finished) = state.ending else { throw Unexpected(state: state) }
+        #expect(finished.rawJSON == Data(response.utf8))
+        #expect(finished.metadata == ["note": #"a } and a ] and a " inside"#])
+    }
+
+    @Test(arguments: [
+        #"{"type":"response.output_text.delta","delta":"cut"#,  // cut mid-string
+        #"{"type":"response.completed","response":{"id":"resp_1","status":"completed"}"#,  // unbalanced
+        #"{"type":"response.output_text.delta"} trailing"#,
+        #"["response.completed"]"#,
+        #"{"delta":"no type"}"#,
+        #"{"type":"response.completed","sequence_number":1,"response":{"status":"completed"}}"#,  // a Response without its id
+    ])
+    func aBrokenEventInterrupts(event: String) {
+        var state = StreamedResponse()
+        state.apply(data: Data(event.utf8))
+        #expect(state.ending.map { if case .interrupted = $0 { true } else { false } } == true)
+    }
+
     struct Unexpected: Error { let state: StreamedResponse }
 }

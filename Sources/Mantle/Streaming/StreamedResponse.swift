@@ -42,38 +42,43 @@ public struct StreamedResponse: Sendable, Hashable {
     /// The event types that end a Response.
     public static let terminalEvents: Set<String> = ["response.completed", "response.failed", "response.incomplete"]
 
-    /// Applies one server-sent event's `data`.
+    /// Applies one server-sent event's `data`. Only the members it needs are read
+    /// (`JSONMembers`): a stream is mostly text deltas, and the terminal event's `response` is
+    /// decoded once, from its own bytes, which are what is stored.
     public mutating func apply(data: Data) {
         guard ending == nil else { return }
-        let head: EventHead
-        do {
-            head = try JSONDecoder().decode(EventHead.self, from: data)
-        } catch {
-            return interrupt("a Response stream event is not readable JSON: \(error)")
+        guard let event = JSONMembers(data), let type = event.string("type") else {
+            return interrupt("a Response stream event is not a readable JSON object with a type (\(data.count) bytes)")
         }
-        if let sequence = head.sequenceNumber {
+        if let sequence = event.integer("sequence_number") {
             // A replayed event (a resume that starts earlier than asked) is skipped.
             if let last = lastSequenceNumber, sequence <= last { return }
             lastSequenceNumber = sequence
         }
-        if let response = head.response {
-            responseID = responseID ?? response.id
-            status = response.status
-        }
-        switch head.type {
+        switch type {
         case "response.output_text.delta":
-            text += head.delta ?? ""
+            text += event.string("delta") ?? ""
             deltas += 1
         case let type where Self.terminalEvents.contains(type):
             do {
-                ending = .finished(try MantleResponse(json: Self.responseJSON(in: data)))
+                let response = try MantleResponse(json: event.raw("response") ?? Data())
+                responseID = responseID ?? response.id
+                status = response.status
+                ending = .finished(response)
             } catch {
                 interrupt("the \(type) event carries no readable Response: \(error)")
             }
         case "error":
-            interrupt("the stream reported an error: \(head.message ?? head.code ?? "no detail")")
+            interrupt("the stream reported an error: \(event.string("message") ?? event.string("code") ?? "no detail")")
         default:
-            break
+            guard let response = event.raw("response") else { break }
+            do {
+                let head = try JSONDecoder().decode(Head.self, from: response)
+                responseID = responseID ?? head.id
+                status = head.status
+            } catch {
+                interrupt("the \(type) event's response is not readable: \(error)")
+            }
         }
     }
 
@@ -89,31 +94,10 @@ public struct StreamedResponse: Sendable, Hashable {
         ending = .cancelled
     }
 
-    /// The bytes of the event's `response` object, as a Response body of their own.
-    static func responseJSON(in data: Data) throws -> Data {
-        guard let event = try JSONSerialization.jsonObject(with: data) as? [String: Any], let response = event["response"] else {
-            throw StreamedResponseError.noResponse
-        }
-        return try JSONSerialization.data(withJSONObject: response, options: [.withoutEscapingSlashes])
-    }
-
-    private struct EventHead: Decodable {
-        struct Head: Decodable {
-            var id: String
-            var status: ResponseStatus
-        }
-        var type: String
-        var sequenceNumber: Int?
-        var delta: String?
-        var response: Head?
-        var message: String?
-        var code: String?
-
-        enum CodingKeys: String, CodingKey {
-            case type, delta, response, message, code
-            case sequenceNumber = "sequence_number"
-        }
+    /// The id and status a lifecycle event's `response` carries.
+    private struct Head: Decodable {
+        var id: String
+        var status: ResponseStatus
     }
 }
 
-enum StreamedResponseError: Error { case noResponse }
