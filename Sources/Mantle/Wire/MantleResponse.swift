@@ -136,7 +136,14 @@ public struct MantleResponse: Sendable, Hashable {
         var value: [String: String]
 
         init(from decoder: any Decoder) throws {
-            let raw = try decoder.singleValueContainer().decode([String: JSONValue].self)
+            let container = try decoder.singleValueContainer()
+            // Metadata is strings as sent (Mantle's rule for requests): read them as such first;
+            // going through `JSONValue` for every value was a third of a Response's decoding.
+            if let strings = try? container.decode([String: String].self) {
+                value = strings
+                return
+            }
+            let raw = try container.decode([String: JSONValue].self)
             value = raw.compactMapValues { json in
                 switch json {
                 case .string(let text): text
