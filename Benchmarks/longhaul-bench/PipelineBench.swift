@@ -124,24 +124,37 @@ struct PipelineBench: AsyncParsableCommand {
                 var peakOverdue = 0
                 var peakLateness = 0.0
                 var lastReport = clock.now
+                var total = 0
                 while true {
                     // Raw SQL on purpose: no store answers "how far behind is the Poller", and one
                     // statement per look keeps the waiter's own load countable. Its columns are
                     // checked against the migrations by BenchmarkCommandTests.
                     // A job under a live lease is being polled, or its stream held: not waiting for a Poller.
+                    // Only unfinished jobs are read, through the partial indexes of their states:
+                    // counting every job of the project each look (10,000 rows, ~8 ms every 100 ms)
+                    // was 64 µs of the server's CPU per job in bench/pipeline.sh, charged to Longhaul.
                     let row = try await pool.query(
                         """
-                        SELECT count(*) FILTER (WHERE j.finished_at IS NULL) AS open, count(*) AS total,
-                               count(*) FILTER (WHERE waiting AND j.next_poll_at < now() - interval '1 second') AS overdue,
-                               coalesce(extract(epoch FROM now() - min(j.next_poll_at) FILTER (WHERE waiting)), 0)::float8 AS late
-                        FROM jobs j JOIN projects p ON p.id = j.project_id,
-                             LATERAL (SELECT j.state = 'running' AND (j.lease_expires_at IS NULL OR j.lease_expires_at <= now()) AS waiting) w
+                        SELECT u.open, t.total,
+                               count(*) FILTER (WHERE j.next_poll_at < now() - interval '1 second') AS overdue,
+                               coalesce(extract(epoch FROM now() - min(j.next_poll_at)), 0)::float8 AS late
+                        FROM projects p
+                        CROSS JOIN LATERAL (
+                            SELECT (SELECT count(*) FROM jobs q WHERE q.project_id = p.id AND q.state = 'queued')
+                                 + (SELECT count(*) FROM jobs f WHERE f.project_id = p.id AND f.state IN ('submitting', 'running'))
+                                 + (SELECT count(*) FROM jobs c WHERE c.project_id = p.id AND c.state = 'waiting_for_children') AS open
+                        ) u
+                        CROSS JOIN LATERAL (SELECT CASE WHEN u.open = 0 OR \(queries) % 50 = 0
+                                                        THEN (SELECT count(*) FROM jobs a WHERE a.project_id = p.id) END AS total) t
+                        LEFT JOIN jobs j ON j.project_id = p.id AND j.state = 'running'
+                                        AND (j.lease_expires_at IS NULL OR j.lease_expires_at <= now())
                         WHERE p.slug = \(target.project)
+                        GROUP BY u.open, t.total
                         """
                     ).first
                     queries += 1
                     let open = try row?.decode("open", as: Int.self) ?? 0
-                    let total = try row?.decode("total", as: Int.self) ?? 0
+                    total = try row?.decode("total", as: Int?.self) ?? total
                     peakOverdue = max(peakOverdue, try row?.decode("overdue", as: Int.self) ?? 0)
                     peakLateness = max(peakLateness, try row?.decode("late", as: Double.self) ?? 0)
                     if open == 0 { break }
