@@ -5,7 +5,7 @@ import Testing
 import TestSupport
 
 /// How the tables store what the pipeline writes for every job (issue 17 §2, migration 0023).
-@Suite("Storage: big texts compress with lz4")
+@Suite("Storage: big texts compress with lz4, and a Response is stored as the object Mantle sent")
 struct StorageTests {
     /// A result of a few KB — the stored text and Mantle's Response JSON — and its document are
     /// compressed with lz4, which costs the server a fraction of pglz's CPU for the same size.
@@ -30,6 +30,38 @@ struct StorageTests {
                 WHERE attrelid IN ('documents'::regclass, 'deliveries'::regclass) AND attname = 'body' ORDER BY 1
                 """)
             #expect(documentColumns == ["deliveries.body l", "documents.body l"])
+        }
+    }
+
+    /// Endings written together, each Response spliced into the recordset as JSON
+    /// (`FinalizationRecordset`): every one is stored as its own object, escapes and all, and a
+    /// job without a Response stores none.
+    @Test func eachResponseIsStoredAsTheObjectSent() async throws {
+        try await StoreFixture.with("spliced") { fixture in
+            let project = try await fixture.project("spliced")
+            try await fixture.enqueue(3, into: project)
+            let jobs = try await fixture.queue.claimJobs(worker: "w", limit: 3, lease: .seconds(60))
+            let responses = [
+                #"{"id":"resp_a","status":"completed","service_tier":"flex","note":"a \"quote\", a \\ and \u00e9\n","output":[{"x":[1,{"y":"}"}]}]}"#,
+                #"{ "id" : "resp_b" , "status" : "completed" }"#,
+                nil,
+            ]
+            try await fixture.queue.recordSubmissions(
+                zip(jobs, responses).map { job, response in
+                    .finished(jobID: job.id, attempt: job.attempt,
+                              RemoteResult(state: .completed, remoteStatus: "completed", outputText: "S.", responseJSON: response),
+                              startedAt: Date())
+                },
+                worker: "w")
+            for (job, response) in zip(jobs, responses) {
+                let stored = try #require(try await fixture.pool.query("""
+                    SELECT response IS NOT DISTINCT FROM \(response)::jsonb AS same, response->>'id' AS id FROM results WHERE job_id = \(job.id)
+                    """).first)
+                #expect(try stored.decode("same", as: Bool.self), "job \(job.id)")
+                #expect(try stored.decode("id", as: String?.self) == response.flatMap { _ in job.id == jobs[0].id ? "resp_a" : "resp_b" })
+            }
+            let note = try await fixture.strings("SELECT response->>'note' FROM results WHERE job_id = \(jobs[0].id)")
+            #expect(note == ["a \"quote\", a \\ and é\n"])
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Postgres
 
 /// How one job ends: its terminal state and what to store with it.
 struct Finalization: Encodable, Sendable {
@@ -15,15 +16,15 @@ struct Finalization: Encodable, Sendable {
     var incompleteReason: String?
     var errorCode: String?
     var errorMessage: String?
-    /// The final Response JSON as Mantle sent it. Read as `text` and cast, because a jsonb
-    /// column of `jsonb_to_recordset` would keep it as one JSON string, not the object.
+    /// The final Response JSON as Mantle sent it (and as `MantleResponse` decoded it, so valid
+    /// JSON). Not encoded with the rest: `FinalizationRecordset` splices it in whole.
     var response: String?
 
     enum CodingKeys: String, CodingKey {
         case jobID = "job_id", attempt, state, remoteStatus = "remote_status", outputText = "output_text"
         case inputTokens = "input_tokens", cachedTokens = "cached_tokens", outputTokens = "output_tokens"
         case reasoningTokens = "reasoning_tokens", totalTokens = "total_tokens", incompleteReason = "incomplete_reason"
-        case errorCode = "error_code", errorMessage = "error_message", response
+        case errorCode = "error_code", errorMessage = "error_message"
     }
 
     init(
@@ -82,5 +83,33 @@ extension FinalizationGuard {
     var isExpiredLease: Bool {
         if case .submittingWithExpiredLease = self { return true }
         return false
+    }
+}
+
+/// Endings as the finalizer's `jsonb` recordset, each Response spliced in as the JSON object
+/// Mantle sent rather than encoded as a string. As a string it was escaped by `JSONEncoder`,
+/// unescaped by the server reading the recordset, then parsed again by each `::jsonb` cast (for
+/// the stored row and for the service tier priced): three passes over ~1.6 KB a job; spliced,
+/// the server parses it once, as part of the recordset. Storing the Response was 40 of the
+/// results insert's 63 µs a row (2,000 rows in one statement, PostgreSQL 15).
+struct FinalizationRecordset: PostgresEncodable {
+    var endings: [Finalization]
+
+    static var postgresType: PostgresDataType { .jsonb }
+
+    func postgresText() throws -> String? {
+        let encoder = JSONEncoder()
+        var text = "["
+        for (index, ending) in endings.enumerated() {
+            if index > 0 { text += "," }
+            var row = String(decoding: try encoder.encode(ending), as: UTF8.self)
+            if let response = ending.response {
+                // The row is an object with `job_id` and `state` at least: "{…}" → "{…,"response":…}".
+                row.removeLast()
+                row += #","response":"# + response + "}"
+            }
+            text += row
+        }
+        return text + "]"
     }
 }

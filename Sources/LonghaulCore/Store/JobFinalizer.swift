@@ -21,10 +21,10 @@ struct JobFinalizer: Sendable {
                 -- One ending per job: a poll claimed again while its first outcome waited to be
                 -- written can put two endings of one job in a batch, and the results insert below
                 -- must not touch a row twice (SQLSTATE 21000 would fail the whole batch, forever).
-                SELECT DISTINCT ON (job_id) * FROM jsonb_to_recordset(\(recordset(endings))) AS u(
+                SELECT DISTINCT ON (job_id) * FROM jsonb_to_recordset(\(FinalizationRecordset(endings: endings))) AS u(
                     job_id bigint, attempt smallint, state job_state, remote_status text, output_text text,
                     input_tokens integer, cached_tokens integer, output_tokens integer, reasoning_tokens integer,
-                    total_tokens integer, incomplete_reason text, error_code text, error_message text, response text)
+                    total_tokens integer, incomplete_reason text, error_code text, error_message text, response jsonb)
             ), input AS (
                 -- A job cancelled because its deadline had passed (the Maintainer's sweep, or any
                 -- cancel asked for after it) ends as what that is: `failed`, `deadline_exceeded`,
@@ -95,7 +95,7 @@ struct JobFinalizer: Sendable {
                 INSERT INTO results (job_id, output_text, input_tokens, cached_tokens, output_tokens, reasoning_tokens,
                                      total_tokens, incomplete_reason, error_code, error_message, response)
                 SELECT u.job_id, u.output_text, u.input_tokens, u.cached_tokens, u.output_tokens, u.reasoning_tokens,
-                       u.total_tokens, u.incomplete_reason, u.error_code, u.error_message, u.response::jsonb
+                       u.total_tokens, u.incomplete_reason, u.error_code, u.error_message, u.response
                 FROM input u JOIN ended e ON e.id = u.job_id
                 ON CONFLICT (job_id) DO UPDATE SET
                     output_text = excluded.output_text, input_tokens = excluded.input_tokens,
@@ -113,7 +113,7 @@ struct JobFinalizer: Sendable {
                 -- calls counted already), for the caps it ran under.
                 SELECT e.project_id, e.budget_batch_id,
                        coalesce(u.input_tokens, 0) + coalesce(u.output_tokens, 0) + u.unseen_output AS tokens,
-                       coalesce(longhaul_call_cost(e.model, longhaul_priced_tier(u.response::jsonb->>'service_tier', e.asked_tier),
+                       coalesce(longhaul_call_cost(e.model, longhaul_priced_tier(u.response->>'service_tier', e.asked_tier),
                                                    coalesce(u.input_tokens, 0), coalesce(u.cached_tokens, 0),
                                                    coalesce(u.output_tokens, 0) + u.unseen_output), 0) AS cost
                 FROM ended e JOIN input u ON u.job_id = e.id
