@@ -95,7 +95,7 @@ import Testing
         }
     }
 
-    @Test(arguments: [0.0, -0.0, 1, -1, 2.5, 0.1, 1.0 / 3, 1e15, 1e16, 1e20, -1e300, 1e-7, 123_456_789_012_345, 9_007_199_254_740_993])
+    @Test(arguments: [0.0, -0.0, 1, -1, 2.5, 0.1, 1.0 / 3, 1e15, 1e16, 1e20, -1e300, 1e-7, 123_456_789_012_345, 9_007_199_254_740_992])
     func doublesAreWrittenAsJSONEncoderWritesThem(_ value: Double) throws {
         var json = JSONBytes()
         json.double(value)
@@ -140,6 +140,18 @@ import Testing
         for text in Self.asciiTexts() + ["One.\r\nTwo", "x\u{7F}y z\u{1}w"] {
             #expect(ExtractiveSummarizer.asciiTerms(of: text) == ExtractiveSummarizer.termsOfAnyText(of: text), "\(text.debugDescription)")
             #expect(ExtractiveSummarizer.terms(of: text) == ExtractiveSummarizer.termsOfAnyText(of: text))
+        }
+    }
+
+    @Test func asciiInstructionTokensAreTheGeneralOnes() {
+        let instructions = [
+            "Summarise the document in a few short paragraphs. Keep names, figures and dates exact.",
+            "In 3 sentences; 5 bullet-points (max 100 words) or 200chars: 12abc34 x\ty\r\nz ~!@#$%^&*_+={}[]|<>?/\"'`",
+        ]
+        for text in instructions + Self.asciiTexts() {
+            let lowered = text.lowercased()
+            #expect(SummaryLength.asciiTokens(lowered) == SummaryLength.tokensOfAnyText(lowered), "\(text.debugDescription)")
+            #expect(SummaryLength.asciiTokens(text) == SummaryLength.tokensOfAnyText(text), "\(text.debugDescription)")
         }
     }
 
