@@ -2,6 +2,7 @@
 # Load test of `longhaul sim`: creates/s and retrieves/s at zero latency, then the simulator's
 # resident memory with 10,000 Responses in flight. Loopback only; every load is bounded in time
 # or count. Usage: bench/simulator.sh [seconds-per-load]   (default 10)
+# LONGHAUL_BENCH_BIN_DIR=DIR runs DIR/longhaul instead of building.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION="${1:-10}"
@@ -13,8 +14,13 @@ if ! command -v wrk >/dev/null; then
     apt-get install -y wrk >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }
 fi
 
-swift build -c release --product longhaul >&2
-BIN="$(swift build -c release --show-bin-path)/longhaul"
+# LONGHAUL_BENCH_BIN_DIR: use a release binary built elsewhere (a copy of main's, for a before figure).
+if [[ -n "${LONGHAUL_BENCH_BIN_DIR:-}" ]]; then
+    BIN="$LONGHAUL_BENCH_BIN_DIR/longhaul"
+else
+    swift build -c release --product longhaul >&2
+    BIN="$(swift build -c release --show-bin-path)/longhaul"
+fi
 WORK="$(mktemp -d)"
 SIM_PID=""
 stop_sim() {
