@@ -18,6 +18,14 @@ extension Response {
         }
     }
 
+    /// A JSON body with `status`, written without `JSONEncoder` (the Response object on every
+    /// create and retrieve: see ``JSONBytesWritable``).
+    static func json(_ value: some JSONBytesWritable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        var headers = headers
+        headers[.contentType] = "application/json"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: value.jsonBytes)))
+    }
+
     /// Stand-in returned after the connection was closed on purpose; it is never written.
     static let unwritten = Response(status: .ok)
 }

@@ -12,18 +12,12 @@ extension ResponsesController {
         let deltas = entries.filter(\.event.isTextDelta).count
         let cutAfterDeltas = cutHalfway ? max(1, deltas / 2) : nil
         let body = ResponseBody { [engine] writer in
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = .withoutEscapingSlashes
             var sentDeltas = 0
             for entry in entries {
                 let wait = entry.at - SimulatorEngine.now()
                 if wait > 0 { try await Task.sleep(for: .seconds(wait)) }
                 if engine.response(id: stored.id, project: project)?.cancelledAt != nil { break }
-                let data = try encoder.encode(entry.event)
-                var frame = ByteBuffer(string: "event: \(entry.event.type)\ndata: ")
-                frame.writeBytes(data)
-                frame.writeString("\n\n")
-                try await writer.write(frame)
+                try await writer.write(ByteBuffer(bytes: entry.event.serverSentEvent))
                 if entry.event.isTextDelta { sentDeltas += 1 }
                 if sentDeltas == cutAfterDeltas {
                     await context.dropConnection()

@@ -82,6 +82,35 @@ enum ExtractiveSummarizer {
 
     /// Lower-cased words (stop words left out) and CJK character bigrams.
     static func terms(of sentence: String) -> [String] {
+        // ASCII: each byte is a Character, no CJK; the byte loop keeps the same words and skips
+        // Character's Unicode look-ups (`SummaryTests` checks both paths agree).
+        if sentence.utf8.allSatisfy({ $0 < 0x80 }) { return asciiTerms(of: sentence) }
+        return termsOfAnyText(of: sentence)
+    }
+
+    /// ``terms(of:)`` for ASCII text: lower-cased runs of letters and digits, stop words left out.
+    static func asciiTerms(of sentence: String) -> [String] {
+        var terms: [String] = []
+        var word: [UInt8] = []
+        func flushWord() {
+            if word.count > 1 {
+                let text = String(decoding: word, as: UTF8.self)
+                if !stopWords.contains(text) { terms.append(text) }
+            }
+            word.removeAll(keepingCapacity: true)
+        }
+        for byte in sentence.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): word.append(byte)
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): word.append(byte + 0x20)
+            default: flushWord()
+            }
+        }
+        flushWord()
+        return terms
+    }
+
+    static func termsOfAnyText(of sentence: String) -> [String] {
         var terms: [String] = []
         var word = ""
         var cjkRun: [Character] = []
