@@ -39,7 +39,7 @@ extension JobStore {
         // One job refused (an idempotency key reused for another request) refuses them all: the
         // throw rolls the transaction back.
         let enqueued = try await insertJobs(jobs, project: project, batchID: batchID, documentIDs: documentIDs, on: connection)
-            .map { try $0.get() }
+            .results.map { try $0.get() }
         let created = enqueued.filter(\.created).count
         if let batchID, created > 0 {
             try await connection.query(
@@ -58,17 +58,21 @@ extension JobStore {
         return enqueued
     }
 
+    /// A job a grouped enqueue wrote or found, with its detail when the insert read it back.
+    typealias GroupAnswer = (job: EnqueuedJob, detail: JobDetail?)
+
     /// Enqueues one job per request, all in one transaction (group commit, `EnqueueGroupCommit`),
     /// with one answer per request: a request refused (an archived project, a reused idempotency
-    /// key) fails alone. Throws only what fails the transaction itself.
-    func enqueueGroup(_ requests: [EnqueueRequest]) async throws -> [Result<EnqueuedJob, any Error>] {
+    /// key) fails alone. Throws only what fails the transaction itself. A created job comes with
+    /// its detail, as the insert read it (no read-back); one found by its idempotency key without.
+    func enqueueGroup(_ requests: [EnqueueRequest]) async throws -> [Result<GroupAnswer, any Error>] {
         try await Self.retryingPrunedDocument { try await enqueueGroupOnce(requests) }
     }
 
-    private func enqueueGroupOnce(_ requests: [EnqueueRequest]) async throws -> [Result<EnqueuedJob, any Error>] {
+    private func enqueueGroupOnce(_ requests: [EnqueueRequest]) async throws -> [Result<GroupAnswer, any Error>] {
         try await pool.retryingSerializationFailures {
             try await pool.transaction { connection in
-                var answers = [Result<EnqueuedJob, any Error>?](repeating: nil, count: requests.count)
+                var answers = [Result<GroupAnswer, any Error>?](repeating: nil, count: requests.count)
                 for (index, request) in requests.enumerated() where !request.project.isActive {
                     answers[index] = .failure(StoreError.conflict("project '\(request.project.slug)' is archived; it accepts no new jobs"))
                 }
@@ -77,14 +81,17 @@ extension JobStore {
                 // One INSERT per project (its id and max_attempts are per statement), in order.
                 for projectIndices in Dictionary(grouping: open, by: { requests[$0].project.id }).values.sorted(by: { $0[0] < $1[0] }) {
                     let project = requests[projectIndices[0]].project
-                    let results = try await insertJobs(
-                        projectIndices.map { requests[$0].job }, project: project, batchID: nil, documentIDs: documentIDs, on: connection)
-                    for (index, result) in zip(projectIndices, results) { answers[index] = result }
+                    let (results, details) = try await insertJobs(
+                        projectIndices.map { requests[$0].job }, project: project, batchID: nil, documentIDs: documentIDs,
+                        readingDetails: true, on: connection)
+                    for (index, result) in zip(projectIndices, results) {
+                        answers[index] = result.map { job in (job, job.created ? details[job.id] : nil) }
+                    }
                 }
-                if answers.contains(where: { (try? $0?.get())?.created == true }) {
+                if answers.contains(where: { (try? $0?.get())?.job.created == true }) {
                     try await notifications.notify(QueueChannel.jobs, on: connection)
                 }
-                if answers.contains(where: { (try? $0?.get()).map { $0.created && $0.state == .waitingForChildren } == true }) {
+                if answers.contains(where: { (try? $0?.get()).map { $0.job.created && $0.job.state == .waitingForChildren } == true }) {
                     try await notifications.notify(QueueChannel.splits, on: connection)
                 }
                 return answers.map { $0 ?? .failure(InternalInconsistency("a grouped enqueue got no answer")) }
@@ -113,7 +120,9 @@ extension JobStore {
                 rows[instructionsSHA] = DocumentRow(sha: instructionsSHA, body: job.instructions, media: "text/x-instructions", source: nil)
             }
         }
-        let input = Array(rows.values)
+        // In hash order, so that concurrent groups (`EnqueueGroupCommit.maxWriters`) that share a
+        // text lock its key in the same order and never deadlock on each other.
+        let input = rows.values.sorted { $0.sha < $1.sha }
         let result = try await connection.query(
             """
             WITH input AS (
@@ -168,9 +177,22 @@ extension JobStore {
         var trace_context: String?
     }
 
+    /// `detailJoins` over the rows an insert wrote (its `inserted`, every column returned) instead
+    /// of `jobs`, so that the statement answers each new job's detail as `job(publicID:)` would.
+    static let insertedDetailJoins: String = {
+        let joins = detailJoins.replacingOccurrences(of: "FROM jobs j JOIN", with: "FROM inserted j JOIN")
+        precondition(joins != detailJoins, "detailJoins no longer starts FROM jobs j JOIN")
+        return joins
+    }()
+
+    /// Inserts `jobs`, one answer each; with `readingDetails`, the same statement also returns
+    /// each created job's detail (by id): the group commit's answers without a query after the
+    /// commit (two round trips and a second connection per group: the detail and split progress;
+    /// a job just created has no children).
     private func insertJobs(
-        _ jobs: [ValidatedJob], project: Project, batchID: Int64?, documentIDs: [String: Int64], on connection: PostgresConnection
-    ) async throws -> [Result<EnqueuedJob, any Error>] {
+        _ jobs: [ValidatedJob], project: Project, batchID: Int64?, documentIDs: [String: Int64], readingDetails: Bool = false,
+        on connection: PostgresConnection
+    ) async throws -> (results: [Result<EnqueuedJob, any Error>], details: [Int64: JobDetail]) {
         let rows = try jobs.map { job in
             JobRow(
                 public_id: PublicID.make("job"),
@@ -214,15 +236,25 @@ extension JobStore {
                 source_path text, webhook_url text, params jsonb, metadata jsonb, state text, held boolean,
                 trace_context text)
             ON CONFLICT (project_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-            RETURNING public_id, id, source_path, metadata
+            RETURNING \(unescaped: readingDetails ? "*" : "public_id, id, source_path, metadata")
             ), searchable AS (
                 INSERT INTO job_search (job_id, source_path, metadata)
                 SELECT id, source_path, metadata FROM inserted WHERE source_path IS NOT NULL OR metadata <> '{}'
             )
-            SELECT public_id, id FROM inserted
+            \(unescaped: readingDetails
+                ? "SELECT \(Self.detailColumns) \(Self.insertedDetailJoins)" : "SELECT public_id, id FROM inserted")
             """)
         var created: [String: Int64] = [:]
-        for row in inserted { created[try row.decode("public_id")] = try row.decode("id") }
+        var details: [Int64: JobDetail] = [:]
+        for row in inserted {
+            if readingDetails {
+                let detail = try Self.decodeDetail(row)
+                created[detail.publicID] = detail.id
+                details[detail.id] = detail
+            } else {
+                created[try row.decode("public_id")] = try row.decode("id")
+            }
+        }
 
         // Rows that were not inserted collided on an idempotency key: same request → that job.
         let collided = zip(rows, jobs).filter { created[$0.0.public_id] == nil }
@@ -241,7 +273,7 @@ extension JobStore {
                 )
             }
         }
-        return zip(rows, jobs).map { row, job in
+        let results: [Result<EnqueuedJob, any Error>] = zip(rows, jobs).map { row, job in
             Result {
                 if let id = created[row.public_id] {
                     return EnqueuedJob(
@@ -258,5 +290,6 @@ extension JobStore {
                 return EnqueuedJob(id: match.id, publicID: match.publicID, created: false, state: match.state)
             }
         }
+        return (results, details)
     }
 }
