@@ -1,5 +1,3 @@
-import Foundation
-
 /// One job to enqueue for a project, as `POST /v1/jobs` asks.
 public struct EnqueueRequest: Sendable {
     public var job: ValidatedJob
@@ -26,10 +24,11 @@ public actor EnqueueGroupCommit {
     /// the sync it saves.
     static let maxGroup = 256
 
-    /// Groups written at once, each on its own connection: while one waits for its commit to reach
-    /// the disk, the next is built and sent (PostgreSQL flushes the WAL of commits that wait
-    /// together once). One writer left the server idle between groups.
-    static let maxWriters = ProcessInfo.processInfo.environment["LONGHAUL_GROUP_WRITERS"].flatMap { Int($0) } ?? 2
+    /// Groups written at once, each on its own connection. Two (one built and sent while the other
+    /// waits for its commit) halved the groups at 64 connections and raised PostgreSQL's CPU per
+    /// job from 155 to 217–245 µs on a 2-core machine that the load already saturates, with no
+    /// gain in requests/s (`bench/api.sh`): one, until the database has cores to spare.
+    static let maxWriters = 1
 
     /// A job as stored; `created` is false when an idempotency key matched an earlier request.
     public typealias Stored = (detail: JobDetail, created: Bool)
@@ -84,7 +83,7 @@ public actor EnqueueGroupCommit {
         return await readBack(enqueued)
     }
 
-    /// The stored jobs: a created job's detail as its insert returned it; the jobs found by an
+    /// The stored jobs: a created job's detail as its transaction read it; the jobs found by an
     /// idempotency key read in one query for the group after its commit.
     private func readBack(_ enqueued: [Result<JobStore.GroupAnswer, any Error>]) async -> [Result<Stored, any Error>] {
         let ids = enqueued.compactMap { result in (try? result.get()).flatMap { $0.detail == nil ? $0.job.id : nil } }

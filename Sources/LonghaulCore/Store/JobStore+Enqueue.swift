@@ -39,7 +39,7 @@ extension JobStore {
         // One job refused (an idempotency key reused for another request) refuses them all: the
         // throw rolls the transaction back.
         let enqueued = try await insertJobs(jobs, project: project, batchID: batchID, documentIDs: documentIDs, on: connection)
-            .results.map { try $0.get() }
+            .map { try $0.get() }
         let created = enqueued.filter(\.created).count
         if let batchID, created > 0 {
             try await connection.query(
@@ -58,13 +58,13 @@ extension JobStore {
         return enqueued
     }
 
-    /// A job a grouped enqueue wrote or found, with its detail when the insert read it back.
+    /// A job a grouped enqueue wrote or found, with its detail when it was created.
     typealias GroupAnswer = (job: EnqueuedJob, detail: JobDetail?)
 
     /// Enqueues one job per request, all in one transaction (group commit, `EnqueueGroupCommit`),
     /// with one answer per request: a request refused (an archived project, a reused idempotency
     /// key) fails alone. Throws only what fails the transaction itself. A created job comes with
-    /// its detail, as the insert read it (no read-back); one found by its idempotency key without.
+    /// its detail, read in the transaction; one found by its idempotency key without.
     func enqueueGroup(_ requests: [EnqueueRequest]) async throws -> [Result<GroupAnswer, any Error>] {
         try await Self.retryingPrunedDocument { try await enqueueGroupOnce(requests) }
     }
@@ -72,7 +72,7 @@ extension JobStore {
     private func enqueueGroupOnce(_ requests: [EnqueueRequest]) async throws -> [Result<GroupAnswer, any Error>] {
         try await pool.retryingSerializationFailures {
             try await pool.transaction { connection in
-                var answers = [Result<GroupAnswer, any Error>?](repeating: nil, count: requests.count)
+                var answers = [Result<EnqueuedJob, any Error>?](repeating: nil, count: requests.count)
                 for (index, request) in requests.enumerated() where !request.project.isActive {
                     answers[index] = .failure(StoreError.conflict("project '\(request.project.slug)' is archived; it accepts no new jobs"))
                 }
@@ -81,22 +81,40 @@ extension JobStore {
                 // One INSERT per project (its id and max_attempts are per statement), in order.
                 for projectIndices in Dictionary(grouping: open, by: { requests[$0].project.id }).values.sorted(by: { $0[0] < $1[0] }) {
                     let project = requests[projectIndices[0]].project
-                    let (results, details) = try await insertJobs(
-                        projectIndices.map { requests[$0].job }, project: project, batchID: nil, documentIDs: documentIDs,
-                        readingDetails: true, on: connection)
-                    for (index, result) in zip(projectIndices, results) {
-                        answers[index] = result.map { job in (job, job.created ? details[job.id] : nil) }
-                    }
+                    let results = try await insertJobs(
+                        projectIndices.map { requests[$0].job }, project: project, batchID: nil, documentIDs: documentIDs, on: connection)
+                    for (index, result) in zip(projectIndices, results) { answers[index] = result }
                 }
-                if answers.contains(where: { (try? $0?.get())?.job.created == true }) {
+                if answers.contains(where: { (try? $0?.get())?.created == true }) {
                     try await notifications.notify(QueueChannel.jobs, on: connection)
                 }
-                if answers.contains(where: { (try? $0?.get()).map { $0.job.created && $0.job.state == .waitingForChildren } == true }) {
+                if answers.contains(where: { (try? $0?.get()).map { $0.created && $0.state == .waitingForChildren } == true }) {
                     try await notifications.notify(QueueChannel.splits, on: connection)
                 }
-                return answers.map { $0 ?? .failure(InternalInconsistency("a grouped enqueue got no answer")) }
+                let created = answers.compactMap { (try? $0?.get()).flatMap { $0.created ? $0.id : nil } }
+                let details = try await createdDetails(ids: created, on: connection)
+                return answers.map { answer in
+                    (answer ?? .failure(InternalInconsistency("a grouped enqueue got no answer"))).map { job in (job, details[job.id]) }
+                }
             }
         }
+    }
+
+    /// The details of jobs this transaction created, by id: on the group's own connection before
+    /// its commit, not after it on another (a second lease and, in `jobs(ids:)`, a split-progress
+    /// query: a job just created has no children). Reading them in the INSERT itself (`RETURNING *`
+    /// under the detail columns) cost PostgreSQL more: 77–92 µs per job against 57 for the two
+    /// statements (`bench/api.sh`, pg_stat_statements).
+    private func createdDetails(ids: [Int64], on connection: PostgresConnection) async throws -> [Int64: JobDetail] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = try await connection.query(
+            "SELECT \(unescaped: Self.detailColumns) \(unescaped: Self.detailJoins) WHERE j.id = ANY(\(ids))")
+        var details: [Int64: JobDetail] = [:]
+        for row in rows {
+            let detail = try Self.decodeDetail(row)
+            details[detail.id] = detail
+        }
+        return details
     }
 
     private struct DocumentRow: Encodable, Sendable {
@@ -120,8 +138,8 @@ extension JobStore {
                 rows[instructionsSHA] = DocumentRow(sha: instructionsSHA, body: job.instructions, media: "text/x-instructions", source: nil)
             }
         }
-        // In hash order, so that concurrent groups (`EnqueueGroupCommit.maxWriters`) that share a
-        // text lock its key in the same order and never deadlock on each other.
+        // In hash order, so that concurrent transactions that share a text (other servers, a
+        // batch) lock its key in the same order and never deadlock on each other.
         let input = rows.values.sorted { $0.sha < $1.sha }
         let result = try await connection.query(
             """
@@ -177,22 +195,9 @@ extension JobStore {
         var trace_context: String?
     }
 
-    /// `detailJoins` over the rows an insert wrote (its `inserted`, every column returned) instead
-    /// of `jobs`, so that the statement answers each new job's detail as `job(publicID:)` would.
-    static let insertedDetailJoins: String = {
-        let joins = detailJoins.replacingOccurrences(of: "FROM jobs j JOIN", with: "FROM inserted j JOIN")
-        precondition(joins != detailJoins, "detailJoins no longer starts FROM jobs j JOIN")
-        return joins
-    }()
-
-    /// Inserts `jobs`, one answer each; with `readingDetails`, the same statement also returns
-    /// each created job's detail (by id): the group commit's answers without a query after the
-    /// commit (two round trips and a second connection per group: the detail and split progress;
-    /// a job just created has no children).
     private func insertJobs(
-        _ jobs: [ValidatedJob], project: Project, batchID: Int64?, documentIDs: [String: Int64], readingDetails: Bool = false,
-        on connection: PostgresConnection
-    ) async throws -> (results: [Result<EnqueuedJob, any Error>], details: [Int64: JobDetail]) {
+        _ jobs: [ValidatedJob], project: Project, batchID: Int64?, documentIDs: [String: Int64], on connection: PostgresConnection
+    ) async throws -> [Result<EnqueuedJob, any Error>] {
         let rows = try jobs.map { job in
             JobRow(
                 public_id: PublicID.make("job"),
@@ -236,25 +241,15 @@ extension JobStore {
                 source_path text, webhook_url text, params jsonb, metadata jsonb, state text, held boolean,
                 trace_context text)
             ON CONFLICT (project_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-            RETURNING \(unescaped: readingDetails ? "*" : "public_id, id, source_path, metadata")
+            RETURNING public_id, id, source_path, metadata
             ), searchable AS (
                 INSERT INTO job_search (job_id, source_path, metadata)
                 SELECT id, source_path, metadata FROM inserted WHERE source_path IS NOT NULL OR metadata <> '{}'
             )
-            \(unescaped: readingDetails
-                ? "SELECT \(Self.detailColumns) \(Self.insertedDetailJoins)" : "SELECT public_id, id FROM inserted")
+            SELECT public_id, id FROM inserted
             """)
         var created: [String: Int64] = [:]
-        var details: [Int64: JobDetail] = [:]
-        for row in inserted {
-            if readingDetails {
-                let detail = try Self.decodeDetail(row)
-                created[detail.publicID] = detail.id
-                details[detail.id] = detail
-            } else {
-                created[try row.decode("public_id")] = try row.decode("id")
-            }
-        }
+        for row in inserted { created[try row.decode("public_id")] = try row.decode("id") }
 
         // Rows that were not inserted collided on an idempotency key: same request → that job.
         let collided = zip(rows, jobs).filter { created[$0.0.public_id] == nil }
@@ -273,7 +268,7 @@ extension JobStore {
                 )
             }
         }
-        let results: [Result<EnqueuedJob, any Error>] = zip(rows, jobs).map { row, job in
+        return zip(rows, jobs).map { row, job in
             Result {
                 if let id = created[row.public_id] {
                     return EnqueuedJob(
@@ -290,6 +285,5 @@ extension JobStore {
                 return EnqueuedJob(id: match.id, publicID: match.publicID, created: false, state: match.state)
             }
         }
-        return (results, details)
     }
 }
