@@ -81,7 +81,18 @@ JOBS_BEFORE=$(sql "SELECT count(*) FROM jobs")
 echo "bench: GET /healthz, $CONCURRENCY connections, ${DURATION}s" >&2
 HEALTH=$(load "$CONCURRENCY" "$DURATION" --url "$API/healthz"); echo "$HEALTH" >&2
 echo "bench: POST /v1/jobs (2 KB document, no idempotency key), $CONCURRENCY connections, ${DURATION}s" >&2
+if [ -n "${STATEMENTS:-}" ]; then sql "SELECT pg_stat_statements_reset()" >/dev/null; fi
+# CPU of the server, of PostgreSQL and of the whole machine over this run, per request (below).
+SERVE_TICKS=$(ticks "$WORKER_PID") PG_TICKS=$(server_ticks) MACHINE_TICKS=$(awk '/^cpu / {print $2 + $3 + $4 + $7 + $8}' /proc/stat)
 JOBS=$(post "$CONCURRENCY" "$DURATION" /v1/jobs "$WORK/job.json"); echo "$JOBS" >&2; check jobs "$JOBS"
+SERVE_TICKS=$(( $(ticks "$WORKER_PID") - SERVE_TICKS )) PG_TICKS=$(( $(server_ticks) - PG_TICKS ))
+MACHINE_TICKS=$(( $(awk '/^cpu / {print $2 + $3 + $4 + $7 + $8}' /proc/stat) - MACHINE_TICKS ))
+if [ -n "${STATEMENTS:-}" ]; then
+    echo "bench: PostgreSQL statements during POST /v1/jobs (pg_stat_statements, by total time)" >&2
+    sql "SELECT calls, round(total_exec_time::numeric, 1) AS total_ms, round(mean_exec_time::numeric, 3) AS mean_ms, rows,
+                left(regexp_replace(query, '\s+', ' ', 'g'), 100)
+         FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 10" >&2
+fi
 echo "bench: POST /v1/jobs (2 KB document, unique Idempotency-Key), $CONCURRENCY connections, ${DURATION}s" >&2
 KEYED=$(post "$CONCURRENCY" "$DURATION" /v1/jobs "$WORK/job.json" --header "Idempotency-Key: bench-{{seq}}"); echo "$KEYED" >&2
 check "jobs with keys" "$KEYED"
@@ -103,6 +114,9 @@ GET  /healthz                     $H requests/s, p50 $(p50 "$HEALTH") ms, p99 $(
 POST /v1/jobs (2 KB)              $J requests/s, p50 $(p50 "$JOBS") ms, p99 $(p99 "$JOBS") ms ($CONCURRENCY connections)
 POST /v1/jobs (2 KB, unique key)  $K requests/s, p50 $(p50 "$KEYED") ms, p99 $(p99 "$KEYED") ms ($CONCURRENCY connections)
 ratio /healthz / POST /v1/jobs    $(python3 -c "print(f'{$H / max($J, 1):.1f}')")× (what a job costs beyond the HTTP stack)
+CPU per POST /v1/jobs (2 KB)      $(python3 -c "
+n = max($(ok "$JOBS"), 1); us = lambda t: round(t / $HZ / n * 1e6)
+print(f'server {us($SERVE_TICKS)} µs, PostgreSQL {us($PG_TICKS)} µs, rest of the machine (load generator, others) {us($MACHINE_TICKS - $SERVE_TICKS - $PG_TICKS)} µs; machine busy {$MACHINE_TICKS / $HZ / $(nproc) / $(seconds "$JOBS") * 100:.0f} %')")
 POST /v1/batches ($BATCH_DOCUMENTS × 2 KB)   $DOCS documents/s ($B requests/s; p50 $(p50 "$BATCHES") ms, p99 $(p99 "$BATCHES") ms per request, $BATCH_CONCURRENCY in flight)
 statistics                        kept fresh by the maintainer (no manual ANALYZE)
 jobs stored in the measured runs  $(( JOBS_AFTER - JOBS_BEFORE )) (expected $EXPECTED; $QUEUED not queued: no workers ran)

@@ -21,6 +21,10 @@ struct EnqueueGroupCommitTests {
             }
             #expect(stored.allSatisfy { $0.created && $0.detail.state == .queued })
             #expect(Set(stored.map(\.detail.id)).count == 200)
+            // Read in the group's transaction, each answer is the job as a later read shows it.
+            for answer in stored.prefix(3) {
+                #expect(try await fixture.store.job(publicID: answer.detail.publicID, projectID: project.id) == answer.detail)
+            }
             // Rows written by one transaction share its xmin.
             let transactions = try await fixture.count("SELECT count(DISTINCT xmin::text) FROM jobs")
             #expect(transactions < 200, "\(transactions) transactions for 200 enqueues")

@@ -24,6 +24,12 @@ public actor EnqueueGroupCommit {
     /// the sync it saves.
     static let maxGroup = 256
 
+    /// Groups written at once, each on its own connection. Two (one built and sent while the other
+    /// waits for its commit) halved the groups at 64 connections and raised PostgreSQL's CPU per
+    /// job from 155 to 217–245 µs on a 2-core machine that the load already saturates, with no
+    /// gain in requests/s (`bench/api.sh`): one, until the database has cores to spare.
+    static let maxWriters = 1
+
     /// A job as stored; `created` is false when an idempotency key matched an earlier request.
     public typealias Stored = (detail: JobDetail, created: Bool)
 
@@ -34,7 +40,7 @@ public actor EnqueueGroupCommit {
 
     private let store: JobStore
     private var waiting: [Waiter] = []
-    private var writing = false
+    private var writers = 0
 
     public init(store: JobStore) {
         self.store = store
@@ -44,8 +50,8 @@ public actor EnqueueGroupCommit {
     public func enqueue(_ request: EnqueueRequest) async throws -> Stored {
         try await withCheckedThrowingContinuation { answer in
             waiting.append(Waiter(request: request, answer: answer))
-            if !writing {
-                writing = true
+            if writers < Self.maxWriters {
+                writers += 1
                 Task { await writeWhileWaiting() }
             }
         }
@@ -58,11 +64,11 @@ public actor EnqueueGroupCommit {
             let answers = await write(group.map(\.request))
             for (waiter, answer) in zip(group, answers) { waiter.answer.resume(with: answer) }
         }
-        writing = false
+        writers -= 1
     }
 
     func write(_ requests: [EnqueueRequest]) async -> [Result<Stored, any Error>] {
-        let enqueued: [Result<EnqueuedJob, any Error>]
+        let enqueued: [Result<JobStore.GroupAnswer, any Error>]
         do {
             enqueued = try await store.enqueueGroup(requests)
         } catch  where requests.count > 1 && WriteFailure.of(error) == .isolate {
@@ -77,19 +83,24 @@ public actor EnqueueGroupCommit {
         return await readBack(enqueued)
     }
 
-    /// The stored jobs, read in one query for the group after its commit.
-    private func readBack(_ enqueued: [Result<EnqueuedJob, any Error>]) async -> [Result<Stored, any Error>] {
-        let ids = enqueued.compactMap { try? $0.get().id }
-        let details: [Int64: JobDetail]
-        do {
-            details = Dictionary(try await store.jobs(ids: ids).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        } catch {
-            return enqueued.map { _ in .failure(error) }
+    /// The stored jobs: a created job's detail as its transaction read it; the jobs found by an
+    /// idempotency key read in one query for the group after its commit.
+    private func readBack(_ enqueued: [Result<JobStore.GroupAnswer, any Error>]) async -> [Result<Stored, any Error>] {
+        let ids = enqueued.compactMap { result in (try? result.get()).flatMap { $0.detail == nil ? $0.job.id : nil } }
+        var details: [Int64: JobDetail] = [:]
+        if !ids.isEmpty {
+            do {
+                details = Dictionary(try await store.jobs(ids: ids).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            } catch {
+                return enqueued.map { _ in .failure(error) }
+            }
         }
         return enqueued.map { result in
-            result.flatMap { job in
-                guard let detail = details[job.id] else { return .failure(StoreError.notFound("job \(job.publicID)")) }
-                return .success((detail, job.created))
+            result.flatMap { answer in
+                guard let detail = answer.detail ?? details[answer.job.id] else {
+                    return .failure(StoreError.notFound("job \(answer.job.publicID)"))
+                }
+                return .success((detail, answer.job.created))
             }
         }
     }
