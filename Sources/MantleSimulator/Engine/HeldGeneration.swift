@@ -56,15 +56,17 @@ struct HeldGeneration: Sendable {
                     count(output, completed: false)
                     try? await channel.close(mode: .all)
                     throw CancellationError()
+                // Counted before the body ends, so a client that has read the whole body finds
+                // the generation in the counters (CI once read them between the end and the count).
                 case .streamError?:
                     try await writer.write(ByteBuffer(bytes: framing.error))
-                    try await writer.finish(nil)
                     count(output, completed: false)
+                    try await writer.finish(nil)
                 default:
                     if pause > 0 { try await Task.sleep(for: .seconds(pause)) }
                     try await writer.write(contentsOf: framing.closing(output).map { ByteBuffer(bytes: $0) })
-                    try await writer.finish(nil)
                     count(output, completed: true)
+                    try await writer.finish(nil)
                 }
             } catch {
                 // The client went away (or the cut above): what was sent is what was generated.
