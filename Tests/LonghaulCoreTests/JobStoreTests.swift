@@ -95,7 +95,13 @@ struct JobStoreTests {
                 }
                 return try await group.reduce(0, +)
             }
-            #expect(total == 25)
+            // A claimer that finds the project's lock held skips the project, so how many of the
+            // 50 concurrent claims land depends on timing (CI once saw 20): they never pass the cap...
+            #expect(total <= 25)
+            // ...and claiming on alone fills it exactly.
+            var more = 0
+            for _ in 0..<5 { more += try await queue.claimJobs(worker: "w0", limit: 10, lease: .seconds(30)).count }
+            #expect(total + more == 25)
             #expect(try await fixture.count("SELECT count(*) FROM jobs WHERE state = 'submitting'") == 25)
         }
     }
