@@ -71,7 +71,12 @@ struct JSONMembers {
 
     private static func skipSpace(_ bytes: [UInt8], from start: Int) -> Int {
         var index = start
-        while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x09, 0x0A, 0x0D: index += 1
+            default: return index
+            }
+        }
         return index
     }
 
