@@ -45,4 +45,18 @@ import Testing
         var parser = ServerSentEventParser()
         #expect(parser.consume(Array("event: empty\n\ndata: x\n\n".utf8)) == [ServerSentEvent(data: "x")])
     }
+
+    /// CR CR LF is a CR line end and then a CRLF: two line ends, whichever read each byte comes in;
+    /// `Data`, an array slice and a sequence with no contiguous storage read alike.
+    @Test func bareCarriageReturnsAndEveryKindOfInput() {
+        let text = "data: a\r\r\ndata: b\n\r\n"
+        var whole = ServerSentEventParser()
+        #expect(whole.consume(Data(text.utf8)).map(\.data) == ["a", "b"])
+        for split in 1..<text.utf8.count {
+            var parser = ServerSentEventParser()
+            let bytes = Array(text.utf8)
+            let events = parser.consume(Data(bytes[..<split])) + parser.consume(bytes[split...].lazy.map { $0 })
+            #expect(events.map(\.data) == ["a", "b"], "split at byte \(split)")
+        }
+    }
 }

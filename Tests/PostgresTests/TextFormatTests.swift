@@ -70,4 +70,13 @@ struct TextFormatTests {
         let text = String(decoding: try PostgresCopyText.encode(rows: rows, columnCount: 3), as: UTF8.self)
         #expect(text == "a\\tb\\nc\\\\d\\re\t\\N\t7\n")
     }
+
+    /// A parameter with a NUL is refused before it is sent, wherever the NUL is.
+    @Test(arguments: [
+        ("", false), ("plain", false), ("日本語 ✓", false), ("\u{0}", true), ("a\u{0}", true),
+        ("日本語\u{0}✓", true), (String(repeating: "x", count: 100_000) + "\u{0}", true),
+    ])
+    func nulInAParameter(_ text: String, _ hasNUL: Bool) {
+        #expect(PostgresBindings.containsNUL(text) == hasNUL)
+    }
 }

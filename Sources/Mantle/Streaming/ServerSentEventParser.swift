@@ -21,20 +21,34 @@ public struct ServerSentEventParser: Sendable {
 
     /// Feeds the next bytes; returns the events they complete.
     public mutating func consume(_ bytes: some Sequence<UInt8>) -> [ServerSentEvent] {
+        // Contiguous bytes (a network read's `Data`) are cut at line breaks and copied a line at
+        // a time: walked byte by byte through `Data`'s iterator they took 2 % of a worker's CPU.
+        if let events = bytes.withContiguousStorageIfAvailable({ consume(contiguous: $0) }) { return events }
+        return Array(bytes).withUnsafeBufferPointer { consume(contiguous: $0) }
+    }
+
+    private mutating func consume(contiguous bytes: UnsafeBufferPointer<UInt8>) -> [ServerSentEvent] {
         var events: [ServerSentEvent] = []
-        for byte in bytes {
-            if skipLineFeed {
-                skipLineFeed = false
-                if byte == 0x0A { continue }
+        var start = 0
+        if skipLineFeed, let first = bytes.first {
+            skipLineFeed = false
+            if first == 0x0A { start = 1 }
+        }
+        while start < bytes.count {
+            guard let end = bytes[start...].firstIndex(where: { $0 == 0x0A || $0 == 0x0D }) else {
+                line.append(contentsOf: bytes[start...])
+                break
             }
-            switch byte {
-            case 0x0D:
-                skipLineFeed = true
-                if let event = endLine() { events.append(event) }
-            case 0x0A:
-                if let event = endLine() { events.append(event) }
-            default:
-                line.append(byte)
+            line.append(contentsOf: bytes[start..<end])
+            if let event = endLine() { events.append(event) }
+            start = end + 1
+            // CRLF is one line break, also when the LF comes in the next read.
+            if bytes[end] == 0x0D {
+                if start == bytes.count {
+                    skipLineFeed = true
+                } else if bytes[start] == 0x0A {
+                    start += 1
+                }
             }
         }
         return events

@@ -13,12 +13,18 @@ public struct PostgresBindings: Sendable {
     /// The number of parameters.
     public var count: Int { values.count }
 
+    /// Whether `text` holds a NUL byte. Read through the string's own storage: through the UTF-8
+    /// view's iterator it was 1.5 % of a worker's CPU, for the endings' ~300 KB recordsets.
+    static func containsNUL(_ text: String) -> Bool {
+        text.utf8.withContiguousStorageIfAvailable { $0.contains(0) } ?? text.utf8.contains(0)
+    }
+
     /// Appends a value as the next parameter (`$count`).
     public mutating func append(_ value: some PostgresEncodable) {
         let type = type(of: value).postgresType
         do {
             let text = try value.postgresText()
-            if let text, text.utf8.contains(0), encodingError == nil {
+            if let text, Self.containsNUL(text), encodingError == nil {
                 encodingError = PostgresError(
                     kind: .encoding,
                     message: "parameter $\(values.count + 1) contains a NUL character, which PostgreSQL text cannot hold; use bytea for binary data"
