@@ -39,6 +39,16 @@ public struct MantleResponse: Sendable, Hashable {
 
     /// Decodes a Response from the bytes of an answer and keeps them.
     public init(json: Data) throws {
+        if let response = Self(strictJSON: json) {
+            self = response
+            return
+        }
+        try self.init(decoding: json)
+    }
+
+    /// Decodes a Response with `JSONDecoder`: what `init(json:)` falls back to, and what the
+    /// strict reader must agree with (`StrictJSONTests`).
+    init(decoding json: Data) throws {
         let wire = try JSONDecoder().decode(Wire.self, from: json)
         id = wire.id
         status = wire.status
