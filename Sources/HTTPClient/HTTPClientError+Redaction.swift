@@ -1,4 +1,9 @@
 extension HTTPClientError {
+    /// A request refused before it was sent, naming its URL without what may be secret.
+    static func invalidRequest(_ message: String, url: String) -> HTTPClientError {
+        HTTPClientError(kind: .invalidRequest, message: message, url: redacted(url: url))
+    }
+
     /// `url` without its query string, fragment or user info: those may carry secrets (signed
     /// tokens, API keys, passwords) and errors end up in logs and job records.
     static func redacted(url: String) -> String {
