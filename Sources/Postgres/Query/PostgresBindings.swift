@@ -18,7 +18,7 @@ public struct PostgresBindings: Sendable {
         let type = type(of: value).postgresType
         do {
             let text = try value.postgresText()
-            if let text, text.utf8.contains(0), encodingError == nil {
+            if let text, Self.containsNUL(text), encodingError == nil {
                 encodingError = PostgresError(
                     kind: .encoding,
                     message: "parameter $\(values.count + 1) contains a NUL character, which PostgreSQL text cannot hold; use bytea for binary data"
@@ -35,6 +35,12 @@ public struct PostgresBindings: Sendable {
             values.append(nil)
         }
         types.append(type)
+    }
+
+    /// Whether `text` holds a NUL character, its bytes scanned in place: walking the `utf8` view
+    /// byte by byte was 1.5 % of `longhaul batch`'s CPU (its parameters carry 500 texts at a time).
+    static func containsNUL(_ text: String) -> Bool {
+        text.utf8.withContiguousStorageIfAvailable { $0.contains(0) } ?? text.utf8.contains(0)
     }
 
     /// Appends a value given as an existential (COPY rows and dynamic builders use this).
