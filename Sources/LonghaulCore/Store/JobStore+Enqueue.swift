@@ -154,7 +154,10 @@ extension JobStore {
             )
             SELECT encode(sha256, 'hex') AS sha, id FROM inserted
             UNION ALL
+            -- Texts stored before: only those this statement did not insert are looked up (a text
+            -- it inserted is not in its snapshot, but its index entry is, and each cost a heap visit).
             SELECT encode(d.sha256, 'hex'), d.id FROM documents d JOIN input u ON d.sha256 = decode(u.sha, 'hex')
+            WHERE NOT EXISTS (SELECT FROM inserted i WHERE i.sha256 = decode(u.sha, 'hex'))
             """)
         var ids: [String: Int64] = [:]
         for row in result { ids[try row.decode("sha")] = try row.decode("id") }
