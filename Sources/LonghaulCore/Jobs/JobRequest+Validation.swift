@@ -47,7 +47,7 @@ extension JobRequest {
                 field: "document", code: "too_large",
                 message: "the document is \(documentBytes) bytes; the limit is \(limits.maxDocumentBytes) bytes")
         }
-        if document.unicodeScalars.contains(where: { $0.value == 0 }) {
+        if document.utf8.contains(0) {  // a NUL character is a 0 byte in UTF-8, and no other byte is
             throw ValidationError(
                 field: "document", code: "binary", message: "the document contains NUL characters; send text, not binary data")
         }
@@ -109,8 +109,8 @@ extension JobRequest {
             }
         }
 
-        let documentSHA256 = Data(SHA256.hash(data: Data(document.utf8)))
-        let instructionsSHA256 = Data(SHA256.hash(data: Data(instructions.utf8)))
+        let documentSHA256 = Data(SHA256.hash(utf8: document))
+        let instructionsSHA256 = Data(SHA256.hash(utf8: instructions))
         var fingerprint = SHA256()
         fingerprint.update(data: documentSHA256)
         fingerprint.update(data: instructionsSHA256)
@@ -121,8 +121,8 @@ extension JobRequest {
         }
         // Only when asked, so that fingerprints of requests without a tier stay as they were.
         if let serviceTier { parameters += "\u{0}service_tier=\(serviceTier.rawValue)" }
-        fingerprint.update(data: Data(parameters.utf8))
-        for key in metadata.keys.sorted() { fingerprint.update(data: Data("\(key)=\(metadata[key] ?? "")\u{0}".utf8)) }
+        fingerprint.update(utf8: parameters)
+        for key in metadata.keys.sorted() { fingerprint.update(utf8: "\(key)=\(metadata[key] ?? "")\u{0}") }
 
         return ValidatedJob(
             request: self, model: model, instructions: instructions, maxOutputTokens: maxOutputTokens,

@@ -63,6 +63,11 @@ extension Int32: PostgresArrayElement {
     public static var postgresArrayType: PostgresDataType { PostgresDataType(oid: 1007) }
 }
 
+extension Bool: PostgresArrayElement {
+    /// `boolean[]`.
+    public static var postgresArrayType: PostgresDataType { PostgresDataType(oid: 1000) }
+}
+
 extension Optional: PostgresArrayElement where Wrapped: PostgresArrayElement {
     /// The wrapped element's array type; `nil` elements are NULL.
     public static var postgresArrayType: PostgresDataType { Wrapped.postgresArrayType }

@@ -43,6 +43,12 @@ public struct PostgresBindings: Sendable {
         types.append(type)
     }
 
+    /// Whether `text` holds a NUL character, its bytes scanned in place: walking the `utf8` view
+    /// byte by byte was 1.5 % of `longhaul batch`'s CPU (its parameters carry 500 texts at a time).
+    static func containsNUL(_ text: String) -> Bool {
+        text.utf8.withContiguousStorageIfAvailable { $0.contains(0) } ?? text.utf8.contains(0)
+    }
+
     /// Appends a value given as an existential (COPY rows and dynamic builders use this).
     public mutating func append(any value: any PostgresEncodable) {
         append(value)

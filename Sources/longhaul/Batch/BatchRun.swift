@@ -224,6 +224,7 @@ struct BatchRun {
         _ entries: inout [Entry], _ indices: [Int], folder: URL, instructions: String?, project: Project, limits: JobLimits
     ) throws -> [(index: Int, job: ValidatedJob)] {
         var validated: [(index: Int, job: ValidatedJob)] = []
+        let keyPrefix = Self.idempotencyKeyPrefix(folder: folder)
         for index in indices {
             guard let document = entries[index].document else { continue }
             entries[index].document = nil
@@ -236,7 +237,7 @@ struct BatchRun {
             do {
                 var job = try request.validated(
                     defaultModel: project.defaultModel, limits: limits, checkModel: MantleModel.jobModelCheck)
-                job.request.idempotencyKey = Self.idempotencyKey(folder: folder, path: document.relativePath, request: job.requestSHA256)
+                job.request.idempotencyKey = Self.idempotencyKey(folder: keyPrefix, path: document.relativePath, request: job.requestSHA256)
                 job.traceContext = ServiceContext.current?.traceParent?.description
                 validated.append((index, job))
             } catch {
@@ -248,11 +249,21 @@ struct BatchRun {
     }
 
     static func idempotencyKey(folder: URL, path: String, request: Data) -> String {
+        idempotencyKey(folder: idempotencyKeyPrefix(folder: folder), path: path, request: request)
+    }
+
+    /// The part of every resume key that the folder makes, hashed once for all its files.
+    static func idempotencyKeyPrefix(folder: URL) -> SHA256 {
         var hash = SHA256()
-        hash.update(data: Data(folder.path.utf8))
-        hash.update(data: Data([0]))
-        hash.update(data: Data(path.utf8))
-        hash.update(data: Data([0]))
+        hash.update(utf8: folder.path)
+        hash.update(data: [0])
+        return hash
+    }
+
+    static func idempotencyKey(folder prefix: SHA256, path: String, request: Data) -> String {
+        var hash = prefix
+        hash.update(utf8: path)
+        hash.update(data: [0])
         hash.update(data: request)
         return "folder:" + hash.finalize().hexString
     }

@@ -25,6 +25,16 @@ import TestSupport
         #expect(files.first?.status == .file(byteSize: Int64("text of a.md".utf8.count)))
     }
 
+    @Test func pathsSortByteWiseInUTF8() async throws {
+        let folder = try TemporaryFolder()
+        let names = ["é.txt", "z.txt", "Z.txt", "ab.txt", "a.txt", "a b.txt", "a/x.txt", "a-b.txt", "日本.txt", "ä.txt"]
+        for name in names { try folder.write(name, "text of \(name)") }
+        let files = try await DocumentFolderScanner(folder: folder.path).scan()
+        // Byte order, not Unicode order: the upper case before the lower, a space and '-' before '.'
+        // and '/', and every non-ASCII name after every ASCII one, in the order of its bytes.
+        #expect(paths(files) == ["Z.txt", "a b.txt", "a-b.txt", "a.txt", "a/x.txt", "ab.txt", "z.txt", "ä.txt", "é.txt", "日本.txt"])
+    }
+
     @Test func flatScanStaysInTheTopFolder() async throws {
         let folder = try makeTree()
         let files = try await DocumentFolderScanner(folder: folder.path, recursive: false).scan()
