@@ -5,7 +5,7 @@ import Postgres
 /// How one job ends: its terminal state and what to store with it.
 ///
 /// Written by hand into the finalizer's recordset (``write(to:)``); the `Encodable` conformance
-/// is the reference `FinalizationTests` holds the hand-written rows to.
+/// is the reference `FinalizationRecordsetTests` holds the hand-written rows to.
 struct Finalization: Encodable, Sendable {
     var jobID: Int64
     var attempt: Int?
