@@ -54,6 +54,9 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "Hashing", swiftSettings: swiftSettings),
+        // Compact JSON written by hand, for the bodies sent on every request (Longhaul's create
+        // body and finalizer recordset, the simulator's Responses and events).
+        .target(name: "JSONWriting", swiftSettings: swiftSettings),
         // The table of context windows and output limits, shared by Longhaul and the simulator.
         .target(name: "MantleModels", swiftSettings: swiftSettings),
         // o200k_base (gpt-oss, gpt-5) counted exactly, from ranks installed by scripts/setup.
@@ -82,6 +85,7 @@ let package = Package(
             dependencies: [
                 "HTTPClient",
                 "Hashing",
+                "JSONWriting",
                 "MantleModels",
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -91,6 +95,7 @@ let package = Package(
             name: "MantleSimulator",
             dependencies: [
                 "Hashing",
+                "JSONWriting",
                 "MantleModels",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -104,7 +109,7 @@ let package = Package(
             name: "LonghaulCore",
             dependencies: [
                 "Mantle", "MantleModels", "Tokenizers", "Postgres", "HTTPClient",
-                "Hashing",
+                "Hashing", "JSONWriting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
@@ -200,6 +205,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"], swiftSettings: swiftSettings),
+        .testTarget(name: "JSONWritingTests", dependencies: ["JSONWriting"], swiftSettings: swiftSettings),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "HTTPClient"], swiftSettings: swiftSettings),
         .testTarget(name: "MantleModelsTests", dependencies: ["MantleModels"], swiftSettings: swiftSettings),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "TestSupport"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
@@ -217,13 +223,16 @@ let package = Package(
         ),
         .testTarget(
             name: "MantleSimulatorTests",
-            dependencies: ["MantleSimulator", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: ["MantleSimulator", "JSONWriting", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")],
             exclude: ["Interop"],  // the Python SDK script, run by InteropTests
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "LonghaulCoreTests",
-            dependencies: ["LonghaulCore", "Postgres", "TestSupport", "MantleSimulator", "Mantle", "HTTPClient", "MantleModels", "Tokenizers"],
+            dependencies: [
+                "LonghaulCore", "Postgres", "TestSupport", "MantleSimulator", "Mantle", "HTTPClient", "MantleModels", "Tokenizers",
+                "JSONWriting",
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,7 +1,11 @@
 import Foundation
+import JSONWriting
 import Postgres
 
 /// How one job ends: its terminal state and what to store with it.
+///
+/// Written by hand into the finalizer's recordset (``write(to:)``); the `Encodable` conformance
+/// is the reference `FinalizationRecordsetTests` holds the hand-written rows to.
 struct Finalization: Encodable, Sendable {
     var jobID: Int64
     var attempt: Int?
@@ -46,6 +50,30 @@ struct Finalization: Encodable, Sendable {
         self.errorCode = errorCode
         self.errorMessage = errorMessage
         self.response = response
+    }
+}
+
+extension Finalization: JSONBytesWritable {
+    /// Writes the row as `encode(to:)`: absent values left out, `response` not written.
+    func write(to json: inout JSONBytes) {
+        json.object { writeMembers(to: &$0) }
+    }
+
+    /// The row's members, inside an object the caller opened (the recordset adds `response`).
+    func writeMembers(to json: inout JSONBytes) {
+        json.member("job_id", jobID)
+        json.memberIfPresent("attempt", attempt)
+        json.member("state", state.rawValue)
+        json.memberIfPresent("remote_status", remoteStatus)
+        json.memberIfPresent("output_text", outputText)
+        json.memberIfPresent("input_tokens", inputTokens)
+        json.memberIfPresent("cached_tokens", cachedTokens)
+        json.memberIfPresent("output_tokens", outputTokens)
+        json.memberIfPresent("reasoning_tokens", reasoningTokens)
+        json.memberIfPresent("total_tokens", totalTokens)
+        json.memberIfPresent("incomplete_reason", incompleteReason)
+        json.memberIfPresent("error_code", errorCode)
+        json.memberIfPresent("error_message", errorMessage)
     }
 }
 
@@ -97,19 +125,23 @@ struct FinalizationRecordset: PostgresEncodable {
 
     static var postgresType: PostgresDataType { .jsonb }
 
+    /// The endings as a JSON array written by hand in one pass, rather than by `JSONEncoder` a row
+    /// at a time (which, with the create body, was 7.5 % of the worker's CPU in
+    /// `bench/pipeline.sh 10000 256`). Sized once: ~200 bytes of members a row, plus the texts.
     func postgresText() throws -> String? {
-        let encoder = JSONEncoder()
-        var text = "["
-        for (index, ending) in endings.enumerated() {
-            if index > 0 { text += "," }
-            var row = String(decoding: try encoder.encode(ending), as: UTF8.self)
-            if let response = ending.response {
-                // The row is an object with `job_id` and `state` at least: "{…}" → "{…,"response":…}".
-                row.removeLast()
-                row += #","response":"# + response + "}"
+        let textBytes = endings.reduce(0) { $0 + ($1.response?.utf8.count ?? 0) + ($1.outputText?.utf8.count ?? 0) }
+        var json = JSONBytes(capacity: 256 * endings.count + textBytes)
+        json.array { json in
+            for ending in endings {
+                json.object { json in
+                    ending.writeMembers(to: &json)
+                    if let response = ending.response {
+                        json.key("response")
+                        json.splice(response)
+                    }
+                }
             }
-            text += row
         }
-        return text + "]"
+        return String(decoding: json.bytes, as: UTF8.self)
     }
 }

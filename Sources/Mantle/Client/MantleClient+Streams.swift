@@ -17,16 +17,7 @@ extension MantleClient {
         request.stream = true
         try request.validate()
         let prefix = try MantleModel.requireResponses(request.model)
-        let body: Data
-        do {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            body = try encoder.encode(request)
-        } catch {
-            throw MantleError(
-                kind: .invalidRequest, classification: .permanent, message: "cannot encode the request: \(error)",
-                operation: .createResponse)
-        }
+        let body = try request.jsonBody(operation: .createResponse)
         let url = endpoint.url(prefix, "/responses")
         let stream = try await openStream(.createResponse, .post, url, body: body, start: StreamedResponse())
         // The Response's id arrives with its first event; the stream goes on from there.

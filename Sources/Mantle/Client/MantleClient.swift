@@ -60,7 +60,7 @@ public struct MantleClient: Sendable {
     public func createResponse(_ request: ResponseCreateRequest) async throws(MantleError) -> MantleResponse {
         try request.validate()
         let prefix = try MantleModel.requireResponses(request.model)
-        let body = try encode(request, operation: .createResponse)
+        let body = try request.jsonBody(operation: .createResponse)
         let response = try await send(.createResponse, .post, endpoint.url(prefix, "/responses"), body: body, project: true)
         return try decodeResponse(response, operation: .createResponse)
     }

@@ -129,7 +129,8 @@ public struct ResponseCreateRequest: Sendable, Hashable, Codable {
         stream = try container.decodeIfPresent(Bool.self, forKey: .stream) ?? false
     }
 
-    /// Writes the body with `background: true` and `store: true`.
+    /// Writes the body with `background: true` and `store: true`. The client sends the same bytes
+    /// written by hand (`jsonBody(operation:)`, in ResponseCreateRequest+JSONBytes.swift).
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(model, forKey: .model)

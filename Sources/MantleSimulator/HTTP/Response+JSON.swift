@@ -1,6 +1,7 @@
 import HTTPTypes
 import Foundation
 import Hummingbird
+import JSONWriting
 
 extension Response {
     /// A JSON body with `status`.

@@ -1,3 +1,5 @@
+import JSONWriting
+
 /// The Response object and its parts written by hand (``JSONBytesWritable``), member for member
 /// as their `encode(to:)`.
 extension ResponseObject: JSONBytesWritable {

@@ -1,3 +1,5 @@
+import JSONWriting
+
 /// A stream event written by hand (``JSONBytesWritable``), member for member as its `encode(to:)`.
 extension ResponseStreamEvent: JSONBytesWritable {
     func write(to json: inout JSONBytes) {
