@@ -8,8 +8,9 @@
 # RETENTION (`longhaul work --retention`), so the tables should stay flat.
 # Every SAMPLE seconds it prints: open jobs, running jobs whose poll is over 1 s overdue (the
 # Pollers falling behind), jobs ended/s, polls/s (simulator retrieves; ÷ SPEED
-# for the real-time rate), PostgreSQL's and the simulator's CPU (% of one core), each worker's
-# RSS and CPU, and per hot table its size and dead tuples; then a summary, first → last sample.
+# for the real-time rate), webhook deliveries not yet sent, PostgreSQL's and the simulator's
+# CPU (% of one core), each worker's RSS and CPU, and per hot table its size and dead tuples;
+# then a summary, first → last sample.
 # Every ending writes its webhook outbox row, delivered to a small local receiver that answers 204
 # (allowed by LONGHAUL_WEBHOOK_ALLOW_CIDRS=127.0.0.0/8), so deliveries end and are pruned too.
 # A warm-up of WARM jobs (default 50) runs first, so the workers have learned how long the
@@ -56,7 +57,13 @@ class Receiver(http.server.BaseHTTPRequestHandler):
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
         self.send_response(204); self.send_header("Content-Length", "0"); self.end_headers()
     def log_message(self, *args): pass
-server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+# A listen backlog of 5 (the socketserver default) refused connections from the 256 concurrent
+# sends of the workers once the machine was loaded: deliveries then piled up pending, and the
+# soak read that as the deliveries table growing.
+class Server(http.server.ThreadingHTTPServer):
+    request_queue_size = 1024
+    daemon_threads = True
+server = Server(("127.0.0.1", 0), Receiver)
 print(f"listening on http://127.0.0.1:{server.server_address[1]}", flush=True)
 server.serve_forever()' >"$WORK/receiver.log" 2>&1 &
 RECEIVER_PID=$!
@@ -107,7 +114,7 @@ table_figures() {
 }
 rss() { awk '/^VmRSS/ {printf "%d", $2 / 1024}' "/proc/$1/status" 2>/dev/null || echo 0; }
 
-printf '%6s %7s %7s %7s %8s %5s %5s' "t (s)" open overdue "ended/s" "polls/s" "pg%" "sim%"
+printf '%6s %7s %7s %7s %8s %7s %5s %5s' "t (s)" open overdue "ended/s" "polls/s" unsent "pg%" "sim%"
 for index in $(seq "$WORKERS"); do printf ' %11s' "w$index MiB/%"; done
 printf '  %s (MiB/dead tuples)\n' "$TABLES"
 
@@ -136,8 +143,9 @@ while [ "$(date +%s)" -lt "$END" ]; do
   open=$(open_jobs)
   overdue=$(sql "SELECT count(*) FROM jobs WHERE state = 'running' AND next_poll_at < now() - interval '1 second'")
   ended=$(sql "SELECT count(*) FROM jobs WHERE finished_at > now() - make_interval(secs => $span)")
-  LINE=$(printf '%6d %7d %7d %7.0f %8.0f %5.0f %5.0f' $((now - START)) "$open" "$overdue" "$(awk -v n="$ended" -v s="$span" 'BEGIN{print n / s}')" \
-    "$(awk -v n=$((polls - LAST_RETRIEVES)) -v s="$span" 'BEGIN{print n / s}')" \
+  unsent=$(sql "SELECT count(*) FROM deliveries WHERE state = 'pending'")
+  LINE=$(printf '%6d %7d %7d %7.0f %8.0f %7d %5.0f %5.0f' $((now - START)) "$open" "$overdue" "$(awk -v n="$ended" -v s="$span" 'BEGIN{print n / s}')" \
+    "$(awk -v n=$((polls - LAST_RETRIEVES)) -v s="$span" 'BEGIN{print n / s}')" "$unsent" \
     "$(awk -v t=$((server - LAST_SERVER)) -v h="$HZ" -v s="$span" 'BEGIN{print 100 * t / h / s}')" \
     "$(awk -v t=$((sim - LAST_SIM)) -v h="$HZ" -v s="$span" 'BEGIN{print 100 * t / h / s}')")
   for pid in "${WORKERS_PIDS[@]}"; do
