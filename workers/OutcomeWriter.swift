@@ -5,13 +5,6 @@ import Synchronization
 /// Collects the outcomes of many concurrent calls and writes them in batches — one transaction
 /// for many jobs — because one commit per job would cap this machine near 600 jobs/s.
 ///
-/// Two writes may run at once (`lanes`): a new batch is taken while the last one is still being
-/// written. With one lane the write was the pipeline's one serial step: a batch of ~100 endings
-/// (results, outbox rows, attempts) took ~50 ms, the next waited for it, and the machine sat a
-/// quarter idle (`bench/pipeline.sh 10000 256`: 8.6 of 11.8 CPU seconds used). Batches hold
-/// different jobs, and what two may both touch (a project's budget row, a batch's counters) is
-/// a row lock wait, or a deadlock the write retries (`retryingSerializationFailures`).
-///
 /// A failed write keeps its batch and tries again with backoff (writes are guarded, so applying
 /// one twice is harmless); `drain()` writes what is left at shutdown. A write the batch itself
 /// breaks (`WriteFailure.isolate`) is retried in halves until the one outcome at fault is alone,
@@ -27,16 +20,11 @@ final class OutcomeWriter<Outcome: Sendable>: Sendable {
     private let write: @Sendable ([Outcome]) async throws -> Void
     private let interval: Duration
     private let size: Int
-    private let lanes: Int
     private let logger: Logger
 
-    init(
-        interval: Duration, size: Int, lanes: Int = 2, logger: Logger,
-        write: @escaping @Sendable ([Outcome]) async throws -> Void
-    ) {
+    init(interval: Duration, size: Int, logger: Logger, write: @escaping @Sendable ([Outcome]) async throws -> Void) {
         self.interval = interval
         self.size = size
-        self.lanes = max(1, lanes)
         self.logger = logger
         self.write = write
         self.batchLimit = Mutex(size)
@@ -55,18 +43,12 @@ final class OutcomeWriter<Outcome: Sendable>: Sendable {
     /// Outcomes not yet written: pending, or in a write that has not finished.
     var unwritten: Int { count + writing.withLock { $0 } }
 
-    /// Writes batches until the task is cancelled, `lanes` of them at once at most.
+    /// Writes batches until the task is cancelled.
     func run() async {
-        await withDiscardingTaskGroup { group in
-            for _ in 0..<lanes {
-                group.addTask {
-                    while !Task.isCancelled {
-                        await self.wake.wait(timeout: .seconds(1))
-                        if self.count < self.size { try? await Task.sleep(for: self.interval) }
-                        await self.flush()
-                    }
-                }
-            }
+        while !Task.isCancelled {
+            await wake.wait(timeout: .seconds(1))
+            if count < size { try? await Task.sleep(for: interval) }
+            await flush()
         }
     }
 

@@ -5,7 +5,7 @@ import Testing
 
 @testable import Workers
 
-@Suite("OutcomeWriter: batches that fail, and writes side by side")
+@Suite("OutcomeWriter: batches that fail")
 struct OutcomeWriterTests {
     /// A write that records what it wrote and fails as `failure` says for each batch.
     final class Recorder: Sendable {
@@ -46,28 +46,5 @@ struct OutcomeWriterTests {
         let lost = PostgresError(kind: .connection, message: "server closed the connection unexpectedly")
         let recorder = Recorder { _, attempt in attempt <= 2 ? lost : nil }
         #expect(await Self.drained(0..<100, recorder) == Array(0..<100))
-    }
-
-    @Test("a slow write does not hold back the next batch: two writes run at once, never more")
-    func twoLanes() async {
-        let running = Mutex((now: 0, most: 0))
-        let written = Mutex<[Int]>([])
-        let writer = OutcomeWriter<Int>(interval: .milliseconds(1), size: 8, lanes: 2, logger: Logger(label: "writer")) { batch in
-            running.withLock { $0.now += 1; $0.most = max($0.most, $0.now) }
-            try await Task.sleep(for: .milliseconds(100))
-            written.withLock { $0 += batch }
-            running.withLock { $0.now -= 1 }
-        }
-        let loop = Task { await writer.run() }
-        for outcome in 0..<40 {
-            writer.add(outcome)
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-        let deadline = ContinuousClock.now + .seconds(20)
-        while written.withLock({ $0.count }) < 40 && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
-        loop.cancel()
-        await loop.value
-        #expect(written.withLock { $0 }.sorted() == Array(0..<40))
-        #expect(running.withLock { $0.most } == 2)
     }
 }
