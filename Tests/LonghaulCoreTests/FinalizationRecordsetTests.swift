@@ -10,11 +10,7 @@ import TestSupport
 /// ending as its `Encodable` conformance gives it, with the Response spliced in as an object;
 /// and PostgreSQL reads every field of it back as it was.
 @Suite struct FinalizationRecordsetTests {
-    static let texts = [
-        "", "S.", "a \"quote\", a \\ backslash and a / slash", "line\nbreak\r\n\ttab\u{8}\u{C}\u{1}\u{1F}\u{7F}",
-        "\u{0}nul", "é café naïve 日本語", "emoji 👩‍👩‍👧‍👦 🇫🇷 😀", "\u{2028}\u{2029}",
-        String(repeating: "A long summary with \"quotes\" and\nlines. ", count: 100),
-    ]
+    static let texts = JSONTexts.tricky
 
     static let responses: [String?] = [
         nil,

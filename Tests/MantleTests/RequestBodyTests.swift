@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 @testable import Mantle
 
@@ -7,11 +8,7 @@ import Testing
 /// conformance gives through `JSONEncoder` with `[.sortedKeys, .withoutEscapingSlashes]`, as the
 /// client sent it before: the same bytes, the same parsed JSON, and the same request read back.
 @Suite struct RequestBodyTests {
-    static let texts = [
-        "", "Summarise this.", "a \"quote\", a \\ backslash and a / slash", "line\nbreak\r\n\ttab\u{8}\u{C}",
-        "\u{0}\u{1}\u{1F}\u{7F} controls", "é café naïve 日本語", "emoji 👩‍👩‍👧‍👦 🇫🇷 😀", "\u{2028}\u{2029}\u{FEFF}",
-        String(repeating: "A long document with \"quotes\" and\nlines. ", count: 300),
-    ]
+    static let texts = JSONTexts.tricky
 
     static let inputs: [ResponseInput] =
         texts.map { .text($0) } + [

@@ -24,12 +24,12 @@ extension MantleResponse {
             try Self.outputItem(item, in: document)
         }
         usage = try Self.usage(member("usage"), in: document)
-        error = try Self.object(member("error"), in: document).map { (error) throws(StrictJSON.Unexpected) in
+        error = try Self.object(member("error")).map { (error) throws(StrictJSON.Unexpected) in
             ResponseError(
                 code: try document.optionalString(document.member("code", of: error)) ?? "",
                 message: try document.optionalString(document.member("message", of: error)) ?? "")
         }
-        incompleteReason = try Self.object(member("incomplete_details"), in: document).flatMap { (details) throws(StrictJSON.Unexpected) in
+        incompleteReason = try Self.object(member("incomplete_details")).flatMap { (details) throws(StrictJSON.Unexpected) in
             try document.optionalString(document.member("reason", of: details)).map(IncompleteReason.init(rawValue:))
         }
         // Echoed request fields are read leniently, as `init(json:)` reads them: a value of
@@ -46,7 +46,7 @@ extension MantleResponse {
     }
 
     /// An object, or nil for a missing member or null.
-    private static func object(_ value: StrictJSON.Value?, in document: StrictJSON) throws(StrictJSON.Unexpected) -> StrictJSON.Value? {
+    private static func object(_ value: StrictJSON.Value?) throws(StrictJSON.Unexpected) -> StrictJSON.Value? {
         guard let value, !value.isNull else { return nil }
         guard case .object = value else { throw StrictJSON.Unexpected() }
         return value
@@ -84,9 +84,9 @@ extension MantleResponse {
     }
 
     private static func usage(_ value: StrictJSON.Value?, in document: StrictJSON) throws(StrictJSON.Unexpected) -> ResponseUsage? {
-        guard let usage = try object(value, in: document) else { return nil }
+        guard let usage = try object(value) else { return nil }
         func integer(_ key: String, of object: StrictJSON.Value?) throws(StrictJSON.Unexpected) -> Int? {
-            guard let object = try Self.object(object, in: document) else { return nil }
+            guard let object = try Self.object(object) else { return nil }
             return try document.optionalInteger(document.member(key, of: object))
         }
         let inputDetails = try document.member("input_tokens_details", of: usage)
