@@ -90,7 +90,8 @@ struct JobFinalizer: Sendable {
                   AND (u.attempt IS NULL OR j.attempt = u.attempt)
                   AND (\(rowGuard.isExpiredLease) = false OR j.lease_expires_at < now())
                 RETURNING j.id, j.batch_id, j.parent_id, j.project_id, j.budget_batch_id, j.model, j.submitted_at,
-                          j.params->>'service_tier' AS asked_tier
+                          j.params->>'service_tier' AS asked_tier, j.public_id, j.state, j.remote_status, j.response_id,
+                          j.attempt, j.source_path, j.metadata, j.webhook_url, j.created_at, j.finished_at
             ), stored AS (
                 INSERT INTO results (job_id, output_text, input_tokens, cached_tokens, output_tokens, reasoning_tokens,
                                      total_tokens, incomplete_reason, error_code, error_message, response)
@@ -134,21 +135,42 @@ struct JobFinalizer: Sendable {
                       WHERE budget_batch_id IS NOT NULL GROUP BY budget_batch_id) s
                 WHERE b.id = s.budget_batch_id
             )
-            SELECT id, batch_id, parent_id, (SELECT array_agg(DISTINCT project_id) FROM settled) AS budget_projects FROM ended
+            -- With each job to announce (not a map or merge call: it wakes its parent instead), what
+            -- its `job.<state>` event says and the endpoints it goes to; the worker writes the
+            -- bodies (`JobEvent`). The summary is read only for a job an endpoint wants it for.
+            SELECT e.id, e.batch_id, e.parent_id, (SELECT array_agg(DISTINCT project_id) FROM settled) AS budget_projects,
+                   e.public_id, e.project_id, p.slug AS project, b.public_id AS batch, e.state::text AS state, e.remote_status,
+                   e.model, e.response_id, e.attempt, e.source_path, e.metadata::text AS metadata, e.webhook_url,
+                   e.created_at::text AS created_at, e.finished_at::text AS finished_at,
+                   u.input_tokens, u.cached_tokens, u.output_tokens, u.reasoning_tokens, u.total_tokens, u.incomplete_reason,
+                   u.error_code, left(u.error_message, 2000) AS error_message,
+                   t.endpoint_ids, t.endpoint_urls, t.include_results,
+                   CASE WHEN true = ANY (t.include_results) THEN u.output_text END AS result_text
+            FROM ended e
+            JOIN input u ON u.job_id = e.id
+            JOIN projects p ON p.id = e.project_id
+            LEFT JOIN batches b ON b.id = e.batch_id
+            LEFT JOIN LATERAL (
+                SELECT array_agg(w.id ORDER BY w.id) AS endpoint_ids, array_agg(w.url ORDER BY w.id) AS endpoint_urls,
+                       array_agg(w.include_result ORDER BY w.id) AS include_results
+                FROM webhook_endpoints w
+                WHERE e.parent_id IS NULL AND w.project_id = e.project_id AND w.enabled
+                  AND (cardinality(w.event_types) = 0 OR ('job.' || e.state) = ANY (w.event_types))
+            ) t ON true
             """)
         let jobIDs = try ended.map { try $0.decode("id", as: Int64.self) }
         guard !jobIDs.isEmpty else { return 0 }
         let batchIDs = try ended.compactMap { try $0.decode("batch_id", as: Int64?.self) }
         // A map or merge job is part of its parent's work: it wakes the parent instead of announcing itself.
         let parentIDs = try ended.compactMap { try $0.decode("parent_id", as: Int64?.self) }
-        let announced = try ended.filter { try $0.decode("parent_id", as: Int64?.self) == nil }.map { try $0.decode("id", as: Int64.self) }
+        let announced = try ended.filter { try $0.decode("parent_id", as: Int64?.self) == nil }.map(JobAnnouncement.init(row:))
         if !parentIDs.isEmpty {
             try await SplitJobs.wake(parentIDs: parentIDs, on: connection)
             try await outbox.notifications.notify(QueueChannel.splits, on: connection)
             try await SplitJobs.resettle(parentIDs: parentIDs, on: connection)
         }
         if !announced.isEmpty {
-            try await outbox.writeJobEvents(jobIDs: announced, on: connection)
+            try await outbox.writeJobEvents(announced, on: connection)
         }
         if !batchIDs.isEmpty {
             try await outbox.closeBatches(batchIDs, on: connection)
