@@ -37,7 +37,7 @@ struct RequestValidationMiddleware<Context: RequestContext>: RouterMiddleware {
         guard let schema = operation.bodySchema else { return try await next(request, context) }
         var request = request
         let body = try await request.collectBody(upTo: .max)
-        if let value = try? JSONDecoder().decode(JSONValue.self, from: Data(body.readableBytesView)),
+        if let value = JSONValue.decoding(Data(body.readableBytesView)),
            let violation = document.validator.violation(of: schema, by: value, at: "") {
             throw violation
         }

@@ -1,5 +1,6 @@
 public import Foundation
 import Hashing
+import Postgres
 public import Mantle
 
 /// A request that passed validation, with defaults filled in and the figures the queue needs.
@@ -47,7 +48,7 @@ extension JobRequest {
                 field: "document", code: "too_large",
                 message: "the document is \(documentBytes) bytes; the limit is \(limits.maxDocumentBytes) bytes")
         }
-        if document.utf8.contains(0) {  // a NUL character is a 0 byte in UTF-8, and no other byte is
+        if PostgresBindings.containsNUL(document) {
             throw ValidationError(
                 field: "document", code: "binary", message: "the document contains NUL characters; send text, not binary data")
         }

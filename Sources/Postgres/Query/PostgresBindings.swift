@@ -1,3 +1,5 @@
+import Foundation
+
 /// The parameters of a query, already in PostgreSQL's text format, with their declared types.
 public struct PostgresBindings: Sendable {
     /// Each parameter's text; `nil` is NULL.
@@ -13,11 +15,16 @@ public struct PostgresBindings: Sendable {
     /// The number of parameters.
     public var count: Int { values.count }
 
-    /// Whether `text` holds a NUL byte. Read through the string's own storage: through the UTF-8
-    /// view's iterator it was 1.5 % of a worker's CPU (the endings' ~300 KB recordsets), and as
-    /// much of `longhaul batch`'s (500 texts a statement).
-    static func containsNUL(_ text: String) -> Bool {
-        text.utf8.withContiguousStorageIfAvailable { $0.contains(0) } ?? text.utf8.contains(0)
+    /// Whether `text` holds a NUL byte, which no `text` value can (a NUL character is a 0 byte
+    /// in UTF-8, and no other character has one). Read through the string's own storage with
+    /// `memchr`: through the UTF-8 view's iterator it was 1.5 % of a worker's CPU (the endings'
+    /// ~300 KB recordsets), as much of `longhaul batch`'s, and 1.3 % of the API server's (a job's
+    /// document checked before it is stored).
+    public static func containsNUL(_ text: String) -> Bool {
+        text.utf8.withContiguousStorageIfAvailable { bytes in
+            guard let base = bytes.baseAddress else { return false }
+            return memchr(base, 0, bytes.count) != nil
+        } ?? text.utf8.contains(0)
     }
 
     /// Appends a value as the next parameter (`$count`).
