@@ -37,24 +37,12 @@ private typealias Value = Mantle.JSONValue
     /// Bytes deleted, doubled or replaced all over every body: whenever the strict reader reads
     /// one, `JSONDecoder` reads the same.
     @Test func mutationsNeverReadDifferently() {
-        var random = SeededGenerator(seed: 29)  // the same mutations on every run
-        let replacements = Array(#"{}[],:"\0-.eEn/u"#.utf8) + [0x01, 0x20, 0xC3, 0xA9, 0xFF]
         var strictReads = 0
-        for body in Self.bodies {
-            let bytes = Array(body.utf8)
-            for _ in 0..<300 {
-                var mutated = bytes
-                let position = Int(random.next() % UInt64(bytes.count))
-                switch random.next() % 3 {
-                case 0: mutated.remove(at: position)
-                case 1: mutated.insert(mutated[position], at: position)
-                default: mutated[position] = replacements[Int(random.next() % UInt64(replacements.count))]
-                }
-                let data = Data(mutated)
-                guard let strict = Value.strictly(data) else { continue }
-                strictReads += 1
-                #expect(strict == Self.decoded(data), "\(String(decoding: mutated, as: UTF8.self))")
-            }
+        for mutated in StrictJSONTests.mutations(of: Self.bodies, perBody: 300, seed: 29) {
+            let data = Data(mutated)
+            guard let strict = Value.strictly(data) else { continue }
+            strictReads += 1
+            #expect(strict == Self.decoded(data), "\(String(decoding: mutated, as: UTF8.self))")
         }
         #expect(strictReads > 1_000)
     }
