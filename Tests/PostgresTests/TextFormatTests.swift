@@ -13,6 +13,8 @@ struct TextFormatTests {
         ("{\"\",x}", ["", "x"]),
         ("[0:1]={x,y}", ["x", "y"]),
         ("{\"ünïcødé ✓\",plain}", ["ünïcødé ✓", "plain"]),
+        // Escapes before a multi-byte character, NULL in any case, spaces around elements.
+        ("{Null, \"a\\é\" ,\\é, nULL ,\"nULL\"}", [nil, "aé", "é", nil, "nULL"]),
     ])
     func arrayLiteralsParse(literal: String, expected: [String?]) throws {
         let parsed = try PostgresArrayLiteral.parse(literal[...]).map { $0.map(String.init) }
