@@ -111,7 +111,9 @@ struct JobFinalizer: Sendable {
                 WHERE a.job_id = u.job_id AND a.attempt = u.attempt AND a.outcome = 'submitted'
             ), spent AS (
                 -- What each ended job's calls spent (a split job's own row, never submitted, sums
-                -- calls counted already), for the caps it ran under.
+                -- calls counted already), for the caps it ran under. Only a job under a cap is
+                -- priced: `longhaul_call_cost` reads the prices view, 10-14 µs a call (psql,
+                -- 10,000 calls), which every ending paid for caps most projects do not have.
                 SELECT e.project_id, e.budget_batch_id,
                        coalesce(u.input_tokens, 0) + coalesce(u.output_tokens, 0) + u.unseen_output AS tokens,
                        coalesce(longhaul_call_cost(e.model, longhaul_priced_tier(u.response->>'service_tier', e.asked_tier),
@@ -119,6 +121,7 @@ struct JobFinalizer: Sendable {
                                                    coalesce(u.output_tokens, 0) + u.unseen_output), 0) AS cost
                 FROM ended e JOIN input u ON u.job_id = e.id
                 WHERE e.submitted_at IS NOT NULL
+                  AND (e.budget_batch_id IS NOT NULL OR e.project_id IN (SELECT project_id FROM project_budgets))
             ), settled AS (
                 -- Against their project's caps. No cap: no row to update.
                 UPDATE project_budgets b
