@@ -46,6 +46,11 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]
         ),
+        .systemLibrary(
+            name: "CCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]
+        ),
 
         // Infrastructure libraries, each usable on its own.
         .target(
@@ -53,7 +58,7 @@ let package = Package(
             dependencies: ["CLibPQ", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
-        .target(name: "Hashing", swiftSettings: swiftSettings),
+        .target(name: "Hashing", dependencies: ["CCrypto"], swiftSettings: swiftSettings),
         // Compact JSON written by hand, for the bodies sent on every request (Longhaul's create
         // body and finalizer recordset, the simulator's Responses and events).
         .target(name: "JSONWriting", swiftSettings: swiftSettings),

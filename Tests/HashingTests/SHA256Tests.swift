@@ -62,6 +62,22 @@ struct SHA256Tests {
         }
     }
 
+    @Test("a copied hasher hashes on independently of the original, before and after either finishes")
+    func copiesAreIndependent() {
+        var original = SHA256()
+        original.update(utf8: "shared prefix, ")
+        var copy = original
+        copy.update(utf8: "then the copy's own text")
+        let copied = copy
+        original.update(utf8: "then the original's")
+        #expect(original.finalize() == SHA256.hash(utf8: "shared prefix, then the original's"))
+        #expect(copy.finalize() == SHA256.hash(utf8: "shared prefix, then the copy's own text"))
+        // Finishing one copy leaves the other as it was.
+        #expect(copied.finalize() == copy.finalize())
+        #expect(SHA256().finalize() == SHA256.hash(data: [UInt8]()))
+        #expect(Self.hex(SHA256().finalize()) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+    }
+
     /// RFC 4231 test cases 1, 2, 4 and 6 (a key longer than the block).
     static let hmacVectors: [(key: [UInt8], message: [UInt8], mac: String)] = [
         ([UInt8](repeating: 0x0b, count: 20), Array("Hi There".utf8), "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"),
