@@ -69,9 +69,12 @@ struct WorkerProcessTests {
     @Test("two worker processes on one database: 500 jobs, no job attempt submitted twice, max_in_flight held")
     func twoWorkersShareOneDatabase() async throws {
         try await WorkerProcessHarness.with("e2e_two", simulatorArguments: Self.simulatorArguments) { harness in
-            // Both workers wait for work before it comes, so that neither has a head start.
+            // Both workers wait for work before it comes, so that neither has a head start. No
+            // worker dies here, so nothing needs the harness's 3-second lease: under a load average
+            // of ~40 it ran out before a heartbeat renewed it, and 5 of 500 jobs were rescued and
+            // created again, which this test would then blame on the claim.
             let project = try await harness.makeDefaultProject(maxInFlight: 100)
-            let workers = [try harness.startWorker(), try harness.startWorker()]
+            let workers = [try harness.startWorker(leaseSeconds: 30), try harness.startWorker(leaseSeconds: 30)]
             for worker in workers {
                 _ = try await worker.waitForOutput { $0.contains("worker started") ? true : nil }
             }
