@@ -169,8 +169,8 @@ print(" ".join(f"{k}={v}" for k, v in sorted(routes.items())))')
   echo "row updates:      $(hot_updates "$UPDATES_BEFORE" "$DONE") (HOT: rewritten on their page, no index entry)"
   echo "unread indexes:   $(unread_indexes "$INDEX_SCANS_BEFORE") (written by every non-HOT update of their rows, never scanned during the run)"
   if [ -n "${STATEMENTS:-}" ]; then
-    echo "statements:       $(sql "SELECT round(sum(calls) / $DONE, 2) FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat%'") per job; the most frequent (calls per job, WAL bytes per job, execution µs per job, planning µs per job):"
-    sql "SELECT round(calls::numeric / $DONE, 3) || ' | ' || round(wal_bytes / $DONE) || ' | ' || round((total_exec_time * 1000 / $DONE)::numeric) || ' | ' || round((total_plan_time * 1000 / $DONE)::numeric) || ' | ' || left(regexp_replace(query, '\s+', ' ', 'g'), 100)
+    echo "statements:       $(sql "SELECT round(sum(calls) / $DONE, 2) FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat%'") per job; the most frequent (calls per job, plans per call, WAL bytes per job, execution µs per job, planning µs per job):"
+    sql "SELECT round(calls::numeric / $DONE, 3) || ' | ' || round(plans::numeric / greatest(calls, 1), 2) || ' | ' || round(wal_bytes / $DONE) || ' | ' || round((total_exec_time * 1000 / $DONE)::numeric) || ' | ' || round((total_plan_time * 1000 / $DONE)::numeric) || ' | ' || left(regexp_replace(query, '\s+', ' ', 'g'), 100)
          FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat%' ORDER BY calls DESC LIMIT 14" | sed 's/^/                  /'
   fi
   echo "CPU seconds:      worker $(awk -v t="$WORKER_TICKS" -v h="$HZ" 'BEGIN{printf "%.1f", t / h}'), simulator $(awk -v t="$SIM_TICKS" -v h="$HZ" 'BEGIN{printf "%.1f", t / h}'), postgres $(awk -v t="$SERVER_TICKS" -v h="$HZ" 'BEGIN{printf "%.1f", t / h}') of $(awk -v s="$WALL" 'BEGIN{printf "%.1f", 2 * s}') available (2 cores)"
