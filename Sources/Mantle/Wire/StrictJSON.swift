@@ -8,7 +8,9 @@ import Foundation
 /// `JSONDecoder`, which then decides; so a fast decoder can only ever agree with the slow one.
 /// Values keep their byte ranges and are turned into Swift values only when read.
 struct StrictJSON {
-    indirect enum Value {
+    /// Not `indirect`: the arrays already hold their elements out of line, and an indirect enum
+    /// boxed every value, a string's range included: one allocation a value, read or not.
+    enum Value {
         case object([Member])
         case array([Value])
         /// A string's bytes between its quotes; `escaped` when they hold a backslash.
