@@ -27,6 +27,15 @@ struct TextFormatTests {
         #expect(parsed == values)
     }
 
+    @Test("every quote and backslash is escaped, wherever it falls, and nothing else", arguments: [
+        ("plain", #"{"plain"}"#), ("a\"b\\c", #"{"a\"b\\c"}"#), ("\"\"\\\\", #"{"\"\"\\\\"}"#),
+        ("\\start", #"{"\\start"}"#), ("end\"", #"{"end\""}"#), ("é\"ü\\✓", #"{"é\"ü\\✓"}"#), ("", #"{""}"#),
+    ])
+    func arrayLiteralsEscape(element: String, literal: String) throws {
+        #expect(PostgresArrayLiteral.format([element]) == literal)
+        #expect(try PostgresArrayLiteral.parse(literal[...]).map { $0.map(String.init) } == [element])
+    }
+
     @Test func multiDimensionalArraysAreRefused() {
         #expect(throws: PostgresDecodingFailure.self) { try PostgresArrayLiteral.parse("{{1,2},{3,4}}") }
     }

@@ -5,7 +5,7 @@ enum PostgresArrayLiteral {
     /// multi-byte character, and appending scalar by scalar to a `String` cost `longhaul batch`
     /// more than the server's parsing of the literal (document texts go through here).
     static func format(_ elements: [String?]) -> String {
-        let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
+        let quote = UInt8(ascii: "\"")
         var bytes: [UInt8] = []
         bytes.reserveCapacity(elements.reduce(2) { $0 + ($1?.utf8.count ?? 4) + 3 })
         bytes.append(UInt8(ascii: "{"))
@@ -16,14 +16,33 @@ enum PostgresArrayLiteral {
                 continue
             }
             bytes.append(quote)
-            for byte in element.utf8 {
-                if byte == quote || byte == backslash { bytes.append(backslash) }
-                bytes.append(byte)
-            }
+            appendEscaped(element, to: &bytes)
             bytes.append(quote)
         }
         bytes.append(UInt8(ascii: "}"))
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends `element`'s UTF-8 with a backslash before each quote and backslash, copying the
+    /// runs between them whole: byte by byte, a 2 KB document (every job the API enqueues) or a
+    /// webhook body (every ending) cost 1–2 % of the server's and the worker's CPU.
+    private static func appendEscaped(_ element: String, to bytes: inout [UInt8]) {
+        let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
+        let done: Void? = element.utf8.withContiguousStorageIfAvailable { utf8 in
+            var start = 0
+            for index in utf8.indices where utf8[index] == quote || utf8[index] == backslash {
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index]))
+                bytes.append(backslash)
+                start = index
+            }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
+        }
+        if done == nil {
+            for byte in element.utf8 {
+                if byte == quote || byte == backslash { bytes.append(backslash) }
+                bytes.append(byte)
+            }
+        }
     }
 
     /// Parses the elements; `nil` is an unquoted NULL. Multi-dimensional arrays are refused.
