@@ -19,8 +19,8 @@ struct JobFinalizer: Sendable {
         // Planned once per connection, not at each call. Left to choose, PostgreSQL plans this
         // statement afresh for its first five runs on each connection and, its own plan judged
         // cheaper, mostly after them too: 0.65 plans a call, 23-28 µs a job of planning at ~1.3 ms
-        // a plan (`STATEMENTS=1 bench/pipeline.sh 10000 256`); forced generic, 0.09 plans a call
-        // and 5 µs a job, the same execution time (the same plan shape: the ids' primary keys,
+        // a plan (`STATEMENTS=1 bench/pipeline.sh 10000 256`); forced generic, 0.10 plans a call
+        // and 7 µs a job, the same execution time (the same plan shape: the ids' primary keys,
         // the recordset's default 100 rows). Only for this statement: reset right after it.
         try await connection.query("SET LOCAL plan_cache_mode = force_generic_plan")
         let ended = try await connection.query("""

@@ -28,18 +28,25 @@ struct JobAnnouncement: Sendable, Equatable {
     }
 
     /// The outbox rows: one per endpoint, in the order given, then one for the job's own URL,
-    /// which always gets the thin body. The thin body is written once and shared.
+    /// which always gets the thin body. Each body is written at most once, and only if a row
+    /// takes it.
     func deliveries(publicBaseURL: String, maxBodyBytes: Int) -> [Delivery] {
         guard !endpoints.isEmpty || webhookURL != nil else { return [] }
-        let thin = event.body(publicBaseURL: publicBaseURL, maxBytes: maxBodyBytes)
-        let full = resultText.map { event.body(publicBaseURL: publicBaseURL, resultText: $0, maxBytes: maxBodyBytes) }
+        let full = resultText.flatMap { event.bodyWithResult(publicBaseURL: publicBaseURL, resultText: $0, maxBytes: maxBodyBytes) }
+        var written: String?
+        func thin() -> String {
+            if let written { return written }
+            let body = event.body(publicBaseURL: publicBaseURL, maxBytes: maxBodyBytes)
+            written = body
+            return body
+        }
         func delivery(to url: String, endpointID: Int64?, body: String) -> Delivery {
             Delivery(
                 projectID: event.projectID, endpointID: endpointID, jobID: event.jobID, batchID: event.batchID, url: url,
                 eventType: event.eventType, body: body)
         }
-        var rows = endpoints.map { delivery(to: $0.url, endpointID: $0.id, body: $0.includeResult ? full ?? thin : thin) }
-        if let webhookURL { rows.append(delivery(to: webhookURL, endpointID: nil, body: thin)) }
+        var rows = endpoints.map { delivery(to: $0.url, endpointID: $0.id, body: $0.includeResult ? full ?? thin() : thin()) }
+        if let webhookURL { rows.append(delivery(to: webhookURL, endpointID: nil, body: thin())) }
         return rows
     }
 }

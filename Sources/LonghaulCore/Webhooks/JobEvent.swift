@@ -45,11 +45,14 @@ struct JobEvent: Sendable, Equatable {
     /// stays within `maxBytes` (Standard Webhooks: payloads are "usually smaller than 20kb";
     /// larger data is linked), otherwise the thin payload with its `result_url`.
     func body(publicBaseURL: String, resultText: String? = nil, maxBytes: Int) -> String {
-        if let resultText {
-            let full = bytes(publicBaseURL: publicBaseURL, resultText: resultText)
-            if full.count <= maxBytes { return String(decoding: full, as: UTF8.self) }
-        }
-        return String(decoding: bytes(publicBaseURL: publicBaseURL, resultText: nil), as: UTF8.self)
+        resultText.flatMap { bodyWithResult(publicBaseURL: publicBaseURL, resultText: $0, maxBytes: maxBytes) }
+            ?? String(decoding: bytes(publicBaseURL: publicBaseURL, resultText: nil), as: UTF8.self)
+    }
+
+    /// The body with the summary, or nil when it would pass `maxBytes`.
+    func bodyWithResult(publicBaseURL: String, resultText: String, maxBytes: Int) -> String? {
+        let full = bytes(publicBaseURL: publicBaseURL, resultText: resultText)
+        return full.count <= maxBytes ? String(decoding: full, as: UTF8.self) : nil
     }
 
     private func bytes(publicBaseURL: String, resultText: String?) -> [UInt8] {

@@ -27,22 +27,19 @@ enum PostgresArrayLiteral {
     /// runs between them whole: byte by byte, a 2 KB document (every job the API enqueues) or a
     /// webhook body (every ending) cost 1–2 % of the server's and the worker's CPU.
     private static func appendEscaped(_ element: String, to bytes: inout [UInt8]) {
+        let done: Void? = element.utf8.withContiguousStorageIfAvailable { appendEscaped($0, to: &bytes) }
+        if done == nil { Array(element.utf8).withUnsafeBufferPointer { appendEscaped($0, to: &bytes) } }
+    }
+
+    private static func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
         let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
-        let done: Void? = element.utf8.withContiguousStorageIfAvailable { utf8 in
-            var start = 0
-            for index in utf8.indices where utf8[index] == quote || utf8[index] == backslash {
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index]))
-                bytes.append(backslash)
-                start = index
-            }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
+        var start = 0
+        for index in utf8.indices where utf8[index] == quote || utf8[index] == backslash {
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index]))
+            bytes.append(backslash)
+            start = index
         }
-        if done == nil {
-            for byte in element.utf8 {
-                if byte == quote || byte == backslash { bytes.append(backslash) }
-                bytes.append(byte)
-            }
-        }
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
     }
 
     /// Parses the elements; `nil` is an unquoted NULL. Multi-dimensional arrays are refused.
