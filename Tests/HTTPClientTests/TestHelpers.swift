@@ -36,3 +36,18 @@ func withClientAndServer(
         await client.shutdown()
     }
 }
+
+/// How many of this machine's IPv4 TCP connections to `port` are established, counted from the
+/// client's side (`/proc/net/tcp`: the remote port is `port`, the state `01`).
+func establishedConnections(toPort port: Int) throws -> Int {
+    // Read to the end: a /proc file reports a size of 0, so a read sized by it finds nothing.
+    let file = try FileHandle(forReadingFrom: URL(fileURLWithPath: "/proc/net/tcp"))
+    defer { try? file.close() }
+    let table = String(decoding: try file.readToEnd() ?? Data(), as: UTF8.self)
+    let hex = String(port, radix: 16, uppercase: true)
+    let remote = ":" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+    return table.split(separator: "\n").dropFirst().count { line in
+        let fields = line.split(separator: " ")
+        return fields.count > 3 && fields[2].hasSuffix(remote) && fields[3] == "01"
+    }
+}
