@@ -20,7 +20,7 @@ extension JobQueue {
             UPDATE jobs SET lease_expires_at = now() + make_interval(secs => \(seconds)),
                             next_poll_at = CASE WHEN next_poll_at < now() + make_interval(secs => \(seconds / 2))
                                                 THEN now() + make_interval(secs => \(seconds)) ELSE next_poll_at END
-            WHERE id = ANY(\(jobIDs)) AND state = 'running' AND lease_owner = \(worker) AND cancel_requested_at IS NULL
+            WHERE id = ANY(\(jobIDs)) AND \(unescaped: RowStateGuard.sql("", .running)) AND lease_owner = \(worker) AND cancel_requested_at IS NULL
             """)
     }
 }

@@ -88,7 +88,7 @@ extension JobQueue {
                             remote_status = coalesce(u.remote_status, j.remote_status),
                             lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
                         FROM jsonb_to_recordset(\(recordset(reschedules))) AS u(job_id bigint, delay_ms bigint, remote_status text, counted boolean)
-                        WHERE j.id = u.job_id AND j.state = 'running' AND j.lease_owner = \(worker)
+                        WHERE j.id = u.job_id AND \(unescaped: RowStateGuard.sql("j", .running)) AND j.lease_owner = \(worker)
                         """)
                     applied += rows.affectedRows
                 }
@@ -98,7 +98,7 @@ extension JobQueue {
                         SET state = 'queued', run_at = now() + u.delay_ms * interval '1 millisecond', response_id = NULL,
                             next_poll_at = NULL, poll_count = 0, poll_failures = 0, lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
                         FROM jsonb_to_recordset(\(recordset(resubmits))) AS u(job_id bigint, attempt smallint, delay_ms bigint)
-                        WHERE j.id = u.job_id AND j.state = 'running' AND j.lease_owner = \(worker) AND j.attempt = u.attempt
+                        WHERE j.id = u.job_id AND \(unescaped: RowStateGuard.sql("j", .running)) AND j.lease_owner = \(worker) AND j.attempt = u.attempt
                         """)
                     applied += rows.affectedRows
                     try await connection.query("""

@@ -51,7 +51,7 @@ extension JobQueue {
                 """
                 UPDATE jobs j SET state = 'running', remote_status = 'in_progress', updated_at = now()
                 FROM jsonb_to_recordset(\(recordset(started))) AS u(job_id bigint, attempt smallint)
-                WHERE j.id = u.job_id AND j.state = 'submitting' AND j.held AND j.lease_owner = \(worker) AND j.attempt = u.attempt
+                WHERE j.id = u.job_id AND \(unescaped: RowStateGuard.sql("j", .submitting)) AND j.held AND j.lease_owner = \(worker) AND j.attempt = u.attempt
                 """)
         }
         if !checkpoints.isEmpty {
@@ -59,7 +59,7 @@ extension JobQueue {
                 """
                 UPDATE jobs j SET partial_text = u.text, partial_output_tokens = u.output_tokens, checkpointed_at = now()
                 FROM jsonb_to_recordset(\(recordset(checkpoints))) AS u(job_id bigint, attempt smallint, text text, output_tokens integer)
-                WHERE j.id = u.job_id AND j.state IN ('submitting', 'running') AND j.lease_owner = \(worker) AND j.attempt = u.attempt
+                WHERE j.id = u.job_id AND \(unescaped: RowStateGuard.sql("j", .submitting, .running)) AND j.lease_owner = \(worker) AND j.attempt = u.attempt
                 """)
         }
         guard !held.isEmpty else { return [] }

@@ -192,7 +192,7 @@ extension JobQueue {
                             lease_expires_at = now() + u.stream_lease_ms * interval '1 millisecond'
                         FROM jsonb_to_recordset(\(recordset(accepted)))
                              AS u(job_id bigint, attempt smallint, response_id text, remote_status text, delay_ms bigint, stream_lease_ms bigint)
-                        WHERE j.id = u.job_id AND j.state = 'submitting' AND j.lease_owner = \(worker) AND j.attempt = u.attempt
+                        WHERE j.id = u.job_id AND \(unescaped: RowStateGuard.sql("j", .submitting)) AND j.lease_owner = \(worker) AND j.attempt = u.attempt
                         """)
                     applied += rows.affectedRows
                 }
@@ -212,7 +212,7 @@ extension JobQueue {
                             retrying_since = CASE WHEN u.spent OR u.in_place THEN j.retrying_since ELSE coalesce(j.retrying_since, j.submitted_at) END,
                             lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
                         FROM jsonb_to_recordset(\(recordset(retries))) AS u(job_id bigint, attempt smallint, delay_ms bigint, spent boolean, in_place boolean, orphan boolean)
-                        WHERE j.id = u.job_id AND \(unescaped: FinalizationGuard.submittingOrHolding) AND j.lease_owner = \(worker) AND j.attempt = u.attempt
+                        WHERE j.id = u.job_id AND \(unescaped: FinalizationGuard.submittingOrHoldingRow) AND j.lease_owner = \(worker) AND j.attempt = u.attempt
                         """)
                     applied += rows.affectedRows
                 }
@@ -230,7 +230,7 @@ extension JobQueue {
                             submitted_at = NULL, reserved_tokens = NULL, reserved_cost = NULL,
                             retrying_since = NULL, lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
                         FROM jsonb_to_recordset(\(recordset(splits))) AS u(job_id bigint, attempt smallint, params jsonb)
-                        WHERE j.id = u.job_id AND j.state = 'submitting' AND j.lease_owner = \(worker) AND j.attempt = u.attempt
+                        WHERE j.id = u.job_id AND \(unescaped: RowStateGuard.sql("j", .submitting)) AND j.lease_owner = \(worker) AND j.attempt = u.attempt
                           AND j.cancel_requested_at IS NULL
                         RETURNING j.id
                         """)

@@ -87,15 +87,21 @@ enum FinalizationGuard {
     case waitingForChildren
 
     /// A job being submitted, or whose held stream is under way (`running`, `held`, with no
-    /// Response to poll): the rows a create's or a stream's outcome may touch.
+    /// Response to poll): the rows a create's or a stream's outcome may touch. This form finds
+    /// them through `jobs_leased`; `submittingOrHoldingRow` checks rows found by id.
     static let submittingOrHolding = "(j.state = 'submitting' OR (j.state = 'running' AND j.held))"
 
+    /// ``submittingOrHolding`` as a guard on rows found by id (see `RowStateGuard`).
+    static let submittingOrHoldingRow =
+        "(\(RowStateGuard.sql("j", .submitting)) OR (\(RowStateGuard.sql("j", .running)) AND j.held))"
+
+    /// The guard on the rows an ending names by id.
     var sql: String {
         switch self {
-        case .submittingLeasedBy, .submittingWithExpiredLease: Self.submittingOrHolding
-        case .runningLeasedBy: "j.state = 'running'"
-        case .queued: "j.state = 'queued'"
-        case .waitingForChildren: "j.state = 'waiting_for_children'"
+        case .submittingLeasedBy, .submittingWithExpiredLease: Self.submittingOrHoldingRow
+        case .runningLeasedBy: RowStateGuard.sql("j", .running)
+        case .queued: RowStateGuard.sql("j", .queued)
+        case .waitingForChildren: RowStateGuard.sql("j", .waitingForChildren)
         }
     }
 

@@ -14,7 +14,7 @@ extension JobFinalizer {
             UPDATE jobs SET cancel_requested_at = coalesce(cancel_requested_at, now()),
                             next_poll_at = CASE WHEN state = 'running' AND lease_owner IS NULL THEN now() ELSE next_poll_at END,
                             updated_at = now()
-            WHERE id = ANY(\(jobIDs)) AND state IN ('submitting', 'running')
+            WHERE id = ANY(\(jobIDs)) AND \(unescaped: RowStateGuard.sql("", .submitting, .running))
             """)
         if marked.affectedRows > 0 { try await outbox.notifications.notify(QueueChannel.polls, on: connection) }
         return marked.affectedRows
