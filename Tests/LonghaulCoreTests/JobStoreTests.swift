@@ -351,6 +351,26 @@ struct TableStatisticsTests {
         }
     }
 
+    @Test("jobs whose statistics say none is in flight are analyzed once a thousand are")
+    func analyzeWhenJobsSwingIntoFlight() async throws {
+        try await StoreFixture.with("statistics-swing") { fixture in
+            let project = try await fixture.project("swing", maxInFlight: 2_000)
+            try await fixture.pool.query("ALTER TABLE jobs SET (autovacuum_enabled = false)")
+            try await fixture.enqueue(1_200, into: project)
+            try await fixture.pool.query("ANALYZE jobs")  // every job queued
+            #expect(try await fixture.queue.analyzeGrowingTables().isEmpty, "none in flight")
+
+            // 1,000 changed rows: too few for the rule of changes, enough for the swing.
+            try await fixture.pool.query("""
+                UPDATE jobs SET state = 'running', response_id = 'resp_' || id, submitted_at = now(), next_poll_at = now()
+                WHERE id IN (SELECT id FROM jobs ORDER BY id LIMIT 1000)
+                """)
+            #expect(try await fixture.queue.analyzeGrowingTables(inFlightSwing: 1_001).isEmpty, "the count stops short of the swing")
+            #expect(try await fixture.queue.analyzeGrowingTables() == ["jobs"])
+            #expect(try await fixture.queue.analyzeGrowingTables().isEmpty, "the statistics now see them")
+        }
+    }
+
     @Test("a table another session is analyzing or vacuuming is skipped, not waited for")
     func analyzeSkipsLockedTables() async throws {
         try await StoreFixture.with("statistics-locked") { fixture in

@@ -50,7 +50,7 @@ extension JobQueue {
                             UPDATE jobs j SET state = 'queued', lease_owner = NULL, lease_expires_at = NULL, updated_at = now(),
                                               orphan_until = CASE WHEN j.held THEN j.orphan_until
                                                                   ELSE longhaul_orphan_until(j.max_output_tokens) END
-                            FROM lost WHERE j.id = lost.job_id AND \(unescaped: FinalizationGuard.submittingOrHolding) AND j.attempt = lost.attempt
+                            FROM lost WHERE j.id = lost.job_id AND \(unescaped: FinalizationGuard.submittingOrHoldingRow) AND j.attempt = lost.attempt
                             RETURNING j.id, j.submitted_at, j.partial_output_tokens, j.held, j.estimated_input_tokens,
                                       j.checkpointed_at >= j.submitted_at AS checkpointed
                         )
@@ -134,12 +134,33 @@ extension JobQueue {
     /// database taking a fast stream of jobs that made enqueue scan every stored document
     /// (`POST /v1/jobs` fell from ~1,150 to ~300 requests/s) until autovacuum came round, which
     /// can take minutes; the maintainer's pass gets there within seconds.
-    public func analyzeGrowingTables(minimumChanges: Int = 5_000) async throws -> [String] {
+    ///
+    /// `jobs` is also analyzed when its statistics say almost no job is in flight and at least
+    /// `inFlightSwing` are (a count that stops there). Between analyses a big table changes by
+    /// up to a fifth, and a queue's states swing far sooner: with statistics taken while every job
+    /// was queued, the Poller's claim read all 50,000 jobs in flight through `jobs_in_flight` and
+    /// sorted them, 10–15 ms a claim that found none due, where `jobs_poll_due` reads the due ones
+    /// only (psql, generic plans).
+    public func analyzeGrowingTables(minimumChanges: Int = 5_000, inFlightSwing: Int = 1_000) async throws -> [String] {
         let rows = try await pool.query(
             """
             SELECT s.relname::text AS name FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
             WHERE s.schemaname = current_schema() AND s.relname::text = ANY(\(Self.analyzedTables))
               AND s.n_mod_since_analyze > greatest(\(minimumChanges), 0.2 * c.reltuples)
+            UNION
+            -- In flight by the statistics: the share of those states among the most common values
+            -- (absent: none) times the rows counted. Only when that is under a tenth of the swing
+            -- are the jobs in flight counted, and the count stops at the swing.
+            SELECT 'jobs' WHERE CASE
+                WHEN (SELECT coalesce(sum(m.frequency), 0) * greatest(max(c.reltuples), 0)
+                      FROM pg_class c
+                      LEFT JOIN pg_stats s ON s.schemaname = current_schema() AND s.tablename = 'jobs' AND s.attname = 'state'
+                      LEFT JOIN LATERAL unnest(s.most_common_vals::text::text[], s.most_common_freqs) AS m(value, frequency)
+                             ON m.value IN ('submitting', 'running')
+                      WHERE c.oid = 'jobs'::regclass) * 10 >= \(inFlightSwing) THEN false
+                ELSE (SELECT count(*) FROM (SELECT 1 FROM jobs WHERE state IN ('submitting', 'running') LIMIT \(inFlightSwing)) f)
+                     >= \(inFlightSwing)
+            END
             """)
         var analyzed: [String] = []
         for row in rows {
