@@ -5,7 +5,7 @@
 /// Written `j.state = 'running'`, the guard let the planner read the rows from a state's partial
 /// index and hash them against the ids: `auto_explain` of `bench/pipeline.sh 10000 256` showed an
 /// ending of 42 jobs scanning all 298 in-flight rows of `jobs_in_flight` (0.76 of its 3.8 ms), an
-/// accept of 90 scanning 346, and lease renewals 354–416 rows of `jobs_leased`. A queue's state
+/// accept of 90 scanning 346, and other updates by id 354–416 rows of `jobs_leased`. A queue's state
 /// counts swing faster than statistics follow: taken while every job was queued, they put the
 /// running rows at 1, and a generic plan kept that choice for the connection's life. Compared as
 /// text, the guard implies no index's predicate, so the ids are the only way in.
