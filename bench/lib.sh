@@ -120,7 +120,7 @@ bench_pipeline() {
   sql "CHECKPOINT" >/dev/null
 
   COMMITS_BEFORE=$(sql "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")
-  read -r WAL_RECORDS_BEFORE WAL_BYTES_BEFORE <<<"$(sql "SELECT wal_records, wal_bytes FROM pg_stat_wal" | tr '|' ' ')"
+  read -r WAL_RECORDS_BEFORE WAL_BYTES_BEFORE WAL_FPI_BEFORE <<<"$(sql "SELECT wal_records, wal_bytes, wal_fpi FROM pg_stat_wal" | tr '|' ' ')"
   if [ -n "${STATEMENTS:-}" ]; then sql "SELECT pg_stat_statements_reset()" >/dev/null; fi
   UPDATES_BEFORE=$(table_updates)
   INDEX_SCANS_BEFORE=$(index_scans)
@@ -143,7 +143,7 @@ bench_pipeline() {
   SERVER_TICKS=$(( $(server_ticks) - SERVER_TICKS_BEFORE ))
   sleep 1  # let the server publish the last backends' statistics
   COMMITS_AFTER=$(sql "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")
-  read -r WAL_RECORDS WAL_BYTES <<<"$(sql "SELECT wal_records - $WAL_RECORDS_BEFORE, wal_bytes - $WAL_BYTES_BEFORE FROM pg_stat_wal" | tr '|' ' ')"
+  read -r WAL_RECORDS WAL_BYTES WAL_FPI <<<"$(sql "SELECT wal_records - $WAL_RECORDS_BEFORE, wal_bytes - $WAL_BYTES_BEFORE, wal_fpi - $WAL_FPI_BEFORE FROM pg_stat_wal" | tr '|' ' ')"
   WAITER_QUERIES=$(echo "$WAITER" | awk '/waiter queries/ {print $3}')
   COMMITS=$(( COMMITS_AFTER - COMMITS_BEFORE - WAITER_QUERIES - 1 ))
 
@@ -165,7 +165,7 @@ print(" ".join(f"{k}={v}" for k, v in sorted(routes.items())))')
   echo "burn-down:        ${WALL} s from worker start to last job finished → $(awk -v n="$DONE" -v s="$WALL" 'BEGIN{printf "%d", n / s}') jobs/s"
   echo "                  ${STEADY} s from first claim to last finish    → $(awk -v n="$DONE" -v s="$STEADY" 'BEGIN{printf "%d", n / s}') jobs/s"
   echo "transactions:     $COMMITS commits → $(awk -v c="$COMMITS" -v n="$DONE" 'BEGIN{printf "%.3f", c / n}') per job (waiter's $WAITER_QUERIES taken off)"
-  echo "WAL:              $(awk -v b="$WAL_BYTES" -v r="$WAL_RECORDS" -v n="$DONE" 'BEGIN{printf "%d bytes, %.1f records per job", b / n, r / n}') (the whole server, the waiter's reads included)"
+  echo "WAL:              $(awk -v b="$WAL_BYTES" -v r="$WAL_RECORDS" -v n="$DONE" -v f="$WAL_FPI" 'BEGIN{printf "%d bytes, %.1f records, %.2f full-page images per job", b / n, r / n, f / n}') (the whole server, the waiter's reads included)"
   echo "row updates:      $(hot_updates "$UPDATES_BEFORE" "$DONE") (HOT: rewritten on their page, no index entry)"
   echo "unread indexes:   $(unread_indexes "$INDEX_SCANS_BEFORE") (written by every non-HOT update of their rows, never scanned during the run)"
   if [ -n "${STATEMENTS:-}" ]; then

@@ -94,8 +94,8 @@ extension JobQueue {
             WHERE project_id = ANY (\(projectIDs)) AND state = 'running' AND poll_failures > 0 AND next_poll_at > now()
               AND lease_owner IS NULL
             """)
-        try await notifications.notify(QueueChannel.jobs, on: connection)
-        try await notifications.notify(QueueChannel.polls, on: connection)
+        try notifications.notify(QueueChannel.jobs, on: connection)
+        try notifications.notify(QueueChannel.polls, on: connection)
     }
 
     /// Reads one troubled project's endpoint under lock, decides, and writes the result.

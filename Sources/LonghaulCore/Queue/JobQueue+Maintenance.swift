@@ -67,7 +67,7 @@ extension JobQueue {
                     report.requeued = rows.affectedRows
                 }
                 report.failed = try await finalizer.finalize(endings, guard: .submittingWithExpiredLease, on: connection)
-                if report.requeued > 0 { try await notifications.notify(QueueChannel.jobs, on: connection) }
+                if report.requeued > 0 { try notifications.notify(QueueChannel.jobs, on: connection) }
                 return report
             }
         }

@@ -57,7 +57,7 @@ extension JobQueue {
         case .spawn(let specs):
             try await SplitJobs.spawn(specs, parentID: id, on: connection)
             try await recheckLater(id, on: connection)
-            try await notifications.notify(QueueChannel.jobs, on: connection)
+            try notifications.notify(QueueChannel.jobs, on: connection)
         case .complete(let text, let usage):
             _ = try await finalizer.finalize(
                 [Finalization(jobID: id, attempt: nil, state: .completed, outputText: text, usage: usage)],

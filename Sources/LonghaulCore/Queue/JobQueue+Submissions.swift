@@ -236,7 +236,7 @@ extension JobQueue {
                         """)
                     applied += rows.affectedRows
                     let split = Set(try rows.map { try $0.decode("id", as: Int64.self) })
-                    if !split.isEmpty { try await notifications.notify(QueueChannel.splits, on: connection) }
+                    if !split.isEmpty { try notifications.notify(QueueChannel.splits, on: connection) }
                     failures += splits.filter { !split.contains($0.job_id) }.map {
                         Finalization(jobID: $0.job_id, attempt: $0.attempt, state: .cancelled)
                     }

@@ -52,7 +52,7 @@ public actor EnqueueGroupCommit {
             waiting.append(Waiter(request: request, answer: answer))
             if writers < Self.maxWriters {
                 writers += 1
-                Task { await writeWhileWaiting() }
+                Task(priority: .high) { await writeWhileWaiting() }
             }
         }
     }

@@ -16,7 +16,7 @@ extension JobFinalizer {
                             updated_at = now()
             WHERE id = ANY(\(jobIDs)) AND \(unescaped: RowStateGuard.sql("", .submitting, .running))
             """)
-        if marked.affectedRows > 0 { try await outbox.notifications.notify(QueueChannel.polls, on: connection) }
+        if marked.affectedRows > 0 { try outbox.notifications.notify(QueueChannel.polls, on: connection) }
         return marked.affectedRows
     }
 

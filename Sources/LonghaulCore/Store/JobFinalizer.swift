@@ -177,7 +177,7 @@ struct JobFinalizer: Sendable {
         let announced = try ended.filter { try $0.decode("parent_id", as: Int64?.self) == nil }.map(JobAnnouncement.init(row:))
         if !parentIDs.isEmpty {
             try await SplitJobs.wake(parentIDs: parentIDs, on: connection)
-            try await outbox.notifications.notify(QueueChannel.splits, on: connection)
+            try outbox.notifications.notify(QueueChannel.splits, on: connection)
             try await SplitJobs.resettle(parentIDs: parentIDs, on: connection)
         }
         if !announced.isEmpty {

@@ -83,11 +83,11 @@ extension JobStore {
         let id: Int64 = try row.decode("id")
         try await connection.query("DELETE FROM results WHERE job_id = \(id)")
         try await retryUnfinishedChildren(of: id, on: connection)
-        try await notifications.notify(QueueChannel.splits, on: connection)
+        try notifications.notify(QueueChannel.splits, on: connection)
         if let batchID = try row.decode("batch_id", as: Int64?.self) {
             try await connection.query("UPDATE batches SET pending_jobs = pending_jobs + 1, finished_at = NULL WHERE id = \(batchID)")
         }
-        try await notifications.notify(QueueChannel.jobs, on: connection)
+        try notifications.notify(QueueChannel.jobs, on: connection)
     }
 }
 

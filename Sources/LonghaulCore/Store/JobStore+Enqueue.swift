@@ -50,10 +50,10 @@ extension JobStore {
                 """)
         }
         if created > 0 {
-            try await notifications.notify(QueueChannel.jobs, on: connection)
+            try notifications.notify(QueueChannel.jobs, on: connection)
         }
         if enqueued.contains(where: { $0.created && $0.state == .waitingForChildren }) {
-            try await notifications.notify(QueueChannel.splits, on: connection)
+            try notifications.notify(QueueChannel.splits, on: connection)
         }
         return enqueued
     }
@@ -86,10 +86,10 @@ extension JobStore {
                     for (index, result) in zip(projectIndices, results) { answers[index] = result }
                 }
                 if answers.contains(where: { (try? $0?.get())?.created == true }) {
-                    try await notifications.notify(QueueChannel.jobs, on: connection)
+                    try notifications.notify(QueueChannel.jobs, on: connection)
                 }
                 if answers.contains(where: { (try? $0?.get()).map { $0.created && $0.state == .waitingForChildren } == true }) {
-                    try await notifications.notify(QueueChannel.splits, on: connection)
+                    try notifications.notify(QueueChannel.splits, on: connection)
                 }
                 let created = answers.compactMap { (try? $0?.get()).flatMap { $0.created ? $0.id : nil } }
                 let details = try await createdDetails(ids: created, on: connection)

@@ -27,9 +27,10 @@ final class NotifyLimiter: Sendable {
     }
 
     /// NOTIFY `channel` inside the caller's transaction, unless this process did so a moment ago.
-    func notify(_ channel: String, on connection: PostgresConnection) async throws {
+    /// The NOTIFY goes out with the transaction's next statement or its COMMIT, not on its own.
+    func notify(_ channel: String, on connection: PostgresConnection) throws {
         guard shouldNotify(channel) else { return }
-        try await connection.query("SELECT pg_notify(\(channel), '')")
+        try connection.sendWithNextStatement("SELECT pg_notify(\(channel), '')")
     }
 }
 

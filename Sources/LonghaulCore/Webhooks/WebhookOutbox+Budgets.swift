@@ -38,7 +38,7 @@ extension WebhookOutbox {
                                     AND (cardinality(e.event_types) = 0 OR d.type = ANY (e.event_types))
             """)
         if written.affectedRows > 0 {
-            try await notifications.notify(QueueChannel.deliveries, on: connection)
+            try notifications.notify(QueueChannel.deliveries, on: connection)
         }
     }
 }

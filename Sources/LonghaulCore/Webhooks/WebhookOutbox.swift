@@ -26,7 +26,7 @@ public struct WebhookOutbox: Sendable {
                         \(rows.map(\.batchID))::bigint[], \(rows.map(\.url))::text[], \(rows.map(\.eventType))::text[],
                         \(rows.map(\.body))::text[]) AS u
             """)
-        try await notifications.notify(QueueChannel.deliveries, on: connection)
+        try notifications.notify(QueueChannel.deliveries, on: connection)
     }
 
     /// `project.paused` or `project.resumed` for each of `projectIDs`, as each project now stands
@@ -50,7 +50,7 @@ public struct WebhookOutbox: Sendable {
             WHERE p.id = ANY (\(projectIDs))
             """)
         if written.affectedRows > 0 {
-            try await notifications.notify(QueueChannel.deliveries, on: connection)
+            try notifications.notify(QueueChannel.deliveries, on: connection)
         }
     }
 
@@ -101,7 +101,7 @@ public struct WebhookOutbox: Sendable {
             WHERE b.id = ANY (\(completed))
             """)
         if written.affectedRows > 0 {
-            try await notifications.notify(QueueChannel.deliveries, on: connection)
+            try notifications.notify(QueueChannel.deliveries, on: connection)
         }
     }
 }

@@ -18,8 +18,8 @@ import Synchronization
 ///
 /// Sendable because every use of the `PGconn` happens in closures on `queue` (a serial queue, so
 /// one thread at a time, as libpq requires); the `PGcancel` handle is thread-safe by libpq's
-/// contract; and the remaining mutable state is behind `Mutex`es. `statements` is only read and
-/// written on `queue`.
+/// contract; and the remaining mutable state is behind `Mutex`es (`status`, `sentWithNext`).
+/// `statements` is only read and written on `queue`.
 public final class PostgresConnection: @unchecked Sendable {
     /// What the pool needs to know about a connection between operations, updated on `queue`.
     struct Status {
@@ -34,6 +34,8 @@ public final class PostgresConnection: @unchecked Sendable {
     private let cancelQueue: DispatchQueue
     private let status = Mutex(Status())
     private var statements = PreparedStatementCache()
+    /// Statements to send in the same round trip as the next one (``sendWithNextStatement(_:)``).
+    private let sentWithNext = Mutex<[PostgresQuery]>([])
     private let notices: NoticeLogger
     let logger: Logger
 
@@ -83,6 +85,30 @@ public final class PostgresConnection: @unchecked Sendable {
     public func query(_ query: PostgresQuery) async throws -> PostgresRows {
         if let error = query.bindings.encodingError { throw error }
         return try await run(cancellable: true) { connection in try connection.performQuery(query) }
+    }
+
+    /// Sends `query` in the same round trip as this connection's next statement (or its `COMMIT`),
+    /// instead of in one of its own: for statements whose result nobody reads, as a transaction's
+    /// `BEGIN` or a `NOTIFY`. If it fails, that next statement throws its error. When the borrower gives
+    /// the connection back first, it goes out alone then, or not at all if the borrower failed.
+    ///
+    /// Each round trip is two thread hops (the caller's task to this connection's queue and back)
+    /// besides the network: under load on 2 cores, a hop waits behind whatever else is runnable.
+    public func sendWithNextStatement(_ query: PostgresQuery) throws {
+        if let error = query.bindings.encodingError { throw error }
+        sentWithNext.withLock { $0.append(query) }
+    }
+
+    /// Sends the statements waiting for ``sendWithNextStatement(_:)``'s next statement, if any, alone.
+    func sendStatementsSentWithNext() async throws {
+        guard !sentWithNext.withLock({ $0.isEmpty }) else { return }
+        _ = try await run(cancellable: true) { connection in try connection.flushStatementsSentWithNext() }
+    }
+
+    /// Forgets statements waiting for ``sendWithNextStatement(_:)``'s next statement: the borrower
+    /// failed (a transaction whose body threw before its first statement leaves its `BEGIN` here).
+    func dropStatementsSentWithNext() {
+        sentWithNext.withLock { $0.removeAll() }
     }
 
     /// Runs SQL text through the simple query protocol: several statements separated by `;` are
@@ -167,6 +193,7 @@ public final class PostgresConnection: @unchecked Sendable {
     /// connection must not go back to the pool inside a transaction. Errors are logged, and a
     /// connection that failed here is broken and will be discarded.
     func rollbackIgnoringCancellation() async {
+        dropStatementsSentWithNext()
         do {
             _ = try await run(cancellable: false) { connection in try connection.performSimple("ROLLBACK") }
         } catch {
@@ -176,7 +203,11 @@ public final class PostgresConnection: @unchecked Sendable {
 
     /// `COMMIT`, which fails when the server answers `ROLLBACK` (the transaction had already failed).
     func commit() async throws {
-        let rows = try await run(cancellable: true) { connection in try connection.performSimple("COMMIT") }
+        let rows = try await run(cancellable: true) { connection in
+            let ahead = connection.takeStatementsSentWithNext()
+            return ahead.isEmpty
+                ? try connection.performSimple("COMMIT") : try connection.performPipeline(ahead, then: .unnamed("COMMIT"))
+        }
         if rows.commandTag == "ROLLBACK" {
             throw PostgresError(
                 kind: .server,
@@ -248,15 +279,16 @@ public final class PostgresConnection: @unchecked Sendable {
 
     // MARK: - Work on the queue (these touch the PGconn)
 
-    /// Runs on `queue`: one statement through the extended protocol, prepared once and then reused.
+    /// Runs on `queue`: one statement through the extended protocol, prepared once and then reused;
+    /// in one round trip with any statements sent ahead of it.
     private func performQuery(_ query: PostgresQuery) throws -> PostgresRows {
+        let ahead = takeStatementsSentWithNext()
+        if !ahead.isEmpty { return try performPipeline(ahead, then: .prepared(query)) }
         let bindings = query.bindings
         let key = PreparedStatementCache.Key(sql: query.sql, types: bindings.types.map(\.oid))
         if let name = statements.name(for: key) {
             do {
-                return try withParameters(bindings) { values in
-                    try collectResults(sent: PQsendQueryPrepared(handle, name, Int32(bindings.count), values, nil, nil, 0))
-                }
+                return try collectResults(sent: sendPrepared(name, query))
             } catch let error as PostgresError where error.code == .featureNotSupported && isIdleOutsideTransaction {
                 // "cached plan must not change result type": a migration changed a table under the
                 // prepared statement. The statement did not run; prepare it afresh.
@@ -272,29 +304,142 @@ public final class PostgresConnection: @unchecked Sendable {
                 throw LibPQResult.error(from: prepared, connection: handle)
             }
             statements.insert(name, for: key)
-            return try withParameters(bindings) { values in
-                try collectResults(sent: PQsendQueryPrepared(handle, name, Int32(bindings.count), values, nil, nil, 0))
-            }
+            return try collectResults(sent: sendPrepared(name, query))
         }
-        return try withParameters(bindings) { values in
-            try key.types.withUnsafeBufferPointer { types in
-                try collectResults(
-                    sent: PQsendQueryParams(handle, query.sql, Int32(bindings.count), types.baseAddress, values, nil, nil, 0)
-                )
-            }
-        }
+        return try collectResults(sent: sendUnnamed(query))
     }
 
     private var isIdleOutsideTransaction: Bool { PQtransactionStatus(handle) == PQTRANS_IDLE }
 
-    /// Runs on `queue`: SQL text through the simple protocol.
+    /// Runs on `queue`: SQL text through the simple protocol (after any statements sent ahead of
+    /// it, in a round trip of their own: the simple protocol cannot share one).
     func performSimple(_ sql: String) throws -> PostgresRows {
-        try collectResults(sent: PQsendQuery(handle, sql))
+        try flushStatementsSentWithNext()
+        return try collectResults(sent: PQsendQuery(handle, sql))
+    }
+
+    /// Runs on `queue`: takes the statements waiting to go out with the next one.
+    private func takeStatementsSentWithNext() -> [PostgresQuery] {
+        sentWithNext.withLock { pending in
+            defer { pending.removeAll() }
+            return pending
+        }
+    }
+
+    /// Runs on `queue`: sends the statements waiting to go out with the next one, alone.
+    func flushStatementsSentWithNext() throws {
+        let ahead = takeStatementsSentWithNext()
+        if !ahead.isEmpty { _ = try performPipeline(ahead, then: nil) }
+    }
+
+    /// The last statement of a pipeline: through the prepared-statement cache, or unnamed.
+    enum PipelineEnd {
+        case prepared(PostgresQuery)
+        case unnamed(PostgresQuery)
+    }
+
+    /// Runs on `queue`: `ahead` (unnamed statements) and then `end` in one round trip, through
+    /// libpq's pipeline mode with one Sync after them all. Returns `end`'s rows (or empty rows when
+    /// there is no `end`) or throws the first error; the server skips what follows an error.
+    private func performPipeline(_ ahead: [PostgresQuery], then end: PipelineEnd?) throws -> PostgresRows {
+        enum Step {
+            case ahead
+            case prepare(name: String, key: PreparedStatementCache.Key)
+            case end(cached: PreparedStatementCache.Key?)
+        }
+        guard PQenterPipelineMode(handle) == 1 else { throw LibPQResult.error(from: nil, connection: handle) }
+        defer {
+            // Leaves pipeline mode once every result was read; a connection left in it (a send that
+            // failed halfway, a lost server) cannot run another statement, so the pool drops it.
+            if PQexitPipelineMode(handle) != 1 { status.withLock { $0.isBroken = true } }
+        }
+        var steps: [Step] = []
+        func sent(_ result: Int32, _ step: Step) throws {
+            guard result == 1 else {
+                throw PostgresError(kind: .connection, message: "could not send the statement to PostgreSQL: \(LibPQResult.connectionMessage(handle))")
+            }
+            steps.append(step)
+        }
+        for query in ahead { try sent(sendUnnamed(query), .ahead) }
+        switch end {
+        case .prepared(let query):
+            let key = PreparedStatementCache.Key(sql: query.sql, types: query.bindings.types.map(\.oid))
+            if let name = statements.name(for: key) {
+                try sent(sendPrepared(name, query), .end(cached: key))
+            } else if let name = statements.reserveName() {
+                let prepared = key.types.withUnsafeBufferPointer { types in
+                    PQsendPrepare(handle, name, query.sql, Int32(query.bindings.count), types.baseAddress)
+                }
+                try sent(prepared, .prepare(name: name, key: key))
+                try sent(sendPrepared(name, query), .end(cached: nil))
+            } else {
+                try sent(sendUnnamed(query), .end(cached: nil))
+            }
+        case .unnamed(let query):
+            try sent(sendUnnamed(query), .end(cached: nil))
+        case nil:
+            break
+        }
+        guard PQpipelineSync(handle) == 1 else {
+            throw PostgresError(kind: .connection, message: "could not send the statements to PostgreSQL: \(LibPQResult.connectionMessage(handle))")
+        }
+
+        var rows = PostgresRows(storage: .empty, affectedRows: 0, commandTag: "")
+        var firstError: PostgresError?
+        for step in steps {
+            // Each statement's results end with a NULL; one the server skipped after an error
+            // answers PGRES_PIPELINE_ABORTED.
+            while let result = PQgetResult(handle) {
+                defer { PQclear(result) }
+                switch PQresultStatus(result) {
+                case PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
+                    switch step {
+                    case .prepare(let name, let key): statements.insert(name, for: key)
+                    case .end where firstError == nil: rows = LibPQResult.rows(from: result)
+                    default: break
+                    }
+                case PGRES_PIPELINE_ABORTED:
+                    break
+                default:
+                    let error = LibPQResult.error(from: result, connection: handle)
+                    if case .end(let key?) = step, error.code == .featureNotSupported {
+                        // "cached plan must not change result type": prepared afresh next time.
+                        statements.remove(key)
+                    }
+                    firstError = firstError ?? error
+                }
+            }
+        }
+        let sync = PQgetResult(handle)
+        defer { PQclear(sync) }
+        guard let sync, PQresultStatus(sync) == PGRES_PIPELINE_SYNC else {
+            throw firstError ?? LibPQResult.error(from: sync, connection: handle)
+        }
+        if let firstError { throw firstError }
+        return rows
+    }
+
+    /// Runs on `queue`: queues `query` unnamed (parsed and planned for this one run).
+    private func sendUnnamed(_ query: PostgresQuery) -> Int32 {
+        let types = query.bindings.types.map(\.oid)
+        return withParameters(query.bindings) { values in
+            types.withUnsafeBufferPointer { types in
+                PQsendQueryParams(handle, query.sql, Int32(query.bindings.count), types.baseAddress, values, nil, nil, 0)
+            }
+        }
+    }
+
+    /// Runs on `queue`: queues `query` as the statement prepared under `name`.
+    private func sendPrepared(_ name: String, _ query: PostgresQuery) -> Int32 {
+        withParameters(query.bindings) { values in
+            PQsendQueryPrepared(handle, name, Int32(query.bindings.count), values, nil, nil, 0)
+        }
     }
 
     /// Runs on `queue`: sends SQL that should start `COPY … FROM STDIN`; true once the server is
     /// waiting for the data, otherwise throws the server's error.
     func performSimpleAllowingCopy(_ sql: String) throws -> Bool {
+        try flushStatementsSentWithNext()
         let result = PQexec(handle, sql)
         defer { PQclear(result) }
         guard let result else { throw LibPQResult.error(from: nil, connection: handle) }

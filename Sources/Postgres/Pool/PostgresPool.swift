@@ -44,11 +44,15 @@ public final class PostgresPool: Sendable {
         _ body: (PostgresConnection) async throws -> T
     ) async throws -> T {
         let connection = try await lease()
-        let result: Result<T, any Error>
+        var result: Result<T, any Error>
         do {
             result = .success(try await body(connection))
+            // A statement sent "with the next one" that had none goes out now, on its own.
+            try await connection.sendStatementsSentWithNext()
         } catch {
             result = .failure(error)
+            // A failed transaction's unsent `BEGIN` or `NOTIFY` must not reach the next borrower.
+            connection.dropStatementsSentWithNext()
         }
         if connection.needsRollback { await connection.rollbackIgnoringCancellation() }
         release(connection)
@@ -63,7 +67,8 @@ public final class PostgresPool: Sendable {
         _ body: (PostgresConnection) async throws -> T
     ) async throws -> T {
         try await withConnection { connection in
-            try await connection.execute(level.beginSQL)
+            // `BEGIN` goes out with the body's first statement: a round trip fewer a transaction.
+            try connection.sendWithNextStatement(PostgresQuery(unsafeSQL: level.beginSQL))
             do {
                 let value = try await body(connection)
                 try await connection.commit()
