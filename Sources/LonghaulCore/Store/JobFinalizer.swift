@@ -21,8 +21,9 @@ struct JobFinalizer: Sendable {
         // cheaper, mostly after them too: 0.65 plans a call, 23-28 µs a job of planning at ~1.3 ms
         // a plan (`STATEMENTS=1 bench/pipeline.sh 10000 256`); forced generic, 0.10 plans a call
         // and 7 µs a job, the same execution time (the same plan shape: the ids' primary keys,
-        // the recordset's default 100 rows). Only for this statement: reset right after it.
-        try await connection.query("SET LOCAL plan_cache_mode = force_generic_plan")
+        // the recordset's default 100 rows). Only for this statement: reset right after it. Both
+        // settings travel with the statement after them, not in round trips of their own.
+        try connection.sendWithNextStatement("SET LOCAL plan_cache_mode = force_generic_plan")
         let ended = try await connection.query("""
             WITH given AS (
                 -- One ending per job: a poll claimed again while its first outcome waited to be
@@ -168,7 +169,7 @@ struct JobFinalizer: Sendable {
                   AND (cardinality(w.event_types) = 0 OR ('job.' || e.state) = ANY (w.event_types))
             ) t ON true
             """)
-        try await connection.query("SET LOCAL plan_cache_mode TO DEFAULT")
+        try connection.sendWithNextStatement("SET LOCAL plan_cache_mode TO DEFAULT")
         let jobIDs = try ended.map { try $0.decode("id", as: Int64.self) }
         guard !jobIDs.isEmpty else { return 0 }
         let batchIDs = try ended.compactMap { try $0.decode("batch_id", as: Int64?.self) }
