@@ -40,12 +40,11 @@ extension APIHandler {
         return .ok(.init(body: .json(.init(try await batches.batch(publicID: input.path.batchId, projectID: projectID)))))
     }
 
-    /// Gathered before answering, so that an unknown batch is a 404 rather than a cut 200; a
-    /// batch's lines are its summaries (a few kB each), tens of MB for the largest batch.
+    /// Streamed a page at a time as the client reads (chunked, no length); the batch is looked up
+    /// first, so an unknown one is a 404 rather than a 200 cut short.
     func getBatchResults(_ input: Operations.GetBatchResults.Input) async throws -> Operations.GetBatchResults.Output {
         let projectID = try RequestPrincipal.required().projectID
-        var lines = Data()
-        try await batches.results(batchPublicID: input.path.batchId, projectID: projectID) { lines.append($0) }
-        return .ok(.init(body: .applicationJsonl(HTTPBody(lines))))
+        let lines = try await batches.resultLines(batchPublicID: input.path.batchId, projectID: projectID)
+        return .ok(.init(body: .applicationJsonl(HTTPBody(lines, length: .unknown, iterationBehavior: .single))))
     }
 }

@@ -25,6 +25,7 @@ struct BatchControlRoutesTests {
 
             let results = try await api.send(.get, "/v1/batches/\(batch)/results", token: api.alphaToken)
             #expect(results.status == .ok)
+            #expect(results.headers[.contentLength] == nil, "streamed as read, not gathered first and sent with its length")
             let lines = results.text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
             #expect(lines.map { $0["custom_id"] as? String } == ["n0", "n1", "n2"])
             #expect(lines.allSatisfy { $0["state"] as? String == "cancelled" && ($0["error"] as? [String: Any])?["code"] as? String == "cancelled" })

@@ -31,7 +31,9 @@ struct BatchControlTests {
             #expect(harness.simulator.counters().responsesCreated == 9)
 
             var body = Data()
-            try await harness.fixture.batches.results(batchPublicID: batch.publicID, projectID: project.id) { body.append($0) }
+            for try await page in try await harness.fixture.batches.resultLines(batchPublicID: batch.publicID, projectID: project.id) {
+                body.append(contentsOf: page)
+            }
             let lines = try String(decoding: body, as: UTF8.self).split(separator: "\n").map {
                 try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
             }

@@ -13,11 +13,12 @@ extension Dashboard {
         return PageResponse.html(BatchPage.render(batch, usage: byModel, retried: retried, session: session))
     }
 
-    /// The batch's finished jobs as JSON Lines, as the REST API sends them, to save as a file.
+    /// The batch's finished jobs as JSON Lines, as the REST API sends them, to save as a file:
+    /// streamed a page at a time, as the REST API does.
     func batchResults(_ publicID: String, _ session: DashboardSession) async throws -> Response {
-        var lines = Data()
-        try await batches.results(batchPublicID: publicID, projectID: session.caller.principal.projectID) { lines.append($0) }
-        var response = PageResponse.bytes(Array(lines), contentType: "application/jsonl; charset=utf-8", cacheSeconds: nil)
+        let lines = try await batches.resultLines(batchPublicID: publicID, projectID: session.caller.principal.projectID)
+        var response = PageResponse.stream(
+            lines.map { ByteBuffer(bytes: $0) }, contentType: "application/jsonl; charset=utf-8", cacheSeconds: nil)
         // Letters, digits and `_` only: nothing a request adds can end the quoted file name.
         let name = publicID.filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
         response.headers[.contentDisposition] = "attachment; filename=\"\(name)-results.jsonl\""

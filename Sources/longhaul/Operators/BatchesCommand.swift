@@ -59,7 +59,9 @@ struct BatchesCommand: AsyncParsableCommand {
         func run() async throws {
             try await withOperatorSession(options) { [batch] session in
                 let store = BatchStore(pool: session.pool, jobs: JobStore(pool: session.pool))
-                try await store.results(batchPublicID: batch, projectID: nil) { FileHandle.standardOutput.write($0) }
+                for try await page in try await store.resultLines(batchPublicID: batch, projectID: nil) {
+                    FileHandle.standardOutput.write(Data(page))
+                }
             }
         }
     }
