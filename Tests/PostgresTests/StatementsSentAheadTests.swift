@@ -56,6 +56,21 @@ struct StatementsSentAheadTests {
         }
     }
 
+    @Test func aPipelineThatCannotBeSentInFullCostsTheConnectionNotTheNextBorrower() async throws {
+        try await withFreshPool("pg_ahead_unsendable", maxConnections: 1) { pool in
+            // libpq refuses more than 65,535 parameters before sending: the BEGIN ahead of this
+            // statement is queued, the statement is not.
+            var bindings = PostgresBindings()
+            for number in 0..<70_000 { bindings.append(number) }
+            let tooMany = PostgresQuery(unsafeSQL: "SELECT 1", bindings: bindings)
+            await #expect(throws: PostgresError.self) {
+                try await pool.transaction { connection in try await connection.query(tooMany) }
+            }
+            let after = try await pool.query("SELECT \(1) AS one")
+            #expect(try after.first?.decode("one", as: Int.self) == 1)
+        }
+    }
+
     @Test func aStatementSentAheadOfNothingGoesOutWhenTheConnectionIsGivenBack() async throws {
         try await withFreshPool("pg_ahead_alone") { pool in
             try await pool.query("CREATE TABLE jobs (id bigint PRIMARY KEY)")

@@ -256,7 +256,9 @@ public final class PostgresConnection: @unchecked Sendable {
         var result = Result { try body(self) }
         let cancelSent = operation.finish()
         status.withLock { status in
-            status.isBroken = PQstatus(handle) != CONNECTION_OK
+            // Broken stays broken; so is a connection left in pipeline mode (a send that failed
+            // halfway through a pipeline): its next statement would wait for a Sync never sent.
+            status.isBroken = status.isBroken || PQstatus(handle) != CONNECTION_OK || PQpipelineStatus(handle) != PQ_PIPELINE_OFF
             status.transaction = PQtransactionStatus(handle)
         }
         if cancelSent, case .failure(let error as PostgresError) = result, error.code == .queryCanceled {
@@ -348,11 +350,9 @@ public final class PostgresConnection: @unchecked Sendable {
             case end(cached: PreparedStatementCache.Key?)
         }
         guard PQenterPipelineMode(handle) == 1 else { throw LibPQResult.error(from: nil, connection: handle) }
-        defer {
-            // Leaves pipeline mode once every result was read; a connection left in it (a send that
-            // failed halfway, a lost server) cannot run another statement, so the pool drops it.
-            if PQexitPipelineMode(handle) != 1 { status.withLock { $0.isBroken = true } }
-        }
+        // Leaves pipeline mode once every result was read. After a send that failed halfway or a
+        // lost server it cannot, and the connection is broken (`perform`), for the pool to drop.
+        defer { _ = PQexitPipelineMode(handle) }
         var steps: [Step] = []
         func sent(_ result: Int32, _ step: Step) throws {
             guard result == 1 else {
