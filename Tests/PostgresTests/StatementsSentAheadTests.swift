@@ -71,6 +71,26 @@ struct StatementsSentAheadTests {
         }
     }
 
+    @Test func severalStatementsInOneRoundTripEachReturnTheirRowsOrTheFirstFailure() async throws {
+        try await withFreshPool("pg_ahead_several", maxConnections: 1) { pool in
+            try await pool.query("CREATE TABLE jobs (id bigint PRIMARY KEY)")
+            let both = try await pool.transaction { connection in
+                try await connection.query(["INSERT INTO jobs VALUES (\(1)), (\(2)) RETURNING id", "SELECT count(*) AS n FROM jobs WHERE id > \(0)"])
+            }
+            #expect(both.count == 2 && both[0].count == 2)
+            #expect(try both[1].first?.decode("n", as: Int.self) == 2, "the read sees the write before it")
+
+            let error = try await #require(throws: PostgresError.self) {
+                try await pool.transaction { connection in
+                    try await connection.query(["INSERT INTO jobs VALUES (\(3))", "SELECT 1 / \(0) AS never", "INSERT INTO jobs VALUES (\(4))"])
+                }
+            }
+            #expect(error.sqlState == "22012")
+            let ids = try await pool.query("SELECT id FROM jobs ORDER BY id").map { try $0.decode("id", as: Int.self) }
+            #expect(ids == [1, 2], "the transaction rolled back; the statement after the failure never ran")
+        }
+    }
+
     @Test func aStatementSentAheadOfNothingGoesOutWhenTheConnectionIsGivenBack() async throws {
         try await withFreshPool("pg_ahead_alone") { pool in
             try await pool.query("CREATE TABLE jobs (id bigint PRIMARY KEY)")

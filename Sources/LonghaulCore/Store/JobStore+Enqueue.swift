@@ -39,7 +39,7 @@ extension JobStore {
         // One job refused (an idempotency key reused for another request) refuses them all: the
         // throw rolls the transaction back.
         let enqueued = try await insertJobs(jobs, project: project, batchID: batchID, documentIDs: documentIDs, on: connection)
-            .map { try $0.get() }
+            .jobs.map { try $0.get() }
         let created = enqueued.filter(\.created).count
         if let batchID, created > 0 {
             try await connection.query(
@@ -78,12 +78,15 @@ extension JobStore {
                 }
                 let open = requests.indices.filter { answers[$0] == nil }
                 let documentIDs = try await storeDocuments(open.map { requests[$0].job }, on: connection)
+                var details: [Int64: JobDetail] = [:]
                 // One INSERT per project (its id and max_attempts are per statement), in order.
                 for projectIndices in Dictionary(grouping: open, by: { requests[$0].project.id }).values.sorted(by: { $0[0] < $1[0] }) {
                     let project = requests[projectIndices[0]].project
-                    let results = try await insertJobs(
-                        projectIndices.map { requests[$0].job }, project: project, batchID: nil, documentIDs: documentIDs, on: connection)
-                    for (index, result) in zip(projectIndices, results) { answers[index] = result }
+                    let inserted = try await insertJobs(
+                        projectIndices.map { requests[$0].job }, project: project, batchID: nil, documentIDs: documentIDs,
+                        readingBack: true, on: connection)
+                    for (index, result) in zip(projectIndices, inserted.jobs) { answers[index] = result }
+                    details.merge(inserted.details) { first, _ in first }
                 }
                 if answers.contains(where: { (try? $0?.get())?.created == true }) {
                     try notifications.notify(QueueChannel.jobs, on: connection)
@@ -91,30 +94,11 @@ extension JobStore {
                 if answers.contains(where: { (try? $0?.get()).map { $0.created && $0.state == .waitingForChildren } == true }) {
                     try notifications.notify(QueueChannel.splits, on: connection)
                 }
-                let created = answers.compactMap { (try? $0?.get()).flatMap { $0.created ? $0.id : nil } }
-                let details = try await createdDetails(ids: created, on: connection)
                 return answers.map { answer in
                     (answer ?? .failure(InternalInconsistency("a grouped enqueue got no answer"))).map { job in (job, details[job.id]) }
                 }
             }
         }
-    }
-
-    /// The details of jobs this transaction created, by id: on the group's own connection before
-    /// its commit, not after it on another (a second lease and, in `jobs(ids:)`, a split-progress
-    /// query: a job just created has no children). Reading them in the INSERT itself (`RETURNING *`
-    /// under the detail columns) cost PostgreSQL more: 77–92 µs per job against 57 for the two
-    /// statements (`bench/api.sh`, pg_stat_statements).
-    private func createdDetails(ids: [Int64], on connection: PostgresConnection) async throws -> [Int64: JobDetail] {
-        guard !ids.isEmpty else { return [:] }
-        let rows = try await connection.query(
-            "SELECT \(unescaped: Self.detailColumns) \(unescaped: Self.detailJoins) WHERE j.id = ANY(\(ids))")
-        var details: [Int64: JobDetail] = [:]
-        for row in rows {
-            let detail = try Self.decodeDetail(row)
-            details[detail.id] = detail
-        }
-        return details
     }
 
     private struct DocumentRow: Sendable {
@@ -205,9 +189,18 @@ extension JobStore {
         var api: GenerationAPI?
     }
 
+    /// Inserts `jobs` in one statement and returns each one's outcome; with `readingBack`, also the
+    /// details of those it created, read in the same round trip by the public ids it gave them (a
+    /// job an idempotency key matched instead keeps its own id, and is not among them). The details
+    /// are read on the transaction's own connection before its commit, not after it on another (a
+    /// second lease and, in `jobs(ids:)`, a split-progress query: a job just created has no
+    /// children). Reading them in the INSERT itself (`RETURNING *` under the detail columns) cost
+    /// PostgreSQL more: 77–92 µs per job against 57 for two statements (`bench/api.sh`,
+    /// pg_stat_statements).
     private func insertJobs(
-        _ jobs: [ValidatedJob], project: Project, batchID: Int64?, documentIDs: [String: Int64], on connection: PostgresConnection
-    ) async throws -> [Result<EnqueuedJob, any Error>] {
+        _ jobs: [ValidatedJob], project: Project, batchID: Int64?, documentIDs: [String: Int64], readingBack: Bool = false,
+        on connection: PostgresConnection
+    ) async throws -> (jobs: [Result<EnqueuedJob, any Error>], details: [Int64: JobDetail]) {
         var objects = JSONObjects()
         // Whether a model runs as a held stream, asked once per model: the routing table's answer
         // was 2 % of `longhaul batch`'s CPU asked per job.
@@ -248,8 +241,7 @@ extension JobStore {
         // against 28 ms this way (psql, alternating, on a loaded 2-core machine), and building the
         // JSON with `JSONEncoder` was 15 % of `longhaul batch`'s own CPU.
         // What the listing searches (file name, metadata) also goes into `job_search`, once.
-        let inserted = try await connection.query(
-            """
+        let insert: PostgresQuery = """
             WITH inserted AS (
             INSERT INTO jobs (public_id, project_id, batch_id, document_id, instructions_id, priority, max_attempts,
                               max_output_tokens, estimated_input_tokens, run_at, model, idempotency_key, request_sha256,
@@ -277,7 +269,22 @@ extension JobStore {
                 SELECT id, source_path, metadata FROM inserted WHERE source_path IS NOT NULL OR metadata <> '{}'
             )
             SELECT public_id, id FROM inserted
-            """)
+            """
+        let inserted: PostgresRows
+        var details: [Int64: JobDetail] = [:]
+        if readingBack {
+            let both = try await connection.query([
+                insert,
+                "SELECT \(unescaped: Self.detailColumns) \(unescaped: Self.detailJoins) WHERE j.public_id = ANY(\(rows.map(\.public_id)))",
+            ])
+            inserted = both[0]
+            for row in both[1] {
+                let detail = try Self.decodeDetail(row)
+                details[detail.id] = detail
+            }
+        } else {
+            inserted = try await connection.query(insert)
+        }
         var created: [String: Int64] = [:]
         for row in inserted { created[try row.decode("public_id")] = try row.decode("id") }
 
@@ -298,7 +305,7 @@ extension JobStore {
                 )
             }
         }
-        return zip(rows, jobs).map { row, job in
+        let outcomes = zip(rows, jobs).map { row, job in
             Result {
                 if let id = created[row.public_id] {
                     return EnqueuedJob(
@@ -315,6 +322,7 @@ extension JobStore {
                 return EnqueuedJob(id: match.id, publicID: match.publicID, created: false, state: match.state)
             }
         }
+        return (outcomes, details)
     }
 }
 

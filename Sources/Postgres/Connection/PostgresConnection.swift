@@ -87,6 +87,17 @@ public final class PostgresConnection: @unchecked Sendable {
         return try await run(cancellable: true) { connection in try connection.performQuery(query) }
     }
 
+    /// Runs `queries` in order in one round trip (libpq's pipeline mode), each prepared once and
+    /// reused as ``query(_:)`` does, and returns each one's rows. The first failure is thrown, and the
+    /// server skips the statements after it. For statements that do not need each other's results:
+    /// a write and the read of what it wrote, in one transaction.
+    public func query(_ queries: [PostgresQuery]) async throws -> [PostgresRows] {
+        for query in queries { if let error = query.bindings.encodingError { throw error } }
+        return try await run(cancellable: true) { connection in
+            try connection.performPipeline(connection.takeStatementsSentWithNext(), then: queries.map(PipelineEnd.prepared))
+        }
+    }
+
     /// Sends `query` in the same round trip as this connection's next statement (or its `COMMIT`),
     /// instead of in one of its own: for statements whose result nobody reads, as a transaction's
     /// `BEGIN` or a `NOTIFY`. If it fails, that next statement throws its error. When the borrower gives
@@ -206,7 +217,7 @@ public final class PostgresConnection: @unchecked Sendable {
         let rows = try await run(cancellable: true) { connection in
             let ahead = connection.takeStatementsSentWithNext()
             return ahead.isEmpty
-                ? try connection.performSimple("COMMIT") : try connection.performPipeline(ahead, then: .unnamed("COMMIT"))
+                ? try connection.performSimple("COMMIT") : try connection.performPipeline(ahead, then: [.unnamed("COMMIT")])[0]
         }
         if rows.commandTag == "ROLLBACK" {
             throw PostgresError(
@@ -285,7 +296,7 @@ public final class PostgresConnection: @unchecked Sendable {
     /// in one round trip with any statements sent ahead of it.
     private func performQuery(_ query: PostgresQuery) throws -> PostgresRows {
         let ahead = takeStatementsSentWithNext()
-        if !ahead.isEmpty { return try performPipeline(ahead, then: .prepared(query)) }
+        if !ahead.isEmpty { return try performPipeline(ahead, then: [.prepared(query)])[0] }
         let bindings = query.bindings
         let key = PreparedStatementCache.Key(sql: query.sql, types: bindings.types.map(\.oid))
         if let name = statements.name(for: key) {
@@ -331,23 +342,23 @@ public final class PostgresConnection: @unchecked Sendable {
     /// Runs on `queue`: sends the statements waiting to go out with the next one, alone.
     func flushStatementsSentWithNext() throws {
         let ahead = takeStatementsSentWithNext()
-        if !ahead.isEmpty { _ = try performPipeline(ahead, then: nil) }
+        if !ahead.isEmpty { _ = try performPipeline(ahead, then: []) }
     }
 
-    /// The last statement of a pipeline: through the prepared-statement cache, or unnamed.
+    /// A statement of a pipeline whose rows are returned: through the prepared-statement cache, or unnamed.
     enum PipelineEnd {
         case prepared(PostgresQuery)
         case unnamed(PostgresQuery)
     }
 
-    /// Runs on `queue`: `ahead` (unnamed statements) and then `end` in one round trip, through
-    /// libpq's pipeline mode with one Sync after them all. Returns `end`'s rows (or empty rows when
-    /// there is no `end`) or throws the first error; the server skips what follows an error.
-    private func performPipeline(_ ahead: [PostgresQuery], then end: PipelineEnd?) throws -> PostgresRows {
+    /// Runs on `queue`: `ahead` (unnamed statements) and then `ends` in one round trip, through
+    /// libpq's pipeline mode with one Sync after them all. Returns the rows of each of `ends`, or
+    /// throws the first error; the server skips what follows an error.
+    private func performPipeline(_ ahead: [PostgresQuery], then ends: [PipelineEnd]) throws -> [PostgresRows] {
         enum Step {
             case ahead
             case prepare(name: String, key: PreparedStatementCache.Key)
-            case end(cached: PreparedStatementCache.Key?)
+            case end(index: Int, cached: PreparedStatementCache.Key?)
         }
         guard PQenterPipelineMode(handle) == 1 else { throw LibPQResult.error(from: nil, connection: handle) }
         // Leaves pipeline mode once every result was read. After a send that failed halfway or a
@@ -361,30 +372,34 @@ public final class PostgresConnection: @unchecked Sendable {
             steps.append(step)
         }
         for query in ahead { try sent(sendUnnamed(query), .ahead) }
-        switch end {
-        case .prepared(let query):
-            let key = PreparedStatementCache.Key(sql: query.sql, types: query.bindings.types.map(\.oid))
-            if let name = statements.name(for: key) {
-                try sent(sendPrepared(name, query), .end(cached: key))
-            } else if let name = statements.reserveName() {
-                let prepared = key.types.withUnsafeBufferPointer { types in
-                    PQsendPrepare(handle, name, query.sql, Int32(query.bindings.count), types.baseAddress)
+        var preparedHere: [PreparedStatementCache.Key: String] = [:]
+        for (index, end) in ends.enumerated() {
+            switch end {
+            case .prepared(let query):
+                let key = PreparedStatementCache.Key(sql: query.sql, types: query.bindings.types.map(\.oid))
+                if let name = statements.name(for: key) {
+                    try sent(sendPrepared(name, query), .end(index: index, cached: key))
+                } else if let name = preparedHere[key] {
+                    try sent(sendPrepared(name, query), .end(index: index, cached: nil))
+                } else if let name = statements.reserveName() {
+                    let prepared = key.types.withUnsafeBufferPointer { types in
+                        PQsendPrepare(handle, name, query.sql, Int32(query.bindings.count), types.baseAddress)
+                    }
+                    try sent(prepared, .prepare(name: name, key: key))
+                    preparedHere[key] = name
+                    try sent(sendPrepared(name, query), .end(index: index, cached: nil))
+                } else {
+                    try sent(sendUnnamed(query), .end(index: index, cached: nil))
                 }
-                try sent(prepared, .prepare(name: name, key: key))
-                try sent(sendPrepared(name, query), .end(cached: nil))
-            } else {
-                try sent(sendUnnamed(query), .end(cached: nil))
+            case .unnamed(let query):
+                try sent(sendUnnamed(query), .end(index: index, cached: nil))
             }
-        case .unnamed(let query):
-            try sent(sendUnnamed(query), .end(cached: nil))
-        case nil:
-            break
         }
         guard PQpipelineSync(handle) == 1 else {
             throw PostgresError(kind: .connection, message: "could not send the statements to PostgreSQL: \(LibPQResult.connectionMessage(handle))")
         }
 
-        var rows = PostgresRows(storage: .empty, affectedRows: 0, commandTag: "")
+        var rows = [PostgresRows](repeating: PostgresRows(storage: .empty, affectedRows: 0, commandTag: ""), count: ends.count)
         var firstError: PostgresError?
         for step in steps {
             // Each statement's results end with a NULL; one the server skipped after an error
@@ -395,14 +410,14 @@ public final class PostgresConnection: @unchecked Sendable {
                 case PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
                     switch step {
                     case .prepare(let name, let key): statements.insert(name, for: key)
-                    case .end where firstError == nil: rows = LibPQResult.rows(from: result)
+                    case .end(let index, _) where firstError == nil: rows[index] = LibPQResult.rows(from: result)
                     default: break
                     }
                 case PGRES_PIPELINE_ABORTED:
                     break
                 default:
                     let error = LibPQResult.error(from: result, connection: handle)
-                    if case .end(let key?) = step, error.code == .featureNotSupported {
+                    if case .end(_, let key?) = step, error.code == .featureNotSupported {
                         // "cached plan must not change result type": prepared afresh next time.
                         statements.remove(key)
                     }
