@@ -9,6 +9,19 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+/// The `longhaul` binary allocates with jemalloc, linked in whole from Debian's `libjemalloc-dev`
+/// (`scripts/setup` installs it), so the binary needs no library at run time. A Swift process
+/// frees and allocates buffers of a few kilobytes at every request (libcurl's transfers, task
+/// slabs, bodies), and glibc's malloc sorts and coalesces every chunk past its 1 KB thread cache:
+/// 17 % of the worker's CPU was in `_int_malloc`, `_int_free`, `unlink_chunk` and
+/// `malloc_consolidate` (`bench/pipeline.sh`, perf). Whole archive: nothing in our own objects
+/// names `malloc`, so the linker would otherwise pull in none of it, and the C library's would stay.
+let jemalloc: [LinkerSetting] = [
+    .unsafeFlags(["-Xlinker", "--whole-archive", "-Xlinker", "-l:libjemalloc_pic.a", "-Xlinker", "--no-whole-archive"], .when(platforms: [.linux])),
+    // jemalloc's `operator new` throws `std::bad_alloc`: the C++ library Swift's runtime links already.
+    .linkedLibrary("stdc++", .when(platforms: [.linux])),
+]
+
 let package = Package(
     name: "longhaul",
     platforms: [.macOS(.v15)],
@@ -178,7 +191,8 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings,
+            linkerSettings: jemalloc
         ),
 
         // The load generators behind bench/*.sh, kept out of the product binary (as Hummingbird

@@ -116,6 +116,8 @@ bench_pipeline() {
 
   echo "== enqueue $jobs jobs"
   "$BENCH" pipeline enqueue --database-url "$URL" --jobs "$jobs"
+  # A SQL file to try a change to the schema or a function against the same binaries.
+  if [ -n "${PIPELINE_SQL:-}" ]; then sql "$(cat "$PIPELINE_SQL")" >/dev/null; fi
   sql "VACUUM ANALYZE" >/dev/null
   sql "CHECKPOINT" >/dev/null
 
