@@ -43,15 +43,16 @@ text = open(sys.argv[1]).read()
 jobs = re.search(r"POST /v1/jobs \(2 KB\) +(\d+) requests/s, p50 [\d.]+ ms, p99 ([\d.]+) ms", text)
 cpu = re.search(r"CPU per POST /v1/jobs \(2 KB\) +server (\d+) µs, PostgreSQL (\d+) µs", text)
 health = re.search(r"GET  /healthz +(\d+) requests/s", text)
-if not (jobs and cpu and health): sys.exit("no figures in the run's output")
-print("\t".join([*jobs.groups(), *cpu.groups(), health.group(1)]))
+wrk = re.search(r"POST /v1/jobs \(2 KB, wrk\) +(\d+) requests/s, p50 [\d.]+ ms, p99 ([\d.]+) ms", text)
+if not (jobs and cpu and health and wrk): sys.exit("no figures in the run's output")
+print("\t".join([*jobs.groups(), *cpu.groups(), health.group(1), *wrk.groups()]))
 PY
     ;;
   esac
 }
 case $BENCH in
   pipeline) HEADER="jobs/s	worker µs	postgres µs	simulator µs" ;;
-  api) HEADER="req/s	p99 ms	server µs	postgres µs	healthz req/s" ;;
+  api) HEADER="req/s	p99 ms	server µs	postgres µs	healthz req/s	wrk req/s	wrk p99 ms" ;;
 esac
 
 RESULTS=$(mktemp)

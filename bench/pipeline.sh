@@ -16,6 +16,8 @@
 # EXTRA_WORK_ARGS (more `longhaul work` options); SKIP_PGBENCH=1 leaves out the pgbench run.
 # It prints WAL bytes and records per job (pg_stat_wal over the burn-down); STATEMENTS=1 loads
 # pg_stat_statements and prints statements per job and the most frequent, with their WAL per job.
+# PIPELINE_SQL=FILE runs that SQL after the enqueue: a schema or function change tried against the
+# same binaries (bench/compare.sh alternates binaries; run this with and without it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JOBS=${1:-20000}
