@@ -14,8 +14,10 @@ let swiftSettings: [SwiftSetting] = [
 /// frees and allocates buffers of a few kilobytes at every request (libcurl's transfers, task
 /// slabs, bodies), and glibc's malloc sorts and coalesces every chunk past its 1 KB thread cache:
 /// 17 % of the worker's CPU was in `_int_malloc`, `_int_free`, `unlink_chunk` and
-/// `malloc_consolidate` (`bench/pipeline.sh`, perf). Whole archive: nothing in our own objects
-/// names `malloc`, so the linker would otherwise pull in none of it, and the C library's would stay.
+/// `malloc_consolidate` (`bench/pipeline.sh`, perf). With jemalloc: worker 222 → 208 µs and
+/// simulator 213 → 203 µs of CPU a job, +4.3 % jobs/s (`bench/compare.sh pipeline 3`). Whole
+/// archive: nothing in our own objects names `malloc`, so the linker would otherwise pull in none of
+/// it, and the C library's would stay.
 let jemalloc: [LinkerSetting] = [
     .unsafeFlags(["-Xlinker", "--whole-archive", "-Xlinker", "-l:libjemalloc_pic.a", "-Xlinker", "--no-whole-archive"], .when(platforms: [.linux])),
     // jemalloc's `operator new` throws `std::bad_alloc`: the C++ library Swift's runtime links already.
