@@ -117,6 +117,29 @@ struct BudgetClaimTests {
         }
     }
 
+    @Test("the next job a cap weighs is the claim's next, whether it runs as a held stream or as a Response")
+    func nextJobSpansBothKinds() async throws {
+        try await StoreFixture.with("budget_next_kind") { fixture in
+            let project = try await fixture.project("capped")
+            try await fixture.enqueue(1, into: project, maxOutputTokens: 100)
+            try await fixture.enqueue(1, into: project, maxOutputTokens: 5_000)
+            let small = try await fixture.count("SELECT min(estimated_input_tokens + max_output_tokens) FROM jobs")
+            let budgets = BudgetStore(pool: fixture.pool)
+            // Room for the small job, not for the big one.
+            try await budgets.set(projectID: project.id, period: .month, maxTokens: Int64(small + 1_000), maxCost: nil)
+            #expect(try await budgets.budgets(projectID: project.id).first?.blocksNextJob == false, "the small job is first in line")
+
+            // The big one, a held stream, moves ahead of the small one, a Response: it is next.
+            try await fixture.pool.query("UPDATE jobs SET held = true, priority = 5 WHERE max_output_tokens = 5000")
+            #expect(try await budgets.budgets(projectID: project.id).first?.blocksNextJob == true, "the held stream is first in line")
+
+            // And back behind it, the other way round.
+            try await fixture.pool.query("UPDATE jobs SET held = false, priority = 0 WHERE max_output_tokens = 5000")
+            try await fixture.pool.query("UPDATE jobs SET held = true WHERE max_output_tokens = 100")
+            #expect(try await budgets.budgets(projectID: project.id).first?.blocksNextJob == false, "the small held stream is first in line")
+        }
+    }
+
     @Test("a cut stream goes on at Bedrock: its attempt keeps its slot and reservation, and the cap is charged its unseen rest")
     func cutStreamsAreChargedTheirUnseenOutput() async throws {
         try await StoreFixture.with("budget_cut") { fixture in

@@ -38,6 +38,13 @@ LEFT JOIN LATERAL (
            coalesce(longhaul_call_cost(q.model, longhaul_priced_tier(NULL, q.params->>'service_tier'),
                                        longhaul_expected_input_tokens(q.model, q.params, q.estimated_input_tokens),
                                        0, q.max_output_tokens), 1e15) AS cost
-    FROM jobs q WHERE q.project_id = b.project_id AND q.state = 'queued'
+    -- The first of each kind's first: `jobs_queued_by_kind` has `held` before the claim's order,
+    -- so one ORDER BY over both kinds sorted every queued job of the project, at every claim
+    -- under a cap (3.4 ms with 10,100 queued, growing with the queue); each arm reads one entry.
+    FROM ((SELECT * FROM jobs q WHERE q.project_id = b.project_id AND q.state = 'queued' AND NOT q.held
+           ORDER BY q.urgent DESC, q.priority DESC, q.run_at, q.id LIMIT 1)
+          UNION ALL
+          (SELECT * FROM jobs q WHERE q.project_id = b.project_id AND q.state = 'queued' AND q.held
+           ORDER BY q.urgent DESC, q.priority DESC, q.run_at, q.id LIMIT 1)) q
     ORDER BY q.urgent DESC, q.priority DESC, q.run_at, q.id LIMIT 1
 ) n ON true;
