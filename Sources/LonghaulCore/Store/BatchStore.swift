@@ -106,6 +106,12 @@ public struct BatchStore: Sendable {
         }
     }
 
+    /// How many of the batch's jobs are not yet terminal, from its own row (one row, whatever the
+    /// batch's size; the finalizer counts each ended job off it). Nil: no such batch.
+    public func pendingJobs(batchID: Int64) async throws -> Int? {
+        try await pool.query("SELECT pending_jobs FROM batches WHERE id = \(batchID)").first?.decode("pending_jobs")
+    }
+
     /// Counts by state and tokens so far for a batch.
     public func progress(batchID: Int64) async throws -> BatchProgress {
         try JobStore.progress(rows: try await pool.query("""

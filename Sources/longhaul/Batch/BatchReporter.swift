@@ -46,30 +46,45 @@ struct BatchReporter: Sendable {
     }
 
     /// Shows progress until every job is terminal, the task is cancelled, or `watch` says the
-    /// work cannot move. A project hold is said once when it starts and when it ends.
-    func follow(jobIDs: [Int64], store: JobStore, project: Project, projects: ProjectStore, watch: GiveUpWatch) async -> FollowEnd {
+    /// work cannot move. A project hold is said once when it starts and when it ends. How often
+    /// the run's progress is read is `ProgressPacing`'s: a full read costs O(jobs).
+    func follow(
+        jobIDs: [Int64], batch: (id: Int64, store: BatchStore), store: JobStore, project: Project, projects: ProjectStore,
+        watch: GiveUpWatch
+    ) async -> FollowEnd {
         guard !jobIDs.isEmpty else { return .finished }
         var watch = watch
+        var pacing = ProgressPacing()
+        var progress: BatchProgress?
         var lastPrinted = ContinuousClock.now - .seconds(60)
         var lastHoldCheck = ContinuousClock.now - .seconds(60)
         var hold: ProjectHold?
         let interval: Duration = mode == .terminal ? .milliseconds(250) : mode == .json ? .seconds(2) : .seconds(5)
         defer { if mode == .terminal { FileHandle.standardError.write(Data("\n".utf8)) } }
         while !Task.isCancelled {
-            let progress: BatchProgress
-            do {
-                progress = try await store.progress(jobIDs: jobIDs)
-            } catch {
-                note("could not read progress (will try again): \(error)")
-                try? await Task.sleep(for: .seconds(1))
-                continue
+            let start = ContinuousClock.now
+            var due = pacing.isFullReadDue(at: start, batchPending: nil)
+            if !due, let pending = try? await batch.store.pendingJobs(batchID: batch.id) {
+                due = pacing.isFullReadDue(at: start, batchPending: pending)
             }
-            let finished = progress.done >= jobIDs.count
-            if finished || ContinuousClock.now - lastPrinted >= interval {
-                show(progress, total: jobIDs.count)
-                lastPrinted = ContinuousClock.now
+            if due {
+                let read: BatchProgress
+                do {
+                    read = try await store.progress(jobIDs: jobIDs)
+                } catch {
+                    note("could not read progress (will try again): \(error)")
+                    try? await Task.sleep(for: .seconds(1))
+                    continue
+                }
+                pacing.fullReadTook(ContinuousClock.now - start, startedAt: start)
+                progress = read
+                let finished = read.done >= jobIDs.count
+                if finished || ContinuousClock.now - lastPrinted >= interval {
+                    show(read, total: jobIDs.count)
+                    lastPrinted = ContinuousClock.now
+                }
+                if finished { return .finished }
             }
-            if finished { return .finished }
             if ContinuousClock.now - lastHoldCheck >= .seconds(1), let current = try? await projects.get(id: project.id) {
                 lastHoldCheck = ContinuousClock.now
                 if current.hold?.kind != hold?.kind {
@@ -77,11 +92,13 @@ struct BatchReporter: Sendable {
                     note(current.hold.map { $0.message(project: project.slug) } ?? "project \(project.slug) runs again")
                 }
                 hold = current.hold
-                if watch.shouldGiveUp(hold: hold, done: progress.done, now: ContinuousClock.now), let hold, let limit = watch.limit {
+                if let done = progress?.done, watch.shouldGiveUp(hold: hold, done: done, now: ContinuousClock.now), let hold,
+                   let limit = watch.limit
+                {
                     return .gaveUp(hold, after: limit)
                 }
             }
-            try? await Task.sleep(for: .milliseconds(250))
+            try? await Task.sleep(for: ProgressPacing.tick)
         }
         return .cancelled
     }

@@ -293,7 +293,8 @@ struct BatchRun {
                 }
                 tasks.addTask {
                     await reporter.follow(
-                        jobIDs: jobIDs, store: store, project: project, projects: projects, watch: GiveUpWatch(limit: limit))
+                        jobIDs: jobIDs, batch: (batchID, BatchStore(pool: store.pool, jobs: store)), store: store, project: project,
+                        projects: projects, watch: GiveUpWatch(limit: limit))
                 }
                 let first = await tasks.next() ?? .cancelled
                 tasks.cancelAll()
