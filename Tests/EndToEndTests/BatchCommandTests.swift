@@ -74,6 +74,12 @@ struct BatchCommandTests {
             for path in Self.refusals.keys {
                 #expect(!root.exists("docs.summaries/\(path).summary.md"), "a summary was written for the refused \(path)")
             }
+            // Nothing else: each summary was written beside its name and renamed over it.
+            let summaries = root.url("docs.summaries").path
+            let written = try FileManager.default.subpathsOfDirectory(atPath: summaries).filter {
+                try FileManager.default.attributesOfItem(atPath: summaries + "/" + $0)[.type] as? FileAttributeType == .typeRegular
+            }
+            #expect(Set(written) == Set(Self.documents.keys.map { $0 + ".summary.md" } + ["manifest.jsonl"]), "\(written.sorted())")
 
             // The manifest: one line per file, sorted by path, with the right fields.
             let manifest = try BatchManifest(contentsOf: root.url("docs.summaries/manifest.jsonl"))

@@ -85,7 +85,7 @@ struct BatchRun {
         span?.attributes["longhaul.batch.end"] = "\(end)"
         let jobs = try await store.jobs(ids: jobIDs)
         let outputs = try BatchOutputs(folder: folder, out: out, entries: entries, jobs: jobs)
-        try outputs.write()
+        try await outputs.write()
         reporter.finish(outputs: outputs, end: end, project: project.slug, command: commandLine())
         switch end {
         case .cancelled: return 130
