@@ -1,11 +1,6 @@
 import Foundation
 import LonghaulCore
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Synchronization
 
 /// What a batch run leaves behind in `--out`: one `<path>.summary.md` per document with a short
 /// header, and `manifest.jsonl` with a line per file of the folder (skipped ones included).
@@ -107,7 +102,7 @@ struct BatchOutputs {
         ]
     }
 
-    /// Writes every summary file and the manifest, on a dispatch queue (file writes block).
+    /// Writes every summary file and the manifest, off Swift's cooperative pool (file writes block).
     func write() async throws {
         let files = files, out = out, manifestURL = manifestURL
         var manifest = Data()
@@ -123,30 +118,38 @@ struct BatchOutputs {
         try result.get()
     }
 
-    /// Each summary goes to `<name>.partial` and is renamed over `<name>`, so a reader never sees
-    /// half a file; everything is then flushed to disk at once, and the manifest, written last
-    /// and atomically, lists only summaries already on disk. One flush for all of them, not one
-    /// `fsync` a file (`Data.write(options: .atomic)`): 20,000 of those were ~15 s of a 48-s,
-    /// 20,000-document run here (0.56 ms each), and take longer on a laptop's disk. A crash before
-    /// the flush loses at most summaries the database still holds: the same command writes them
-    /// again without submitting anything. Blocks the calling thread.
+    /// Writers at once. Each summary is written atomically (a temporary file, `fsync`, rename),
+    /// and a disk's journal commits the `fsync`s that arrive together as one: one writer took
+    /// 0.85 ms a file here, eight 0.19 ms (3,000 files; 20,000 summaries were the last 14-18 s of
+    /// a 20,000-document run).
+    static let writers = 8
+
+    /// Makes the folders, writes the summaries from `writers` threads, then the manifest, last,
+    /// so that it lists only summaries already written. Blocks the calling thread.
     static func write(_ files: [(URL, String)], manifest: Data, to manifestURL: URL, in out: URL) throws {
         let manager = FileManager.default
         try manager.createDirectory(at: out, withIntermediateDirectories: true)
         var folders: Set<URL> = [out]
-        for (url, text) in files {
-            let folder = url.deletingLastPathComponent()
-            if folders.insert(folder).inserted {
-                try manager.createDirectory(at: folder, withIntermediateDirectories: true)
-            }
-            let partial = url.appendingPathExtension("partial")
-            try Data(text.utf8).write(to: partial)
-            guard rename(partial.path, url.path) == 0 else {
-                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
-            }
+        for (url, _) in files where folders.insert(url.deletingLastPathComponent()).inserted {
+            try manager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         }
-        // `sync`, not `syncfs` (which Glibc's module does not export): the same single flush.
-        sync()
+        let failure = Mutex<(any Error)?>(nil)
+        let done = DispatchGroup()
+        for writer in 0..<min(writers, files.count) {
+            done.enter()
+            Thread {
+                defer { done.leave() }
+                for index in stride(from: writer, to: files.count, by: writers) where failure.withLock({ $0 == nil }) {
+                    do {
+                        try Data(files[index].1.utf8).write(to: files[index].0, options: .atomic)
+                    } catch {
+                        failure.withLock { $0 = $0 ?? error }
+                    }
+                }
+            }.start()
+        }
+        done.wait()
+        if let error = failure.withLock({ $0 }) { throw error }
         try manifest.write(to: manifestURL, options: .atomic)
     }
 
