@@ -3,8 +3,11 @@
 #   1. seconds to enqueue 10,000 small files (`--no-wait`: scan, read, hash, validate, insert, the
 #      reading and the inserts overlapping), and the same command again (everything already enqueued);
 #   2. end-to-end seconds for 1,000 documents through a standalone `longhaul sim --speed 20`
-#      (Mantle's 2–6 s Responses compressed twentyfold), with the simulator's duplicate count.
-# Usage: bench/batch.sh [files] [documents] [speed]   (defaults 10000 1000 20; documents 0 skips part 2)
+#      (Mantle's 2–6 s Responses compressed twentyfold), with the simulator's duplicate count, and
+#      when the command saw every document done: what comes after is writing the summaries.
+# Usage: bench/batch.sh [files] [documents] [speed]   (defaults 10000 1000 20; files 0 skips part 1,
+# documents 0 part 2; speed 0 is `--zero-latency`, every Response done at once: the command's own
+# costs). STATEMENTS=1 also prints what reading the run's progress cost the server.
 # LONGHAUL_BENCH_BIN_DIR: release binaries built elsewhere (see bench/lib.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +27,7 @@ cleanup() {
     rm -rf "$WORK"
 }
 trap cleanup EXIT
+if [ -n "${STATEMENTS:-}" ]; then export TEST_DATABASE_OPTIONS="-c shared_preload_libraries=pg_stat_statements"; fi
 SERVER=$(scripts/test-database start "$WORK/pg")
 # One database per phase: the workers of phase 2 would otherwise also take phase 1's queued jobs.
 database() {
@@ -50,45 +54,53 @@ for index in range(count):
 PY
 }
 
-# Runs a command and prints: total seconds, and seconds until stderr said "found N files" (all read and enqueued).
+# Runs a command and prints: total seconds, seconds until stderr said "found N files" (all read
+# and enqueued), and seconds until it said "progress: N/N done" (every document done).
 timed() {
     python3 - "$@" <<'PY'
-import subprocess, sys, time
+import re, subprocess, sys, time
 start = time.monotonic()
-found = None
+found = done = None
 child = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 log = []
 for line in child.stderr:
     log.append(line)
     if found is None and "found " in line and " files in " in line:
         found = time.monotonic() - start
+    progress = re.search(r"progress: (\d+)/(\d+) done", line)
+    if done is None and progress and progress.group(1) == progress.group(2):
+        done = time.monotonic() - start
 code = child.wait()
 total = time.monotonic() - start
 if code != 0:
     sys.stderr.write("".join(log))
     sys.exit(f"exit status {code}")
-print(f"{total:.2f} {found if found is not None else float('nan'):.2f}")
+print(f"{total:.2f} {found if found is not None else float('nan'):.2f} {done if done is not None else float('nan'):.2f}")
 PY
 }
 
+if [ "$FILES" -gt 0 ]; then
 echo "== enqueue only: $FILES small files, longhaul batch --no-wait"
 make_documents "$WORK/small" "$FILES"
 ENQUEUE_DB=$(database bench_enqueue)
 DATABASE_URL="$ENQUEUE_DB" "$BIN" migrate >/dev/null 2>&1
-read -r TOTAL READ < <(DATABASE_URL="$ENQUEUE_DB" timed "$BIN" batch "$WORK/small" --no-wait)
+read -r TOTAL READ _ < <(DATABASE_URL="$ENQUEUE_DB" timed "$BIN" batch "$WORK/small" --no-wait)
 QUEUED=$(psql "$ENQUEUE_DB" -qAtc "SELECT count(*) FROM jobs WHERE state = 'queued'")
 # Reading and enqueueing overlap (chunks of 500 are enqueued while the next files are read), so
 # "found N files", printed once both are done, marks the end of the enqueue, not of the reading.
 echo "enqueue:   $TOTAL s for $FILES files ($(python3 -c "print(round($FILES / $TOTAL))") files/s, read and enqueued together; all found after $READ s); $QUEUED jobs queued"
-read -r AGAIN READ_AGAIN < <(DATABASE_URL="$ENQUEUE_DB" timed "$BIN" batch "$WORK/small" --no-wait)
+read -r AGAIN _ _ < <(DATABASE_URL="$ENQUEUE_DB" timed "$BIN" batch "$WORK/small" --no-wait)
 echo "again:     $AGAIN s for the same command once everything is enqueued"
+fi
 
 [ "$DOCUMENTS" -gt 0 ] || exit 0
-echo "== end to end: $DOCUMENTS documents through longhaul sim --speed $SPEED"
+SIM_PACE=(--speed "$SPEED")
+[ "$SPEED" = 0 ] && SIM_PACE=(--zero-latency)
+echo "== end to end: $DOCUMENTS documents through longhaul sim ${SIM_PACE[*]}"
 make_documents "$WORK/docs" "$DOCUMENTS"
 RUN_DB=$(database bench_run)
 DATABASE_URL="$RUN_DB" "$BIN" migrate >/dev/null 2>&1
-"$BIN" sim --host 127.0.0.1 --port 0 --speed "$SPEED" >"$WORK/sim.log" 2>&1 &
+"$BIN" sim --host 127.0.0.1 --port 0 "${SIM_PACE[@]}" >"$WORK/sim.log" 2>&1 &
 SIM_PID=$!
 SIM=""
 for _ in $(seq 100); do
@@ -97,7 +109,8 @@ for _ in $(seq 100); do
     sleep 0.1
 done
 [[ -n "$SIM" ]] || { echo "the simulator did not start:" >&2; cat "$WORK/sim.log" >&2; exit 1; }
-read -r ELAPSED _ < <(DATABASE_URL="$RUN_DB" OPENAI_BASE_URL="$SIM/v1" OPENAI_API_KEY=bench timed "$BIN" batch "$WORK/docs")
+if [ -n "${STATEMENTS:-}" ]; then psql "$RUN_DB" -qAtc "CREATE EXTENSION pg_stat_statements; SELECT pg_stat_statements_reset()" >/dev/null; fi
+read -r ELAPSED _ DONE < <(DATABASE_URL="$RUN_DB" OPENAI_BASE_URL="$SIM/v1" OPENAI_API_KEY=bench timed "$BIN" batch "$WORK/docs")
 COMPLETED=$(psql "$RUN_DB" -qAtc "SELECT count(*) FROM jobs WHERE state = 'completed'")
 COUNTERS=$(curl -s "$SIM/_simulator/counters" | python3 -c '
 import json, sys
@@ -107,3 +120,8 @@ print(c["responsesCreated"], duplicates, c["peakInFlightByProject"].get("default
 read -r CREATED DUPLICATES PEAK <<<"$COUNTERS"
 echo "batch:     $ELAPSED s for $DOCUMENTS documents ($(python3 -c "print(round($DOCUMENTS / $ELAPSED, 1))") documents/s); $COMPLETED completed"
 echo "simulator: $CREATED Responses created, $DUPLICATES attempts created twice, at most $PEAK in flight"
+echo "ends:      every document done after $DONE s; the summaries and the manifest written by $ELAPSED s"
+if [ -n "${STATEMENTS:-}" ]; then
+  echo "progress:  $(psql "$RUN_DB" -qAtc "SELECT sum(calls) || ' reads, ' || round(sum(total_exec_time)) || ' ms of the server' FROM pg_stat_statements
+                                           WHERE query LIKE 'SELECT j.state::text AS state%' OR query LIKE 'SELECT count(*) FILTER (WHERE c.chunk%'")"
+fi
