@@ -33,6 +33,32 @@ struct StorageTests {
         }
     }
 
+    /// ANALYZE keeps statistics of what plans filter, join and sort on, and none of the payloads
+    /// (migration 0024): sorting those was most of its work.
+    @Test func analyzeLeavesOutThePayloads() async throws {
+        try await StoreFixture.with("payload_stats") { fixture in
+            let project = try await fixture.project("stats")
+            try await fixture.enqueue(3, into: project)
+            let job = try #require(try await fixture.queue.claimJobs(worker: "w", limit: 1, lease: .seconds(60)).first)
+            try await fixture.queue.recordSubmissions(
+                [.finished(jobID: job.id, attempt: job.attempt,
+                           RemoteResult(state: .completed, remoteStatus: "completed", outputText: "S.", responseJSON: #"{"id":"r"}"#),
+                           startedAt: Date())],
+                worker: "w")
+            try await fixture.pool.query("ANALYZE jobs, results, documents")
+            let kept = try await fixture.strings("""
+                SELECT tablename || '.' || attname FROM pg_stats
+                WHERE schemaname = current_schema() AND tablename IN ('jobs', 'results', 'documents') ORDER BY 1
+                """)
+            for column in ["jobs.state", "jobs.project_id", "jobs.run_at", "results.job_id", "documents.sha256"] {
+                #expect(kept.contains(column), "no statistics for \(column): \(kept)")
+            }
+            for column in ["jobs.params", "jobs.metadata", "jobs.public_id", "results.output_text", "results.response", "documents.body"] {
+                #expect(!kept.contains(column), "statistics for the payload \(column)")
+            }
+        }
+    }
+
     /// Endings written together, each Response spliced into the recordset as JSON
     /// (`FinalizationRecordset`): every one is stored as its own object, escapes and all, and a
     /// job without a Response stores none.
