@@ -1,4 +1,6 @@
+import Foundation
 import LonghaulCore
+import TestSupport
 import Testing
 
 @Suite("Progress pacing: a batch run reads everything at most a twentieth of the time, and its end at once")
@@ -32,5 +34,33 @@ struct ProgressPacingTests {
         pacing.fullReadTook(.milliseconds(120), startedAt: Self.start)
         #expect(!pacing.isFullReadDue(at: Self.start + .milliseconds(300), batchPending: 1))
         #expect(pacing.isFullReadDue(at: Self.start + .milliseconds(300), batchPending: 0))
+    }
+}
+
+/// The read `ProgressPacing` makes at every tick: the batch row's count of unfinished jobs.
+@Suite("A batch's unfinished count, one row")
+struct BatchPendingCountTests {
+    @Test("every enqueued job, less each that ended; nil for a batch that does not exist")
+    func countsDownAsJobsEnd() async throws {
+        try await StoreFixture.with("batch_pending") { fixture in
+            let project = try await fixture.project("acme")
+            let batches = BatchStore(pool: fixture.pool, jobs: fixture.store)
+            let jobs = try (0..<3).map { index in
+                try fixture.validated(JobRequest(document: "Document \(index). It has a sentence.", maxOutputTokens: 100))
+            }
+            let batch = try await batches.enqueueBatch(jobs, project: project, name: "b", source: nil, webhookURL: nil, budget: nil).batch
+            #expect(try await batches.pendingJobs(batchID: batch.id) == 3)
+
+            let claimed = try await fixture.queue.claimJobs(worker: "w", limit: 2, lease: .seconds(60))
+            try await fixture.queue.recordSubmissions(
+                claimed.map { job in
+                    .finished(jobID: job.id, attempt: job.attempt,
+                              RemoteResult(state: .completed, remoteStatus: "completed", outputText: "S.", responseJSON: nil),
+                              startedAt: Date())
+                },
+                worker: "w")
+            #expect(try await batches.pendingJobs(batchID: batch.id) == 1)
+            #expect(try await batches.pendingJobs(batchID: batch.id + 1_000) == nil)
+        }
     }
 }
