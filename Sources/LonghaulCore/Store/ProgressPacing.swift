@@ -27,6 +27,6 @@ public struct ProgressPacing: Sendable {
 
     /// A full read that started at `start` and took `length`.
     public mutating func fullReadTook(_ length: Duration, startedAt start: ContinuousClock.Instant) {
-        nextFullRead = start + length + length * Self.restFactor
+        nextFullRead = start + length * (Self.restFactor + 1)
     }
 }

@@ -110,12 +110,7 @@ struct BatchOutputs {
             manifest.append(try JSONSerialization.data(withJSONObject: row.manifest, options: [.sortedKeys, .withoutEscapingSlashes]))
             manifest.append(0x0A)
         }
-        let result: Result<Void, any Error> = await withCheckedContinuation { [manifest] continuation in
-            DispatchQueue.global(qos: .utility).async {
-                continuation.resume(returning: Result { try Self.write(files, manifest: manifest, to: manifestURL, in: out) })
-            }
-        }
-        try result.get()
+        try await runBlocking { [manifest] in try Self.write(files, manifest: manifest, to: manifestURL, in: out) }
     }
 
     /// Writers at once. Each summary is written atomically (a temporary file, `fsync`, rename),
