@@ -66,6 +66,7 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]
         ),
+        .systemLibrary(name: "CSpawn"),  // one glibc declaration; nothing to link
 
         // Infrastructure libraries, each usable on its own.
         .target(
@@ -129,7 +130,7 @@ let package = Package(
             name: "LonghaulCore",
             dependencies: [
                 "Mantle", "MantleModels", "Tokenizers", "Postgres", "HTTPClient",
-                "Hashing", "JSONWriting",
+                "Hashing", "JSONWriting", "CSpawn",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],

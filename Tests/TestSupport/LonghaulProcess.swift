@@ -1,4 +1,6 @@
 import Foundation
+import LonghaulCore
+import Synchronization
 
 /// The built `longhaul` binary (or `longhaul-bench`), run as a real process by end-to-end tests.
 public enum LonghaulBinary {
@@ -20,33 +22,48 @@ public struct LonghaulRun: Sendable {
     public var standardError: String
 }
 
-/// A running `longhaul` process (a worker, a simulator) that a test can signal or kill.
+/// A running `longhaul` process (a worker, a simulator) — or another program, such as a Python
+/// server — that a test can signal or kill.
+///
+/// Started as a ``ChildProcess`` and watched with `waitpid`, not through Foundation's `Process`:
+/// that learns of an exit when a socket the child inherited closes, and a long-lived child of
+/// another test that inherited a copy of it (spawned at the same moment) hid a CLI run's exit
+/// for three minutes in CI.
 public final class LonghaulProcess: Sendable {
     public let pid: Int32
-    private let process: Process
+    private let child: ChildProcess
+    private let ended = Mutex<ChildProcess.Exit?>(nil)
     private let output: URL
     private let errors: URL
 
     /// Starts `longhaul arguments…` (or another built `binary`) with `environment` added to this
     /// process's environment and the variables named in `unsetting` removed from it; its output
     /// goes to a file (`log()` reads it), so a busy child never blocks on a pipe.
-    public init(_ arguments: [String], environment: [String: String] = [:], unsetting: [String] = [], binary: String = "longhaul") throws {
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: try LonghaulBinary.path(named: binary))
-        process.arguments = arguments
+    public convenience init(_ arguments: [String], environment: [String: String] = [:], unsetting: [String] = [], binary: String = "longhaul") throws {
+        try self.init(executable: try LonghaulBinary.path(named: binary), arguments, environment: environment, unsetting: unsetting)
+    }
+
+    /// Starts the program at `executable`, as above.
+    public init(executable: String, _ arguments: [String], environment: [String: String] = [:], unsetting: [String] = []) throws {
         var merged = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         for name in unsetting { merged[name] = nil }
-        process.environment = merged
         let name = "longhaul-\(UUID().uuidString)"
         output = FileManager.default.temporaryDirectory.appendingPathComponent("\(name).out")
         errors = FileManager.default.temporaryDirectory.appendingPathComponent("\(name).err")
-        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: output)
-        process.standardError = try FileHandle(forWritingTo: errors)
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        pid = process.processIdentifier
+        let outputFile = try FileHandle(forWritingTo: Self.created(output))
+        let errorFile = try FileHandle(forWritingTo: Self.created(errors))
+        defer {
+            try? outputFile.close()
+            try? errorFile.close()
+        }
+        child = try ChildProcess.spawn(
+            executable, arguments, environment: merged, standardOutput: outputFile.fileDescriptor, standardError: errorFile.fileDescriptor)
+        pid = child.pid
+    }
+
+    private static func created(_ file: URL) -> URL {
+        _ = FileManager.default.createFile(atPath: file.path, contents: nil)
+        return file
     }
 
     deinit {
@@ -54,7 +71,15 @@ public final class LonghaulProcess: Sendable {
         try? FileManager.default.removeItem(at: errors)
     }
 
-    public var isRunning: Bool { process.isRunning }
+    /// How it ended, or nil while it runs (the first answer is kept: the process is reaped by it).
+    private var exit: ChildProcess.Exit? {
+        ended.withLock { exit in
+            if exit == nil { exit = child.exitIfEnded() }
+            return exit
+        }
+    }
+
+    public var isRunning: Bool { exit == nil }
 
     public func signal(_ signal: Int32) {
         kill(pid, signal)
@@ -63,10 +88,10 @@ public final class LonghaulProcess: Sendable {
     /// Waits up to `timeout` for the process to exit; returns its exit code, or nil if it still runs.
     public func waitForExit(timeout: Duration) async -> Int32? {
         let deadline = ContinuousClock.now + timeout
-        while process.isRunning && ContinuousClock.now < deadline {
+        while isRunning && ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(50))
         }
-        return process.isRunning ? nil : process.terminationStatus
+        return exit?.code
     }
 
     /// Everything the process printed on stdout so far.
@@ -86,8 +111,8 @@ public final class LonghaulProcess: Sendable {
         let deadline = ContinuousClock.now + timeout
         while true {
             if let found = extract(log()) { return found }
-            guard process.isRunning else {
-                throw LonghaulProcessError("longhaul exited (status \(process.terminationStatus)) before printing what was awaited:\n\(log())")
+            if let exit {
+                throw LonghaulProcessError("longhaul exited (status \(exit.code)) before printing what was awaited:\n\(log())")
             }
             guard ContinuousClock.now < deadline else {
                 throw LonghaulProcessError("longhaul did not print what was awaited within \(timeout):\n\(log())")
@@ -101,7 +126,7 @@ public final class LonghaulProcess: Sendable {
 
     /// Kills the process if it still runs (SIGKILL) and reaps it.
     public func stop() async {
-        if process.isRunning { kill(pid, SIGKILL) }
+        if isRunning { kill(pid, SIGKILL) }
         _ = await waitForExit(timeout: .seconds(5))
     }
 

@@ -7,31 +7,22 @@ enum PythonServer {
         var description: String
     }
 
-    static func launch(script name: String, arguments: [String], port: Int) async throws -> (Process, Int) {
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString).out")
-        defer { try? FileManager.default.removeItem(at: output) }
+    static func launch(script name: String, arguments: [String], port: Int) async throws -> (LonghaulProcess, Int) {
         guard let python = ProcessInfo.processInfo.environment["LONGHAUL_PYTHON"], !python.isEmpty else {
             throw Failure(description: "LONGHAUL_PYTHON is not set; run scripts/test, or export LONGHAUL_PYTHON=/work/main/.build-python/bin/python")
         }
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Interop/\(name)").path
-        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [script, "--port", String(port)] + arguments
-        process.standardOutput = try FileHandle(forWritingTo: output)
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        let process = try LonghaulProcess(executable: python, [script, "--port", String(port)] + arguments)
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
-            let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+            let text = process.standardOutput()
             if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("PORT ") }), let bound = Int(line.dropFirst(5)) {
                 return (process, bound)
             }
             guard process.isRunning else { throw Failure(description: "\(name) exited at start (is port \(port) taken?)") }
             try await Task.sleep(for: .milliseconds(50))
         }
-        process.terminate()
+        await process.stop()
         throw Failure(description: "\(name) did not start within 60 s")
     }
 }

@@ -6,7 +6,7 @@ import HTTPClient
 /// `traceparent` of every webhook sent to `/hook`.
 public final class TraceReceiver: Sendable {
     public let port: Int
-    private let process: Process
+    private let process: LonghaulProcess
     private let client: HTTPClient
 
     /// One span as the receiver decoded it (ids in lower-case hex).
@@ -56,7 +56,7 @@ public final class TraceReceiver: Sendable {
         public var traceparent: String?
     }
 
-    private init(port: Int, process: Process, client: HTTPClient) {
+    private init(port: Int, process: LonghaulProcess, client: HTTPClient) {
         self.port = port
         self.process = process
         self.client = client
@@ -87,9 +87,8 @@ public final class TraceReceiver: Sendable {
     }
 
     private func stop() async {
-        if process.isRunning { process.terminate() }
-        let deadline = ContinuousClock.now + .seconds(5)
-        while process.isRunning && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+        process.signal(SIGTERM)
+        if await process.waitForExit(timeout: .seconds(5)) == nil { await process.stop() }
         await client.shutdown()
     }
 }

@@ -10,7 +10,7 @@ import Synchronization
 /// verifies every request with `standardwebhooks` and `svix` and tells the test what it got.
 public final class WebhookReceiver: Sendable {
     public let port: Int
-    private let process: Mutex<Process?>
+    private let process: Mutex<LonghaulProcess?>
     private let client: HTTPClient
 
     /// One request as the receiver recorded it.
@@ -36,7 +36,7 @@ public final class WebhookReceiver: Sendable {
         public var description: String
     }
 
-    private init(port: Int, process: Process, client: HTTPClient) {
+    private init(port: Int, process: LonghaulProcess, client: HTTPClient) {
         self.port = port
         self.process = Mutex(process)
         self.client = client
@@ -49,7 +49,7 @@ public final class WebhookReceiver: Sendable {
         return try await withResource(WebhookReceiver(port: bound, process: process, client: HTTPClient()), close: { await $0.stop() }, body)
     }
 
-    private static func launch(secrets: [String], port: Int) async throws -> (Process, Int) {
+    private static func launch(secrets: [String], port: Int) async throws -> (LonghaulProcess, Int) {
         try await PythonServer.launch(script: "webhook_receiver.py", arguments: secrets.flatMap { ["--secret", $0] }, port: port)
     }
 
@@ -89,9 +89,7 @@ public final class WebhookReceiver: Sendable {
     /// Stops the process (the port goes down until `restart`).
     public func kill() async {
         guard let running = process.withLock({ $0 }) else { return }
-        if running.isRunning { Glibc.kill(running.processIdentifier, SIGKILL) }
-        let deadline = ContinuousClock.now + .seconds(5)
-        while running.isRunning && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+        await running.stop()
     }
 
     /// Starts the receiver again on the same port, with an empty log.

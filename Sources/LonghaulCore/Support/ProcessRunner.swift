@@ -26,7 +26,7 @@ public struct ProcessFailure: Error, Sendable, CustomStringConvertible {
 
 /// Runs external programs (pg_ctl, initdb, psql…) without blocking the cooperative pool.
 ///
-/// It spawns with `posix_spawn` and waits with `waitpid` on a GCD thread rather than using
+/// It spawns a ``ChildProcess`` and waits with `waitpid` on a GCD thread rather than using
 /// Foundation's `Process`, whose exit detection relies on a descriptor the child inherits: a
 /// program that starts a daemon (`pg_ctl start`) passes that descriptor on, and its exit is
 /// then never seen. Here the pipes are close-on-exec in the parent, output is drained while the
@@ -42,22 +42,22 @@ public enum ProcessRunner {
 
         async let output = runBlocking { readAll(child.stdout) }
         async let errors = runBlocking { readAll(child.stderr) }
-        let status = await withTaskGroup(of: ExitStatus?.self) { group in
-            group.addTask { try? await runBlocking { waitForExit(child.pid) } }
+        let status = await withTaskGroup(of: ChildProcess.Exit?.self) { group in
+            group.addTask { try? await runBlocking { child.process.waitForExit() } }
             group.addTask {
                 // The timeout: a kill the wait above then reports as SIGKILL.
-                if (try? await Task.sleep(for: timeout)) != nil { kill(child.pid, SIGKILL) }
+                if (try? await Task.sleep(for: timeout)) != nil { kill(child.process.pid, SIGKILL) }
                 return nil
             }
-            var exit: ExitStatus?
+            var exit: ChildProcess.Exit?
             for await result in group where result != nil {
                 exit = result
                 group.cancelAll()
             }
-            return exit ?? ExitStatus(code: 128 + SIGKILL, signalled: SIGKILL)
+            return exit ?? ChildProcess.Exit(code: 128 + SIGKILL, signal: SIGKILL)
         }
         let (out, err) = try await (output, errors)
-        if status.signalled == SIGKILL {
+        if status.signal == SIGKILL {
             throw ProcessFailure(command: name, reason: "ran longer than \(timeout) and was stopped")
         }
         return ProcessOutput(exitCode: status.code, standardOutput: out, standardError: err)
@@ -74,14 +74,9 @@ public enum ProcessRunner {
     }
 
     private struct Child {
-        var pid: pid_t
+        var process: ChildProcess
         var stdout: Int32
         var stderr: Int32
-    }
-
-    private struct ExitStatus {
-        var code: Int32
-        var signalled: Int32?
     }
 
     private static func spawn(_ executable: String, _ arguments: [String], name: String) throws -> Child {
@@ -93,29 +88,18 @@ public enum ProcessRunner {
             throw ProcessFailure(command: name, reason: "could not create pipes: \(String(cString: strerror(errno)))")
         }
         for descriptor in out + err { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, out[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, err[1], 2)
-
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        let envp = ProcessInfo.processInfo.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
+            close(out[1])
+            close(err[1])
         }
-        var pid: pid_t = 0
-        let result = posix_spawn(&pid, executable, &actions, nil, argv, envp)
-        close(out[1])
-        close(err[1])
-        guard result == 0 else {
+        do {
+            let process = try ChildProcess.spawn(executable, arguments, standardOutput: out[1], standardError: err[1])
+            return Child(process: process, stdout: out[0], stderr: err[0])
+        } catch {
             close(out[0])
             close(err[0])
-            throw ProcessFailure(command: name, reason: "could not start \(executable): \(String(cString: strerror(result)))")
+            throw error
         }
-        return Child(pid: pid, stdout: out[0], stderr: err[0])
     }
 
     /// Reads a pipe to its end and closes it (blocking: call through `runBlocking`).
@@ -134,13 +118,5 @@ public enum ProcessRunner {
         }
         close(descriptor)
         return data
-    }
-
-    /// Waits for the child to exit (blocking: call through `runBlocking`).
-    private static func waitForExit(_ pid: pid_t) -> ExitStatus {
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        let signal = status & 0x7F
-        return signal == 0 ? ExitStatus(code: (status >> 8) & 0xFF, signalled: nil) : ExitStatus(code: 128 + signal, signalled: signal)
     }
 }
