@@ -61,6 +61,22 @@ struct BadInputTests {
         }
     }
 
+    @Test("a length limit counts characters, not bytes")
+    func lengthsInCharacters() async throws {
+        try await APIHarness.run { api in
+            // `model` allows 128 characters: 128 two-byte characters (256 bytes) pass the length
+            // check and meet the model check; 129 are too long, and the message says 129.
+            try await expectRefusal(
+                api, #"{"document": "x y", "model": "\#(String(repeating: "é", count: 128))"}"#, param: "model", code: "unsupported_model")
+            let response = try await api.send(
+                .post, "/v1/jobs", token: api.alphaToken, json: #"{"document": "x y", "model": "\#(String(repeating: "é", count: 129))"}"#)
+            #expect(response.errorCode == "too_long" && (response.error["message"] as? String ?? "").contains("is 129 characters"), "\(response.text)")
+            // `minLength` 1: one character of several bytes and scalars is long enough.
+            let one = try await api.send(.post, "/v1/jobs", token: api.alphaToken, json: #"{"document": "👍🏽"}"#)
+            #expect(one.status == .accepted, "\(one.text)")
+        }
+    }
+
     @Test("invalid UTF-8 is a 400, not a 500")
     func invalidUTF8() async throws {
         try await APIHarness.run { api in
