@@ -351,6 +351,43 @@ struct TableStatisticsTests {
         }
     }
 
+    @Test("rows rewritten in place are left to autovacuum; a table that shrank by most of itself is analyzed")
+    func analyzeBySizeNotChanges() async throws {
+        try await StoreFixture.with("statistics-churn") { fixture in
+            let project = try await fixture.project("churn")
+            try await fixture.pool.query("ALTER TABLE jobs SET (autovacuum_enabled = false)")
+            try await fixture.enqueue(6_000, into: project)
+            // PostgreSQL publishes a session's row counts a moment after its commits; an ANALYZE
+            // before that would see the inserts counted again afterwards.
+            let deadline = ContinuousClock.now + .seconds(10)
+            try await waitFor("n_tup_ins >= 6000", until: deadline, in: fixture)
+            try await fixture.pool.query("ANALYZE jobs")
+            // Every row changed twice (12,000 changes, twice the table) and the size unchanged: what a
+            // queue does all day.
+            try await fixture.pool.query("UPDATE jobs SET priority = 5")
+            try await fixture.pool.query("UPDATE jobs SET priority = 0")
+            try await waitFor("n_mod_since_analyze >= 12000", until: deadline, in: fixture)
+            #expect(try await !fixture.queue.analyzeGrowingTables().contains("jobs"), "rewritten rows are not a reason to analyze")
+
+            try await fixture.pool.query("DELETE FROM jobs WHERE id IN (SELECT id FROM jobs ORDER BY id LIMIT 5500)")
+            var analyzed: [String] = []
+            while !analyzed.contains("jobs") && ContinuousClock.now < deadline + .seconds(10) {
+                try await Task.sleep(for: .milliseconds(200))
+                analyzed += try await fixture.queue.analyzeGrowingTables()
+            }
+            #expect(analyzed.contains("jobs"), "a table that shrank from 6,000 rows to 500 is analyzed")
+        }
+    }
+
+    /// Waits until `jobs`' published statistics meet `condition`.
+    private func waitFor(_ condition: String, until deadline: ContinuousClock.Instant, in fixture: StoreFixture) async throws {
+        let published = "SELECT count(*) FROM pg_stat_user_tables WHERE relname = 'jobs' AND \(condition)"
+        while try await fixture.count(published) == 0 && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(try await fixture.count(published) == 1, "jobs' statistics never showed \(condition)")
+    }
+
     @Test("jobs whose statistics say none is in flight are analyzed once a thousand are")
     func analyzeWhenJobsSwingIntoFlight() async throws {
         try await StoreFixture.with("statistics-swing") { fixture in
