@@ -37,6 +37,20 @@ struct ProgressPacingTests {
     }
 }
 
+@Suite("Read pacing: a read that grows with the data takes at most a twentieth of the time")
+struct ReadPacingTests {
+    static let start = ContinuousClock.now
+
+    @Test("due at first; after a 250 ms read, due again 5 s after it started, not before")
+    func restsNineteenTimesTheRead() {
+        var pacing = ReadPacing()
+        #expect(pacing.isDue(at: Self.start))
+        pacing.readTook(.milliseconds(250), startedAt: Self.start)
+        #expect(!pacing.isDue(at: Self.start + .milliseconds(4_999)))
+        #expect(pacing.isDue(at: Self.start + .seconds(5)))
+    }
+}
+
 /// The read `ProgressPacing` makes at every tick: the batch row's count of unfinished jobs.
 @Suite("A batch's unfinished count, one row")
 struct BatchPendingCountTests {
