@@ -73,7 +73,11 @@ public struct APIServer: Service {
             logger: logger)
     }
 
+    /// Serves until the ServiceGroup it runs in shuts down (`longhaul serve`'s, which owns the
+    /// signals). Not `runService()`: that wraps the server in a group of its own with its own
+    /// SIGTERM handler, and when that handler won the race the server returned before the outer
+    /// group had asked it to — "a service has finished unexpectedly", exit 1 on a plain SIGTERM.
     public func run() async throws {
-        try await makeApplication().runService()
+        try await makeApplication().run()
     }
 }

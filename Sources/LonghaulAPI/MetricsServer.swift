@@ -27,6 +27,7 @@ public struct MetricsServer: Service {
         }
         router.get("healthz") { _, _ in "ok" }
         let application = Application(router: router, configuration: .init(address: .hostname(host, port: port)), logger: logger)
-        try await application.runService()
+        // `run()`, not `runService()`: the command's ServiceGroup owns the signals (see APIServer.run).
+        try await application.run()
     }
 }
