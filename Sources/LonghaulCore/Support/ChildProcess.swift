@@ -30,7 +30,7 @@ public struct ChildProcess: Sendable {
     public static func spawn(
         _ executable: String, _ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment,
         standardOutput: Int32, standardError: Int32
-    ) throws -> ChildProcess {
+    ) throws(ProcessFailure) -> ChildProcess {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

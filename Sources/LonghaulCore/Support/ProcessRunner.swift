@@ -98,7 +98,7 @@ public enum ProcessRunner {
         } catch {
             close(out[0])
             close(err[0])
-            throw error
+            throw ProcessFailure(command: name, reason: error.reason)  // named with its arguments, as every other failure here
         }
     }
 
