@@ -164,7 +164,7 @@ let package = Package(
         .target(
             name: "LonghaulAPI",
             dependencies: [
-                "LonghaulCore", "LonghaulDashboard", "Postgres", "Mantle", "Hashing", "Telemetry",
+                "LonghaulCore", "LonghaulDashboard", "Postgres", "Mantle", "Hashing", "JSONWriting", "Telemetry",
                 .product(name: "Instrumentation", package: "swift-distributed-tracing"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
@@ -269,9 +269,10 @@ let package = Package(
         .testTarget(
             name: "LonghaulAPITests",
             dependencies: [
-                "LonghaulAPI", "LonghaulCore", "Postgres", "TestSupport", "MantleSimulator", "HTTPClient", "Mantle",
+                "LonghaulAPI", "LonghaulCore", "Postgres", "TestSupport", "MantleSimulator", "HTTPClient", "Mantle", "JSONWriting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
             ],
             swiftSettings: swiftSettings
         ),

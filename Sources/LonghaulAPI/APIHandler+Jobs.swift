@@ -6,16 +6,24 @@ import Telemetry
 
 /// `/v1/jobs`: enqueue, read, list, cancel, retry.
 extension APIHandler {
+    /// The generated route's operation; `JobEnqueueRoute` serves the common requests without it
+    /// and calls it for the rest.
     func createJob(_ input: Operations.CreateJob.Input) async throws -> Operations.CreateJob.Output {
         guard case .json(let body) = input.body else { throw APIError.invalid(nil, "send the job as JSON") }
+        let stored = try await enqueueJob(body, idempotencyKey: input.headers.idempotencyKey)
+        let job = Components.Schemas.Job(stored.detail)
+        return stored.created ? .accepted(.init(body: .json(job))) : .ok(.init(body: .json(job)))
+    }
+
+    /// Validates and enqueues one job: the job as stored, and whether this request created it
+    /// (false when its idempotency key matched an earlier request).
+    func enqueueJob(_ body: Components.Schemas.JobCreate, idempotencyKey: String?) async throws -> EnqueueGroupCommit.Stored {
         let project = try await actingProject(named: body.project)
-        let request = JobRequest(body, idempotencyKey: input.headers.idempotencyKey)
+        let request = JobRequest(body, idempotencyKey: idempotencyKey)
         var validated = try request.validated(
             defaultModel: project.defaultModel, limits: try await jobLimits(for: project), checkModel: MantleModel.jobModelCheck)
         validated.traceContext = ServiceContext.current?.traceParent?.description
-        let stored = try await enqueues.enqueue(EnqueueRequest(job: validated, project: project))
-        let job = Components.Schemas.Job(stored.detail)
-        return stored.created ? .accepted(.init(body: .json(job))) : .ok(.init(body: .json(job)))
+        return try await enqueues.enqueue(EnqueueRequest(job: validated, project: project))
     }
 
     func getJob(_ input: Operations.GetJob.Input) async throws -> Operations.GetJob.Output {

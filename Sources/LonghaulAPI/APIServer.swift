@@ -62,10 +62,13 @@ public struct APIServer: Service {
             pool: pool, lookup: lookup, jobs: jobs, configuration: DashboardConfiguration(publicBaseURL: configuration.publicBaseURL),
             logger: logger
         ).addRoutes(to: router)
+        let errors = ErrorMiddleware(logger: logger)
+        let routes = GeneratedRoutes(router: router) { generated in
+            JobEnqueueRoute(handler: handler, errors: errors, generated: generated)
+        }
         try handler.registerHandlers(
-            on: router, serverURL: URL(fileURLWithPath: "/"),
-            configuration: Configuration(dateTranscoder: RFC3339DateTranscoder(), jsonEncodingOptions: [.sortedKeys]),
-            middlewares: [ErrorMiddleware(logger: logger)])
+            on: routes, serverURL: URL(fileURLWithPath: "/"), configuration: Self.openAPIConfiguration, middlewares: [errors])
+        guard routes.installedJobEnqueue else { throw APIServerError.jobEnqueueRouteMissing }
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "longhaul"),
@@ -73,11 +76,26 @@ public struct APIServer: Service {
             logger: logger)
     }
 
+    /// How the generated routes read and write JSON. Slashes unescaped, as `Job+JSONBytes` writes
+    /// them (and as people read URLs and paths).
+    static let openAPIConfiguration = Configuration(
+        dateTranscoder: RFC3339DateTranscoder(), jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes])
+
     /// Serves until the ServiceGroup it runs in shuts down (`longhaul serve`'s, which owns the
     /// signals). Not `runService()`: that wraps the server in a group of its own with its own
     /// SIGTERM handler, and when that handler won the race the server returned before the outer
     /// group had asked it to — "a service has finished unexpectedly", exit 1 on a plain SIGTERM.
     public func run() async throws {
         try await makeApplication().run()
+    }
+}
+
+/// A fault in how the server was put together, not in any request.
+enum APIServerError: Error, CustomStringConvertible {
+    /// The generated code no longer registers `POST /v1/jobs` where `GeneratedRoutes` looks for it.
+    case jobEnqueueRouteMissing
+
+    var description: String {
+        "the generated routes did not register POST /v1/jobs, so JobEnqueueRoute was not installed; update GeneratedRoutes to match the generated code"
     }
 }

@@ -7,7 +7,12 @@ struct RFC3339DateTranscoder: DateTranscoder {
     private static let fractional = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
 
     func encode(_ date: Date) throws -> String {
-        Self.fractional.format(date)
+        Self.text(date)
+    }
+
+    /// `date` as the API writes it (also where a body is written by hand, `Job+JSONBytes`).
+    static func text(_ date: Date) -> String {
+        fractional.format(date)
     }
 
     /// The same strict parser the request validator checks `format: date-time` with, so a date

@@ -4,6 +4,12 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 
+/// The body the schema check parsed and passed, for a route that reads it instead of parsing it
+/// again (`JobEnqueueRoute`); nil when `StrictJSON` did not read it.
+enum CheckedBody {
+    @TaskLocal static var document: StrictJSON?
+}
+
 /// Checks each request against its operation in the OpenAPI document before any handler runs:
 /// path and query parameters, the `Idempotency-Key` header and the JSON body, so every rule the
 /// document states is enforced and refused by field and rule. (A body that is not JSON at all is
@@ -37,11 +43,11 @@ struct RequestValidationMiddleware<Context: RequestContext>: RouterMiddleware {
         guard let schema = operation.bodySchema else { return try await next(request, context) }
         var request = request
         let body = try await request.collectBody(upTo: .max)
-        if let value = JSONValue.decoding(Data(body.readableBytesView)),
-           let violation = document.validator.violation(of: schema, by: value, at: "") {
+        let (value, parsed) = JSONValue.decodingKeepingDocument([UInt8](body.readableBytesView))
+        if let value, let violation = document.validator.violation(of: schema, by: value, at: "") {
             throw violation
         }
-        return try await next(request, context)
+        return try await CheckedBody.$document.withValue(parsed) { try await next(request, context) }
     }
 
     /// A parameter's text as the JSON value its schema expects, so `limit=ten` (or `5.0`) is a

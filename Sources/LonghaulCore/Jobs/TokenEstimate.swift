@@ -15,8 +15,20 @@ public enum TokenEstimate {
     /// forms), in valid UTF-8 — which a `String`'s bytes always are.
     private static func count(_ bytes: UnsafeBufferPointer<UInt8>) -> (latinBytes: Int, wideCharacters: Int) {
         var latinBytes = 0, wideCharacters = 0
+        guard let base = bytes.baseAddress else { return (0, 0) }
         var index = 0
         while index < bytes.count {
+            // Eight bytes at a time while they are ASCII, as most of most documents is: a byte at a
+            // time, the estimate was 2.7 % of the API server's CPU per 2 KB enqueue and 14 % of
+            // its CPU under `POST /v1/batches` (`perf` under `bench/api.sh`).
+            if index + 8 <= bytes.count {
+                let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+                if word & 0x8080_8080_8080_8080 == 0 {
+                    latinBytes += 8
+                    index += 8
+                    continue
+                }
+            }
             let lead = bytes[index]
             switch lead {
             case ..<0xE0:  // one byte (ASCII) or two (up to U+07FF): never wide

@@ -14,6 +14,15 @@ extension JSONValue {
         return JSONValue(document.root, in: document)
     }
 
+    /// The JSON value of `bytes` as ``decoding(_:)`` reads it, with the strict parse it came from:
+    /// nil when `JSONDecoder` decided, so a reader of the document knows the value describes it.
+    package static func decodingKeepingDocument(_ bytes: [UInt8]) -> (value: JSONValue?, document: StrictJSON?) {
+        if let document = StrictJSON(bytes: bytes), let value = JSONValue(document.root, in: document) {
+            return (value, document)
+        }
+        return (try? JSONDecoder().decode(JSONValue.self, from: Data(bytes)), nil)
+    }
+
     /// What `JSONDecoder` makes of the value, or nil where the two could differ: a number past
     /// `Double` (which `JSONDecoder` refuses) or a string whose escapes do not unescape.
     private init?(_ value: StrictJSON.Value, in document: StrictJSON) {

@@ -6,11 +6,12 @@ import Foundation
 /// document valid UTF-8, no escapes in keys, no key twice in one object, at most 64 levels deep.
 /// A caller that gets nil, or that finds a shape it does not expect, falls back to
 /// `JSONDecoder`, which then decides; so a fast decoder can only ever agree with the slow one.
-/// Values keep their byte ranges and are turned into Swift values only when read.
-struct StrictJSON {
+/// Values keep their byte ranges and are turned into Swift values only when read. Package-wide:
+/// the API's `POST /v1/jobs` reads the body the schema check parsed with it.
+package struct StrictJSON: Sendable {
     /// Not `indirect`: the arrays already hold their elements out of line, and an indirect enum
     /// boxed every value, a string's range included: one allocation a value, read or not.
-    enum Value {
+    package enum Value: Sendable {
         case object([Member])
         case array([Value])
         /// A string's bytes between its quotes; `escaped` when they hold a backslash.
@@ -21,21 +22,26 @@ struct StrictJSON {
         case null
     }
 
-    struct Member {
-        var key: String
-        var value: Value
+    package struct Member: Sendable {
+        package var key: String
+        package var value: Value
     }
 
     /// What a fast decoder throws when the document is not the shape it reads: fall back.
-    struct Unexpected: Error {}
+    package struct Unexpected: Error {
+        package init() {}
+    }
 
-    let bytes: [UInt8]
-    let root: Value
+    package let bytes: [UInt8]
+    package let root: Value
 
     static let maximumDepth = 64
 
     init?(_ data: Data) {
-        let bytes = [UInt8](data)
+        self.init(bytes: [UInt8](data))
+    }
+
+    package init?(bytes: [UInt8]) {
         guard Self.isValidUTF8(bytes) else { return nil }
         var reader = Reader(bytes: bytes)
         guard let root = reader.value(depth: 0) else { return nil }
@@ -48,13 +54,13 @@ struct StrictJSON {
     // MARK: - Reading values
 
     /// The member `key` of `object`; nil when absent.
-    func member(_ key: String, of object: Value) throws(Unexpected) -> Value? {
+    package func member(_ key: String, of object: Value) throws(Unexpected) -> Value? {
         guard case .object(let members) = object else { throw Unexpected() }
         return members.first { $0.key == key }?.value
     }
 
     /// The string `value` holds; throws for any other value.
-    func string(_ value: Value) throws(Unexpected) -> String {
+    package func string(_ value: Value) throws(Unexpected) -> String {
         guard case .string(let range, let escaped) = value else { throw Unexpected() }
         if !escaped { return String(decoding: bytes[range], as: UTF8.self) }
         guard let text = Self.unescape(bytes[range]) else { throw Unexpected() }
@@ -62,14 +68,14 @@ struct StrictJSON {
     }
 
     /// A string, or nil for a missing member or null; throws for any other value.
-    func optionalString(_ value: Value?) throws(Unexpected) -> String? {
+    package func optionalString(_ value: Value?) throws(Unexpected) -> String? {
         guard let value, !value.isNull else { return nil }
         return try string(value)
     }
 
     /// An integer without fraction or exponent that fits `Int`; nil for a missing member or null.
     /// Throws for anything else (what `JSONDecoder` makes of `1.0` or `1e3` is its own to say).
-    func optionalInteger(_ value: Value?) throws(Unexpected) -> Int? {
+    package func optionalInteger(_ value: Value?) throws(Unexpected) -> Int? {
         guard let value, !value.isNull else { return nil }
         guard case .number(let range, true) = value, let number = Int(String(decoding: bytes[range], as: UTF8.self)) else {
             throw Unexpected()
@@ -78,7 +84,7 @@ struct StrictJSON {
     }
 
     /// The elements of an array, or nil for a missing member or null; throws for any other value.
-    func optionalArray(_ value: Value?) throws(Unexpected) -> [Value]? {
+    package func optionalArray(_ value: Value?) throws(Unexpected) -> [Value]? {
         guard let value, !value.isNull else { return nil }
         guard case .array(let elements) = value else { throw Unexpected() }
         return elements
@@ -329,7 +335,7 @@ struct StrictJSON {
 }
 
 extension StrictJSON.Value {
-    var isNull: Bool {
+    package var isNull: Bool {
         if case .null = self { return true }
         return false
     }

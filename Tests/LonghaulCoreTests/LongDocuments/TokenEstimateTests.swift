@@ -33,6 +33,15 @@ struct TokenEstimateTests {
                 #expect(TokenEstimate.inputTokens(text) == byScalars(text), "U+\(String(scalar.value, radix: 16, uppercase: true)) in \(text.debugDescription)")
             }
         }
+        // Each at every offset in ASCII around it, so the eight-byte ASCII steps meet it at every
+        // alignment, at the end of the text and away from it.
+        for scalar in scalars {
+            for offset in 0..<17 {
+                for text in [String(repeating: "x", count: offset) + String(scalar), String(repeating: "x", count: offset) + String(scalar) + "yyyyyyyyy"] {
+                    #expect(TokenEstimate.inputTokens(text) == byScalars(text), "U+\(String(scalar.value, radix: 16)) after \(offset) ASCII bytes")
+                }
+            }
+        }
         let mixed = [
             "", "The harbour lighthouse reopened.", "東京の博物館は月曜日に休館します。", "한국어 문서를 요약합니다", "ｆｕｌｌｗｉｄｔｈ ＡＢＣ",
             "naïve café 👍🏽 e\u{301}", "𠀋𡈽𡌛 Extension B", String(repeating: "Report 12. 東京 👍 ", count: 300),

@@ -1,0 +1,175 @@
+import Foundation
+import HTTPTypes
+import JSONWriting
+import Mantle
+@_spi(Generated) import OpenAPIRuntime
+import TestSupport
+import Testing
+
+@testable import LonghaulAPI
+
+/// `POST /v1/jobs` served without the generated route's Codable round trip gives what the
+/// generated route gives: the same body read, the same bytes written, the same answers, and the
+/// generated route for every request it is not sure of.
+@Suite("POST /v1/jobs fast path")
+struct JobEnqueueRouteTests {
+    /// The generated route's own reading and writing, with the server's configuration.
+    static let converter = Converter(configuration: APIServer.openAPIConfiguration)
+
+    // MARK: Reading the body
+
+    /// Bodies the strict reader must read exactly as the generated decoder does.
+    static let readableBodies: [String] = [
+        #"{"document":"x"}"#,
+        #"""
+        {"document":"Line one.\nLine \"two\" / \\ é 日本語 \ud83d\ude00 \u0001","instructions":"Be brief.","model":"openai.gpt-oss-120b",
+         "max_output_tokens":512,"reasoning_effort":"high","service_tier":"flex","metadata":{"team":"a/b","é":"日本","Upper":"x"},
+         "priority":-100,"run_at":"2026-12-05T10:00:00Z","deadline":"2026-12-06T10:00:00.123+02:00","webhook_url":"https://example.com/hook",
+         "project":"alpha","strategy":"map_reduce","map_model":"openai.gpt-oss-20b","map_max_output_tokens":16}
+        """#,
+        #"{"document":"x","instructions":null,"model":null,"max_output_tokens":null,"metadata":null,"priority":null,"run_at":null}"#,
+        #"{"metadata":{},"document":"order does not matter","priority":0}"#,
+    ]
+
+    /// Bodies it must leave to the generated route (which reads or refuses them as it decides).
+    static let bodiesLeftToTheGeneratedRoute: [String] = [
+        #"{"document":"x","colour":"blue"}"#,  // an unknown member: the generated route names it
+        #"{"document":"x","priority":5.0}"#,  // a fraction: JSONDecoder's to judge
+        #"{"document":"x","max_output_tokens":1e3}"#,  // an exponent
+        #"{"document":"x","run_at":"next tuesday"}"#,  // not a date
+        #"{"document":"x","reasoning_effort":"extreme"}"#,  // not a known value
+        #"{"document":"x","metadata":{"a":1}}"#,  // metadata that is not all strings
+        #"{"document":null}"#,
+        #"{"model":"openai.gpt-oss-120b"}"#,  // no document
+        #"["document"]"#,
+        #"{"document":"x","docu\u006dent":"y"}"#,  // an escaped key
+    ]
+
+    @Test("the strict reader reads a body as the generated decoder does", arguments: readableBodies)
+    func readsAsTheGeneratedDecoder(body: String) async throws {
+        let document = try #require(StrictJSON(bytes: Array(body.utf8)))
+        let fast = try #require(Components.Schemas.JobCreate(strict: document))
+        let generated = try await Self.converter.getRequiredRequestBodyAsJSON(
+            Components.Schemas.JobCreate.self, from: HTTPBody(body), transforming: { $0 })
+        #expect(fast == generated)
+    }
+
+    @Test("the strict reader leaves a body it is not sure of to the generated route", arguments: bodiesLeftToTheGeneratedRoute)
+    func leavesTheRest(body: String) throws {
+        guard let document = StrictJSON(bytes: Array(body.utf8)) else { return }  // not even parsed: left alone too
+        #expect(Components.Schemas.JobCreate(strict: document) == nil)
+    }
+
+    // MARK: Writing the job
+
+    static let date = Date(timeIntervalSince1970: 1_796_387_963.25)
+
+    /// A queued job as a create answers it, and one with every member the schema has.
+    static let jobs: [Components.Schemas.Job] = [
+        .init(
+            id: "job_01", object: .job, project: "default", state: .queued, model: "openai.gpt-oss-120b", attempt: 0,
+            maxAttempts: 5, priority: 0, metadata: .init(), createdAt: date),
+        .init(
+            id: "job_02", object: .job, project: "alpha", batch: "batch_9", state: .completed, remoteStatus: "completed",
+            model: "openai.gpt-oss-20b", responseId: "resp_1", attempt: 2, maxAttempts: 3, pollCount: 17, priority: -100,
+            sourcePath: "reports/2026/a \"b\".txt",
+            metadata: .init(additionalProperties: ["zeta": "1", "alpha": "a/b", "é": "日本", "Upper": "\u{1}", "quote\"": "\\"]),
+            createdAt: date, submittedAt: date.addingTimeInterval(0.001), finishedAt: date.addingTimeInterval(61),
+            outputText: "A summary with \"quotes\", a \\, a / and a\nnewline; 日本語 😀 \u{7}.",
+            usage: .init(inputTokens: 1_000, cachedTokens: 10, outputTokens: 200, reasoningTokens: 50, totalTokens: 1_200),
+            incompleteReason: "max_output_tokens", error: .init(code: "server_error", message: "The model failed."),
+            waiting: .init(reason: .endpointUnavailable, message: "Mantle answers 503", since: date, nextTryAt: date.addingTimeInterval(30)),
+            parent: "job_00",
+            split: .init(
+                chunks: 14, chunksCompleted: 13, calls: 15,
+                levels: [
+                    .init(level: 0, jobs: 14, completed: 13, failed: 1, usage: .init(inputTokens: 1, cachedTokens: 0, outputTokens: 2, reasoningTokens: 0, totalTokens: 3)),
+                    .init(level: 1, jobs: 1, completed: 0, failed: 0, usage: .init(inputTokens: 0, cachedTokens: 0, outputTokens: 0, reasoningTokens: 0, totalTokens: 0)),
+                ]),
+            serviceTier: .flex, servedTier: "default", deadline: date.addingTimeInterval(3_600), urgent: true,
+            partial: .init(text: "So far…", outputTokens: 12, checkpointedAt: date, ageSeconds: 4)),
+        .init(
+            id: "job_03", object: .job, project: "beta", state: .running, model: "m", attempt: 1, maxAttempts: 1, priority: 100,
+            metadata: .init(additionalProperties: ["k": ""]), createdAt: Date(timeIntervalSince1970: 0),
+            waiting: .init(reason: .retrying, message: "", since: Date(timeIntervalSince1970: 0)), urgent: false,
+            partial: .init(text: "", checkpointedAt: Date(timeIntervalSince1970: 0), ageSeconds: 0)),
+    ]
+
+    @Test("the hand-written job is the generated route's bytes", arguments: jobs)
+    func writesTheGeneratedBytes(job: Components.Schemas.Job) async throws {
+        var fields = HTTPFields()
+        let body = try Self.converter.setResponseBodyAsJSON(job, headerFields: &fields, contentType: "application/json; charset=utf-8")
+        let generated = try await [UInt8](collecting: body, upTo: 1 << 20)
+        #expect(String(decoding: job.jsonBytes, as: UTF8.self) == String(decoding: generated, as: UTF8.self))
+    }
+
+    // MARK: Which requests take the fast path
+
+    static func request(_ headers: [(String, String)]) -> HTTPRequest {
+        var fields = HTTPFields()
+        for (name, value) in headers { fields.append(HTTPField(name: HTTPField.Name(name)!, value: value)) }
+        return HTTPRequest(method: .post, scheme: "http", authority: "localhost", path: "/v1/jobs", headerFields: fields)
+    }
+
+    @Test("plain JSON requests take the fast path with their idempotency key")
+    func plainRequests() {
+        typealias Plain = JobEnqueueRoute.PlainRequest
+        #expect(Plain(Self.request([])) == Plain(Self.request([("Content-Type", "application/json")])))
+        #expect(Plain(Self.request([]))?.idempotencyKey == nil)
+        #expect(Plain(Self.request([("Content-Type", "Application/JSON; charset=UTF-8"), ("Accept", "*/*")])) != nil)
+        #expect(Plain(Self.request([("Accept", "application/json")])) != nil)
+        #expect(Plain(Self.request([("Idempotency-Key", "order-42_v1.2~x")]))?.idempotencyKey == "order-42_v1.2~x")
+        #expect(Plain(Self.request([("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")])) != nil)
+    }
+
+    @Test("any other request goes to the generated route", arguments: [
+        [("Content-Type", "text/plain")], [("Content-Type", "application/json; charset=latin1")], [("Content-Type", "application/*")],
+        [("Accept", "application/*")], [("Accept", "text/html")], [("Accept", "application/json, text/html")],
+        [("Idempotency-Key", "a%20b")], [("Idempotency-Key", "a b")], [("Idempotency-Key", "a,b")], [("Idempotency-Key", "ключ")],
+        [("traceparent", "00-4bf9%2F-01")],
+    ])
+    func otherRequests(headers: [(String, String)]) {
+        #expect(JobEnqueueRoute.PlainRequest(Self.request(headers)) == nil)
+    }
+
+    // MARK: The answers, end to end
+
+    static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
+
+    /// The fast path and the generated route (reached with an `Accept` only it reads) answer the
+    /// same request alike: a create and its idempotent repeat, byte for byte both ways; refusals
+    /// byte for byte.
+    @Test("both paths answer alike, on a real database")
+    func sameAnswers() async throws {
+        let generatedOnly: HTTPFields = [.accept: "application/*"]
+        try await APIHarness.run { api in
+            let body = #"{"document":"Rivers / lakes. Two sentences.","metadata":{"team":"a/b"},"priority":3}"#
+            let created = try await api.send(.post, "/v1/jobs", json: body, headers: [Self.idempotencyKey: "k1"])
+            var repeatHeaders = generatedOnly
+            repeatHeaders[Self.idempotencyKey] = "k1"
+            let repeated = try await api.send(.post, "/v1/jobs", json: body, headers: repeatHeaders)
+            #expect(created.status == .accepted && repeated.status == .ok, "\(created.text) \(repeated.text)")
+            #expect(created.text == repeated.text)
+            #expect(created.headers[.contentType] == repeated.headers[.contentType])
+
+            var otherHeaders = generatedOnly
+            otherHeaders[Self.idempotencyKey] = "k2"
+            let other = try await api.send(.post, "/v1/jobs", json: body, headers: otherHeaders)
+            let otherRepeated = try await api.send(.post, "/v1/jobs", json: body, headers: [Self.idempotencyKey: "k2"])
+            #expect(other.status == .accepted && otherRepeated.status == .ok)
+            #expect(other.text == otherRepeated.text)
+
+            for refused in [
+                #"{"document":"x y","model":"acme.nonexistent-model"}"#, #"{"document":"   "}"#, #"{"document":"x y","project":"nope"}"#,
+                #"{"document":"x y","max_output_tokens":3}"#, #"{"document":"x y","metadata":{"longhaul_job_id":"1"}}"#,
+            ] {
+                let fast = try await api.send(.post, "/v1/jobs", json: refused)
+                let generated = try await api.send(.post, "/v1/jobs", json: refused, headers: generatedOnly)
+                #expect(fast.status == generated.status && fast.status.code >= 400, "\(fast.text)")
+                #expect(fast.text == generated.text)
+            }
+            #expect(try await api.fixture.count("SELECT count(*) FROM jobs") == 2)
+        }
+    }
+}
+
