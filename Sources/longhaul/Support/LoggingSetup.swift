@@ -13,7 +13,7 @@ enum LoggingSetup {
                 var handler: any LogHandler =
                     format == .json
                     ? JSONLogHandler(label: label, metadataProvider: provider)
-                    : StreamLogHandler.standardError(label: label, metadataProvider: provider)
+                    : DeferredMetadataLogHandler(StreamLogHandler.standardError(label: label, metadataProvider: provider))
                 handler.logLevel = level
                 return handler
             }, metadataProvider: .trace)
