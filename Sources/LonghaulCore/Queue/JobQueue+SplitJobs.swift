@@ -36,7 +36,7 @@ extension JobQueue {
         let parent = MapReduceParent(
             model: try row.decode("model"), maxOutputTokens: try row.decode("max_output_tokens"), instructions: try row.decode("instructions"),
             document: try row.decode("document"),
-            settings: MapReduceSettings(params: try row.decode("params", as: PostgresJSON<[String: String]>.self).value))
+            settings: MapReduceSettings(params: try row.decode("params", as: JSONStringObject.self).value))
         let children = try await SplitJobs.children(of: id, on: connection)
         var step = MapReduceStep.next(parent: parent, children: children)
         switch step {

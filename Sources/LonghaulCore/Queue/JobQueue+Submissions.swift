@@ -14,13 +14,13 @@ extension JobQueue {
                 \(worker), \(limit)::integer, make_interval(secs => \(Double(lease.milliseconds) / 1000)), \(held))
             """)
         return try rows.map { row in
-            let params = try row.decode("params", as: PostgresJSON<[String: String]>.self).value
+            let params = try row.decode("params", as: JSONStringObject.self).value
             var job = ClaimedJob(
                 id: try row.decode("job_id"), publicID: try row.decode("public_id"), projectID: try row.decode("project_id"),
                 attempt: try row.decode("attempt"), maxAttempts: try row.decode("max_attempts"), model: try row.decode("model"),
                 maxOutputTokens: try row.decode("max_output_tokens"), estimatedInputTokens: try row.decode("estimated_input_tokens"),
                 reasoningEffort: params["reasoning_effort"].flatMap(ReasoningEffort.init(rawValue:)),
-                metadata: try row.decode("metadata", as: PostgresJSON<[String: String]>.self).value,
+                metadata: try row.decode("metadata", as: JSONStringObject.self).value,
                 document: try row.decode("document"), instructions: try row.decode("instructions"),
                 retryingSince: try row.decode("retrying_since"),
                 retryWindow: .seconds(try row.decode("retry_window_seconds", as: Int.self)),

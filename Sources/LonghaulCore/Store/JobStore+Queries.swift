@@ -161,7 +161,7 @@ extension JobStore {
             remoteStatus: try row.decode("remote_status"), model: try row.decode("model"), responseID: try row.decode("response_id"),
             attempt: try row.decode("attempt"), maxAttempts: try row.decode("max_attempts"), pollCount: try row.decode("poll_count"),
             priority: try row.decode("priority"), sourcePath: try row.decode("source_path"),
-            metadata: try row.decode("metadata", as: PostgresJSON<[String: String]>.self).value,
+            metadata: try row.decode("metadata", as: JSONStringObject.self).value,
             createdAt: try row.decode("created_at"), submittedAt: try row.decode("submitted_at"), finishedAt: try row.decode("finished_at"),
             outputText: try row.decode("output_text"), usage: usage, incompleteReason: try row.decode("incomplete_reason"),
             errorCode: try row.decode("error_code"), errorMessage: try row.decode("error_message"), waiting: waiting,

@@ -114,7 +114,7 @@ public struct ProjectStore: Sendable {
             credentialReference: try row.decode("credential_ref"), defaultModel: try row.decode("default_model"),
             maxInFlight: try row.decode("max_in_flight"), tokensPerMinute: try row.decode("tokens_per_minute"),
             maxAttempts: try row.decode("max_attempts"),
-            tags: try row.decode("tags", as: PostgresJSON<[String: String]>.self).value,
+            tags: try row.decode("tags", as: JSONStringObject.self).value,
             archivedAt: try row.decode("archived_at"), createdAt: try row.decode("created_at"),
             retryWindowSeconds: try row.decode("retry_window_seconds"), hold: try holdDecoded(row),
             runtimeRegion: try row.decode("runtime_region"))

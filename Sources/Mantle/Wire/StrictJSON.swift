@@ -90,6 +90,18 @@ package struct StrictJSON: Sendable {
         return elements
     }
 
+    /// A flat object of strings (metadata, tags), or nil for any other document or anything this
+    /// reader leaves to `JSONDecoder`.
+    package static func stringObject(_ bytes: [UInt8]) -> [String: String]? {
+        guard let document = StrictJSON(bytes: bytes), case .object(let members) = document.root else { return nil }
+        var object = [String: String](minimumCapacity: members.count)
+        for member in members {
+            guard let text = try? document.string(member.value) else { return nil }
+            object[member.key] = text
+        }
+        return object
+    }
+
     // MARK: - Strings
 
     /// The text of a string's escaped bytes, or nil for an escape JSON does not allow or a
