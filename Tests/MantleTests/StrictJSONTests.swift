@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Mantle
@@ -110,30 +111,12 @@ import Testing
         #expect(StrictJSON.unescape(#"\udf89"#.utf8.map { $0 }[...]) == nil)  // a lone low surrogate
     }
 
-    /// `perBody` mutations of each body, the same on every run: a byte deleted, doubled or replaced.
-    static func mutations(of bodies: [String], perBody: Int, seed: UInt64) -> [[UInt8]] {
-        var random = SeededGenerator(seed: seed)
-        let replacements = Array(#"{}[],:"\0-.eEn/u"#.utf8) + [0x01, 0x20, 0xC3, 0xA9, 0xFF]
-        return bodies.flatMap { body in
-            let bytes = Array(body.utf8)
-            return (0..<perBody).map { _ in
-                var mutated = bytes
-                let position = Int(random.next() % UInt64(bytes.count))
-                switch random.next() % 3 {
-                case 0: mutated.remove(at: position)
-                case 1: mutated.insert(mutated[position], at: position)
-                default: mutated[position] = replacements[Int(random.next() % UInt64(replacements.count))]
-                }
-                return mutated
-            }
-        }
-    }
-
     /// Bytes deleted, doubled or replaced all over every body: whenever the strict reader reads
     /// one, `JSONDecoder` reads the same.
     @Test func mutationsNeverReadDifferently() {
         var strictReads = 0
-        for mutated in Self.mutations(of: Self.fastBodies + [Self.echoedOddly], perBody: 400, seed: 17) {
+        var random = SeededGenerator(seed: 17)
+        for mutated in ByteMutations.of(Self.fastBodies + [Self.echoedOddly], perBody: 400, using: &random) {
             let (strict, decoded) = Self.bothWays(mutated)
             guard let strict else { continue }
             strictReads += 1
