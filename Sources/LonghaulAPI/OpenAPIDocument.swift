@@ -36,10 +36,12 @@ struct OpenAPIDocument: Sendable {
             let schema: JSONValue
         }
 
+        let operationID: String?
         let parameters: [Parameter]
         let bodySchema: JSONValue?
 
         init(_ operation: JSONValue, in document: JSONValue) {
+            operationID = operation["operationId"]?.string
             parameters = (operation["parameters"]?.array ?? []).compactMap { parameter in
                 var parameter = parameter
                 if let reference = parameter["$ref"]?.string, reference.hasPrefix("#/components/parameters/") {

@@ -8,6 +8,10 @@ import NIOCore
 /// again (`JobEnqueueRoute`); nil when `StrictJSON` did not read it.
 enum CheckedBody {
     @TaskLocal static var document: StrictJSON?
+
+    /// The operations whose routes read it. Only their parse is kept: a 64 MB batch's would
+    /// otherwise stay in memory, beside what its route decodes, until the request ends.
+    static let readers: Set<String> = [Operations.CreateJob.id]
 }
 
 /// Checks each request against its operation in the OpenAPI document before any handler runs:
@@ -47,6 +51,7 @@ struct RequestValidationMiddleware<Context: RequestContext>: RouterMiddleware {
         if let value, let violation = document.validator.violation(of: schema, by: value, at: "") {
             throw violation
         }
+        guard let id = operation.operationID, CheckedBody.readers.contains(id) else { return try await next(request, context) }
         return try await CheckedBody.$document.withValue(parsed) { try await next(request, context) }
     }
 

@@ -1,7 +1,10 @@
 import Foundation
 import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
 import JSONWriting
 import Mantle
+import NIOCore
 @_spi(Generated) import OpenAPIRuntime
 import TestSupport
 import Testing
@@ -156,6 +159,26 @@ struct JobEnqueueRouteTests {
     ])
     func otherRequests(headers: [(String, String)]) {
         #expect(JobEnqueueRoute.PlainRequest(Self.request(headers)) == nil)
+    }
+
+    // MARK: The checked parse
+
+    /// The schema check hands its parse on to `POST /v1/jobs`, and to no route that does not read
+    /// it (a batch's body would stay in memory until its request ends).
+    @Test("the schema check keeps its parse for POST /v1/jobs only")
+    func parseKeptForTheEnqueueOnly() async throws {
+        let router = Router()
+        router.add(middleware: RequestValidationMiddleware(document: try OpenAPIDocument.load()))
+        for path in ["/v1/jobs", "/v1/batches"] {
+            router.post(RouterPath(path)) { _, _ in CheckedBody.document == nil ? "not kept" : "kept" }
+        }
+        try await Application(router: router).test(.router) { client in
+            let job = try await client.execute(uri: "/v1/jobs", method: .post, body: ByteBuffer(string: #"{"document":"x"}"#))
+            #expect(String(buffer: job.body) == "kept")
+            let batch = try await client.execute(
+                uri: "/v1/batches", method: .post, body: ByteBuffer(string: #"{"documents":[{"document":"x"}]}"#))
+            #expect(String(buffer: batch.body) == "not kept")
+        }
     }
 
     // MARK: The answers, end to end
