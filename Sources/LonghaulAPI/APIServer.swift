@@ -63,7 +63,7 @@ public struct APIServer: Service {
             logger: logger
         ).addRoutes(to: router)
         let errors = ErrorMiddleware(logger: logger)
-        let routes = GeneratedRoutes(router: router) { generated in
+        let routes = GeneratedRoutes(router: router, routes: document.routes) { generated in
             JobEnqueueRoute(handler: handler, errors: errors, generated: generated)
         }
         try handler.registerHandlers(

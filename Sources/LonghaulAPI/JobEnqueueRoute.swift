@@ -1,9 +1,7 @@
 import Foundation
 import HTTPTypes
-import Hummingbird
 import JSONWriting
 import Mantle
-import OpenAPIHummingbird
 import OpenAPIRuntime
 
 /// `POST /v1/jobs`, the API's busiest route, without the generated route's Codable round trip:
@@ -17,12 +15,10 @@ import OpenAPIRuntime
 /// JSON or anything, header values the generated code would read as they are, a body the strict
 /// reader is sure of. Anything else goes to the generated route, which decides as it always has.
 struct JobEnqueueRoute: Sendable {
-    typealias Handler = @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
-
     let handler: APIHandler
     let errors: ErrorMiddleware
     /// The generated route, for the requests this one leaves to it.
-    let generated: Handler
+    let generated: OpenAPIHandler
 
     func respond(_ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?) {
         guard let plain = PlainRequest(request), let document = CheckedBody.document,
@@ -75,29 +71,5 @@ struct JobEnqueueRoute: Sendable {
                 }
             }
         }
-    }
-}
-
-/// The router as the generated code registers its operations on it, with `POST /v1/jobs`
-/// given to `JobEnqueueRoute` (which keeps the generated handler for what it does not serve).
-final class GeneratedRoutes<Context: RequestContext>: ServerTransport {
-    private let router: Router<Context>
-    private let jobEnqueue: @Sendable (@escaping JobEnqueueRoute.Handler) -> JobEnqueueRoute
-    /// Whether the generated code registered `POST /v1/jobs`, so the route was installed.
-    private(set) var installedJobEnqueue = false
-
-    init(router: Router<Context>, jobEnqueue: @escaping @Sendable (@escaping JobEnqueueRoute.Handler) -> JobEnqueueRoute) {
-        self.router = router
-        self.jobEnqueue = jobEnqueue
-    }
-
-    func register(_ handler: @escaping JobEnqueueRoute.Handler, method: HTTPRequest.Method, path: String) throws {
-        guard method == .post && path == "/v1/jobs" else {
-            router.register(handler, method: method, path: path)
-            return
-        }
-        let route = jobEnqueue(handler)
-        router.register({ try await route.respond($0, body: $1, metadata: $2) }, method: method, path: path)
-        installedJobEnqueue = true
     }
 }

@@ -39,6 +39,8 @@ struct OpenAPIDocument: Sendable {
         let operationID: String?
         let parameters: [Parameter]
         let bodySchema: JSONValue?
+        /// A JSON body that may be left out (`requestBody.required` false).
+        let bodyIsOptional: Bool
 
         init(_ operation: JSONValue, in document: JSONValue) {
             operationID = operation["operationId"]?.string
@@ -52,6 +54,7 @@ struct OpenAPIDocument: Sendable {
                 return Parameter(name: name, location: location, required: parameter["required"]?.bool ?? false, schema: parameter["schema"] ?? .object([:]))
             }
             bodySchema = operation["requestBody"]?["content"]?["application/json"]?["schema"]
+            bodyIsOptional = bodySchema != nil && operation["requestBody"]?["required"]?.bool != true
         }
     }
 }
@@ -99,6 +102,11 @@ struct RouteTable: Sendable {
         let matching = routes.filter { $0.matches(segments) }
         let literal = matching.filter(\.isLiteral)
         return (literal.isEmpty ? matching : literal, segments)
+    }
+
+    /// The operation documented for `method` at `template` (a path as the document writes it).
+    func operation(_ method: HTTPRequest.Method, template: String) -> OpenAPIDocument.Operation? {
+        routes.first { $0.template == template }?.operations[method]
     }
 
     /// The methods documented for a concrete path; empty when no route has this shape.

@@ -75,6 +75,9 @@ struct AdminRoutesTests {
             let resumed = try await api.send(.post, "/v1/projects/alpha/resume", token: api.alphaToken)
             #expect(resumed.status == .ok && resumed.json["hold"] == nil, "\(resumed.text)")
             #expect(try await api.send(.get, "/v1/jobs/\(jobID)", token: api.alphaToken).json["waiting"] == nil)
+            // The reason is optional, and so is the body that carries it.
+            let bare = try await api.send(.post, "/v1/projects/alpha/pause", token: api.alphaToken)
+            #expect(bare.status == .ok && (bare.json["hold"] as? [String: Any])?["kind"] as? String == "paused_by_operator", "\(bare.text)")
             let events = try await api.fixture.count("SELECT count(*) FROM deliveries WHERE event_type LIKE 'project.%'")
             #expect(events == 0, "no endpoint is registered, so nothing is announced")
         }

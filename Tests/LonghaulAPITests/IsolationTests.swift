@@ -47,6 +47,17 @@ struct IsolationTests {
                 (.get, "/v1/deliveries/\(deliveryID)", nil),
                 (.post, "/v1/deliveries/\(deliveryID)/redeliver", nil),
                 (.post, "/v1/deliveries/resend", #"{"since": "2000-01-01T00:00:00Z", "project": "beta"}"#),
+                (.post, "/v1/jobs/plan", #"{"document": "sneaky", "project": "beta"}"#),
+                (.post, "/v1/batches/\(batchID)/cancel", nil),
+                (.post, "/v1/batches/\(batchID)/retry", nil),
+                (.get, "/v1/batches/\(batchID)/results", nil),
+                (.put, "/v1/batches/\(batchID)/budget", #"{"max_tokens": 1}"#),
+                (.delete, "/v1/batches/\(batchID)/budget", nil),
+                (.post, "/v1/projects/beta/pause", nil),
+                (.post, "/v1/projects/beta/resume", nil),
+                (.get, "/v1/projects/beta/budgets", nil),
+                (.get, "/v1/projects/beta/model-limits", nil),
+                (.get, "/v1/models?project=beta", nil),
             ]
             for (method, path, body) in attempts {
                 let response = try await api.send(method, path, token: api.alphaToken, json: body)
@@ -59,6 +70,10 @@ struct IsolationTests {
                 (.post, "/v1/projects/beta/archive", nil),
                 (.post, "/v1/projects", #"{"slug": "gamma"}"#),
                 (.post, "/v1/tokens", #"{"project": "beta"}"#),
+                (.put, "/v1/projects/beta/budgets/day", #"{"max_tokens": 1}"#),
+                (.delete, "/v1/projects/beta/budgets/day", nil),
+                (.put, "/v1/projects/beta/model-limits/openai.gpt-oss-120b", #"{"context_window": 1024}"#),
+                (.delete, "/v1/projects/beta/model-limits/openai.gpt-oss-120b", nil),
             ] {
                 #expect(try await api.send(method, path, token: api.alphaToken, json: body).status == .forbidden, "\(method) \(path)")
             }
@@ -79,6 +94,7 @@ struct IsolationTests {
             let stillThere = try await api.send(.get, "/v1/webhook-endpoints/\(endpointID)", token: api.betaToken)
             #expect(stillThere.json["enabled"] as? Bool == true)
             #expect(try await api.send(.get, "/v1/jobs", token: api.betaToken).status == .ok)
+            #expect(try await api.send(.get, "/v1/projects/beta", token: api.betaToken).json["hold"] == nil, "beta's project was paused")
         }
     }
 

@@ -40,6 +40,24 @@ def cases(ids):
         ("post", "/v1/deliveries/resend", "/v1/deliveries/resend", {"since": "2000-01-01T00:00:00Z", "project": "beta"}, 404),
         ("get", "/v1/deliveries/{delivery_id}", f"/v1/deliveries/{delivery}", None, 404),
         ("post", "/v1/deliveries/{delivery_id}/redeliver", f"/v1/deliveries/{delivery}/redeliver", None, 404),
+        ("post", "/v1/jobs/plan", "/v1/jobs/plan", {"document": "sneaky", "project": "beta"}, 404),
+        ("post", "/v1/batches/{batch_id}/cancel", f"/v1/batches/{batch}/cancel", None, 404),
+        ("post", "/v1/batches/{batch_id}/retry", f"/v1/batches/{batch}/retry", None, 404),
+        ("get", "/v1/batches/{batch_id}/results", f"/v1/batches/{batch}/results", None, 404),
+        ("put", "/v1/batches/{batch_id}/budget", f"/v1/batches/{batch}/budget", {"max_tokens": 1}, 404),
+        ("delete", "/v1/batches/{batch_id}/budget", f"/v1/batches/{batch}/budget", None, 404),
+        ("post", "/v1/projects/{project}/pause", "/v1/projects/beta/pause", None, 404),
+        ("post", "/v1/projects/{project}/resume", "/v1/projects/beta/resume", None, 404),
+        ("get", "/v1/projects/{project}/budgets", "/v1/projects/beta/budgets", None, 404),
+        ("put", "/v1/projects/{project}/budgets/{period}", "/v1/projects/beta/budgets/day", {"max_tokens": 1}, 403),
+        ("delete", "/v1/projects/{project}/budgets/{period}", "/v1/projects/beta/budgets/day", None, 403),
+        ("get", "/v1/projects/{project}/model-limits", "/v1/projects/beta/model-limits", None, 404),
+        ("put", "/v1/projects/{project}/model-limits/{model}", "/v1/projects/beta/model-limits/openai.gpt-oss-120b",
+         {"context_window": 1024}, 403),
+        ("delete", "/v1/projects/{project}/model-limits/{model}", "/v1/projects/beta/model-limits/openai.gpt-oss-120b", None, 403),
+        ("get", "/v1/models", "/v1/models?project=beta", None, 404),
+        # The price table is the operator's, the same for every project: nothing of beta's in it.
+        ("get", "/v1/prices", "/v1/prices", None, 200),
     ]
 
 
@@ -99,5 +117,7 @@ def run(drill):
         problems.append(f"beta's endpoint changed: {still}")
     if api.call("GET", f"/v1/jobs/{job}", beta)[2].get("state") != "cancelled":
         problems.append("beta's job changed state")
+    if api.call("GET", "/v1/projects/beta", beta)[2].get("hold") is not None:
+        problems.append("beta's project was paused by alpha's token")
     note(f"tenant-isolation: {tried} cross-tenant requests over {len(documented) - len(PUBLIC)} routes")
     return problems, f"{tried} cross-tenant requests covering all {len(documented) - len(PUBLIC)} token routes: every one 404/403, none showed beta's data; 8 lists clean"
