@@ -1,5 +1,5 @@
 """hostile-files: `longhaul batch` over a folder of files built to hurt a reader — binary, invalid
-UTF-8, empty, 100 MiB, HTML and JSON nested 100,000 deep, symlink loops, a FIFO, a name that is
+UTF-8, empty, 100 MiB, 40 MB of text, HTML and JSON nested 100,000 deep, symlink loops, a FIFO, a name that is
 not UTF-8 — beside some good ones. No crash, no hang; every refusal says why in the batch's
 report (manifest.jsonl and the JSON events); the good files are summarised."""
 
@@ -30,7 +30,9 @@ HOSTILE = {
     "bad/latin1.txt": r"not valid UTF-8",
     "bad/empty.txt": r"empty file",
     "bad/huge-sparse.txt": r"too large",
-    "bad/too-much-text.txt": r"too much text|too large",
+    "bad/too-much-text.txt": r"too much text",
+    # Longer than any model's window, but within the text limit: split and summarised (map-reduce).
+    "bad/long-text.txt": None,
     "bad/loop-a.txt": r"symlink loop",
     "bad/loop-b.txt": r"symlink loop",
     "bad/dirloop/up": r"symlink loop",
@@ -55,7 +57,10 @@ def build_folder(root):
     with open(os.path.join(root, "bad/huge-sparse.txt"), "wb") as huge:
         huge.truncate(100 * 1024 * 1024)
     line = b"The quarterly report lists every shipment and its weight in tonnes.\n"
-    write(root, "bad/too-much-text.txt", line * (12_000_000 // len(line)))
+    # 40 MB of text: under the file limit for a text file (twice the text limit), over the
+    # 32 MiB of text a document may hold.
+    write(root, "bad/too-much-text.txt", line * (40_000_000 // len(line)))
+    write(root, "bad/long-text.txt", line * (12_000_000 // len(line)))
     os.symlink("loop-b.txt", os.path.join(root, "bad/loop-a.txt"))
     os.symlink("loop-a.txt", os.path.join(root, "bad/loop-b.txt"))
     os.makedirs(os.path.join(root, "bad/dirloop"))
