@@ -6,6 +6,8 @@ import Postgres
 import TestSupport
 import Testing
 
+@testable import LonghaulAPI
+
 @Suite("API tenant isolation")
 struct IsolationTests {
     static let secretText = "Beta's confidential merger memo."
@@ -59,7 +61,9 @@ struct IsolationTests {
                 (.get, "/v1/projects/beta/model-limits", nil),
                 (.get, "/v1/models?project=beta", nil),
             ]
+            var tried: [(HTTPRequest.Method, String)] = []
             for (method, path, body) in attempts {
+                tried.append((method, path))
                 let response = try await api.send(method, path, token: api.alphaToken, json: body)
                 #expect(response.status == .notFound, "\(method) \(path) → \(response.status): \(response.text.prefix(200))")
                 #expect(!response.text.contains(Self.secretText), "\(method) \(path) leaked beta's data")
@@ -75,10 +79,15 @@ struct IsolationTests {
                 (.put, "/v1/projects/beta/model-limits/openai.gpt-oss-120b", #"{"context_window": 1024}"#),
                 (.delete, "/v1/projects/beta/model-limits/openai.gpt-oss-120b", nil),
             ] {
+                tried.append((method, path))
                 #expect(try await api.send(method, path, token: api.alphaToken, json: body).status == .forbidden, "\(method) \(path)")
             }
+            // The price table is the operator's, the same for every project.
+            tried.append((.get, "/v1/prices"))
+            #expect(try await api.send(.get, "/v1/prices", token: api.alphaToken).status == .ok)
 
             // Lists show only alpha's own.
+            tried += ["/v1/jobs", "/v1/deliveries", "/v1/webhook-endpoints", "/v1/projects", "/v1/tokens", "/v1/usage"].map { (.get, $0) }
             #expect(try await api.send(.get, "/v1/jobs", token: api.alphaToken).ids.isEmpty)
             #expect(try await api.send(.get, "/v1/jobs?batch=\(batchID)", token: api.alphaToken).ids.isEmpty)
             #expect(try await api.send(.get, "/v1/deliveries", token: api.alphaToken).ids.isEmpty)
@@ -88,6 +97,17 @@ struct IsolationTests {
             #expect(alphaTokens.allSatisfy { $0["project"] as? String == "alpha" })
             let usage = try await api.send(.get, "/v1/usage", token: api.alphaToken)
             #expect(usage.data.allSatisfy { ($0["jobs"] as? Int ?? 0) == 0 })
+
+            // Every documented token route was tried: a new route cannot slip past this test.
+            let document = try OpenAPIDocument.load()
+            let covered = Set(tried.flatMap { method, path in
+                document.routes.matching(path: String(path.prefix { $0 != "?" })).routes.map { "\(method) \($0.template)" }
+            })
+            for route in document.routes.routes where route.template.hasPrefix("/v1/") {
+                for method in route.operations.keys {
+                    #expect(covered.contains("\(method) \(route.template)"), "no isolation case for \(method) \(route.template)")
+                }
+            }
 
             // Nothing of beta's changed.
             #expect(try await api.fixture.state(of: job) == .cancelled)
