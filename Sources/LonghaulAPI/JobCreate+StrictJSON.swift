@@ -60,10 +60,6 @@ extension Components.Schemas.JobCreate {
 
     private static func metadata(_ value: StrictJSON.Value, in json: StrictJSON) throws(StrictJSON.Unexpected) -> Components.Schemas.Metadata? {
         if value.isNull { return nil }
-        guard case .object(let members) = value else { throw StrictJSON.Unexpected() }
-        var pairs: [String: String] = [:]
-        pairs.reserveCapacity(members.count)
-        for member in members { pairs[member.key] = try json.string(member.value) }
-        return Components.Schemas.Metadata(additionalProperties: pairs)
+        return Components.Schemas.Metadata(additionalProperties: try json.stringObject(value))
     }
 }

@@ -10,7 +10,7 @@ public struct JSONStringObject: PostgresDecodable, Sendable {
     public var value: [String: String]
 
     public init(postgresText text: Substring, type: PostgresDataType) throws {
-        if let object = StrictJSON.stringObject(Array(text.utf8)) {
+        if let document = StrictJSON(bytes: Array(text.utf8)), let object = try? document.stringObject(document.root) {
             value = object
         } else {
             value = try PostgresJSON<[String: String]>(postgresText: text, type: type).value

@@ -123,12 +123,6 @@ extension MantleResponse {
     /// Metadata of strings, as sent; any other value is left to `JSONDecoder`'s lenient reading.
     private static func metadata(_ value: StrictJSON.Value?, in document: StrictJSON) throws(StrictJSON.Unexpected) -> [String: String] {
         guard let value, !value.isNull else { return [:] }
-        guard case .object(let members) = value else { throw StrictJSON.Unexpected() }
-        var metadata: [String: String] = [:]
-        for member in members {
-            guard case .string = member.value else { throw StrictJSON.Unexpected() }
-            metadata[member.key] = try document.string(member.value)
-        }
-        return metadata
+        return try document.stringObject(value)
     }
 }

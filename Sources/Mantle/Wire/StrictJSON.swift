@@ -90,15 +90,12 @@ package struct StrictJSON: Sendable {
         return elements
     }
 
-    /// A flat object of strings (metadata, tags), or nil for any other document or anything this
-    /// reader leaves to `JSONDecoder`.
-    package static func stringObject(_ bytes: [UInt8]) -> [String: String]? {
-        guard let document = StrictJSON(bytes: bytes), case .object(let members) = document.root else { return nil }
+    /// The members of an object of strings (metadata, tags); throws for any other value, or a
+    /// member that is not a string.
+    package func stringObject(_ value: Value) throws(Unexpected) -> [String: String] {
+        guard case .object(let members) = value else { throw Unexpected() }
         var object = [String: String](minimumCapacity: members.count)
-        for member in members {
-            guard let text = try? document.string(member.value) else { return nil }
-            object[member.key] = text
-        }
+        for member in members { object[member.key] = try string(member.value) }
         return object
     }
 
