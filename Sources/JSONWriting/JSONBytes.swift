@@ -12,6 +12,7 @@ public protocol JSONBytesWritable: Encodable {
 
 extension JSONBytesWritable {
     /// The value as compact JSON.
+    @inlinable
     public var jsonBytes: [UInt8] {
         var json = JSONBytes()
         write(to: &json)
@@ -25,32 +26,41 @@ extension JSONBytesWritable {
 /// the order of `.sortedKeys` (UTF-8 bytes, as swift-foundation sorts them outside Darwin).
 public struct JSONBytes: Sendable {
     /// What has been written.
-    public private(set) var bytes: [UInt8] = []
+    public var bytes: [UInt8] { buffer }
+    /// The bytes, written to by the inlinable members below: callers in other modules specialise
+    /// `member(_:_:)` and the closures of `object`/`array` for their own types, where a call into
+    /// this module resolved each generic value's type at run time (`_swift_getGenericMetadata`
+    /// and its cache were ~4 % of the simulator's CPU in bench/pipeline.sh).
+    @usableFromInline var buffer: [UInt8] = []
     /// Whether a NaN or an infinity was written (as `null`): JSON has no such number, and
     /// `JSONEncoder` throws on one, so a writer that must refuse it checks this at the end.
     public private(set) var wroteNonFiniteNumber = false
     /// Whether the next member or element needs a comma before it.
-    private var needsComma = false
+    @usableFromInline var needsComma = false
 
     /// An empty writer with room for `capacity` bytes.
+    @inlinable
     public init(capacity: Int = 1024) {
-        bytes.reserveCapacity(capacity)
+        buffer.reserveCapacity(capacity)
     }
 
     // MARK: Containers
 
     /// `{…}`, its members written by `body`.
+    @inlinable
     public mutating func object(_ body: (inout JSONBytes) -> Void) {
         container(UInt8(ascii: "{"), UInt8(ascii: "}"), body)
     }
 
     /// `[…]`, its elements written by `body`.
+    @inlinable
     public mutating func array(_ body: (inout JSONBytes) -> Void) {
         container(UInt8(ascii: "["), UInt8(ascii: "]"), body)
     }
 
     /// `{…}` holding `members`, keys in the order of their UTF-8 bytes (what `JSONEncoder` writes
     /// with `.sortedKeys`, so a body stays the same from run to run), each value by `value`.
+    @inlinable
     public mutating func object<Value>(sortingKeysOf members: [String: Value], _ value: (Value, inout JSONBytes) -> Void) {
         object { json in
             for (key, member) in members.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
@@ -61,28 +71,32 @@ public struct JSONBytes: Sendable {
     }
 
     /// `{…}` holding `members`, keys in the order of their UTF-8 bytes.
+    @inlinable
     public mutating func object(sortingKeysOf members: [String: some JSONBytesWritable]) {
         object(sortingKeysOf: members) { $0.write(to: &$1) }
     }
 
-    private mutating func container(_ open: UInt8, _ close: UInt8, _ body: (inout JSONBytes) -> Void) {
+    @inlinable
+    mutating func container(_ open: UInt8, _ close: UInt8, _ body: (inout JSONBytes) -> Void) {
         separate()
-        bytes.append(open)
+        buffer.append(open)
         needsComma = false
         body(&self)
-        bytes.append(close)
+        buffer.append(close)
         needsComma = true
     }
 
     // MARK: Members (inside `object`)
 
     /// `"key":value`, or `"key":null` for nil.
+    @inlinable
     public mutating func member(_ key: StaticString, _ value: (some JSONBytesWritable)?) {
         self.key(key)
         if let value { value.write(to: &self) } else { null() }
     }
 
     /// `"key":value`, or nothing for nil (as `encodeIfPresent` leaves the key out).
+    @inlinable
     public mutating func memberIfPresent(_ key: StaticString, _ value: (some JSONBytesWritable)?) {
         guard let value else { return }
         self.key(key)
@@ -90,58 +104,67 @@ public struct JSONBytes: Sendable {
     }
 
     /// `"key":{…}`.
+    @inlinable
     public mutating func objectMember(_ key: StaticString, _ body: (inout JSONBytes) -> Void) {
         self.key(key)
         object(body)
     }
 
     /// `"key":[…]`.
+    @inlinable
     public mutating func arrayMember(_ key: StaticString, _ body: (inout JSONBytes) -> Void) {
         self.key(key)
         array(body)
     }
 
     /// `"key":null`.
+    @inlinable
     public mutating func nullMember(_ key: StaticString) {
         self.key(key)
         null()
     }
 
     /// `"key":[]`, for the lists the simulator always sends empty.
+    @inlinable
     public mutating func emptyArrayMember(_ key: StaticString) {
         self.key(key)
         array { _ in }
     }
 
     /// A member whose key comes from outside (metadata, echoed objects), escaped.
+    @inlinable
     public mutating func member(escapedKey key: String, _ value: some JSONBytesWritable) {
         self.key(escaping: key)
         value.write(to: &self)
     }
 
     /// `"key":` for one of our own ASCII names, written as is; the value written next belongs to it.
+    @inlinable
     public mutating func key(_ key: StaticString) {
         separate()
-        bytes.append(UInt8(ascii: "\""))
-        key.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        bytes.append(UInt8(ascii: "\""))
-        bytes.append(UInt8(ascii: ":"))
+        buffer.append(UInt8(ascii: "\""))
+        key.withUTF8Buffer { buffer.append(contentsOf: $0) }
+        buffer.append(UInt8(ascii: "\""))
+        buffer.append(UInt8(ascii: ":"))
         needsComma = false
     }
 
     /// `"key":` for a key that comes from outside, escaped; the value written next belongs to it.
+    @inlinable
     public mutating func key(escaping key: String) {
         separate()
         appendString(key)
-        bytes.append(UInt8(ascii: ":"))
+        buffer.append(UInt8(ascii: ":"))
         needsComma = false
     }
 
-    private mutating func separate() {
-        if needsComma { bytes.append(UInt8(ascii: ",")) }
+    @inlinable
+    mutating func separate() {
+        if needsComma { buffer.append(UInt8(ascii: ",")) }
     }
 
     /// A value that is already valid JSON (a Response as Mantle sent it), spliced in as is.
+    @inlinable
     public mutating func splice(_ validJSON: String) {
         separate()
         raw(validJSON)
@@ -149,18 +172,21 @@ public struct JSONBytes: Sendable {
     }
 
     /// Text that is not JSON (an event stream's `event: …` line around the data), as is.
+    @inlinable
     public mutating func raw(_ text: StaticString) {
-        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        text.withUTF8Buffer { buffer.append(contentsOf: $0) }
     }
 
     /// `text`'s UTF-8, as is.
+    @inlinable
     public mutating func raw(_ text: String) {
-        bytes.append(contentsOf: text.utf8)
+        buffer.append(contentsOf: text.utf8)
     }
 
     // MARK: Values
 
     /// `null`.
+    @inlinable
     public mutating func null() {
         separate()
         raw("null")
@@ -168,6 +194,7 @@ public struct JSONBytes: Sendable {
     }
 
     /// `true` or `false`.
+    @inlinable
     public mutating func bool(_ value: Bool) {
         separate()
         if value { raw("true") } else { raw("false") }
@@ -175,6 +202,7 @@ public struct JSONBytes: Sendable {
     }
 
     /// A string, escaped.
+    @inlinable
     public mutating func string(_ value: String) {
         separate()
         appendString(value)
@@ -182,11 +210,13 @@ public struct JSONBytes: Sendable {
     }
 
     /// An integer.
+    @inlinable
     public mutating func int(_ value: Int) {
         int(Int64(value))
     }
 
     /// A 64-bit integer (a row id).
+    @inlinable
     public mutating func int(_ value: Int64) {
         separate()
         appendInteger(value)
@@ -215,28 +245,30 @@ public struct JSONBytes: Sendable {
 
     // MARK: Scalars
 
-    private mutating func appendInteger(_ value: Int64) {
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+    @usableFromInline
+    mutating func appendInteger(_ value: Int64) {
+        if value < 0 { buffer.append(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
-        let first = bytes.count
+        let first = buffer.count
         repeat {
-            bytes.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+            buffer.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
             magnitude /= 10
         } while magnitude > 0
-        bytes[first...].reverse()
+        buffer[first...].reverse()
     }
 
     /// A JSON string (RFC 8259 §7): `"` and `\` escaped, control characters as `\n`, `\t`… or
     /// `\u00XX`, and everything else (`/`, DEL and non-ASCII included) as its own UTF-8.
-    private mutating func appendString(_ value: String) {
-        bytes.append(UInt8(ascii: "\""))
+    @usableFromInline
+    mutating func appendString(_ value: String) {
+        buffer.append(UInt8(ascii: "\""))
         var value = value
         value.withUTF8 { utf8 in
             var start = 0
             for index in utf8.indices {
                 let byte = utf8[index]
                 guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index]))
+                buffer.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index]))
                 start = index + 1
                 switch byte {
                 case UInt8(ascii: "\""): raw("\\\"")
@@ -248,48 +280,55 @@ public struct JSONBytes: Sendable {
                 case 0x0C: raw("\\f")
                 default:
                     raw("\\u00")
-                    bytes.append(Self.hexDigit(byte >> 4))
-                    bytes.append(Self.hexDigit(byte & 0x0F))
+                    buffer.append(Self.hexDigit(byte >> 4))
+                    buffer.append(Self.hexDigit(byte & 0x0F))
                 }
             }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
+            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
         }
-        bytes.append(UInt8(ascii: "\""))
+        buffer.append(UInt8(ascii: "\""))
     }
 
     /// The lowercase hex digit of `nibble` (0–15), as `JSONEncoder` spells `\u001f`.
-    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
+    @usableFromInline
+    static func hexDigit(_ nibble: UInt8) -> UInt8 {
         nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
     }
 }
 
 extension String: JSONBytesWritable {
     /// Writes the string, escaped.
+    @inlinable
     public func write(to json: inout JSONBytes) { json.string(self) }
 }
 
 extension Int: JSONBytesWritable {
     /// Writes the integer.
+    @inlinable
     public func write(to json: inout JSONBytes) { json.int(self) }
 }
 
 extension Int64: JSONBytesWritable {
     /// Writes the integer.
+    @inlinable
     public func write(to json: inout JSONBytes) { json.int(self) }
 }
 
 extension Bool: JSONBytesWritable {
     /// Writes `true` or `false`.
+    @inlinable
     public func write(to json: inout JSONBytes) { json.bool(self) }
 }
 
 extension Double: JSONBytesWritable {
     /// Writes the number as `JSONEncoder` does.
+    @inlinable
     public func write(to json: inout JSONBytes) { json.double(self) }
 }
 
 extension Array: JSONBytesWritable where Element: JSONBytesWritable {
     /// Writes `[…]`, element by element.
+    @inlinable
     public func write(to json: inout JSONBytes) {
         json.array { json in
             for element in self { element.write(to: &json) }
