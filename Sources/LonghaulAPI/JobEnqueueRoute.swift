@@ -62,14 +62,7 @@ struct JobEnqueueRoute: Sendable {
         /// percent-decoding of a header leaves as they are.
         private static func readsAsItself(_ value: String?) -> Bool {
             guard let value else { return true }
-            return value.utf8.allSatisfy { byte in
-                switch byte {
-                case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                     UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
-                    true
-                default: false
-                }
-            }
+            return value.utf8.allSatisfy(UnreservedCharacters.contains)
         }
     }
 }

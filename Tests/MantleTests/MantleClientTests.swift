@@ -82,6 +82,25 @@ import Testing
         #expect(await transport.requests.isEmpty)
     }
 
+    /// A response id goes into the URL only when it cannot change the route: the byte test
+    /// accepts exactly what the rule over scalars (ASCII, and a letter, a digit or `-_.~`) does,
+    /// for every scalar up to U+024F and some beyond, alone and inside an id.
+    @Test func pathSegmentsAreTheUnreservedIdsExactly() {
+        func rule(_ id: String) -> Bool {
+            !id.isEmpty && id != "." && id != ".."
+                && id.unicodeScalars.allSatisfy {
+                    $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.~".unicodeScalars.contains($0))
+                }
+        }
+        let scalars = (0..<0x250).compactMap(Unicode.Scalar.init) + ["\u{2028}", "\u{FF21}", "\u{1F600}", "\u{10FFFF}"]
+        var ids = ["", ".", "..", "...", "resp_abc", "resp_../x", "a/b", "a?b", "a%2Fb"]
+        for scalar in scalars { ids += [String(scalar), "resp_\(scalar)x"] }
+        for id in ids {
+            let accepted = (try? MantleClient.pathSegment(id, param: "response_id")) != nil
+            #expect(accepted == rule(id), "\(id.debugDescription)")
+        }
+    }
+
     @Test func retrieveCancelDelete() async throws {
         let transport = RecordedTransport([
             .response(status: 200, headers: [:], body: RecordedBodies.completed),

@@ -224,9 +224,9 @@ extension MantleClient {
 
     /// Refuses ids that would change the route (`/`, `?`, `..`): ids are `resp_…`/`proj_…` tokens.
     static func pathSegment(_ id: String, param: String) throws(MantleError) -> String {
-        let allowed = !id.isEmpty && id != "." && id != ".." && id.unicodeScalars.allSatisfy {
-            $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.~".unicodeScalars.contains($0))
-        }
+        // Byte by byte (a non-ASCII scalar's bytes are all ≥ 0x80, so refused): asking each scalar
+        // for its Unicode `isAlphabetic` property was 1.3 % of the worker's CPU (a retrieve's URL).
+        let allowed = !id.isEmpty && id != "." && id != ".." && id.utf8.allSatisfy(UnreservedCharacters.contains)
         guard allowed else {
             throw .invalidRequest(param: param, "\(param) must be a non-empty id of letters, digits, '-', '_', '.' or '~'")
         }
