@@ -33,6 +33,28 @@ import Testing
         #expect(response.usage?.outputTokens == 3)
     }
 
+    /// A lifecycle event gives the Response's id (the first one seen stays) and its status, an
+    /// unknown status included; one whose response lacks either is unreadable and ends the stream.
+    @Test func lifecycleEventsGiveTheIdAndStatusAndAnUnreadableOneInterrupts() {
+        var state = StreamedResponse()
+        state.apply(data: Data(#"{"type":"response.created","sequence_number":0,"response":{"id":"resp_\u0031","status":"queued","output":[]}}"#.utf8))
+        #expect(state.responseID == "resp_1")
+        #expect(state.status == .queued)
+        state.apply(data: Data(#"{"type":"response.in_progress","sequence_number":1,"response":{"status":"waiting","id":"resp_other"}}"#.utf8))
+        #expect(state.responseID == "resp_1")
+        #expect(state.status == .unknown("waiting"))
+        #expect(state.ending == nil)
+        for response in [#"{"id":"resp_1"}"#, #"{"id":1,"status":"queued"}"#, #"[1]"#, #""queued""#] {
+            var cut = StreamedResponse()
+            cut.apply(data: Data(#"{"type":"response.in_progress","sequence_number":0,"response":\#(response)}"#.utf8))
+            guard case .interrupted(let detail) = cut.ending else {
+                Issue.record("\(response) did not interrupt the stream")
+                continue
+            }
+            #expect(detail.contains("response.in_progress"))
+        }
+    }
+
     @Test func aStreamCutBeforeItsEndIsInterruptedAndResumesAfterItsCursor() {
         var state = StreamedResponse()
         for event in Self.stream.prefix(3) { state.apply(data: event) }
