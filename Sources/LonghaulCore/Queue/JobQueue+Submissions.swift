@@ -1,4 +1,5 @@
 import Foundation
+import JSONWriting
 import Mantle
 import Postgres
 
@@ -48,7 +49,7 @@ extension JobQueue {
         }
     }
 
-    private struct AcceptedRow: Encodable, Sendable {
+    struct AcceptedRow: JSONBytesWritable, Sendable {
         var job_id: Int64
         var attempt: Int
         var response_id: String
@@ -56,6 +57,18 @@ extension JobQueue {
         var delay_ms: Int64
         /// This worker holds the Response's stream for this long: the job stays leased to it.
         var stream_lease_ms: Int64?
+
+        /// As the synthesised `encode(to:)`: members in order, nil ones left out.
+        func write(to json: inout JSONBytes) {
+            json.object { json in
+                json.member("job_id", job_id)
+                json.member("attempt", attempt)
+                json.member("response_id", response_id)
+                json.member("remote_status", remote_status)
+                json.member("delay_ms", delay_ms)
+                json.memberIfPresent("stream_lease_ms", stream_lease_ms)
+            }
+        }
     }
 
     private struct RetryRow: Encodable, Sendable {
@@ -80,7 +93,7 @@ extension JobQueue {
         var params: [String: String]
     }
 
-    struct AttemptRow: Encodable, Sendable {
+    struct AttemptRow: JSONBytesWritable, Sendable {
         var job_id: Int64
         var attempt: Int
         var response_id: String?
@@ -95,6 +108,24 @@ extension JobQueue {
         var output_tokens: Int?
         /// `input_tokens` is the enqueue estimate: the stream was cut before it said its input.
         var input_tokens_estimated = false
+
+        /// As the synthesised `encode(to:)`: members in order, nil ones left out.
+        func write(to json: inout JSONBytes) {
+            json.object { json in
+                json.member("job_id", job_id)
+                json.member("attempt", attempt)
+                json.memberIfPresent("response_id", response_id)
+                json.memberIfPresent("http_status", http_status)
+                json.member("outcome", outcome)
+                json.memberIfPresent("error_code", error_code)
+                json.memberIfPresent("error_message", error_message)
+                json.member("started_ms", started_ms)
+                json.memberIfPresent("input_tokens", input_tokens)
+                json.memberIfPresent("cached_tokens", cached_tokens)
+                json.memberIfPresent("output_tokens", output_tokens)
+                json.member("input_tokens_estimated", input_tokens_estimated)
+            }
+        }
     }
 
     /// Records the outcomes of a batch of create calls in one transaction: accepted jobs become
