@@ -52,5 +52,8 @@ import TestSupport
         #expect(try Self.parsed(Data(text.utf8)) == (try Self.parsed(try Self.encoder.encode(Self.accepted))))
         #expect((try Self.parsed(Data(text.utf8)) as? NSArray)?.count == Self.accepted.count)
         #expect(try recordset([JobQueue.AttemptRow]()).postgresText() == "[]")
+        // The overload for rows that write themselves is the one chosen, not `JSONEncoder`'s.
+        #expect(recordset(Self.accepted) is WrittenRecordset<JobQueue.AcceptedRow>)
+        #expect(recordset(Self.attempts) is WrittenRecordset<JobQueue.AttemptRow>)
     }
 }
