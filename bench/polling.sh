@@ -20,7 +20,8 @@
 # Then `longhaul-bench poll-schedule` walks simulated 20-minute Responses through the same schedule
 # functions (simulated time; a real 20-minute run would take the hour this script must not).
 # Usage: bench/polling.sh [jobs] [seconds-per-response] [polled|streamed|age]   (defaults: 10000, 60, polled)
-# LONGHAUL_BENCH_BIN_DIR=.build/debug measures a debug build (say so with the figures).
+# LONGHAUL_BENCH_BIN_DIR=.build/debug measures a debug build (say so with the figures). POLLING_SQL=FILE
+# runs that SQL after the migrations (a schema change against the same binaries, as PIPELINE_SQL).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JOBS=${1:-10000}
@@ -48,6 +49,7 @@ retrieves() {
 }
 
 DATABASE_URL="$URL" "$BIN" migrate >/dev/null
+if [ -n "${POLLING_SQL:-}" ]; then sql "$(cat "$POLLING_SQL")" >/dev/null; fi
 if [ "$WARM" -gt 0 ]; then "$BENCH" pipeline enqueue --database-url "$URL" --jobs "$WARM" >/dev/null; fi
 echo "== longhaul work (default settings, --max-streams $STREAMS; mode $MODE)"
 OPENAI_BASE_URL="$SIM_URL/v1" OPENAI_API_KEY=bench DATABASE_URL="$URL" LONGHAUL_AUTO_MIGRATE=0 \
