@@ -30,7 +30,7 @@ public struct JSONBytes: Sendable {
     /// The bytes, written to by the inlinable members below: callers in other modules specialise
     /// `member(_:_:)` and the closures of `object`/`array` for their own types, where a call into
     /// this module resolved each generic value's type at run time (`_swift_getGenericMetadata`
-    /// and its cache were ~4 % of the simulator's CPU in bench/pipeline.sh).
+    /// and its cache were ~4 % of the simulator's samples in `perf` over bench/pipeline.sh).
     @usableFromInline var buffer: [UInt8] = []
     /// Whether a NaN or an infinity was written (as `null`): JSON has no such number, and
     /// `JSONEncoder` throws on one, so a writer that must refuse it checks this at the end.

@@ -22,9 +22,10 @@ func recordset<Row: Encodable & Sendable>(_ rows: [Row]) -> PostgresJSON<[Row]> 
     PostgresJSON(rows)
 }
 
-/// The same for rows that write themselves (`JSONBytesWritable`): the recordsets every job passes
-/// through — its accept and its attempt — went through `JSONEncoder`, 3 % of the worker's CPU in
-/// bench/pipeline.sh. Chosen over the one above wherever a row conforms.
+/// The same for rows that write themselves (`JSONBytesWritable`), chosen over the one above wherever
+/// a row conforms: the recordsets every job passes through (its accept, its attempt) went through
+/// `JSONEncoder`, 3 % of the worker's samples in `perf` over bench/pipeline.sh (the pipeline's rate
+/// did not move beyond its noise).
 func recordset<Row: JSONBytesWritable & Sendable>(_ rows: [Row]) -> WrittenRecordset<Row> {
     WrittenRecordset(rows: rows)
 }

@@ -73,7 +73,8 @@ public struct StreamedResponse: Sendable, Hashable {
         default:
             // A lifecycle event (`response.created`, `response.in_progress`, …): its Response's id and
             // status are all that is read of it, so only those two members are (a `JSONDecoder` of
-            // the whole object was 2 % of the worker's CPU in bench/pipeline.sh, streams on 16 % of jobs).
+            // the whole object was 2 % of the worker's samples in `perf` over bench/pipeline.sh,
+            // streams on 16 % of its jobs).
             guard let response = event.raw("response") else { break }
             guard let head = JSONMembers(response), let id = head.string("id"), let wireStatus = head.string("status") else {
                 return interrupt("the \(type) event's response is not an object with a string id and status")
