@@ -1,5 +1,6 @@
 import Foundation
 import Mantle
+import TestSupport
 import Testing
 
 /// The events of a streamed background Response, in OpenAI's shapes, into its id, cursor, text and end.
@@ -53,6 +54,25 @@ import Testing
             }
             #expect(detail.contains("response.in_progress"))
         }
+    }
+
+    /// Deltas with escapes read as `JSONEncoder` wrote them (every kind of text: quotes,
+    /// backslashes, controls, U+2028, surrogate pairs); a delta with an escape JSON does not allow
+    /// or a lone surrogate adds nothing, as before.
+    @Test func escapedDeltasReadAsTheyWereWritten() throws {
+        var state = StreamedResponse()
+        var expected = ""
+        for (index, text) in JSONTexts.tricky.enumerated() {
+            let delta = String(decoding: try JSONEncoder().encode(text), as: UTF8.self)
+            state.apply(data: Data(#"{"type":"response.output_text.delta","sequence_number":\#(index),"delta":\#(delta)}"#.utf8))
+            expected += text
+        }
+        #expect(state.text == expected)
+        for (index, bad) in [#""a\x""#, #""\ud800""#, #""\udc00x""#, #""\u12""#].enumerated() {
+            state.apply(data: Data(#"{"type":"response.output_text.delta","sequence_number":\#(100 + index),"delta":\#(bad)}"#.utf8))
+        }
+        #expect(state.text == expected)
+        #expect(state.ending == nil)
     }
 
     @Test func aStreamCutBeforeItsEndIsInterruptedAndResumesAfterItsCursor() {

@@ -32,7 +32,10 @@ struct JSONMembers {
         guard let range = ranges[key], bytes[range.lowerBound] == UInt8(ascii: "\"") else { return nil }
         let inner = bytes[(range.lowerBound + 1)..<(range.upperBound - 1)]
         if !inner.contains(UInt8(ascii: "\\")) { return String(decoding: inner, as: UTF8.self) }
-        return try? JSONDecoder().decode(String.self, from: Data(bytes[range]))
+        // Unescaped here, as `StrictJSON` does, rather than by a `JSONDecoder` made for each delta
+        // with a newline or a quote in it (common in real text, where a delta is a token or two).
+        // Nil for an escape JSON does not allow or a lone surrogate.
+        return StrictJSON.unescape(inner)
     }
 
     /// The member's value when it is an integer; nil when absent, null, or not an integer.
