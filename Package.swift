@@ -164,7 +164,7 @@ let package = Package(
         .target(
             name: "LonghaulAPI",
             dependencies: [
-                "LonghaulCore", "LonghaulDashboard", "Postgres", "Mantle", "Hashing", "JSONWriting", "Telemetry",
+                "LonghaulCore", "LonghaulDashboard", "Postgres", "Mantle", "MantleModels", "Hashing", "JSONWriting", "Telemetry",
                 .product(name: "Instrumentation", package: "swift-distributed-tracing"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import JSONWriting
 import Mantle
+import MantleModels
 import OpenAPIRuntime
 
 /// `POST /v1/jobs`, the API's busiest route, without the generated route's Codable round trip:

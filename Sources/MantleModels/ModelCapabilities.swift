@@ -38,12 +38,8 @@ public struct ModelCapabilities: Sendable, Hashable {
     static func pathSegment(_ id: String) -> String {
         var out = ""
         for byte in id.utf8 {
-            let scalar = Unicode.Scalar(byte)
-            let kept =
-                ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
-                || "-._~:".unicodeScalars.contains(scalar)
-            if kept {
-                out.unicodeScalars.append(scalar)
+            if UnreservedCharacters.contains(byte) || byte == UInt8(ascii: ":") {
+                out.unicodeScalars.append(Unicode.Scalar(byte))
             } else {
                 out += "%" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
             }

@@ -1,6 +1,7 @@
 public import Foundation
 import HTTPClient
 public import Logging
+import MantleModels
 
 /// The client for Mantle's OpenAI-compatible Responses and Projects APIs.
 ///
@@ -225,7 +226,7 @@ extension MantleClient {
     /// Refuses ids that would change the route (`/`, `?`, `..`): ids are `resp_…`/`proj_…` tokens.
     static func pathSegment(_ id: String, param: String) throws(MantleError) -> String {
         // Byte by byte (a non-ASCII scalar's bytes are all ≥ 0x80, so refused): asking each scalar
-        // for its Unicode `isAlphabetic` property was 1.3 % of the worker's CPU (a retrieve's URL).
+        // for its Unicode `isAlphabetic` property was 1.3 % of the worker's samples (a retrieve's URL).
         let allowed = !id.isEmpty && id != "." && id != ".." && id.utf8.allSatisfy(UnreservedCharacters.contains)
         guard allowed else {
             throw .invalidRequest(param: param, "\(param) must be a non-empty id of letters, digits, '-', '_', '.' or '~'")

@@ -1,5 +1,6 @@
 import Hashing
 import Foundation
+import MantleModels
 
 /// AWS Signature Version 4 in its query-string ("presigned URL") form, as botocore's
 /// `SigV4QueryAuth` computes it.
