@@ -111,7 +111,7 @@ extension JobQueue {
                     """
                     DELETE FROM documents WHERE id IN (
                         SELECT d.id FROM documents d WHERE d.id = ANY(\(Array(texts)))
-                          AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.document_id = d.id)
+                          AND NOT EXISTS (SELECT 1 FROM job_keys k WHERE k.document_id = d.id)
                           AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.instructions_id = d.id)
                         FOR UPDATE SKIP LOCKED)
                     """)
@@ -124,7 +124,7 @@ extension JobQueue {
 
 extension JobQueue {
     /// The hot tables whose statistics steer the plans of enqueue, claim and finalize.
-    static let analyzedTables = ["documents", "jobs", "results", "attempts", "batches", "deliveries", "delivery_attempts"]
+    static let analyzedTables = ["documents", "jobs", "job_keys", "results", "attempts", "batches", "deliveries", "delivery_attempts"]
 
     /// ANALYZEs the hot tables whose size moved a lot since PostgreSQL last counted them, and
     /// returns their names.

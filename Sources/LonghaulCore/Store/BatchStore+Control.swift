@@ -37,7 +37,7 @@ extension BatchStore {
         }
         let batch = try await batch(publicID: batchPublicID, projectID: projectID)
         let rows = try await pool.query("""
-            SELECT j.public_id, j.state::text AS state FROM jobs j \(unescaped: JobStore.resultByKey)
+            SELECT j.id, j.public_id, j.state::text AS state FROM jobs j \(unescaped: JobStore.resultByKey)
             WHERE j.batch_id = \(batch.id) AND j.parent_id IS NULL AND j.state::text = ANY (\(retry.states.map(\.rawValue)))
               AND (\(retry.errorCode)::text IS NULL OR r.error_code = \(retry.errorCode) OR r.incomplete_reason = \(retry.errorCode))
             ORDER BY j.id
@@ -45,7 +45,7 @@ extension BatchStore {
         for row in rows {
             let publicID: String = try row.decode("public_id")
             if let tokens = retry.maxOutputTokens, try row.decode("state", as: String.self) == JobState.incomplete.rawValue {
-                try await pool.query("UPDATE jobs SET max_output_tokens = \(tokens) WHERE public_id = \(publicID)")
+                try await pool.query("UPDATE jobs SET max_output_tokens = \(tokens) WHERE id = \(try row.decode("id", as: Int64.self))")
             }
             // One job at a time through the one retry there is: a split job's children, the
             // batch's counters and the wake-up stay as a single retry leaves them.

@@ -22,7 +22,7 @@ extension JobStore {
     func cancel(publicID: String, projectID: Int64?, on connection: PostgresConnection) async throws -> CancelOutcome {
         let rows = try await connection.query("""
             SELECT id, state::text AS state FROM jobs
-            WHERE public_id = \(publicID) AND (\(projectID)::bigint IS NULL OR project_id = \(projectID))
+            WHERE id = (SELECT job_id FROM job_keys WHERE public_id = \(publicID)) AND (\(projectID)::bigint IS NULL OR project_id = \(projectID))
             FOR UPDATE
             """)
         guard let row = rows.first else { throw StoreError.notFound("job \(publicID)") }
@@ -66,7 +66,7 @@ extension JobStore {
                 deadline = CASE WHEN j.deadline > now() THEN j.deadline END, urgent = false,
                 max_attempts = least(j.attempt + p.max_attempts, 32000)
             FROM projects p
-            WHERE j.public_id = \(publicID) AND p.id = j.project_id
+            WHERE j.id = (SELECT job_id FROM job_keys WHERE public_id = \(publicID)) AND p.id = j.project_id
               AND (\(projectID)::bigint IS NULL OR j.project_id = \(projectID))
               AND j.state IN ('failed', 'incomplete')
             RETURNING j.id, j.batch_id
@@ -74,7 +74,7 @@ extension JobStore {
         guard let row = rows.first else {
             let found = try await connection.query("""
                 SELECT state::text AS state FROM jobs
-                WHERE public_id = \(publicID) AND (\(projectID)::bigint IS NULL OR project_id = \(projectID))
+                WHERE id = (SELECT job_id FROM job_keys WHERE public_id = \(publicID)) AND (\(projectID)::bigint IS NULL OR project_id = \(projectID))
                 """)
             guard let existing = found.first else { throw StoreError.notFound("job \(publicID)") }
             let state: String = try existing.decode("state")

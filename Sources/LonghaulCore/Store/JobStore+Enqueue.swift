@@ -275,7 +275,7 @@ extension JobStore {
         if readingBack {
             let both = try await connection.query([
                 insert,
-                "SELECT \(unescaped: Self.detailColumns) \(unescaped: Self.detailJoins) WHERE j.public_id = ANY(\(rows.map(\.public_id)))",
+                "SELECT \(unescaped: Self.detailColumns) \(unescaped: Self.detailJoins) WHERE j.id IN (SELECT job_id FROM job_keys WHERE public_id = ANY(\(rows.map(\.public_id))))",
             ])
             inserted = both[0]
             for row in both[1] {

@@ -61,7 +61,7 @@ extension JobStore {
         let rows = try await pool.query(
             """
             SELECT \(unescaped: Self.detailColumns) \(unescaped: Self.detailJoins)
-            WHERE j.public_id = \(publicID) AND (\(projectID)::bigint IS NULL OR j.project_id = \(projectID))
+            WHERE j.id = (SELECT job_id FROM job_keys WHERE public_id = \(publicID)) AND (\(projectID)::bigint IS NULL OR j.project_id = \(projectID))
             """)
         guard let row = rows.first else { throw StoreError.notFound("job \(publicID)") }
         var detail = try Self.decodeDetail(row)

@@ -20,7 +20,7 @@ extension DeliveryStore {
             SELECT \(unescaped: Self.recordColumns) \(unescaped: Self.recordJoins)
             WHERE (\(projectID)::bigint IS NULL OR d.project_id = \(projectID))
               AND (\(state?.rawValue)::text IS NULL OR d.state = \(state?.rawValue)::delivery_state)
-              AND (\(jobPublicID)::text IS NULL OR j.public_id = \(jobPublicID))
+              AND (\(jobPublicID)::text IS NULL OR d.job_id = (SELECT job_id FROM job_keys WHERE public_id = \(jobPublicID)))
             ORDER BY d.id DESC LIMIT \(max(1, min(limit, 10_000)))
             """)
         return try rows.map(Self.decodeRecord)
