@@ -101,6 +101,10 @@ struct SimCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // Not swift-log's default handler: it formats a logger's whole metadata each time a key is
+        // set, and Hummingbird sets a request id on every request (3 % of the simulator's CPU in
+        // `bench/pipeline.sh`, `perf record -g`), for lines no request writes.
+        LoggingSetup.bootstrap(level: .info, format: .text)
         var logger = Logger(label: "longhaul.sim")
         logger.logLevel = .info
         var fileData: Data?

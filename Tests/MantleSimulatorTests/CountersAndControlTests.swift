@@ -75,6 +75,28 @@ import Testing
         #expect(counters.inFlightByProject["default"] == 10_000)
         #expect(counters.peakInFlightByProject["default"] == 10_000)
     }
+
+    @Test("every 4,096 creates, finished Responses past the retention are forgotten; those within it stay")
+    func finishedResponsesPastRetentionAreForgotten() throws {
+        var configuration = SimulatorHarness.fast
+        configuration.zeroLatency = true
+        let request = try JSONDecoderHelper.request(#"{"model":"openai.gpt-oss-120b","input":"hello there","background":true}"#)
+        let echo = EchoedRequestFields(request, model: "openai.gpt-oss-120b")
+        let model = try #require(ModelCatalogue.model("openai.gpt-oss-120b"))
+        let answer = AnswerWriter.answer(for: request, model: model, inputTokens: 10, makeID: SimulatorEngine.makeID)
+        for retention in [0.0, 3600] {
+            configuration.retentionSeconds = retention
+            let engine = SimulatorEngine(configuration: configuration)
+            let ids = (0..<4096).map { _ in SimulatorEngine.makeID("resp_") }
+            for id in ids.dropLast() {
+                _ = engine.create(id: id, project: "default", echo: echo, outcome: .answered(answer), inputTokens: 10, admittedTokens: 100, fault: nil)
+            }
+            #expect(engine.response(id: ids[0], project: "default") != nil, "no purge before the 4,096th create")
+            _ = engine.create(id: ids[4095], project: "default", echo: echo, outcome: .answered(answer), inputTokens: 10, admittedTokens: 100, fault: nil)
+            let kept = ids.filter { engine.response(id: $0, project: "default") != nil }.count
+            #expect(kept == (retention == 0 ? 0 : 4096), "retention \(retention) s")
+        }
+    }
 }
 
 enum JSONDecoderHelper {

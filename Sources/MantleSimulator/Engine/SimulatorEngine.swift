@@ -326,10 +326,14 @@ final class SimulatorEngine: Sendable {
     /// Forgets finished Responses older than the retention period.
     private static func purge(_ state: inout State, now: Double) {
         let cutoff = now - state.configuration.retentionSeconds
-        state.responses = state.responses.filter { _, response in
-            guard let terminal = response.terminalAt(now: now) else { return true }
-            return terminal > cutoff
+        // The expired ids first, then each removed: `filter` built a new dictionary of every
+        // Response kept, rehashing each id (2 % of the simulator's CPU in `bench/pipeline.sh`,
+        // where none expires).
+        var expired: [String] = []
+        for (id, response) in state.responses {
+            if let terminal = response.terminalAt(now: now), terminal <= cutoff { expired.append(id) }
         }
+        for id in expired { state.responses[id] = nil }
     }
 
     /// The Response if it exists and belongs to `project` (foreign ids are not found, as on Mantle).

@@ -5,8 +5,10 @@ import Telemetry
 /// Sets up swift-log once per process: readable text or one JSON object per line, on stderr.
 enum LoggingSetup {
     static func bootstrap(_ options: GlobalOptions, defaultLevel: Logger.Level = .info) {
-        let level = options.logLevel ?? defaultLevel
-        let format = options.logFormat
+        bootstrap(level: options.logLevel ?? defaultLevel, format: options.logFormat)
+    }
+
+    static func bootstrap(level: Logger.Level, format: GlobalOptions.LogFormat) {
         // Log lines written inside a traced span carry its trace, span and job ids (`.trace`).
         LoggingSystem.bootstrap(
             { label, provider in
