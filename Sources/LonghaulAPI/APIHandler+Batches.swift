@@ -7,8 +7,23 @@ import Telemetry
 
 /// `/v1/batches`: many documents in one request, stored whole or not at all.
 extension APIHandler {
+    /// The generated route's operation; `FastRoute` serves the common requests without it.
     func createBatch(_ input: Operations.CreateBatch.Input) async throws -> Operations.CreateBatch.Output {
         guard case .json(let body) = input.body else { throw APIError.invalid(nil, "send the batch as JSON") }
+        switch try await submitBatch(body) {
+        case .planned(let plan): return .ok(.init(body: .json(plan)))
+        case .created(let created): return .accepted(.init(body: .json(created)))
+        }
+    }
+
+    /// What a batch request gets: a dry run's plan, or the batch it created.
+    enum BatchAnswer {
+        case planned(Components.Schemas.Plan)
+        case created(Components.Schemas.BatchCreated)
+    }
+
+    /// Validates a batch and enqueues it whole, or plans it for a dry run.
+    func submitBatch(_ body: Components.Schemas.BatchCreate) async throws -> BatchAnswer {
         guard !body.documents.isEmpty else { throw APIError.invalid("documents", code: "empty", "send at least one document") }
         guard body.documents.count <= configuration.maxBatchDocuments else {
             throw APIError.invalid(
@@ -18,14 +33,14 @@ extension APIHandler {
         let project = try await actingProject(named: body.project)
         let validated = try validate(body, project: project, limits: try await jobLimits(for: project))
         if body.dryRun == true {
-            return .ok(.init(body: .json(try await plan(zip(body.documents, validated).map { ($0.customId, $1) }, project: project))))
+            return .planned(try await plan(zip(body.documents, validated).map { ($0.customId, $1) }, project: project))
         }
         try await checkEndpoint(of: project, for: validated, body: body)
         let (batch, enqueued) = try await batches.enqueueBatch(
             validated, project: project, name: body.name ?? "api batch", source: nil, webhookURL: body.webhookUrl,
             budget: BatchBudgetCap(maxTokens: body.budget?.maxTokens.map(Int64.init), maxCost: body.budget?.maxCost))
         let summary = try await batches.batch(publicID: batch.publicID, projectID: project.id)
-        return .accepted(.init(body: .json(.init(batch: .init(summary), jobIds: enqueued.map(\.publicID)))))
+        return .created(.init(batch: .init(summary), jobIds: enqueued.map(\.publicID)))
     }
 
     func getBatch(_ input: Operations.GetBatch.Input) async throws -> Operations.GetBatch.Output {

@@ -6,7 +6,7 @@ import Telemetry
 
 /// `/v1/jobs`: enqueue, read, list, cancel, retry.
 extension APIHandler {
-    /// The generated route's operation; `JobEnqueueRoute` serves the common requests without it
+    /// The generated route's operation; `FastRoute` serves the common requests without it
     /// and calls it for the rest.
     func createJob(_ input: Operations.CreateJob.Input) async throws -> Operations.CreateJob.Output {
         guard case .json(let body) = input.body else { throw APIError.invalid(nil, "send the job as JSON") }

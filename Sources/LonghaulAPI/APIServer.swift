@@ -63,12 +63,11 @@ public struct APIServer: Service {
             logger: logger
         ).addRoutes(to: router)
         let errors = ErrorMiddleware(logger: logger)
-        let routes = GeneratedRoutes(router: router, routes: document.routes) { generated in
-            JobEnqueueRoute(handler: handler, errors: errors, generated: generated)
-        }
+        let routes = GeneratedRoutes(router: router, routes: document.routes, fast: FastRoutes(handler: handler, errors: errors))
         try handler.registerHandlers(
             on: routes, serverURL: URL(fileURLWithPath: "/"), configuration: Self.openAPIConfiguration, middlewares: [errors])
-        guard routes.installedJobEnqueue else { throw APIServerError.jobEnqueueRouteMissing }
+        let missing = FastRoutes.served.subtracting(routes.installedFastRoutes)
+        guard missing.isEmpty else { throw APIServerError.fastRoutesMissing(missing.sorted()) }
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "longhaul"),
@@ -92,10 +91,13 @@ public struct APIServer: Service {
 
 /// A fault in how the server was put together, not in any request.
 enum APIServerError: Error, CustomStringConvertible {
-    /// The generated code no longer registers `POST /v1/jobs` where `GeneratedRoutes` looks for it.
-    case jobEnqueueRouteMissing
+    /// The generated code no longer registers these operations where `GeneratedRoutes` looks for them.
+    case fastRoutesMissing([String])
 
     var description: String {
-        "the generated routes did not register POST /v1/jobs, so JobEnqueueRoute was not installed; update GeneratedRoutes to match the generated code"
+        switch self {
+        case .fastRoutesMissing(let operations):
+            "the generated routes did not register \(operations.joined(separator: ", ")), so their fast routes were not installed; update FastRoutes to match the generated code"
+        }
     }
 }

@@ -6,34 +6,32 @@ import OpenAPIRuntime
 /// A generated operation's handler, as the generated code registers it on a transport.
 typealias OpenAPIHandler = @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
 
-/// The router as the generated code registers its operations on it, with `POST /v1/jobs`
-/// given to `JobEnqueueRoute` (which keeps the generated handler for what it does not serve), and
-/// a request without a body given to an operation whose body is optional as one without a body.
+/// The router as the generated code registers its operations on it, with the operations of
+/// `FastRoutes` given to their `FastRoute` (which keeps the generated handler for what it does not
+/// serve), and a request without a body given to an operation whose body is optional as one
+/// without a body.
 final class GeneratedRoutes<Context: RequestContext>: ServerTransport {
     private let router: Router<Context>
     private let routes: RouteTable
-    private let jobEnqueue: @Sendable (@escaping OpenAPIHandler) -> JobEnqueueRoute
-    /// Whether the generated code registered `POST /v1/jobs`, so the route was installed.
-    private(set) var installedJobEnqueue = false
+    private let fast: FastRoutes
+    /// The fast routes installed, as "METHOD /path": `FastRoutes.served` unless the generated
+    /// code stopped registering one where this looks for it.
+    private(set) var installedFastRoutes: Set<String> = []
 
-    init(
-        router: Router<Context>, routes: RouteTable,
-        jobEnqueue: @escaping @Sendable (@escaping OpenAPIHandler) -> JobEnqueueRoute
-    ) {
+    init(router: Router<Context>, routes: RouteTable, fast: FastRoutes) {
         self.router = router
         self.routes = routes
-        self.jobEnqueue = jobEnqueue
+        self.fast = fast
     }
 
     func register(_ handler: @escaping OpenAPIHandler, method: HTTPRequest.Method, path: String) throws {
-        guard method == .post && path == "/v1/jobs" else {
-            let optional = routes.operation(method, template: path)?.bodyIsOptional == true
-            router.register(optional ? Self.withoutEmptyBody(handler) : handler, method: method, path: path)
+        if let route = fast.route(method, path, generated: handler) {
+            router.register(route, method: method, path: path)
+            installedFastRoutes.insert("\(method) \(path)")
             return
         }
-        let route = jobEnqueue(handler)
-        router.register({ try await route.respond($0, body: $1, metadata: $2) }, method: method, path: path)
-        installedJobEnqueue = true
+        let optional = routes.operation(method, template: path)?.bodyIsOptional == true
+        router.register(optional ? Self.withoutEmptyBody(handler) : handler, method: method, path: path)
     }
 
     /// The handler, given no body for a request that sent none. OpenAPIHummingbird hands every

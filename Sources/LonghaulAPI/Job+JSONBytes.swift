@@ -5,7 +5,7 @@ import JSONWriting
 /// the generated route's `JSONEncoder`, which took 6.7 % of the API server's CPU (`perf` under
 /// `bench/api.sh`). Member for member as the generated `encode(to:)` with the API's encoder
 /// options (`APIServer.openAPIConfiguration`): keys in `.sortedKeys` order, nil members left out,
-/// dates as `RFC3339DateTranscoder` writes them. `JobEnqueueRouteTests` holds the two to the same
+/// dates as `RFC3339DateTranscoder` writes them. `FastRouteTests` holds the two to the same
 /// bytes.
 extension Components.Schemas.Job: JSONBytesWritable {
     func write(to json: inout JSONBytes) {

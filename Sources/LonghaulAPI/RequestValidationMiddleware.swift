@@ -5,13 +5,14 @@ import Hummingbird
 import NIOCore
 
 /// The body the schema check parsed and passed, for a route that reads it instead of parsing it
-/// again (`JobEnqueueRoute`); nil when `StrictJSON` did not read it.
+/// again (`FastRoute`); nil when `StrictJSON` did not read it.
 enum CheckedBody {
     @TaskLocal static var document: StrictJSON?
 
-    /// The operations whose routes read it. Only their parse is kept: a 64 MB batch's would
-    /// otherwise stay in memory, beside what its route decodes, until the request ends.
-    static let readers: Set<String> = [Operations.CreateJob.id]
+    /// The operations whose routes read it. Only their parse is kept: any other route's body would
+    /// stay in memory, beside what its route decodes, until the request ends. (A batch's parse
+    /// stays beside the documents read from it, in place of the generated decoder's own parse.)
+    static let readers: Set<String> = [Operations.CreateJob.id, Operations.CreateBatch.id]
 }
 
 /// Checks each request against its operation in the OpenAPI document before any handler runs:
