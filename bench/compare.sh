@@ -44,15 +44,16 @@ jobs = re.search(r"POST /v1/jobs \(2 KB\) +(\d+) requests/s, p50 [\d.]+ ms, p99 
 cpu = re.search(r"CPU per POST /v1/jobs \(2 KB\) +server (\d+) µs, PostgreSQL (\d+) µs", text)
 health = re.search(r"GET  /healthz +(\d+) requests/s", text)
 wrk = re.search(r"POST /v1/jobs \(2 KB, wrk\) +(\d+) requests/s, p50 [\d.]+ ms, p99 ([\d.]+) ms", text)
-if not (jobs and cpu and health and wrk): sys.exit("no figures in the run's output")
-print("\t".join([*jobs.groups(), *cpu.groups(), health.group(1), *wrk.groups()]))
+batches = re.search(r"POST /v1/batches \(\d+ × 2 KB\) +(\d+) documents/s", text)
+if not (jobs and cpu and health and wrk and batches): sys.exit("no figures in the run's output")
+print("\t".join([*jobs.groups(), *cpu.groups(), health.group(1), *wrk.groups(), batches.group(1)]))
 PY
     ;;
   esac
 }
 case $BENCH in
   pipeline) HEADER="jobs/s	worker µs	postgres µs	simulator µs" ;;
-  api) HEADER="req/s	p99 ms	server µs	postgres µs	healthz req/s	wrk req/s	wrk p99 ms" ;;
+  api) HEADER="req/s	p99 ms	server µs	postgres µs	healthz req/s	wrk req/s	wrk p99 ms	batch docs/s" ;;
 esac
 
 RESULTS=$(mktemp)
