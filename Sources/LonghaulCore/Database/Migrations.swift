@@ -62,6 +62,7 @@ extension Migration {
         Migration(name: "0023_lz4_compression.sql", bytes: PackageResources._023_lz4_compression_sql),
         Migration(name: "0024_payload_statistics.sql", bytes: PackageResources._024_payload_statistics_sql),
         Migration(name: "0025_job_keys.sql", bytes: PackageResources._025_job_keys_sql),
+        Migration(name: "0026_time_ordered_message_ids.sql", bytes: PackageResources._026_time_ordered_message_ids_sql),
     ]
 
     /// Every function, applied after the numbered migrations, again whenever its file changes.

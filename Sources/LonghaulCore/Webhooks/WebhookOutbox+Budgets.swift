@@ -22,8 +22,8 @@ extension WebhookOutbox {
                 SET warned_for = b.period_start, reached_for = CASE WHEN d.type = 'project.budget_reached' THEN b.period_start ELSE b.reached_for END
                 FROM due d WHERE b.project_id = d.project_id AND b.period = d.period
             )
-            INSERT INTO deliveries (public_id, project_id, endpoint_id, url, event_type, body)
-            SELECT 'msg_' || replace(gen_random_uuid()::text, '-', ''), p.id, e.id, e.url, d.type,
+            INSERT INTO deliveries (project_id, endpoint_id, url, event_type, body)
+            SELECT p.id, e.id, e.url, d.type,
                    jsonb_build_object(
                        'type', d.type,
                        'timestamp', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),

@@ -20,8 +20,8 @@ public struct WebhookOutbox: Sendable {
         let rows = announcements.flatMap { $0.deliveries(publicBaseURL: publicBaseURL, maxBodyBytes: Self.maxWebhookBodyBytes) }
         guard !rows.isEmpty else { return }
         try await connection.query("""
-            INSERT INTO deliveries (public_id, project_id, endpoint_id, job_id, batch_id, url, event_type, body)
-            SELECT 'msg_' || replace(gen_random_uuid()::text, '-', ''), u.*
+            INSERT INTO deliveries (project_id, endpoint_id, job_id, batch_id, url, event_type, body)
+            SELECT u.*
             FROM unnest(\(rows.map(\.projectID))::bigint[], \(rows.map(\.endpointID))::bigint[], \(rows.map(\.jobID))::bigint[],
                         \(rows.map(\.batchID))::bigint[], \(rows.map(\.url))::text[], \(rows.map(\.eventType))::text[],
                         \(rows.map(\.body))::text[]) AS u
@@ -33,8 +33,8 @@ public struct WebhookOutbox: Sendable {
     /// (written in the transaction that paused or resumed it, so each change is announced once).
     func writeProjectEvents(projectIDs: [Int64], on connection: PostgresConnection) async throws {
         let written = try await connection.query("""
-            INSERT INTO deliveries (public_id, project_id, endpoint_id, url, event_type, body)
-            SELECT 'msg_' || replace(gen_random_uuid()::text, '-', ''), p.id, e.id, e.url, ev.type,
+            INSERT INTO deliveries (project_id, endpoint_id, url, event_type, body)
+            SELECT p.id, e.id, e.url, ev.type,
                    jsonb_build_object(
                        'type', ev.type,
                        'timestamp', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
@@ -72,8 +72,8 @@ public struct WebhookOutbox: Sendable {
         let completed = try finished.filter { try $0.decode("pending_jobs", as: Int.self) == 0 }.map { try $0.decode("id", as: Int64.self) }
         guard !completed.isEmpty else { return }
         let written = try await connection.query("""
-            INSERT INTO deliveries (public_id, project_id, endpoint_id, batch_id, url, event_type, body)
-            SELECT 'msg_' || replace(gen_random_uuid()::text, '-', ''), b.project_id, t.endpoint_id, b.id, t.url, 'batch.completed',
+            INSERT INTO deliveries (project_id, endpoint_id, batch_id, url, event_type, body)
+            SELECT b.project_id, t.endpoint_id, b.id, t.url, 'batch.completed',
                    jsonb_build_object(
                        'type', 'batch.completed',
                        'timestamp', to_char(b.finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),

@@ -70,6 +70,33 @@ struct WebhookPayloadTests {
         }
     }
 
+    @Test("a message's id is msg_ and 32 hex digits, the first 12 the milliseconds it was written: ids grow with time (migration 0026)")
+    func messageIDsGrowWithTime() async throws {
+        try await StoreFixture.with("message-ids") { fixture in
+            let project = try await fixture.project("ids")
+            _ = try await WebhookStore(pool: fixture.pool).addEndpoint(projectID: project.id, url: "https://hooks.example/ids")
+            let result = RemoteResult(state: .completed, remoteStatus: "completed", outputText: "Done.", usage: nil)
+            let before = Date()
+            for round in 0..<3 {
+                let batch = try await fixture.batches.createBatch(project: project, name: "b\(round)", source: nil, webhookURL: nil)
+                try await fixture.enqueue(2, into: project, batchID: batch.id)
+                try await finishAll(fixture, with: result)
+                try await Task.sleep(for: .milliseconds(3))
+            }
+            let ids = try await fixture.strings("SELECT public_id FROM deliveries ORDER BY id")
+            #expect(ids.count == 9, "two job.completed and a batch.completed a round")
+            #expect(Set(ids).count == ids.count)
+            let milliseconds = try ids.map { id in
+                #expect(id.wholeMatch(of: /msg_[0-9a-f]{32}/) != nil, "\(id)")
+                return try #require(Int64(id.dropFirst(4).prefix(12), radix: 16))
+            }
+            #expect(milliseconds == milliseconds.sorted())
+            let written = Int64(before.timeIntervalSince1970 * 1000)
+            #expect(milliseconds.allSatisfy { ($0 - written) >= -1000 && ($0 - written) < 60_000 })
+            #expect(Set(milliseconds).count >= 3, "three rounds, milliseconds apart")
+        }
+    }
+
     @Test("result_url starts with the configured public URL of the API")
     func publicURL() async throws {
         try await StoreFixture.with("payload_public_url") { fixture in
