@@ -6,15 +6,10 @@ import Mantle
 /// thousand documents the check had parsed once (14 %).
 ///
 /// As `JobCreate(strict:)`: the generated decoder's value or nothing; anything it is not sure of
-/// goes to the generated route. `BatchCreateRouteTests` holds the two to the same value.
-extension Components.Schemas.BatchCreate {
-    init?(strict document: StrictJSON) {
-        guard let body = try? Self(document) else { return nil }
-        self = body
-    }
-
-    private init(_ json: StrictJSON) throws(StrictJSON.Unexpected) {
-        guard case .object(let members) = json.root else { throw StrictJSON.Unexpected() }
+/// goes to the generated route. `FastRouteTests` holds the two to the same value.
+extension Components.Schemas.BatchCreate: StrictlyReadBody {
+    init(_ value: StrictJSON.Value, in json: StrictJSON) throws(StrictJSON.Unexpected) {
+        guard case .object(let members) = value else { throw StrictJSON.Unexpected() }
         var documents: [Components.Schemas.BatchDocument]?
         self.init(documents: [])
         for member in members {
@@ -41,8 +36,8 @@ extension Components.Schemas.BatchCreate {
     }
 }
 
-extension Components.Schemas.BatchDocument {
-    fileprivate init(_ value: StrictJSON.Value, in json: StrictJSON) throws(StrictJSON.Unexpected) {
+extension Components.Schemas.BatchDocument: StrictlyReadBody {
+    init(_ value: StrictJSON.Value, in json: StrictJSON) throws(StrictJSON.Unexpected) {
         guard case .object(let members) = value else { throw StrictJSON.Unexpected() }
         var document: String?
         self.init(document: "")

@@ -9,14 +9,9 @@ import Mantle
 /// escaped key, a number with a fraction or an exponent, a date or an enum value it cannot read,
 /// metadata that is not all strings — it leaves to the generated route, which then decides and
 /// names the fault. `FastRouteTests` holds the two to the same value.
-extension Components.Schemas.JobCreate {
-    init?(strict document: StrictJSON) {
-        guard let body = try? Self(document) else { return nil }
-        self = body
-    }
-
-    private init(_ json: StrictJSON) throws(StrictJSON.Unexpected) {
-        guard case .object(let members) = json.root else { throw StrictJSON.Unexpected() }
+extension Components.Schemas.JobCreate: StrictlyReadBody {
+    init(_ value: StrictJSON.Value, in json: StrictJSON) throws(StrictJSON.Unexpected) {
+        guard case .object(let members) = value else { throw StrictJSON.Unexpected() }
         var document: String?
         self.init(document: "")
         for member in members {

@@ -43,6 +43,20 @@ extension StrictJSON {
     }
 }
 
+/// A request body (or a part of one) read from the schema check's strict parse: the generated
+/// decoder's value, or nil for anything the reader is not sure of, which the generated route then
+/// reads and, if it must, refuses by name.
+protocol StrictlyReadBody {
+    init(_ value: StrictJSON.Value, in json: StrictJSON) throws(StrictJSON.Unexpected)
+}
+
+extension StrictlyReadBody {
+    init?(strict document: StrictJSON) {
+        guard let body = try? Self(document.root, in: document) else { return nil }
+        self = body
+    }
+}
+
 /// The members a job, a batch and a batch's document share, with the same names and types in
 /// each schema: read in one place for the three.
 protocol SharedJobMembers {
