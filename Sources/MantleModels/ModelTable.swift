@@ -76,17 +76,18 @@ public enum ModelTable {
 
     /// Inference-profile geographies that prefix cross-Region ids on bedrock-runtime.
     public static let geographies = ["global", "us", "eu", "apac", "jp", "au", "ca", "us-gov"]
+    private static let geographyPrefixes = geographies.map { ($0, $0 + ".") }
 
     private static let knownByID: [String: KnownModel] = Dictionary(
         knownModels.map { ($0.id.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
 
     /// The default entry for `id` (case-insensitive), if the table names it.
-    public static func knownModel(_ id: String) -> KnownModel? { knownByID[id.lowercased()] }
+    public static func knownModel(_ id: String) -> KnownModel? { knownByID[id.lowercasedModelID] }
 
     /// `id` without its inference-profile geography, and that geography (`us.anthropic.x` → `anthropic.x`, `us`).
     public static func splitGeography(_ id: String) -> (base: String, geography: String?) {
-        let lowered = id.lowercased()
-        for geography in geographies where lowered.hasPrefix(geography + ".") {
+        let lowered = id.lowercasedModelID
+        for (geography, prefix) in geographyPrefixes where lowered.hasPrefix(prefix) {
             let base = String(id.dropFirst(geography.count + 1))
             // Only a provider-qualified rest makes it a profile id (`us.anthropic.…`), not `xai.grok`.
             if base.contains(".") { return (base, geography) }
@@ -96,7 +97,7 @@ public enum ModelTable {
 
     /// The family of `id` (case-insensitive, geography ignored), or nil.
     public static func family(of id: String) -> ModelFamily? {
-        let base = splitGeography(id).base.lowercased()
+        let base = splitGeography(id).base.lowercasedModelID
         return families.first { family in family.idPrefixes.contains { base.hasPrefix($0) } }
     }
 
@@ -123,5 +124,15 @@ public enum ModelTable {
             api.host == .mantle ? onMantle : onRuntime && family.speaks(.bedrockInvoke)
         }
         return ModelCapabilities(model: id, family: family, apis: apis, pathPrefix: family.pathPrefix, geography: geography)
+    }
+}
+
+extension String {
+    /// The id in lower case, and without a copy when it has no upper-case or non-ASCII letter (the
+    /// ids Longhaul stores): a job's model is looked up in this table several times a call (its
+    /// route, each request's path prefix), and `lowercased()` copies the id each time — with the
+    /// concatenated geography prefixes, 3 % of the worker's CPU in `bench/pipeline.sh` (`perf`).
+    package var lowercasedModelID: String {
+        utf8.contains { (0x41...0x5A).contains($0) || $0 >= 0x80 } ? lowercased() : self
     }
 }

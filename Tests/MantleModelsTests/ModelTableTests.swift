@@ -23,6 +23,20 @@ import Testing
         #expect(capabilities.pathPrefix == prefix)
     }
 
+    /// Ids are case-insensitive, whatever the letters (lower-case ids skip the copy; others are
+    /// lowered first), and a geography is recognised in any case.
+    @Test(arguments: ["openai.gpt-oss-120b", "anthropic.claude-sonnet-4-6", "global.anthropic.claude-haiku-4-5", "acme.new-model"])
+    func idsAreCaseInsensitive(_ id: String) {
+        let lowered = ModelTable.capabilities(of: id)
+        let shouted = ModelTable.capabilities(of: id.uppercased())
+        #expect(shouted.apis == lowered.apis && shouted.pathPrefix == lowered.pathPrefix && shouted.geography == lowered.geography)
+        #expect(ModelTable.knownModel(id.uppercased())?.id == ModelTable.knownModel(id)?.id)
+        #expect(ModelTable.family(of: id.uppercased())?.name == ModelTable.family(of: id)?.name)
+        // A non-ASCII letter is lowered as well (`lowercased()`), not passed through.
+        #expect("ÉTÉ.MODEL".lowercasedModelID == "été.model")
+        #expect(id.lowercasedModelID == id)
+    }
+
     @Test func pathsPerAPI() {
         let gpt5 = ModelTable.capabilities(of: "openai.gpt-5.4")
         #expect(gpt5.path(for: .responses) == "/openai/v1/responses")

@@ -71,6 +71,8 @@ public enum MantleModel {
 extension String {
     /// The string without leading and trailing spaces, tabs and newlines.
     var trimmingWhitespace: String {
+        // Most ids have nothing to trim: no copy then (they are trimmed at every call of a job).
+        guard first?.isWhitespace == true || last?.isWhitespace == true else { return self }
         var scalars = Substring(self)
         while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }
         while let last = scalars.last, last.isWhitespace { scalars.removeLast() }

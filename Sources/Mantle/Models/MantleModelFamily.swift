@@ -1,3 +1,5 @@
+import MantleModels
+
 /// A model family as Mantle routes it, recognised from the model id.
 ///
 /// Families and their APIs follow `shared/mantle-api.md` §1 and §8 (AWS user guide and the
@@ -35,7 +37,7 @@ public enum MantleModelFamily: String, Sendable, Hashable, CaseIterable {
 
     /// Recognises the family of a Mantle model id (case-insensitive).
     public init(modelID: String) {
-        let id = modelID.lowercased()
+        let id = modelID.lowercasedModelID
         let provider = id.split(separator: ".", maxSplits: 1).first.map(String.init) ?? id
         // Order matters: the safeguard models share the gpt-oss prefix but lack the Responses API.
         if id.hasPrefix("openai.gpt-oss-safeguard") {
