@@ -114,6 +114,14 @@ import Testing
         #expect(finished.metadata == ["note": #"a } and a ] and a " inside"#])
     }
 
+    /// A member is found by its whole key (not one that only begins like it), and of a key sent
+    /// twice the last is read, as a JSON reader keeps it.
+    @Test func membersAreFoundByTheirWholeKeyAndTheLastOfARepeatedOne() {
+        var state = StreamedResponse()
+        state.apply(data: Data(#"{"typed":"x","type":"response.output_text.delta","delta":"first","delta":"second","sequence_numbers":9}"#.utf8))
+        #expect(state.text == "second" && state.deltas == 1 && state.lastSequenceNumber == nil)
+    }
+
     @Test(arguments: [
         #"{"type":"response.output_text.delta","delta":"cut"#,  // cut mid-string
         #"{"type":"response.completed","response":{"id":"resp_1","status":"completed"}"#,  // unbalanced
