@@ -22,6 +22,15 @@ import Testing
         #expect(try MantleModel.requireResponses(model) == prefix)
     }
 
+    /// The provider is the id's part before its first dot, or the whole id without one.
+    @Test(arguments: [
+        ("xai", MantleModelFamily.grok), ("XAI.Grok-5", .grok), ("xaix.grok-4", .unrecognised), ("anthropic", .anthropic),
+        ("anthropicx.claude", .unrecognised), ("acme.xai", .unrecognised), ("", .unrecognised),
+    ])
+    func providersAreTheWholeFirstPart(model: String, family: MantleModelFamily) {
+        #expect(MantleModelFamily(modelID: model) == family)
+    }
+
     @Test(arguments: [
         ("anthropic.claude-sonnet-4-5", MantleAPI.anthropicMessages, MantleModelFamily.anthropic, MantlePathPrefix.anthropicV1),
         ("openai.gpt-oss-safeguard-20b", .chatCompletions, .gptOSSSafeguard, .v1),

@@ -21,28 +21,36 @@ public enum MantleModel {
     /// The capabilities of `modelID`, recognised from its family.
     public static func capabilities(of modelID: String) -> MantleModelCapabilities {
         let family = MantleModelFamily(modelID: modelID)
+        // The sets are built once: each create and retrieve asks for its model's prefix.
         let apis: Set<MantleAPI>
         let prefix: MantlePathPrefix
         switch family {
         case .gptOSS:
-            apis = [.responses, .chatCompletions]
+            apis = APIs.responsesAndChat
             prefix = .v1
         case .gpt5, .gemma, .grok:
             // GPT-5.4/5.5 are Responses-only on Mantle; Gemma and Grok also serve Chat Completions
             // there, but Longhaul never relies on that.
-            apis = [.responses]
+            apis = APIs.responses
             prefix = .openAIV1
         case .anthropic:
-            apis = [.anthropicMessages]
+            apis = APIs.anthropicMessages
             prefix = .anthropicV1
         case .gptOSSSafeguard, .qwen, .deepseek, .mistral, .minimax, .glm, .kimi, .nemotron:
-            apis = [.chatCompletions]
+            apis = APIs.chat
             prefix = .v1
         case .unrecognised:
             apis = []
             prefix = .v1
         }
         return MantleModelCapabilities(model: modelID, family: family, supportedAPIs: apis, pathPrefix: prefix)
+    }
+
+    private enum APIs {
+        static let responsesAndChat: Set<MantleAPI> = [.responses, .chatCompletions]
+        static let responses: Set<MantleAPI> = [.responses]
+        static let anthropicMessages: Set<MantleAPI> = [.anthropicMessages]
+        static let chat: Set<MantleAPI> = [.chatCompletions]
     }
 
     /// The path prefix for a Responses call with `modelID`, or an `.unsupportedModel` error that

@@ -38,7 +38,6 @@ public enum MantleModelFamily: String, Sendable, Hashable, CaseIterable {
     /// Recognises the family of a Mantle model id (case-insensitive).
     public init(modelID: String) {
         let id = modelID.lowercasedModelID
-        let provider = id.split(separator: ".", maxSplits: 1).first.map(String.init) ?? id
         // Order matters: the safeguard models share the gpt-oss prefix but lack the Responses API.
         if id.hasPrefix("openai.gpt-oss-safeguard") {
             self = .gptOSSSafeguard
@@ -48,15 +47,20 @@ public enum MantleModelFamily: String, Sendable, Hashable, CaseIterable {
             self = .gpt5
         } else if id.hasPrefix("google.gemma") {
             self = .gemma
-        } else if provider == "xai" {
+        } else if Self.provider(of: id, is: "xai") {
             self = .grok
-        } else if provider == "anthropic" {
+        } else if Self.provider(of: id, is: "anthropic") {
             self = .anthropic
         } else if let family = Self.chatCompletionsOnly.first(where: { id.contains($0.keyword) }) {
             self = family.family
         } else {
             self = .unrecognised
         }
+    }
+
+    /// Whether the id's provider part (up to its first dot; the whole id without one) is `provider`.
+    private static func provider(of id: String, is provider: String) -> Bool {
+        id.utf8.starts(with: provider.utf8) && id.utf8.dropFirst(provider.utf8.count).first.map { $0 == UInt8(ascii: ".") } ?? true
     }
 
     /// Keywords of the Chat-Completions-only families; matched anywhere in the id because the
