@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+    import Glibc
+#endif
 import Hummingbird
 import HummingbirdTesting
 import HTTPTypes
@@ -159,5 +162,96 @@ import Testing
             #expect(response.status == .notFound)
             #expect(try JSON(response)["error"]["message"].string == "Response 'resp_gone' not found.")
         }
+    }
+}
+
+/// A background stream at zero latency: every event is due at once and goes out in one write,
+/// byte for byte the stream a timed Response sends event by event.
+@Suite struct ZeroLatencyStreamTests {
+    static let body = #"{"model":"openai.gpt-oss-120b","input":"\#(Documents.english)","background":true,"stream":true}"#
+
+    static func events(_ sim: SimulatorHarness) async throws -> [JSON] {
+        SSE.events(try await sim.post("/v1/responses", body)).map { SSE.json($0.data) }
+    }
+
+    static func deltas(_ events: [JSON]) -> [String] {
+        events.filter { $0["type"].string == "response.output_text.delta" }.compactMap { $0["delta"].string }
+    }
+
+    static var zeroLatency: MantleSimulatorConfiguration {
+        var configuration = SimulatorHarness.fast
+        configuration.zeroLatency = true
+        return configuration
+    }
+
+    @Test func everyEventArrivesInOrderWithTheWholeText() async throws {
+        try await SimulatorHarness.run(Self.zeroLatency) { sim async throws in
+            let events = try await Self.events(sim)
+            #expect(events.map { $0["sequence_number"].int } == Array(0..<events.count).map { Optional($0) })
+            #expect(events.first?["type"].string == "response.created" && events.last?["type"].string == "response.completed")
+            #expect(Self.deltas(events).count > 1)
+            #expect(Self.deltas(events).joined() == events.last?["response"].outputText)
+        }
+    }
+
+    /// The cut fault closes the connection right after half the deltas, all of them delivered
+    /// first (read from a raw socket: an HTTP client reports the cut body as an error, not as bytes).
+    @Test func aCutStreamStopsRightAfterHalfItsDeltas() async throws {
+        var cutting = FaultInjectionTests.configuration(.create, .streamCut)
+        cutting.zeroLatency = true
+        try await SimulatorHarness.run(cutting) { sim async throws in
+            let port = try #require(sim.client.port)
+            let request = "POST /v1/responses HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(SimulatorHarness.key)\r\n"
+                + "Content-Type: application/json\r\nContent-Length: \(Self.body.utf8.count)\r\n\r\n\(Self.body)"
+            let raw = String(decoding: try await RawExchange.send(request, port: port), as: UTF8.self)
+            let cut = raw.components(separatedBy: "\n\n").compactMap { block in
+                block.split(separator: "\n").first { $0.hasPrefix("data: ") }.map { SSE.json(String($0.dropFirst(6))) }
+            }
+            sim.engine.replaceConfiguration(Self.zeroLatency)
+            let whole = try await Self.events(sim)
+            #expect(cut.last?["type"].string == "response.output_text.delta")
+            #expect(Self.deltas(cut).count == max(1, Self.deltas(whole).count / 2))
+            #expect(cut.count < whole.count)
+        }
+    }
+}
+
+/// One request on a fresh connection, and every byte the server sends until it closes: blocking
+/// socket calls, on a dispatch queue of their own rather than the cooperative pool.
+enum RawExchange {
+    struct Failure: Error { let step: String }
+
+    static func send(_ request: String, port: Int) async throws -> [UInt8] {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue(label: "raw-exchange").async {
+                continuation.resume(with: Result { try exchange(request, port: port) })
+            }
+        }
+    }
+
+    private static func exchange(_ request: String, port: Int) throws -> [UInt8] {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socket >= 0 else { throw Failure(step: "socket") }
+        defer { close(socket) }
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = in_addr_t(UInt32(0x7F00_0001).bigEndian)
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw Failure(step: "connect") }
+        let bytes = Array(request.utf8)
+        guard Glibc.send(socket, bytes, bytes.count, 0) == bytes.count else { throw Failure(step: "send") }
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = recv(socket, &buffer, buffer.count, 0)
+            guard count > 0 else { break }
+            received += buffer[..<count]
+        }
+        return received
     }
 }

@@ -13,13 +13,25 @@ extension ResponsesController {
         let cutAfterDeltas = cutHalfway ? max(1, deltas / 2) : nil
         let body = ResponseBody { [engine] writer in
             var sentDeltas = 0
-            for entry in entries {
-                let wait = entry.at - SimulatorEngine.now()
+            var next = entries.startIndex
+            while next < entries.endIndex {
+                let wait = entries[next].at - SimulatorEngine.now()
                 if wait > 0 { try await Task.sleep(for: .seconds(wait)) }
                 if engine.response(id: stored.id, project: project)?.cancelledAt != nil { break }
-                try await writer.write(ByteBuffer(bytes: entry.event.serverSentEvent))
-                if entry.event.isTextDelta { sentDeltas += 1 }
-                if sentDeltas == cutAfterDeltas {
+                // Every event already due goes out in one write: the same bytes, but at zero latency
+                // (the benches) a stream's ~22 events were as many writes, each a system call here
+                // and a read for the client.
+                var due = ByteBuffer()
+                var cut = false
+                repeat {
+                    let event = entries[next].event
+                    due.writeBytes(event.serverSentEvent)
+                    next += 1
+                    if event.isTextDelta { sentDeltas += 1 }
+                    cut = sentDeltas == cutAfterDeltas
+                } while !cut && next < entries.endIndex && entries[next].at <= SimulatorEngine.now()
+                try await writer.write(due)
+                if cut {
                     await context.dropConnection()
                     throw CancellationError()
                 }
