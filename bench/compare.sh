@@ -6,23 +6,26 @@
 # drifts over minutes: alternation and medians are what make a before/after figure worth quoting.
 #   bench/compare.sh pipeline RUNS DIR_A DIR_B [jobs] [concurrency]
 #   bench/compare.sh api      RUNS DIR_A DIR_B [seconds] [connections]
+#   bench/compare.sh simulator RUNS DIR_A DIR_B [seconds-per-load]
 # DIR_A and DIR_B each hold `longhaul` and `longhaul-bench` (e.g. copies of .build/release from
-# two commits). Before each run the machine is watched for 2 s with nothing of ours running: a
+# two commits; `simulator` needs only `longhaul`). Before each run the machine is watched for 2 s with nothing of ours running: a
 # run that starts while other processes use more than a quarter of the CPU is marked `busy`, and
 # the medians are given with and without those runs. (The load average cannot say this: it still
 # holds the previous run's own load.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ $# -ge 4 ] || { sed -n '2,11p' "$0" >&2; exit 2; }
+[ $# -ge 4 ] || { sed -n '2,13p' "$0" >&2; exit 2; }
 BENCH=$1 RUNS=$2 A=$3 B=$4
 shift 4
 for dir in "$A" "$B"; do
-  [ -x "$dir/longhaul" ] && [ -x "$dir/longhaul-bench" ] || { echo "bench/compare: $dir has no longhaul and longhaul-bench" >&2; exit 2; }
+  [ -x "$dir/longhaul" ] && { [ "$BENCH" = simulator ] || [ -x "$dir/longhaul-bench" ]; } \
+    || { echo "bench/compare: $dir has no longhaul and longhaul-bench" >&2; exit 2; }
 done
 case $BENCH in
   pipeline) COMMAND=(bench/pipeline.sh "${1:-10000}" "${2:-256}"); export SKIP_PGBENCH=1 ;;
   api) COMMAND=(bench/api.sh "${1:-10}" "${2:-64}") ;;
-  *) echo "bench/compare: no bench '$BENCH' (pipeline or api)" >&2; exit 2 ;;
+  simulator) COMMAND=(bench/simulator.sh "${1:-5}"); export SKIP_IN_FLIGHT=1 ;;
+  *) echo "bench/compare: no bench '$BENCH' (pipeline, api or simulator)" >&2; exit 2 ;;
 esac
 
 # One run's figures, tab-separated, from the bench's own summary lines.
@@ -49,11 +52,20 @@ if not (jobs and cpu and health and wrk and batches): sys.exit("no figures in th
 print("\t".join([*jobs.groups(), *cpu.groups(), health.group(1), *wrk.groups(), batches.group(1)]))
 PY
     ;;
+    simulator) python3 - "$1" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+lines = [re.search(rf"^{name}: +(\d+) requests/s.*simulator CPU (\d+) µs each", text, re.M) for name in ("create", "retrieve", "404")]
+if not all(lines): sys.exit("no figures in the run's output")
+print("\t".join([*(line.group(2) for line in lines), *(line.group(1) for line in lines)]))
+PY
+    ;;
   esac
 }
 case $BENCH in
   pipeline) HEADER="jobs/s	worker µs	postgres µs	simulator µs" ;;
   api) HEADER="req/s	p99 ms	server µs	postgres µs	healthz req/s	wrk req/s	wrk p99 ms	batch docs/s" ;;
+  simulator) HEADER="create µs	retrieve µs	404 µs	creates/s	retrieves/s	404s/s" ;;
 esac
 
 RESULTS=$(mktemp)
