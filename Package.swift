@@ -78,6 +78,9 @@ let package = Package(
         // Compact JSON written by hand, for the bodies sent on every request (Longhaul's create
         // body and finalizer recordset, the simulator's Responses and events).
         .target(name: "JSONWriting", swiftSettings: swiftSettings),
+        // JSON read strictly in one pass (`StrictJSON`), for the bodies read on every request (the
+        // client's Responses, the API's jobs, the simulator's creates), with `JSONDecoder` behind it.
+        .target(name: "JSONReading", swiftSettings: swiftSettings),
         // The table of context windows and output limits, shared by Longhaul and the simulator.
         .target(name: "MantleModels", swiftSettings: swiftSettings),
         // o200k_base (gpt-oss, gpt-5) counted exactly, from ranks installed by scripts/setup.
@@ -106,6 +109,7 @@ let package = Package(
             dependencies: [
                 "HTTPClient",
                 "Hashing",
+                "JSONReading",
                 "JSONWriting",
                 "MantleModels",
                 .product(name: "Logging", package: "swift-log"),
@@ -116,6 +120,7 @@ let package = Package(
             name: "MantleSimulator",
             dependencies: [
                 "Hashing",
+                "JSONReading",
                 "JSONWriting",
                 "MantleModels",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -130,7 +135,7 @@ let package = Package(
             name: "LonghaulCore",
             dependencies: [
                 "Mantle", "MantleModels", "Tokenizers", "Postgres", "HTTPClient",
-                "Hashing", "JSONWriting", "CSpawn",
+                "Hashing", "JSONReading", "JSONWriting", "CSpawn",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
@@ -164,7 +169,7 @@ let package = Package(
         .target(
             name: "LonghaulAPI",
             dependencies: [
-                "LonghaulCore", "LonghaulDashboard", "Postgres", "Mantle", "MantleModels", "Hashing", "JSONWriting", "Telemetry",
+                "LonghaulCore", "LonghaulDashboard", "Postgres", "Mantle", "MantleModels", "Hashing", "JSONReading", "JSONWriting", "Telemetry",
                 .product(name: "Instrumentation", package: "swift-distributed-tracing"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
@@ -228,6 +233,7 @@ let package = Package(
         ),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"], swiftSettings: swiftSettings),
         .testTarget(name: "JSONWritingTests", dependencies: ["JSONWriting"], swiftSettings: swiftSettings),
+        .testTarget(name: "JSONReadingTests", dependencies: ["JSONReading"], swiftSettings: swiftSettings),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "HTTPClient"], swiftSettings: swiftSettings),
         .testTarget(name: "MantleModelsTests", dependencies: ["MantleModels"], swiftSettings: swiftSettings),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "TestSupport"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
@@ -253,7 +259,7 @@ let package = Package(
             name: "LonghaulCoreTests",
             dependencies: [
                 "LonghaulCore", "Postgres", "TestSupport", "MantleSimulator", "Mantle", "HTTPClient", "MantleModels", "Tokenizers",
-                "JSONWriting",
+                "JSONReading", "JSONWriting",
             ],
             swiftSettings: swiftSettings
         ),
@@ -269,7 +275,7 @@ let package = Package(
         .testTarget(
             name: "LonghaulAPITests",
             dependencies: [
-                "LonghaulAPI", "LonghaulCore", "Postgres", "TestSupport", "MantleSimulator", "HTTPClient", "Mantle", "JSONWriting",
+                "LonghaulAPI", "LonghaulCore", "Postgres", "TestSupport", "MantleSimulator", "HTTPClient", "Mantle", "JSONReading", "JSONWriting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),

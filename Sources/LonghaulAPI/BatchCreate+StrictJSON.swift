@@ -1,5 +1,5 @@
 import Foundation
-import Mantle
+import JSONReading
 
 /// A `POST /v1/batches` body read from the schema check's strict parse instead of `JSONDecoder`,
 /// which read again, as 19 % of the API server's CPU under `bench/api.sh`'s batches, bodies of a

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import JSONReading
 import JSONWriting
 import Mantle
 import MantleModels

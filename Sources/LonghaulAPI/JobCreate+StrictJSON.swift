@@ -1,5 +1,5 @@
 import Foundation
-import Mantle
+import JSONReading
 
 /// A `POST /v1/jobs` body read from the schema check's strict parse (`StrictJSON`) instead of
 /// `JSONDecoder`, which took 6.5 % of the API server's CPU (`perf` under `bench/api.sh`) to read

@@ -1,4 +1,5 @@
 import Foundation
+import JSONReading
 import Mantle
 import HTTPTypes
 import Hummingbird

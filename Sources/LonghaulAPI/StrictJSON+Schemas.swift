@@ -1,17 +1,11 @@
 import Foundation
-import Mantle
+import JSONReading
 
 /// The schema's value types read from a strict parse, for the request bodies the fast routes read
 /// (`JobCreate`, `BatchCreate`): each gives the generated decoder's value or throws, so the body
-/// goes to the generated route, which then decides and names the fault.
+/// goes to the generated route, which then decides and names the fault. (Booleans and enums:
+/// `StrictJSON+Values`, shared with the simulator.)
 extension StrictJSON {
-    /// One of an enum's values, or nil for null; throws for a value the enum does not know.
-    func optionalEnum<Value: RawRepresentable<String>>(_ value: StrictJSON.Value) throws(Unexpected) -> Value? {
-        guard let text = try optionalString(value) else { return nil }
-        guard let known = Value(rawValue: text) else { throw Unexpected() }
-        return known
-    }
-
     /// An RFC 3339 date, as the server's date transcoder reads it, or nil for null.
     func optionalDate(_ value: StrictJSON.Value) throws(Unexpected) -> Date? {
         guard let text = try optionalString(value) else { return nil }
@@ -23,15 +17,6 @@ extension StrictJSON {
     func optionalMetadata(_ value: StrictJSON.Value) throws(Unexpected) -> Components.Schemas.Metadata? {
         if value.isNull { return nil }
         return Components.Schemas.Metadata(additionalProperties: try stringObject(value))
-    }
-
-    /// A boolean, or nil for null.
-    func optionalBool(_ value: StrictJSON.Value) throws(Unexpected) -> Bool? {
-        switch value {
-        case .null: return nil
-        case .bool(let flag): return flag
-        default: throw Unexpected()
-        }
     }
 
     /// A `number` written as an integer `Double` holds exactly (|n| ≤ 2⁵³), or nil for null. A

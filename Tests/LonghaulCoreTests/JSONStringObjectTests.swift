@@ -1,6 +1,6 @@
 import Foundation
 import LonghaulCore
-import Mantle
+import JSONReading
 import Postgres
 import TestSupport
 import Testing

@@ -107,8 +107,6 @@ import Testing
         #expect(Self.bothWays(bytes).strict == nil)
         let deep = #"{"id":"r","status":"completed","x":"# + String(repeating: "[", count: 100) + String(repeating: "]", count: 100) + "}"
         #expect(Self.bothWays(deep.utf8).strict == nil)
-        #expect(StrictJSON.unescape(#"\ud83c"#.utf8[...].map { $0 }[...]) == nil)  // a lone high surrogate
-        #expect(StrictJSON.unescape(#"\udf89"#.utf8.map { $0 }[...]) == nil)  // a lone low surrogate
     }
 
     /// Bytes deleted, doubled or replaced all over every body: whenever the strict reader reads

@@ -1,5 +1,5 @@
 import Foundation
-import Mantle
+import JSONReading
 public import Postgres
 
 /// A `jsonb` object of strings — a job's metadata and params, a project's tags — read by

@@ -1,4 +1,5 @@
 import Foundation
+import JSONReading
 
 /// The top-level members of a JSON object as raw byte ranges, found in one pass without building
 /// any value: what a Response stream event needs (its `type`, `sequence_number`, `delta`, and the

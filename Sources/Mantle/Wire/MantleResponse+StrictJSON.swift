@@ -1,4 +1,5 @@
 import Foundation
+import JSONReading
 
 /// A Response read from a strict parse (`StrictJSON`) instead of `JSONDecoder`.
 ///

@@ -36,9 +36,10 @@ struct ResponsesController {
         }
         var request = request
         let buffer = try await request.collectBody(upTo: context.maxUploadSize)
+        let bytes = [UInt8](buffer.readableBytesView)
         let body: CreateResponseRequest
         do {
-            body = try JSONDecoder().decode(CreateResponseRequest.self, from: Data(buffer.readableBytesView))
+            body = try CreateResponseRequest(strictJSON: bytes) ?? JSONDecoder().decode(CreateResponseRequest.self, from: Data(bytes))
         } catch let error as DecodingError {
             return MantleErrorBody.deserialization(error.mantleDetail).response
         } catch {

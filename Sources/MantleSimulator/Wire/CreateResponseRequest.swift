@@ -4,18 +4,18 @@ import Foundation
 ///
 /// Unknown fields are ignored; fields with a closed set of values (roles, reasoning effort) are
 /// checked so that a bad value gets Mantle's "Failed to deserialize" 400.
-struct CreateResponseRequest: Decodable, Sendable {
+struct CreateResponseRequest: Decodable, Sendable, Equatable {
     enum Role: String, Decodable, Sendable { case user, assistant, system, developer }
     enum ReasoningEffort: String, Decodable, Sendable { case none, minimal, low, medium, high, xhigh, max }
 
     /// One content part of an input message.
-    struct ContentPart: Decodable, Sendable {
+    struct ContentPart: Decodable, Sendable, Equatable {
         let type: String
         let text: String?
     }
 
     /// A message's content: a string or a list of parts.
-    enum Content: Decodable, Sendable {
+    enum Content: Decodable, Sendable, Equatable {
         case text(String)
         case parts([ContentPart])
 
@@ -37,14 +37,14 @@ struct CreateResponseRequest: Decodable, Sendable {
     }
 
     /// One input item; only messages carry text the simulator reads.
-    struct InputItem: Decodable, Sendable {
+    struct InputItem: Decodable, Sendable, Equatable {
         let type: String?
         let role: Role?
         let content: Content?
     }
 
     /// `input`: a string or a list of items.
-    enum Input: Decodable, Sendable {
+    enum Input: Decodable, Sendable, Equatable {
         case text(String)
         case items([InputItem])
 
@@ -76,7 +76,7 @@ struct CreateResponseRequest: Decodable, Sendable {
         }
     }
 
-    struct Reasoning: Decodable, Sendable {
+    struct Reasoning: Decodable, Sendable, Equatable {
         let effort: ReasoningEffort?
     }
 
@@ -117,7 +117,10 @@ struct CreateResponseRequest: Decodable, Sendable {
         case parallelToolCalls = "parallel_tool_calls"
         case truncation, stream
     }
+}
 
+extension CreateResponseRequest {
+    /// In an extension, so the memberwise initialiser stays (the strict reader builds with it).
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         model = try c.decodeIfPresent(String.self, forKey: .model)

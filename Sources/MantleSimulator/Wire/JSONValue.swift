@@ -1,5 +1,7 @@
+import JSONReading
+
 /// Any JSON value, for request fields the simulator echoes back without interpreting.
-enum JSONValue: Codable, Sendable, Equatable {
+enum JSONValue: Codable, Sendable, Equatable, JSONValueCases {
     case null
     case bool(Bool)
     case number(Double)

@@ -1,13 +1,14 @@
-import Foundation
+package import Foundation
 
-/// A JSON document read strictly, for the hot path's fast decoders (`MantleResponse`).
+/// A JSON document read strictly, for the hot paths' fast decoders (the Mantle client's
+/// `MantleResponse`, the API's job and batch bodies, the simulator's create).
 ///
 /// It accepts less than `JSONDecoder`, never more: RFC 8259's grammar exactly, the whole
 /// document valid UTF-8, no escapes in keys, no key twice in one object, at most 64 levels deep.
 /// A caller that gets nil, or that finds a shape it does not expect, falls back to
 /// `JSONDecoder`, which then decides; so a fast decoder can only ever agree with the slow one.
-/// Values keep their byte ranges and are turned into Swift values only when read. Package-wide:
-/// the API's `POST /v1/jobs` reads the body the schema check parsed with it.
+/// Values keep their byte ranges and are turned into Swift values only when read. A module of its
+/// own, as `JSONWriting` is, so the simulator reads with it without depending on the client.
 package struct StrictJSON: Sendable {
     /// Not `indirect`: the arrays already hold their elements out of line, and an indirect enum
     /// boxed every value, a string's range included: one allocation a value, read or not.
@@ -37,7 +38,7 @@ package struct StrictJSON: Sendable {
 
     static let maximumDepth = 64
 
-    init?(_ data: Data) {
+    package init?(_ data: Data) {
         self.init(bytes: [UInt8](data))
     }
 
@@ -103,7 +104,7 @@ package struct StrictJSON: Sendable {
 
     /// The text of a string's escaped bytes, or nil for an escape JSON does not allow or a
     /// lone surrogate. With `build` false it only checks them (and returns "").
-    static func unescape(_ bytes: ArraySlice<UInt8>, build: Bool = true) -> String? {
+    package static func unescape(_ bytes: ArraySlice<UInt8>, build: Bool = true) -> String? {
         var utf8: [UInt8] = []
         if build { utf8.reserveCapacity(bytes.count) }
         var index = bytes.startIndex
