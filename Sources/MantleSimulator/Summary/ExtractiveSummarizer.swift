@@ -8,22 +8,7 @@ enum ExtractiveSummarizer {
     static func summarize(_ document: String, length: SummaryLength) -> String {
         let sentences = SentenceSplitter.sentences(in: document)
         guard !sentences.isEmpty else { return "" }
-        let terms = sentences.map(Self.terms(of:))
-        var frequency: [String: Int] = [:]
-        for sentenceTerms in terms {
-            for term in sentenceTerms { frequency[term, default: 0] += 1 }
-        }
-        let scores: [Double] = terms.enumerated().map { index, sentenceTerms in
-            guard !sentenceTerms.isEmpty else { return 0 }
-            let total = sentenceTerms.reduce(0) { $0 + Double(frequency[$1] ?? 0) }
-            // Average frequency, damped for very short sentences, with a small bonus for the lead.
-            let shortness = min(1, Double(sentenceTerms.count) / 6)
-            let lead = index == 0 ? 1.15 : 1
-            return total / Double(sentenceTerms.count) * shortness * lead
-        }
-        // Best first; ties keep document order so output is deterministic.
-        let ranked = scores.indices.sorted { scores[$0] != scores[$1] ? scores[$0] > scores[$1] : $0 < $1 }
-
+        let ranked = ranking(of: sentences)
         switch length {
         case .sentences(let n):
             return Self.join(ranked.prefix(n).sorted().map { sentences[$0] })
@@ -37,6 +22,22 @@ enum ExtractiveSummarizer {
         case .characters(let limit):
             return Self.fill(ranked: ranked, sentences: sentences, limit: limit) { $0.count }
         }
+    }
+
+    /// The sentences' indices, best first: by the average frequency of their terms in the whole
+    /// document, damped for very short sentences, with a small bonus for the lead.
+    static func ranking(of sentences: [String]) -> [Int] {
+        let terms = TermFrequencies(sentences: sentences)
+        let scores: [Double] = sentences.indices.map { index in
+            let ids = terms.termIDs(ofSentence: index)
+            guard !ids.isEmpty else { return 0 }
+            let total = ids.reduce(0) { $0 + Double(terms.counts[Int($1)]) }
+            let shortness = min(1, Double(ids.count) / 6)
+            let lead = index == 0 ? 1.15 : 1
+            return total / Double(ids.count) * shortness * lead
+        }
+        // Ties keep document order so output is deterministic.
+        return scores.indices.sorted { scores[$0] != scores[$1] ? scores[$0] > scores[$1] : $0 < $1 }
     }
 
     /// Takes sentences best first while they fit in `limit`; if even the best does not fit, cuts it.
@@ -80,36 +81,8 @@ enum ExtractiveSummarizer {
         return out
     }
 
-    /// Lower-cased words (stop words left out) and CJK character bigrams.
-    static func terms(of sentence: String) -> [String] {
-        // ASCII: each byte is a Character, no CJK; the byte loop keeps the same words and skips
-        // Character's Unicode look-ups (`SummaryTests` checks both paths agree).
-        if sentence.utf8.allSatisfy({ $0 < 0x80 }) { return asciiTerms(of: sentence) }
-        return termsOfAnyText(of: sentence)
-    }
-
-    /// ``terms(of:)`` for ASCII text: lower-cased runs of letters and digits, stop words left out.
-    static func asciiTerms(of sentence: String) -> [String] {
-        var terms: [String] = []
-        var word: [UInt8] = []
-        func flushWord() {
-            if word.count > 1 {
-                let text = String(decoding: word, as: UTF8.self)
-                if !stopWords.contains(text) { terms.append(text) }
-            }
-            word.removeAll(keepingCapacity: true)
-        }
-        for byte in sentence.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): word.append(byte)
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"): word.append(byte + 0x20)
-            default: flushWord()
-            }
-        }
-        flushWord()
-        return terms
-    }
-
+    /// Lower-cased words (stop words left out) and CJK character bigrams: the definition, which
+    /// `TermFrequencies` follows byte by byte for ASCII sentences (`WireFastPathTests`).
     static func termsOfAnyText(of sentence: String) -> [String] {
         var terms: [String] = []
         var word = ""
@@ -145,7 +118,7 @@ enum ExtractiveSummarizer {
         return terms
     }
 
-    private static let stopWords: Set<String> = [
+    static let stopWords: Set<String> = [
         "the", "and", "for", "are", "but", "not", "you", "all", "any", "can", "her", "was", "one", "our", "out", "has",
         "his", "how", "its", "who", "did", "yes", "she", "him", "they", "them", "their", "this", "that", "these",
         "those", "with", "from", "into", "than", "then", "there", "here", "what", "when", "where", "which", "while",
