@@ -65,10 +65,10 @@ import Testing
         let request = try JSONDecoderHelper.request(#"{"model":"openai.gpt-oss-120b","input":"hello there","background":true}"#)
         let echo = EchoedRequestFields(request, model: "openai.gpt-oss-120b")
         let model = try #require(ModelCatalogue.model("openai.gpt-oss-120b"))
-        let answer = AnswerWriter.answer(for: request, model: model, inputTokens: 10, makeID: SimulatorEngine.makeID)
+        let answer = AnswerWriter.answer(for: request, model: model, inputTokens: 10, makeID: engine.makeID)
         for _ in 0..<10_000 {
             _ = engine.create(
-                id: SimulatorEngine.makeID("resp_"), project: "default", echo: echo, outcome: .answered(answer),
+                id: engine.makeID("resp_"), project: "default", echo: echo, outcome: .answered(answer),
                 inputTokens: 10, admittedTokens: 100, fault: nil)
         }
         let counters = engine.counters()
@@ -83,11 +83,12 @@ import Testing
         let request = try JSONDecoderHelper.request(#"{"model":"openai.gpt-oss-120b","input":"hello there","background":true}"#)
         let echo = EchoedRequestFields(request, model: "openai.gpt-oss-120b")
         let model = try #require(ModelCatalogue.model("openai.gpt-oss-120b"))
-        let answer = AnswerWriter.answer(for: request, model: model, inputTokens: 10, makeID: SimulatorEngine.makeID)
+        let mint = IDMint()
+        let answer = AnswerWriter.answer(for: request, model: model, inputTokens: 10, makeID: mint.makeID)
         for retention in [0.0, 3600] {
             configuration.retentionSeconds = retention
             let engine = SimulatorEngine(configuration: configuration)
-            let ids = (0..<4096).map { _ in SimulatorEngine.makeID("resp_") }
+            let ids = (0..<4096).map { _ in mint.makeID("resp_") }
             for id in ids.dropLast() {
                 _ = engine.create(id: id, project: "default", echo: echo, outcome: .answered(answer), inputTokens: 10, admittedTokens: 100, fault: nil)
             }

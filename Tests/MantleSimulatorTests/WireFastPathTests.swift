@@ -79,7 +79,7 @@ import Testing
             let model = try #require(ModelCatalogue.model(request.model ?? ""))
             let inputTokens = AnswerWriter.inputTokens(of: request)
             for outcome in [
-                PlannedOutcome.answered(AnswerWriter.answer(for: request, model: model, inputTokens: inputTokens, makeID: SimulatorEngine.makeID)),
+                PlannedOutcome.answered(AnswerWriter.answer(for: request, model: model, inputTokens: inputTokens, makeID: IDMint().makeID)),
                 .failed,
             ] {
                 let stored = StoredResponse(
@@ -168,11 +168,30 @@ import Testing
     }
 
     @Test func idsArePrefixAndFortyEightHexDigits() {
-        let ids = (0..<200).map { _ in SimulatorEngine.makeID("resp_") }
+        let mint = IDMint()
+        let ids = (0..<200).map { _ in mint.makeID("resp_") } + (0..<200).map { _ in IDMint().makeID("resp_") }
         #expect(Set(ids).count == ids.count)
         for id in ids {
             #expect(id.hasPrefix("resp_") && id.count == 53)
             #expect(id.dropFirst(5).allSatisfy { "0123456789abcdef".contains($0) })
         }
+        #expect(mint.makeID("msg_").count == 52 && mint.makeID("").count == 48)
+    }
+
+    /// Ids made at once from many tasks are all different, already in their first 16 digits (each
+    /// is a bijection of the number the mint hands out), and their digits are evenly spread.
+    @Test func idsFromManyTasksAreUnique() async {
+        let mint = IDMint()
+        let ids = await withTaskGroup(of: [String].self) { group in
+            for _ in 0..<8 { group.addTask { (0..<5_000).map { _ in mint.makeID("resp_") } } }
+            return await group.reduce(into: []) { $0 += $1 }
+        }
+        #expect(ids.count == 40_000)
+        #expect(Set(ids.map { $0.prefix(5 + 16) }).count == ids.count)
+        var digits: [Character: Int] = [:]
+        for id in ids { for digit in id.dropFirst(5) { digits[digit, default: 0] += 1 } }
+        #expect(digits.count == 16)
+        // 120,000 of each digit if uniform (σ ≈ 335); a counter showing through would be far off.
+        #expect(digits.values.allSatisfy { abs($0 - 120_000) < 3_000 }, "\(digits)")
     }
 }

@@ -49,6 +49,7 @@ final class SimulatorEngine: Sendable {
     }
 
     private let state: Mutex<State>
+    private let ids = IDMint()
 
     init(configuration: MantleSimulatorConfiguration) {
         state = Mutex(State(configuration: configuration))
@@ -57,22 +58,8 @@ final class SimulatorEngine: Sendable {
     /// Wall-clock Unix seconds; Response timestamps are wall-clock, as on the wire.
     static func now() -> Double { Date().timeIntervalSince1970 }
 
-    /// `prefix` followed by 48 random hex digits, like OpenAI's ids.
-    static func makeID(_ prefix: String) -> String {
-        var generator = SystemRandomNumberGenerator()
-        // Digits written straight into bytes: `String(_:radix:)` and padding cost 1 % of the
-        // simulator's CPU in bench/pipeline.sh (three ids per create).
-        var id = Array(prefix.utf8)
-        id.reserveCapacity(id.count + 48)
-        for _ in 0..<3 {
-            let value: UInt64 = generator.next()
-            for shift in stride(from: 60, through: 0, by: -4) {
-                let nibble = UInt8(truncatingIfNeeded: value >> UInt64(shift)) & 0x0F
-                id.append(nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10)
-            }
-        }
-        return String(decoding: id, as: UTF8.self)
-    }
+    /// `prefix` followed by 48 hex digits, like OpenAI's ids, none made twice (`IDMint`).
+    func makeID(_ prefix: String) -> String { ids.makeID(prefix) }
 
     /// The key of an `Authorization: Bearer KEY` header (scheme in any case, the key without
     /// surrounding spaces and tabs), or nil for another scheme.

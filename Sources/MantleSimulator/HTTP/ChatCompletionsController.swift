@@ -91,7 +91,7 @@ struct ChatCompletionsController {
             instructions: body.instructions, document: body.document, model: model, effort: body.reasoningEffort,
             budget: body.budget, inputTokens: inputTokens)
         let wire = ChatCompletionWire(
-            id: SimulatorEngine.makeID("chatcmpl-"), created: Int(SimulatorEngine.now()), model: modelID, generation: generation)
+            id: engine.makeID("chatcmpl-"), created: Int(SimulatorEngine.now()), model: modelID, generation: generation)
         let held = HeldGeneration(
             engine: engine, route: .chatCompletions, generation: generation, seconds: seconds, fault: fault, channel: context.channel)
         if body.stream == true {

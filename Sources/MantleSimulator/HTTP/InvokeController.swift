@@ -80,7 +80,7 @@ struct InvokeController {
         let cache = engine.usePromptCache(
             project: "bedrock-runtime", model: modelID, prefix: body.cachedPrefix, inputTokens: plan.inputTokens)
         let wire = AnthropicWire(
-            id: SimulatorEngine.makeID("msg_bdrk_"), model: modelID, generation: generation, invocationMetrics: true, seconds: seconds,
+            id: engine.makeID("msg_bdrk_"), model: modelID, generation: generation, invocationMetrics: true, seconds: seconds,
             cache: cache)
         let held = HeldGeneration(
             engine: engine, route: route, generation: generation, seconds: seconds, fault: fault, channel: context.channel)

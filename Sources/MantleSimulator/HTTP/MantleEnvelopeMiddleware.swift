@@ -5,6 +5,7 @@ import Hummingbird
 /// own errors (unknown route, body too large) into Mantle's error envelope.
 struct MantleEnvelopeMiddleware: RouterMiddleware {
     typealias Context = SimulatorRequestContext
+    let engine: SimulatorEngine
 
     func handle(
         _ request: Request,
@@ -23,7 +24,7 @@ struct MantleEnvelopeMiddleware: RouterMiddleware {
         } catch {
             response = MantleErrorBody.internalServerError.response
         }
-        response.headers[.requestID] = SimulatorEngine.makeID("req_")
+        response.headers[.requestID] = engine.makeID("req_")
         return response
     }
 }

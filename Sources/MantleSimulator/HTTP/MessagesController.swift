@@ -76,7 +76,7 @@ struct MessagesController {
         let generation = MessagesValidation.generate(body, model: model, plan: plan)
         let cache = engine.usePromptCache(project: project, model: modelID, prefix: body.cachedPrefix, inputTokens: plan.inputTokens)
         let wire = AnthropicWire(
-            id: SimulatorEngine.makeID("msg_"), model: modelID, generation: generation, invocationMetrics: false, seconds: seconds,
+            id: engine.makeID("msg_"), model: modelID, generation: generation, invocationMetrics: false, seconds: seconds,
             cache: cache)
         let held = HeldGeneration(
             engine: engine, route: .messages, generation: generation, seconds: seconds, fault: fault, channel: context.channel)

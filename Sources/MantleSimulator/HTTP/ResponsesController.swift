@@ -84,10 +84,10 @@ struct ResponsesController {
         let outcome: PlannedOutcome =
             fault == .failedResponse
             ? .failed
-            : .answered(AnswerWriter.answer(for: body, model: model, inputTokens: inputTokens, makeID: SimulatorEngine.makeID))
+            : .answered(AnswerWriter.answer(for: body, model: model, inputTokens: inputTokens, makeID: engine.makeID))
         let echo = EchoedRequestFields(body, model: modelID)
         let created = engine.create(
-            id: SimulatorEngine.makeID("resp_"),
+            id: engine.makeID("resp_"),
             project: project,
             echo: echo,
             outcome: outcome,

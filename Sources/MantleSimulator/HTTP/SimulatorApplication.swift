@@ -13,7 +13,7 @@ func buildSimulatorApplication(
     onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     let router = Router(context: SimulatorRequestContext.self)
-    router.add(middleware: MantleEnvelopeMiddleware())
+    router.add(middleware: MantleEnvelopeMiddleware(engine: engine))
     ModelsController(engine: engine).addRoutes(to: router)
     ResponsesController(engine: engine).addRoutes(to: router)
     ChatCompletionsController(engine: engine).addRoutes(to: router)
