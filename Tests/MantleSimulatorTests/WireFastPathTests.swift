@@ -104,6 +104,23 @@ import Testing
         try Self.expectSameJSON(echoed.bytes, as: JSONValue.number(value))
     }
 
+    /// `reasoning` and `text` echo Mantle's defaults, with what a create sets laid over them.
+    @Test(arguments: [
+        (#"{}"#, #"{"effort":null,"summary":null}"#, #"{"format":{"type":"text"},"verbosity":"medium"}"#),
+        (#"{"reasoning":{},"text":{}}"#, #"{"effort":null,"summary":null}"#, #"{"format":{"type":"text"},"verbosity":"medium"}"#),
+        (
+            #"{"reasoning":{"effort":"high"},"text":{"verbosity":"low","format":{"type":"json_object"}}}"#, #"{"effort":"high","summary":null}"#,
+            #"{"format":{"type":"json_object"},"verbosity":"low"}"#
+        ),
+        (#"{"reasoning":null,"text":{"format":{"name":"x"}}}"#, #"{"effort":null,"summary":null}"#, #"{"format":{"name":"x","type":"text"},"verbosity":"medium"}"#),
+    ])
+    func echoedReasoningAndTextDefaultAsMantlesDo(_ body: String, _ reasoning: String, _ text: String) throws {
+        let request = try JSONDecoder().decode(CreateResponseRequest.self, from: Data(body.utf8))
+        let echo = EchoedRequestFields(request, model: "openai.gpt-oss-120b")
+        #expect(echo.reasoning == (try JSONDecoder().decode(JSONValue.self, from: Data(reasoning.utf8))))
+        #expect(echo.text == (try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))))
+    }
+
     // MARK: Summary
 
     /// ASCII texts at the edges of the splitting rules, and random ones from their characters.
@@ -152,6 +169,33 @@ import Testing
             #expect(SummaryLength.asciiTokens(lowered) == SummaryLength.tokensOfAnyText(lowered), "\(text.debugDescription)")
             #expect(SummaryLength.asciiTokens(text) == SummaryLength.tokensOfAnyText(text), "\(text.debugDescription)")
         }
+    }
+
+    /// Instructions read in place as ASCII bytes give the length their `String` tokens give.
+    @Test func asciiInstructionLengthsAreTheGeneralOnes() {
+        let pieces = [
+            "3", "5", "0", "007", "one", "Five", "TWENTY", "twelve", "sentences", "Sentence", "bullet", "points", "items", "words",
+            "chars", "characters", "lines", "in", "short", "the", "99999999999999999999", "12abc34", "x", "+", "!", "~",
+        ]
+        let separators = [" ", "", "-", ",", ". ", "\t", "(", ")"]
+        var texts = [
+            "Summarise the document in a few short paragraphs. Keep names, figures and dates exact.",
+            "In 3 sentences; 5 bullet-points (max 100 words) or 200chars: 12abc34 x\ty\r\nz ~!@#$%^&*_+={}[]|<>?/\"'`",
+        ] + Self.asciiTexts()
+        var generator = SeededGenerator(seed: 41)
+        for _ in 0..<2_000 {
+            texts.append(
+                (0..<Int(generator.next() % 9)).map { _ in
+                    pieces[Int(generator.next() % UInt64(pieces.count))] + separators[Int(generator.next() % UInt64(separators.count))]
+                }.joined())
+        }
+        var found = 0
+        for text in texts {
+            let length = SummaryLength(instructions: text)
+            #expect(length == SummaryLength.lengthOfAnyText(text), "\(text.debugDescription)")
+            if length != .automatic { found += 1 }
+        }
+        #expect(found > 200)  // most texts name no length; enough of them do to compare the reading
     }
 
     // MARK: Headers and ids

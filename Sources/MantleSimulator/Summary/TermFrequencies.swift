@@ -18,21 +18,25 @@ struct TermFrequencies {
     private var starts: [Int] = [0]
     /// The hash table: a term id + 1 per slot, 0 for an empty one; a power of two long.
     private var slots = [Int32](repeating: 0, count: 64)
-    /// A word being read, lower-cased.
-    private var word: [UInt8] = []
 
     init(sentences: [String]) {
         sentenceEnds.reserveCapacity(sentences.count)
+        // An ASCII sentence lower-cased, its words then ranges of it (kept from one to the next).
+        var lowered: [UInt8] = []
         for sentence in sentences {
             var sentence = sentence
             // A native String's bytes are contiguous: `withUTF8` copies nothing.
             let ascii = sentence.withUTF8 { utf8 in
                 guard utf8.allSatisfy({ $0 < 0x80 }) else { return false }
-                addASCIITerms(of: utf8)
+                lowered.removeAll(keepingCapacity: true)
+                lowered.append(contentsOf: utf8)
+                lowered.withUnsafeMutableBufferPointer { addASCIITerms(of: $0) }
                 return true
             }
             if !ascii {
-                for term in ExtractiveSummarizer.termsOfAnyText(of: sentence) { add(Array(term.utf8)) }
+                for var term in ExtractiveSummarizer.termsOfAnyText(of: sentence) {
+                    term.withUTF8 { add($0, hash: Self.hash($0)) }
+                }
             }
             sentenceEnds.append(ids.count)
         }
@@ -49,29 +53,36 @@ struct TermFrequencies {
     }
 
     /// `ExtractiveSummarizer.termsOfAnyText` for ASCII: lower-cased runs of letters and digits of
-    /// two or more, stop words left out.
-    private mutating func addASCIITerms(of utf8: UnsafeBufferPointer<UInt8>) {
-        word.removeAll(keepingCapacity: true)
-        for byte in utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): word.append(byte)
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"): word.append(byte + 0x20)
-            default: addWord()
+    /// two or more, stop words left out. Each word's hash and packed bytes are taken as it is read.
+    private mutating func addASCIITerms(of text: UnsafeMutableBufferPointer<UInt8>) {
+        var start = 0
+        var hash = Self.hashBasis
+        var packed: UInt64 = 0
+        for index in 0...text.count {
+            var byte = index < text.count ? text[index] : 0
+            if (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) {
+                byte += 0x20
+                text[index] = byte
             }
+            if (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) {
+                hash = (hash ^ UInt64(byte)) &* Self.hashPrime
+                if index - start < 8 { packed |= UInt64(byte) << (8 * UInt64(index - start)) }
+                continue
+            }
+            let length = index - start
+            if length > 1, length > 8 || !Self.isStopWord(packed: packed) {
+                add(UnsafeBufferPointer(rebasing: text[start..<index]), hash: Int(truncatingIfNeeded: hash))
+            }
+            start = index + 1
+            hash = Self.hashBasis
+            packed = 0
         }
-        addWord()
-    }
-
-    private mutating func addWord() {
-        defer { word.removeAll(keepingCapacity: true) }
-        guard word.count > 1, !Self.isStopWord(word) else { return }
-        add(word)
     }
 
     /// Counts one occurrence of `term` in the current sentence.
-    private mutating func add(_ term: [UInt8]) {
+    private mutating func add(_ term: UnsafeBufferPointer<UInt8>, hash: Int) {
         let mask = slots.count - 1
-        var slot = Self.hash(term) & mask
+        var slot = hash & mask
         while slots[slot] != 0 {
             let id = Int(slots[slot] - 1)
             if bytes[starts[id]..<starts[id + 1]].elementsEqual(term) {
@@ -104,16 +115,17 @@ struct TermFrequencies {
     /// FNV-1a: a multiply a byte, enough for a table of a document's words (SipHash's resistance
     /// to chosen collisions is not needed for a simulator's own tally).
     private static func hash(_ term: some Sequence<UInt8>) -> Int {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in term { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        var hash = hashBasis
+        for byte in term { hash = (hash ^ UInt64(byte)) &* hashPrime }
         return Int(truncatingIfNeeded: hash)
     }
 
+    private static let hashBasis: UInt64 = 0xcbf2_9ce4_8422_2325
+    private static let hashPrime: UInt64 = 0x100_0000_01b3
+
     /// Whether a lower-case ASCII word is one of `ExtractiveSummarizer.stopWords`: none is longer
     /// than 8 bytes, so each is one `UInt64` (its bytes, zero-padded), found by binary search.
-    private static func isStopWord(_ word: [UInt8]) -> Bool {
-        guard word.count <= 8 else { return false }
-        let key = packed(word)
+    private static func isStopWord(packed key: UInt64) -> Bool {
         var low = 0, high = packedStopWords.count
         while low < high {
             let middle = (low + high) / 2

@@ -31,9 +31,8 @@ struct EchoedRequestFields: Sendable {
         maxOutputTokens = request.maxOutputTokens
         temperature = request.temperature ?? 1
         topP = request.topP ?? 1
-        reasoning = JSONValue.object(["effort": .null, "summary": .null]).merging(request.reasoningJSON ?? .object([:]))
-        text = JSONValue.object(["format": .object(["type": .string("text")]), "verbosity": .string("medium")])
-            .merging(request.text ?? .object([:]))
+        reasoning = request.reasoningJSON.map(Self.defaultReasoning.merging) ?? Self.defaultReasoning
+        text = request.text.map(Self.defaultText.merging) ?? Self.defaultText
         previousResponseID = request.previousResponseID
         // Mantle answered `auto` with `default` ([AWSS] 00-foundations/03).
         serviceTier = request.serviceTier.map { $0 == "auto" ? "default" : $0 } ?? "default"
@@ -43,4 +42,9 @@ struct EchoedRequestFields: Sendable {
         parallelToolCalls = request.parallelToolCalls ?? true
         truncation = request.truncation ?? "disabled"
     }
+
+    /// Mantle's `reasoning` and `text` when a create leaves them out: built once, not for every
+    /// create (three dictionaries and two merges each time), and shared by every stored Response.
+    private static let defaultReasoning = JSONValue.object(["effort": .null, "summary": .null])
+    private static let defaultText = JSONValue.object(["format": .object(["type": .string("text")]), "verbosity": .string("medium")])
 }
