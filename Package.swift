@@ -169,7 +169,8 @@ let package = Package(
         .target(
             name: "LonghaulAPI",
             dependencies: [
-                "LonghaulCore", "LonghaulDashboard", "Postgres", "Mantle", "MantleModels", "Hashing", "JSONReading", "JSONWriting", "Telemetry",
+                "LonghaulCore", "LonghaulDashboard", "Postgres", "Mantle", "MantleModels", "Hashing", "JSONReading", "JSONWriting",
+                "Telemetry",
                 .product(name: "Instrumentation", package: "swift-distributed-tracing"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
@@ -275,7 +276,8 @@ let package = Package(
         .testTarget(
             name: "LonghaulAPITests",
             dependencies: [
-                "LonghaulAPI", "LonghaulCore", "Postgres", "TestSupport", "MantleSimulator", "HTTPClient", "Mantle", "JSONReading", "JSONWriting",
+                "LonghaulAPI", "LonghaulCore", "Postgres", "TestSupport", "MantleSimulator", "HTTPClient", "Mantle", "JSONReading",
+                "JSONWriting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),

@@ -34,12 +34,13 @@ import Testing
     /// The ASCII edge cases, documents in other scripts, and random texts of mixed scripts: Latin
     /// with accents, CJK of 3 and 4 bytes, full-width forms, Hangul, emoji, CR LF.
     static func texts() -> [String] {
-        var texts = WireFastPathTests.asciiTexts() + [
-            Documents.english, Documents.japanese, String(repeating: Documents.english + "\n\n", count: 40),
-            "Tokyo is big. 東京 Tokyo! Tokyo again? tokyo TOKYO.", "Café au lait. Naïve résumé! Straße? ΩMEGA ωmega.",
-            "한국어 문장입니다. 또 하나! 𠀀𠀁 𪚲。ＡＢＣ１２３　全角。", "Emoji 😀 and 👩‍👩‍👧‍👦 here. Again 😀!", "A\r\nB. C.\r\n\r\nD!",
-            "「雨？」と彼は言った。晴れ！", "x", "",
-        ]
+        var texts =
+            WireFastPathTests.asciiTexts() + [
+                Documents.english, Documents.japanese, String(repeating: Documents.english + "\n\n", count: 40),
+                "Tokyo is big. 東京 Tokyo! Tokyo again? tokyo TOKYO.", "Café au lait. Naïve résumé! Straße? ΩMEGA ωmega.",
+                "한국어 문장입니다. 또 하나! 𠀀𠀁 𪚲。ＡＢＣ１２３　全角。", "Emoji 😀 and 👩‍👩‍👧‍👦 here. Again 😀!", "A\r\nB. C.\r\n\r\nD!",
+                "「雨？」と彼は言った。晴れ！", "x", "",
+            ]
         var generator = SeededGenerator(seed: 29)
         let alphabet = Array("aZ9 .!?\"()\n\r\t,éÉñß東京日本語。「」！？ＡＢ１　한국😀𠀀ωΩ-")
         let words = ["the", "harbour", "Harbour", "東京", "café", "Café", "lamp", "of", "x1", "ωmega"]
@@ -47,7 +48,10 @@ import Testing
             let length = Int(generator.next() % 80)
             texts.append(String((0..<length).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }))
             let count = Int(generator.next() % 40)
-            texts.append((0..<count).map { _ in words[Int(generator.next() % UInt64(words.count))] + [" ", ". ", "。", "! "][Int(generator.next() % 4)] }.joined())
+            texts.append(
+                (0..<count).map { _ in
+                    words[Int(generator.next() % UInt64(words.count))] + [" ", ". ", "。", "! "][Int(generator.next() % 4)]
+                }.joined())
         }
         return texts
     }

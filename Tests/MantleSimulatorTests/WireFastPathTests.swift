@@ -109,10 +109,14 @@ import Testing
         (#"{}"#, #"{"effort":null,"summary":null}"#, #"{"format":{"type":"text"},"verbosity":"medium"}"#),
         (#"{"reasoning":{},"text":{}}"#, #"{"effort":null,"summary":null}"#, #"{"format":{"type":"text"},"verbosity":"medium"}"#),
         (
-            #"{"reasoning":{"effort":"high"},"text":{"verbosity":"low","format":{"type":"json_object"}}}"#, #"{"effort":"high","summary":null}"#,
+            #"{"reasoning":{"effort":"high"},"text":{"verbosity":"low","format":{"type":"json_object"}}}"#,
+            #"{"effort":"high","summary":null}"#,
             #"{"format":{"type":"json_object"},"verbosity":"low"}"#
         ),
-        (#"{"reasoning":null,"text":{"format":{"name":"x"}}}"#, #"{"effort":null,"summary":null}"#, #"{"format":{"name":"x","type":"text"},"verbosity":"medium"}"#),
+        (
+            #"{"reasoning":null,"text":{"format":{"name":"x"}}}"#, #"{"effort":null,"summary":null}"#,
+            #"{"format":{"name":"x","type":"text"},"verbosity":"medium"}"#
+        ),
     ])
     func echoedReasoningAndTextDefaultAsMantlesDo(_ body: String, _ reasoning: String, _ text: String) throws {
         let request = try JSONDecoder().decode(CreateResponseRequest.self, from: Data(body.utf8))
@@ -178,10 +182,11 @@ import Testing
             "chars", "characters", "lines", "in", "short", "the", "99999999999999999999", "12abc34", "x", "+", "!", "~",
         ]
         let separators = [" ", "", "-", ",", ". ", "\t", "(", ")"]
-        var texts = [
-            "Summarise the document in a few short paragraphs. Keep names, figures and dates exact.",
-            "In 3 sentences; 5 bullet-points (max 100 words) or 200chars: 12abc34 x\ty\r\nz ~!@#$%^&*_+={}[]|<>?/\"'`",
-        ] + Self.asciiTexts()
+        var texts =
+            [
+                "Summarise the document in a few short paragraphs. Keep names, figures and dates exact.",
+                "In 3 sentences; 5 bullet-points (max 100 words) or 200chars: 12abc34 x\ty\r\nz ~!@#$%^&*_+={}[]|<>?/\"'`",
+            ] + Self.asciiTexts()
         var generator = SeededGenerator(seed: 41)
         for _ in 0..<2_000 {
             texts.append(
