@@ -30,6 +30,7 @@ extension StrictJSON {
 
     /// The elements of an array of objects, each read from its members by `read`; throws for any
     /// other value, or an element that is not an object.
+    @inlinable
     package func arrayOfObjects<Element>(
         _ value: Value, _ read: ([Member]) throws(Unexpected) -> Element
     ) throws(Unexpected) -> [Element] {
@@ -45,6 +46,10 @@ extension StrictJSON {
 
     /// Any value as a free-form JSON type (`Target`) decodes it: null, then a boolean, a number,
     /// a string, an array, an object. Throws where the two could differ: a number past `Double`.
+    /// Inlinable, so each caller's module specialises it for its own type: called through the
+    /// protocol, every value and container would resolve `Target`'s metadata at run time (a
+    /// batch's thousand documents go through the API's schema check with it).
+    @inlinable
     package func anyValue<Target: JSONValueCases>(_ value: Value) throws(Unexpected) -> Target {
         switch value {
         case .null: return .null
@@ -68,6 +73,7 @@ extension StrictJSON {
     }
 
     /// ``anyValue(_:)``, or nil for null (as `decodeIfPresent` gives it).
+    @inlinable
     package func optionalAnyValue<Target: JSONValueCases>(_ value: Value) throws(Unexpected) -> Target? {
         value.isNull ? nil : try anyValue(value)
     }
