@@ -12,7 +12,9 @@ extension StrictJSON {
     }
 
     /// One of an enum's values, or nil for a missing member or null; throws for a value the enum
-    /// does not know.
+    /// does not know. Inlinable, so each caller's enum is read by code specialised for it (in the
+    /// API's module, before the reader moved here, it was).
+    @inlinable
     package func optionalEnum<Known: RawRepresentable<String>>(_ value: Value?) throws(Unexpected) -> Known? {
         guard let text = try optionalString(value) else { return nil }
         guard let known = Known(rawValue: text) else { throw Unexpected() }
