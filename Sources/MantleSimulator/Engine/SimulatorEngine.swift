@@ -153,10 +153,17 @@ final class SimulatorEngine: Sendable {
     /// Draws at most one fault for a request on `route` and counts it.
     ///
     /// Create-only kinds (`createdButAnswerLost`, `failedResponse`) are returned but counted by
-    /// ``create(id:project:echo:outcome:inputTokens:admittedTokens:fault:)``, which knows the id.
+    /// ``create(id:project:echo:outcome:inputTokens:admittedTokens:fault:under:)``, which knows the id.
     func drawFault(_ route: FaultRoute) -> InjectedFaultKind? {
+        drawFault(route, under: nil)
+    }
+
+    /// The same under `configuration`, the one in force when the request arrived (nil: the one in
+    /// force now): a request is served whole under one configuration, so that one taken without
+    /// faults and at zero latency is answered at once (`ResponsesFastLane`).
+    func drawFault(_ route: FaultRoute, under configuration: MantleSimulatorConfiguration?) -> InjectedFaultKind? {
         state.withLock { state in
-            let rates = state.configuration.faults(for: route)
+            let rates = (configuration ?? state.configuration).faults(for: route)
             let draw = state.generator.nextUnit()
             var edge = 0.0
             for kind in InjectedFaultKind.drawnByRate where kind.applies(to: route) {
@@ -172,7 +179,8 @@ final class SimulatorEngine: Sendable {
 
     // MARK: Responses
 
-    /// Admits a Response against the project's token quota and stores it.
+    /// Admits a Response against the project's token quota and stores it, lasting what
+    /// `configuration` says (nil: the one in force now).
     func create(
         id: String,
         project: String,
@@ -180,14 +188,15 @@ final class SimulatorEngine: Sendable {
         outcome: PlannedOutcome,
         inputTokens: Int,
         admittedTokens: Int,
-        fault: InjectedFaultKind?
+        fault: InjectedFaultKind?,
+        under configuration: MantleSimulatorConfiguration? = nil
     ) -> CreateOutcome {
         let now = Self.now()
         return state.withLock { state in
             if let refusal = Self.admitTokens(&state, project: project, model: echo.model, tokens: admittedTokens, now: now) {
                 return .quotaExceeded(refusal)
             }
-            let duration = Self.generationSeconds(&state, inputTokens: inputTokens)
+            let duration = Self.generationSeconds(&state, inputTokens: inputTokens, under: configuration)
             let response = StoredResponse(
                 id: id,
                 project: project,
@@ -245,8 +254,10 @@ final class SimulatorEngine: Sendable {
 
     /// Real seconds a generation takes: a drawn duration plus the input-length term, compressed by
     /// `speed` (0 with `zeroLatency`).
-    private static func generationSeconds(_ state: inout State, inputTokens: Int) -> Double {
-        let configuration = state.configuration
+    private static func generationSeconds(
+        _ state: inout State, inputTokens: Int, under configuration: MantleSimulatorConfiguration? = nil
+    ) -> Double {
+        let configuration = configuration ?? state.configuration
         guard !configuration.zeroLatency else { return 0 }
         let span = configuration.maximumDurationSeconds - configuration.minimumDurationSeconds
         let simulated = configuration.minimumDurationSeconds + span * state.generator.nextUnit()

@@ -34,6 +34,22 @@ enum FaultAnswer {
         }
     }
 
+    /// What a drawn fault does to the answer, decided at once.
+    enum Effect {
+        /// `hang` or `dropConnection`: no answer (``withheld(_:configuration:context:)`` does the waiting).
+        case withheld
+        /// An error answer in Mantle's envelope.
+        case error(MantleErrorBody)
+    }
+
+    /// What `fault` does to the answer, or nil for faults that change the Response or the stream.
+    static func effect(of fault: InjectedFaultKind, configuration: MantleSimulatorConfiguration) -> Effect? {
+        switch fault {
+        case .hang, .dropConnection: return .withheld
+        default: return error(fault, configuration: configuration).map(Effect.error)
+        }
+    }
+
     /// The error a fault answers with, in Mantle's OpenAI envelope (other APIs convert it), or nil.
     static func error(_ fault: InjectedFaultKind, configuration: MantleSimulatorConfiguration) -> MantleErrorBody? {
         switch fault {

@@ -1,5 +1,5 @@
-import HTTPTypes
 import Foundation
+import HTTPTypes
 import Hummingbird
 import JSONWriting
 
@@ -32,7 +32,23 @@ extension Response {
 }
 
 extension MantleErrorBody {
-    var response: Response { .json(envelope, status: status, headers: headers) }
+    var response: Response { wholeAnswer.response }
+}
+
+extension WholeAnswer {
+    /// As Hummingbird writes it: `Content-Length` from the body, unless it is an event stream.
+    var response: Response {
+        let buffer = ByteBuffer(bytes: body)
+        guard declaresLength else {
+            return Response(
+                status: status, headers: headers,
+                body: ResponseBody { writer in
+                    try await writer.write(buffer)
+                    try await writer.finish(nil)
+                })
+        }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: buffer))
+    }
 }
 
 extension HTTPField.Name {

@@ -21,9 +21,11 @@ func buildSimulatorApplication(
     InvokeController(engine: engine).addRoutes(to: router)
     ProjectsController(engine: engine).addRoutes(to: router)
     ControlController(engine: engine).addRoutes(to: router)
+    let serverName = "mantle-simulator"
     return Application(
         router: router,
-        configuration: .init(address: .hostname(host, port: port), serverName: "mantle-simulator", backlog: 4096),
+        server: .http1(configuration: .init(additionalChannelHandlers: [ResponsesFastLane(engine: engine, serverName: serverName)])),
+        configuration: .init(address: .hostname(host, port: port), serverName: serverName, backlog: 4096),
         onServerRunning: onServerRunning,
         logger: logger
     )
