@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # What `longhaul sim --zero-latency` costs per request, the figure behind its share of
-# bench/pipeline.sh (one create and ~0.82 retrieves a job; the simulator took ~168 µs of CPU a job
-# there, a third of the 2-core machine the worker and PostgreSQL also need):
+# bench/pipeline.sh (one create and ~0.83 retrieves a job; the simulator took ~88 µs of CPU a job
+# there, a fifth of the 2-core machine the worker and PostgreSQL also need):
 #   1. POST /v1/responses with the body the worker sends (MantleGateway.createRequest written as
 #      ResponseCreateRequest+JSONBytes does: keys sorted, string input, the default instructions,
 #      metadata with the job id and attempt; the document of `longhaul-bench pipeline`), background;
 #   2. GET /v1/responses/{id} of a finished Response;
 #   3. GET /v1/responses/{unknown id}, a 404: the HTTP server and the route alone, the floor under
 #      the other two (what a create costs beyond it is the simulator's own work).
+# At zero latency with no faults, all three are answered by ResponsesFastLane on NIO's event loop,
+# not by Hummingbird's router: what the worker's calls cost, not what the router's would.
 # Each for DURATION seconds from wrk. The simulator's CPU per request comes from its clock ticks in
 # /proc over the load: it does not move with what else runs on the machine, as requests/s do (wrk
 # and the simulator share the cores). Then, unless SKIP_IN_FLIGHT=1 (bench/compare.sh sets it),
