@@ -63,9 +63,7 @@ struct ResponsesAnswers {
     /// `POST {prefix}/responses` from an admitted `project`, with the request's body.
     func create(
         body bytes: [UInt8], project: String, prefix: ModelPathPrefix, under configuration: MantleSimulatorConfiguration
-    )
-        -> CreateDecision
-    {
+    ) -> CreateDecision {
         let body: CreateResponseRequest
         do {
             body = try CreateResponseRequest(strictJSON: bytes) ?? JSONDecoder().decode(CreateResponseRequest.self, from: Data(bytes))
