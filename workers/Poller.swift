@@ -14,6 +14,8 @@ public struct Poller: Sendable {
     let metrics: WorkerMetrics
     /// What this worker learned of each project's model, to aim the next look; nil: by age alone.
     var durations: ExpectedDurations?
+    /// First looks this process's Submitter kept in hand: taken, once due, before any claim.
+    var firstLooks: FirstLooks?
 
     public init(queue: JobQueue, gateway: any ResponsesGateway, configuration: WorkerConfiguration, logger: Logger) {
         self.queue = queue
@@ -33,9 +35,18 @@ public struct Poller: Sendable {
             name: "polls", concurrency: configuration.pollConcurrency, idleInterval: configuration.pollIdleInterval,
             shutdownGrace: configuration.shutdownGrace, flushInterval: configuration.flushInterval,
             flushSize: configuration.flushSize, logger: logger,
-            claim: { [queue, configuration] limit in
-                try await tracing.claimed("job.claim_poll", lookup: queue.traceContexts(jobIDs:)) {
-                    try await queue.claimPolls(worker: worker, limit: limit, lease: configuration.pollLease)
+            claim: { [queue, configuration, firstLooks, logger] limit in
+                let inHand = firstLooks?.takeDue(limit: limit) ?? []
+                guard inHand.count < limit else { return inHand }
+                do {
+                    return try await inHand
+                        + tracing.claimed("job.claim_poll", lookup: queue.traceContexts(jobIDs:)) {
+                            try await queue.claimPolls(worker: worker, limit: limit - inHand.count, lease: configuration.pollLease)
+                        }
+                } catch where !inHand.isEmpty {
+                    // The looks in hand are this worker's already: look at them, claim again next time.
+                    logger.warning("claiming polls failed", metadata: ["error": "\(error)"])
+                    return inHand
                 }
             },
             work: { poll in

@@ -20,6 +20,8 @@ public struct Submitter: Sendable {
     var durations: ExpectedDurations?
     /// The background Responses whose streams this worker holds; nil: every Response is polled.
     var backgroundStreams: BackgroundStreams?
+    /// First looks kept in hand for this process's Poller; nil: every look is claimed from the database.
+    var firstLooks: FirstLooks?
 
     public init(queue: JobQueue, gateway: any ResponsesGateway, configuration: WorkerConfiguration, logger: Logger) {
         self.queue = queue
@@ -67,8 +69,9 @@ public struct Submitter: Sendable {
                         reports.map(\.outcome), worker: worker, health: reports.endpointObservations(creates: true))
                 }
                 changes.record(recorded.endpointChanges)
+                firstLooks?.written(batch: reports.map(\.outcome.jobID), accepted: recorded.accepted)
                 if reports.contains(where: \.outcome.isAccepted) { wakesPoller?.signal() }
-                await backgroundStreams?.start(reports.compactMap(\.outcome.streamedJobID))
+                await backgroundStreams?.start(reports.compactMap(\.outcome.heldJobID))
             },
             heartbeat: .init(interval: configuration.heartbeatInterval) { [queue, configuration] in
                 try await queue.extendSubmissionLeases(worker: worker, lease: configuration.submitLease, held: held)
@@ -118,11 +121,17 @@ public struct Submitter: Sendable {
                 jobLogger.info("create refused for good", metadata: ["error": "\(error.detail.message)"])
             }
         }
-        return Reported(
-            outcome: JobLifecycle.afterCreate(
-                job, result, retry: configuration.retryPolicy, polls: configuration.pollSchedule, startedAt: started,
-                expected: durations?.expected(for: job), streamLease: streamLease),
-            projectID: job.projectID, signal: EndpointSignal(result))
+        var outcome = JobLifecycle.afterCreate(
+            job, result, retry: configuration.retryPolicy, polls: configuration.pollSchedule, startedAt: started,
+            expected: durations?.expected(for: job), streamLease: streamLease)
+        if let firstLooks, case .accepted(let id, let attempt, let responseID, let status, let firstPollIn, let startedAt, nil) = outcome,
+            firstLooks.reserve(ClaimedPoll(streaming: job, responseID: responseID, submittedAt: started), dueIn: firstPollIn)
+        {
+            outcome = .accepted(
+                jobID: id, attempt: attempt, responseID: responseID, remoteStatus: status, firstPollIn: firstPollIn, startedAt: startedAt,
+                heldLease: configuration.pollLease)
+        }
+        return Reported(outcome: outcome, projectID: job.projectID, signal: EndpointSignal(result))
     }
 }
 
@@ -132,8 +141,8 @@ extension SubmissionOutcome {
         return false
     }
 
-    /// The job whose Response this worker streams, when this accept holds a stream.
-    var streamedJobID: Int64? {
+    /// The job this accept keeps leased to this worker: its stream held, or its first look in hand.
+    var heldJobID: Int64? {
         if case .accepted(let jobID, _, _, _, _, _, _?) = self { return jobID }
         return nil
     }

@@ -59,6 +59,12 @@ public struct WorkerGroup: Service {
         }
         var poller = Poller(queue: queue, gateway: gateway, configuration: configuration, logger: logger)
         poller.durations = durations
+        // Only a Poller in this process can take what the Submitter keeps in hand.
+        let firstLooks =
+            roles.isSuperset(of: [.submit, .poll])
+            ? FirstLooks(capacity: configuration.pollConcurrency, lease: configuration.pollLease) : nil
+        submitter.firstLooks = firstLooks
+        poller.firstLooks = firstLooks
         let maintainer = Maintainer(queue: queue, configuration: configuration, logger: logger)
         let gauges = QueueGauges(queue: queue, logger: logger)
         // Webhook receivers get a client of their own: their slowness must not hold Mantle's connections.
@@ -100,6 +106,7 @@ public struct WorkerGroup: Service {
                 }
                 // The loops have stopped; the listener never ends by itself.
                 outer.cancelAll()
+                if let firstLooks { await giveBack(firstLooks.drain()) }
             }
         } onGracefulShutdown: {
             stop.set()
@@ -111,6 +118,18 @@ public struct WorkerGroup: Service {
         }
         await webhookClient?.shutdown()
         logger.info("worker stopped", metadata: ["worker": "\(configuration.workerID)"])
+    }
+
+    /// Gives back the leases of the first looks never taken, so that they are polled when due.
+    private func giveBack(_ jobIDs: [Int64]) async {
+        guard !jobIDs.isEmpty else { return }
+        do {
+            try await queue.releasePollLeases(jobIDs: jobIDs, worker: configuration.workerID)
+        } catch {
+            logger.warning(
+                "giving back the leases of first looks not taken failed; they are polled when their lease ends",
+                metadata: ["jobs": "\(jobIDs.count)", "error": "\(error)"])
+        }
     }
 
     /// Turns notifications into wake-ups, and a reconnect into a wake-up of everything (a

@@ -92,9 +92,11 @@ import Testing
         let request = try #require(trace.first { $0.kind == 2 && $0.attributes["http.request.method"] == .string("POST") }, "\(trace.map(\.name))")
         #expect(request.parentSpanId == callerSpanID, "the request's span continues the caller's traceparent")
         #expect(request.service == "longhaul-api")
+        // A first look the worker kept in hand from its create is never claimed (`FirstLooks`):
+        // `job.claim_poll` appears only when a later look was, and then in the same trace.
         for name in ["job.claim", "job.create", "job.claim_poll", "job.poll", "job.finish", "webhook.claim", "webhook.deliver"] {
             let named = trace.filter { $0.name == name }
-            #expect(!named.isEmpty, "a \(name) span in the trace; got \(trace.map(\.name))")
+            #expect(!named.isEmpty || name == "job.claim_poll", "a \(name) span in the trace; got \(trace.map(\.name))")
             #expect(named.allSatisfy { $0.service == "longhaul-worker" && $0.parentSpanId == request.spanId }, "\(name) is the worker's, under the request")
         }
         let create = try #require(trace.first { $0.name == "job.create" })

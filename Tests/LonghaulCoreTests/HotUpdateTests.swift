@@ -53,7 +53,7 @@ struct HotUpdateTests {
             claimed.map {
                 .accepted(
                     jobID: $0.id, attempt: $0.attempt, responseID: "resp_\($0.id)", remoteStatus: "in_progress", firstPollIn: firstPollIn,
-                    startedAt: Date(), streamLease: streamLease)
+                    startedAt: Date(), heldLease: streamLease)
             },
             worker: "w")
         return claimed.map(\.id)

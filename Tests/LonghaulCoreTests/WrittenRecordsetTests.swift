@@ -31,7 +31,7 @@ import TestSupport
     static let accepted: [JobQueue.AcceptedRow] = JSONTexts.tricky.indices.map { index in
         JobQueue.AcceptedRow(
             job_id: Int64(index + 1), attempt: index % 5 + 1, response_id: JSONTexts.tricky[index], remote_status: "in_progress",
-            delay_ms: Int64(index) * 250, stream_lease_ms: index % 2 == 0 ? 60_000 : nil)
+            delay_ms: Int64(index) * 250, held_lease_ms: index % 2 == 0 ? 60_000 : nil)
     }
 
     static func parsed(_ json: some DataProtocol) throws -> NSObject? {

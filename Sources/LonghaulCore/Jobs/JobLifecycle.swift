@@ -29,7 +29,7 @@ public enum JobLifecycle {
         case .success(let submission):
             return .accepted(
                 jobID: job.id, attempt: job.attempt, responseID: submission.responseID, remoteStatus: submission.remoteStatus,
-                firstPollIn: streamLease ?? polls.first(expected: expected), startedAt: startedAt, streamLease: streamLease)
+                firstPollIn: streamLease ?? polls.first(expected: expected), startedAt: startedAt, heldLease: streamLease)
         case .failure(.retryable(let detail, let retryAfter, mayHaveBeenCreated: true)):
             guard let delay = retry.delay(afterAttempt: job.attempt, of: job.maxAttempts, retryAfter: retryAfter) else {
                 return .fail(jobID: job.id, attempt: job.attempt, error: detail.withAttemptsExhausted(job.attempt), startedAt: startedAt)

@@ -37,6 +37,17 @@ extension JobQueue {
         }
     }
 
+    /// Gives up this worker's poll leases of `jobIDs` that are still `running`: the first looks a
+    /// stopping worker kept in hand and never took, so that another worker polls them when they
+    /// are due rather than once the lease runs out.
+    public func releasePollLeases(jobIDs: [Int64], worker: String) async throws {
+        guard !jobIDs.isEmpty else { return }
+        try await pool.query("""
+            UPDATE jobs SET lease_owner = NULL, lease_expires_at = NULL
+            WHERE id = ANY (\(jobIDs)) AND \(unescaped: RowStateGuard.sql("jobs", .running)) AND lease_owner = \(worker)
+            """)
+    }
+
     private struct RescheduleRow: Encodable, Sendable {
         var job_id: Int64
         var delay_ms: Int64

@@ -55,8 +55,9 @@ extension JobQueue {
         var response_id: String
         var remote_status: String
         var delay_ms: Int64
-        /// This worker holds the Response's stream for this long: the job stays leased to it.
-        var stream_lease_ms: Int64?
+        /// The job stays leased to this worker for this long: it holds the Response's stream, or
+        /// keeps its first look in hand.
+        var held_lease_ms: Int64?
 
         /// As the synthesised `encode(to:)`: members in order, nil ones left out.
         func write(to json: inout JSONBytes) {
@@ -66,7 +67,7 @@ extension JobQueue {
                 json.member("response_id", response_id)
                 json.member("remote_status", remote_status)
                 json.member("delay_ms", delay_ms)
-                json.memberIfPresent("stream_lease_ms", stream_lease_ms)
+                json.memberIfPresent("held_lease_ms", held_lease_ms)
             }
         }
     }
@@ -143,10 +144,10 @@ extension JobQueue {
         var splits: [SplitRow] = []
         for outcome in outcomes {
             switch outcome {
-            case .accepted(let jobID, let attempt, let responseID, let remoteStatus, let firstPollIn, let startedAt, let streamLease):
+            case .accepted(let jobID, let attempt, let responseID, let remoteStatus, let firstPollIn, let startedAt, let heldLease):
                 accepted.append(AcceptedRow(
                     job_id: jobID, attempt: attempt, response_id: responseID, remote_status: remoteStatus,
-                    delay_ms: firstPollIn.milliseconds, stream_lease_ms: streamLease?.milliseconds))
+                    delay_ms: firstPollIn.milliseconds, held_lease_ms: heldLease?.milliseconds))
                 attempts.append(AttemptRow(job_id: jobID, attempt: attempt, response_id: responseID, outcome: "submitted", started_ms: startedAt.millisecondsSince1970))
             case .retry(let jobID, let attempt, let retryIn, let error, let startedAt):
                 retries.append(
@@ -209,6 +210,7 @@ extension JobQueue {
         return try await pool.retryingSerializationFailures {
             try await pool.transaction { connection in
                 var applied = 0
+                var written: [Int64: Bool] = [:]
                 if !accepted.isEmpty {
                     let rows = try await connection.query(
                         """
@@ -218,14 +220,17 @@ extension JobQueue {
                             next_poll_at = CASE WHEN j.cancel_requested_at IS NOT NULL THEN now()
                                                 ELSE now() + u.delay_ms * interval '1 millisecond' END,
                             poll_count = 0, updated_at = now(),
-                            -- A held stream keeps the job leased to this worker, as a poll claim would.
-                            lease_owner = CASE WHEN u.stream_lease_ms IS NULL THEN NULL ELSE \(worker) END,
-                            lease_expires_at = now() + u.stream_lease_ms * interval '1 millisecond'
+                            -- A held stream, or a first look kept in hand, keeps the job leased to this
+                            -- worker, as a poll claim would.
+                            lease_owner = CASE WHEN u.held_lease_ms IS NULL THEN NULL ELSE \(worker) END,
+                            lease_expires_at = now() + u.held_lease_ms * interval '1 millisecond'
                         FROM jsonb_to_recordset(\(recordset(accepted)))
-                             AS u(job_id bigint, attempt smallint, response_id text, remote_status text, delay_ms bigint, stream_lease_ms bigint)
+                             AS u(job_id bigint, attempt smallint, response_id text, remote_status text, delay_ms bigint, held_lease_ms bigint)
                         WHERE j.id = u.job_id AND \(unescaped: RowStateGuard.sql("j", .submitting)) AND j.lease_owner = \(worker) AND j.attempt = u.attempt
+                        RETURNING j.id, j.cancel_requested_at IS NOT NULL AS cancel_requested
                         """)
-                    applied += rows.affectedRows
+                    applied += rows.count
+                    for row in rows { written[try row.decode("id")] = try row.decode("cancel_requested") }
                 }
                 if !retries.isEmpty {
                     // An attempt not spent is given back (the next claim counts it again), and the
@@ -277,7 +282,7 @@ extension JobQueue {
                 }
                 try await insertAttempts(attempts, worker: worker, on: connection)
                 let changes = try await recordHealth(health, on: connection)
-                return RecordedOutcomes(applied: applied, endpointChanges: changes)
+                return RecordedOutcomes(applied: applied, endpointChanges: changes, accepted: written)
             }
         }
     }

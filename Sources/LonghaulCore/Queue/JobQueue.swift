@@ -29,9 +29,13 @@ public struct RecordedOutcomes: Sendable, Equatable {
     public var applied = 0
     /// Breakers opened or closed, projects paused or resumed.
     public var endpointChanges: [EndpointHealthChange] = []
+    /// The jobs whose accept was written (`running` with their Response id), each with whether a
+    /// cancel was asked for meanwhile.
+    public var accepted: [Int64: Bool] = [:]
 
-    public init(applied: Int = 0, endpointChanges: [EndpointHealthChange] = []) {
+    public init(applied: Int = 0, endpointChanges: [EndpointHealthChange] = [], accepted: [Int64: Bool] = [:]) {
         self.applied = applied
         self.endpointChanges = endpointChanges
+        self.accepted = accepted
     }
 }

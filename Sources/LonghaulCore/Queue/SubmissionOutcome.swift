@@ -2,12 +2,13 @@ public import Foundation
 
 /// What became of one create call.
 public enum SubmissionOutcome: Sendable, Equatable {
-    /// Mantle accepted it: the Response id is stored and the job is `running`. With
-    /// `streamLease`, this worker holds the Response's stream: the job stays leased to it for that
-    /// long (renewed while the stream lasts) and is polled only once the lease runs out.
+    /// Mantle accepted it: the Response id is stored and the job is `running`, its first poll due
+    /// after `firstPollIn`. With `heldLease`, the job stays leased to this worker for that long,
+    /// and no other claims it: the worker holds the Response's stream (renewed while the stream
+    /// lasts; `firstPollIn` is the lease), or keeps its first look in hand (`FirstLooks`).
     case accepted(
         jobID: Int64, attempt: Int, responseID: String, remoteStatus: String, firstPollIn: Duration, startedAt: Date,
-        streamLease: Duration? = nil)
+        heldLease: Duration? = nil)
     /// A transient failure after which the Response may exist (its answer was lost): the attempt
     /// is spent; back to the queue, due again after `retryIn`.
     case retry(jobID: Int64, attempt: Int, retryIn: Duration, error: AttemptError, startedAt: Date)
@@ -35,7 +36,8 @@ public enum SubmissionOutcome: Sendable, Equatable {
     case interrupted(
         jobID: Int64, attempt: Int, retryIn: Duration?, error: AttemptError, usage: Usage, inputEstimated: Bool = false, startedAt: Date)
 
-    var jobID: Int64 {
+    /// The job the call was for.
+    public var jobID: Int64 {
         switch self {
         case .accepted(let id, _, _, _, _, _, _), .retry(let id, _, _, _, _), .deferred(let id, _, _, _, _), .held(let id, _, _, _),
             .fail(let id, _, _, _), .finished(let id, _, _, _), .interrupted(let id, _, _, _, _, _, _), .split(let id, _, _, _, _):
