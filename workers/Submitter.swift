@@ -127,9 +127,12 @@ public struct Submitter: Sendable {
         if let firstLooks, case .accepted(let id, let attempt, let responseID, let status, let firstPollIn, let startedAt, nil) = outcome,
             firstLooks.reserve(ClaimedPoll(streaming: job, responseID: responseID, submittedAt: started), dueIn: firstPollIn)
         {
+            // As for a held stream, the stored next poll is the lease's end: a claim's scan of the
+            // due jobs never reads the job while the look is here, and if this worker dies the
+            // job comes due when its lease runs out.
             outcome = .accepted(
-                jobID: id, attempt: attempt, responseID: responseID, remoteStatus: status, firstPollIn: firstPollIn, startedAt: startedAt,
-                heldLease: configuration.pollLease)
+                jobID: id, attempt: attempt, responseID: responseID, remoteStatus: status, firstPollIn: configuration.pollLease,
+                startedAt: startedAt, heldLease: configuration.pollLease)
         }
         return Reported(outcome: outcome, projectID: job.projectID, signal: EndpointSignal(result))
     }

@@ -96,7 +96,10 @@ struct FirstLooksTests {
                 try await Task.sleep(for: .milliseconds(50))
             }
             await harness.workers.stop()
-            #expect(try await harness.fixture.count("SELECT count(*) FROM jobs WHERE state = 'running' AND lease_owner IS NULL") == 5)
+            #expect(
+                try await harness.fixture.count(
+                    "SELECT count(*) FROM jobs WHERE state = 'running' AND lease_owner IS NULL AND next_poll_at <= now()") == 5,
+                "given back, and due at once")
             #expect(harness.simulator.counters().requestsByRoute[.retrieveResponse] == nil, "no look was taken before its time")
         }
     }

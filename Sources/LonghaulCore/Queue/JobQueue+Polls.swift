@@ -37,13 +37,13 @@ extension JobQueue {
         }
     }
 
-    /// Gives up this worker's poll leases of `jobIDs` that are still `running`: the first looks a
-    /// stopping worker kept in hand and never took, so that another worker polls them when they
-    /// are due rather than once the lease runs out.
+    /// Gives up this worker's poll leases of `jobIDs` that are still `running`, and makes them due:
+    /// the first looks a stopping worker kept in hand and never took, so that another worker polls
+    /// them now rather than once the lease runs out (their stored next poll is the lease's end).
     public func releasePollLeases(jobIDs: [Int64], worker: String) async throws {
         guard !jobIDs.isEmpty else { return }
         try await pool.query("""
-            UPDATE jobs SET lease_owner = NULL, lease_expires_at = NULL
+            UPDATE jobs SET lease_owner = NULL, lease_expires_at = NULL, next_poll_at = least(next_poll_at, now())
             WHERE id = ANY (\(jobIDs)) AND \(unescaped: RowStateGuard.sql("jobs", .running)) AND lease_owner = \(worker)
             """)
     }

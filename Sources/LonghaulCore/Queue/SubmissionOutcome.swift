@@ -5,7 +5,7 @@ public enum SubmissionOutcome: Sendable, Equatable {
     /// Mantle accepted it: the Response id is stored and the job is `running`, its first poll due
     /// after `firstPollIn`. With `heldLease`, the job stays leased to this worker for that long,
     /// and no other claims it: the worker holds the Response's stream (renewed while the stream
-    /// lasts; `firstPollIn` is the lease), or keeps its first look in hand (`FirstLooks`).
+    /// lasts), or keeps its first look in hand (`FirstLooks`); `firstPollIn` is then the lease.
     case accepted(
         jobID: Int64, attempt: Int, responseID: String, remoteStatus: String, firstPollIn: Duration, startedAt: Date,
         heldLease: Duration? = nil)
