@@ -64,8 +64,9 @@ final class FirstLooks: Sendable {
                 }
                 state.ready.append(look)
             }
-            let stale = state.waiting.filter { now - $0.value.due > window * 2 }.map(\.key)
-            for id in stale { state.waiting[id] = nil }
+            // Checked on every write; the dictionary is rebuilt only when something is stale.
+            let isStale = { (look: Look) in now - look.due > self.window * 2 }
+            if state.waiting.values.contains(where: isStale) { state.waiting = state.waiting.filter { !isStale($0.value) } }
         }
     }
 

@@ -4,27 +4,14 @@ import Hummingbird
 import JSONWriting
 
 extension Response {
-    /// A JSON body with `status`.
+    /// A JSON body with `status` (`WholeAnswer.json(encoding:)`).
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
-        var headers = headers
-        headers[.contentType] = "application/json"
-        do {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = .withoutEscapingSlashes
-            let data = try encoder.encode(value)
-            return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
-        } catch {
-            // Only our own Encodable types get here; none of them can fail to encode.
-            return Response(status: .internalServerError, headers: headers, body: .init())
-        }
+        WholeAnswer.json(encoding: value, status: status, headers: headers).response
     }
 
-    /// A JSON body with `status`, written without `JSONEncoder` (the Response object on every
-    /// create and retrieve: see ``JSONBytesWritable``).
+    /// A JSON body with `status`, written without `JSONEncoder` (`WholeAnswer.json`).
     static func json(_ value: some JSONBytesWritable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
-        var headers = headers
-        headers[.contentType] = "application/json"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: value.jsonBytes)))
+        WholeAnswer.json(value, status: status, headers: headers).response
     }
 
     /// Stand-in returned after the connection was closed on purpose; it is never written.

@@ -14,21 +14,30 @@ struct WholeAnswer: Sendable {
     /// Hummingbird body does.
     var declaresLength = true
 
-    static func json(_ value: some JSONBytesWritable, status: HTTPResponse.Status = .ok) -> WholeAnswer {
-        WholeAnswer(status: status, headers: [.contentType: "application/json"], body: value.jsonBytes)
+    /// A JSON body written without `JSONEncoder` (the Response object on every create and
+    /// retrieve: see ``JSONBytesWritable``).
+    static func json(_ value: some JSONBytesWritable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> WholeAnswer {
+        var headers = headers
+        headers[.contentType] = "application/json"
+        return WholeAnswer(status: status, headers: headers, body: value.jsonBytes)
     }
-}
 
-extension MantleErrorBody {
-    var wholeAnswer: WholeAnswer {
+    /// A JSON body from `JSONEncoder`, slashes unescaped, for the rest (errors, lists, counters).
+    static func json(encoding value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> WholeAnswer {
         var headers = headers
         headers[.contentType] = "application/json"
         let encoder = JSONEncoder()
         encoder.outputFormatting = .withoutEscapingSlashes
-        // `Envelope` holds strings only, which always encode.
-        let body = (try? encoder.encode(envelope)).map { [UInt8]($0) } ?? []
-        return WholeAnswer(status: status, headers: headers, body: body)
+        guard let data = try? encoder.encode(value) else {
+            // Only our own Encodable types get here; none of them can fail to encode.
+            return WholeAnswer(status: .internalServerError, headers: headers, body: [])
+        }
+        return WholeAnswer(status: status, headers: headers, body: [UInt8](data))
     }
+}
+
+extension MantleErrorBody {
+    var wholeAnswer: WholeAnswer { .json(encoding: envelope, status: status, headers: headers) }
 }
 
 /// What a create of a Response comes to, decided at once by ``ResponsesAnswers/create(body:project:prefix:under:)``:
